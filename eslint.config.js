@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // The config loader, launchers, tests and benchmarks are where the environment is read.
-    files: ["packages/config/**", "tooling/**", "bench/**", "e2e/**", "**/*.test.ts", "**/vitest.*.ts", "**/test/**", "scripts/**", "**/drizzle.config.ts"],
+    files: ["packages/config/**", "tooling/**", "bench/**", "e2e/**", "**/*.test.ts", "**/vitest.*.ts", "**/test/**", "scripts/**", "**/drizzle.config.ts", "**/testing.ts", "**/testing/**"],
     rules: { "no-restricted-properties": "off" },
   },
 );

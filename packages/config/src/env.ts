@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+// The single place that reads process.env. Every process validates what it needs at start-up
+// and fails with a message naming the variable, instead of failing later on first use.
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/threadline"),
+  // The role the apps connect as: owns no table and cannot bypass row-level security.
+  // Derived from DATABASE_URL (user threadline_app) when unset.
+  APP_DATABASE_URL: z.string().url().optional(),
+  APP_DATABASE_PASSWORD: z.string().min(8).default("threadline_app_local"),
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  // 32+ chars; encrypts channel tokens and provider keys at rest.
+  SECRET_KEY: z.string().min(32).default("threadline-local-development-secret-key-0001"),
+  PUBLIC_INBOX_URL: z.string().url().optional(),
+  PUBLIC_ADMIN_URL: z.string().url().optional(),
+  PUBLIC_WORKER_URL: z.string().url().optional(),
+  PUBLIC_DOCS_URL: z.string().url().optional(),
+  INBOX_PORT: z.coerce.number().int().positive().default(3000),
+  ADMIN_PORT: z.coerce.number().int().positive().default(3001),
+  WORKER_PORT: z.coerce.number().int().positive().default(3002),
+  DOCS_PORT: z.coerce.number().int().positive().default(3003),
+  HOST: z.string().default("127.0.0.1"),
+  STORAGE_DIR: z.string().default(".data/storage"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Cookies are marked Secure when the apps are served over https.
+  COOKIE_SECURE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.NODE_ENV === "production" && !source.SECRET_KEY) {
+    throw new ConfigError("SECRET_KEY must be set in production (32+ random characters).");
+  }
+  return parsed.data;
+}

@@ -1,0 +1,31 @@
+import { index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, id } from "./columns.ts";
+import { projects } from "./tenancy.ts";
+
+export const channelKinds = ["vk", "telegram"] as const;
+export type ChannelKind = (typeof channelKinds)[number];
+
+export const channels = pgTable(
+  "channels",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<ChannelKind>().notNull(),
+    name: text("name").notNull(),
+    // VK community id or Telegram bot id.
+    externalId: text("external_id").notNull(),
+    tokenEnc: text("token_enc").notNull(),
+    // VK Callback API `secret` / Telegram `secret_token`: proves a webhook came from the platform.
+    webhookSecret: text("webhook_secret").notNull(),
+    // VK Callback API confirmation string.
+    confirmation: text("confirmation"),
+    // Where the platform API lives; the platform's own by default.
+    apiBaseUrl: text("api_base_url"),
+    state: text("state").$type<"active" | "paused" | "error">().notNull().default("active"),
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("channels_kind_external").on(t.kind, t.externalId), index("channels_project_idx").on(t.projectId)],
+);

@@ -1,0 +1,224 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { at, createdAt, id } from "./columns.ts";
+import { channels } from "./channels.ts";
+import { memberships, projects } from "./tenancy.ts";
+
+export type Attribution = {
+  utmSource?: string;
+  utmMedium?: string;
+  utmCampaign?: string;
+  utmContent?: string;
+  ref?: string;
+  refSource?: string;
+  startPayload?: string;
+};
+
+export const leadStages = ["new", "bot", "assigned", "needs_human", "low_quality", "spam", "won", "lost"] as const;
+export type LeadStage = (typeof leadStages)[number];
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull().default(""),
+    username: text("username"),
+    phone: text("phone"),
+    email: text("email"),
+    profileUrl: text("profile_url"),
+    // False once the client blocked the community / bot: shown as inactive, sends fail fast.
+    active: boolean("active").notNull().default(true),
+    firstTouch: jsonb("first_touch").$type<Attribution>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_channel_external").on(t.channelId, t.externalId),
+    index("contacts_project_idx").on(t.projectId),
+    index("contacts_name_trgm").using("gin", sql`${t.name} gin_trgm_ops`),
+    index("contacts_phone_trgm").using("gin", sql`${t.phone} gin_trgm_ops`),
+  ],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    // VK peer id / Telegram chat id.
+    externalChatId: text("external_chat_id").notNull(),
+    businessConnectionId: text("business_connection_id"),
+    stage: text("stage").$type<LeadStage>().notNull().default("new"),
+    assigneeId: uuid("assignee_id").references(() => memberships.id),
+    aiEnabled: boolean("ai_enabled").notNull().default(true),
+    aiToggledBy: uuid("ai_toggled_by").references(() => memberships.id),
+    aiToggledAt: at("ai_toggled_at"),
+    attribution: jsonb("attribution").$type<Attribution>(),
+    // Denormalised so the list is one indexed query; maintained by the message writer.
+    lastMessageAt: at("last_message_at"),
+    lastMessagePreview: text("last_message_preview"),
+    lastMessageDirection: text("last_message_direction").$type<"in" | "out">(),
+    messageCount: integer("message_count").notNull().default(0),
+    // Sequence of the newest message: unread = messages past a member's read point.
+    lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+    lastInboundSeq: bigint("last_inbound_seq", { mode: "number" }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("conversations_channel_chat").on(t.channelId, t.externalChatId),
+    // The inbox list: newest first, conversations with no message excluded.
+    index("conversations_list")
+      .on(t.projectId, t.lastMessageAt.desc(), t.id)
+      .where(sql`${t.lastMessageAt} is not null`),
+    index("conversations_assignee_list")
+      .on(t.projectId, t.assigneeId, t.lastMessageAt.desc(), t.id)
+      .where(sql`${t.lastMessageAt} is not null`),
+    index("conversations_contact_idx").on(t.contactId),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    // The platform's message id; null until an outbound message is accepted by the platform.
+    externalId: text("external_id"),
+    // Idempotency key of an outbound send (VK random_id): a retried send is never sent twice.
+    clientKey: text("client_key"),
+    direction: text("direction").$type<"in" | "out">().notNull(),
+    author: text("author").$type<"client" | "member" | "agent" | "system">().notNull(),
+    authorMembershipId: uuid("author_membership_id").references(() => memberships.id),
+    kind: text("kind").$type<"text" | "photo" | "document" | "voice" | "video" | "sticker">().notNull().default("text"),
+    text: text("text").notNull().default(""),
+    sentAt: at("sent_at").notNull(),
+    delivery: text("delivery").$type<"pending" | "sent" | "read" | "failed" | "received">().notNull().default("received"),
+    failureReason: text("failure_reason"),
+    agentAction: text("agent_action"),
+    imported: boolean("imported").notNull().default(false),
+    editedAt: at("edited_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("messages_channel_external").on(t.channelId, t.externalId),
+    uniqueIndex("messages_client_key").on(t.channelId, t.clientKey),
+    index("messages_history").on(t.conversationId, t.sentAt.desc(), t.id.desc()),
+    index("messages_project_idx").on(t.projectId),
+    index("messages_text_fts").using("gin", sql`to_tsvector('russian', ${t.text})`),
+  ],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    messageId: bigint("message_id", { mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"photo" | "document" | "voice" | "video" | "sticker">().notNull(),
+    mime: text("mime"),
+    size: integer("size"),
+    fileName: text("file_name"),
+    platformFileId: text("platform_file_id"),
+    storageKey: text("storage_key"),
+    state: text("state").$type<"pending" | "ready" | "failed">().notNull().default("pending"),
+    error: text("error"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId), index("attachments_project_idx").on(t.projectId)],
+);
+
+// Unread is per member: each member's read point in each conversation.
+export const conversationReads = pgTable(
+  "conversation_reads",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    membershipId: uuid("membership_id")
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    lastReadSeq: bigint("last_read_seq", { mode: "number" }).notNull().default(0),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.membershipId] }), index("conversation_reads_member").on(t.membershipId)],
+);
+
+export const leadEvents = pgTable(
+  "lead_events",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    fromStage: text("from_stage").$type<LeadStage>(),
+    toStage: text("to_stage").$type<LeadStage>().notNull(),
+    actorKind: text("actor_kind").$type<"member" | "agent" | "system">().notNull(),
+    actorMembershipId: uuid("actor_membership_id").references(() => memberships.id),
+    reason: text("reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("lead_events_conversation").on(t.conversationId, t.createdAt)],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    membershipId: uuid("membership_id")
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    text: text("text").notNull(),
+    readAt: at("read_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_member").on(t.membershipId, t.createdAt.desc())],
+);
+

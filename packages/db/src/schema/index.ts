@@ -1,0 +1,5 @@
+export * from "./identity.ts";
+export * from "./tenancy.ts";
+export * from "./channels.ts";
+export * from "./conversations.ts";
+export * from "./operations.ts";

@@ -1,0 +1,142 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_ROLE, withTenant } from "./index.ts";
+import { channels, contacts, conversations, memberships, messages, projects, roles, users } from "./schema/index.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+let t: TestDatabase;
+const A = "00000000-0000-4000-8000-00000000000a";
+const B = "00000000-0000-4000-8000-00000000000b";
+
+// Rows for a project, written as the owner (fixtures), so every tenant table has data on both sides.
+async function seedProject(projectId: string, n: string) {
+  const db = t.owner;
+  const [user] = await db.insert(users).values({ email: `${n}@example.test`, name: n, passwordHash: "x" }).returning();
+  await db.insert(projects).values({ id: projectId, name: `P ${n}`, slug: `p-${n}` });
+  const [role] = await db.insert(roles).values({ projectId, key: "owner", name: "Владелец" }).returning();
+  await db.insert(memberships).values({ projectId, userId: user!.id, roleId: role!.id });
+  const [channel] = await db
+    .insert(channels)
+    .values({ projectId, kind: "vk", name: "VK", externalId: `g-${n}`, tokenEnc: "x", webhookSecret: "s" })
+    .returning();
+  const [contact] = await db.insert(contacts).values({ projectId, channelId: channel!.id, externalId: "1", name: "Клиент" }).returning();
+  const [conv] = await db
+    .insert(conversations)
+    .values({ projectId, channelId: channel!.id, contactId: contact!.id, externalChatId: "1", lastMessageAt: new Date() })
+    .returning();
+  await db.insert(messages).values({
+    projectId,
+    conversationId: conv!.id,
+    channelId: channel!.id,
+    externalId: "m1",
+    direction: "in",
+    author: "client",
+    text: "Здравствуйте",
+    sentAt: new Date(),
+  });
+  return { channelId: channel!.id, contactId: contact!.id };
+}
+
+let tenantTables: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedProject(A, "a");
+  await seedProject(B, "b");
+  const rows = await t.owner.execute<{ table_name: string }>(sql`
+    select c.table_name from information_schema.columns c
+    join information_schema.tables tb using (table_schema, table_name)
+    where c.table_schema = 'public' and c.column_name = 'project_id' and tb.table_type = 'BASE TABLE'`);
+  tenantTables = rows.map((r) => r.table_name).sort();
+});
+afterAll(async () => t?.drop());
+
+describe("row-level security", () => {
+  it("is enabled and forced on every table with project_id, and on projects", async () => {
+    expect(tenantTables.length).toBeGreaterThanOrEqual(12);
+    const rows = await t.owner.execute<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>(sql`
+      select relname, relrowsecurity, relforcerowsecurity from pg_class
+      where relnamespace = 'public'::regnamespace and relkind = 'r'`);
+    const byName = new Map(rows.map((r) => [r.relname, r]));
+    for (const table of [...tenantTables, "projects"]) {
+      expect(byName.get(table), table).toMatchObject({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+  });
+
+  it("the app role owns no table and cannot bypass RLS", async () => {
+    const [role] = await t.owner.execute<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${APP_ROLE}`,
+    );
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+    const owned = await t.owner.execute(
+      sql`select tablename from pg_tables where schemaname = 'public' and tableowner = ${APP_ROLE}`,
+    );
+    expect(owned).toHaveLength(0);
+    const [who] = await t.app.execute<{ current_user: string }>(sql`select current_user`);
+    expect(who!.current_user).toBe(APP_ROLE);
+  });
+
+  it("with tenant A set, the app role reads no row of B from any tenant table", async () => {
+    for (const table of tenantTables) {
+      const counts = await withTenant(t.app, A, (tx) =>
+        tx.execute<{ own: number; other: number }>(
+          sql`select count(*) filter (where project_id = ${A})::int as own, count(*) filter (where project_id <> ${A})::int as other from ${sql.identifier(table)}`,
+        ),
+      );
+      expect(counts[0]!.other, table).toBe(0);
+    }
+    const visible = await withTenant(t.app, A, (tx) => tx.select().from(projects));
+    expect(visible.map((p) => p.id)).toEqual([A]);
+  });
+
+  it("without a tenant the app role reads nothing", async () => {
+    const rows = await t.app.select().from(messages);
+    expect(rows).toHaveLength(0);
+  });
+
+  it("with tenant A set, the app role cannot insert a row of B into any tenant table", async () => {
+    for (const table of tenantTables) {
+      const [row] = await t.owner.execute<{ r: unknown }>(
+        sql`select row_to_json(x) as r from ${sql.identifier(table)} x where project_id = ${B} limit 1`,
+      );
+      if (!row) continue; // tables without B rows are covered by the contacts case below
+      const error = await withTenant(t.app, A, (tx) =>
+        tx.execute(
+          sql`insert into ${sql.identifier(table)} overriding system value select * from json_populate_record(null::${sql.identifier(table)}, ${JSON.stringify(row.r)}::json)`,
+        ),
+      ).then(
+        () => null,
+        (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+      );
+      expect(error, table).toMatch(/row-level security/);
+    }
+    const bRows = await t.owner.select().from(contacts).where(sql`project_id = ${B}`);
+    const error = await withTenant(t.app, A, (tx) =>
+      tx.insert(contacts).values({ projectId: B, channelId: bRows[0]!.channelId, externalId: "intruder", name: "x" }),
+    ).catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+    expect(error).toMatch(/row-level security/);
+    const after = await t.owner.select().from(contacts).where(sql`project_id = ${B}`);
+    expect(after).toHaveLength(bRows.length);
+  });
+
+  it("with tenant A set, the app role cannot update or delete B's rows", async () => {
+    await withTenant(t.app, A, async (tx) => {
+      await tx.update(contacts).set({ name: "hacked" }).where(sql`project_id = ${B}`);
+      await tx.delete(messages).where(sql`project_id = ${B}`);
+    });
+    const bContacts = await t.owner.select().from(contacts).where(sql`project_id = ${B}`);
+    expect(bContacts.every((c) => c.name === "Клиент")).toBe(true);
+    const bMessages = await t.owner.select().from(messages).where(sql`project_id = ${B}`);
+    expect(bMessages).toHaveLength(1);
+  });
+
+  it("routing functions reveal only the project of a known channel", async () => {
+    const [ch] = await t.owner.select().from(channels).where(sql`project_id = ${B}`);
+    const [r] = await t.app.execute<{ p: string | null }>(sql`select channel_project(${ch!.id}) as p`);
+    expect(r!.p).toBe(B);
+    const [none] = await t.app.execute<{ p: string | null }>(
+      sql`select channel_project('00000000-0000-4000-8000-000000000999') as p`,
+    );
+    expect(none!.p).toBeNull();
+  });
+});
