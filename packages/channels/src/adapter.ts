@@ -1,0 +1,36 @@
+import type {
+  ChannelIdentity,
+  ChannelKind,
+  DownloadedFile,
+  InboundAttachment,
+  OutboundMessage,
+  PollResult,
+  SentMessage,
+  WebhookRegistration,
+} from "./types.ts";
+
+/**
+ * One connected channel (a VK community or a Telegram bot). Every method throws ChannelError
+ * for platform failures, with kind, retryAfterMs and a Russian reason for managers.
+ */
+export interface ChannelAdapter {
+  readonly kind: ChannelKind;
+
+  /** Checks the token and tells who the channel speaks as. */
+  describe(): Promise<ChannelIdentity>;
+
+  /** Sends text, or one file with the text as its caption. */
+  send(message: OutboundMessage): Promise<SentMessage>;
+
+  /** Fetches the bytes of a file a client sent. */
+  downloadAttachment(attachment: InboundAttachment): Promise<DownloadedFile>;
+
+  /** Points the platform's webhook at url, signed with secret. */
+  registerWebhook(input: { url: string; secret: string }): Promise<WebhookRegistration>;
+
+  /**
+   * One long-poll round, for channels without a public webhook URL. Pass null the first time,
+   * then the returned cursor; stop with the signal.
+   */
+  pollUpdates(cursor: string | null, options?: { waitSeconds?: number; signal?: AbortSignal }): Promise<PollResult>;
+}

@@ -1,0 +1,107 @@
+import type { ChannelKind } from "./types.ts";
+
+/**
+ * rate_limited  – the platform asked us to slow down; retry after retryAfterMs.
+ * client_denied – the client blocked the bot or forbade messages; retrying will not help.
+ * invalid_request – the request or the incoming payload is wrong; retrying will not help.
+ * auth          – bad token, forged webhook secret, or another channel's payload.
+ * unavailable   – the platform or the network failed; retry after retryAfterMs.
+ */
+export type ChannelErrorKind = "rate_limited" | "client_denied" | "invalid_request" | "auth" | "unavailable";
+
+export interface ChannelErrorOptions {
+  channel: ChannelKind;
+  kind: ChannelErrorKind;
+  message: string;
+  /** Shown to managers next to a failed message. */
+  reasonRu: string;
+  retryAfterMs?: number;
+  /** VK error_code or Telegram error_code, when the platform gave one. */
+  platformCode?: number;
+  cause?: unknown;
+}
+
+export class ChannelError extends Error {
+  override name = "ChannelError";
+  readonly channel: ChannelKind;
+  readonly kind: ChannelErrorKind;
+  readonly reasonRu: string;
+  readonly retryAfterMs?: number;
+  readonly platformCode?: number;
+
+  constructor(options: ChannelErrorOptions) {
+    super(options.message, { cause: options.cause });
+    this.channel = options.channel;
+    this.kind = options.kind;
+    this.reasonRu = options.reasonRu;
+    this.retryAfterMs = options.retryAfterMs;
+    this.platformCode = options.platformCode;
+  }
+
+  /** Whether sending again later can succeed. */
+  get retryable(): boolean {
+    return this.kind === "rate_limited" || this.kind === "unavailable";
+  }
+
+  /** The status a webhook endpoint answers with when parsing failed with this error. */
+  get httpStatus(): number {
+    if (this.kind === "auth") return 403;
+    if (this.kind === "unavailable" || this.kind === "rate_limited") return 503;
+    return 400;
+  }
+}
+
+export function isChannelError(error: unknown): error is ChannelError {
+  return error instanceof ChannelError;
+}
+
+export function malformedPayload(channel: ChannelKind, message: string, cause?: unknown): ChannelError {
+  return new ChannelError({
+    channel,
+    kind: "invalid_request",
+    message,
+    reasonRu: "платформа прислала данные в непонятном формате",
+    cause,
+  });
+}
+
+export function forgedSecret(channel: ChannelKind, message: string): ChannelError {
+  return new ChannelError({
+    channel,
+    kind: "auth",
+    message,
+    reasonRu: "запрос не подписан секретом канала",
+  });
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+]);
+
+/** Network failures and timeouts, as thrown by node-fetch, undici or an AbortSignal. */
+export function isNetworkFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "AbortError" || error.name === "FetchError" || error.name === "TimeoutError") return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  return error.cause !== undefined && error.cause !== error && isNetworkFailure(error.cause);
+}
+
+export function platformUnavailable(channel: ChannelKind, cause: unknown): ChannelError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new ChannelError({
+    channel,
+    kind: "unavailable",
+    message: `${channel} is unreachable: ${detail}`,
+    reasonRu: channel === "vk" ? "VK не отвечает, повторим отправку" : "Telegram не отвечает, повторим отправку",
+    retryAfterMs: 2000,
+    cause,
+  });
+}

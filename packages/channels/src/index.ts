@@ -1,0 +1,37 @@
+export type * from "./types.ts";
+export type { ChannelAdapter } from "./adapter.ts";
+export { ChannelError, isChannelError, type ChannelErrorKind, type ChannelErrorOptions } from "./errors.ts";
+export {
+  decodeStartPayload,
+  encodeStartPayload,
+  START_PAYLOAD_MAX_LENGTH,
+  telegramStartAttribution,
+  vkRefAttribution,
+} from "./attribution.ts";
+export { eventJobId } from "./dedupe.ts";
+export { secretsMatch } from "./secret.ts";
+
+export { verifyAndParseVkCallback, type VkCallbackChannel, type VkCallbackResult } from "./vk/callback.ts";
+export { normaliseVkEvent, vkProfileUrl } from "./vk/events.ts";
+export { VkAdapter, vkRandomId, VK_CALLBACK_EVENTS, type VkChannelConfig } from "./vk/adapter.ts";
+export { VK_API_BASE_URL, VK_API_VERSION } from "./vk/api.ts";
+export {
+  VK_EXECUTE_LIMIT,
+  VK_PAGE_LIMIT,
+  type VkConversationPage,
+  type VkConversationSummary,
+  type VkHistoryRequest,
+  type VkHistoryResult,
+} from "./vk/history.ts";
+export { toVkChannelError } from "./vk/errors.ts";
+
+export {
+  parseTelegramUpdate,
+  SECRET_TOKEN_HEADER,
+  TELEGRAM_ALLOWED_UPDATES,
+  telegramProfileUrl,
+  verifyAndParseTelegramUpdate,
+  type HeaderSource,
+} from "./telegram/update.ts";
+export { TelegramAdapter, TELEGRAM_API_ROOT, type TelegramChannelConfig } from "./telegram/adapter.ts";
+export { toTelegramChannelError } from "./telegram/errors.ts";

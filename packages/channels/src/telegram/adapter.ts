@@ -1,0 +1,132 @@
+import { Api, InputFile } from "grammy";
+import type { ChannelAdapter } from "../adapter.ts";
+import { downloadFile } from "../download.ts";
+import { ChannelError, isChannelError } from "../errors.ts";
+import type {
+  ChannelEvent,
+  ChannelIdentity,
+  DownloadedFile,
+  InboundAttachment,
+  OutboundMessage,
+  PollResult,
+  SentMessage,
+  WebhookRegistration,
+} from "../types.ts";
+import { mapTelegramErrors } from "./errors.ts";
+import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
+
+export const TELEGRAM_API_ROOT = "https://api.telegram.org";
+
+export interface TelegramChannelConfig {
+  token: string;
+  /** Defaults to https://api.telegram.org (a local Bot API server also fits here). */
+  apiRoot?: string;
+}
+
+function chatIdOf(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+}
+
+export class TelegramAdapter implements ChannelAdapter {
+  readonly kind = "telegram" as const;
+  readonly api: Api;
+  private readonly apiRoot: string;
+
+  constructor(readonly config: TelegramChannelConfig) {
+    this.apiRoot = config.apiRoot ?? TELEGRAM_API_ROOT;
+    this.api = new Api(config.token, { apiRoot: this.apiRoot });
+  }
+
+  async describe(): Promise<ChannelIdentity> {
+    const me = await mapTelegramErrors(() => this.api.getMe());
+    return { externalId: String(me.id), name: me.first_name, username: me.username };
+  }
+
+  async send(message: OutboundMessage): Promise<SentMessage> {
+    const chatId = chatIdOf(message.chatId);
+    const business = message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {};
+    const { file, text } = message;
+    const sent = await mapTelegramErrors((): Promise<{ message_id: number; date: number }> => {
+      if (!file) {
+        if (!text) {
+          throw new ChannelError({ channel: "telegram", kind: "invalid_request", message: "nothing to send", reasonRu: "пустое сообщение" });
+        }
+        return this.api.sendMessage(chatId, text, business);
+      }
+      const input = new InputFile(file.data, file.fileName);
+      const other = { ...business, ...(text ? { caption: text } : {}) };
+      if (file.kind === "photo") return this.api.sendPhoto(chatId, input, other);
+      if (file.kind === "voice") return this.api.sendVoice(chatId, input, other);
+      return this.api.sendDocument(chatId, input, other);
+    });
+    return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString() };
+  }
+
+  /** A download link for a file id; it contains the bot token, so it must not be stored or logged. */
+  async fileDownloadUrl(fileId: string): Promise<string> {
+    const file = await mapTelegramErrors(() => this.api.getFile(fileId));
+    if (!file.file_path) {
+      throw new ChannelError({
+        channel: "telegram",
+        kind: "invalid_request",
+        message: `getFile gave no file_path for ${fileId}`,
+        reasonRu: "Telegram не отдал файл",
+      });
+    }
+    return `${this.apiRoot}/file/bot${this.config.token}/${file.file_path}`;
+  }
+
+  async downloadAttachment(attachment: InboundAttachment): Promise<DownloadedFile> {
+    if (!attachment.fileId) {
+      throw new ChannelError({
+        channel: "telegram",
+        kind: "invalid_request",
+        message: "attachment has no file_id",
+        reasonRu: "Telegram не дал идентификатор файла",
+      });
+    }
+    const downloaded = await downloadFile("telegram", await this.fileDownloadUrl(attachment.fileId));
+    // Telegram's file server answers application/octet-stream; the message knew better.
+    const mime = attachment.mime ?? downloaded.mime;
+    return { ...downloaded, ...(mime ? { mime } : {}) };
+  }
+
+  async registerWebhook(input: { url: string; secret: string }): Promise<WebhookRegistration> {
+    await mapTelegramErrors(() =>
+      this.api.setWebhook(input.url, { secret_token: input.secret, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] }),
+    );
+    return {};
+  }
+
+  /** Needed before getUpdates: Telegram refuses long polling while a webhook is set. */
+  async deleteWebhook(): Promise<void> {
+    await mapTelegramErrors(() => this.api.deleteWebhook());
+  }
+
+  async pollUpdates(cursor: string | null, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<PollResult> {
+    const offset = cursor ? Number(cursor) : undefined;
+    const updates = await mapTelegramErrors(() =>
+      this.api.getUpdates(
+        { ...(offset ? { offset } : {}), timeout: options.waitSeconds ?? 25, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES] },
+        // grammY declares the abort-controller polyfill's type; node-fetch takes the native signal.
+        options.signal as Parameters<Api["getUpdates"]>[1],
+      ),
+    );
+    const events: ChannelEvent[] = [];
+    const ignored: string[] = [];
+    let next = offset ?? 0;
+    for (const update of updates) {
+      next = Math.max(next, update.update_id + 1);
+      // One malformed update must not stall the offset on the whole batch.
+      try {
+        const parsed = parseTelegramUpdate(update as unknown as Record<string, unknown>);
+        if (parsed.kind === "events") events.push(...parsed.events);
+        else ignored.push(parsed.reason);
+      } catch (error) {
+        if (!isChannelError(error)) throw error;
+        ignored.push(error.message);
+      }
+    }
+    return { events, ignored, cursor: next > 0 ? String(next) : (cursor ?? "") };
+  }
+}

@@ -1,0 +1,187 @@
+// The normalised event set every channel adapter produces. Events are plain JSON-safe data
+// (times as ISO strings) because they travel through queue jobs between ingress and workers.
+
+export type ChannelKind = "vk" | "telegram";
+
+/** Who wrote: one identity of a client on one platform. */
+export interface ClientIdentity {
+  /** VK user id or Telegram user id, as a string. */
+  externalUserId: string;
+  /** Display name when the platform sends it (Telegram does; VK needs users.get, see VkAdapter). */
+  name?: string;
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  /** https://vk.com/id123, https://t.me/username or tg://user?id=123 when there is no username. */
+  profileUrl?: string;
+  languageCode?: string;
+}
+
+export interface UtmTags {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  content?: string;
+}
+
+/** First-touch attribution carried by the client's first message (VK ref, Telegram /start payload). */
+export interface FirstTouchAttribution {
+  via: "vk_ref" | "telegram_start";
+  /** The ref or start payload exactly as received. */
+  raw: string;
+  /** VK ref_source, when present. */
+  refSource?: string;
+  /** Present when the payload follows Threadline's link scheme (see attribution.ts). */
+  utm?: UtmTags;
+}
+
+export type AttachmentKind = "photo" | "document" | "voice" | "video" | "sticker" | "audio" | "other";
+
+/** A file the client sent; the media job fetches it later through the adapter. */
+export interface InboundAttachment {
+  kind: AttachmentKind;
+  /** Telegram file_id, or VK attachment string such as photo-1_2_key. */
+  fileId?: string;
+  /** Telegram file_unique_id: stable across bots, useful to avoid storing a file twice. */
+  fileUniqueId?: string;
+  /** Direct download URL when the platform gives one (VK); Telegram needs getFile. */
+  url?: string;
+  mime?: string;
+  size?: number;
+  fileName?: string;
+  width?: number;
+  height?: number;
+  durationSec?: number;
+  /** Sticker emoji, or the platform's attachment type for kind "other". */
+  label?: string;
+}
+
+/** A phone number shared with Telegram's contact button. */
+export interface SharedContact {
+  phoneNumber: string;
+  firstName?: string;
+  lastName?: string;
+  userId?: string;
+}
+
+interface EventBase {
+  channel: ChannelKind;
+  /** Unique within one channel; prefix with the channel's own id for queue job ids. */
+  dedupeId: string;
+  /** VK peer_id or Telegram chat id, as a string. */
+  chatId: string;
+  client: ClientIdentity;
+  /** ISO 8601. */
+  occurredAt: string;
+  /** Telegram Business: replies must carry it to be sent on behalf of the business account. */
+  businessConnectionId?: string;
+}
+
+export interface MessageEvent extends EventBase {
+  type: "message";
+  externalMessageId: string;
+  /** inbound: the client wrote; outbound: the business wrote outside Threadline (VK message_reply, history). */
+  direction: "inbound" | "outbound";
+  text: string;
+  attachments: InboundAttachment[];
+  sentAt: string;
+  attribution?: FirstTouchAttribution;
+  contact?: SharedContact;
+  replyToExternalMessageId?: string;
+}
+
+export interface EditEvent extends EventBase {
+  type: "edit";
+  externalMessageId: string;
+  text: string;
+  attachments: InboundAttachment[];
+  editedAt: string;
+}
+
+/** The client has read the business's messages up to and including this one. */
+export interface ReadEvent extends EventBase {
+  type: "read";
+  upToExternalMessageId: string;
+}
+
+/** The client forbade messages from the business (VK message_deny, Telegram bot blocked). */
+export interface ClientBlockedEvent extends EventBase {
+  type: "client_blocked";
+}
+
+export interface ClientUnblockedEvent extends EventBase {
+  type: "client_unblocked";
+}
+
+/** A Telegram Business account connected, changed or disconnected the bot. */
+export interface BusinessConnectionEvent extends EventBase {
+  type: "business_connection";
+  businessConnectionId: string;
+  isEnabled: boolean;
+  canReply: boolean;
+}
+
+export type ChannelEvent =
+  | MessageEvent
+  | EditEvent
+  | ReadEvent
+  | ClientBlockedEvent
+  | ClientUnblockedEvent
+  | BusinessConnectionEvent;
+
+export type ChannelEventType = ChannelEvent["type"];
+
+/** What a webhook or poll produced: events to enqueue, or a reason nothing was. */
+export type ParsedUpdate =
+  | { kind: "events"; events: ChannelEvent[] }
+  | { kind: "ignored"; reason: string };
+
+export type OutboundFileKind = "photo" | "document" | "voice";
+
+export interface OutboundFile {
+  kind: OutboundFileKind;
+  data: Uint8Array;
+  fileName: string;
+  mime?: string;
+}
+
+export interface OutboundMessage {
+  chatId: string;
+  /** Our message id: VK derives random_id from it so that a retried send is delivered once. */
+  idempotencyKey: string;
+  /** Message text, or the caption when a file is attached. */
+  text?: string;
+  file?: OutboundFile;
+  businessConnectionId?: string;
+}
+
+export interface SentMessage {
+  externalMessageId: string;
+  sentAt: string;
+}
+
+/** The bot or community a channel speaks as. */
+export interface ChannelIdentity {
+  externalId: string;
+  name: string;
+  username?: string;
+}
+
+export interface DownloadedFile {
+  data: Uint8Array;
+  mime?: string;
+  size: number;
+}
+
+export interface WebhookRegistration {
+  /** VK: the string the Callback API handshake must answer. */
+  confirmation?: string;
+}
+
+/** One long-poll round: events, and the opaque cursor to pass to the next round. */
+export interface PollResult {
+  events: ChannelEvent[];
+  /** Why updates of this round produced no event (unknown types, malformed items). */
+  ignored: string[];
+  cursor: string;
+}

@@ -1,0 +1,200 @@
+import { createHash } from "node:crypto";
+import type { API, Upload } from "vk-io";
+import type { ChannelAdapter } from "../adapter.ts";
+import { downloadFile } from "../download.ts";
+import { ChannelError, isChannelError } from "../errors.ts";
+import type {
+  ChannelIdentity,
+  ClientIdentity,
+  DownloadedFile,
+  InboundAttachment,
+  OutboundFile,
+  OutboundMessage,
+  PollResult,
+  SentMessage,
+  WebhookRegistration,
+} from "../types.ts";
+import { createVkClient } from "./api.ts";
+import { mapVkErrors, toVkChannelError } from "./errors.ts";
+import { vkProfileUrl } from "./events.ts";
+import { fetchVkConversations, fetchVkHistory, type VkConversationPage, type VkHistoryRequest, type VkHistoryResult } from "./history.ts";
+import { pollVkLongPoll } from "./long-poll.ts";
+
+export interface VkChannelConfig {
+  groupId: number;
+  /** Community access token with the messages, photos, docs and manage rights. */
+  token: string;
+  /** Defaults to https://api.vk.ru/method. */
+  apiBaseUrl?: string;
+  timeoutMs?: number;
+}
+
+/** The message events the Callback API server is subscribed to. */
+export const VK_CALLBACK_EVENTS = [
+  "message_new",
+  "message_reply",
+  "message_edit",
+  "message_allow",
+  "message_deny",
+  "message_read",
+] as const;
+
+/**
+ * random_id makes messages.send idempotent: VK delivers a message with a random_id it has
+ * already seen only once. It is derived from our message id, so a retried send keeps it.
+ */
+export function vkRandomId(idempotencyKey: string): number {
+  const value = createHash("sha256").update(idempotencyKey).digest().readUInt32BE(0) & 0x7fffffff;
+  return value === 0 ? 1 : value;
+}
+
+function parsePeerId(chatId: string): number {
+  const peerId = Number(chatId);
+  if (!Number.isSafeInteger(peerId) || peerId === 0) {
+    throw new ChannelError({
+      channel: "vk",
+      kind: "invalid_request",
+      message: `"${chatId}" is not a VK peer id`,
+      reasonRu: "неверный идентификатор диалога VK",
+    });
+  }
+  return peerId;
+}
+
+export class VkAdapter implements ChannelAdapter {
+  readonly kind = "vk" as const;
+  readonly api: API;
+  private readonly upload: Upload;
+
+  constructor(readonly config: VkChannelConfig) {
+    const client = createVkClient(config);
+    this.api = client.api;
+    this.upload = client.upload;
+  }
+
+  async describe(): Promise<ChannelIdentity> {
+    const result = await mapVkErrors(() => this.api.groups.getById({ group_id: this.config.groupId }));
+    const group = result.groups?.[0];
+    if (!group) throw toVkChannelError(new Error(`community ${this.config.groupId} not found`));
+    return { externalId: String(group.id), name: group.name ?? "", ...(group.screen_name ? { username: group.screen_name } : {}) };
+  }
+
+  async send(message: OutboundMessage): Promise<SentMessage> {
+    const peerId = parsePeerId(message.chatId);
+    const attachment = message.file ? await this.uploadFile(peerId, message.file) : undefined;
+    if (!attachment && !message.text) {
+      throw new ChannelError({ channel: "vk", kind: "invalid_request", message: "nothing to send", reasonRu: "пустое сообщение" });
+    }
+    const id = await mapVkErrors(() =>
+      this.api.messages.send({
+        peer_id: peerId,
+        random_id: vkRandomId(message.idempotencyKey),
+        ...(message.text ? { message: message.text } : {}),
+        ...(attachment ? { attachment } : {}),
+      }),
+    );
+    return { externalMessageId: String(id), sentAt: new Date().toISOString() };
+  }
+
+  /** Uploads through VK's upload servers and returns the attachment string for messages.send. */
+  private async uploadFile(peerId: number, file: OutboundFile): Promise<string> {
+    const source = {
+      value: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+      filename: file.fileName,
+      ...(file.mime ? { contentType: file.mime } : {}),
+    };
+    try {
+      const attachment =
+        file.kind === "photo"
+          ? await this.upload.messagePhoto({ source, peer_id: peerId })
+          : file.kind === "voice"
+            ? await this.upload.audioMessage({ source, peer_id: peerId })
+            : await this.upload.messageDocument({ source, peer_id: peerId, title: file.fileName });
+      return attachment.toString();
+    } catch (error) {
+      const mapped = toVkChannelError(error);
+      if (isChannelError(mapped)) throw mapped;
+      // The upload server refused the file (vk-io throws a plain Error with its status text).
+      throw new ChannelError({
+        channel: "vk",
+        kind: "invalid_request",
+        message: `VK refused the ${file.kind}: ${error instanceof Error ? error.message : String(error)}`,
+        reasonRu: "VK не принял файл",
+        cause: error,
+      });
+    }
+  }
+
+  downloadAttachment(attachment: InboundAttachment): Promise<DownloadedFile> {
+    if (!attachment.url) {
+      throw new ChannelError({
+        channel: "vk",
+        kind: "invalid_request",
+        message: `VK gave no link for this ${attachment.kind}`,
+        reasonRu: "VK не даёт ссылку на этот файл",
+      });
+    }
+    return downloadFile("vk", attachment.url);
+  }
+
+  /** The string the Callback API handshake must answer; store it before registerWebhook. */
+  async fetchConfirmationCode(): Promise<string> {
+    const result = await mapVkErrors(() => this.api.groups.getCallbackConfirmationCode({ group_id: this.config.groupId }));
+    return result.code;
+  }
+
+  async registerWebhook(input: { url: string; secret: string; title?: string }): Promise<WebhookRegistration> {
+    const groupId = this.config.groupId;
+    const confirmation = await this.fetchConfirmationCode();
+    const servers = await mapVkErrors(() => this.api.groups.getCallbackServers({ group_id: groupId }));
+    const existing = servers.items?.find((server) => server.url === input.url);
+    const serverId =
+      existing?.id ??
+      (
+        await mapVkErrors(() =>
+          this.api.groups.addCallbackServer({
+            group_id: groupId,
+            url: input.url,
+            title: (input.title ?? "Threadline").slice(0, 14),
+            secret_key: input.secret,
+          }),
+        )
+      ).server_id;
+    const subscribed = Object.fromEntries(VK_CALLBACK_EVENTS.map((event) => [event, 1]));
+    await mapVkErrors(() =>
+      this.api.groups.setCallbackSettings({ group_id: groupId, server_id: serverId, api_version: "5.199", ...subscribed }),
+    );
+    return { confirmation };
+  }
+
+  pollUpdates(cursor: string | null, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<PollResult> {
+    return pollVkLongPoll({ api: this.api, groupId: this.config.groupId, cursor, ...options });
+  }
+
+  /** Names and profile links for VK users: callback events carry only their ids. */
+  async fetchClientProfiles(userIds: string[]): Promise<ClientIdentity[]> {
+    if (userIds.length === 0) return [];
+    const users = await mapVkErrors(() => this.api.users.get({ user_ids: userIds, fields: ["screen_name"] }));
+    return users.map((user) => {
+      const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+      return {
+        externalUserId: String(user.id),
+        ...(name ? { name } : {}),
+        ...(user.first_name ? { firstName: user.first_name } : {}),
+        ...(user.last_name ? { lastName: user.last_name } : {}),
+        ...(user.screen_name ? { username: user.screen_name } : {}),
+        profileUrl: vkProfileUrl(user.id),
+      };
+    });
+  }
+
+  /** One page of the community's dialogs, for an import. */
+  fetchConversations(page: { offset: number; count: number }): Promise<VkConversationPage> {
+    return fetchVkConversations(this.api, this.config.groupId, page);
+  }
+
+  /** History pages of several dialogs in one execute call (up to 25). */
+  fetchHistory(requests: VkHistoryRequest[]): Promise<VkHistoryResult[]> {
+    return fetchVkHistory(this.api, this.config.groupId, requests);
+  }
+}
