@@ -39,6 +39,10 @@ CREATE POLICY member_projects ON projects FOR SELECT USING (
   id IN (SELECT m.project_id FROM memberships m WHERE m.user_id = app_user_id() AND m.active)
 );
 --> statement-breakpoint
+CREATE POLICY own_roles ON roles FOR SELECT USING (
+  id IN (SELECT m.role_id FROM memberships m WHERE m.user_id = app_user_id() AND m.active)
+);
+--> statement-breakpoint
 -- Routing lookups that must work before the tenant is known. Each reveals only a project id for
 -- a secret the caller already holds (a webhook's channel id, an invitation token's hash).
 CREATE OR REPLACE FUNCTION channel_project(p_channel_id uuid) RETURNS uuid

@@ -6,6 +6,8 @@ export const APP_ROLE = "threadline_app";
 
 export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Either a connection or an open transaction: for statements on global tables. */
+export type Queryable = Db | Tx;
 
 export type DbOptions = { max?: number; idleTimeoutSeconds?: number };
 

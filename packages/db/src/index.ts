@@ -1,4 +1,4 @@
-export { createDb, appDatabaseUrl, APP_ROLE, type Db, type Tx, type DbOptions } from "./client.ts";
+export { createDb, appDatabaseUrl, APP_ROLE, type Db, type Tx, type Queryable, type DbOptions } from "./client.ts";
 export { withTenant, withUser } from "./tenant.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
 export * as schema from "./schema/index.ts";

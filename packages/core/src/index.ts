@@ -1,0 +1,10 @@
+export * from "./errors.ts";
+export * from "./crypto.ts";
+export * from "./auth/index.ts";
+export * from "./access/index.ts";
+export * from "./events.ts";
+export { createProject, listMyProjects, getProject, updateProject } from "./projects/service.ts";
+export { inviteMember, acceptInvitation, describeInvitation, listInvitations, revokeInvitation } from "./staff/invitations.ts";
+export { listMembers, changeMemberRole, deactivateMember, reactivateMember } from "./staff/members.ts";
+export { listRoles, updateRole, createRole } from "./staff/roles.ts";
+export { recordAudit, listAudit } from "./audit/service.ts";

@@ -1,0 +1,85 @@
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { memberships, roles, users, type Tx } from "@threadline/db";
+import { revokeUserSessions } from "../auth/sessions.ts";
+import { recordAudit } from "../audit/service.ts";
+import { badRequest, forbidden, notFound } from "../errors.ts";
+import type { Member } from "../access/member.ts";
+
+export async function listMembers(tx: Tx) {
+  return tx
+    .select({
+      id: memberships.id,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      roleId: roles.id,
+      roleKey: roles.key,
+      roleName: roles.name,
+      active: memberships.active,
+      deactivatedAt: memberships.deactivatedAt,
+      rotationOrder: memberships.rotationOrder,
+      createdAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .orderBy(asc(memberships.rotationOrder), asc(users.name));
+}
+
+async function getMembership(tx: Tx, membershipId: string) {
+  const [row] = await tx
+    .select({ m: memberships, roleKey: roles.key })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(eq(memberships.id, membershipId));
+  if (!row) throw notFound("Сотрудник");
+  return row;
+}
+
+async function activeOwnersOtherThan(tx: Tx, membershipId: string): Promise<number> {
+  const [{ n }] = (await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(and(eq(roles.key, "owner"), eq(memberships.active, true), ne(memberships.id, membershipId)))) as [{ n: number }];
+  return n;
+}
+
+export async function changeMemberRole(tx: Tx, actor: Member, membershipId: string, roleId: string) {
+  const target = await getMembership(tx, membershipId);
+  const [role] = await tx.select().from(roles).where(eq(roles.id, roleId));
+  if (!role) throw notFound("Роль");
+  if ((role.key === "owner" || target.roleKey === "owner") && actor.roleKey !== "owner") {
+    throw forbidden("Менять роль владельца может только владелец");
+  }
+  if (target.roleKey === "owner" && role.key !== "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
+    throw badRequest("В проекте должен остаться хотя бы один владелец");
+  }
+  await tx.update(memberships).set({ roleId }).where(eq(memberships.id, membershipId));
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.role_changed", targetType: "membership", targetId: membershipId, details: { from: target.roleKey, to: role.key } });
+}
+
+/**
+ * Fires a member: their access to the project ends now and every session of theirs is revoked,
+ * so the next request from any of their open pages is 401. Their history stays.
+ */
+export async function deactivateMember(tx: Tx, actor: Member, membershipId: string) {
+  const target = await getMembership(tx, membershipId);
+  if (target.m.userId === actor.userId) throw badRequest("Нельзя отключить самого себя");
+  if (target.roleKey === "owner" && actor.roleKey !== "owner") throw forbidden("Отключить владельца может только владелец");
+  if (!target.m.active) return { userId: target.m.userId, revokedSessions: 0 };
+  if (target.roleKey === "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
+    throw badRequest("В проекте должен остаться хотя бы один владелец");
+  }
+  await tx.update(memberships).set({ active: false, deactivatedAt: new Date() }).where(eq(memberships.id, membershipId));
+  const revokedSessions = await revokeUserSessions(tx, target.m.userId);
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.deactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId, revokedSessions } });
+  return { userId: target.m.userId, revokedSessions };
+}
+
+export async function reactivateMember(tx: Tx, actor: Member, membershipId: string) {
+  const target = await getMembership(tx, membershipId);
+  if (target.m.active) return;
+  await tx.update(memberships).set({ active: true, deactivatedAt: null }).where(eq(memberships.id, membershipId));
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.reactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId } });
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { createLogger } from "@threadline/config";
+import { memberships, roles, users, withTenant } from "@threadline/db";
+import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
+import { and, eq } from "drizzle-orm";
+import { LoginLimiter } from "../auth/rate-limit.ts";
+import { hashPassword } from "../auth/password.ts";
+import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { redisPublisher, type RealtimeEvent } from "../events.ts";
+import { createProject } from "../projects/service.ts";
+import type { RoleKey } from "../access/catalog.ts";
+import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "../trpc/index.ts";
+
+export const TEST_PASSWORD = "correct horse battery";
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * A whole test environment: its own database (dropped afterwards), real Redis with a key prefix
+ * of its own, the server dependencies, and factories that build whole tenants.
+ */
+export async function createTestEnv() {
+  const database: TestDatabase = await createTestDatabase();
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const prefix = `tl:test:${randomBytes(4).toString("hex")}`;
+  const published: RealtimeEvent[] = [];
+  const publishToRedis = redisPublisher(redis);
+  const deps: ServerDeps = {
+    db: database.app,
+    redis,
+    publish: async (e) => {
+      published.push(e);
+      await publishToRedis(e);
+    },
+    logger: createLogger("test", "silent"),
+    secretKey: "test-secret-key-test-secret-key-0000",
+    cookieSecure: false,
+    urls: { inbox: "http://inbox.test", admin: "http://admin.test" },
+    limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
+  };
+  const handle = fetchHandler(deps);
+  const makeContext = createContextFactory(deps);
+
+  async function createUser(name: string, email = `${name}-${randomBytes(3).toString("hex")}@example.test`) {
+    passwordHash ??= hashPassword(TEST_PASSWORD);
+    const [user] = await database.app.insert(users).values({ email, name, passwordHash: await passwordHash }).returning();
+    const { token } = await createSession(database.app, user!.id);
+    return { user: user!, token };
+  }
+
+  /** A project with its owner and one member for every other default role, each signed in. */
+  async function createTenant(name: string) {
+    const owner = await createUser(`${name}-owner`);
+    const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(3).toString("hex")}`;
+    const { project } = await createProject(database.app, owner.user.id, { name, slug });
+    const members: Record<RoleKey, { user: typeof owner.user; token: string; membershipId: string; roleId: string }> = {} as never;
+    for (const key of ["owner", "admin", "manager", "finance", "traffic", "tech"] as RoleKey[]) {
+      const person = key === "owner" ? owner : await createUser(`${name}-${key}`);
+      const m = await withTenant(database.app, project.id, async (tx) => {
+        const [role] = await tx.select().from(roles).where(eq(roles.key, key));
+        if (key !== "owner") await tx.insert(memberships).values({ projectId: project.id, userId: person.user.id, roleId: role!.id });
+        const [membership] = await tx.select().from(memberships).where(and(eq(memberships.userId, person.user.id)));
+        return { membershipId: membership!.id, roleId: role!.id };
+      });
+      members[key] = { ...person, ...m };
+    }
+    return { project, ...members, members };
+  }
+
+  function caller(token: string | null, ip = "10.0.0.1") {
+    return createCaller(() => makeContext({ cookies: token ? { [SESSION_COOKIE]: token } : {}, ip, setCookie: () => {} }));
+  }
+
+  /** A tRPC call over HTTP semantics (status codes, cookies), as a browser makes it. */
+  async function http(path: string, opts: { token?: string | null; input?: unknown; method?: "GET" | "POST"; ip?: string } = {}) {
+    const method = opts.method ?? "POST";
+    const body = opts.input === undefined ? undefined : JSON.stringify({ json: opts.input });
+    const url = new URL(`http://inbox.test/trpc/${path}`);
+    if (method === "GET" && body) url.searchParams.set("input", body);
+    const res = await handle(
+      new Request(url, {
+        method,
+        headers: { "content-type": "application/json", ...(opts.token ? { cookie: `${SESSION_COOKIE}=${opts.token}` } : {}) },
+        body: method === "POST" ? body : undefined,
+      }),
+      opts.ip ?? "10.0.0.1",
+    );
+    return { status: res.status, headers: res.headers, body: (await res.json()) as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string } } } } };
+  }
+
+  return {
+    database,
+    db: database.app,
+    owner: database.owner,
+    redis,
+    deps,
+    published,
+    createUser,
+    createTenant,
+    caller,
+    http,
+    async close() {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;

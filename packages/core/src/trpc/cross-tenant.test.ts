@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { appRouter } from "./index.ts";
+
+// A member of project A (its owner, who may do everything in A) uses B's ids with every
+// procedure that takes an id. Each call must fail with NOT_FOUND or FORBIDDEN, and B's rows
+// must be byte-for-byte what they were.
+let env: TestEnv;
+let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let B: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let bInvitationId: string;
+
+type Tenant = typeof A;
+type Case = (a: Tenant, b: Tenant) => unknown[];
+
+// For each procedure: inputs that aim at B, first with B's project id, then with A's project id
+// and B's object ids.
+const cases: Record<string, Case> = {
+  "projects.get": (_a, b) => [{ projectId: b.project.id }],
+  "projects.update": (_a, b) => [{ projectId: b.project.id, name: "Захвачен" }],
+  "projects.access": (_a, b) => [{ projectId: b.project.id }],
+  "staff.list": (_a, b) => [{ projectId: b.project.id }],
+  "staff.invitations": (_a, b) => [{ projectId: b.project.id }],
+  "staff.invite": (a, b) => [
+    { projectId: b.project.id, email: "x@example.test", roleId: b.manager.roleId },
+    { projectId: a.project.id, email: "x@example.test", roleId: b.manager.roleId },
+  ],
+  "staff.revokeInvitation": (a, b) => [
+    { projectId: b.project.id, invitationId: bInvitationId },
+    { projectId: a.project.id, invitationId: bInvitationId },
+  ],
+  "staff.changeRole": (a, b) => [
+    { projectId: b.project.id, membershipId: b.manager.membershipId, roleId: b.admin.roleId },
+    { projectId: a.project.id, membershipId: b.manager.membershipId, roleId: a.admin.roleId },
+    { projectId: a.project.id, membershipId: a.manager.membershipId, roleId: b.admin.roleId },
+  ],
+  "staff.deactivate": (a, b) => [
+    { projectId: b.project.id, membershipId: b.manager.membershipId },
+    { projectId: a.project.id, membershipId: b.manager.membershipId },
+  ],
+  "staff.reactivate": (a, b) => [
+    { projectId: b.project.id, membershipId: b.finance.membershipId },
+    { projectId: a.project.id, membershipId: b.finance.membershipId },
+  ],
+  "roles.catalog": (_a, b) => [{ projectId: b.project.id }],
+  "roles.list": (_a, b) => [{ projectId: b.project.id }],
+  "roles.update": (a, b) => [
+    { projectId: b.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
+    { projectId: a.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
+  ],
+  "roles.create": (a, b) => [
+    { projectId: b.project.id, name: "Чужая" },
+    { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
+  ],
+  "audit.list": (_a, b) => [{ projectId: b.project.id }],
+};
+
+// Procedures that take no tenant id at all (they act on the caller's own account).
+const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
+
+async function snapshotB(): Promise<string> {
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log"];
+  const parts: string[] = [];
+  for (const t of tables) {
+    const col = t === "projects" ? "id" : "project_id";
+    const rows = await env.owner.execute(
+      sql`select row_to_json(x)::text as r from ${sql.identifier(t)} x where ${sql.identifier(col)} = ${B.project.id} order by 1`,
+    );
+    parts.push(`${t}:${rows.map((r) => (r as { r: string }).r).join("|")}`);
+  }
+  return parts.join("\n");
+}
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  A = await env.createTenant("Alpha");
+  B = await env.createTenant("Beta");
+  const inv = await env.caller(B.owner.token).staff.invite({ projectId: B.project.id, email: "new@example.test", roleId: B.manager.roleId });
+  bInvitationId = inv.id;
+  await env.caller(B.owner.token).staff.deactivate({ projectId: B.project.id, membershipId: B.finance.membershipId });
+});
+afterAll(async () => env?.close());
+
+describe("cross-tenant access", () => {
+  it("every procedure is either covered here or takes no tenant id", () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    expect(all.filter((p) => !(p in cases) && !accountScoped.includes(p))).toEqual([]);
+  });
+
+  for (const [path, make] of Object.entries(cases)) {
+    it(`${path}: A's owner gets NOT_FOUND or FORBIDDEN for B's ids, B unchanged`, async () => {
+      const before = await snapshotB();
+      for (const input of make(A, B)) {
+        const [router, proc] = path.split(".") as [string, string];
+        const caller = env.caller(A.owner.token) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+        const error = await caller[router]![proc]!(input).then(
+          () => null,
+          (e: { code?: string }) => e.code,
+        );
+        expect(error, JSON.stringify(input)).toMatch(/^(NOT_FOUND|FORBIDDEN)$/);
+      }
+      expect(await snapshotB()).toBe(before);
+    });
+  }
+
+  it("a member of B sees only B in their project list", async () => {
+    const mine = await env.caller(B.manager.token).projects.mine();
+    expect(mine.map((p) => p.id)).toEqual([B.project.id]);
+  });
+});

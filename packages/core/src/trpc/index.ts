@@ -1,0 +1,17 @@
+import { authRouter } from "./routers/auth.ts";
+import { projectsRouter } from "./routers/projects.ts";
+import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
+import { createCallerFactory, router } from "./init.ts";
+
+export const appRouter = router({
+  auth: authRouter,
+  projects: projectsRouter,
+  staff: staffRouter,
+  roles: rolesRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
+export { createContextFactory, parseCookies, serializeCookie, type Context, type ServerDeps, type RequestInfo } from "./context.ts";
+export { fetchHandler } from "./fetch.ts";

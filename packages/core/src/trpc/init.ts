@@ -1,0 +1,87 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+import { withTenant, type Tx } from "@threadline/db";
+import { assertCan, type Member, type Permission } from "../access/index.ts";
+import { loadMember } from "../access/load.ts";
+import { DomainError } from "../errors.ts";
+import type { Context } from "./context.ts";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const retryAfter = error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined;
+    return { ...shape, data: { ...shape.data, retryAfterSeconds: retryAfter, stack: undefined } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// Domain errors become tRPC errors with the same code (and so the same HTTP status); anything
+// else is a bug: logged, and reported to the person as a generic 500.
+const mapErrors = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      result.error = new TRPCError({ code: cause.code, message: cause.message, cause });
+    } else if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      ctx.logger.error({ err: result.error.cause ?? result.error, path }, "request failed");
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Сессия завершена. Войдите снова." });
+  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
+});
+
+export const projectInput = z.object({ projectId: z.string().uuid() });
+
+class RollbackWithResult extends Error {
+  constructor(readonly result: unknown) {
+    super("rollback");
+  }
+}
+
+/**
+ * A procedure acting inside one project: the caller must be an active member (else NOT_FOUND),
+ * must hold `permission` (else FORBIDDEN), and the whole procedure runs in one transaction with
+ * the tenant set, so RLS confines every statement to this project. A failed procedure rolls back.
+ */
+export function projectProcedure(permission?: Permission) {
+  return authedProcedure.input(projectInput).use(async ({ ctx, input, next }) => {
+    const member: Member = await loadMember(ctx.db, ctx.user.id, input.projectId).catch((e) => {
+      if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
+      throw e;
+    });
+    if (permission) {
+      try {
+        assertCan(member, permission);
+      } catch (e) {
+        throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
+      }
+    }
+    const run = (tx: Tx) => next({ ctx: { ...ctx, member, tx } });
+    type Result = Awaited<ReturnType<typeof run>>;
+    try {
+      return await withTenant(
+        ctx.db,
+        member.projectId,
+        async (tx) => {
+          const result = await run(tx);
+          if (!result.ok) throw new RollbackWithResult(result);
+          return result;
+        },
+        ctx.user.id,
+      );
+    } catch (e) {
+      if (e instanceof RollbackWithResult) return e.result as Result;
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { signIn } from "../../auth/service.ts";
+import { createSession, revokeSession, revokeUserSessions, SESSION_COOKIE, SESSION_TTL_DAYS } from "../../auth/sessions.ts";
+import { listMyProjects } from "../../projects/service.ts";
+import { acceptInvitation, describeInvitation } from "../../staff/invitations.ts";
+import { authedProcedure, publicProcedure, router } from "../init.ts";
+import type { Context } from "../context.ts";
+
+const MAX_AGE = SESSION_TTL_DAYS * 86_400;
+
+function startSession(ctx: Context, token: string) {
+  ctx.request.setCookie(SESSION_COOKIE, token, { maxAgeSeconds: MAX_AGE });
+}
+
+export const authRouter = router({
+  /** The signed-in person and their projects, or null when signed out. */
+  me: publicProcedure.query(async ({ ctx }) => {
+    if (!ctx.session) return null;
+    return { user: ctx.session.user, projects: await listMyProjects(ctx.db, ctx.session.user.id) };
+  }),
+
+  signIn: publicProcedure
+    .input(z.object({ email: z.string().trim().email("Введите e-mail").max(320), password: z.string().min(1, "Введите пароль").max(1000) }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await signIn(ctx.db, ctx.limiter, { ...input, ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+      startSession(ctx, result.token);
+      return { user: result.user };
+    }),
+
+  signOut: authedProcedure.mutation(async ({ ctx }) => {
+    await revokeSession(ctx.db, ctx.session.sessionId);
+    ctx.request.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+    return { ok: true };
+  }),
+
+  /** «Выйти на всех устройствах». */
+  signOutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+    const revoked = await revokeUserSessions(ctx.db, ctx.user.id);
+    await ctx.publish({ type: "sessions.revoked", userId: ctx.user.id });
+    ctx.request.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+    return { revoked };
+  }),
+
+  invitation: publicProcedure
+    .input(z.object({ token: z.string().min(10).max(200) }))
+    .query(({ ctx, input }) => describeInvitation(ctx.db, input.token)),
+
+  acceptInvitation: publicProcedure
+    .input(z.object({ token: z.string().min(10).max(200), name: z.string().trim().max(200).optional(), password: z.string().min(1).max(1000) }))
+    .mutation(async ({ ctx, input }) => {
+      const { userId, projectId } = await acceptInvitation(ctx.db, input);
+      const session = await createSession(ctx.db, userId, { ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+      startSession(ctx, session.token);
+      return { projectId };
+    }),
+});
