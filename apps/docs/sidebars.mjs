@@ -1,0 +1,34 @@
+// @ts-check
+// One sidebar for the whole help center, grouped by who reads it.
+// Category keys stay stable when labels are translated (i18n/<locale>/docusaurus-plugin-content-docs).
+// Sections to come with their features, each as its own category here:
+//   «Каналы» (docs/channels/…), «ИИ-агент» (docs/ai-agent/…), «Импорт истории» (docs/import/…).
+
+/** @type {import('@docusaurus/plugin-content-docs').SidebarsConfig} */
+const sidebars = {
+  help: [
+    {
+      type: "category",
+      key: "start",
+      label: "Начало работы",
+      collapsed: false,
+      items: ["intro", "getting-started", "security"],
+    },
+    {
+      type: "category",
+      key: "admin",
+      label: "Администрирование",
+      collapsed: false,
+      items: ["admin/projects", "admin/staff", "admin/roles", "admin/audit-log"],
+    },
+    {
+      type: "category",
+      key: "inbox",
+      label: "Рабочее место менеджера",
+      collapsed: false,
+      items: ["inbox/sign-in"],
+    },
+  ],
+};
+
+export default sidebars;
