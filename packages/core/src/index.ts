@@ -8,3 +8,4 @@ export { inviteMember, acceptInvitation, describeInvitation, listInvitations, re
 export { listMembers, changeMemberRole, deactivateMember, reactivateMember } from "./staff/members.ts";
 export { listRoles, updateRole, createRole } from "./staff/roles.ts";
 export { recordAudit, listAudit } from "./audit/service.ts";
+export { seedDemo, DEMO_PASSWORD, type DemoAccount } from "./seed/demo.ts";

@@ -1,0 +1,79 @@
+import { and, eq } from "drizzle-orm";
+import { memberships, projects, roles, users, withTenant, withUser, type Db } from "@threadline/db";
+import type { RoleKey } from "../access/catalog.ts";
+import { hashPassword } from "../auth/password.ts";
+import { findUserByEmail } from "../auth/service.ts";
+import { createProject } from "../projects/service.ts";
+
+export const DEMO_PASSWORD = "demo-password";
+
+const demoProjects = [
+  { slug: "zerno", name: "Кофейня «Зерно»", prefix: "zerno" },
+  { slug: "ulybka", name: "Стоматология «Улыбка»", prefix: "ulybka" },
+];
+const people: Record<RoleKey, string> = {
+  owner: "Ольга Владелец",
+  admin: "Андрей Администратор",
+  manager: "Мария Менеджер",
+  finance: "Фёдор Финансы",
+  traffic: "Тимур Трафик",
+  tech: "Татьяна Техспециалист",
+};
+
+export type DemoAccount = { project: string; role: RoleKey; email: string; password: string };
+
+async function ensureUser(db: Db, email: string, name: string, passwordHash: string) {
+  const existing = await findUserByEmail(db, email);
+  if (existing) return existing.id;
+  const [u] = await db.insert(users).values({ email, name, passwordHash }).returning();
+  return u!.id;
+}
+
+/**
+ * Two demo projects with a person for every role (and a second manager for rotation). Safe to
+ * run again: what exists is kept. Returns the accounts to print.
+ */
+export async function seedDemo(db: Db): Promise<DemoAccount[]> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const accounts: DemoAccount[] = [];
+  for (const p of demoProjects) {
+    const ownerEmail = `owner@${p.prefix}.demo`;
+    const ownerId = await ensureUser(db, ownerEmail, people.owner, passwordHash);
+    let projectId: string;
+    try {
+      ({ project: { id: projectId } } = await createProject(db, ownerId, { name: p.name, slug: p.slug }));
+    } catch {
+      const found = await ownedProjectBySlug(db, ownerId, p.slug);
+      if (!found) throw new Error(`Demo project ${p.slug} exists but its owner is not ${ownerEmail}`);
+      projectId = found;
+    }
+    accounts.push({ project: p.name, role: "owner", email: ownerEmail, password: DEMO_PASSWORD });
+    const extra: [RoleKey, string, string][] = [
+      ["admin", `admin@${p.prefix}.demo`, people.admin],
+      ["manager", `manager@${p.prefix}.demo`, people.manager],
+      ["manager", `manager2@${p.prefix}.demo`, "Никита Менеджер"],
+      ["finance", `finance@${p.prefix}.demo`, people.finance],
+      ["traffic", `traffic@${p.prefix}.demo`, people.traffic],
+      ["tech", `tech@${p.prefix}.demo`, people.tech],
+    ];
+    let order = 1;
+    for (const [key, email, name] of extra) {
+      const userId = await ensureUser(db, email, name, passwordHash);
+      await withTenant(db, projectId, async (tx) => {
+        const [role] = await tx.select().from(roles).where(eq(roles.key, key));
+        const [m] = await tx.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
+        if (!m) await tx.insert(memberships).values({ projectId, userId, roleId: role!.id, rotationOrder: order });
+      });
+      order++;
+      accounts.push({ project: p.name, role: key, email, password: DEMO_PASSWORD });
+    }
+  }
+  return accounts;
+}
+
+async function ownedProjectBySlug(db: Db, ownerId: string, slug: string): Promise<string | undefined> {
+  return withUser(db, ownerId, async (tx) => {
+    const [p] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug));
+    return p?.id;
+  });
+}
