@@ -1,0 +1,360 @@
+import { createHash } from "node:crypto";
+import { invalidParam, VK_ERRORS, VkApiError, type VkParams } from "./params.ts";
+import {
+  audioMessageObject,
+  conversationObject,
+  docObject,
+  groupObject,
+  messageObject,
+  photoObject,
+  userObject,
+  type VkCommunity,
+  type VkJson,
+  type VkWorld,
+} from "./world.ts";
+
+// The VK API methods the simulator serves, each with the parameters it reads (checked against
+// the VK API schema by the conformance test) and a handler answering as VK does.
+
+export interface VkMethodHost {
+  world: VkWorld;
+  /** Publishes a Callback API / Long Poll event of the community. */
+  emit(community: VkCommunity, type: string, object: VkJson): void;
+  /** Starts the confirmation handshake of a newly added callback server. */
+  confirmServer(community: VkCommunity, serverId: number): void;
+  /** Records a message the community sent, for the control API. */
+  recordSent(community: VkCommunity, messageId: number): void;
+}
+
+export interface VkMethodContext {
+  host: VkMethodHost;
+  community: VkCommunity;
+  params: VkParams;
+}
+
+export interface VkMethod {
+  name: string;
+  params: readonly string[];
+  handle(ctx: VkMethodContext): unknown;
+}
+
+const MESSAGE_EVENTS = ["message_new", "message_reply", "message_allow", "message_edit", "message_deny", "message_typing_state", "message_read"] as const;
+const MAX_MESSAGE_LENGTH = 9000;
+
+function checkGroup(ctx: VkMethodContext, name = "group_id"): void {
+  const groupId = ctx.params.optInt(name);
+  if (groupId !== undefined && groupId !== ctx.community.groupId) {
+    throw new VkApiError(VK_ERRORS.param, `One of the parameters specified was missing or invalid: ${name} is invalid`);
+  }
+}
+
+/** Upload tokens are signed with the token's community so that save calls can trust them. */
+export function uploadHash(payload: string): string {
+  return createHash("sha1").update(`threadline-sim:${payload}`).digest("hex");
+}
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+const groupsGetById: VkMethod = {
+  name: "groups.getById",
+  params: ["group_id", "group_ids"],
+  handle: (ctx) => {
+    const ids = [...ctx.params.list("group_ids"), ...ctx.params.list("group_id")];
+    if (ids.some((id) => id !== String(ctx.community.groupId) && id !== ctx.community.screenName)) {
+      throw new VkApiError(VK_ERRORS.param, "One of the parameters specified was missing or invalid: group_ids is invalid");
+    }
+    return { groups: [groupObject(ctx.community)], profiles: [] };
+  },
+};
+
+const getConfirmationCode: VkMethod = {
+  name: "groups.getCallbackConfirmationCode",
+  params: ["group_id"],
+  handle: (ctx) => {
+    ctx.params.int("group_id");
+    checkGroup(ctx);
+    return { code: ctx.community.confirmation };
+  },
+};
+
+const getCallbackServers: VkMethod = {
+  name: "groups.getCallbackServers",
+  params: ["group_id", "server_ids"],
+  handle: (ctx) => {
+    ctx.params.int("group_id");
+    checkGroup(ctx);
+    const ids = ctx.params.intList("server_ids");
+    const servers = ctx.community.servers.filter((s) => ids.length === 0 || ids.includes(s.id));
+    return {
+      count: servers.length,
+      items: servers.map((s) => ({ id: s.id, title: s.title, creator_id: 1, url: s.url, secret_key: s.secretKey, status: s.status })),
+    };
+  },
+};
+
+const addCallbackServer: VkMethod = {
+  name: "groups.addCallbackServer",
+  params: ["group_id", "url", "title", "secret_key"],
+  handle: (ctx) => {
+    ctx.params.int("group_id");
+    checkGroup(ctx);
+    const url = ctx.params.str("url");
+    const title = ctx.params.str("title");
+    if (title.length > 14) throw invalidParam("title", "is too long");
+    if (!/^https?:\/\//.test(url)) throw invalidParam("url", "is invalid");
+    const community = ctx.community;
+    const server = {
+      id: community.nextServerId++,
+      url,
+      title,
+      secretKey: ctx.params.optStr("secret_key") ?? "",
+      status: "unconfigured" as const,
+      apiVersion: "5.199",
+      events: new Set<string>(),
+    };
+    community.servers.push(server);
+    ctx.host.confirmServer(community, server.id);
+    return { server_id: server.id };
+  },
+};
+
+const setCallbackSettings: VkMethod = {
+  name: "groups.setCallbackSettings",
+  params: ["group_id", "server_id", "api_version", ...MESSAGE_EVENTS],
+  handle: (ctx) => {
+    ctx.params.int("group_id");
+    checkGroup(ctx);
+    const server = ctx.community.servers.find((s) => s.id === ctx.params.int("server_id"));
+    if (!server) throw invalidParam("server_id", "is invalid");
+    server.apiVersion = ctx.params.optStr("api_version") ?? server.apiVersion;
+    for (const event of MESSAGE_EVENTS) {
+      const enabled = ctx.params.optBool(event);
+      if (enabled === true) server.events.add(event);
+      if (enabled === false) server.events.delete(event);
+    }
+    return 1;
+  },
+};
+
+const getLongPollServer: VkMethod = {
+  name: "groups.getLongPollServer",
+  params: ["group_id"],
+  handle: (ctx) => {
+    ctx.params.int("group_id");
+    checkGroup(ctx);
+    const community = ctx.community;
+    return { key: community.longPollKey, server: `${ctx.host.world.baseUrl}/lp/${community.groupId}`, ts: String(community.nextLongPollTs) };
+  },
+};
+
+function resolveAttachments(ctx: VkMethodContext): VkJson[] {
+  return ctx.params.list("attachment").map((reference) => {
+    const attachment = ctx.host.world.resolveAttachment(reference);
+    if (!attachment) throw invalidParam("attachment", "is invalid");
+    return attachment;
+  });
+}
+
+const messagesSend: VkMethod = {
+  name: "messages.send",
+  params: ["peer_id", "user_id", "random_id", "message", "attachment", "group_id"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const peerId = ctx.params.optInt("peer_id") ?? ctx.params.optInt("user_id");
+    if (peerId === undefined) {
+      throw new VkApiError(VK_ERRORS.param, "One of the parameters specified was missing or invalid: you should specify peer_id, user_id, domain, chat_id or user_ids param");
+    }
+    const randomId = ctx.params.optInt("random_id");
+    if (randomId === undefined) throw invalidParam("random_id", "is a required parameter");
+    const text = ctx.params.optStr("message") ?? "";
+    const attachments = resolveAttachments(ctx);
+    if (text === "" && attachments.length === 0) throw invalidParam("message", "is empty");
+    if (text.length > MAX_MESSAGE_LENGTH) throw new VkApiError(VK_ERRORS.tooLong, "Message is too long");
+    const community = ctx.community;
+    const state = community.peer(peerId);
+    if (!state.canWrite) {
+      throw new VkApiError(VK_ERRORS.denySend, "Can't send messages for users without permission");
+    }
+    const dedupeKey = `${peerId}:${randomId}`;
+    const previous = randomId !== 0 ? community.randomIds.get(dedupeKey) : undefined;
+    if (previous !== undefined) return previous;
+    const message = {
+      id: community.nextMessageId++,
+      peerId,
+      fromId: -community.groupId,
+      date: now(),
+      text,
+      out: 1 as const,
+      conversationMessageId: state.nextConversationMessageId++,
+      attachments,
+      randomId,
+      version: community.nextVersion++,
+    };
+    community.messages.push(message);
+    if (randomId !== 0) community.randomIds.set(dedupeKey, message.id);
+    ctx.host.recordSent(community, message.id);
+    ctx.host.emit(community, "message_reply", messageObject(message));
+    return message.id;
+  },
+};
+
+function peersByRecency(community: VkCommunity): number[] {
+  const last = new Map<number, number>();
+  for (const message of community.messages) last.set(message.peerId, message.id);
+  return [...last.entries()].sort((a, b) => b[1] - a[1]).map(([peerId]) => peerId);
+}
+
+const getConversations: VkMethod = {
+  name: "messages.getConversations",
+  params: ["offset", "count", "filter", "extended", "group_id"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const community = ctx.community;
+    const offset = ctx.params.optInt("offset") ?? 0;
+    const count = Math.min(ctx.params.optInt("count") ?? 20, 200);
+    const filter = ctx.params.optStr("filter") ?? "all";
+    let peers = peersByRecency(community);
+    if (filter === "unread") peers = peers.filter((peerId) => conversationObject(community, peerId).unread_count !== undefined);
+    const page = peers.slice(offset, offset + count);
+    const items = page.map((peerId) => {
+      const history = community.history(peerId);
+      const last = history[history.length - 1];
+      return { conversation: conversationObject(community, peerId), ...(last ? { last_message: messageObject(last) } : {}) };
+    });
+    const extended = ctx.params.optBool("extended") === true;
+    return {
+      count: peers.length,
+      items,
+      ...(extended ? { profiles: page.map((peerId) => userObject(ctx.host.world.user(peerId))) } : {}),
+    };
+  },
+};
+
+const getConversationsById: VkMethod = {
+  name: "messages.getConversationsById",
+  params: ["peer_ids", "group_id"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const ids = ctx.params.intList("peer_ids");
+    if (ids.length === 0) throw invalidParam("peer_ids");
+    const items = ids.filter((id) => ctx.community.peers.has(id)).map((id) => conversationObject(ctx.community, id));
+    return { count: items.length, items };
+  },
+};
+
+const getHistory: VkMethod = {
+  name: "messages.getHistory",
+  params: ["offset", "count", "user_id", "peer_id", "rev", "group_id"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const peerId = ctx.params.optInt("peer_id") ?? ctx.params.optInt("user_id");
+    if (peerId === undefined) throw invalidParam("peer_id");
+    const offset = ctx.params.optInt("offset") ?? 0;
+    const count = Math.min(ctx.params.optInt("count") ?? 20, 200);
+    const history = ctx.community.history(peerId);
+    const ordered = ctx.params.optInt("rev") === 1 ? history : [...history].reverse();
+    return { count: history.length, items: ordered.slice(offset, offset + count).map(messageObject) };
+  },
+};
+
+const usersGet: VkMethod = {
+  name: "users.get",
+  params: ["user_ids", "fields"],
+  handle: (ctx) => {
+    const fields = ctx.params.list("fields");
+    const ids = ctx.params.list("user_ids");
+    if (ids.length === 0) throw invalidParam("user_ids");
+    return ids.map((raw) => {
+      const id = /^\d+$/.test(raw) ? Number(raw) : Number(/^id(\d+)$/.exec(raw)?.[1] ?? NaN);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new VkApiError(VK_ERRORS.userId, "Invalid user id");
+      return userObject(ctx.host.world.user(id), fields);
+    });
+  },
+};
+
+const getMessagesPhotoServer: VkMethod = {
+  name: "photos.getMessagesUploadServer",
+  params: ["peer_id"],
+  handle: (ctx) => {
+    const peerId = ctx.params.optInt("peer_id") ?? 0;
+    const groupId = ctx.community.groupId;
+    return {
+      album_id: -3,
+      upload_url: `${ctx.host.world.baseUrl}/upload/photo?gid=${groupId}&peer=${peerId}`,
+      user_id: 0,
+      group_id: groupId,
+    };
+  },
+};
+
+const saveMessagesPhoto: VkMethod = {
+  name: "photos.saveMessagesPhoto",
+  params: ["photo", "server", "hash"],
+  handle: (ctx) => {
+    const photo = ctx.params.str("photo");
+    if (ctx.params.optStr("hash") !== uploadHash(photo)) throw invalidParam("hash", "is invalid");
+    const uploaded = JSON.parse(photo) as { file: string; width: number; height: number; gid: number }[];
+    const first = uploaded[0];
+    if (!first || first.gid !== ctx.community.groupId) throw invalidParam("photo", "is invalid");
+    return [photoObject(ctx.host.world, { ownerId: -ctx.community.groupId, fileKey: first.file, width: first.width, height: first.height })];
+  },
+};
+
+const getMessagesDocServer: VkMethod = {
+  name: "docs.getMessagesUploadServer",
+  params: ["type", "peer_id"],
+  handle: (ctx) => {
+    const type = ctx.params.optStr("type") ?? "doc";
+    if (!["doc", "audio_message", "graffiti"].includes(type)) throw invalidParam("type", "is invalid");
+    return { upload_url: `${ctx.host.world.baseUrl}/upload/doc?gid=${ctx.community.groupId}&type=${type}` };
+  },
+};
+
+const docsSave: VkMethod = {
+  name: "docs.save",
+  params: ["file", "title"],
+  handle: (ctx) => {
+    const token = ctx.params.str("file");
+    const [payload, hash] = token.split("|");
+    if (!payload || hash !== uploadHash(payload)) throw invalidParam("file", "is invalid");
+    const uploaded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      file: string;
+      type: string;
+      name: string;
+      size: number;
+      gid: number;
+    };
+    if (uploaded.gid !== ctx.community.groupId) throw invalidParam("file", "is invalid");
+    const world = ctx.host.world;
+    const ownerId = -ctx.community.groupId;
+    if (uploaded.type === "audio_message") {
+      // Duration from the size at Opus voice bitrate (~16 kbit/s), as good as VK's own estimate here.
+      const durationSec = Math.max(1, Math.round(uploaded.size / 2000));
+      return { type: "audio_message", audio_message: audioMessageObject(world, { ownerId, fileKey: uploaded.file, durationSec }) };
+    }
+    const title = ctx.params.optStr("title") ?? uploaded.name;
+    return { type: "doc", doc: docObject(world, { ownerId, fileKey: uploaded.file, title, size: uploaded.size }) };
+  },
+};
+
+export const VK_METHODS: readonly VkMethod[] = [
+  groupsGetById,
+  getConfirmationCode,
+  getCallbackServers,
+  addCallbackServer,
+  setCallbackSettings,
+  getLongPollServer,
+  messagesSend,
+  getConversations,
+  getConversationsById,
+  getHistory,
+  usersGet,
+  getMessagesPhotoServer,
+  saveMessagesPhoto,
+  getMessagesDocServer,
+  docsSave,
+];
+
+export const VK_METHODS_BY_NAME = new Map(VK_METHODS.map((method) => [method.name, method]));
