@@ -1,0 +1,90 @@
+import type { ExtractedEntities } from "../entities.ts";
+import type { Intent, MessageKind, MessageSignals } from "../intent.ts";
+import type { PhoneFinding } from "../phone.ts";
+import type { AgentScript } from "./script.ts";
+
+export type LeadStage = "bot" | "assigned" | "needs_human" | "low_quality" | "spam" | "won" | "lost";
+export const LEAD_STAGES: readonly LeadStage[] = ["bot", "assigned", "needs_human", "low_quality", "spam", "won", "lost"];
+
+/** What an agent message did, recorded on the message so behaviour can be measured. */
+export type AgentAction = "greet" | "answer" | "ask_phone" | "confirm" | "handoff" | "decline";
+export const AGENT_ACTIONS: readonly AgentAction[] = ["greet", "answer", "ask_phone", "confirm", "handoff", "decline"];
+
+export type MessageAuthor = "client" | "agent" | "member";
+
+export interface ThreadMessage {
+  author: MessageAuthor;
+  /** Text or caption; null for a sticker or a photo without caption. */
+  text: string | null;
+  kind?: MessageKind;
+  /** Set on agent messages. */
+  action?: AgentAction | null;
+  sentAt: Date | string;
+}
+
+/** What the contact record already holds. */
+export interface KnownContact {
+  phone?: string | null;
+  name?: string | null;
+  email?: string | null;
+}
+
+/** Signals from a language model that refine the rules (see llm/). */
+export interface IntentHints {
+  intent?: Intent;
+  refusal?: boolean;
+  humanRequested?: boolean;
+  question?: boolean;
+}
+
+export interface TurnInput {
+  script: AgentScript;
+  /** The whole conversation so far, oldest first, including the client's new message(s). */
+  thread: readonly ThreadMessage[];
+  known?: KnownContact;
+  /** The conversation's stage now; `bot` unless given. */
+  stage?: LeadStage;
+  hints?: IntentHints;
+}
+
+export interface AgentReply {
+  text: string;
+  action: AgentAction;
+}
+
+export type TransitionReason =
+  | "phone_captured"
+  | "phone_known"
+  | "handoff_topic"
+  | "human_requested"
+  | "support_request"
+  | "question_needs_person"
+  | "invalid_phone_attempts"
+  | "phone_refused"
+  | "spam"
+  | "silence_timeout";
+
+export interface LeadTransition {
+  to: LeadStage;
+  reason: TransitionReason;
+}
+
+export type SilentReason = "stage" | "handed_off" | "nothing_new" | "spam" | "small_talk";
+
+export interface TurnDecision {
+  /** Messages to send, in order; empty when the agent stays silent. */
+  replies: AgentReply[];
+  /** Everything learnt from the client's messages; `phone` only when valid (E.164). */
+  entities: ExtractedEntities;
+  /** The stage change to record, or null to stay where it is. */
+  transition: LeadTransition | null;
+  /** Routing intent of the client's new message(s). */
+  intent: Intent;
+  /** The phone finding in the new message(s): valid, invalid (said so) or none. */
+  phone: PhoneFinding;
+  signals: MessageSignals | null;
+  /** Why there is nothing to say, when replies is empty. */
+  silentReason: SilentReason | null;
+}
+
+export type { AgentScript };
