@@ -1,1 +1,15 @@
-export {};
+// Platform simulators for tests, benchmarks and the demo: real HTTP servers on loopback that
+// the production adapters reach through their SDKs' base-URL options.
+export { VkApiSimulator, type VkClientAttachment, type VkSentMessage, type VkSimulatorOptions } from "./vk/simulator.ts";
+export { VK_METHODS } from "./vk/methods.ts";
+export { VK_ERRORS } from "./vk/params.ts";
+export {
+  TelegramBotApiSimulator,
+  type TelegramSimulatorOptions,
+  type TgClient,
+  type TgClientMessageInput,
+} from "./telegram/simulator.ts";
+export { TG_METHODS } from "./telegram/methods.ts";
+export type { TgSentMessage, TgUser } from "./telegram/world.ts";
+export type { DeliveryAttempt } from "./delivery.ts";
+export { solidPng } from "./images.ts";

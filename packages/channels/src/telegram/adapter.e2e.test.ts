@@ -1,0 +1,123 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChannelError } from "../errors.ts";
+import { solidPng } from "../simulators/images.ts";
+import { TelegramBotApiSimulator } from "../simulators/telegram/simulator.ts";
+import type { BusinessConnectionEvent, MessageEvent } from "../types.ts";
+import { TelegramAdapter } from "./adapter.ts";
+
+// The Telegram adapter, through grammY, against the Bot API simulator over HTTP.
+
+const sim = new TelegramBotApiSimulator();
+let adapter: TelegramAdapter;
+let token: string;
+const CLIENT = { id: 4242, first_name: "Мария", last_name: "Кузнецова", username: "masha_k", language_code: "ru" };
+
+async function failure(promise: Promise<unknown>): Promise<ChannelError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ChannelError);
+  return error as ChannelError;
+}
+
+beforeAll(async () => {
+  await sim.start();
+  ({ token } = sim.addBot({ username: "flowers_shop_bot", firstName: "Цветочная лавка" }));
+  adapter = new TelegramAdapter({ token, apiRoot: sim.apiRoot });
+  sim.simulateClientMessage({ from: CLIENT, text: "Здравствуйте!" });
+});
+
+afterAll(() => sim.stop());
+
+afterEach(() => sim.setRates({ botRate: { limit: 30, windowMs: 1000 }, chatRate: { limit: 5, windowMs: 5000 } }));
+
+describe("Telegram adapter against the simulator", () => {
+  it("describes the bot", async () => {
+    expect(await adapter.describe()).toMatchObject({ name: "Цветочная лавка", username: "flowers_shop_bot" });
+  });
+
+  it("sends text, photo, document and voice, uploading buffers as multipart", async () => {
+    const png = solidPng(40, 30);
+    const pdf = Buffer.from("%PDF-1.4 прайс");
+    const ogg = Buffer.concat([Buffer.from("OggS"), Buffer.alloc(6000)]);
+    const text = await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "t1", text: "Добрый день! Чем помочь?" });
+    await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "t2", text: "Вот букет", file: { kind: "photo", data: png, fileName: "bouquet.png" } });
+    await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "t3", file: { kind: "document", data: pdf, fileName: "price.pdf" } });
+    await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "t4", file: { kind: "voice", data: ogg, fileName: "voice.ogg" } });
+
+    expect(Number(text.externalMessageId)).toBeGreaterThan(1);
+    const sent = sim.sentMessages(CLIENT.id);
+    expect(sent.map((m) => m.kind)).toEqual(["text", "photo", "document", "voice"]);
+    expect(sent[0]).toMatchObject({ text: "Добрый день! Чем помочь?" });
+    expect(sent[1]).toMatchObject({ caption: "Вот букет", file: { data: png } });
+    expect(sent[2]).toMatchObject({ file: { data: pdf, fileName: "price.pdf", mime: "application/pdf" } });
+    expect(sent[3]!.file?.data).toEqual(ogg);
+  });
+
+  it("surfaces 429 with the platform's retry_after", async () => {
+    sim.setRates({ chatRate: { limit: 1, windowMs: 60_000 } });
+    await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r1", text: "раз" });
+    const error = await failure(adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r2", text: "два" }));
+    expect(error).toMatchObject({ kind: "rate_limited", platformCode: 429, retryAfterMs: 60_000 });
+    expect(error.retryable).toBe(true);
+  });
+
+  it("reports a client who blocked the bot as client_denied with a Russian reason", async () => {
+    sim.simulateClientMessage({ from: { id: 5151, first_name: "Иван" }, text: "Больше не пишите" });
+    sim.blockBot(5151);
+    const error = await failure(adapter.send({ chatId: "5151", idempotencyKey: "b1", text: "Акция!" }));
+    expect(error).toMatchObject({ kind: "client_denied", platformCode: 403, reasonRu: "клиент заблокировал бота" });
+    expect(error.retryable).toBe(false);
+  });
+
+  it("reports a bad token as auth", async () => {
+    const forged = new TelegramAdapter({ token: "123:forged", apiRoot: sim.apiRoot });
+    expect(await failure(forged.describe())).toMatchObject({ kind: "auth", platformCode: 401 });
+  });
+
+  it("receives client messages through getUpdates long polling, with the start payload", async () => {
+    const drained = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const pending = adapter.pollUpdates(drained.cursor, { waitSeconds: 5 });
+    sim.simulateClientMessage({ from: { id: 6161, first_name: "Ольга", username: "olga" }, startPayload: "u-tg_ads-cpc-autumn-post_1" });
+    const round = await pending;
+    const start = round.events.find((e): e is MessageEvent => e.type === "message" && e.chatId === "6161");
+    expect(start).toMatchObject({
+      text: "/start",
+      client: { name: "Ольга", username: "olga", profileUrl: "https://t.me/olga" },
+      attribution: { via: "telegram_start", utm: { source: "tg_ads", medium: "cpc", campaign: "autumn", content: "post_1" } },
+    });
+    const after = await adapter.pollUpdates(round.cursor, { waitSeconds: 0 });
+    expect(after.events).toEqual([]);
+  });
+
+  it("downloads a photo the client sent through getFile", async () => {
+    const png = solidPng(12, 9, [9, 8, 7]);
+    sim.simulateClientMessage({ from: CLIENT, photo: { data: png }, caption: "Вот чек" });
+    const round = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const message = round.events.filter((e): e is MessageEvent => e.type === "message").at(-1)!;
+    expect(message).toMatchObject({ text: "Вот чек", attachments: [{ kind: "photo", width: 12, height: 9, mime: "image/jpeg" }] });
+    const file = await adapter.downloadAttachment(message.attachments[0]!);
+    expect(Buffer.from(file.data)).toEqual(png);
+  });
+
+  it("refuses getUpdates while a webhook is set, as Telegram does", async () => {
+    await adapter.registerWebhook({ url: "http://127.0.0.1:9/telegram", secret: "s3cret" });
+    expect(await failure(adapter.pollUpdates(null, { waitSeconds: 0 }))).toMatchObject({ kind: "invalid_request", platformCode: 409 });
+    await adapter.deleteWebhook();
+    await expect(adapter.pollUpdates(null, { waitSeconds: 0 })).resolves.toBeDefined();
+  });
+
+  it("replies through a Business connection with its business_connection_id", async () => {
+    const connectionId = sim.simulateBusinessConnection({ owner: { id: 9001, first_name: "Светлана" } });
+    sim.simulateBusinessMessage({ connectionId, from: { id: 9100, first_name: "Павел" }, text: "Есть ли доставка?" });
+    const round = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const connection = round.events.find((e): e is BusinessConnectionEvent => e.type === "business_connection");
+    expect(connection).toMatchObject({ businessConnectionId: connectionId, isEnabled: true, canReply: true, chatId: "9001" });
+    const question = round.events.find((e): e is MessageEvent => e.type === "message" && e.chatId === "9100")!;
+    expect(question).toMatchObject({ businessConnectionId: connectionId, direction: "inbound", text: "Есть ли доставка?" });
+
+    await adapter.send({ chatId: question.chatId, idempotencyKey: "biz-1", text: "Да, по городу бесплатно", businessConnectionId: question.businessConnectionId });
+    expect(sim.sentMessages(9100, { businessConnectionId: connectionId })).toMatchObject([{ text: "Да, по городу бесплатно" }]);
+  });
+});
