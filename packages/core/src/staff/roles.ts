@@ -1,15 +1,21 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { memberships, roles, type Tx } from "@threadline/db";
-import { ownerLockedPermissions, type HideableField, type Permission } from "../access/catalog.ts";
+import { ownerLockedPermissions, roleKeys, type HideableField, type Permission } from "../access/catalog.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
 import type { Member } from "../access/member.ts";
 
 export async function listRoles(tx: Tx) {
   const rows = await tx
-    .select({ role: roles, members: sql<number>`(select count(*)::int from ${memberships} m where m.role_id = ${roles.id} and m.active)` })
+    .select({ role: roles, members: sql<number>`(select count(*)::int from ${memberships} m where m.role_id = "roles"."id" and m.active)` })
     .from(roles)
     .orderBy(asc(roles.createdAt), asc(roles.name));
+  // Default templates in their usual order (owner first), then the project's own.
+  const rank = (key: string) => {
+    const i = (roleKeys as readonly string[]).indexOf(key);
+    return i < 0 ? roleKeys.length : i;
+  };
+  rows.sort((a, b) => rank(a.role.key) - rank(b.role.key));
   return rows.map(({ role, members }) => ({
     id: role.id,
     key: role.key,

@@ -70,6 +70,8 @@ describe("staff and roles", () => {
     const owner = env.caller(T.owner.token);
     await owner.roles.update({ projectId: T.project.id, roleId: T.manager.roleId, hiddenFields: ["contact.profileUrl", "contact.phone"] });
     const roles = await owner.roles.list({ projectId: T.project.id });
+    expect(roles.map((r) => r.key)).toEqual(["owner", "admin", "manager", "finance", "traffic", "tech"]);
+    expect(roles.find((r) => r.key === "owner")!.members).toBe(1);
     expect(roles.find((r) => r.key === "manager")!.hiddenFields.sort()).toEqual(["contact.phone", "contact.profileUrl"]);
     await expect(owner.roles.update({ projectId: T.project.id, roleId: T.owner.roleId, permissions: ["inbox.use"] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(env.caller(T.admin.token).roles.update({ projectId: T.project.id, roleId: T.manager.roleId, permissions: [] })).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -67,6 +67,7 @@ export const rolesRouter = router({
 
 export const auditRouter = router({
   list: projectProcedure("audit.view")
-    .input(z.object({ before: z.date().optional(), limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => listAudit(ctx.tx, ctx.member.projectId, input)),
+    // `cursor`: the time of the oldest entry already shown; the next page is older.
+    .input(z.object({ cursor: z.date().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => listAudit(ctx.tx, ctx.member.projectId, { limit: input.limit, before: input.cursor })),
 });

@@ -1,0 +1,17 @@
+import { index, layout, route, type RouteConfig } from "@react-router/dev/routes";
+
+export default [
+  route("login", "routes/login.tsx"),
+  route("invite/:token", "routes/invite.tsx"),
+  layout("routes/console.tsx", [
+    index("routes/home.tsx"),
+    route("projects/new", "routes/project-new.tsx"),
+    route("p/:projectId", "routes/project.tsx", [
+      index("routes/project-index.tsx"),
+      route("staff", "routes/staff.tsx"),
+      route("roles", "routes/roles.tsx"),
+      route("audit", "routes/audit.tsx"),
+      route("settings", "routes/settings.tsx"),
+    ]),
+  ]),
+] satisfies RouteConfig;

@@ -1,0 +1,14 @@
+import { Navigate } from "react-router";
+import { useProjectAccess } from "../session.ts";
+
+const order = [
+  ["staff.manage", "staff"],
+  ["audit.view", "audit"],
+  ["project.settings", "settings"],
+] as const;
+
+export default function ProjectIndex() {
+  const { access } = useProjectAccess();
+  const first = order.find(([p]) => access.permissions.includes(p));
+  return <Navigate to={first ? first[1] : "settings"} replace />;
+}

@@ -1,0 +1,44 @@
+import { useQuery } from "@tanstack/react-query";
+import { NavLink, Outlet, useParams } from "react-router";
+import { EmptyState, cn, useT, useTRPC } from "@threadline/ui";
+import { useConsole } from "../session.ts";
+
+const sections = [
+  { to: "staff", label: "admin.staff", permission: "staff.manage" },
+  { to: "roles", label: "admin.roles", permission: "staff.manage" },
+  { to: "audit", label: "admin.audit", permission: "audit.view" },
+  { to: "settings", label: "admin.settings", permission: "project.settings" },
+] as const;
+
+/** One project's console: the sections this member's role opens, and the page. */
+export default function Project() {
+  const t = useT();
+  const trpc = useTRPC();
+  const { me } = useConsole();
+  const { projectId = "" } = useParams();
+  const access = useQuery(trpc.projects.access.queryOptions({ projectId }, { retry: false }));
+  if (access.error) return <EmptyState title={t("common.noAccess")} hint={access.error.message} />;
+  if (!access.data) return <p className="p-6 text-sm text-slate-500">{t("common.loading")}</p>;
+  const visible = sections.filter((s) => access.data.permissions.includes(s.permission));
+  if (visible.length === 0) return <EmptyState title={t("common.noAccess")} hint={t("admin.noConsoleAccess")} />;
+  return (
+    <div className="flex flex-1">
+      <nav className="w-56 shrink-0 border-r border-slate-200 bg-white p-3" aria-label={t("admin.title")}>
+        {visible.map((s) => (
+          <NavLink
+            key={s.to}
+            to={s.to}
+            className={({ isActive }) =>
+              cn("block rounded px-3 py-2 text-sm", isActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:bg-slate-50")
+            }
+          >
+            {t(s.label)}
+          </NavLink>
+        ))}
+      </nav>
+      <main className="min-w-0 flex-1 p-6">
+        <Outlet context={{ me, projectId, access: access.data }} />
+      </main>
+    </div>
+  );
+}

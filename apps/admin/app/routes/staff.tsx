@@ -1,0 +1,216 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { useProjectAccess } from "../session.ts";
+
+export default function Staff() {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { projectId, me } = useProjectAccess();
+  const members = useQuery(trpc.staff.list.queryOptions({ projectId }));
+  const roles = useQuery(trpc.roles.list.queryOptions({ projectId }));
+  const invitations = useQuery(trpc.staff.invitations.queryOptions({ projectId }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.staff.pathKey() });
+  const changeRole = useMutation(trpc.staff.changeRole.mutationOptions({ onSettled: refresh }));
+  const reactivate = useMutation(trpc.staff.reactivate.mutationOptions({ onSettled: refresh }));
+  const revoke = useMutation(trpc.staff.revokeInvitation.mutationOptions({ onSettled: refresh }));
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const [firing, setFiring] = useState<{ id: string; name: string } | null>(null);
+  const deactivate = useMutation(
+    trpc.staff.deactivate.mutationOptions({
+      onSuccess: () => setFiring(null),
+      onSettled: refresh,
+    }),
+  );
+  const rowError = errorMessage(changeRole.error ?? reactivate.error ?? deactivate.error ?? revoke.error);
+
+  return (
+    <>
+      <PageHeader
+        title={t("admin.staff")}
+        actions={
+          <Button variant="primary" onClick={() => setInviteOpen(true)}>
+            {t("admin.invite")}
+          </Button>
+        }
+      />
+      <ErrorNote>{rowError}</ErrorNote>
+      <Card className="mt-3">
+        <Table aria-label={t("admin.staff")}>
+          <thead>
+            <tr>
+              <Th>{t("admin.name")}</Th>
+              <Th>{t("auth.email")}</Th>
+              <Th>{t("admin.role")}</Th>
+              <Th>{t("admin.status")}</Th>
+              <Th />
+            </tr>
+          </thead>
+          <tbody>
+            {members.data?.map((m) => (
+              <tr key={m.id} data-testid={`member-${m.email}`}>
+                <Td className="font-medium">{m.name}</Td>
+                <Td className="text-slate-500">{m.email}</Td>
+                <Td>
+                  <Select
+                    aria-label={`${t("admin.role")}: ${m.name}`}
+                    className="h-8 w-48"
+                    value={m.roleId}
+                    disabled={!m.active || m.userId === me.user.id}
+                    onChange={(e) => changeRole.mutate({ projectId, membershipId: m.id, roleId: e.target.value })}
+                  >
+                    {roles.data?.map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name}
+                      </option>
+                    ))}
+                  </Select>
+                </Td>
+                <Td>{m.active ? <Badge tone="green">{t("admin.active")}</Badge> : <Badge tone="red">{t("admin.deactivated")}</Badge>}</Td>
+                <Td className="text-right">
+                  {m.userId === me.user.id ? null : m.active ? (
+                    <Button size="sm" variant="outline" onClick={() => setFiring({ id: m.id, name: m.name })}>
+                      {t("admin.deactivate")}
+                    </Button>
+                  ) : (
+                    <Button size="sm" variant="outline" onClick={() => reactivate.mutate({ projectId, membershipId: m.id })}>
+                      {t("admin.reactivate")}
+                    </Button>
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </Card>
+
+      {invitations.data && invitations.data.length > 0 ? (
+        <>
+          <h2 className="mb-2 mt-8 text-sm font-semibold text-slate-700">{t("admin.pendingInvitations")}</h2>
+          <Card>
+            <Table>
+              <tbody>
+                {invitations.data.map((i) => {
+                  const state = i.acceptedAt ? "accepted" : i.revokedAt ? "revoked" : new Date(i.expiresAt) < new Date() ? "expired" : "pending";
+                  return (
+                    <tr key={i.id}>
+                      <Td>{i.email}</Td>
+                      <Td className="text-slate-500">{i.roleName}</Td>
+                      <Td>
+                        <Badge tone={state === "accepted" ? "green" : state === "pending" ? "sky" : "slate"}>
+                          {t(`admin.invitation${state[0]!.toUpperCase()}${state.slice(1)}`)}
+                        </Badge>
+                      </Td>
+                      <Td className="text-right">
+                        {state === "pending" ? (
+                          <Button size="sm" variant="ghost" onClick={() => revoke.mutate({ projectId, invitationId: i.id })}>
+                            {t("admin.revoke")}
+                          </Button>
+                        ) : null}
+                      </Td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </Table>
+          </Card>
+        </>
+      ) : null}
+
+      <InviteDialog open={inviteOpen} onOpenChange={setInviteOpen} projectId={projectId} roles={roles.data ?? []} onInvited={refresh} />
+      <ConfirmDialog
+        open={!!firing}
+        onOpenChange={(o) => !o && setFiring(null)}
+        title={t("admin.deactivateTitle")}
+        description={t("admin.deactivateText", { name: firing?.name ?? "" })}
+        confirmLabel={t("admin.deactivate")}
+        cancelLabel={t("common.cancel")}
+        pending={deactivate.isPending}
+        onConfirm={() => firing && deactivate.mutate({ projectId, membershipId: firing.id })}
+      />
+    </>
+  );
+}
+
+function InviteDialog({
+  open,
+  onOpenChange,
+  projectId,
+  roles,
+  onInvited,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  projectId: string;
+  roles: { id: string; key: string; name: string }[];
+  onInvited: () => void;
+}) {
+  const t = useT();
+  const trpc = useTRPC();
+  const [email, setEmail] = useState("");
+  const [roleId, setRoleId] = useState("");
+  const [copied, setCopied] = useState(false);
+  const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: onInvited }));
+  const defaultRole = roles.find((r) => r.key === "manager")?.id ?? roles[0]?.id ?? "";
+  const close = (o: boolean) => {
+    onOpenChange(o);
+    if (!o) {
+      invite.reset();
+      setEmail("");
+      setCopied(false);
+    }
+  };
+  return (
+    <Dialog open={open} onOpenChange={close} title={t("admin.invite")}>
+      {invite.data ? (
+        <div className="space-y-3">
+          <p className="text-sm text-slate-600">{t("admin.inviteLink")}</p>
+          <Input readOnly value={invite.data.link} aria-label={t("admin.inviteLink")} onFocus={(e) => e.target.select()} />
+          <div className="flex justify-end gap-2">
+            <Button
+              variant="outline"
+              onClick={() => {
+                void navigator.clipboard?.writeText(invite.data.link);
+                setCopied(true);
+              }}
+            >
+              {copied ? t("admin.copied") : t("admin.copy")}
+            </Button>
+            <Button onClick={() => close(false)}>OK</Button>
+          </div>
+        </div>
+      ) : (
+        <form
+          className="space-y-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            invite.mutate({ projectId, email, roleId: roleId || defaultRole });
+          }}
+        >
+          <Field label={t("admin.inviteEmail")} htmlFor="invite-email">
+            <Input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+          </Field>
+          <Field label={t("admin.inviteRole")} htmlFor="invite-role">
+            <Select id="invite-role" value={roleId || defaultRole} onChange={(e) => setRoleId(e.target.value)}>
+              {roles.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <ErrorNote>{errorMessage(invite.error)}</ErrorNote>
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="outline" onClick={() => close(false)}>
+              {t("common.cancel")}
+            </Button>
+            <Button type="submit" variant="primary" disabled={invite.isPending}>
+              {t("admin.invite")}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

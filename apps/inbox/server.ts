@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { loadEnv } from "@threadline/config";
+import { createServerDeps, startWebApp } from "@threadline/core/http";
+
+const env = loadEnv();
+const deps = createServerDeps(env, "inbox");
+const server = await startWebApp({ deps, clientDir: fileURLToPath(new URL("./build/client", import.meta.url)), port: env.INBOX_PORT, host: env.HOST });
+deps.logger.info({ port: env.INBOX_PORT }, "inbox listening");
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    void deps.close().finally(() => process.exit(0));
+  });
+}

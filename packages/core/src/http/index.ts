@@ -1,0 +1,2 @@
+export { createServerDeps } from "./deps.ts";
+export { startWebApp, type WebAppOptions } from "./web-app.ts";

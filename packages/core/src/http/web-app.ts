@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
+import { fetchHandler } from "../trpc/fetch.ts";
+import type { ServerDeps } from "../trpc/context.ts";
+
+// tRPC inputs are small; anything bigger is refused before it is read.
+const MAX_API_BODY = 1024 * 1024;
+
+function toFetchRequest(req: ExpressRequest): Request {
+  const url = `http://${req.headers.host ?? "localhost"}${req.originalUrl}`;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
+    else if (v !== undefined) headers.set(k, v);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    // Node's fetch needs duplex for streamed bodies.
+    duplex: "half",
+  } as RequestInit);
+}
+
+async function sendFetchResponse(res: ExpressResponse, response: Response) {
+  res.status(response.status);
+  response.headers.forEach((value, key) => {
+    if (key !== "set-cookie") res.setHeader(key, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  res.send(Buffer.from(await response.arrayBuffer()));
+}
+
+export type WebAppOptions = {
+  deps: ServerDeps;
+  /** The built single-page app (react-router build → build/client). */
+  clientDir: string;
+  port: number;
+  host: string;
+  /** Extra routes (webhooks, uploads) mounted before the app's pages. */
+  extend?: (app: express.Express) => void;
+};
+
+/** An app's HTTP server: /healthz, the tRPC API under /trpc, and the built pages. */
+export async function startWebApp(options: WebAppOptions): Promise<Server> {
+  const { deps, clientDir } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  const handle = fetchHandler(deps);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use("/trpc", async (req, res) => {
+    if (Number(req.headers["content-length"] ?? 0) > MAX_API_BODY) {
+      res.status(413).json({ error: { message: "Запрос слишком большой" } });
+      return;
+    }
+    try {
+      await sendFetchResponse(res, await handle(toFetchRequest(req), req.socket.remoteAddress ?? "unknown"));
+    } catch (err) {
+      deps.logger.error({ err }, "api transport failed");
+      if (!res.headersSent) res.status(500).json({ error: { message: "Внутренняя ошибка" } });
+    }
+  });
+  options.extend?.(app);
+
+  const indexHtml = join(clientDir, "index.html");
+  if (!existsSync(indexHtml)) throw new Error(`No built pages at ${clientDir}: run the app's build first (npm run build).`);
+  app.use("/assets", express.static(join(clientDir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));
+  app.use(express.static(clientDir, { index: false }));
+  // Every other path is a page of the single-page app.
+  app.get("/{*path}", (_req, res) => {
+    res.setHeader("cache-control", "no-cache");
+    res.sendFile(indexHtml);
+  });
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,33 @@
+import i18next from "i18next";
+import { initReactI18next, useTranslation } from "react-i18next";
+import { en } from "./en.ts";
+import { ru } from "./ru.ts";
+
+export const languages = ["ru", "en"] as const;
+export type Language = (typeof languages)[number];
+const STORAGE_KEY = "tl.lang";
+
+function initialLanguage(): Language {
+  if (typeof localStorage === "undefined") return "ru";
+  const saved = localStorage.getItem(STORAGE_KEY);
+  return saved === "en" ? "en" : "ru";
+}
+
+// Russian by default; English is a second language a person can pick.
+void i18next.use(initReactI18next).init({
+  lng: initialLanguage(),
+  fallbackLng: "ru",
+  resources: { ru: { translation: ru }, en: { translation: en } },
+  interpolation: { escapeValue: false },
+});
+
+export function setLanguage(lang: Language) {
+  localStorage.setItem(STORAGE_KEY, lang);
+  void i18next.changeLanguage(lang);
+}
+
+export function useT() {
+  return useTranslation().t;
+}
+
+export { i18next };

@@ -1,0 +1,13 @@
+export { cn } from "./lib/cn.ts";
+export { Button, type ButtonProps } from "./components/button.tsx";
+export { Input, Textarea, Select, Label, Field, ErrorNote } from "./components/form.tsx";
+export { Card, PageHeader, Badge, EmptyState, Table, Th, Td } from "./components/layout.tsx";
+export { Dialog, ConfirmDialog } from "./components/dialog.tsx";
+export { Switch, Checkbox } from "./components/switch.tsx";
+export { useT, setLanguage, languages, i18next, type Language } from "./i18n/index.ts";
+export { ApiProvider, useTRPC, useTRPCClient, isUnauthorized, errorMessage } from "./trpc.tsx";
+export { SignInScreen } from "./screens/sign-in.tsx";
+export { InviteScreen } from "./screens/invite.tsx";
+export { UserMenu } from "./screens/user-menu.tsx";
+export { ProjectSwitcher, type ProjectOption } from "./screens/project-switcher.tsx";
+export { AppDocument, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";

@@ -1,0 +1,40 @@
+import { isRouteErrorResponse, Links, Meta, Scripts, ScrollRestoration } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { i18next } from "../i18n/index.ts";
+import { useTRPC } from "../trpc.tsx";
+
+/** The HTML document every app renders its pages into. */
+export function AppDocument({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <html lang="ru">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export function Loading() {
+  return <p className="p-6 text-sm text-slate-500">{i18next.t("common.loading")}</p>;
+}
+
+export function RouteError({ error }: { error: unknown }) {
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : i18next.t("common.somethingWrong");
+  return <main className="p-8 text-slate-700">{message}</main>;
+}
+
+/** The signed-in person and their projects; null when signed out. */
+export function useMe() {
+  const trpc = useTRPC();
+  return useQuery(trpc.auth.me.queryOptions());
+}
+export type Me = NonNullable<ReturnType<typeof useMe>["data"]>;

@@ -1,0 +1,63 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { useState } from "react";
+import superjson from "superjson";
+import type { AppRouter } from "@threadline/core/trpc";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED";
+}
+
+export function errorMessage(error: unknown): string | undefined {
+  if (!error) return undefined;
+  if (error instanceof TRPCClientError) {
+    // Input validation errors carry zod's issues; show the first one's message.
+    const zod = (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError;
+    const first = zod?.fieldErrors && Object.values(zod.fieldErrors).flat()[0];
+    if (error.data?.code === "BAD_REQUEST" && error.message.startsWith("[")) {
+      try {
+        const issues = JSON.parse(error.message) as { message: string }[];
+        return issues[0]?.message ?? first;
+      } catch {
+        return first ?? error.message;
+      }
+    }
+    return error.message;
+  }
+  return (error as Error).message;
+}
+
+// A session ended elsewhere (signed out, fired) sends every open page back to sign-in on its
+// next request.
+function onError(error: unknown) {
+  if (!isUnauthorized(error)) return;
+  const path = window.location.pathname;
+  if (path.startsWith("/login") || path.startsWith("/invite")) return;
+  window.location.assign(`/login?expired=1&next=${encodeURIComponent(path)}`);
+}
+
+export function ApiProvider({ children }: { children: React.ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        queryCache: new QueryCache({ onError }),
+        mutationCache: new MutationCache({ onError }),
+        defaultOptions: {
+          queries: { staleTime: 15_000, retry: (count, error) => !isUnauthorized(error) && count < 2, refetchOnWindowFocus: true },
+        },
+      }),
+  );
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc", transformer: superjson })] }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
