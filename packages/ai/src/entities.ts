@@ -21,8 +21,9 @@ export interface ExtractedEntities {
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}/u;
-const NAME = /(?:меня\s+зовут|зовут\s+меня|моё\s+имя|мое\s+имя|моя\s+фамилия|с\s+уважением,?|имя\s*:)\s*(\p{Lu}\p{Ll}+(?:[\s-]\p{Lu}\p{Ll}+)?)/u;
-const NAME_INTRO = /(?:^|[.!?]\s+)(?:это|я)\s+[-—]?\s*(\p{Lu}\p{Ll}{2,})(?=[\s,.!]|$)/u;
+const NAME = /(?:меня\s+зовут|зовут\s+меня|моё\s+имя|мое\s+имя|моя\s+фамилия|с\s+уважением,?|имя\s*:)\s*([\p{L}]+(?:[\s-][\p{L}]+)?)/iu;
+const CAPITALISED = /^\p{Lu}\p{Ll}+$/u;
+const NAME_INTRO = /(?:^|[.!?]\s+)(?:[Ээ]то|[Яя])\s+[-—]?\s*(\p{Lu}\p{Ll}{2,})(?=[\s,.!]|$)/u;
 const NOT_NAMES = new Set(["Хочу", "Хотела", "Хотел", "Здесь", "Тут", "Не", "Ваш", "Клиент", "Вас", "Можно"]);
 const INTEREST =
   /(?:^|[\s,.!?])(?:хочу|хотим|хотел[аи]?\s+бы|планирую|интересует|интересуют|нужен|нужна|нужно|нужны|ищу|подскажите\s+по|хотелось\s+бы)\s+([^.!?\n]{3,120})/iu;
@@ -58,7 +59,9 @@ export function extractEntities(text: string): Omit<ExtractedEntities, "phone"> 
   const out: Omit<ExtractedEntities, "phone"> = {};
   const email = EMAIL.exec(text)?.[0];
   if (email) out.email = email.toLowerCase();
-  const name = NAME.exec(text)?.[1] ?? NAME_INTRO.exec(text)?.[1];
+  // A name is written with a capital letter: "меня зовут Анна", not "меня зовут как маму".
+  const named = NAME.exec(text)?.[1]?.split(/[\s-]/).filter((part) => CAPITALISED.test(part));
+  const name = named?.length ? named.join(" ") : NAME_INTRO.exec(text)?.[1];
   if (name && !NOT_NAMES.has(name)) out.name = name;
   const interest = INTEREST.exec(text)?.[1];
   if (interest) {

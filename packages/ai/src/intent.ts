@@ -64,7 +64,7 @@ const REFUSAL_AFTER_ASK = rx(
 const PHONE_WHY = rx(`\\W0(зачем|для\\s+чего|почему|а\\s+зачем)\\s+(вам\\s+)?(мой\\s+|нужен\\s+|нужен\\s+мой\\s+)?${PHONE}`);
 
 const HUMAN = [
-  rx("\\W0(позовите|позвать|соедините|переключите|свяжите|дайте|нужен|нужна|хочу|можно|верните)\\s+(меня\\s+)?(с\\s+)?(менеджер|оператор|человек|сотрудник|администратор|консультант|специалист|живо|руководител)"),
+  rx("\\W0(позовите|позвать|соедините|переключите|свяжите|дайте|нужен|нужна|хочу|можно|верните)\\s+((пожалуйста|меня|мне|нам|нас|уже)\\s+)*(с\\s+)?(менеджер|оператор|человек|сотрудник|администратор|консультант|специалист|живо|руководител)"),
   rx("\\W0(живой|живым|живого|реальн[а-я]*|настоящ[а-я]*)\\s+(человек|оператор|менеджер|сотрудник)"),
   rx("\\W0(поговорить|пообщаться|общаться|связаться)\\s+с\\s+(менеджер|человек|оператор|сотрудник|живым|администратор|руководител)"),
 ];
@@ -150,10 +150,18 @@ export function matchHandoffTopics(text: string, topics: readonly string[]): str
   });
 }
 
+/** Normalised text with punctuation taken out: "не хочу, чтобы звонили" reads as words. */
+function wordsOnly(text: string): string {
+  return normalizeText(text)
+    .replace(/[^\p{L}\p{N}\s-]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 /** A refusal to give the phone; bare "нет" counts only as the answer to the agent's ask. */
 export function detectRefusal(text: string, afterPhoneAsk = false): boolean {
-  const t = normalizeText(text);
-  return any(REFUSAL, t) || (afterPhoneAsk && REFUSAL_AFTER_ASK.test(t));
+  const w = wordsOnly(text);
+  return any(REFUSAL, w) || (afterPhoneAsk && REFUSAL_AFTER_ASK.test(w));
 }
 
 const PICTOGRAPHS = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]/gu;
@@ -175,7 +183,7 @@ export function analyzeMessage(text: string | null | undefined, options: Analyze
   const sticker = options.kind === "sticker";
   const empty = words.length === 0;
   const emojiOnly = empty && HAS_PICTOGRAPH.test(t);
-  const bare = withoutEmoji.replace(/[^\p{L}\p{N}\s-]/gu, " ").replace(/\s+/g, " ").trim();
+  const bare = wordsOnly(withoutEmoji);
 
   const greeting = GREETING.test(bare);
   const greetingOnly =
@@ -183,15 +191,15 @@ export function analyzeMessage(text: string | null | undefined, options: Analyze
   const spam = detectSpam(raw);
   const handoffTopics = matchHandoffTopics(raw, options.handoffTopics ?? []);
   const refusal = detectRefusal(raw, options.afterPhoneAsk ?? false);
-  const phoneWhy = PHONE_WHY.test(t);
-  const humanRequested = any(HUMAN, t);
+  const phoneWhy = PHONE_WHY.test(bare);
+  const humanRequested = any(HUMAN, bare);
   const question = !empty && (t.includes("?") || QUESTION_WORDS.test(t) || QUESTION_PARTICLE.test(t));
   const smallTalk = empty || sticker || SMALL_TALK.test(bare);
 
   let intent: Intent = "other";
   if (spam.spam) intent = "spam";
-  else if (any(SUPPORT, t)) intent = "support";
-  else if (any(PURCHASE, t)) intent = "purchase";
+  else if (any(SUPPORT, bare)) intent = "support";
+  else if (any(PURCHASE, bare)) intent = "purchase";
   else if (question) intent = "question";
 
   return {

@@ -66,6 +66,8 @@ const FACT_QUESTIONS: Record<FactKind, RegExp[]> = {
     rx("\\W0(вы|у вас)\\s+(сейчас\\s+|сегодня\\s+|завтра\\s+|еще\\s+)?(открыт|работаете|работает)"),
     rx("\\W0работаете\\s+(ли\\s+)?(сейчас|сегодня|завтра|ночью|круглосуточно|без выходных|в выходн|в праздник|в воскресенье|в субботу|по выходн|по воскресень|по субботам|вечером|утром|\\d)"),
     rx("\\W0(открыт[ыо]?|работаете)\\s*\\?"),
+    rx("\\W0(принимаете|принимает|ведете\\s+прием|ведет\\s+прием|открыты|работаете)\\s+(ли\\s+)?(в|во|по)\\s+(выходн|суббот|воскресен|праздни|понедельник|вечер)"),
+    rx("\\W0(в|во|по)\\s+(выходн[а-я]*|суббот[а-я]*|воскресень[а-я]*|праздник[а-я]*|праздничн[а-я]*\\s+дни)\\s+(вы\\s+)?(работаете|принимаете|открыты)"),
     rx("\\W0(без выходных|выходн[а-я]* дни|в какие дни|какие дни)"),
   ],
   address: [
@@ -177,15 +179,34 @@ function terms(text: string): string[] {
   return [...new Set(out)];
 }
 
-/** How well two stems match: equal, one a prefix of the other, or a long common beginning. */
-function stemMatch(a: string, b: string): number {
-  if (a === b) return 1;
-  if (a.startsWith("#") || b.startsWith("#")) return 0;
+// Verb prefixes that turn one word into a near-synonym: «почистить» ~ «чистка», «перезаписать» ~ «запись».
+const PREFIXES = ["пере", "при", "про", "под", "раз", "рас", "по", "за", "на", "вы", "до", "от", "об", "из", "с", "у", "о"];
+
+function prefixMatch(a: string, b: string): number {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (short.length >= 4 && long.startsWith(short)) return 0.85;
+  // Short stems ("леч", "бол") only meet near forms of themselves ("лечен", "больн").
+  if (short.length === 3 && long.length <= 6 && long.startsWith(short)) return 0.6;
   let common = 0;
   while (common < short.length && short[common] === long[common]) common++;
   return common >= 5 ? 0.7 : 0;
+}
+
+function withoutPrefix(stem: string): string | null {
+  for (const p of PREFIXES) if (stem.startsWith(p) && stem.length - p.length >= 4) return stem.slice(p.length);
+  return null;
+}
+
+/** How well two stems match: equal, one a prefix of the other, or the same after a verb prefix. */
+function stemMatch(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.startsWith("#") || b.startsWith("#")) return 0;
+  const direct = prefixMatch(a, b);
+  if (direct > 0) return direct;
+  const a2 = withoutPrefix(a);
+  const b2 = withoutPrefix(b);
+  const stripped = Math.max(a2 ? prefixMatch(a2, b) : 0, b2 ? prefixMatch(a, b2) : 0, a2 && b2 ? prefixMatch(a2, b2) : 0);
+  return stripped > 0 ? 0.7 : 0;
 }
 
 interface Document {
@@ -216,8 +237,9 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
     const kind = factKind(key);
     const text = factReply(key, value);
     if (kind) facts.push({ key, kind, text });
-    // Every fact is also searchable by its words: a Russian key reads like a question variant.
-    const keyTerms = /\p{Script=Cyrillic}/u.test(key) ? terms(key) : kind ? terms(FACT_LABEL[kind]) : [];
+    // Every fact is also searchable by its words; a Russian key of the project's own reads like a
+    // question variant. Built-in kinds are asked about in ways their patterns already cover.
+    const keyTerms = !kind && /\p{Script=Cyrillic}/u.test(key) ? terms(key) : [];
     const variants = keyTerms.length ? [keyTerms] : [];
     documents.push({ source: "fact", key, text, variants, all: new Set([...keyTerms, ...terms(value)]) });
   }
@@ -237,7 +259,8 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
   const n = documents.length;
   const idf = new Map<string, number>();
   for (const [t, count] of df) idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5)));
-  const index: KnowledgeIndex = { facts, documents, idf, unseenIdf: Math.log(1 + (n + 0.5) / 0.5) };
+  // A word the knowledge never uses weighs as much as the rarest word it does use.
+  const index: KnowledgeIndex = { facts, documents, idf, unseenIdf: Math.log(1 + (n - 0.5) / 1.5) };
   indexCache.set(knowledge, index);
   return index;
 }

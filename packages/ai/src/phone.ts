@@ -120,6 +120,8 @@ function isOtherNumber(text: string, candidate: Candidate): boolean {
 /** Whether a digit run that is not a valid number was still meant as one. */
 function looksLikePhone(text: string, candidate: Candidate, expectingPhone: boolean, phoneWords: boolean): boolean {
   const digits = digitsOf(candidate.raw);
+  // "+7 912" is a number begun and not finished.
+  if (candidate.raw.startsWith("+") && digits.length >= 4 && !isOtherNumber(text, candidate)) return true;
   if (digits.length < 5 || DATE_OR_TIME.test(candidate.raw)) return false;
   if (CARD.test(candidate.raw)) return expectingPhone || phoneWords;
   if (isOtherNumber(text, candidate)) return false;
