@@ -20,7 +20,7 @@ import {
 export interface TgMethodHost {
   user(id: number): TgUser | undefined;
   /** Throws 429 when the bot or the chat is over its rate. */
-  checkSendRate(bot: TgBot, chatId: number): void;
+  checkSendRate(bot: TgBot, chatId: number, businessConnectionId?: string): void;
   setWebhook(bot: TgBot, webhook: { url: string; secretToken?: string; maxConnections: number } | undefined, dropPending: boolean): void;
   /** Resolves when the bot has pending updates or the timeout passed. */
   waitForUpdates(bot: TgBot, timeoutSec: number): Promise<void>;
@@ -152,7 +152,7 @@ function sendTarget(ctx: TgMethodContext): SendTarget {
     const connection = bot.businessConnections.get(businessConnectionId);
     if (!connection || !connection.isEnabled) throw badRequest("BUSINESS_CONNECTION_INVALID");
     if (!connection.canReply) throw badRequest("BOT_ACCESS_FORBIDDEN");
-    host.checkSendRate(bot, chatId);
+    host.checkSendRate(bot, chatId, businessConnectionId);
     return { chatId, client, businessConnectionId };
   }
   if (bot.blockedBy.has(chatId)) throw new TgApiError(403, "Forbidden: bot was blocked by the user");

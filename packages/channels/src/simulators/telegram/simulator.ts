@@ -231,8 +231,10 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     return this.users.get(id);
   }
 
-  checkSendRate(bot: TgBot, chatId: number): void {
-    for (const check of [this.botRate.hit(`${bot.id}`), this.chatRate.hit(`${bot.id}:${chatId}`)]) {
+  checkSendRate(bot: TgBot, chatId: number, businessConnectionId?: string): void {
+    // A business account's chat with a client is another chat than the bot's own with them.
+    const chatKey = `${bot.id}:${businessConnectionId ?? ""}:${chatId}`;
+    for (const check of [this.botRate.hit(`${bot.id}`), this.chatRate.hit(chatKey)]) {
       if (!check.ok) {
         const seconds = Math.max(1, Math.ceil(check.retryAfterMs / 1000));
         throw new TgApiError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });

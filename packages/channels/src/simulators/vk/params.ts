@@ -16,6 +16,7 @@ export const VK_ERRORS = {
   unknownMethod: 3,
   auth: 5,
   tooMany: 6,
+  request: 8,
   flood: 9,
   server: 10,
   compile: 12,

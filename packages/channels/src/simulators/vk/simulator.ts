@@ -333,7 +333,13 @@ export class VkApiSimulator implements VkMethodHost {
     const server = community.servers.find((s) => s.id === serverId);
     if (!server) return;
     server.status = "wait";
-    const body = { type: "confirmation", group_id: community.groupId, ...(server.secretKey ? { secret: server.secretKey } : {}) };
+    const body = {
+      type: "confirmation",
+      group_id: community.groupId,
+      event_id: randomBytes(20).toString("hex"),
+      v: server.apiVersion,
+      ...(server.secretKey ? { secret: server.secretKey } : {}),
+    };
     this.queueFor(server.url).enqueue({
       url: server.url,
       headers: { "content-type": "application/json" },
@@ -367,7 +373,7 @@ export class VkApiSimulator implements VkMethodHost {
       fields = readParams(url, req.headers["content-type"], await readBody(req)).fields;
     } catch (error) {
       const message = error instanceof BodyTooLargeError ? "Invalid request: request is too large" : "Invalid request: malformed body";
-      return sendJson(res, 200, this.errorBody(8, message, method, new Map()));
+      return sendJson(res, 200, this.errorBody(VK_ERRORS.request, message, method, new Map()));
     }
     try {
       sendJson(res, 200, this.callMethod(method, fields));
@@ -382,7 +388,7 @@ export class VkApiSimulator implements VkMethodHost {
     if (typeof token !== "string" || token === "") throw new VkApiError(VK_ERRORS.auth, "User authorization failed: no access_token passed.");
     const community = this.world.byToken(token);
     if (!community) throw new VkApiError(VK_ERRORS.auth, "User authorization failed: invalid access_token (4).");
-    if (!fields.get("v")) throw new VkApiError(8, "Invalid request: v (version) is required");
+    if (!fields.get("v")) throw new VkApiError(VK_ERRORS.request, "Invalid request: v (version) is required");
     const limited = this.limiter.hit(token);
     if (!limited.ok) throw new VkApiError(VK_ERRORS.tooMany, ERROR_MESSAGES[VK_ERRORS.tooMany]!);
     if (method === "execute") return this.execute(community, fields);

@@ -1,0 +1,218 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadVkSchema } from "../../test/vendor-specs.ts";
+import { solidPng } from "../images.ts";
+import { VK_METHODS } from "./methods.ts";
+import { VK_ERRORS } from "./params.ts";
+import { VkApiSimulator } from "./simulator.ts";
+
+// The VK simulator against the VK API JSON Schema (../shared/vendor-specs/vk-api-schema):
+// every method it serves and every parameter it reads exist there, and every response,
+// error and event it produces validates against the schema.
+
+const schema = loadVkSchema();
+const sim = new VkApiSimulator({ callbackRetryDelaysMs: [20] });
+let token: string;
+let groupId: number;
+const USER = 1001;
+
+/** Responses collected while driving the simulator, checked against the schema afterwards. */
+const responses: { method: string; body: Record<string, unknown> }[] = [];
+const callbackBodies: Record<string, unknown>[] = [];
+let receiver: Server;
+
+async function call(method: string, params: Record<string, string | number>): Promise<Record<string, unknown>> {
+  const body = new URLSearchParams({ access_token: token, v: "5.199", ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
+  const response = await fetch(`${sim.apiBaseUrl}/${method}`, { method: "POST", body });
+  const json = (await response.json()) as Record<string, unknown>;
+  responses.push({ method, body: json });
+  return json;
+}
+
+async function upload(url: string, field: string, data: Buffer, fileName: string): Promise<Record<string, unknown>> {
+  const form = new FormData();
+  form.append(field, new Blob([data]), fileName);
+  return (await (await fetch(url, { method: "POST", body: form })).json()) as Record<string, unknown>;
+}
+
+function responseRef(method: string, body: Record<string, unknown>): string {
+  const spec = schema.methods.get(method)!;
+  // messages.send with peer_id answers with the message id, the schema's "deprecatedResponse".
+  const key = method === "messages.send" ? "deprecatedResponse" : "response";
+  expect(body).not.toHaveProperty("error");
+  return spec.responses[key]!.$ref;
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      callbackBodies.push(body);
+      res.end(body.type === "confirmation" ? confirmation : "ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  await sim.start();
+  const community = sim.addCommunity({ name: "Автосервис «Колесо»", screenName: "koleso_service" });
+  token = community.token;
+  groupId = community.groupId;
+  confirmation = community.confirmation;
+});
+let confirmation = "";
+
+afterAll(async () => {
+  await sim.stop();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+describe("VK simulator conformance", () => {
+  it("serves only methods of the schema, reading only their parameters", () => {
+    for (const method of VK_METHODS) {
+      const spec = schema.methods.get(method.name);
+      expect(spec, method.name).toBeDefined();
+      for (const param of method.params) expect(spec!.parameters.has(param), `${method.name}(${param})`).toBe(true);
+    }
+    // execute takes `code`, documented by VK but absent from the schema's parameter list.
+    expect(schema.methods.has("execute")).toBe(true);
+  });
+
+  it("emits only error codes of errors.json", () => {
+    for (const code of Object.values(VK_ERRORS)) expect(schema.errorCodes.has(code), `error ${code}`).toBe(true);
+  });
+
+  it("answers every method, events included, as the schema describes", async () => {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/vk`;
+    const added = await call("groups.addCallbackServer", { group_id: groupId, url, title: "Threadline", secret_key: "s3cret" });
+    const serverId = (added.response as { server_id: number }).server_id;
+    await call("groups.setCallbackSettings", {
+      group_id: groupId,
+      server_id: serverId,
+      api_version: "5.199",
+      message_new: 1,
+      message_reply: 1,
+      message_edit: 1,
+      message_allow: 1,
+      message_deny: 1,
+      message_read: 1,
+    });
+    await call("groups.getCallbackServers", { group_id: groupId });
+    await call("groups.getCallbackConfirmationCode", { group_id: groupId });
+    await call("groups.getById", { group_id: groupId });
+    const longPoll = (await call("groups.getLongPollServer", { group_id: groupId })).response as { server: string; key: string; ts: string };
+
+    sim.addUser({ id: USER, firstName: "Сергей", lastName: "Козлов", screenName: "kozlov" });
+    const incoming = sim.simulateClientMessage({
+      groupId,
+      userId: USER,
+      text: "Здравствуйте, сколько стоит замена масла?",
+      ref: "u-vk_ads-cpc-oil",
+      refSource: "ads",
+      attachments: [
+        { type: "photo" },
+        { type: "doc", title: "smeta.pdf", data: Buffer.from("%PDF") },
+        { type: "audio_message", durationSec: 3 },
+        { type: "sticker", stickerId: 9 },
+        { type: "video", title: "Стук в двигателе", durationSec: 12 },
+      ],
+    });
+    await call("messages.send", { peer_id: USER, random_id: 11, message: "Здравствуйте! От 1500 ₽." });
+
+    const photoServer = (await call("photos.getMessagesUploadServer", { peer_id: USER })).response as { upload_url: string };
+    const photoUpload = await upload(photoServer.upload_url, "photo", solidPng(20, 20), "price.png");
+    const photos = (await call("photos.saveMessagesPhoto", photoUpload as Record<string, string>)).response as { owner_id: number; id: number; access_key: string }[];
+    const docServer = (await call("docs.getMessagesUploadServer", { type: "doc", peer_id: USER })).response as { upload_url: string };
+    const docUpload = await upload(docServer.upload_url, "file", Buffer.from("прайс"), "price.txt");
+    const doc = (await call("docs.save", { file: docUpload.file as string, title: "price.txt" })).response as { doc: { owner_id: number; id: number; access_key: string } };
+    const voiceServer = (await call("docs.getMessagesUploadServer", { type: "audio_message", peer_id: USER })).response as { upload_url: string };
+    const voiceUpload = await upload(voiceServer.upload_url, "file", Buffer.alloc(4000), "voice.ogg");
+    await call("docs.save", { file: voiceUpload.file as string });
+    const photo = photos[0]!;
+    await call("messages.send", {
+      peer_id: USER,
+      random_id: 12,
+      attachment: `photo${photo.owner_id}_${photo.id}_${photo.access_key},doc${doc.doc.owner_id}_${doc.doc.id}_${doc.doc.access_key}`,
+    });
+
+    sim.simulateEdit({ groupId, messageId: incoming.id as number, text: "Сколько стоит замена масла и фильтра?" });
+    sim.simulateRead({ groupId, userId: USER });
+    sim.blockBot(USER, groupId);
+    sim.unblockBot(USER, groupId);
+
+    await call("messages.getConversations", { group_id: groupId, offset: 0, count: 20, extended: 1 });
+    await call("messages.getConversationsById", { group_id: groupId, peer_ids: USER });
+    await call("messages.getHistory", { group_id: groupId, peer_id: USER, count: 50 });
+    await call("users.get", { user_ids: USER, fields: "screen_name" });
+
+    for (const { method, body } of responses) {
+      expect(schema.validate(responseRef(method, body), body), method).toEqual([]);
+    }
+
+    // Bots Long Poll hands out the same event objects as the Callback API.
+    const poll = new URL(longPoll.server);
+    poll.search = new URLSearchParams({ act: "a_check", key: longPoll.key, ts: longPoll.ts, wait: "0" }).toString();
+    const { updates } = (await (await fetch(poll)).json()) as { updates: Record<string, unknown>[] };
+    await sim.deliveriesIdle();
+    const objectSchema: Record<string, string> = {
+      message_new: "callback/objects.json#/definitions/callback_message_new",
+      message_reply: "callback/objects.json#/definitions/callback_message",
+      message_edit: "callback/objects.json#/definitions/callback_message",
+      message_allow: "callback/objects.json#/definitions/callback_message_allow",
+      message_deny: "callback/objects.json#/definitions/callback_message_deny",
+      message_read: "callback/objects.json#/definitions/callback_message_read",
+    };
+    const seen = new Set<string>();
+    for (const event of [...updates, ...callbackBodies]) {
+      const type = event.type as string;
+      seen.add(type);
+      expect(schema.validate("callback/objects.json#/definitions/callback_base", event), type).toEqual([]);
+      if (type === "confirmation") {
+        expect(schema.validate("callback/objects.json#/definitions/callback_confirmation", event)).toEqual([]);
+        continue;
+      }
+      expect(schema.validate(objectSchema[type]!, event.object), type).toEqual([]);
+    }
+    expect([...seen].sort()).toEqual(["confirmation", ...Object.keys(objectSchema)].sort());
+    expect(callbackBodies.filter((b) => b.type !== "confirmation").every((b) => b.secret === "s3cret")).toBe(true);
+  });
+
+  it("answers execute batches with per-method results that validate", async () => {
+    const code = `return [API.users.get({"user_ids":"${USER}"}),API.messages.getHistory({"peer_id":${USER},"count":2,"group_id":${groupId}}),API.messages.send({"peer_id":424242,"random_id":5,"message":"x"})];`;
+    const body = (await (await fetch(`${sim.apiBaseUrl}/execute`, { method: "POST", body: new URLSearchParams({ access_token: token, v: "5.199", code }) })).json()) as {
+      response: unknown[];
+      execute_errors: { method: string; error_code: number; error_msg: string }[];
+    };
+    expect(schema.validate(schema.methods.get("users.get")!.responses.response!.$ref, { response: body.response[0] })).toEqual([]);
+    expect(schema.validate(schema.methods.get("messages.getHistory")!.responses.response!.$ref, { response: body.response[1] })).toEqual([]);
+    expect(body.response[2]).toBe(false);
+    expect(body.execute_errors).toEqual([{ method: "messages.send", error_code: 901, error_msg: "Can't send messages for users without permission" }]);
+  });
+
+  it("answers errors as the schema's error object, with codes of errors.json", async () => {
+    const cases: [string, Record<string, string | number>, number][] = [
+      ["messages.send", { peer_id: USER }, VK_ERRORS.param],
+      ["messages.getHistory", {}, VK_ERRORS.param],
+      ["messages.unknownMethod", {}, VK_ERRORS.unknownMethod],
+    ];
+    for (const [method, params, code] of cases) {
+      const body = await call(method, params);
+      const error = body.error as { error_code: number };
+      expect(error.error_code, method).toBe(code);
+      expect(schema.errorCodes.has(error.error_code)).toBe(true);
+      expect(schema.validate("base/objects.json#/definitions/base_error", error)).toEqual([]);
+    }
+    const forged = (await (await fetch(`${sim.apiBaseUrl}/groups.getById`, { method: "POST", body: new URLSearchParams({ access_token: "forged", v: "5.199" }) })).json()) as {
+      error: { error_code: number };
+    };
+    expect(forged.error.error_code).toBe(VK_ERRORS.auth);
+    expect(schema.validate("base/objects.json#/definitions/base_error", forged.error)).toEqual([]);
+  });
+
+  it("rejects what the schema itself would reject: a message object without its required fields", () => {
+    // Guards the validator: a broken object must fail, or the checks above prove nothing.
+    expect(schema.validate("messages/objects.json#/definitions/messages_message", { id: 1, text: "x" })).not.toEqual([]);
+    expect(schema.validate("callback/objects.json#/definitions/callback_message_deny", { user_id: "1" })).not.toEqual([]);
+  });
+});
