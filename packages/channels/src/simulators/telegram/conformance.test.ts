@@ -60,7 +60,9 @@ describe("Telegram simulator conformance", () => {
     sim.simulateBusinessMessage({ connectionId, from: CLIENT, text: "Здравствуйте" });
 
     const first = await call("getUpdates", { timeout: 0 });
-    const photoId = ((first.result as { message?: { photo?: { file_id: string }[] } }[]).find((u) => u.message?.photo)?.message?.photo?.at(-1)?.file_id)!;
+    const photoUpdate = (first.result as { message?: { photo?: { file_id: string }[] } }[]).find((u) => u.message?.photo);
+    const photoId = photoUpdate?.message?.photo?.at(-1)?.file_id ?? "";
+    expect(photoId).not.toBe("");
     await call("getFile", { file_id: photoId });
     await call("sendMessage", { chat_id: CLIENT.id, text: "Добрый день!" });
     await call("sendMessage", { chat_id: CLIENT.id, text: "Ответ от бизнеса", business_connection_id: connectionId });
