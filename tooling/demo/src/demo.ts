@@ -1,0 +1,165 @@
+// `npm run demo`: the whole product on this machine, from a fresh clone, with one command.
+// Postgres (embedded unless DATABASE_URL is set) → Redis (redis-server unless REDIS_URL is set) →
+// migrations → demo data → builds → inbox, admin, worker, docs. Ctrl-C stops everything.
+import { join } from "node:path";
+import exitHook from "async-exit-hook";
+import { ConfigError, loadEnv } from "@threadline/config";
+import { seedDemo, type DemoAccount } from "@threadline/core";
+import { appDatabaseUrl, createDb, migrate } from "@threadline/db";
+import { buildApps, needsBuild, type BuiltApp } from "./build.ts";
+import { LaunchError, describeError } from "./errors.ts";
+import { dataDir, logsDir, shownPath } from "./paths.ts";
+import { portIsFree } from "./ports.ts";
+import { startPostgres } from "./postgres.ts";
+import { ProcessLedger } from "./processes.ts";
+import { requireRedisServer, startRedis } from "./redis.ts";
+import { SERVICE_NAMES, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
+import { Teardown } from "./teardown.ts";
+
+const verbose = process.env.DEMO_VERBOSE === "1";
+const teardown = new Teardown();
+let stopping: Promise<void> | undefined;
+
+function step(text: string) {
+  console.log(`› ${text}`);
+}
+
+/** Stops what was started, then exits. Safe to call more than once. */
+function shutDown(code: number, reason?: string): Promise<void> {
+  stopping ??= (async () => {
+    if (reason) console.log(`\n${reason}`);
+    const problems = await teardown.run();
+    for (const p of problems) console.error(`Could not stop ${p}`);
+    if (reason) console.log("Stopped.");
+    process.exit(problems.length && code === 0 ? 1 : code);
+  })();
+  return stopping;
+}
+
+// Ctrl-C, SIGTERM, SIGHUP. The embedded Postgres package exits through the same hook, so the
+// process ends only once both have finished (or after the hook's 10 s limit).
+exitHook((done) => {
+  if (typeof done !== "function") return; // Plain exit: process groups are killed on the way out.
+  void shutDown(0, "Stopping…").finally(done);
+});
+exitHook.forceExitTimeout(30_000);
+
+/** Services' own output: quiet unless DEMO_VERBOSE=1; errors from their JSON logs are shown. */
+function showServiceLine(service: ServiceName, line: string, stream: "stdout" | "stderr") {
+  if (verbose) {
+    (stream === "stderr" ? process.stderr : process.stdout).write(`[${service}] ${line}\n`);
+    return;
+  }
+  if (!line.startsWith("{")) return;
+  try {
+    const record = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+    if ((record.level ?? 0) >= 50) {
+      console.error(`[${service}] ${record.msg ?? ""}${record.err?.message ? `: ${record.err.message}` : ""}`);
+    }
+  } catch {
+    // Not a log record.
+  }
+}
+
+async function checkPorts(ports: ServicePorts) {
+  const variables: Record<ServiceName, string> = { inbox: "INBOX_PORT", admin: "ADMIN_PORT", worker: "WORKER_PORT", docs: "DOCS_PORT" };
+  const seen = new Map<number, ServiceName>();
+  for (const name of SERVICE_NAMES) {
+    const port = ports[name];
+    const other = seen.get(port);
+    if (other) throw new LaunchError(`${variables[name]} and ${variables[other]} are both ${port}: give each service its own port.`);
+    seen.set(port, name);
+    if (!(await portIsFree(port))) {
+      throw new LaunchError(
+        `Порт ${port} для ${name} занят. Освободите его или задайте другой: ${variables[name]}=${port + 10} npm run demo\n` +
+          `Port ${port} for ${name} is taken. Free it or choose another: ${variables[name]}=${port + 10} npm run demo`,
+      );
+    }
+  }
+}
+
+function printAccounts(accounts: DemoAccount[]) {
+  const rows = [["project", "role", "email", "password"], ...accounts.map((a) => [a.project, a.role, a.email, a.password])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  console.log("\nDemo accounts:");
+  for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`);
+}
+
+async function main() {
+  const env = loadEnv();
+  const ports: ServicePorts = { inbox: env.INBOX_PORT, admin: env.ADMIN_PORT, worker: env.WORKER_PORT, docs: env.DOCS_PORT };
+  const ledger = new ProcessLedger(join(dataDir, "demo-processes.json"));
+
+  const leftovers = await ledger.stopLeftovers();
+  if (leftovers.length) step(`Stopped what an earlier launcher left running: ${leftovers.join(", ")}`);
+  // Fail fast, before anything slow starts.
+  requireRedisServer({ redisUrl: process.env.REDIS_URL });
+  await checkPorts(ports);
+
+  const pg = await startPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: join(dataDir, "postgres"),
+    logFile: join(logsDir, "postgres.log"),
+    onNote: step,
+  });
+  teardown.add("Postgres", () => pg.stop());
+  step(`Postgres: ${pg.description}`);
+
+  const redis = await startRedis({ redisUrl: process.env.REDIS_URL, logFile: join(logsDir, "redis.log"), ledger });
+  teardown.add("Redis", () => redis.stop());
+  step(`Redis: ${redis.description}`);
+
+  try {
+    await migrate(pg.url, env.APP_DATABASE_PASSWORD);
+  } catch (error) {
+    throw new LaunchError(`Migrating the database failed: ${describeError(error)}`);
+  }
+  const appUrl = appDatabaseUrl(pg.url, env.APP_DATABASE_PASSWORD, process.env.DATABASE_URL ? process.env.APP_DATABASE_URL : undefined);
+  const appDb = createDb(appUrl, { max: 2 });
+  let accounts: DemoAccount[];
+  try {
+    accounts = await seedDemo(appDb);
+  } catch (error) {
+    throw new LaunchError(`Adding the demo data failed: ${describeError(error)}`);
+  } finally {
+    await appDb.$close();
+  }
+  step("Database migrated, demo projects and staff in place");
+
+  const builds: BuiltApp[] = ["inbox", "admin", "docs"];
+  const stale = builds.filter((app) => needsBuild(app));
+  if (stale.length) {
+    step(`Building ${stale.join(", ")} (the first start takes a few minutes; logs in ${shownPath(logsDir)}/build-*.log)`);
+    await buildApps(stale);
+  }
+
+  step(`Starting ${SERVICE_NAMES.join(", ")} (logs in ${shownPath(logsDir)}/)`);
+  const spawned: RunningService[] = [];
+  teardown.add("services", () => stopServices(spawned));
+  const services = await startServices([...SERVICE_NAMES], {
+    env: serviceEnv({ databaseUrl: pg.url, appDatabaseUrl: appUrl, redisUrl: redis.url, ports }),
+    ports,
+    ledger,
+    onStart: (s) => spawned.push(s),
+    onLine: showServiceLine,
+  });
+
+  console.log("");
+  for (const s of services) console.log(`${s.name}: ${s.url}`);
+  printAccounts(accounts);
+  console.log(`\nLogs: ${shownPath(logsDir)}/<service>.log. Stop with Ctrl-C.`);
+
+  for (const s of services) {
+    void s.process.exited.then(() => {
+      if (stopping) return;
+      void shutDown(1, `${s.name} stopped unexpectedly. See ${shownPath(s.process.logFile)}:\n${s.process.tail(15)}\nStopping the rest…`);
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof LaunchError || error instanceof ConfigError ? error.message : `Unexpected error: ${describeError(error)}`;
+  console.error(`\n${message}`);
+  if (!(error instanceof LaunchError || error instanceof ConfigError) && error instanceof Error && error.stack) console.error(error.stack);
+  void shutDown(1);
+});
