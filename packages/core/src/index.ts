@@ -9,3 +9,7 @@ export { listMembers, changeMemberRole, deactivateMember, reactivateMember } fro
 export { listRoles, updateRole, createRole } from "./staff/roles.ts";
 export { recordAudit, listAudit } from "./audit/service.ts";
 export { seedDemo, DEMO_PASSWORD, type DemoAccount } from "./seed/demo.ts";
+export { ingestEvent, toAttribution, type ChannelRef, type IngestResult } from "./conversations/ingest.ts";
+export { listConversations, countUnreadConversations, visibleTo, type ConversationFilter, type ListInput } from "./conversations/list.ts";
+export { getConversation, listMessages, markRead, markUnread, assignConversation, setConversationAi, listAssignees } from "./conversations/thread.ts";
+export { createReply, MAX_REPLY_LENGTH, type ReplyFile } from "./conversations/reply.ts";

@@ -8,6 +8,7 @@ import { LoginLimiter } from "../auth/rate-limit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { redisPublisher, type RealtimeEvent } from "../events.ts";
+import { createQueues } from "../jobs/index.ts";
 import { createProject } from "../projects/service.ts";
 import type { RoleKey } from "../access/catalog.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "../trpc/index.ts";
@@ -24,6 +25,7 @@ export async function createTestEnv() {
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: false, maxRetriesPerRequest: 2 });
   const prefix = `tl:test:${randomBytes(4).toString("hex")}`;
   const published: RealtimeEvent[] = [];
+  const queues = createQueues(new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null }), prefix);
   const publishToRedis = redisPublisher(redis);
   const deps: ServerDeps = {
     db: database.app,
@@ -37,6 +39,7 @@ export async function createTestEnv() {
     cookieSecure: false,
     urls: { inbox: "http://inbox.test", admin: "http://admin.test" },
     limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
+    jobs: queues,
   };
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
@@ -90,6 +93,7 @@ export async function createTestEnv() {
 
   return {
     database,
+    queues,
     db: database.app,
     owner: database.owner,
     redis,
@@ -100,6 +104,7 @@ export async function createTestEnv() {
     caller,
     http,
     async close() {
+      await queues.close();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();

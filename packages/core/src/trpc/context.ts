@@ -4,6 +4,7 @@ import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "../auth/rate-limit.ts";
 import { resolveSession, SESSION_COOKIE, type ResolvedSession } from "../auth/sessions.ts";
 import type { Publish } from "../events.ts";
+import type { OutboundJob } from "../jobs/index.ts";
 
 export type CookieOptions = { maxAgeSeconds?: number };
 
@@ -17,6 +18,8 @@ export type ServerDeps = {
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string };
   limiter?: LoginLimiter;
+  /** Background work the API hands over (outbound sends). */
+  jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown> };
 };
 
 /** What a transport (Express, fetch) hands over for one request. */

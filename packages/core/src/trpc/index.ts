@@ -1,5 +1,6 @@
 import { authRouter } from "./routers/auth.ts";
 import { projectsRouter } from "./routers/projects.ts";
+import { conversationsRouter } from "./routers/conversations.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { createCallerFactory, router } from "./init.ts";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   staff: staffRouter,
   roles: rolesRouter,
   audit: auditRouter,
+  conversations: conversationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -66,10 +66,14 @@ export function projectProcedure(permission?: Permission) {
         throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
       }
     }
-    const run = (tx: Tx) => next({ ctx: { ...ctx, member, tx } });
+    // Work that must only happen once the transaction is committed (queue jobs, realtime events),
+    // so that a worker or another browser never looks for a row that is not there yet.
+    const pending: (() => Promise<unknown>)[] = [];
+    const afterCommit = (fn: () => Promise<unknown>) => void pending.push(fn);
+    const run = (tx: Tx) => next({ ctx: { ...ctx, member, tx, afterCommit } });
     type Result = Awaited<ReturnType<typeof run>>;
     try {
-      return await withTenant(
+      const result = await withTenant(
         ctx.db,
         member.projectId,
         async (tx) => {
@@ -79,6 +83,8 @@ export function projectProcedure(permission?: Permission) {
         },
         ctx.user.id,
       );
+      for (const fn of pending) await fn();
+      return result;
     } catch (e) {
       if (e instanceof RollbackWithResult) return e.result as Result;
       throw e;

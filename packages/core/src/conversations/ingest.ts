@@ -1,0 +1,184 @@
+import { and, eq, lte, sql } from "drizzle-orm";
+import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
+import type { ChannelEvent, FirstTouchAttribution, InboundAttachment, MessageEvent } from "@threadline/channels";
+
+export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
+
+export type IngestResult =
+  | { kind: "message"; created: boolean; conversationId: string; messageId: number; direction: "in" | "out"; newConversation: boolean; assigneeId: string | null; hasAttachments: boolean }
+  | { kind: "updated"; conversationId: string | null; what: "edit" | "read" | "blocked" | "unblocked" }
+  | { kind: "ignored"; reason: string };
+
+const PREVIEW_LENGTH = 140;
+
+const attachmentKinds = new Set(["photo", "document", "voice", "video", "sticker"]);
+type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
+const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds.has(a.kind) ? (a.kind as StoredKind) : "document");
+
+const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
+
+export function toAttribution(a: FirstTouchAttribution | undefined): Attribution | undefined {
+  if (!a) return undefined;
+  return {
+    ref: a.via === "vk_ref" ? a.raw : undefined,
+    refSource: a.refSource,
+    startPayload: a.via === "telegram_start" ? a.raw : undefined,
+    utmSource: a.utm?.source,
+    utmMedium: a.utm?.medium,
+    utmCampaign: a.utm?.campaign,
+    utmContent: a.utm?.content,
+  };
+}
+
+function previewOf(text: string, files: InboundAttachment[]): string {
+  const first = files[0];
+  const base = text.trim() || (first ? placeholders[storedKind(first)] : "");
+  return base.length > PREVIEW_LENGTH ? `${base.slice(0, PREVIEW_LENGTH - 1)}…` : base;
+}
+
+async function upsertContactAndConversation(tx: Tx, channel: ChannelRef, event: ChannelEvent, attribution?: Attribution) {
+  const c = event.client;
+  const name = c.name ?? [c.firstName, c.lastName].filter(Boolean).join(" ");
+  const [contact] = await tx
+    .insert(contacts)
+    .values({ projectId: channel.projectId, channelId: channel.id, externalId: c.externalUserId, name, username: c.username, profileUrl: c.profileUrl, firstTouch: attribution })
+    .onConflictDoUpdate({
+      target: [contacts.channelId, contacts.externalId],
+      // Keep what we know: an update without a name does not erase the name we have.
+      set: {
+        name: sql`coalesce(nullif(excluded.name, ''), ${contacts.name})`,
+        username: sql`coalesce(excluded.username, ${contacts.username})`,
+        profileUrl: sql`coalesce(excluded.profile_url, ${contacts.profileUrl})`,
+        firstTouch: sql`coalesce(${contacts.firstTouch}, excluded.first_touch)`,
+      },
+    })
+    .returning({ id: contacts.id });
+  const inserted = await tx
+    .insert(conversations)
+    .values({ projectId: channel.projectId, channelId: channel.id, contactId: contact!.id, externalChatId: event.chatId, attribution, businessConnectionId: event.businessConnectionId })
+    .onConflictDoNothing({ target: [conversations.channelId, conversations.externalChatId] })
+    .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
+  if (inserted[0]) return { contactId: contact!.id, conversation: inserted[0], newConversation: true };
+  const [existing] = await tx
+    .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalChatId, event.chatId)));
+  if (event.businessConnectionId) {
+    await tx.update(conversations).set({ businessConnectionId: event.businessConnectionId }).where(eq(conversations.id, existing!.id));
+  }
+  return { contactId: contact!.id, conversation: existing!, newConversation: false };
+}
+
+async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): Promise<IngestResult> {
+  const attribution = toAttribution(event.attribution);
+  const { conversation, newConversation } = await upsertContactAndConversation(tx, channel, event, attribution);
+  const direction = event.direction === "inbound" ? "in" : "out";
+  const first = event.attachments[0];
+  const text = event.contact ? `${event.text}${event.text ? "\n" : ""}📞 ${event.contact.phoneNumber}`.trim() : event.text;
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      projectId: channel.projectId,
+      conversationId: conversation.id,
+      channelId: channel.id,
+      externalId: event.externalMessageId,
+      direction,
+      author: direction === "in" ? "client" : "member",
+      kind: first ? storedKind(first) : "text",
+      text,
+      sentAt: new Date(event.sentAt),
+      delivery: direction === "in" ? "received" : "sent",
+    })
+    // Redelivery of the same platform message is harmless: the unique key keeps one row.
+    .onConflictDoNothing({ target: [messages.channelId, messages.externalId] })
+    .returning({ id: messages.id });
+  if (!message) {
+    const [existing] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.externalMessageId)));
+    return { kind: "message", created: false, conversationId: conversation.id, messageId: existing!.id, direction, newConversation: false, assigneeId: conversation.assigneeId, hasAttachments: false };
+  }
+  if (event.attachments.length) {
+    await tx.insert(attachments).values(
+      event.attachments.map((a) => ({
+        projectId: channel.projectId,
+        messageId: message.id,
+        kind: storedKind(a),
+        mime: a.mime,
+        size: a.size,
+        fileName: a.fileName,
+        // The media job needs whatever the platform gave to fetch the bytes.
+        platformFileId: a.fileId ?? a.url ?? null,
+      })),
+    );
+  }
+  const sentAt = new Date(event.sentAt);
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${sentAt.toISOString()}::timestamptz)`,
+      lastMessagePreview: previewOf(text, event.attachments),
+      lastMessageDirection: direction,
+      messageCount: sql`${conversations.messageCount} + 1`,
+      lastSeq: message.id,
+      ...(direction === "in" ? { lastInboundSeq: message.id } : {}),
+    })
+    .where(eq(conversations.id, conversation.id));
+  return { kind: "message", created: true, conversationId: conversation.id, messageId: message.id, direction, newConversation, assigneeId: conversation.assigneeId, hasAttachments: event.attachments.length > 0 };
+}
+
+async function conversationOf(tx: Tx, channel: ChannelRef, chatId: string) {
+  const [c] = await tx
+    .select({ id: conversations.id, contactId: conversations.contactId })
+    .from(conversations)
+    .where(and(eq(conversations.channelId, channel.id), eq(conversations.externalChatId, chatId)));
+  return c;
+}
+
+/**
+ * Stores one normalised channel event in one transaction: contact, conversation and message
+ * together, or the edit / read / block state. Safe to run twice for the same event.
+ */
+export function ingestEvent(db: Db, channel: ChannelRef, event: ChannelEvent): Promise<IngestResult> {
+  return withTenant(db, channel.projectId, async (tx) => {
+    switch (event.type) {
+      case "message":
+        return ingestMessage(tx, channel, event);
+      case "edit": {
+        const c = await conversationOf(tx, channel, event.chatId);
+        await tx
+          .update(messages)
+          .set({ text: event.text, editedAt: new Date(event.editedAt) })
+          .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.externalMessageId)));
+        return { kind: "updated", conversationId: c?.id ?? null, what: "edit" };
+      }
+      case "read": {
+        const c = await conversationOf(tx, channel, event.chatId);
+        if (c) {
+          const [upTo] = await tx
+            .select({ sentAt: messages.sentAt })
+            .from(messages)
+            .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.upToExternalMessageId)));
+          if (upTo) {
+            await tx
+              .update(messages)
+              .set({ delivery: "read" })
+              .where(and(eq(messages.conversationId, c.id), eq(messages.direction, "out"), eq(messages.delivery, "sent"), lte(messages.sentAt, upTo.sentAt)));
+          }
+        }
+        return { kind: "updated", conversationId: c?.id ?? null, what: "read" };
+      }
+      case "client_blocked":
+      case "client_unblocked": {
+        const active = event.type === "client_unblocked";
+        await upsertContactAndConversation(tx, channel, event);
+        await tx.update(contacts).set({ active }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, event.client.externalUserId)));
+        const c = await conversationOf(tx, channel, event.chatId);
+        return { kind: "updated", conversationId: c?.id ?? null, what: active ? "unblocked" : "blocked" };
+      }
+      case "business_connection":
+        return { kind: "ignored", reason: "business connection state is kept by the platform" };
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { attachments, conversations, messages, type Tx } from "@threadline/db";
+import { assertCan, type Member } from "../access/member.ts";
+import { badRequest } from "../errors.ts";
+import { getConversation } from "./thread.ts";
+
+export const MAX_REPLY_LENGTH = 4096;
+
+export type ReplyFile = { kind: "photo" | "document" | "voice"; storageKey: string; fileName: string; mime: string; size: number };
+
+/**
+ * Records a manager's reply as pending and returns what the outbound queue needs. The platform
+ * send happens in the worker; the message shows at once with a "sending" mark. A manager's own
+ * reply pauses the agent in this conversation.
+ */
+export async function createReply(tx: Tx, member: Member, conversationId: string, input: { text: string; file?: ReplyFile }) {
+  assertCan(member, "conversations.reply");
+  const c = await getConversation(tx, member, conversationId);
+  const text = input.text.trim();
+  if (!text && !input.file) throw badRequest("Напишите сообщение или приложите файл");
+  if (text.length > MAX_REPLY_LENGTH) throw badRequest(`Сообщение длиннее ${MAX_REPLY_LENGTH} символов`);
+  if (!c.contact.active) throw badRequest("Клиент запретил сообщения: отправить ответ нельзя");
+  const now = new Date();
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      projectId: member.projectId,
+      conversationId,
+      channelId: c.channel.id,
+      clientKey: randomUUID(),
+      direction: "out",
+      author: "member",
+      authorMembershipId: member.membershipId,
+      kind: input.file?.kind ?? "text",
+      text,
+      sentAt: now,
+      delivery: "pending",
+    })
+    .returning();
+  if (input.file) {
+    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: input.file.mime, size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
+  }
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: now,
+      lastMessagePreview: (text || input.file?.fileName || "").slice(0, 140),
+      lastMessageDirection: "out",
+      messageCount: sql`${conversations.messageCount} + 1`,
+      lastSeq: message!.id,
+      aiEnabled: false,
+      ...(c.aiEnabled ? { aiToggledBy: member.membershipId, aiToggledAt: now } : {}),
+    })
+    .where(eq(conversations.id, conversationId));
+  return { messageId: message!.id, channelId: c.channel.id, conversationId };
+}

@@ -1,0 +1,129 @@
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type Tx } from "@threadline/db";
+import { assertCan, type Member } from "../access/member.ts";
+import { redactAttribution, redactContact } from "../access/redact.ts";
+import { recordAudit } from "../audit/service.ts";
+import { badRequest, notFound } from "../errors.ts";
+import { visibleTo } from "./list.ts";
+
+/** A conversation the member may see, or NOT_FOUND (other tenants' ids and hidden ones alike). */
+export async function getConversation(tx: Tx, member: Member, conversationId: string) {
+  const [row] = await tx
+    .select({
+      id: conversations.id,
+      stage: conversations.stage,
+      aiEnabled: conversations.aiEnabled,
+      aiToggledAt: conversations.aiToggledAt,
+      attribution: conversations.attribution,
+      assigneeId: conversations.assigneeId,
+      externalChatId: conversations.externalChatId,
+      businessConnectionId: conversations.businessConnectionId,
+      lastSeq: conversations.lastSeq,
+      lastInboundSeq: conversations.lastInboundSeq,
+      createdAt: conversations.createdAt,
+      channel: { id: channels.id, kind: channels.kind, name: channels.name },
+      contact: { id: contacts.id, name: contacts.name, username: contacts.username, phone: contacts.phone, email: contacts.email, profileUrl: contacts.profileUrl, active: contacts.active, firstTouch: contacts.firstTouch },
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(and(eq(conversations.id, conversationId), visibleTo(member)));
+  if (!row) throw notFound("Диалог");
+  return redactAttribution(member, { ...row, contact: redactContact(member, row.contact) });
+}
+
+export type HistoryCursor = { sentAt: Date; id: number };
+
+/** A page of history, newest first; the next page is older (the thread pages upwards). */
+export async function listMessages(tx: Tx, member: Member, conversationId: string, opts: { cursor?: HistoryCursor; limit: number }) {
+  await getConversation(tx, member, conversationId);
+  const rows = await tx
+    .select({
+      id: messages.id,
+      direction: messages.direction,
+      author: messages.author,
+      authorName: users.name,
+      kind: messages.kind,
+      text: messages.text,
+      sentAt: messages.sentAt,
+      delivery: messages.delivery,
+      failureReason: messages.failureReason,
+      agentAction: messages.agentAction,
+      editedAt: messages.editedAt,
+      imported: messages.imported,
+    })
+    .from(messages)
+    .leftJoin(memberships, eq(memberships.id, messages.authorMembershipId))
+    .leftJoin(users, eq(users.id, memberships.userId))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        opts.cursor ? or(lt(messages.sentAt, opts.cursor.sentAt), and(eq(messages.sentAt, opts.cursor.sentAt), lt(messages.id, opts.cursor.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.sentAt), desc(messages.id))
+    .limit(opts.limit);
+  const files = rows.length
+    ? await tx
+        .select({ id: attachments.id, messageId: attachments.messageId, kind: attachments.kind, mime: attachments.mime, size: attachments.size, fileName: attachments.fileName, state: attachments.state, error: attachments.error })
+        .from(attachments)
+        .where(inArray(attachments.messageId, rows.map((r) => r.id)))
+    : [];
+  const items = rows.map((r) => ({ ...r, attachments: files.filter((f) => f.messageId === r.id) }));
+  const last = rows[rows.length - 1];
+  return { items, nextCursor: rows.length === opts.limit && last ? { sentAt: last.sentAt, id: last.id } : null };
+}
+
+/** Marks everything up to the newest message read for this member (unread is per member). */
+export async function markRead(tx: Tx, member: Member, conversationId: string) {
+  const c = await getConversation(tx, member, conversationId);
+  await tx
+    .insert(conversationReads)
+    .values({ projectId: member.projectId, conversationId, membershipId: member.membershipId, lastReadSeq: c.lastSeq })
+    .onConflictDoUpdate({
+      target: [conversationReads.conversationId, conversationReads.membershipId],
+      set: { lastReadSeq: sql`greatest(${conversationReads.lastReadSeq}, excluded.last_read_seq)`, updatedAt: sql`now()` },
+    });
+}
+
+/** «Отметить непрочитанным»: the newest client message becomes unread again for this member. */
+export async function markUnread(tx: Tx, member: Member, conversationId: string) {
+  const c = await getConversation(tx, member, conversationId);
+  if (c.lastInboundSeq === 0) return;
+  const seq = c.lastInboundSeq - 1;
+  await tx
+    .insert(conversationReads)
+    .values({ projectId: member.projectId, conversationId, membershipId: member.membershipId, lastReadSeq: seq })
+    .onConflictDoUpdate({ target: [conversationReads.conversationId, conversationReads.membershipId], set: { lastReadSeq: seq, updatedAt: sql`now()` } });
+}
+
+export async function assignConversation(tx: Tx, member: Member, conversationId: string, assigneeId: string | null) {
+  assertCan(member, "conversations.assign");
+  const c = await getConversation(tx, member, conversationId);
+  if (assigneeId) {
+    const [target] = await tx.select().from(memberships).where(eq(memberships.id, assigneeId));
+    if (!target) throw notFound("Сотрудник");
+    if (!target.active) throw badRequest("Этот сотрудник отключён");
+  }
+  await tx.update(conversations).set({ assigneeId, ...(c.stage === "new" || c.stage === "bot" ? { stage: assigneeId ? "assigned" : c.stage } : {}) }).where(eq(conversations.id, conversationId));
+  if (assigneeId && (c.stage === "new" || c.stage === "bot")) {
+    await tx.insert(leadEvents).values({ projectId: member.projectId, conversationId, fromStage: c.stage, toStage: "assigned", actorKind: "member", actorMembershipId: member.membershipId, reason: "manual" });
+  }
+  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "conversation.assigned", targetType: "conversation", targetId: conversationId, details: { assigneeId } });
+}
+
+/** The AI switch of one conversation: who switched it and when are kept. */
+export async function setConversationAi(tx: Tx, member: Member, conversationId: string, enabled: boolean) {
+  await getConversation(tx, member, conversationId);
+  await tx.update(conversations).set({ aiEnabled: enabled, aiToggledBy: member.membershipId, aiToggledAt: new Date() }).where(eq(conversations.id, conversationId));
+}
+
+/** The project's active members who work in the inbox (assignment and rotation targets). */
+export async function listAssignees(tx: Tx) {
+  return tx
+    .select({ id: memberships.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.active, true), sql`exists (select 1 from roles r where r.id = ${memberships.roleId} and 'inbox.use' = any(r.permissions))`))
+    .orderBy(memberships.rotationOrder);
+}

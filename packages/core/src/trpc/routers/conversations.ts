@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { leadStages } from "@threadline/db";
+import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
+import { createReply } from "../../conversations/reply.ts";
+import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
+import { projectProcedure, router } from "../init.ts";
+
+const conversationId = z.string().uuid();
+const inbox = projectProcedure("inbox.use");
+
+export const conversationsRouter = router({
+  list: inbox
+    .input(
+      z.object({
+        filter: z.enum(["all", "mine", "unassigned", "unread"]).default("all"),
+        channelId: z.string().uuid().optional(),
+        stage: z.enum(leadStages).optional(),
+        search: z.string().max(200).optional(),
+        cursor: z.object({ lastMessageAt: z.date(), id: z.string().uuid() }).nullish(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => listConversations(ctx.tx, ctx.member, { ...input, cursor: input.cursor ?? undefined })),
+
+  unreadCount: inbox.query(({ ctx }) => countUnreadConversations(ctx.tx, ctx.member)),
+
+  get: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => getConversation(ctx.tx, ctx.member, input.conversationId)),
+
+  messages: inbox
+    .input(z.object({ conversationId, cursor: z.object({ sentAt: z.date(), id: z.number().int() }).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => listMessages(ctx.tx, ctx.member, input.conversationId, { cursor: input.cursor ?? undefined, limit: input.limit })),
+
+  markRead: inbox.input(z.object({ conversationId })).mutation(({ ctx, input }) => markRead(ctx.tx, ctx.member, input.conversationId)),
+
+  markUnread: inbox.input(z.object({ conversationId })).mutation(({ ctx, input }) => markUnread(ctx.tx, ctx.member, input.conversationId)),
+
+  assignees: inbox.query(({ ctx }) => listAssignees(ctx.tx)),
+
+  assign: inbox
+    .input(z.object({ conversationId, assigneeId: z.string().uuid().nullable() }))
+    .mutation(async ({ ctx, input }) => {
+      await assignConversation(ctx.tx, ctx.member, input.conversationId, input.assigneeId);
+      ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId: input.assigneeId }));
+    }),
+
+  setAi: inbox
+    .input(z.object({ conversationId, enabled: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      await setConversationAi(ctx.tx, ctx.member, input.conversationId, input.enabled);
+      ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId }));
+    }),
+
+  reply: inbox
+    .input(z.object({ conversationId, text: z.string().max(10_000) }))
+    .mutation(async ({ ctx, input }) => {
+      const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text });
+      ctx.afterCommit(async () => {
+        await ctx.jobs.enqueueOutbound({ projectId: ctx.member.projectId, messageId: sent.messageId });
+        await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId: sent.conversationId, messageId: sent.messageId, direction: "out" });
+      });
+      return { messageId: sent.messageId };
+    }),
+});
