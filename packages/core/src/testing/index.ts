@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { createLogger } from "@threadline/config";
-import { memberships, roles, users, withTenant } from "@threadline/db";
+import { channels, memberships, roles, users, withTenant } from "@threadline/db";
 import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
 import { and, eq } from "drizzle-orm";
 import { LoginLimiter } from "../auth/rate-limit.ts";
@@ -10,6 +10,8 @@ import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { redisPublisher, type RealtimeEvent } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
 import { createProject } from "../projects/service.ts";
+import { ingestEvent, type ChannelRef } from "../conversations/ingest.ts";
+import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import type { RoleKey } from "../access/catalog.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "../trpc/index.ts";
 
@@ -67,7 +69,23 @@ export async function createTestEnv() {
       });
       members[key] = { ...person, ...m };
     }
-    return { project, ...members, members };
+    const channel = await createChannel(project.id, "telegram");
+    const first = await ingest(channel, clientMessage({ chatId: "1001", text: "Здравствуйте! Сколько стоит доставка?" }));
+    return { project, ...members, members, channel, conversationId: first.conversationId };
+  }
+
+  async function createChannel(projectId: string, kind: "vk" | "telegram") {
+    const externalId = `${kind}-${randomBytes(4).toString("hex")}`;
+    const [row] = await withTenant(database.app, projectId, (tx) =>
+      tx.insert(channels).values({ projectId, kind, name: kind === "vk" ? "Сообщество VK" : "Telegram-бот", externalId, tokenEnc: "sealed", webhookSecret: "secret" }).returning(),
+    );
+    return { id: row!.id, projectId, kind } satisfies ChannelRef;
+  }
+
+  async function ingest(channel: ChannelRef, event: ChannelEvent) {
+    const result = await ingestEvent(database.app, channel, event);
+    if (result.kind !== "message") throw new Error(`expected a message, got ${result.kind}`);
+    return result;
   }
 
   function caller(token: string | null, ip = "10.0.0.1") {
@@ -101,6 +119,8 @@ export async function createTestEnv() {
     published,
     createUser,
     createTenant,
+    createChannel,
+    ingest,
     caller,
     http,
     async close() {
@@ -110,6 +130,28 @@ export async function createTestEnv() {
       redis.disconnect();
       await database.drop();
     },
+  };
+}
+
+let messageCounter = 0;
+
+/** A client's message as a channel adapter normalises it. */
+export function clientMessage(input: { chatId: string; text?: string; name?: string; id?: string; at?: Date; direction?: "inbound" | "outbound"; attachments?: MessageEvent["attachments"]; attribution?: MessageEvent["attribution"] }): MessageEvent {
+  const id = input.id ?? `m${Date.now()}${++messageCounter}`;
+  const at = (input.at ?? new Date()).toISOString();
+  return {
+    type: "message",
+    channel: "telegram",
+    dedupeId: `message:${input.chatId}:${id}`,
+    chatId: input.chatId,
+    client: { externalUserId: input.chatId, name: input.name ?? "Анна Петрова", username: "anna_p", profileUrl: "https://t.me/anna_p" },
+    occurredAt: at,
+    externalMessageId: id,
+    direction: input.direction ?? "inbound",
+    text: input.text ?? "Здравствуйте",
+    attachments: input.attachments ?? [],
+    sentAt: at,
+    attribution: input.attribution,
   };
 }
 

@@ -54,13 +54,45 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
+  "conversations.list": (_a, b) => [{ projectId: b.project.id }, { projectId: b.project.id, channelId: b.channel.id }],
+  "conversations.unreadCount": (_a, b) => [{ projectId: b.project.id }],
+  "conversations.get": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.messages": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.markRead": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.markUnread": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.assignees": (_a, b) => [{ projectId: b.project.id }],
+  "conversations.assign": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, assigneeId: b.manager.membershipId },
+    { projectId: a.project.id, conversationId: b.conversationId, assigneeId: a.manager.membershipId },
+    { projectId: a.project.id, conversationId: a.conversationId, assigneeId: b.manager.membershipId },
+  ],
+  "conversations.setAi": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, enabled: false },
+    { projectId: a.project.id, conversationId: b.conversationId, enabled: false },
+  ],
+  "conversations.reply": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
+    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
+  ],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
