@@ -13,3 +13,12 @@ export { TG_METHODS } from "./telegram/methods.ts";
 export type { TgSentMessage, TgUser } from "./telegram/world.ts";
 export type { DeliveryAttempt } from "./delivery.ts";
 export { solidPng } from "./images.ts";
+export { RUSSIAN_CONVERSATIONS, type ConversationScript, type ScriptStep } from "./conversations.ts";
+export {
+  startScriptedClients,
+  telegramScriptedTarget,
+  vkScriptedTarget,
+  type ScriptedClientsOptions,
+  type ScriptedClientsRun,
+  type ScriptedClientTarget,
+} from "./scripted-clients.ts";
