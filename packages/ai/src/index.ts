@@ -11,3 +11,7 @@ export { extractEntities, extractEntitiesFromMessages } from "./entities.ts";
 export type { ExtractedEntities, Budget } from "./entities.ts";
 export { stemRussian, normalizeText, tokenize, stems } from "./stem.ts";
 export * from "./eval/first-contact.ts";
+export * from "./llm/index.ts";
+export { synthesizeSpeech, speechCostUsd, SpeechError, DEFAULT_SPEECH_MODEL, DEFAULT_OUTPUT_FORMAT } from "./tts.ts";
+export type { SpeechConfig, SpeechResult, SpeechErrorKind } from "./tts.ts";
+export type { LlmUsage, SpeechUsage, UsageRecord } from "./usage.ts";

@@ -1,0 +1,88 @@
+// An ElevenLabs text-to-speech simulator: POST /v1/text-to-speech/{voice_id} with the `xi-api-key`
+// header answers like the real API — audio/mpeg for the default mp3_44100_128 — with silent audio
+// as long as the text would take to say; 401 for an unknown key, 422 for a request without text.
+import { AudioFormatError, silentMp3, silentPcm, silentWav } from "./audio.ts";
+import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
+
+export interface ElevenLabsSimulatorOptions {
+  /** Keys it accepts; ["el-simulator"] unless given. */
+  apiKeys?: string[];
+  /** Voices it knows; any voice id is accepted unless given. */
+  voices?: string[];
+}
+
+// Russian speech runs at about 14 characters a second.
+const CHARACTERS_PER_SECOND = 14;
+const MAX_SECONDS = 60;
+
+function audioFor(format: string, seconds: number): { type: string; bytes: Uint8Array } {
+  const [codec, rate, bitrate] = format.split("_");
+  const sampleRate = Number(rate);
+  if (codec === "mp3") return { type: "audio/mpeg", bytes: silentMp3(seconds, sampleRate, Number(bitrate)) };
+  if (codec === "wav") return { type: "audio/wav", bytes: silentWav(seconds, sampleRate) };
+  if (codec === "pcm") return { type: "audio/pcm", bytes: silentPcm(seconds, sampleRate) };
+  throw new AudioFormatError(`Output format ${format} is not supported by the simulator`);
+}
+
+export class ElevenLabsSimulator extends SimulatorServer {
+  readonly apiKeys: readonly string[];
+  private readonly voices: readonly string[] | null;
+  private counter = 0;
+
+  constructor(options: ElevenLabsSimulatorOptions = {}) {
+    super();
+    this.apiKeys = options.apiKeys ?? ["el-simulator"];
+    this.voices = options.voices ?? null;
+  }
+
+  get apiKey(): string {
+    return this.apiKeys[0] ?? "";
+  }
+
+  /** What to pass as the SDK's baseUrl. */
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  protected faultBody(status: number): unknown {
+    if (status === 429) return { detail: { status: "too_many_concurrent_requests", message: "Too many concurrent requests." } };
+    if (status === 401) return { detail: { status: "quota_exceeded", message: "This request exceeds your quota." } };
+    return { detail: { status: "internal_error", message: "Internal server error." } };
+  }
+
+  protected handle(method: string, path: string, headers: RecordedRequest["headers"], body: unknown, query: URLSearchParams): Reply {
+    const key = headers["xi-api-key"];
+    if (typeof key !== "string" || !this.apiKeys.includes(key)) {
+      return json(401, { detail: { status: "invalid_api_key", message: "Invalid API key" } });
+    }
+    const match = /^\/v1\/text-to-speech\/([^/]+)(\/stream)?$/.exec(path);
+    if (method !== "POST" || !match?.[1]) return json(404, { detail: "Not Found" });
+    const voiceId = decodeURIComponent(match[1]);
+    if (this.voices && !this.voices.includes(voiceId)) {
+      return json(404, { detail: { status: "voice_not_found", message: `A voice with the voice_id ${voiceId} was not found.` } });
+    }
+    const text = (body as { text?: unknown } | null)?.text;
+    if (typeof text !== "string" || !text.trim()) {
+      return json(422, { detail: [{ type: "missing", loc: ["body", "text"], msg: "Field required", input: body }] });
+    }
+    const format = query.get("output_format") ?? "mp3_44100_128";
+    const characters = [...text].length;
+    const seconds = Math.min(MAX_SECONDS, Math.max(0.5, characters / CHARACTERS_PER_SECOND));
+    let audio: { type: string; bytes: Uint8Array };
+    try {
+      audio = audioFor(format, seconds);
+    } catch (error) {
+      return json(422, { detail: [{ type: "enum", loc: ["query", "output_format"], msg: (error as Error).message, input: format }] });
+    }
+    this.counter++;
+    return {
+      status: 200,
+      headers: {
+        "content-type": audio.type,
+        "character-cost": String(characters),
+        "request-id": `sim-${this.counter.toString().padStart(6, "0")}`,
+      },
+      body: audio.bytes,
+    };
+  }
+}
