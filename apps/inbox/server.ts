@@ -1,15 +1,18 @@
 import { fileURLToPath } from "node:url";
 import { loadEnv } from "@threadline/config";
 import { createServerDeps, startWebApp } from "@threadline/core/http";
+import { attachRealtime } from "@threadline/core/realtime";
 
 const env = loadEnv();
 const deps = createServerDeps(env, "inbox");
 const server = await startWebApp({ deps, clientDir: fileURLToPath(new URL("./build/client", import.meta.url)), port: env.INBOX_PORT, host: env.HOST });
+const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger });
 deps.logger.info({ port: env.INBOX_PORT }, "inbox listening");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    server.close();
-    void deps.close().finally(() => process.exit(0));
+    void realtime
+      .close()
+      .then(() => deps.close()).finally(() => process.exit(0));
   });
 }
