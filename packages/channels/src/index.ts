@@ -1,5 +1,6 @@
 export type * from "./types.ts";
 export type { ChannelAdapter } from "./adapter.ts";
+export { createChannelAdapter, type ChannelConfig } from "./connect.ts";
 export { ChannelError, isChannelError, type ChannelErrorKind, type ChannelErrorOptions } from "./errors.ts";
 export {
   decodeStartPayload,
@@ -35,3 +36,4 @@ export {
 } from "./telegram/update.ts";
 export { TelegramAdapter, TELEGRAM_API_ROOT, type TelegramChannelConfig } from "./telegram/adapter.ts";
 export { toTelegramChannelError } from "./telegram/errors.ts";
+export { downloadFile, MAX_DOWNLOAD_BYTES } from "./download.ts";

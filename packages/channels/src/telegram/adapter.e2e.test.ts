@@ -76,6 +76,15 @@ describe("Telegram adapter against the simulator", () => {
     expect(await failure(forged.describe())).toMatchObject({ kind: "auth", platformCode: 401 });
   });
 
+  it("reports an unreachable Bot API as unavailable and retryable", async () => {
+    const offline = new TelegramAdapter({ token, apiRoot: "http://127.0.0.1:9" });
+    expect(await failure(offline.describe())).toMatchObject({ kind: "unavailable", retryable: true });
+  });
+
+  it("reports an unknown file id as a permanent failure", async () => {
+    expect(await failure(adapter.downloadAttachment({ kind: "photo", fileId: "AgACAgIAAxkBnope" }))).toMatchObject({ kind: "invalid_request", platformCode: 400 });
+  });
+
   it("receives client messages through getUpdates long polling, with the start payload", async () => {
     const drained = await adapter.pollUpdates(null, { waitSeconds: 0 });
     const pending = adapter.pollUpdates(drained.cursor, { waitSeconds: 5 });

@@ -101,6 +101,17 @@ describe("VK adapter against the simulator", () => {
     expect(error).toMatchObject({ kind: "auth", platformCode: 5 });
   });
 
+  it("reports an unreachable VK as unavailable and retryable", async () => {
+    const offline = new VkAdapter({ groupId, token: "t", apiBaseUrl: "http://127.0.0.1:9/method", timeoutMs: 2000 });
+    const error = await sendError(offline.send({ chatId: String(CLIENT), idempotencyKey: "offline-1", text: "…" }));
+    expect(error).toMatchObject({ kind: "unavailable", retryable: true });
+  });
+
+  it("reports a file VK no longer serves as a permanent download failure", async () => {
+    const error = await sendError(adapter.downloadAttachment({ kind: "photo", url: `${sim.url}/files/missing/photo.jpg` }));
+    expect(error).toMatchObject({ kind: "invalid_request", platformCode: 404 });
+  });
+
   it("receives client messages through Bots Long Poll", async () => {
     const first = await adapter.pollUpdates(null, { waitSeconds: 0 });
     const pending = adapter.pollUpdates(first.cursor, { waitSeconds: 5 });
