@@ -18,6 +18,8 @@ export interface ChannelErrorOptions {
   retryAfterMs?: number;
   /** VK error_code or Telegram error_code, when the platform gave one. */
   platformCode?: number;
+  /** Overrides the status derived from kind (e.g. 413 for an oversized webhook body). */
+  httpStatus?: number;
   cause?: unknown;
 }
 
@@ -28,6 +30,7 @@ export class ChannelError extends Error {
   readonly reasonRu: string;
   readonly retryAfterMs?: number;
   readonly platformCode?: number;
+  private readonly statusOverride?: number;
 
   constructor(options: ChannelErrorOptions) {
     super(options.message, { cause: options.cause });
@@ -36,6 +39,7 @@ export class ChannelError extends Error {
     this.reasonRu = options.reasonRu;
     this.retryAfterMs = options.retryAfterMs;
     this.platformCode = options.platformCode;
+    this.statusOverride = options.httpStatus;
   }
 
   /** Whether sending again later can succeed. */
@@ -45,6 +49,7 @@ export class ChannelError extends Error {
 
   /** The status a webhook endpoint answers with when parsing failed with this error. */
   get httpStatus(): number {
+    if (this.statusOverride !== undefined) return this.statusOverride;
     if (this.kind === "auth") return 403;
     if (this.kind === "unavailable" || this.kind === "rate_limited") return 503;
     return 400;

@@ -10,6 +10,7 @@ export {
   vkRefAttribution,
 } from "./attribution.ts";
 export { eventJobId } from "./dedupe.ts";
+export { MAX_WEBHOOK_BODY_BYTES } from "./payload.ts";
 export { secretsMatch } from "./secret.ts";
 
 export { verifyAndParseVkCallback, type VkCallbackChannel, type VkCallbackResult } from "./vk/callback.ts";

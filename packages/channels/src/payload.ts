@@ -1,4 +1,4 @@
-import { malformedPayload } from "./errors.ts";
+import { ChannelError, malformedPayload } from "./errors.ts";
 import type { ChannelKind } from "./types.ts";
 
 // Readers for untrusted platform payloads: each failure names the field so a 400 says what was wrong.
@@ -9,10 +9,26 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Webhook bodies of VK and Telegram are a few kilobytes; anything near this is not theirs.
+ * Ingress should stop reading at this size; parsing refuses it too.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
 /** Accepts the raw body (string or bytes) or an already parsed object. */
 export function parseJsonBody(channel: ChannelKind, body: unknown): JsonObject {
   let value = body;
   if (typeof body === "string" || body instanceof Uint8Array) {
+    const size = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+    if (size > MAX_WEBHOOK_BODY_BYTES) {
+      throw new ChannelError({
+        channel,
+        kind: "invalid_request",
+        message: `webhook body of ${size} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}`,
+        reasonRu: "слишком большой запрос для уведомления платформы",
+        httpStatus: 413,
+      });
+    }
     const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
     try {
       value = JSON.parse(text);

@@ -270,6 +270,8 @@ describe("Telegram update parsing", () => {
     expect(failure({ ...ok, body: { update_id: "1", message: {} } })).toMatchObject({ kind: "invalid_request" });
     expect(failure({ ...ok, body: { update_id: 1 } })).toMatchObject({ kind: "invalid_request" });
     expect(failure({ ...ok, body: { update_id: 1, message: { message_id: 1, date: 1 } } })).toMatchObject({ kind: "invalid_request", message: "update.message.chat must be an object" });
+    const huge = JSON.stringify({ update_id: 1, message: { text: "x".repeat(10 * 1024 * 1024) } });
+    expect(failure({ ...ok, body: huge })).toMatchObject({ kind: "invalid_request", httpStatus: 413 });
   });
 
   it("gives a redelivered update the same dedupe id", () => {

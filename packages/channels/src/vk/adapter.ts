@@ -75,7 +75,14 @@ export class VkAdapter implements ChannelAdapter {
   async describe(): Promise<ChannelIdentity> {
     const result = await mapVkErrors(() => this.api.groups.getById({ group_id: this.config.groupId }));
     const group = result.groups?.[0];
-    if (!group) throw toVkChannelError(new Error(`community ${this.config.groupId} not found`));
+    if (!group) {
+      throw new ChannelError({
+        channel: "vk",
+        kind: "auth",
+        message: `community ${this.config.groupId} not found`,
+        reasonRu: "сообщество не найдено — проверьте ID сообщества",
+      });
+    }
     return { externalId: String(group.id), name: group.name ?? "", ...(group.screen_name ? { username: group.screen_name } : {}) };
   }
 

@@ -203,6 +203,7 @@ describe("VK Callback API parsing", () => {
     expect(parseError(envelope("message_new", { client_info: clientInfo }))).toMatchObject({ kind: "invalid_request", message: "event.object.message must be an object" });
     expect(parseError(envelope("message_new", { message: message({ id: "4521" }) }))).toMatchObject({ kind: "invalid_request" });
     expect(parseError(envelope("message_deny", {}))).toMatchObject({ kind: "invalid_request" });
+    expect(parseError(Buffer.alloc(10 * 1024 * 1024, 0x20))).toMatchObject({ kind: "invalid_request", httpStatus: 413 });
   });
 
   it("uses samples that are valid by the VK API schema", () => {

@@ -53,6 +53,15 @@ export function uploadHash(payload: string): string {
   return createHash("sha1").update(`threadline-sim:${payload}`).digest("hex");
 }
 
+/** Upload tokens are ours, but they arrive as request parameters: a broken one is error 100. */
+function parseUpload<T>(text: string, param: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw invalidParam(param, "is invalid");
+  }
+}
+
 function now(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -295,7 +304,7 @@ const saveMessagesPhoto: VkMethod = {
   handle: (ctx) => {
     const photo = ctx.params.str("photo");
     if (ctx.params.optStr("hash") !== uploadHash(photo)) throw invalidParam("hash", "is invalid");
-    const uploaded = JSON.parse(photo) as { file: string; width: number; height: number; gid: number }[];
+    const uploaded = parseUpload<{ file: string; width: number; height: number; gid: number }[]>(photo, "photo");
     const first = uploaded[0];
     if (!first || first.gid !== ctx.community.groupId) throw invalidParam("photo", "is invalid");
     return [photoObject(ctx.host.world, { ownerId: -ctx.community.groupId, fileKey: first.file, width: first.width, height: first.height })];
@@ -319,13 +328,10 @@ const docsSave: VkMethod = {
     const token = ctx.params.str("file");
     const [payload, hash] = token.split("|");
     if (!payload || hash !== uploadHash(payload)) throw invalidParam("file", "is invalid");
-    const uploaded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-      file: string;
-      type: string;
-      name: string;
-      size: number;
-      gid: number;
-    };
+    const uploaded = parseUpload<{ file: string; type: string; name: string; size: number; gid: number }>(
+      Buffer.from(payload, "base64url").toString("utf8"),
+      "file",
+    );
     if (uploaded.gid !== ctx.community.groupId) throw invalidParam("file", "is invalid");
     const world = ctx.host.world;
     const ownerId = -ctx.community.groupId;

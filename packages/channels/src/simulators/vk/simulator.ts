@@ -378,8 +378,9 @@ export class VkApiSimulator implements VkMethodHost {
     try {
       sendJson(res, 200, this.callMethod(method, fields));
     } catch (error) {
-      const apiError = error instanceof VkApiError ? error : new VkApiError(VK_ERRORS.server, "Internal server error");
-      sendJson(res, 200, this.errorBody(apiError.code, apiError.message, method, fields));
+      // Anything but an API error is a fault of the simulator: it surfaces as HTTP 500, loudly.
+      if (!(error instanceof VkApiError)) throw error;
+      sendJson(res, 200, this.errorBody(error.code, error.message, method, fields));
     }
   }
 
@@ -424,8 +425,8 @@ export class VkApiSimulator implements VkMethodHost {
       try {
         return this.invoke(community, call.method, executeParams(call.params));
       } catch (error) {
-        const apiError = error instanceof VkApiError ? error : new VkApiError(VK_ERRORS.server, "Internal server error");
-        errors.push({ method: call.method, error_code: apiError.code, error_msg: apiError.message });
+        if (!(error instanceof VkApiError)) throw error;
+        errors.push({ method: call.method, error_code: error.code, error_msg: error.message });
         return false;
       }
     });
