@@ -33,6 +33,9 @@ describe("refusal to give a phone", () => {
     "давайте в переписке",
     "только текстом",
     "номер свой давать не хочу",
+    "звонить не надо",
+    "я не беру трубку с незнакомых номеров",
+    "давайте без номера",
   ])("%s", (text) => {
     expect(detectRefusal(text)).toBe(true);
   });
@@ -72,6 +75,9 @@ describe("spam", () => {
     "Предлагаем продвижение вашего сообщества ВКонтакте, 1000 подписчиков. Пишите в лс",
     "Накрутка подписчиков и лайков недорого, жми https://promo.example.com",
     "Пассивный доход на дому! Переходи по ссылке bit.ly/abc",
+    "Добрый день! Предлагаю сотрудничество: размещение рекламы в наших пабликах, охват 500к. Прайс в лс",
+    "Здравствуйте, хотите больше клиентов? Настроим таргет под ключ",
+    "Ищу людей на удаленку, доход 50-100к",
   ])("%s", (text) => {
     expect(detectSpam(text).spam).toBe(true);
   });
@@ -81,6 +87,7 @@ describe("spam", () => {
     "Хочу заказать торт, у вас есть промокод?",
     "Сколько стоит доставка в Москву?",
     "Я зарабатываю мало, есть рассрочка?",
+    "Заработала денег, хочу потратить на торт 5000 руб",
   ])("not spam: %s", (text) => {
     expect(detectSpam(text).spam).toBe(false);
   });
@@ -108,6 +115,7 @@ describe("analyzeMessage", () => {
     expect(analyzeMessage("Позовите менеджера").humanRequested).toBe(true);
     expect(analyzeMessage("хочу поговорить с живым человеком").humanRequested).toBe(true);
     expect(analyzeMessage("А зачем вам мой номер?").phoneWhy).toBe(true);
+    expect(analyzeMessage("Номер телефона не обязателен?").phoneWhy).toBe(true);
     expect(analyzeMessage("спасибо большое").smallTalk).toBe(true);
   });
 

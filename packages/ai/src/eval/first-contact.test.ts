@@ -87,6 +87,7 @@ describe("eval checks", () => {
   it("fires the silence timeout on the virtual clock only after the timeout", () => {
     const quiet = (wait: number) => runCaseThroughAgent({ ...base, client: [{ say: "Где вы?" }, { wait }] }).stage;
     expect(quiet(59)).toBe("bot");
+    expect(quiet(60)).toBe("low_quality");
     expect(quiet(61)).toBe("low_quality");
   });
 

@@ -231,14 +231,16 @@ export function runCaseThroughAgent(c: FirstContactCase, options: AgentRunOption
     const decision = decide({ script, thread, known: { phone }, stage });
     for (const reply of decision.replies) {
       if (reply.action === "ask_phone" && phone) reasks++;
-      thread.push({ author: "agent", text: reply.text, action: reply.action, sentAt: new Date(clock + 1000) });
+      // The agent answers at the same virtual instant: its processing time is no part of the silence.
+      thread.push({ author: "agent", text: reply.text, action: reply.action, sentAt: new Date(clock) });
     }
     if (decision.entities.phone && !phone) phone = decision.entities.phone;
     if (decision.transition) {
       stage = decision.transition.to;
       if ((stage === "assigned" || stage === "needs_human") && !assignedTo) assignedTo = c.project.managers[0] ?? null;
     }
-    clock += 60_000;
+    // Consecutive messages a second apart; only `wait` lets minutes pass.
+    clock += 1000;
   }
   const agentMessages = thread.filter((m) => m.author === "agent").map((m) => ({ text: m.text ?? "", action: m.action ?? null }));
   return { stage, phone, assignedTo, agentMessages, reasks };
