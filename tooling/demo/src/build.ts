@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { LaunchError } from "./errors.ts";
 import { describeExit, startProcess } from "./processes.ts";
@@ -23,10 +23,41 @@ function layout(app: BuiltApp): BuildLayout {
       output: join(dir, "build", "index.html"),
     };
   }
-  // The web apps bundle the shared packages (UI, domain) into their build.
-  const packages = join(repoRoot, "packages");
-  const packageSources = existsSync(packages) ? readdirSync(packages).map((p) => join(packages, p, "src")) : [];
-  return { sources: [dir, ...packageSources], output: join(dir, "build", "client") };
+  // The web apps bundle the workspace packages they depend on (UI, domain, …) into their build.
+  return { sources: [dir, ...workspaceDependencies(dir).map((d) => join(d, "src"))], output: join(dir, "build", "client") };
+}
+
+/** Folders of the workspace packages that the package in `dir` depends on, directly or not. */
+function workspaceDependencies(dir: string): string[] {
+  const packagesDir = join(repoRoot, "packages");
+  const byName = new Map<string, string>();
+  for (const entry of existsSync(packagesDir) ? readdirSync(packagesDir) : []) {
+    const manifest = readManifest(join(packagesDir, entry));
+    if (manifest?.name) byName.set(manifest.name, join(packagesDir, entry));
+  }
+  const found = new Set<string>();
+  const visit = (from: string) => {
+    const manifest = readManifest(from);
+    for (const name of Object.keys({ ...manifest?.dependencies, ...manifest?.devDependencies })) {
+      const target = byName.get(name);
+      if (target && !found.has(target)) {
+        found.add(target);
+        visit(target);
+      }
+    }
+  };
+  visit(dir);
+  return [...found];
+}
+
+type Manifest = { name?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+
+function readManifest(dir: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Newest modification time under `path` (0 when it does not exist). */

@@ -13,7 +13,7 @@ export type ManagedProcess = {
   /** Settles when the process has exited, or could not be started at all. */
   readonly exited: Promise<ExitInfo>;
   readonly running: boolean;
-  /** The last lines of its output, for error messages. */
+  /** The last lines of its output for error messages, without stack frames and npm's epilogue (both stay in the log). */
   tail(lines?: number): string;
   /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when the group is gone. */
   stop(graceMs?: number): Promise<void>;
@@ -142,7 +142,10 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
       return running;
     },
     tail(lines = 20) {
-      return recent.filter((l) => l.trim() !== "").slice(-lines).join("\n");
+      return recent
+        .filter((l) => l.trim() !== "" && !/^\s+at /.test(l) && !/^npm (error|ERR!)/.test(l))
+        .slice(-lines)
+        .join("\n");
     },
     async stop(graceMs = 10_000) {
       if (pid <= 0) return;

@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { appDatabaseUrl, migrate } from "@threadline/db";
+import {
+  Teardown,
+  buildApps,
+  createDatabase,
+  databaseUrl,
+  dropDatabase,
+  freePort,
+  redactUrl,
+  serviceEnv,
+  shownPath,
+  startRedis,
+  startServices,
+  stopServices,
+  type RunningService,
+  type ServicePorts,
+} from "@threadline/demo";
+import { e2eLogDir, rememberTeardown } from "./stack.ts";
+
+/**
+ * A fresh database `threadline_e2e_<random>` on the Postgres at DATABASE_URL (default: the local
+ * server), migrated; Redis from REDIS_URL or a private redis-server; inbox, admin and worker on free
+ * ports (inbox and admin built first when their build is missing or stale). The specs get:
+ *   INBOX_URL, ADMIN_URL, WORKER_URL   where the apps answer
+ *   E2E_DATABASE_URL                   superuser URL of the e2e database
+ *   E2E_APP_DATABASE_URL               the same database as the apps' role (row-level security)
+ *   E2E_REDIS_URL                      the Redis the apps use
+ * Environment variables set here are inherited by the test workers.
+ */
+export default async function globalSetup(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const appPassword = process.env.APP_DATABASE_PASSWORD ?? "threadline_app_local";
+  const database = `threadline_e2e_${randomBytes(4).toString("hex")}`;
+  const teardown = new Teardown();
+  rememberTeardown(teardown);
+  try {
+    await createDatabase(serverUrl, database);
+    teardown.add(`database ${database}`, () => dropDatabase(serverUrl, database));
+    const ownerUrl = databaseUrl(serverUrl, database);
+    await migrate(ownerUrl, appPassword);
+    const appUrl = appDatabaseUrl(ownerUrl, appPassword);
+
+    const redis = await startRedis({ redisUrl: process.env.REDIS_URL, logFile: join(e2eLogDir, "redis.log") });
+    teardown.add("Redis", () => redis.stop());
+
+    await buildApps(["inbox", "admin"], { logDir: e2eLogDir });
+
+    const ports = await distinctFreePorts(3);
+    const servicePorts: Partial<ServicePorts> = { inbox: ports[0], admin: ports[1], worker: ports[2] };
+    const spawned: RunningService[] = [];
+    teardown.add("services", () => stopServices(spawned));
+    const services = await startServices(["inbox", "admin", "worker"], {
+      env: serviceEnv({ databaseUrl: ownerUrl, appDatabaseUrl: appUrl, redisUrl: redis.url, ports: servicePorts }),
+      ports: servicePorts,
+      logDir: e2eLogDir,
+      onStart: (s) => spawned.push(s),
+    });
+
+    for (const s of services) process.env[`${s.name.toUpperCase()}_URL`] = s.url;
+    process.env.E2E_DATABASE_URL = ownerUrl;
+    process.env.E2E_APP_DATABASE_URL = appUrl;
+    process.env.E2E_REDIS_URL = redis.url;
+    console.log(
+      `e2e: ${services.map((s) => `${s.name} ${s.url}`).join(", ")}; database ${redactUrl(ownerUrl)}; logs in ${shownPath(e2eLogDir)}`,
+    );
+  } catch (error) {
+    await teardown.run();
+    throw error;
+  }
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
