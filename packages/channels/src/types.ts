@@ -88,6 +88,11 @@ export interface MessageEvent extends EventBase {
   attribution?: FirstTouchAttribution;
   contact?: SharedContact;
   replyToExternalMessageId?: string;
+  /**
+   * VK outbound messages: the random_id they were sent with. For a message Threadline sent it
+   * equals vkRandomId(idempotencyKey), so the echo (message_reply) can be matched to it.
+   */
+  vkRandomId?: number;
 }
 
 export interface EditEvent extends EventBase {

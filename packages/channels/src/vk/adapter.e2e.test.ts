@@ -3,7 +3,7 @@ import { ChannelError } from "../errors.ts";
 import { solidPng } from "../simulators/images.ts";
 import { VkApiSimulator } from "../simulators/vk/simulator.ts";
 import type { MessageEvent } from "../types.ts";
-import { VkAdapter } from "./adapter.ts";
+import { VkAdapter, vkRandomId } from "./adapter.ts";
 
 // The VK adapter, through vk-io, against the VK API simulator over HTTP.
 
@@ -36,6 +36,15 @@ afterEach(() => sim.setRateLimit(20, 1000));
 describe("VK adapter against the simulator", () => {
   it("describes the community", async () => {
     expect(await adapter.describe()).toEqual({ externalId: String(groupId), name: "Цветочная лавка", username: "flowers_shop" });
+  });
+
+  it("echoes a sent message through Long Poll with the random_id derived from our id", async () => {
+    const { cursor } = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const sent = await adapter.send({ chatId: String(CLIENT), idempotencyKey: "echo-1", text: "Заказ принят" });
+    const round = await adapter.pollUpdates(cursor, { waitSeconds: 2 });
+    expect(round.events).toMatchObject([
+      { type: "message", direction: "outbound", externalMessageId: sent.externalMessageId, vkRandomId: vkRandomId("echo-1"), text: "Заказ принят" },
+    ]);
   });
 
   it("sends text once per idempotency key", async () => {

@@ -44,6 +44,7 @@ export function vkMessageEvent(message: PayloadReader): MessageEvent | undefined
     sentAt,
     attribution: outbound ? undefined : vkRefAttribution(message.optStr("ref"), message.optStr("ref_source")),
     replyToExternalMessageId: reply?.has("id") ? String(reply.int("id")) : undefined,
+    vkRandomId: outbound && message.optInt("random_id") ? message.optInt("random_id") : undefined,
   });
 }
 
