@@ -1,9 +1,24 @@
+import { useQueries } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
-import { Loading, ProjectSwitcher, UserMenu, useMe, type Me } from "@threadline/ui";
+import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 
 export function useWorkspace() {
   return useOutletContext<{ me: Me }>();
+}
+
+// Other projects' badges have no live connection: they are refreshed this often.
+const BADGE_REFRESH_MS = 30_000;
+
+/** Unread conversations per project the person works in, for the project switcher. */
+function useUnreadBadges(projects: Me["projects"]) {
+  const trpc = useTRPC();
+  const inboxProjects = projects.filter((p) => p.permissions.includes("inbox.use"));
+  const counts = useQueries({
+    queries: inboxProjects.map((p) => ({ ...trpc.conversations.unreadCount.queryOptions({ projectId: p.id }), refetchInterval: BADGE_REFRESH_MS })),
+  });
+  const badges = new Map(inboxProjects.map((p, i) => [p.id, counts[i]?.data ?? 0]));
+  return projects.map((p) => ({ id: p.id, name: p.name, badge: badges.get(p.id) || undefined }));
 }
 
 /** The manager's frame: project switcher and account menu on top, the inbox below. */
@@ -14,14 +29,13 @@ export default function Workspace() {
   useEffect(() => {
     if (me.data === null) navigate(`/login?next=${encodeURIComponent(window.location.pathname)}`, { replace: true });
   }, [me.data, navigate]);
+  const projects = useUnreadBadges(me.data?.projects ?? []);
   if (!me.data) return <Loading />;
   return (
     <div className="flex h-full flex-col">
       <header className="flex h-12 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
         <span className="font-semibold text-slate-900">Threadline</span>
-        {me.data.projects.length > 0 ? (
-          <ProjectSwitcher projects={me.data.projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} />
-        ) : null}
+        {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto">
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>

@@ -1,0 +1,166 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ExternalLink } from "lucide-react";
+import { useId } from "react";
+import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
+import { Avatar, ChannelMark, InactiveMark, StageBadge } from "./bits.tsx";
+import { moment } from "./format.ts";
+import { can, hidden, type Access, type Attribution } from "./types.ts";
+
+/** The right pane: who the client is, and what the manager can change about the conversation. */
+export function ContactPanel({ projectId, conversationId, access }: { projectId: string; conversationId: string; access: Access | undefined }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const c = trpc.conversations;
+  const assigneeId = useId();
+  const aiId = useId();
+
+  const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }));
+  const canAssign = can(access, "conversations.assign");
+  const assignees = useQuery({ ...c.assignees.queryOptions({ projectId }), enabled: canAssign, staleTime: 60_000 });
+
+  const refresh = () => {
+    void queryClient.invalidateQueries(c.get.queryFilter({ projectId, conversationId }));
+    void queryClient.invalidateQueries(c.list.infiniteQueryFilter({ projectId }));
+  };
+  const assign = useMutation(c.assign.mutationOptions({ onSettled: refresh }));
+  const setAi = useMutation(
+    c.setAi.mutationOptions({
+      onMutate: ({ enabled }) => {
+        queryClient.setQueryData(c.get.queryKey({ projectId, conversationId }), (data) => (data ? { ...data, aiEnabled: enabled, aiToggledAt: new Date() } : data));
+      },
+      onSettled: refresh,
+    }),
+  );
+
+  const conv = conversation.data;
+  if (!conv) {
+    return <aside data-testid="contact-panel" className="w-[300px] shrink-0 border-l border-slate-200 bg-white" />;
+  }
+  const contact = conv.contact;
+  const name = contact.name || (contact.username ? `@${contact.username}` : t("inbox.noName"));
+  const showPhone = !hidden(access, "contact.phone") && !!contact.phone;
+  const showProfile = !hidden(access, "contact.profileUrl") && !!contact.profileUrl;
+  const showSource = !hidden(access, "conversation.attribution");
+  const source = conv.attribution ?? contact.firstTouch ?? null;
+  const assigneeName = assignees.data?.find((a) => a.id === conv.assigneeId)?.name;
+
+  return (
+    <aside data-testid="contact-panel" className="flex w-[300px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white">
+      <div className="flex flex-col items-center gap-2 border-b border-slate-100 px-5 pb-4 pt-6 text-center">
+        <Avatar id={contact.id} name={name} size="lg" muted={!contact.active} />
+        <div className={cn("text-base font-semibold", contact.active ? "text-slate-900" : "text-slate-500")}>{name}</div>
+        <div className="flex items-center gap-1.5 text-xs text-slate-500">
+          <ChannelMark kind={conv.channel.kind} />
+          <span>{conv.channel.name}</span>
+        </div>
+        {!contact.active ? <InactiveMark /> : null}
+      </div>
+
+      <dl className="space-y-3 border-b border-slate-100 px-5 py-4 text-sm">
+        {contact.username ? <Row label={t("inbox.contact.username")}>@{contact.username}</Row> : null}
+        {showPhone ? (
+          <Row label={t("inbox.contact.phone")}>
+            <a href={`tel:${contact.phone}`} className="text-slate-900 hover:text-sky-700">
+              {contact.phone}
+            </a>
+          </Row>
+        ) : null}
+        {contact.email ? (
+          <Row label={t("inbox.contact.email")}>
+            <a href={`mailto:${contact.email}`} className="break-all text-slate-900 hover:text-sky-700">
+              {contact.email}
+            </a>
+          </Row>
+        ) : null}
+        {showProfile ? (
+          <Row label={t("inbox.contact.profile")}>
+            <a href={contact.profileUrl!} target="_blank" rel="noreferrer noopener" className="inline-flex items-center gap-1 text-sky-700 hover:underline">
+              {t("inbox.contact.openProfile")}
+              <ExternalLink className="h-3 w-3" aria-hidden />
+            </a>
+          </Row>
+        ) : null}
+        <Row label={t("inbox.contact.stage")}>
+          <StageBadge stage={conv.stage} />
+        </Row>
+      </dl>
+
+      <div className="space-y-4 border-b border-slate-100 px-5 py-4">
+        <div className="space-y-1.5">
+          <label htmlFor={assigneeId} className="block text-xs font-medium text-slate-500">
+            {t("inbox.contact.assignee")}
+          </label>
+          {canAssign ? (
+            <Select
+              id={assigneeId}
+              className="h-8 text-sm"
+              value={conv.assigneeId ?? ""}
+              disabled={assign.isPending || !assignees.data}
+              onChange={(e) => assign.mutate({ projectId, conversationId, assigneeId: e.target.value || null })}
+            >
+              <option value="">{t("inbox.contact.unassigned")}</option>
+              {assignees.data?.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+              {conv.assigneeId && assignees.data && !assigneeName ? <option value={conv.assigneeId}>—</option> : null}
+            </Select>
+          ) : (
+            <p id={assigneeId} className="text-sm text-slate-800">
+              {conv.assigneeId ? (assigneeName ?? "—") : t("inbox.contact.unassigned")}
+            </p>
+          )}
+          {assign.error ? <p className="text-xs text-red-600">{errorMessage(assign.error)}</p> : null}
+        </div>
+
+        <div className="space-y-1">
+          <div className="flex items-center justify-between gap-3">
+            <label htmlFor={aiId} className="text-sm text-slate-800">
+              {t("inbox.contact.aiSwitch")}
+            </label>
+            <Switch id={aiId} checked={conv.aiEnabled} disabled={setAi.isPending} onCheckedChange={(enabled) => setAi.mutate({ projectId, conversationId, enabled })} />
+          </div>
+          {conv.aiToggledAt ? <p className="text-xs text-slate-400">{t("inbox.contact.aiToggledAt", { when: moment(conv.aiToggledAt) })}</p> : null}
+          {conv.aiEnabled ? <p className="text-xs text-slate-400">{t("inbox.contact.aiOffHint")}</p> : null}
+          {setAi.error ? <p className="text-xs text-red-600">{errorMessage(setAi.error)}</p> : null}
+        </div>
+      </div>
+
+      {showSource ? (
+        <div className="px-5 py-4">
+          <h3 className="mb-2 text-xs font-medium text-slate-500">{t("inbox.contact.source")}</h3>
+          <SourceRows source={source} />
+        </div>
+      ) : null}
+    </aside>
+  );
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-[110px_1fr] items-baseline gap-2">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="min-w-0 break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const sourceKeys = ["utmSource", "utmMedium", "utmCampaign", "utmContent", "ref", "refSource", "startPayload"] as const;
+
+function SourceRows({ source }: { source: Attribution | null }) {
+  const t = useT();
+  const rows = source ? sourceKeys.filter((k) => source[k]) : [];
+  if (!source || rows.length === 0) return <p className="text-sm text-slate-400">{t("inbox.contact.noSource")}</p>;
+  return (
+    <dl className="space-y-1.5 text-sm">
+      {rows.map((k) => (
+        <div key={k} className="grid grid-cols-[110px_1fr] items-baseline gap-2">
+          <dt className="font-mono text-xs text-slate-500">{t(`inbox.contact.${k}`)}</dt>
+          <dd className="min-w-0 break-words text-slate-900">{source[k]}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

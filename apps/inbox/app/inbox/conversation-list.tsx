@@ -1,0 +1,263 @@
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { Search, X } from "lucide-react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { Button, cn, Select, useT, useTRPC } from "@threadline/ui";
+import { AiMark, Avatar, ChannelMark, InactiveMark, StageBadge, UnreadBadge } from "./bits.tsx";
+import { listTime } from "./format.ts";
+import { isTextField, useDebounced, useMinuteTick } from "./hooks.ts";
+import type { ChannelKind, ConversationRow, ListFilter } from "./types.ts";
+
+const ROW_HEIGHT = 76;
+const PAGE_SIZE = 50;
+const filters: ListFilter[] = ["all", "mine", "unassigned", "unread"];
+
+type SeenChannel = { id: string; name: string; kind: ChannelKind };
+
+/** The left pane: search, filters and the virtualised, cursor-paged conversation list. */
+export function ConversationList({ projectId, selectedId, onSelect }: { projectId: string; selectedId: string | null; onSelect: (id: string) => void }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const [searchInput, setSearchInput] = useState("");
+  const search = useDebounced(searchInput.trim(), 300);
+  const [filter, setFilter] = useState<ListFilter>("all");
+  const [channelId, setChannelId] = useState("");
+  const now = useMinuteTick();
+
+  const query = useInfiniteQuery(
+    trpc.conversations.list.infiniteQueryOptions(
+      { projectId, filter, channelId: channelId || undefined, search: search || undefined, limit: PAGE_SIZE },
+      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
+    ),
+  );
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+
+  // A conversation that moved up between two page loads could show twice; keep its newest place.
+  const items = useMemo(() => {
+    const seen = new Set<string>();
+    const out: ConversationRow[] = [];
+    for (const page of query.data?.pages ?? []) {
+      for (const row of page.items) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        out.push(row);
+      }
+    }
+    return out;
+  }, [query.data]);
+
+  // The channel filter offers every channel seen so far, so picking one does not hide the others.
+  const [channels, setChannels] = useState<SeenChannel[]>([]);
+  useEffect(() => {
+    const fresh = new Map<string, SeenChannel>();
+    for (const row of items) {
+      if (!channels.some((c) => c.id === row.channelId) && !fresh.has(row.channelId)) fresh.set(row.channelId, { id: row.channelId, name: row.channelName, kind: row.channelKind });
+    }
+    if (fresh.size) setChannels((prev) => [...prev, ...fresh.values()].sort((a, b) => a.name.localeCompare(b.name)));
+  }, [items, channels]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: items.length + (hasNextPage ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    getItemKey: (index) => items[index]?.id ?? "more",
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= items.length - 10 && hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  // ↑ / ↓ move through the list while the focus is not in a text field. The selection is kept in
+  // a ref too, so that quick repeated presses each move one row before the URL has caught up.
+  const current = useRef(selectedId);
+  useEffect(() => {
+    current.current = selectedId;
+  }, [selectedId]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+      if (isTextField(e.target) || items.length === 0) return;
+      e.preventDefault();
+      const at = items.findIndex((c) => c.id === current.current);
+      const next = at < 0 ? 0 : e.key === "ArrowDown" ? Math.min(at + 1, items.length - 1) : Math.max(at - 1, 0);
+      const row = items[next];
+      if (!row || row.id === current.current) return;
+      current.current = row.id;
+      onSelect(row.id);
+      virtualizer.scrollToIndex(next, { align: "auto" });
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [items, onSelect, virtualizer]);
+
+  // A new search or filter starts from the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [filter, channelId, search]);
+
+  const showChannelFilter = channels.length > 1 || channelId !== "";
+
+  return (
+    <aside className="flex w-[340px] shrink-0 flex-col border-r border-slate-200 bg-white">
+      <div className="space-y-2 border-b border-slate-200 px-3 pb-2 pt-3">
+        <div className="relative">
+          <Search className="pointer-events-none absolute left-2.5 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400" aria-hidden />
+          <input
+            type="search"
+            value={searchInput}
+            onChange={(e) => setSearchInput(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                e.stopPropagation();
+                e.preventDefault();
+                if (searchInput) setSearchInput("");
+                else e.currentTarget.blur();
+              }
+            }}
+            placeholder={t("inbox.searchPlaceholder")}
+            aria-label={t("inbox.searchPlaceholder")}
+            className="h-8 w-full rounded-md border border-slate-200 bg-slate-50 pl-8 pr-8 text-sm text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-sky-500 [&::-webkit-search-cancel-button]:hidden"
+          />
+          {searchInput ? (
+            <button
+              type="button"
+              onClick={() => setSearchInput("")}
+              title={t("inbox.clearSearch")}
+              aria-label={t("inbox.clearSearch")}
+              className="absolute right-1.5 top-1/2 -translate-y-1/2 rounded p-0.5 text-slate-400 hover:bg-slate-200 hover:text-slate-600"
+            >
+              <X className="h-3.5 w-3.5" />
+            </button>
+          ) : null}
+        </div>
+        <div role="tablist" aria-label={t("inbox.filters")} className="flex gap-0.5">
+          {filters.map((f) => (
+            <button
+              key={f}
+              type="button"
+              role="tab"
+              aria-selected={filter === f}
+              onClick={() => setFilter(f)}
+              className={cn(
+                "whitespace-nowrap rounded px-2 py-1 text-xs font-medium transition-colors",
+                filter === f ? "bg-slate-900 text-white" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+              )}
+            >
+              {t(`inbox.filter.${f}`)}
+            </button>
+          ))}
+        </div>
+        {showChannelFilter ? (
+          <Select aria-label={t("inbox.channelFilter")} value={channelId} onChange={(e) => setChannelId(e.target.value)} className="h-8 border-slate-200 text-xs">
+            <option value="">{t("inbox.allChannels")}</option>
+            {channels.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.kind === "vk" ? "VK" : "TG"} · {c.name}
+              </option>
+            ))}
+          </Select>
+        ) : null}
+      </div>
+
+      <div ref={scrollRef} className={cn("min-h-0 flex-1 overflow-y-auto", query.isPlaceholderData && "opacity-60")}>
+        {query.isPending ? (
+          <p className="p-4 text-sm text-slate-400">{t("common.loading")}</p>
+        ) : query.isError && items.length === 0 ? (
+          <div className="space-y-2 p-4 text-sm text-slate-600">
+            <p>{t("inbox.loadError")}</p>
+            <Button size="sm" variant="outline" onClick={() => void query.refetch()}>
+              {t("inbox.retry")}
+            </Button>
+          </div>
+        ) : items.length === 0 ? (
+          <ListEmpty search={search} filter={filter} channelFiltered={channelId !== ""} />
+        ) : (
+          <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualItems.map((v) => {
+              const row = items[v.index];
+              return (
+                <div key={v.key} className="absolute left-0 top-0 w-full" style={{ height: v.size, transform: `translateY(${v.start}px)` }}>
+                  {row ? (
+                    <Row row={row} selected={row.id === selectedId} onSelect={onSelect} now={now} />
+                  ) : (
+                    <p className="px-4 py-3 text-xs text-slate-400">{t("inbox.loadingMore")}</p>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function ListEmpty({ search, filter, channelFiltered }: { search: string; filter: ListFilter; channelFiltered: boolean }) {
+  const t = useT();
+  let title: string;
+  let hint: string | undefined;
+  if (search) {
+    title = t("inbox.nothingFound");
+    hint = t("inbox.nothingFoundHint");
+  } else if (filter === "mine") title = t("inbox.emptyMine");
+  else if (filter === "unassigned") title = t("inbox.emptyUnassigned");
+  else if (filter === "unread") title = t("inbox.emptyUnread");
+  else if (channelFiltered) title = t("inbox.emptyChannel");
+  else {
+    title = t("inbox.noChannels");
+    hint = t("inbox.noChannelsHint");
+  }
+  return (
+    <div className="px-6 py-12 text-center">
+      <p className="text-sm font-medium text-slate-700">{title}</p>
+      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+    </div>
+  );
+}
+
+const Row = memo(function Row({ row, selected, onSelect, now }: { row: ConversationRow; selected: boolean; onSelect: (id: string) => void; now: number }) {
+  const t = useT();
+  const unread = row.unread > 0;
+  const inactive = !row.contact.active;
+  const name = row.contact.name || (row.contact.username ? `@${row.contact.username}` : t("inbox.noName"));
+  const preview = (row.lastDirection === "out" ? t("inbox.you") : "") + (row.preview ?? "");
+  return (
+    <button
+      type="button"
+      data-testid="conversation-row"
+      data-conversation-id={row.id}
+      data-unread={unread ? "true" : "false"}
+      aria-current={selected ? "true" : undefined}
+      onClick={() => onSelect(row.id)}
+      className={cn(
+        "flex h-full w-full items-start gap-3 border-l-2 px-3 py-2.5 text-left transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500",
+        selected ? "border-sky-600 bg-sky-50" : "border-transparent hover:bg-slate-50",
+      )}
+    >
+      <span className="relative">
+        <Avatar id={row.contact.id} name={name} muted={inactive} />
+        <ChannelMark kind={row.channelKind} className="absolute -bottom-1 -right-1.5 ring-2 ring-white" />
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="flex items-baseline gap-2">
+          <span className={cn("min-w-0 flex-1 truncate text-sm", unread ? "font-semibold text-slate-900" : "font-medium text-slate-800", inactive && "text-slate-400")}>{name}</span>
+          <span className={cn("shrink-0 text-xs tabular-nums", unread ? "font-medium text-sky-700" : "text-slate-400")}>{listTime(row.lastMessageAt, new Date(now))}</span>
+        </span>
+        <span className="mt-0.5 flex items-center gap-2">
+          <span className={cn("min-w-0 flex-1 truncate text-[13px]", unread ? "font-medium text-slate-800" : "text-slate-500", inactive && "text-slate-400")}>{preview}</span>
+          <UnreadBadge count={row.unread} />
+        </span>
+        <span className="mt-1 flex items-center gap-1.5 overflow-hidden">
+          <StageBadge stage={row.stage} />
+          {row.aiEnabled && row.stage === "bot" ? <AiMark /> : null}
+          {inactive ? <InactiveMark /> : null}
+          {row.assigneeName ? <span className="min-w-0 truncate text-[11px] text-slate-400">{row.assigneeName}</span> : null}
+        </span>
+      </span>
+    </button>
+  );
+});

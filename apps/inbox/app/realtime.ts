@@ -1,0 +1,86 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { io } from "socket.io-client";
+import { useTRPC } from "@threadline/ui";
+
+export type InboxEvent =
+  | { type: "conversation.message"; projectId: string; conversationId: string; messageId: number; direction: "in" | "out" }
+  | { type: "conversation.updated"; projectId: string; conversationId: string }
+  | { type: "notification"; projectId: string; membershipId: string; text: string; conversationId?: string | null };
+
+// Events come in bursts (a client sends five messages in a row, a worker flips delivery states):
+// refetches of the same queries are coalesced within this window.
+const COALESCE_MS = 150;
+
+/**
+ * Live updates of one project's inbox over Socket.IO. The server only says what changed; the
+ * screen refetches through the API, so field visibility stays the server's business.
+ */
+export function useRealtime(projectId: string | undefined, onNotification?: (event: Extract<InboxEvent, { type: "notification" }>) => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const notify = useRef(onNotification);
+  notify.current = onNotification;
+
+  useEffect(() => {
+    if (!projectId) return;
+    const c = trpc.conversations;
+    const pendingConversations = new Set<string>();
+    let pendingList = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const flush = () => {
+      timer = undefined;
+      if (pendingList) {
+        void queryClient.invalidateQueries(c.list.infiniteQueryFilter({ projectId }));
+        void queryClient.invalidateQueries(c.unreadCount.queryFilter({ projectId }));
+      }
+      for (const conversationId of pendingConversations) {
+        // Only the open conversation's queries are active, so only they refetch.
+        void queryClient.invalidateQueries(c.messages.infiniteQueryFilter({ projectId, conversationId }));
+        void queryClient.invalidateQueries(c.get.queryFilter({ projectId, conversationId }));
+      }
+      pendingList = false;
+      pendingConversations.clear();
+    };
+    const schedule = (conversationId: string) => {
+      pendingList = true;
+      pendingConversations.add(conversationId);
+      timer ??= setTimeout(flush, COALESCE_MS);
+    };
+    const resync = () => void queryClient.invalidateQueries(c.pathFilter());
+
+    const socket = io({ path: "/socket.io", withCredentials: true });
+    let connectedBefore = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+
+    socket.on("connect", () => {
+      socket.emit("join", { projectId }, (ack?: { ok: boolean; error?: string }) => {
+        if (ack && !ack.ok) console.warn("realtime: join refused", ack.error);
+      });
+      // Whatever happened while we were away is fetched again.
+      if (connectedBefore) resync();
+      connectedBefore = true;
+    });
+    socket.on("disconnect", (reason) => {
+      // The server hung up on us: signed out everywhere or removed from the project.
+      if (reason === "io server disconnect") window.location.assign("/login?expired=1");
+    });
+    socket.on("connect_error", () => {
+      // A refused handshake is not retried by the client on its own; try again a bit later.
+      if (!socket.active) retry = setTimeout(() => socket.connect(), 5_000);
+    });
+    socket.on("event", (event: InboxEvent) => {
+      if (!event || event.projectId !== projectId) return;
+      if (event.type === "conversation.message" || event.type === "conversation.updated") schedule(event.conversationId);
+      else if (event.type === "notification") notify.current?.(event);
+    });
+
+    return () => {
+      if (timer) clearTimeout(timer);
+      if (retry) clearTimeout(retry);
+      socket.removeAllListeners();
+      socket.disconnect();
+    };
+  }, [projectId, trpc, queryClient]);
+}
