@@ -13,3 +13,4 @@ export { ingestEvent, toAttribution, type ChannelRef, type IngestResult } from "
 export { listConversations, countUnreadConversations, visibleTo, type ConversationFilter, type ListInput } from "./conversations/list.ts";
 export { getConversation, listMessages, markRead, markUnread, assignConversation, setConversationAi, listAssignees } from "./conversations/thread.ts";
 export { createReply, MAX_REPLY_LENGTH, type ReplyFile } from "./conversations/reply.ts";
+export { LocalDiskStorage, type FileStorage } from "./storage.ts";

@@ -18,8 +18,15 @@ describe("ingest", () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await ingestEvent(env.db, T.channel, event));
     expect(results.map((r) => r.kind === "message" && r.created)).toEqual([true, false, false]);
-    const rows = await env.owner.select().from(messages).where(eq(messages.externalId, "dup-1"));
+    const rows = await env.owner.select().from(messages).where(eq(messages.externalId, "2001:dup-1"));
     expect(rows).toHaveLength(1);
+  });
+
+  it("Telegram numbers messages per chat: message 1 of two chats are two messages", async () => {
+    await env.ingest(T.channel, clientMessage({ chatId: "2101", text: "Первый чат", id: "1" }));
+    await env.ingest(T.channel, clientMessage({ chatId: "2102", text: "Второй чат", id: "1" }));
+    const rows = await env.owner.select().from(messages).where(eq(messages.channelId, T.channel.id));
+    expect(rows.map((r) => r.text)).toEqual(expect.arrayContaining(["Первый чат", "Второй чат"]));
   });
 
   it("a block event marks the client inactive and a reply to them is refused, nothing lost", async () => {

@@ -5,11 +5,19 @@ import type { ChannelEvent, FirstTouchAttribution, InboundAttachment, MessageEve
 export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
 
 export type IngestResult =
-  | { kind: "message"; created: boolean; conversationId: string; messageId: number; direction: "in" | "out"; newConversation: boolean; assigneeId: string | null; hasAttachments: boolean }
+  | { kind: "message"; created: boolean; conversationId: string; messageId: number; direction: "in" | "out"; newConversation: boolean; assigneeId: string | null; attachmentIds: string[] }
   | { kind: "updated"; conversationId: string | null; what: "edit" | "read" | "blocked" | "unblocked" }
   | { kind: "ignored"; reason: string };
 
 const PREVIEW_LENGTH = 140;
+
+/**
+ * The stored platform message id. Telegram numbers messages per chat, so two chats of one bot
+ * both have a message 1: the key carries the chat. VK ids are unique within a community.
+ */
+export function messageKey(kind: ChannelRef["kind"], chatId: string, externalMessageId: string): string {
+  return kind === "telegram" ? `${chatId}:${externalMessageId}` : externalMessageId;
+}
 
 const attachmentKinds = new Set(["photo", "document", "voice", "video", "sticker"]);
 type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
@@ -81,7 +89,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
       projectId: channel.projectId,
       conversationId: conversation.id,
       channelId: channel.id,
-      externalId: event.externalMessageId,
+      externalId: messageKey(channel.kind, event.chatId, event.externalMessageId),
       direction,
       author: direction === "in" ? "client" : "member",
       kind: first ? storedKind(first) : "text",
@@ -96,11 +104,12 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
     const [existing] = await tx
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.externalMessageId)));
-    return { kind: "message", created: false, conversationId: conversation.id, messageId: existing!.id, direction, newConversation: false, assigneeId: conversation.assigneeId, hasAttachments: false };
+      .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.externalMessageId))));
+    return { kind: "message", created: false, conversationId: conversation.id, messageId: existing!.id, direction, newConversation: false, assigneeId: conversation.assigneeId, attachmentIds: [] };
   }
+  let attachmentIds: string[] = [];
   if (event.attachments.length) {
-    await tx.insert(attachments).values(
+    const stored = await tx.insert(attachments).values(
       event.attachments.map((a) => ({
         projectId: channel.projectId,
         messageId: message.id,
@@ -111,21 +120,24 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
         // The media job needs whatever the platform gave to fetch the bytes.
         platformFileId: a.fileId ?? a.url ?? null,
       })),
-    );
+    ).returning({ id: attachments.id });
+    attachmentIds = stored.map((a) => a.id);
   }
   const sentAt = new Date(event.sentAt);
+  const isNewest = sql`${sentAt.toISOString()}::timestamptz >= coalesce(${conversations.lastMessageAt}, '-infinity'::timestamptz)`;
   await tx
     .update(conversations)
     .set({
       lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${sentAt.toISOString()}::timestamptz)`,
-      lastMessagePreview: previewOf(text, event.attachments),
-      lastMessageDirection: direction,
+      // Events may be processed out of order: an older message never replaces a newer preview.
+      lastMessagePreview: sql`case when ${isNewest} then ${previewOf(text, event.attachments)} else ${conversations.lastMessagePreview} end`,
+      lastMessageDirection: sql`case when ${isNewest} then ${direction} else ${conversations.lastMessageDirection} end`,
       messageCount: sql`${conversations.messageCount} + 1`,
-      lastSeq: message.id,
-      ...(direction === "in" ? { lastInboundSeq: message.id } : {}),
+      lastSeq: sql`greatest(${conversations.lastSeq}, ${message.id})`,
+      ...(direction === "in" ? { lastInboundSeq: sql`greatest(${conversations.lastInboundSeq}, ${message.id})` } : {}),
     })
     .where(eq(conversations.id, conversation.id));
-  return { kind: "message", created: true, conversationId: conversation.id, messageId: message.id, direction, newConversation, assigneeId: conversation.assigneeId, hasAttachments: event.attachments.length > 0 };
+  return { kind: "message", created: true, conversationId: conversation.id, messageId: message.id, direction, newConversation, assigneeId: conversation.assigneeId, attachmentIds };
 }
 
 async function conversationOf(tx: Tx, channel: ChannelRef, chatId: string) {
@@ -150,7 +162,7 @@ export function ingestEvent(db: Db, channel: ChannelRef, event: ChannelEvent): P
         await tx
           .update(messages)
           .set({ text: event.text, editedAt: new Date(event.editedAt) })
-          .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.externalMessageId)));
+          .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.externalMessageId))));
         return { kind: "updated", conversationId: c?.id ?? null, what: "edit" };
       }
       case "read": {
@@ -159,7 +171,7 @@ export function ingestEvent(db: Db, channel: ChannelRef, event: ChannelEvent): P
           const [upTo] = await tx
             .select({ sentAt: messages.sentAt })
             .from(messages)
-            .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, event.upToExternalMessageId)));
+            .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.upToExternalMessageId))));
           if (upTo) {
             await tx
               .update(messages)

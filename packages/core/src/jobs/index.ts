@@ -22,6 +22,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const outbound = make<OutboundJob>("outbound");
   const media = make<MediaJob>("media");
   return {
+    prefix,
     inbound,
     outbound,
     media,

@@ -156,3 +156,37 @@ export function clientMessage(input: { chatId: string; text?: string; name?: str
 }
 
 export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
+
+/**
+ * The worker side of the product in-process: webhook ingress on a free port and the BullMQ
+ * workers, on the test environment's own queues and a temporary storage folder.
+ */
+export async function startTestPipeline(env: TestEnv) {
+  const { mkdtemp } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const express = (await import("express")).default;
+  const { createServer } = await import("node:http");
+  const { ChannelDirectory, startWorkers, webhookRouter } = await import("../pipeline/index.ts");
+  const { LocalDiskStorage } = await import("../storage.ts");
+  const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const channels = new ChannelDirectory(env.db, env.deps.secretKey);
+  const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
+  const workers = startWorkers({ db: env.db, publish: env.deps.publish, channels, storage, connection, prefix: env.queues.prefix, logger: env.deps.logger, enqueueMedia: env.queues.enqueueMedia });
+  const app = express();
+  app.use(webhookRouter({ channels, enqueueInbound: env.queues.enqueueInbound, logger: env.deps.logger }));
+  const server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    channels,
+    storage,
+    workers,
+    async close() {
+      server.close();
+      await workers.close();
+      connection.disconnect();
+    },
+  };
+}

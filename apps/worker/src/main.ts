@@ -1,0 +1,38 @@
+import { createServer } from "node:http";
+import express from "express";
+import { Redis } from "ioredis";
+import { createLogger, loadEnv } from "@threadline/config";
+import { appDatabaseUrl, createDb } from "@threadline/db";
+import { LocalDiskStorage, redisPublisher } from "@threadline/core";
+import { createQueues } from "@threadline/core/jobs";
+import { ChannelDirectory, startWorkers, webhookRouter } from "@threadline/core/pipeline";
+
+const env = loadEnv();
+const logger = createLogger("worker", env.LOG_LEVEL);
+const db = createDb(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_PASSWORD, env.APP_DATABASE_URL), { max: 20 });
+const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+const queues = createQueues(redis);
+const channels = new ChannelDirectory(db, env.SECRET_KEY);
+const publish = redisPublisher(redis);
+const storage = new LocalDiskStorage(env.STORAGE_DIR);
+
+const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
+
+// Ingress: the public webhook endpoints. Acks as soon as the events are queued.
+const app = express();
+app.disable("x-powered-by");
+app.get("/healthz", (_req, res) => void res.json({ ok: true }));
+app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
+const server = createServer(app);
+server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PORT }, "worker listening"));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.close();
+    void workers
+      .close()
+      .then(() => queues.close())
+      .then(() => db.$close())
+      .finally(() => process.exit(0));
+  });
+}

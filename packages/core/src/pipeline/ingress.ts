@@ -1,0 +1,85 @@
+import express, { type Request, type Response } from "express";
+import { isChannelError, verifyAndParseTelegramUpdate, verifyAndParseVkCallback, type ChannelEvent } from "@threadline/channels";
+import type { Logger } from "@threadline/config";
+import type { InboundJob } from "../jobs/index.ts";
+import type { ChannelDirectory } from "./channels.ts";
+
+// Platforms send small JSON updates; anything larger is not one of theirs.
+export const MAX_WEBHOOK_BODY = "256kb";
+
+export type IngressDeps = {
+  channels: ChannelDirectory;
+  enqueueInbound: (job: InboundJob) => Promise<unknown>;
+  logger: Logger;
+};
+
+/**
+ * Webhook endpoints: verify the source, answer VK's confirmation, enqueue each event with a
+ * deterministic job id, ack fast. Nothing is stored here; forged or malformed input gets a 4xx.
+ */
+export function webhookRouter(deps: IngressDeps) {
+  const router = express.Router();
+  const json = express.json({ limit: MAX_WEBHOOK_BODY, strict: false, type: () => true });
+
+  async function enqueueAll(channel: { id: string; projectId: string; kind: "vk" | "telegram" }, events: ChannelEvent[]) {
+    await Promise.all(events.map((event) => deps.enqueueInbound({ channelId: channel.id, projectId: channel.projectId, kind: channel.kind, event })));
+  }
+
+  function fail(res: Response, err: unknown, channelId: string) {
+    if (isChannelError(err)) {
+      deps.logger.warn({ channelId, kind: err.kind, msg: err.message }, "webhook rejected");
+      res.status(err.httpStatus).json({ error: err.message });
+      return;
+    }
+    deps.logger.error({ err, channelId }, "webhook failed");
+    res.status(503).json({ error: "temporarily unavailable" });
+  }
+
+  router.post("/webhooks/vk/:channelId", json, async (req: Request, res: Response) => {
+    const channelId = String(req.params.channelId);
+    try {
+      const channel = await deps.channels.get(channelId);
+      if (!channel || channel.kind !== "vk") {
+        res.status(404).json({ error: "unknown channel" });
+        return;
+      }
+      const result = verifyAndParseVkCallback({
+        body: req.body,
+        channel: { groupId: Number(channel.externalId), secret: channel.webhookSecret, confirmation: channel.confirmation ?? "" },
+      });
+      if (result.kind === "confirmation") {
+        res.type("text/plain").send(result.text);
+        return;
+      }
+      if (result.kind === "events") await enqueueAll(channel, result.events);
+      // VK redelivers anything not answered with exactly "ok".
+      res.type("text/plain").send("ok");
+    } catch (err) {
+      fail(res, err, channelId);
+    }
+  });
+
+  router.post("/webhooks/telegram/:channelId", json, async (req: Request, res: Response) => {
+    const channelId = String(req.params.channelId);
+    try {
+      const channel = await deps.channels.get(channelId);
+      if (!channel || channel.kind !== "telegram") {
+        res.status(404).json({ error: "unknown channel" });
+        return;
+      }
+      const result = verifyAndParseTelegramUpdate({ headers: req.headers, body: req.body, channel: { secret: channel.webhookSecret } });
+      if (result.kind === "events") await enqueueAll(channel, result.events);
+      res.json({ ok: true });
+    } catch (err) {
+      fail(res, err, channelId);
+    }
+  });
+
+  // Malformed JSON and oversized bodies are the sender's fault: 400 / 413, never a 500.
+  router.use((err: { type?: string; status?: number }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err?.type === "entity.too.large") return void res.status(413).json({ error: "body too large" });
+    if (err?.type === "entity.parse.failed") return void res.status(400).json({ error: "malformed JSON" });
+    next(err);
+  });
+  return router;
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { channels, contacts, messages, withTenant } from "@threadline/db";
+import { TelegramAdapter, VkAdapter } from "@threadline/channels";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { encryptSecret } from "../crypto.ts";
+import { createTestEnv, startTestPipeline, type TestEnv } from "../testing/index.ts";
+
+let env: TestEnv;
+let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let pipeline: Awaited<ReturnType<typeof startTestPipeline>>;
+const tg = new TelegramBotApiSimulator();
+const vk = new VkApiSimulator();
+let tgChannel: { id: string; token: string; secret: string };
+let vkChannel: { id: string; groupId: number; secret: string };
+
+async function insertChannel(kind: "vk" | "telegram", externalId: string, token: string, secret: string, apiBaseUrl: string, confirmation?: string) {
+  const [row] = await withTenant(env.db, T.project.id, (tx) =>
+    tx
+      .insert(channels)
+      .values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl, confirmation })
+      .returning(),
+  );
+  return row!.id;
+}
+
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  T = await env.createTenant("Pipe");
+  pipeline = await startTestPipeline(env);
+  await tg.start();
+  await vk.start();
+  const bot = tg.addBot({ username: "zerno_bot" });
+  const secret = "tg-secret-token-1";
+  tgChannel = { id: await insertChannel("telegram", String(bot.botId), bot.token, secret, tg.apiRoot), token: bot.token, secret };
+  await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${pipeline.url}/webhooks/telegram/${tgChannel.id}`, secret });
+  const community = vk.addCommunity({ name: "Кофейня" });
+  const vkSecret = "vk-secret-key-1";
+  vkChannel = { id: await insertChannel("vk", String(community.groupId), community.token, vkSecret, vk.apiBaseUrl, community.confirmation), groupId: community.groupId, secret: vkSecret };
+  await new VkAdapter({ groupId: community.groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${pipeline.url}/webhooks/vk/${vkChannel.id}`, secret: vkSecret });
+});
+afterAll(async () => {
+  await pipeline?.close();
+  await tg.stop();
+  await vk.stop();
+  await env?.close();
+});
+
+async function countMessages(externalId: string) {
+  return (await env.owner.select().from(messages).where(eq(messages.externalId, externalId))).length;
+}
+
+describe("webhook → queue → store", () => {
+  it("a Telegram client message arrives through the real webhook and is stored with its contact", async () => {
+    const sent = tg.simulateClientMessage({ from: { id: 501, first_name: "Ольга", username: "olga_k" }, text: "Добрый день! Есть капучино на овсяном?" }) as { message_id: number };
+    await expect.poll(() => countMessages(`501:${sent.message_id}`), { timeout: 5000 }).toBe(1);
+    const [contact] = await env.owner.select().from(contacts).where(eq(contacts.externalId, "501"));
+    expect(contact).toMatchObject({ name: "Ольга", username: "olga_k", profileUrl: "https://t.me/olga_k", active: true });
+    expect(env.published).toContainEqual(expect.objectContaining({ type: "conversation.message", direction: "in" }));
+  });
+
+  it("a VK client message arrives through the Callback API and is stored", async () => {
+    const sent = vk.simulateClientMessage({ groupId: vkChannel.groupId, userId: 7001, text: "Здравствуйте, до скольки работаете?", ref: "ads_1" }) as { id: number };
+    await expect.poll(() => countMessages(String(sent.id)), { timeout: 5000 }).toBe(1);
+  });
+
+  it("every webhook delivered three times gives exactly one message row", async () => {
+    const update = { update_id: 900001, message: { message_id: 77001, date: Math.floor(Date.now() / 1000), chat: { id: 502, type: "private", first_name: "Иван" }, from: { id: 502, is_bot: false, first_name: "Иван" }, text: "Три раза" } };
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${pipeline.url}/webhooks/telegram/${tgChannel.id}`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": tgChannel.secret }, body: JSON.stringify(update) });
+      expect(res.status).toBe(200);
+    }
+    const vkEvent = { type: "message_new", group_id: vkChannel.groupId, event_id: "e-dup", v: "5.199", secret: vkChannel.secret, object: { message: { id: 88001, date: Math.floor(Date.now() / 1000), peer_id: 7002, from_id: 7002, text: "Три раза VK", out: 0, conversation_message_id: 1, attachments: [], fwd_messages: [], important: false, is_hidden: false, version: 1 }, client_info: { button_actions: ["text"], keyboard: true, inline_keyboard: true, carousel: true, lang_id: 0 } } };
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${pipeline.url}/webhooks/vk/${vkChannel.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(vkEvent) });
+      expect(await res.text()).toBe("ok");
+    }
+    await expect.poll(() => countMessages("502:77001"), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => countMessages("88001"), { timeout: 5000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await countMessages("502:77001")).toBe(1);
+    expect(await countMessages("88001")).toBe(1);
+  });
+
+  it("forged secrets, unknown channels, malformed and oversized bodies get 4xx and store nothing", async () => {
+    const before = (await env.owner.select().from(messages)).length;
+    const tgUpdate = JSON.stringify({ update_id: 900002, message: { message_id: 77002, date: 1, chat: { id: 503, type: "private" }, from: { id: 503, is_bot: false, first_name: "X" }, text: "подделка" } });
+    const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${pipeline.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    expect((await post(`/webhooks/telegram/${tgChannel.id}`, tgUpdate, { "x-telegram-bot-api-secret-token": "wrong" })).status).toBe(403);
+    expect((await post(`/webhooks/telegram/${tgChannel.id}`, tgUpdate)).status).toBe(403);
+    const forgedVk = JSON.stringify({ type: "message_new", group_id: vkChannel.groupId, event_id: "e-forged", v: "5.199", secret: "nope", object: { message: { id: 88002, date: 1, peer_id: 7003, from_id: 7003, text: "подделка", out: 0 } } });
+    expect((await post(`/webhooks/vk/${vkChannel.id}`, forgedVk)).status).toBe(403);
+    expect((await post(`/webhooks/vk/${tgChannel.id}`, forgedVk)).status).toBe(404);
+    expect((await post(`/webhooks/telegram/00000000-0000-4000-8000-000000000000`, tgUpdate, { "x-telegram-bot-api-secret-token": tgChannel.secret })).status).toBe(404);
+    expect((await post(`/webhooks/telegram/not-a-uuid`, tgUpdate)).status).toBe(404);
+    expect((await post(`/webhooks/telegram/${tgChannel.id}`, "{not json", { "x-telegram-bot-api-secret-token": tgChannel.secret })).status).toBe(400);
+    const huge = JSON.stringify({ update_id: 1, message: { text: "я".repeat(5_000_000) } });
+    expect((await post(`/webhooks/telegram/${tgChannel.id}`, huge, { "x-telegram-bot-api-secret-token": tgChannel.secret })).status).toBe(413);
+    // An update type Threadline does not handle is acknowledged and ignored.
+    const unknown = JSON.stringify({ update_id: 900003, poll: { id: "1", question: "?", options: [] } });
+    expect((await post(`/webhooks/telegram/${tgChannel.id}`, unknown, { "x-telegram-bot-api-secret-token": tgChannel.secret })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await env.owner.select().from(messages)).length).toBe(before);
+  });
+});
+
+describe("outbound", () => {
+  it("a manager's reply reaches the Telegram client and is marked sent", async () => {
+    tg.simulateClientMessage({ from: { id: 601, first_name: "Пётр" }, text: "Сколько стоит торт?" });
+    await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "601"))).length, { timeout: 5000 }).toBe(1);
+    const list = await env.caller(T.owner.token).conversations.list({ projectId: T.project.id, search: "торт", limit: 5 });
+    const { messageId } = await env.caller(T.owner.token).conversations.reply({ projectId: T.project.id, conversationId: list.items[0]!.id, text: "От 1 800 ₽ за килограмм." });
+    const received = await tg.waitForSent(601, 1);
+    expect(received[0]).toMatchObject({ text: "От 1 800 ₽ за килограмм." });
+    await expect.poll(async () => (await env.owner.select().from(messages).where(eq(messages.id, messageId)))[0]?.delivery, { timeout: 5000 }).toBe("sent");
+  });
+
+  it("a reply to a client who blocked the bot fails with a reason a manager can read, and the client shows inactive", async () => {
+    tg.simulateClientMessage({ from: { id: 602, first_name: "Семён" }, text: "Уточните адрес доставки" });
+    await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "602"))).length, { timeout: 5000 }).toBe(1);
+    const list = await env.caller(T.owner.token).conversations.list({ projectId: T.project.id, search: "адрес доставки", limit: 5 });
+    tg.blockBot(602);
+    const { messageId } = await env.caller(T.owner.token).conversations.reply({ projectId: T.project.id, conversationId: list.items[0]!.id, text: "Улица Баумана, 12" });
+    await expect.poll(async () => (await env.owner.select().from(messages).where(eq(messages.id, messageId)))[0]?.delivery, { timeout: 8000 }).toBe("failed");
+    const [row] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
+    expect(row!.failureReason).toMatch(/заблокировал|запретил/);
+    await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "602")))[0]?.active, { timeout: 5000 }).toBe(false);
+  });
+
+  it("a 429 with retry_after is retried after the platform's delay and sent once", async () => {
+    tg.simulateClientMessage({ from: { id: 603, first_name: "Вера" }, text: "Можно забронировать столик?" });
+    await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "603"))).length, { timeout: 5000 }).toBe(1);
+    const list = await env.caller(T.owner.token).conversations.list({ projectId: T.project.id, search: "столик", limit: 5 });
+    tg.failNext({ errorCode: 429, description: "Too Many Requests: retry after 1", retryAfter: 1, method: "sendMessage" });
+    const started = Date.now();
+    await env.caller(T.owner.token).conversations.reply({ projectId: T.project.id, conversationId: list.items[0]!.id, text: "Да, на какое время?" });
+    const received = await tg.waitForSent(603, 1, 8000);
+    expect(received).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tg.sentMessages(603)).toHaveLength(1);
+  });
+});
