@@ -100,6 +100,14 @@ describe("Telegram adapter against the simulator", () => {
     expect(after.events).toEqual([]);
   });
 
+  it("terminates an older getUpdates when a second poller starts, as Telegram does", async () => {
+    const { cursor } = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const older = adapter.pollUpdates(cursor, { waitSeconds: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await adapter.pollUpdates(cursor, { waitSeconds: 0 });
+    expect(await failure(older)).toMatchObject({ kind: "invalid_request", platformCode: 409 });
+  });
+
   it("downloads a photo the client sent through getFile", async () => {
     const png = solidPng(12, 9, [9, 8, 7]);
     sim.simulateClientMessage({ from: CLIENT, photo: { data: png }, caption: "Вот чек" });

@@ -136,6 +136,21 @@ describe("VK adapter against the simulator", () => {
     expect(next.events.filter((e) => e.chatId === "902")).toEqual([]);
   });
 
+  it("recovers a Long Poll session whose ts or key went stale", async () => {
+    const { cursor } = await adapter.pollUpdates(null, { waitSeconds: 0 });
+    const session = JSON.parse(cursor) as { server: string; key: string; ts: string };
+    // failed 1: the ts is out of range; VK names the ts to continue from.
+    const fromFuture = await adapter.pollUpdates(JSON.stringify({ ...session, ts: "999999" }), { waitSeconds: 0 });
+    expect(fromFuture.events).toEqual([]);
+    expect(JSON.parse(fromFuture.cursor)).toEqual(session);
+    // failed 2: the key expired; a new one is fetched and the ts kept.
+    const expired = await adapter.pollUpdates(JSON.stringify({ ...session, key: "stale" }), { waitSeconds: 0 });
+    expect(JSON.parse(expired.cursor)).toEqual(session);
+    sim.simulateClientMessage({ groupId, userId: 905, text: "После переподключения" });
+    const next = await adapter.pollUpdates(expired.cursor, { waitSeconds: 0 });
+    expect(next.events).toMatchObject([{ type: "message", chatId: "905", text: "После переподключения" }]);
+  });
+
   it("pages conversations and reads history through execute", async () => {
     for (let i = 0; i < 3; i += 1) sim.simulateClientMessage({ groupId, userId: 600 + i, text: `Вопрос ${i}` });
     const page = await adapter.fetchConversations({ offset: 0, count: 2 });

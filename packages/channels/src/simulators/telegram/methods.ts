@@ -22,8 +22,10 @@ export interface TgMethodHost {
   /** Throws 429 when the bot or the chat is over its rate. */
   checkSendRate(bot: TgBot, chatId: number, businessConnectionId?: string): void;
   setWebhook(bot: TgBot, webhook: { url: string; secretToken?: string; maxConnections: number } | undefined, dropPending: boolean): void;
-  /** Resolves when the bot has pending updates or the timeout passed. */
+  /** Resolves when the bot has pending updates, the timeout passed or a newer poll started. */
   waitForUpdates(bot: TgBot, timeoutSec: number): Promise<void>;
+  /** Wakes the bot's waiting polls, so that an older one learns a newer one replaced it. */
+  interruptPolls(): void;
   recordSent(): void;
 }
 
@@ -130,7 +132,12 @@ const getUpdates: TgMethod = {
     if (offset !== undefined && offset > 0) {
       while (bot.pending.length > 0 && (bot.pending[0]!.update_id as number) < offset) bot.pending.shift();
     }
+    const generation = ++bot.pollGeneration;
+    host.interruptPolls();
     if (bot.pending.length === 0 && timeout > 0) await host.waitForUpdates(bot, timeout);
+    if (bot.pollGeneration !== generation) {
+      throw new TgApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+    }
     return bot.pending.slice(0, limit);
   },
 };

@@ -251,7 +251,8 @@ export class TelegramBotApiSimulator implements TgMethodHost {
 
   async waitForUpdates(bot: TgBot, timeoutSec: number): Promise<void> {
     const deadline = Date.now() + timeoutSec * 1000;
-    while (bot.pending.length === 0 && !bot.webhook && Date.now() < deadline && this.server) {
+    const generation = bot.pollGeneration;
+    while (bot.pending.length === 0 && !bot.webhook && bot.pollGeneration === generation && Date.now() < deadline && this.server) {
       await new Promise<void>((resolve) => {
         const waiters = this.updateWaiters;
         const timer = setTimeout(wake, deadline - Date.now());
@@ -267,6 +268,10 @@ export class TelegramBotApiSimulator implements TgMethodHost {
 
   recordSent(): void {
     for (const listener of [...this.sentListeners]) listener();
+  }
+
+  interruptPolls(): void {
+    for (const wake of [...this.updateWaiters]) wake();
   }
 
   // ---- updates and webhook delivery -----------------------------------------------------------

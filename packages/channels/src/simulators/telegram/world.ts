@@ -68,6 +68,8 @@ export class TgBot {
   readonly filesByPath = new Map<string, TgFile>();
   readonly sent: TgSentMessage[] = [];
   readonly businessConnections = new Map<string, TgBusinessConnection>();
+  /** Bumped by each getUpdates: a newer request terminates the one still waiting. */
+  pollGeneration = 0;
   private nextFileNumber = 1;
 
   constructor(
