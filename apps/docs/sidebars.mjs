@@ -26,7 +26,7 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search"],
     },
   ],
 };
