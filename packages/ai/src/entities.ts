@@ -73,9 +73,20 @@ export function extractEntities(text: string): Omit<ExtractedEntities, "phone"> 
   return out;
 }
 
+// Every turn rereads the whole thread; a message's entities are worked out once.
+const memo = new Map<string, Omit<ExtractedEntities, "phone">>();
+
 /** Entities across client messages in order; a later mention replaces an earlier one. */
 export function extractEntitiesFromMessages(texts: readonly string[]): Omit<ExtractedEntities, "phone"> {
   const out: Omit<ExtractedEntities, "phone"> = {};
-  for (const text of texts) Object.assign(out, extractEntities(text));
+  for (const text of texts) {
+    let found = memo.get(text);
+    if (!found) {
+      found = extractEntities(text);
+      if (memo.size >= 5_000) memo.clear();
+      memo.set(text, found);
+    }
+    Object.assign(out, found, found.budget ? { budget: { ...found.budget } } : {});
+  }
   return out;
 }

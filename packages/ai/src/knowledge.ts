@@ -153,7 +153,18 @@ const CONCEPTS: { token: string; exact: string[]; prefixes: string[] }[] = [
   { token: "#time", exact: ["срок"], prefixes: ["сроч", "быстр", "долг"] },
 ];
 
+const conceptCache = new Map<string, string[]>();
+
 function conceptsOf(stem: string): string[] {
+  let out = conceptCache.get(stem);
+  if (out) return out;
+  out = findConcepts(stem);
+  if (conceptCache.size >= 50_000) conceptCache.clear();
+  conceptCache.set(stem, out);
+  return out;
+}
+
+function findConcepts(stem: string): string[] {
   const out: string[] = [];
   for (const c of CONCEPTS) {
     if (c.exact.includes(stem) || c.prefixes.some((p) => stem.startsWith(p))) out.push(c.token);
@@ -197,9 +208,22 @@ function withoutPrefix(stem: string): string | null {
   return null;
 }
 
+const matchCache = new Map<string, number>();
+
 /** How well two stems match: equal, one a prefix of the other, or the same after a verb prefix. */
 function stemMatch(a: string, b: string): number {
   if (a === b) return 1;
+  const key = `${a} ${b}`;
+  let m = matchCache.get(key);
+  if (m === undefined) {
+    m = compareStems(a, b);
+    if (matchCache.size >= 100_000) matchCache.clear();
+    matchCache.set(key, m);
+  }
+  return m;
+}
+
+function compareStems(a: string, b: string): number {
   if (a.startsWith("#") || b.startsWith("#")) return 0;
   const direct = prefixMatch(a, b);
   if (direct > 0) return direct;
@@ -214,7 +238,7 @@ interface Document {
   key: string;
   text: string;
   variants: string[][];
-  all: Set<string>;
+  all: TermPool;
 }
 
 export interface KnowledgeIndex {
@@ -241,7 +265,7 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
     // question variant. Built-in kinds are asked about in ways their patterns already cover.
     const keyTerms = !kind && /\p{Script=Cyrillic}/u.test(key) ? terms(key) : [];
     const variants = keyTerms.length ? [keyTerms] : [];
-    documents.push({ source: "fact", key, text, variants, all: new Set([...keyTerms, ...terms(value)]) });
+    documents.push({ source: "fact", key, text, variants, all: poolOf([...keyTerms, ...terms(value)]) });
   }
   for (const entry of knowledge.faq) {
     if (!entry.a.trim() || entry.q.length === 0) continue;
@@ -251,11 +275,11 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
       key: entry.q[0] ?? "",
       text: entry.a.trim(),
       variants,
-      all: new Set([...variants.flat(), ...terms(entry.a)]),
+      all: poolOf([...variants.flat(), ...terms(entry.a)]),
     });
   }
   const df = new Map<string, number>();
-  for (const doc of documents) for (const t of doc.all) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const doc of documents) for (const t of doc.all.terms) df.set(t, (df.get(t) ?? 0) + 1);
   const n = documents.length;
   const idf = new Map<string, number>();
   for (const [t, count] of df) idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5)));
@@ -270,12 +294,41 @@ function weight(index: KnowledgeIndex, term: string): number {
   return FRAMING.has(term) || WEAK_CONCEPTS.has(term) ? base * 0.4 : Math.max(base, 0.2);
 }
 
-function bestMatch(term: string, pool: Iterable<string>): number {
+/**
+ * Terms grouped by their first three letters, with and without a verb prefix: two stems can only
+ * match when they share one of these keys, so matching looks at a handful of candidates.
+ */
+interface TermPool {
+  terms: Set<string>;
+  byKey: Map<string, string[]>;
+}
+
+function keysOf(term: string): string[] {
+  if (term.startsWith("#")) return [term];
+  const bare = withoutPrefix(term);
+  return bare ? [term.slice(0, 3), bare.slice(0, 3)] : [term.slice(0, 3)];
+}
+
+function poolOf(terms: Iterable<string>): TermPool {
+  const pool: TermPool = { terms: new Set(terms), byKey: new Map() };
+  for (const t of pool.terms) {
+    for (const key of keysOf(t)) {
+      const list = pool.byKey.get(key);
+      if (list) list.push(t);
+      else pool.byKey.set(key, [t]);
+    }
+  }
+  return pool;
+}
+
+function bestMatch(term: string, pool: TermPool): number {
+  if (pool.terms.has(term)) return 1;
   let best = 0;
-  for (const p of pool) {
-    const m = stemMatch(term, p);
-    if (m > best) best = m;
-    if (best === 1) break;
+  for (const key of keysOf(term)) {
+    for (const p of pool.byKey.get(key) ?? []) {
+      const m = stemMatch(term, p);
+      if (m > best) best = m;
+    }
   }
   return best;
 }
@@ -283,7 +336,8 @@ function bestMatch(term: string, pool: Iterable<string>): number {
 // A match must cover most of a question variant, or most of what the client asked.
 const MATCH_THRESHOLD = 0.6;
 
-function scoreDocument(index: KnowledgeIndex, doc: Document, query: string[]): number {
+function scoreDocument(index: KnowledgeIndex, doc: Document, passage: { terms: string[]; pool: TermPool }): number {
+  const query = passage.terms;
   if (query.length === 0) return 0;
   let best = 0;
   const strong = (t: string) => !FRAMING.has(t) && !WEAK_CONCEPTS.has(t);
@@ -295,7 +349,7 @@ function scoreDocument(index: KnowledgeIndex, doc: Document, query: string[]): n
     let strongHit = false;
     for (const t of variant) {
       const w = weight(index, t);
-      const m = bestMatch(t, query);
+      const m = bestMatch(t, passage.pool);
       total += w;
       got += w * m;
       if (m >= 0.85 && strong(t)) strongHit = true;
@@ -341,7 +395,10 @@ export function findAnswers(knowledge: ProjectKnowledge, message: string, limit 
       found.set(fact.text, { source: "fact", key: fact.key, text: fact.text, score: 1 });
     }
   }
-  const queries = passages(message).map(terms);
+  const queries = [...new Set(passages(message))].map((p) => {
+    const t = terms(p);
+    return { terms: t, pool: poolOf(t) };
+  });
   const scored: KnowledgeAnswer[] = [];
   for (const doc of index.documents) {
     let score = 0;

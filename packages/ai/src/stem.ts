@@ -74,8 +74,21 @@ function regions(word: string): { rv: number; r2: number } {
   return { rv, r2: Math.min(j, n) };
 }
 
-/** Snowball Russian stem of one lower-case word (ё is folded to е). Non-Cyrillic words pass through. */
+// Clients reuse the same few thousand words; stems are remembered up to this many.
+const CACHE_LIMIT = 50_000;
+const cache = new Map<string, string>();
+
+/** Snowball Russian stem of one word (lower-cased, ё folded to е). Non-Cyrillic words pass through. */
 export function stemRussian(input: string): string {
+  const cached = cache.get(input);
+  if (cached !== undefined) return cached;
+  const stem = computeStem(input);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(input, stem);
+  return stem;
+}
+
+function computeStem(input: string): string {
   let word = input.toLowerCase().replaceAll("ё", "е");
   if (!/[а-я]/.test(word)) return word;
   const { rv, r2 } = regions(word);
