@@ -62,6 +62,74 @@ export interface VkSchema {
   errorCodes: Set<number>;
   /** Validation errors of value against a reference such as "messages/objects.json#/definitions/x". */
   validate(ref: string, value: unknown): string[];
+  /**
+   * Properties of value the schema does not define anywhere (through $ref, allOf, oneOf): the
+   * schema rarely says additionalProperties: false, so ajv alone would let invented fields pass.
+   */
+  unknownProperties(ref: string, value: unknown): string[];
+}
+
+interface SchemaAt {
+  node: Json;
+  file: string;
+}
+
+/** Follows $ref (relative to the file it appears in) until a schema with content. */
+function deref(files: Map<string, Json>, at: SchemaAt): SchemaAt {
+  let current = at;
+  for (let hops = 0; typeof current.node.$ref === "string" && hops < 50; hops += 1) {
+    const [refFile, pointer = ""] = (current.node.$ref as string).split("#");
+    const file = refFile ? path.posix.normalize(path.posix.join(path.posix.dirname(current.file), refFile)) : current.file;
+    let node: unknown = files.get(file);
+    for (const part of pointer.split("/").filter(Boolean)) node = (node as Json | undefined)?.[part];
+    if (typeof node !== "object" || node === null) throw new Error(`unresolved $ref ${String(current.node.$ref)} in ${current.file}`);
+    // Keywords beside $ref (type, description, required) still apply: keep them on the target.
+    const { $ref: _ref, ...siblings } = current.node;
+    current = { node: { ...(node as Json), ...siblings }, file };
+  }
+  return current;
+}
+
+/** Every property a schema allows, or "any" when it leaves objects open. */
+function knownProperties(files: Map<string, Json>, at: SchemaAt): Map<string, SchemaAt> | "any" {
+  const schema = deref(files, at);
+  const node = schema.node;
+  if (node.additionalProperties !== undefined && node.additionalProperties !== false) return "any";
+  if (node.patternProperties !== undefined) return "any";
+  const known = new Map<string, SchemaAt>();
+  let defined = false;
+  if (typeof node.properties === "object" && node.properties !== null) {
+    defined = true;
+    for (const [name, sub] of Object.entries(node.properties as Json)) known.set(name, { node: sub as Json, file: schema.file });
+  }
+  for (const keyword of ["allOf", "oneOf", "anyOf"]) {
+    for (const part of (node[keyword] as Json[] | undefined) ?? []) {
+      const inner = knownProperties(files, { node: part, file: schema.file });
+      if (inner === "any") return "any";
+      defined = true;
+      for (const [name, sub] of inner) if (!known.has(name)) known.set(name, sub);
+    }
+  }
+  return defined ? known : "any";
+}
+
+function walkUnknown(files: Map<string, Json>, at: SchemaAt, value: unknown, where: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    const schema = deref(files, at);
+    const items = schema.node.items;
+    if (typeof items === "object" && items !== null && !Array.isArray(items)) {
+      value.forEach((item, i) => walkUnknown(files, { node: items as Json, file: schema.file }, item, `${where}[${i}]`, out));
+    }
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  const known = knownProperties(files, at);
+  if (known === "any") return;
+  for (const [key, child] of Object.entries(value)) {
+    const sub = known.get(key);
+    if (!sub) out.push(`${where}.${key} is not defined by the schema`);
+    else walkUnknown(files, sub, child, `${where}.${key}`, out);
+  }
 }
 
 let vkSchema: VkSchema | undefined;
@@ -78,9 +146,11 @@ export function loadVkSchema(): VkSchema {
 
   const methods = new Map<string, VkMethodSpec>();
   const errorCodes = new Set<number>();
+  const files = new Map<string, Json>();
   for (const file of jsonFiles(dir)) {
     const raw = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Json;
     if (file === "schema.json" || file === "schema-errors.json") continue;
+    files.set(file, raw);
     ajv.addSchema(toDraft07(raw) as Json, `${VK_BASE}${file}`);
     for (const method of (raw.methods as Json[] | undefined) ?? []) {
       methods.set(method.name as string, {
@@ -99,6 +169,12 @@ export function loadVkSchema(): VkSchema {
       const validator = ajv.getSchema(`${VK_BASE}${ref.replace(/^(\.\.\/)+/, "")}`);
       if (!validator) throw new Error(`no schema ${ref}`);
       return validator(value) ? [] : (validator.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+    },
+    unknownProperties(ref, value) {
+      const [file = "", pointer = ""] = ref.replace(/^(\.\.\/)+/, "").split("#");
+      const out: string[] = [];
+      walkUnknown(files, { node: { $ref: `${path.posix.basename(file)}#${pointer}` }, file }, value, "$", out);
+      return out;
     },
   };
   return vkSchema;

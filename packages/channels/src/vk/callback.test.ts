@@ -217,6 +217,7 @@ describe("VK Callback API parsing", () => {
     ];
     for (const [definition, object] of samples) {
       expect(schema.validate(`callback/objects.json#/definitions/${definition}`, object), definition).toEqual([]);
+      expect(schema.unknownProperties(`callback/objects.json#/definitions/${definition}`, object), definition).toEqual([]);
     }
   });
 });
