@@ -14,3 +14,4 @@ export { listConversations, countUnreadConversations, visibleTo, type Conversati
 export { getConversation, listMessages, markRead, markUnread, assignConversation, setConversationAi, listAssignees } from "./conversations/thread.ts";
 export { createReply, MAX_REPLY_LENGTH, type ReplyFile } from "./conversations/reply.ts";
 export { LocalDiskStorage, type FileStorage } from "./storage.ts";
+export { listChannels, connectTelegram, connectVk, setChannelState } from "./channels/service.ts";

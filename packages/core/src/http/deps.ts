@@ -18,7 +18,7 @@ export function createServerDeps(env: Env, service: string): ServerDeps & { clos
     logger: createLogger(service, env.LOG_LEVEL),
     secretKey: env.SECRET_KEY,
     cookieSecure: env.COOKIE_SECURE,
-    urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT) },
+    urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT), worker: env.PUBLIC_WORKER_URL ?? local(env.WORKER_PORT) },
     jobs: queues,
     close: async () => {
       await queues.close();

@@ -39,7 +39,7 @@ export async function createTestEnv() {
     logger: createLogger("test", "silent"),
     secretKey: "test-secret-key-test-secret-key-0000",
     cookieSecure: false,
-    urls: { inbox: "http://inbox.test", admin: "http://admin.test" },
+    urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
     limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
     jobs: queues,
   };

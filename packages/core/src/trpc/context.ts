@@ -16,7 +16,7 @@ export type ServerDeps = {
   secretKey: string;
   cookieSecure: boolean;
   /** Absolute URLs people are sent to (invitation links). */
-  urls: { inbox: string; admin: string };
+  urls: { inbox: string; admin: string; worker: string };
   limiter?: LoginLimiter;
   /** Background work the API hands over (outbound sends). */
   jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown> };

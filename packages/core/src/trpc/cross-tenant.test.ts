@@ -54,6 +54,13 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
+  "channels.list": (_a, b) => [{ projectId: b.project.id }],
+  "channels.connectTelegram": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+  "channels.connectVk": (_a, b) => [{ projectId: b.project.id, token: "vk1.a.AAAAAAAAAAAAAAAAAAAAAAAA", groupId: 1 }],
+  "channels.setState": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id, state: "paused" },
+    { projectId: a.project.id, channelId: b.channel.id, state: "paused" },
+  ],
   "conversations.list": (_a, b) => [{ projectId: b.project.id }, { projectId: b.project.id, channelId: b.channel.id }],
   "conversations.unreadCount": (_a, b) => [{ projectId: b.project.id }],
   "conversations.get": (a, b) => [

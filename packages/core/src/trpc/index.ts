@@ -1,6 +1,7 @@
 import { authRouter } from "./routers/auth.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
+import { channelsRouter } from "./routers/channels.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { createCallerFactory, router } from "./init.ts";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   roles: rolesRouter,
   audit: auditRouter,
   conversations: conversationsRouter,
+  channels: channelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

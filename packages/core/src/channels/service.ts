@@ -1,0 +1,91 @@
+import { randomBytes } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import { channels, type Tx } from "@threadline/db";
+import { isChannelError, TelegramAdapter, VkAdapter } from "@threadline/channels";
+import type { Member } from "../access/member.ts";
+import { recordAudit } from "../audit/service.ts";
+import { encryptSecret } from "../crypto.ts";
+import { badRequest, conflict, notFound } from "../errors.ts";
+
+/** Channel rows as a browser may see them: never the token or the webhook secret. */
+export async function listChannels(tx: Tx) {
+  return tx
+    .select({ id: channels.id, kind: channels.kind, name: channels.name, externalId: channels.externalId, state: channels.state, createdAt: channels.createdAt })
+    .from(channels)
+    .orderBy(asc(channels.createdAt));
+}
+
+export type ConnectContext = { secretKey: string; workerUrl: string };
+
+function platformError(e: unknown): never {
+  if (isChannelError(e)) {
+    if (e.kind === "auth") throw badRequest("Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
+    throw badRequest(`Платформа ответила ошибкой: ${e.reasonRu}`);
+  }
+  throw e;
+}
+
+async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channels.$inferInsert, "projectId">) {
+  const existing = await tx.select({ id: channels.id }).from(channels).where(eq(channels.externalId, values.externalId));
+  if (existing.some(Boolean)) throw conflict("Этот канал уже подключён к проекту");
+  try {
+    const [row] = await tx.insert(channels).values({ ...values, projectId: member.projectId }).returning({ id: channels.id });
+    return row!.id;
+  } catch (e) {
+    if ((e as { cause?: { code?: string } }).cause?.code === "23505") throw conflict("Этот канал уже подключён к другому проекту");
+    throw e;
+  }
+}
+
+/**
+ * Connects a Telegram bot: checks the token with getMe, stores it encrypted, and points the bot's
+ * webhook at this installation with a fresh secret token.
+ */
+export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; apiBaseUrl?: string }) {
+  const adapter = new TelegramAdapter({ token: input.token, apiRoot: input.apiBaseUrl });
+  const me = await adapter.describe().catch(platformError);
+  const secret = randomBytes(24).toString("base64url");
+  const id = await insertChannel(tx, member, {
+    kind: "telegram",
+    name: me.username ? `@${me.username}` : me.name,
+    externalId: me.externalId,
+    tokenEnc: encryptSecret(input.token, ctx.secretKey),
+    webhookSecret: secret,
+    apiBaseUrl: input.apiBaseUrl ?? null,
+  });
+  await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/telegram/${id}`, secret }).catch(platformError);
+  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.connected", targetType: "channel", targetId: id, details: { kind: "telegram", name: me.name } });
+  return { id, name: me.name };
+}
+
+/**
+ * Connects a VK community: checks the token, stores the confirmation string before VK's
+ * handshake arrives, then adds (or reuses) the Callback API server with a fresh secret.
+ */
+export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; apiBaseUrl?: string }) {
+  const adapter = new VkAdapter({ groupId: input.groupId, token: input.token, apiBaseUrl: input.apiBaseUrl });
+  const me = await adapter.describe().catch(platformError);
+  const confirmation = await adapter.fetchConfirmationCode().catch(platformError);
+  const secret = randomBytes(24).toString("base64url").slice(0, 30);
+  const id = await insertChannel(tx, member, {
+    kind: "vk",
+    name: me.name,
+    externalId: String(input.groupId),
+    tokenEnc: encryptSecret(input.token, ctx.secretKey),
+    webhookSecret: secret,
+    confirmation,
+    apiBaseUrl: input.apiBaseUrl ?? null,
+  });
+  return {
+    id,
+    name: me.name,
+    /** VK calls the URL to confirm it while the server is added: the row must be committed first. */
+    register: () => adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${id}`, secret }),
+  };
+}
+
+export async function setChannelState(tx: Tx, member: Member, channelId: string, state: "active" | "paused") {
+  const [row] = await tx.update(channels).set({ state }).where(eq(channels.id, channelId)).returning({ id: channels.id, name: channels.name });
+  if (!row) throw notFound("Канал");
+  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: state === "paused" ? "channel.paused" : "channel.resumed", targetType: "channel", targetId: channelId, details: { name: row.name } });
+}

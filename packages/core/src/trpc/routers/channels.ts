@@ -1,0 +1,38 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { channels, withTenant } from "@threadline/db";
+import { connectTelegram, connectVk, listChannels, setChannelState } from "../../channels/service.ts";
+import { badRequest } from "../../errors.ts";
+import { projectProcedure, router } from "../init.ts";
+
+const manage = projectProcedure("channels.manage");
+// An own Bot API server (Telegram's local server) or a proxy; the platform's own when empty.
+const apiBaseUrl = z.string().url("Адрес API должен быть ссылкой").max(300).optional();
+
+export const channelsRouter = router({
+  list: manage.query(({ ctx }) => listChannels(ctx.tx)),
+
+  connectTelegram: manage
+    .input(z.object({ token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), apiBaseUrl }))
+    .mutation(({ ctx, input }) => connectTelegram(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input)),
+
+  connectVk: manage
+    .input(z.object({ token: z.string().trim().min(20, "Вставьте ключ доступа сообщества").max(500), groupId: z.number().int().positive("ID сообщества — положительное число"), apiBaseUrl }))
+    .mutation(async ({ ctx, input }) => {
+      const connected = await connectVk(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input);
+      ctx.afterCommit(async () => {
+        try {
+          await connected.register();
+        } catch (e) {
+          // Without a registered Callback API server the channel would stay silent: undo it.
+          await withTenant(ctx.db, ctx.member.projectId, (tx) => tx.delete(channels).where(eq(channels.id, connected.id)));
+          throw badRequest(`VK не принял адрес для событий: ${(e as { reasonRu?: string }).reasonRu ?? (e as Error).message}`);
+        }
+      });
+      return { id: connected.id, name: connected.name };
+    }),
+
+  setState: manage
+    .input(z.object({ channelId: z.string().uuid(), state: z.enum(["active", "paused"]) }))
+    .mutation(({ ctx, input }) => setChannelState(ctx.tx, ctx.member, input.channelId, input.state)),
+});
