@@ -157,7 +157,9 @@ const CONCEPTS: { token: string; exact: string[]; prefixes: string[] }[] = [
   { token: "#booking", exact: ["зап"], prefixes: ["запис", "бронир", "брон", "забронир"] },
   { token: "#discount", exact: [], prefixes: ["скидк", "скидок", "акци", "промокод"] },
   { token: "#payment", exact: [], prefixes: ["оплат", "оплач", "расплат"] },
-  { token: "#time", exact: ["срок"], prefixes: ["сроч", "быстр", "долг"] },
+  { token: "#time", exact: ["срок"], prefixes: ["сроч", "быстр", "долг", "длит"] },
+  { token: "#pain", exact: ["бол"], prefixes: ["больн", "болезнен", "анестез", "обезбол", "наркоз"] },
+  { token: "#kids", exact: ["дет"], prefixes: ["детск", "ребен", "ребят"] },
 ];
 
 const conceptCache = new Map<string, string[]>();
