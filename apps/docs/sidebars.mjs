@@ -2,7 +2,7 @@
 // One sidebar for the whole help center, grouped by who reads it.
 // Category keys stay stable when labels are translated (i18n/<locale>/docusaurus-plugin-content-docs).
 // Sections to come with their features, each as its own category here:
-//   «Каналы» (docs/channels/…), «ИИ-агент» (docs/ai-agent/…), «Импорт истории» (docs/import/…).
+//   «ИИ-агент» (docs/ai-agent/…), «Импорт истории» (docs/import/…).
 
 /** @type {import('@docusaurus/plugin-content-docs').SidebarsConfig} */
 const sidebars = {
@@ -20,6 +20,13 @@ const sidebars = {
       label: "Администрирование",
       collapsed: false,
       items: ["admin/projects", "admin/staff", "admin/roles", "admin/audit-log"],
+    },
+    {
+      type: "category",
+      key: "channels",
+      label: "Каналы",
+      collapsed: false,
+      items: ["channels/telegram", "channels/vk"],
     },
     {
       type: "category",

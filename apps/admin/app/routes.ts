@@ -9,6 +9,7 @@ export default [
     route("p/:projectId", "routes/project.tsx", [
       index("routes/project-index.tsx"),
       route("staff", "routes/staff.tsx"),
+      route("channels", "routes/channels.tsx"),
       route("roles", "routes/roles.tsx"),
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),

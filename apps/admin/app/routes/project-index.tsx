@@ -3,6 +3,7 @@ import { useProjectAccess } from "../session.ts";
 
 const order = [
   ["staff.manage", "staff"],
+  ["channels.manage", "channels"],
   ["audit.view", "audit"],
   ["project.settings", "settings"],
 ] as const;
