@@ -2,6 +2,7 @@ export { createLlmClient, LlmError, type LlmClient, type LlmConfig, type LlmErro
 export { MODEL_PRICES, priceOf, llmCostUsd, type TokenPrice } from "./pricing.ts";
 export { pickWonExamples, type WonExample, type ScoredExample } from "./examples.ts";
 export { decideTurnWithLlm, type LlmTurnOptions, type LlmTurnDecision } from "./turn.ts";
+export { classifyWithLlm, type LlmClassification } from "./classify.ts";
 export {
   INTENT_SCHEMA,
   INTENT_SCHEMA_NAME,

@@ -8,6 +8,7 @@ import { createLlmClient, LlmError, type JsonRequest, type JsonResult, type LlmC
 import { pickWonExamples, type WonExample } from "./examples.ts";
 import { llmCostUsd, priceOf } from "./pricing.ts";
 import { INTENT_SCHEMA, INTENT_SCHEMA_NAME, readIntentVerdict } from "./prompt.ts";
+import { classifyWithLlm } from "./classify.ts";
 import { decideTurnWithLlm } from "./turn.ts";
 
 const sim = new OpenAiSimulator();
@@ -254,5 +255,20 @@ describe("pricing and examples", () => {
     ];
     expect(pickWonExamples(examples, "почём чистка зубов").map((s) => s.example.id)).toEqual(["a"]);
     expect(pickWonExamples(examples, "")).toEqual([]);
+  });
+});
+
+describe("classifyWithLlm", () => {
+  it("reads the intent with the model and records usage", async () => {
+    const result = await classifyWithLlm([client("Мой заказ не пришёл, верните деньги")], config);
+    expect(result).toMatchObject({ intent: "support", llmError: null });
+    expect(result.usage).toHaveLength(1);
+    expect(result.usage[0]).toMatchObject({ feature: "intent_routing", provider: "openai" });
+  });
+
+  it("falls back to the rules when the model fails", async () => {
+    sim.failNext({ status: 503 });
+    const result = await classifyWithLlm([client("Заработок от 5000₽ в день без вложений! Пиши в лс")], config);
+    expect(result).toMatchObject({ intent: "spam", verdict: null, usage: [], llmError: { kind: "server" } });
   });
 });
