@@ -4,6 +4,7 @@ import { useId } from "react";
 import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark, StageBadge } from "./bits.tsx";
 import { moment } from "./format.ts";
+import { retryTransient } from "./hooks.ts";
 import { can, hidden, type Access, type Attribution } from "./types.ts";
 
 /** The right pane: who the client is, and what the manager can change about the conversation. */
@@ -15,7 +16,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
   const assigneeId = useId();
   const aiId = useId();
 
-  const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }));
+  const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }, { retry: retryTransient }));
   const canAssign = can(access, "conversations.assign");
   const assignees = useQuery({ ...c.assignees.queryOptions({ projectId }), enabled: canAssign, staleTime: 60_000 });
 
@@ -34,6 +35,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
   );
 
   const conv = conversation.data;
+  if (conversation.isError) return null;
   if (!conv) {
     return <aside data-testid="contact-panel" className="w-[300px] shrink-0 border-l border-slate-200 bg-white" />;
   }

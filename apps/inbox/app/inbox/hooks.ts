@@ -1,3 +1,4 @@
+import { TRPCClientError } from "@trpc/client";
 import { useEffect, useState } from "react";
 
 export function useDebounced<T>(value: T, ms: number): T {
@@ -44,4 +45,12 @@ export function isTextField(target: EventTarget | null): boolean {
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
   return target instanceof HTMLInputElement && textInputTypes.has(target.type);
+}
+
+const final = new Set(["NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "BAD_REQUEST"]);
+
+/** Retry network trouble, not answers that will not change (a conversation that is gone). */
+export function retryTransient(count: number, error: unknown): boolean {
+  if (error instanceof TRPCClientError && final.has(String(error.data?.code))) return false;
+  return count < 2;
 }

@@ -43,7 +43,7 @@ export function Notifications({ items, onOpen, onDismiss }: { items: Item[]; onO
   const t = useT();
   if (items.length === 0) return null;
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-30 flex w-80 flex-col gap-2">
+    <div role="status" aria-live="polite" className="pointer-events-none fixed bottom-20 right-4 z-30 flex w-80 flex-col gap-2">
       {items.map((item) => (
         <div key={item.key} className="pointer-events-auto flex items-start gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg">
           <Bell className="mt-0.5 h-4 w-4 shrink-0 text-slate-400" aria-hidden />

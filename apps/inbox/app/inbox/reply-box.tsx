@@ -20,7 +20,6 @@ export function ReplyBox({
 }: {
   conversationId: string;
   disabledReason?: string;
-  pending?: boolean;
   error: unknown;
   onSend: (text: string) => Promise<unknown>;
 }) {

@@ -4,7 +4,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef } fr
 import { Button, cn, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { dayLabel, daysAgo } from "./format.ts";
-import { useWindowFocused } from "./hooks.ts";
+import { retryTransient, useWindowFocused } from "./hooks.ts";
 import { MessageBubble } from "./message.tsx";
 import { ReplyBox } from "./reply-box.tsx";
 import { can, type Access, type ConversationRow, type Message } from "./types.ts";
@@ -41,8 +41,8 @@ export function Thread({
   const queryClient = useQueryClient();
   const c = trpc.conversations;
 
-  const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }));
-  const messagesOptions = c.messages.infiniteQueryOptions({ projectId, conversationId, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor });
+  const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }, { retry: retryTransient }));
+  const messagesOptions = c.messages.infiniteQueryOptions({ projectId, conversationId, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor, retry: retryTransient });
   const history = useInfiniteQuery(messagesOptions);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
 
@@ -291,7 +291,6 @@ export function Thread({
         key={conversationId}
         conversationId={conversationId}
         disabledReason={disabledReason}
-        pending={reply.isPending}
         error={reply.error}
         onSend={(text) => reply.mutateAsync({ projectId, conversationId, text })}
       />
