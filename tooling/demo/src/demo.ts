@@ -11,7 +11,7 @@ import { LaunchError, describeError } from "./errors.ts";
 import { dataDir, logsDir, shownPath } from "./paths.ts";
 import { portIsFree } from "./ports.ts";
 import { startPostgres } from "./postgres.ts";
-import { ProcessLedger } from "./processes.ts";
+import { ProcessLedger, ownProcessGroup, processAlive } from "./processes.ts";
 import { requireRedisServer, startRedis } from "./redis.ts";
 import { SERVICE_NAMES, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
 import { Teardown } from "./teardown.ts";
@@ -43,6 +43,21 @@ exitHook((done) => {
   void shutDown(0, "Stopping…").finally(done);
 });
 exitHook.forceExitTimeout(30_000);
+
+// `npm run demo` runs this file through npm → sh → npm → sh → tsx. A SIGTERM sent to the first npm
+// alone (a supervisor's `kill`) ends npm and the first shell but never reaches this process. The
+// first npm leads the process group of the job, so when the group's leader is gone, the job is over.
+function stopWhenJobEnds() {
+  const leader = ownProcessGroup();
+  if (!leader || leader === process.pid) return;
+  const timer = setInterval(() => {
+    if (!processAlive(leader)) {
+      clearInterval(timer);
+      void shutDown(0, "The command that started the demo has ended. Stopping…");
+    }
+  }, 1_000);
+  timer.unref();
+}
 
 /** Services' own output: quiet unless DEMO_VERBOSE=1; errors from their JSON logs are shown. */
 function showServiceLine(service: ServiceName, line: string, stream: "stdout" | "stderr") {
@@ -87,6 +102,7 @@ function printAccounts(accounts: DemoAccount[]) {
 
 async function main() {
   const env = loadEnv();
+  stopWhenJobEnds();
   const ports: ServicePorts = { inbox: env.INBOX_PORT, admin: env.ADMIN_PORT, worker: env.WORKER_PORT, docs: env.DOCS_PORT };
   const ledger = new ProcessLedger(join(dataDir, "demo-processes.json"));
 

@@ -180,6 +180,19 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
+/** The process group this process belongs to (the shell's job), when the system tells it. */
+export function ownProcessGroup(): number | undefined {
+  try {
+    if (existsSync("/proc/self/stat")) {
+      const stat = readFileSync("/proc/self/stat", "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+    }
+    return Number(execFileSync("ps", ["-o", "pgid=", "-p", String(process.pid)], { encoding: "utf8" }).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 type LedgerEntry = { name: string; pid: number; startedAt?: string };
 
 /**
@@ -219,7 +232,10 @@ export class ProcessLedger {
   async stopLeftovers(): Promise<string[]> {
     const stopped: string[] = [];
     for (const entry of this.read()) {
-      const same = entry.startedAt !== undefined && processStartTime(entry.pid) === entry.startedAt;
+      // The recorded leader still running (the same process: same start time), or gone while its
+      // group lives on: a pid that is some live group's id is never given to a new process.
+      const leaderAlive = processAlive(entry.pid);
+      const same = leaderAlive ? entry.startedAt !== undefined && processStartTime(entry.pid) === entry.startedAt : true;
       if (same && groupAlive(entry.pid)) {
         await stopGroup(entry.pid);
         stopped.push(`${entry.name} (pid ${entry.pid})`);
