@@ -346,3 +346,23 @@ describe("hints from a language model", () => {
     expect(d.transition?.to).toBe("needs_human");
   });
 });
+
+describe("random input", () => {
+  it("never throws, and never asks for a phone it has", () => {
+    // A fixed-seed generator: the same messages on every run.
+    let seed = 42;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pieces = ["до скольки", "8 912 345", "67 89", "12345", "+7", "😀", "нет", "опт", "скидк", "?", "где", "не дам номер", "http://x.ru", "ё", "\n", "  ", "4276 1600 1234 5678", "Здравствуйте", "заработок", "\u0000", "ﷺ", "9".repeat(40)];
+    for (let run = 0; run < 40; run++) {
+      const c = new Conversation();
+      for (let turn = 0; turn < 12; turn++) {
+        const words = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pieces[Math.floor(next() * pieces.length)] ?? "");
+        const hadPhone = c.phone !== null;
+        const d = c.client(next() < 0.1 ? null : words.join(" "), next() < 0.1 ? "sticker" : "text");
+        for (const r of d.replies) expect(r.text.trim().length).toBeGreaterThan(0);
+        if (hadPhone) expect(actionsOf(d)).not.toContain("ask_phone");
+      }
+      expect(c.actions().filter((a) => a === "ask_phone").length).toBeLessThanOrEqual(script.maxPhoneAsks + 2);
+    }
+  });
+});

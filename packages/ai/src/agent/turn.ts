@@ -160,7 +160,8 @@ export function decideTurn(input: TurnInput): TurnDecision {
   if (personReason) {
     if (newPhone && !knownPhone) confirm(newPhone);
     say("handoff", script.handoff);
-    return knownPhone || newPhone ? decide("assigned", "phone_captured") : decide("needs_human", personReason);
+    if (knownPhone) return decide("assigned", "phone_known");
+    return newPhone ? decide("assigned", "phone_captured") : decide("needs_human", personReason);
   }
 
   const answers = signals.empty ? [] : findAnswers(script, freshText);

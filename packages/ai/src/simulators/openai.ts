@@ -112,6 +112,9 @@ export class OpenAiSimulator extends SimulatorServer {
     if (!Array.isArray(request.messages) || request.messages.length === 0) {
       return error(400, "'messages' must contain at least one message", "invalid_request_error", null, "messages");
     }
+    if ((request as { stream?: unknown }).stream === true) {
+      return error(400, "The simulator answers without streaming; call without stream: true", "invalid_request_error", null, "stream");
+    }
     const format = request.response_format;
     if (format?.type === "json_schema" && (!format.json_schema?.name || !format.json_schema.schema)) {
       return error(400, "response_format json_schema needs a name and a schema", "invalid_request_error", null, "response_format");
