@@ -1,10 +1,15 @@
-import type { Db } from "@threadline/db";
+import { and, eq } from "drizzle-orm";
+import { contacts, withTenant, type Db } from "@threadline/db";
+import { VkAdapter } from "@threadline/channels";
+import type { ChannelDirectory } from "./channels.ts";
 import { ingestEvent, type IngestResult } from "../conversations/ingest.ts";
 import type { Publish } from "../events.ts";
 import type { InboundJob, MediaJob } from "../jobs/index.ts";
 
 export type InboundDeps = {
   db: Db;
+  /** For names VK leaves out of its events. */
+  channels?: ChannelDirectory;
   publish: Publish;
   enqueueMedia: (job: MediaJob) => Promise<unknown>;
   /** Called for every new client message (the first-contact agent hooks in here). */
@@ -16,6 +21,9 @@ export async function processInbound(deps: InboundDeps, job: InboundJob): Promis
   const result = await ingestEvent(deps.db, { id: job.channelId, projectId: job.projectId, kind: job.kind }, job.event);
   if (result.kind === "message") {
     if (!result.created) return result;
+    if (result.newConversation && job.kind === "vk" && !job.event.client.name && deps.channels) {
+      await nameVkClient(deps, job, deps.channels).catch(() => undefined);
+    }
     for (const attachmentId of result.attachmentIds) await deps.enqueueMedia({ projectId: job.projectId, attachmentId });
     await deps.publish({
       type: "conversation.message",
@@ -30,4 +38,19 @@ export async function processInbound(deps: InboundDeps, job: InboundJob): Promis
     await deps.publish({ type: "conversation.updated", projectId: job.projectId, conversationId: result.conversationId });
   }
   return result;
+}
+
+// VK Callback events carry only the user id: the name and profile link come from users.get.
+// A failure here costs only the name (the conversation shows the id until the next message).
+async function nameVkClient(deps: InboundDeps, job: InboundJob, channels: ChannelDirectory) {
+  const found = await channels.adapter(job.channelId);
+  if (!found || !(found.adapter instanceof VkAdapter)) return;
+  const [profile] = await found.adapter.fetchClientProfiles([job.event.client.externalUserId]);
+  if (!profile?.name) return;
+  await withTenant(deps.db, job.projectId, (tx) =>
+    tx
+      .update(contacts)
+      .set({ name: profile.name!, profileUrl: profile.profileUrl ?? null })
+      .where(and(eq(contacts.channelId, job.channelId), eq(contacts.externalId, job.event.client.externalUserId))),
+  );
 }

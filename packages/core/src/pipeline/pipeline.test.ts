@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { channels, contacts, messages, withTenant } from "@threadline/db";
+import { attachments, channels, contacts, messages, withTenant } from "@threadline/db";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
 import { encryptSecret } from "../crypto.ts";
@@ -63,6 +63,10 @@ describe("webhook → queue → store", () => {
   it("a VK client message arrives through the Callback API and is stored", async () => {
     const sent = vk.simulateClientMessage({ groupId: vkChannel.groupId, userId: 7001, text: "Здравствуйте, до скольки работаете?", ref: "ads_1" }) as { id: number };
     await expect.poll(() => countMessages(String(sent.id)), { timeout: 5000 }).toBe(1);
+    // The event carries only the user id; the name and profile link come from users.get.
+    await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "7001")))[0]?.name.length ?? 0, { timeout: 5000 }).toBeGreaterThan(2);
+    const [contact] = await env.owner.select().from(contacts).where(eq(contacts.externalId, "7001"));
+    expect(contact!.profileUrl).toMatch(/^https:\/\/vk\.com\//);
   });
 
   it("every webhook delivered three times gives exactly one message row", async () => {
@@ -102,6 +106,39 @@ describe("webhook → queue → store", () => {
     expect((await post(`/webhooks/telegram/${tgChannel.id}`, unknown, { "x-telegram-bot-api-secret-token": tgChannel.secret })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     expect((await env.owner.select().from(messages)).length).toBe(before);
+  });
+});
+
+describe("media", () => {
+  it("a client's photo is fetched into storage and served only to members who may see it", async () => {
+    const express = (await import("express")).default;
+    const { createServer } = await import("node:http");
+    const { filesHandler } = await import("../http/files.ts");
+    const app = express();
+    app.get("/files/:attachmentId", filesHandler(env.deps, pipeline.storage));
+    const server = createServer(app);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      tg.simulateClientMessage({ from: { id: 701, first_name: "Лиза" }, photo: {}, caption: "Вот чек об оплате" });
+      const attachmentRow = async () =>
+        (await env.owner.select({ id: attachments.id, state: attachments.state }).from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).where(eq(messages.text, "Вот чек об оплате")))[0];
+      await expect.poll(async () => (await attachmentRow())?.state, { timeout: 8000 }).toBe("ready");
+      const { id } = (await attachmentRow())!;
+      const get = (token: string | null, projectId = T.project.id) =>
+        fetch(`${base}/files/${id}?projectId=${projectId}`, { headers: token ? { cookie: `tl_session=${token}` } : {} });
+      const ok = await get(T.manager.token);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("content-type")).toMatch(/^image\//);
+      expect((await ok.arrayBuffer()).byteLength).toBeGreaterThan(50);
+      expect((await get(null)).status).toBe(401);
+      expect((await get(T.finance.token)).status).toBe(404);
+      const other = await env.createTenant("Чужой");
+      expect((await get(other.owner.token)).status).toBe(404);
+      expect((await get(other.owner.token, other.project.id)).status).toBe(404);
+    } finally {
+      server.close();
+    }
   });
 });
 
