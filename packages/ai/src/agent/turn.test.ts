@@ -210,6 +210,13 @@ describe("phone numbers", () => {
     expect(d.transition).toEqual({ to: "needs_human", reason: "invalid_phone_attempts" });
   });
 
+  it("does not take the business's own number for the client's", () => {
+    const withPhone = { ...script, facts: { ...script.facts, phone: "+7 (843) 231-12-12" } };
+    const d = decideTurn({ script: withPhone, thread: [{ author: "client", text: "звонил на 8 843 231-12-12, никто не берёт", sentAt: new Date() }] });
+    expect(d.entities.phone).toBeUndefined();
+    expect(d.transition).toBeNull();
+  });
+
   it("accepts a number from abroad in international format", () => {
     expect(new Conversation().client("Я из Минска, +375 29 123-45-67").entities.phone).toBe("+375291234567");
   });

@@ -4,7 +4,7 @@
 import { extractEntitiesFromMessages, type ExtractedEntities } from "../entities.ts";
 import { analyzeMessage, detectSpam, type MessageKind, type MessageSignals } from "../intent.ts";
 import { findAnswers } from "../knowledge.ts";
-import { findPhoneInMessages, formatPhone, joinSplitPhone, type PhoneFinding } from "../phone.ts";
+import { findPhone, findPhoneInMessages, formatPhone, joinSplitPhone, type PhoneFinding } from "../phone.ts";
 import { fillTemplate, type AgentScript } from "./script.ts";
 import type {
   AgentAction,
@@ -70,6 +70,23 @@ function freshPhone(earlier: readonly ThreadMessage[], fresh: readonly ThreadMes
   return finding;
 }
 
+const businessPhoneCache = new WeakMap<AgentScript, Set<string>>();
+
+/** The business's own numbers in its facts and FAQ: a client quoting them is not leaving a contact. */
+function businessPhones(script: AgentScript): Set<string> {
+  let phones = businessPhoneCache.get(script);
+  if (!phones) {
+    phones = new Set<string>();
+    const texts = [...Object.values(script.facts), ...script.faq.map((f) => f.a)];
+    for (const text of texts) {
+      const found = findPhone(text);
+      if (found.kind === "valid") phones.add(found.e164);
+    }
+    businessPhoneCache.set(script, phones);
+  }
+  return phones;
+}
+
 function silent(
   reason: SilentReason,
   entities: ExtractedEntities,
@@ -87,8 +104,10 @@ export function decideTurn(input: TurnInput): TurnDecision {
   const thread = readThread(input);
   const { fresh, earlier, asks } = thread;
 
-  const threadPhone = earlier.length ? findPhoneInMessages(earlier.map(textOf)) : ({ kind: "none" } as PhoneFinding);
-  const phone = freshPhone(earlier, fresh, thread.afterPhoneAsk);
+  const own = businessPhones(script);
+  const notOwn = (finding: PhoneFinding): PhoneFinding => (finding.kind === "valid" && own.has(finding.e164) ? { kind: "none" } : finding);
+  const threadPhone = earlier.length ? notOwn(findPhoneInMessages(earlier.map(textOf))) : ({ kind: "none" } as PhoneFinding);
+  const phone = notOwn(freshPhone(earlier, fresh, thread.afterPhoneAsk));
   const newPhone = phone.kind === "valid" ? phone.e164 : null;
   const knownPhone = input.known?.phone || (threadPhone.kind === "valid" ? threadPhone.e164 : null);
   const entities: ExtractedEntities = extractEntitiesFromMessages(thread.client.map(textOf));
