@@ -98,13 +98,37 @@ export function Thread({
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  const anchor = useRef<{ height: number; top: number } | null>(null);
-  const edges = useRef<{ oldest?: number; newest?: number }>({});
+  // The message at the top of the view and its distance from the top: whatever is added above or
+  // below (older history, a refetch, a picture that finished loading), it stays where it was.
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+
+  const captureAnchor = () => {
+    const el = scroller.current;
+    const inner = content.current;
+    if (!el || !inner) return;
+    const top = el.scrollTop;
+    for (const node of inner.querySelectorAll<HTMLElement>("[data-message-id]")) {
+      if (node.offsetTop + node.offsetHeight > top) {
+        anchor.current = { id: node.dataset.messageId!, offset: node.offsetTop - top };
+        return;
+      }
+    }
+  };
+
+  const keepPlace = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+      return;
+    }
+    const a = anchor.current;
+    const node = a && content.current?.querySelector<HTMLElement>(`[data-message-id="${a.id}"]`);
+    if (a && node) el.scrollTop = node.offsetTop - a.offset;
+  }, []);
 
   const loadOlder = useCallback(() => {
-    const el = scroller.current;
-    if (!el || !hasNextPage || isFetchingNextPage) return;
-    anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+    if (!scroller.current || !hasNextPage || isFetchingNextPage) return;
     void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
@@ -112,41 +136,20 @@ export function Thread({
     const el = scroller.current;
     if (!el) return;
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+    captureAnchor();
     if (el.scrollTop < PRELOAD_PX) loadOlder();
   };
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || messages.length === 0) return;
-    const oldest = messages[0]!.id;
-    const newest = messages[messages.length - 1]!;
-    const prev = edges.current;
-    if (anchor.current && prev.oldest !== undefined && oldest !== prev.oldest) {
-      // Older history was put above: keep what the manager was looking at in place.
-      el.scrollTop = el.scrollHeight - anchor.current.height + anchor.current.top;
-      anchor.current = null;
-    } else if (stick.current || (newest.id !== prev.newest && newest.direction === "out" && newest.author === "member")) {
-      el.scrollTop = el.scrollHeight;
-      stick.current = true;
-    }
-    edges.current = { oldest, newest: newest.id };
-  }, [messages]);
+  useLayoutEffect(keepPlace, [messages, keepPlace]);
 
+  // Images and players take their size after loading.
   useEffect(() => {
-    if (!isFetchingNextPage) anchor.current = null;
-  }, [isFetchingNextPage]);
-
-  // Images and players take their size after loading: stay at the bottom if we were there.
-  useEffect(() => {
-    const el = scroller.current;
     const inner = content.current;
-    if (!el || !inner) return;
-    const observer = new ResizeObserver(() => {
-      if (stick.current) el.scrollTop = el.scrollHeight;
-    });
+    if (!inner) return;
+    const observer = new ResizeObserver(keepPlace);
     observer.observe(inner);
     return () => observer.disconnect();
-  }, []);
+  }, [keepPlace]);
 
   // A short first page does not fill the pane: fetch older history until it does.
   useEffect(() => {
@@ -256,7 +259,7 @@ export function Thread({
       </header>
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
-        <div ref={content} className="mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
+        <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
           {history.isPending ? (
             <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>
           ) : messages.length === 0 ? (
@@ -276,7 +279,7 @@ export function Thread({
                         <span className="rounded-full bg-white/90 px-3 py-0.5 text-xs font-medium text-slate-500 shadow-sm ring-1 ring-slate-200">{dayLabel(m.sentAt)}</span>
                       </div>
                     ) : null}
-                    <div className={gap ? "pt-2" : undefined}>
+                    <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
                       <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
                     </div>
                   </Fragment>
