@@ -33,6 +33,9 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
 
   // A conversation that moved up between two page loads could show twice; keep its newest place.
+  // Under «Непрочитанные» the open conversation stays in its place once read, until the manager
+  // moves on, instead of vanishing under the cursor.
+  const openRow = useRef<{ row: ConversationRow; index: number } | null>(null);
   const items = useMemo(() => {
     const seen = new Set<string>();
     const out: ConversationRow[] = [];
@@ -43,8 +46,16 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
         out.push(row);
       }
     }
+    const kept = openRow.current;
+    if (filter === "unread" && kept && kept.row.id === selectedId && !seen.has(kept.row.id)) {
+      out.splice(Math.min(kept.index, out.length), 0, { ...kept.row, unread: 0 });
+    }
     return out;
-  }, [query.data]);
+  }, [query.data, filter, selectedId]);
+  useEffect(() => {
+    const index = items.findIndex((row) => row.id === selectedId);
+    openRow.current = index >= 0 ? { row: items[index]!, index } : null;
+  }, [items, selectedId]);
 
   // The channel filter offers every channel seen so far, so picking one does not hide the others.
   const [channels, setChannels] = useState<SeenChannel[]>([]);

@@ -66,13 +66,16 @@ export function Thread({
   const markRead = useMutation(
     c.markRead.mutationOptions({
       onMutate: () => {
-        // The row loses its bold at once; the list itself is not refetched, so the row stays in
-        // place (also under «Непрочитанные») until the next change.
+        // The row loses its bold at once, before the list is fetched again.
         queryClient.setQueriesData<InfiniteData<ListPage>>(c.list.infiniteQueryFilter({ projectId }), (data) =>
           data ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((row) => (row.id === conversationId ? { ...row, unread: 0 } : row)) })) } : data,
         );
       },
-      onSettled: () => void queryClient.invalidateQueries(c.unreadCount.queryFilter({ projectId })),
+      onSettled: () => {
+        // A list fetched while the read was being saved may still count the message as unread.
+        void queryClient.invalidateQueries(c.list.infiniteQueryFilter({ projectId }));
+        void queryClient.invalidateQueries(c.unreadCount.queryFilter({ projectId }));
+      },
     }),
   );
   const markedUpTo = useRef<number | null>(null);
