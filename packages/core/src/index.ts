@@ -8,7 +8,7 @@ export { inviteMember, acceptInvitation, describeInvitation, listInvitations, re
 export { listMembers, changeMemberRole, deactivateMember, reactivateMember } from "./staff/members.ts";
 export { listRoles, updateRole, createRole } from "./staff/roles.ts";
 export { recordAudit, listAudit } from "./audit/service.ts";
-export { seedDemo, DEMO_PASSWORD, type DemoAccount } from "./seed/demo.ts";
+export { seedDemo, findDemoProjects, DEMO_PASSWORD, type DemoAccount } from "./seed/demo.ts";
 export { ingestEvent, toAttribution, type ChannelRef, type IngestResult } from "./conversations/ingest.ts";
 export { listConversations, countUnreadConversations, visibleTo, type ConversationFilter, type ListInput } from "./conversations/list.ts";
 export { getConversation, listMessages, markRead, markUnread, assignConversation, setConversationAi, listAssignees } from "./conversations/thread.ts";

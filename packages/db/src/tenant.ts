@@ -15,9 +15,12 @@ async function scoped<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T>): Prom
   });
 }
 
-/** Runs fn in a transaction that sees only rows of one project. */
-export function withTenant<T>(db: Db, projectId: string, fn: (tx: Tx) => Promise<T>, userId?: string): Promise<T> {
-  return scoped(db, { projectId, userId }, fn);
+/**
+ * Runs fn in a transaction that sees only rows of one project. No person is set, so the
+ * "own memberships" policies add nothing from other projects.
+ */
+export function withTenant<T>(db: Db, projectId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return scoped(db, { projectId }, fn);
 }
 
 /** Runs fn in a transaction that sees only the person's own memberships and projects. */

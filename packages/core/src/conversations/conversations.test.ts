@@ -95,6 +95,10 @@ describe("inbox list", () => {
     expect(await search("912 345")).toEqual(["Святослав Игнатьев"]);
     expect(await search("торт")).toEqual(["Святослав Игнатьев"]);
     expect(await search("пылесос")).toEqual([]);
+    // Traffic people may not see phones, so digits do not find the contact for them either.
+    await env.caller(T.owner.token).roles.update({ projectId: T.project.id, roleId: T.traffic.roleId, permissions: ["inbox.use"] });
+    const asTraffic = await env.caller(T.traffic.token).conversations.list({ projectId: T.project.id, search: "912 345", limit: 10 });
+    expect(asTraffic.items).toEqual([]);
   });
 
   it("a manager without 'see all' sees their own and unassigned conversations only", async () => {

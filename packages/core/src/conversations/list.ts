@@ -16,12 +16,13 @@ export function visibleTo(member: Member): SQL | undefined {
 // Unread count for this member, capped: the list shows "99+" rather than counting thousands.
 const UNREAD_CAP = 100;
 
-function searchCondition(q: string): SQL {
+function searchCondition(member: Member, q: string): SQL {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const digits = q.replace(/\D/g, "");
   return or(
     sql`${contacts.name} ilike ${like}`,
-    digits.length >= 3 ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined,
+    // A phone the role may not see is not searchable either: the result would reveal it.
+    digits.length >= 3 && !member.hiddenFields.has("contact.phone") ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined,
     sql`exists (select 1 from messages m where m.conversation_id = ${conversations.id} and to_tsvector('russian', m.text) @@ plainto_tsquery('russian', ${q}))`,
   )!;
 }
@@ -40,7 +41,7 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
     input.filter === "unread" ? sql`${conversations.lastInboundSeq} > ${read}` : undefined,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
-    input.search?.trim() ? searchCondition(input.search.trim()) : undefined,
+    input.search?.trim() ? searchCondition(member, input.search.trim()) : undefined,
     input.cursor
       ? or(
           lt(conversations.lastMessageAt, input.cursor.lastMessageAt),

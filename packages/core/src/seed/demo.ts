@@ -77,3 +77,14 @@ async function ownedProjectBySlug(db: Db, ownerId: string, slug: string): Promis
     return p?.id;
   });
 }
+
+/** The demo projects that exist, with their owners: for connecting the demo channels. */
+export async function findDemoProjects(db: Db): Promise<{ id: string; slug: string; name: string; ownerUserId: string }[]> {
+  const found = [];
+  for (const p of demoProjects) {
+    const owner = await findUserByEmail(db, `owner@${p.prefix}.demo`);
+    const id = owner ? await ownedProjectBySlug(db, owner.id, p.slug) : undefined;
+    if (owner && id) found.push({ id, slug: p.slug, name: p.name, ownerUserId: owner.id });
+  }
+  return found;
+}

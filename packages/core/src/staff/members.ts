@@ -5,7 +5,7 @@ import { recordAudit } from "../audit/service.ts";
 import { badRequest, forbidden, notFound } from "../errors.ts";
 import type { Member } from "../access/member.ts";
 
-export async function listMembers(tx: Tx) {
+export async function listMembers(tx: Tx, projectId: string) {
   return tx
     .select({
       id: memberships.id,
@@ -23,6 +23,7 @@ export async function listMembers(tx: Tx) {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(eq(memberships.projectId, projectId))
     .orderBy(asc(memberships.rotationOrder), asc(users.name));
 }
 

@@ -81,7 +81,6 @@ export function projectProcedure(permission?: Permission) {
           if (!result.ok) throw new RollbackWithResult(result);
           return result;
         },
-        ctx.user.id,
       );
       for (const fn of pending) await fn();
       return result;

@@ -9,7 +9,7 @@ import { projectProcedure, router } from "../init.ts";
 const id = z.string().uuid();
 
 export const staffRouter = router({
-  list: projectProcedure("staff.manage").query(({ ctx }) => listMembers(ctx.tx)),
+  list: projectProcedure("staff.manage").query(({ ctx }) => listMembers(ctx.tx, ctx.member.projectId)),
 
   invitations: projectProcedure("staff.manage").query(({ ctx }) => listInvitations(ctx.tx)),
 

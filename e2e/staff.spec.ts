@@ -1,0 +1,65 @@
+import { expect, test } from "./fixtures.ts";
+
+// The owner builds a team: creates a project, invites a manager who joins and works in the
+// inbox seeing only that project; firing the manager signs their open page out on its next request.
+test("owner creates a project, invites a manager, then fires them", async ({ page, browser, urls, seed, signIn, shot }) => {
+  const owner = await seed.demoAccount("owner");
+  const projectName = `Цветочная лавка ${Date.now().toString(36)}`;
+  const managerEmail = `florist-${Date.now().toString(36)}@example.test`;
+
+  await signIn(page, urls.admin, owner.email, owner.password);
+  await shot(page, "admin-projects", { docs: true });
+  await page.getByRole("link", { name: "Новый проект" }).click();
+  await page.getByLabel("Название").fill(projectName);
+  await page.getByRole("button", { name: "Создать" }).click();
+  await expect(page.getByRole("heading", { name: "Сотрудники" })).toBeVisible();
+  await expect(page.getByLabel("Проект")).toHaveValue(/.+/);
+
+  await page.getByRole("button", { name: "Пригласить сотрудника" }).click();
+  await page.getByLabel("E-mail сотрудника").fill(managerEmail);
+  await page.getByLabel("Роль", { exact: true }).selectOption({ label: "Менеджер" });
+  await shot(page, "admin-staff-invite", { docs: true });
+  await page.getByRole("dialog").getByRole("button", { name: "Пригласить сотрудника" }).click();
+  const link = await page.getByLabel(/Ссылка-приглашение/).inputValue();
+  expect(link).toMatch(/\/invite\/[\w-]{40,}$/);
+  await page.getByRole("button", { name: "OK" }).click();
+
+  // The manager, in a browser of their own, accepts and lands in the inbox.
+  const managerContext = await browser.newContext({ locale: "ru-RU" });
+  const managerPage = await managerContext.newPage();
+  await managerPage.goto(link.replace(/^https?:\/\/[^/]+/, urls.inbox));
+  await expect(managerPage.getByRole("heading", { name: new RegExp(projectName) })).toBeVisible();
+  await managerPage.getByLabel("Ваше имя").fill("Вера Флорист");
+  await managerPage.getByLabel(/Придумайте пароль/).fill("very-secret-1");
+  await managerPage.getByRole("button", { name: "Принять приглашение" }).click();
+  const switcher = managerPage.getByLabel("Проект");
+  await expect(switcher).toBeVisible();
+  await expect(switcher.locator("option")).toHaveText([projectName]);
+  await expect(managerPage.getByText("Подключите канал, чтобы увидеть диалоги")).toBeVisible();
+  await shot(managerPage, "inbox-project-switcher", { docs: true });
+
+  // Back in admin the manager is listed; the owner fires them.
+  await page.reload();
+  const row = page.getByTestId(`member-${managerEmail}`);
+  await expect(row).toContainText("Вера Флорист");
+  await shot(page, "admin-staff", { docs: true });
+  await row.getByRole("button", { name: "Уволить" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Уволить" }).click();
+  await expect(row).toContainText("Отключён");
+
+  // The manager's open page: the next request is refused and they are sent to sign in.
+  await managerPage.reload();
+  await expect(managerPage.locator('input[type="password"]')).toBeVisible();
+  await expect(managerPage.getByText("Сессия завершена")).toBeVisible();
+  await shot(managerPage, "inbox-signed-out");
+
+  // The audit log tells the story.
+  await page.getByRole("link", { name: "Журнал действий" }).click();
+  await expect(page.getByRole("cell", { name: "Сотрудник уволен" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Приглашён сотрудник" }).first()).toBeVisible();
+  await shot(page, "admin-audit-log", { docs: true });
+  await page.getByRole("link", { name: "Роли и доступ" }).click();
+  await expect(page.getByRole("checkbox", { name: "Менеджер: Ссылка на профиль клиента" })).toBeChecked();
+  await shot(page, "admin-roles", { docs: true, fullPage: true });
+  await managerContext.close();
+});

@@ -1,0 +1,69 @@
+import { and, eq } from "drizzle-orm";
+import { channels, withTenant, type Db } from "@threadline/db";
+import { encryptSecret, findDemoProjects } from "@threadline/core";
+import { TelegramAdapter, VkAdapter } from "@threadline/channels";
+import {
+  startScriptedClients,
+  telegramScriptedTarget,
+  TelegramBotApiSimulator,
+  VkApiSimulator,
+  vkScriptedTarget,
+  type ScriptedClientsRun,
+} from "@threadline/channels/simulators";
+
+// The demo's outside world: a VK and a Telegram simulator, one community and one bot per demo
+// project connected as real channels (tokens encrypted, webhooks registered with secrets), and
+// scripted clients writing in at a gentle pace. Fixed ids and tokens make a restart reuse the
+// channels and conversations of the previous run.
+export type DemoWorld = { vkApi: string; telegramApi: string; stop: () => Promise<void> };
+
+export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
+  const vk = new VkApiSimulator();
+  const tg = new TelegramBotApiSimulator();
+  await vk.start();
+  await tg.start();
+  const runs: ScriptedClientsRun[] = [];
+  const projects = await findDemoProjects(options.db);
+  for (const [i, project] of projects.entries()) {
+    const groupId = 210_000 + i;
+    const community = vk.addCommunity({ groupId, name: project.name, token: `vk1.a.demo-${project.slug}-${"x".repeat(40)}`, confirmation: `demo${i}ok` });
+    const bot = tg.addBot({ token: `${7_000_000_000 + i}:AAdemo${project.slug}${"x".repeat(30)}`.slice(0, 46), username: `${project.slug}_shop_bot`, firstName: project.name });
+    const tgId = await upsertChannel(options, project.id, { kind: "telegram", name: `@${bot.username}`, externalId: String(bot.botId), token: bot.token, apiBaseUrl: tg.apiRoot });
+    await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${options.workerUrl}/webhooks/telegram/${tgId.id}`, secret: tgId.secret });
+    const vkId = await upsertChannel(options, project.id, { kind: "vk", name: project.name, externalId: String(groupId), token: community.token, apiBaseUrl: vk.apiBaseUrl, confirmation: community.confirmation });
+    await new VkAdapter({ groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${options.workerUrl}/webhooks/vk/${vkId.id}`, secret: vkId.secret });
+    if (options.clients !== false) {
+      const paceMs = options.paceMs ?? 7000;
+      runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
+      runs.push(startScriptedClients({ target: telegramScriptedTarget(tg, bot.token, 600_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
+    }
+  }
+  return {
+    vkApi: vk.apiBaseUrl,
+    telegramApi: tg.apiRoot,
+    stop: async () => {
+      runs.forEach((r) => r.stop());
+      await Promise.all([vk.stop(), tg.stop()]);
+    },
+  };
+}
+
+type ChannelSpec = { kind: "vk" | "telegram"; name: string; externalId: string; token: string; apiBaseUrl: string; confirmation?: string };
+
+async function upsertChannel(options: { db: Db; secretKey: string }, projectId: string, spec: ChannelSpec) {
+  return withTenant(options.db, projectId, async (tx) => {
+    const tokenEnc = encryptSecret(spec.token, options.secretKey);
+    const [existing] = await tx.select().from(channels).where(and(eq(channels.kind, spec.kind), eq(channels.externalId, spec.externalId)));
+    if (existing) {
+      // The simulators listen on new ports each run.
+      await tx.update(channels).set({ apiBaseUrl: spec.apiBaseUrl, tokenEnc, confirmation: spec.confirmation ?? null, state: "active" }).where(eq(channels.id, existing.id));
+      return { id: existing.id, secret: existing.webhookSecret };
+    }
+    const secret = `demo-${spec.kind}-${Math.random().toString(36).slice(2, 14)}`;
+    const [row] = await tx
+      .insert(channels)
+      .values({ projectId, kind: spec.kind, name: spec.name, externalId: spec.externalId, tokenEnc, webhookSecret: secret, apiBaseUrl: spec.apiBaseUrl, confirmation: spec.confirmation })
+      .returning({ id: channels.id });
+    return { id: row!.id, secret };
+  });
+}
