@@ -1,0 +1,75 @@
+import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { expect, test } from "./fixtures.ts";
+
+// The core loop on real parts: a Telegram bot connected in admin (against the Bot API
+// simulator), a client writing in, the manager's open inbox updating live, the reply reaching
+// the client, a block showing the client inactive, and another project seeing none of it.
+test("a client writes, the manager sees it live, replies, and the client receives it", async ({ page, browser, urls, seed, signIn, shot }) => {
+  const tg = new TelegramBotApiSimulator();
+  await tg.start();
+  try {
+    const owner = await seed.demoAccount("owner");
+    const manager = await seed.demoAccount("manager");
+    const bot = tg.addBot({ username: "zerno_coffee_bot", firstName: "Кофейня «Зерно»" });
+
+    await signIn(page, urls.admin, owner.email, owner.password);
+    await page.getByRole("link", { name: "Каналы" }).click();
+    await page.getByLabel("Токен бота").fill(bot.token);
+    await page.locator("details").first().locator("summary").click();
+    await page.locator("#tg-api").fill(tg.apiRoot);
+    await page.getByRole("button", { name: "Подключить" }).first().click();
+    await expect(page.getByText("Подключено: Кофейня «Зерно»")).toBeVisible();
+    await expect(page.getByRole("cell", { name: "@zerno_coffee_bot" })).toBeVisible();
+    await shot(page, "admin-channels", { docs: true });
+
+    const managerContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const inbox = await managerContext.newPage();
+    await signIn(inbox, urls.inbox, manager.email, manager.password);
+    await expect(inbox.getByLabel("Проект")).toBeVisible();
+
+    // The client writes; the open inbox shows it without a reload, highlighted as unread.
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9001, first_name: "Алина", last_name: "Воронцова", username: "alina_v" }, text: "Здравствуйте! Хочу заказать торт на субботу" });
+    const row = inbox.getByTestId("conversation-row").filter({ hasText: "Алина Воронцова" });
+    await expect(row).toBeVisible({ timeout: 10_000 });
+    await expect(row).toHaveAttribute("data-unread", "true");
+    await shot(inbox, "inbox-conversations", { docs: true });
+
+    await row.click();
+    const thread = inbox.getByTestId("thread");
+    await expect(thread.getByTestId("message").filter({ hasText: "Хочу заказать торт" })).toBeVisible();
+    // A manager's role hides the client's profile link.
+    const panel = inbox.getByTestId("contact-panel");
+    await expect(panel).toBeVisible();
+    await expect(panel).not.toContainText("t.me/alina_v");
+    expect(await inbox.locator('a[href*="t.me/alina_v"]').count()).toBe(0);
+
+    // The manager replies; the client receives it and the message is marked sent.
+    const reply = inbox.getByTestId("reply-input");
+    await reply.fill("Добрый день, Алина! Торты на заказ делаем за 2 дня. Какой вес нужен?");
+    await reply.press("Enter");
+    await expect
+      .poll(() => tg.sentMessages(9001, { botToken: bot.token }).map((m) => m.text), { timeout: 10_000 })
+      .toContain("Добрый день, Алина! Торты на заказ делаем за 2 дня. Какой вес нужен?");
+    await expect(thread.getByTestId("message").filter({ hasText: "Какой вес нужен?" })).toHaveAttribute("data-delivery", /sent|read/, { timeout: 10_000 });
+    await shot(inbox, "inbox-thread", { docs: true });
+
+    // The client blocks the bot: the conversation shows as inactive.
+    tg.blockBot(9001, bot.token);
+    await expect(row).toContainText("неактивен", { timeout: 10_000 });
+
+    // A member of another project sees nothing of it.
+    const otherContext = await browser.newContext({ locale: "ru-RU" });
+    const other = await otherContext.newPage();
+    const stranger = await seed.demoAccount("manager", "Стоматология «Улыбка»");
+    await signIn(other, urls.inbox, stranger.email, stranger.password);
+    await expect(other.getByLabel("Проект").locator("option")).toHaveText(["Стоматология «Улыбка»"]);
+    await expect(other.getByText("Алина Воронцова")).toHaveCount(0);
+    await other.goto(`${urls.inbox}${new URL(inbox.url()).pathname}`);
+    await expect(other.getByText("Алина Воронцова")).toHaveCount(0);
+    await expect(other.getByText("Хочу заказать торт")).toHaveCount(0);
+    await otherContext.close();
+    await managerContext.close();
+  } finally {
+    await tg.stop();
+  }
+});
