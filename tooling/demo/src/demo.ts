@@ -173,6 +173,12 @@ async function main() {
   }
 }
 
+// Anything that escapes (a library's stray promise) still ends in a readable message and a clean stop.
+process.on("unhandledRejection", (reason) => {
+  console.error(`\nUnexpected error: ${describeError(reason)}`);
+  void shutDown(1);
+});
+
 main().catch((error: unknown) => {
   const message = error instanceof LaunchError || error instanceof ConfigError ? error.message : `Unexpected error: ${describeError(error)}`;
   console.error(`\n${message}`);
