@@ -3,3 +3,4 @@ export * from "./tenancy.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./operations.ts";
+export * from "./agent.ts";
