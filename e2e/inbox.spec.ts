@@ -53,6 +53,16 @@ test("a client writes, the manager sees it live, replies, and the client receive
     await expect(thread.getByTestId("message").filter({ hasText: "Какой вес нужен?" })).toHaveAttribute("data-delivery", /sent|read/, { timeout: 10_000 });
     await shot(inbox, "inbox-thread", { docs: true });
 
+    // A file goes with a caption; the client receives the document itself.
+    await inbox.getByTestId("reply-file-input").setInputFiles({ name: "прайс.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% прайс-лист\n") });
+    await expect(inbox.getByTestId("reply-file")).toContainText("прайс.pdf");
+    await reply.fill("Прайс во вложении");
+    await reply.press("Enter");
+    await expect
+      .poll(() => tg.sentMessages(9001, { botToken: bot.token }).find((m) => m.kind === "document")?.file?.fileName, { timeout: 10_000 })
+      .toBe("прайс.pdf");
+    expect(tg.sentMessages(9001, { botToken: bot.token }).find((m) => m.kind === "document")?.caption).toBe("Прайс во вложении");
+
     // The client blocks the bot: the conversation shows as inactive.
     tg.blockBot(9001, bot.token);
     await expect(row).toContainText("неактивен", { timeout: 10_000 });

@@ -1,18 +1,19 @@
 import { fileURLToPath } from "node:url";
 import { loadEnv } from "@threadline/config";
-import { LocalDiskStorage } from "@threadline/core";
-import { createServerDeps, filesHandler, startWebApp } from "@threadline/core/http";
+import { createServerDeps, filesHandler, startWebApp, uploadsHandler } from "@threadline/core/http";
 import { attachRealtime } from "@threadline/core/realtime";
 
 const env = loadEnv();
 const deps = createServerDeps(env, "inbox");
-const storage = new LocalDiskStorage(env.STORAGE_DIR);
 const server = await startWebApp({
   deps,
   clientDir: fileURLToPath(new URL("./build/client", import.meta.url)),
   port: env.INBOX_PORT,
   host: env.HOST,
-  extend: (app) => app.get("/files/:attachmentId", filesHandler(deps, storage)),
+  extend: (app) => {
+    app.get("/files/:attachmentId", filesHandler(deps, deps.storage));
+    app.post("/uploads", ...uploadsHandler(deps, deps.storage));
+  },
 });
 const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger });
 deps.logger.info({ port: env.INBOX_PORT }, "inbox listening");

@@ -6,7 +6,7 @@ import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { dayLabel, daysAgo } from "./format.ts";
 import { retryTransient, useWindowFocused } from "./hooks.ts";
 import { MessageBubble } from "./message.tsx";
-import { ReplyBox } from "./reply-box.tsx";
+import { ReplyBox, uploadFile } from "./reply-box.tsx";
 import { can, type Access, type ConversationRow, type Message } from "./types.ts";
 
 const PAGE_SIZE = 50;
@@ -163,15 +163,15 @@ export function Thread({
   // ---- sending ----------------------------------------------------------------------------
   const reply = useMutation(
     c.reply.mutationOptions({
-      onMutate: async ({ text }) => {
+      onMutate: async ({ text, file }) => {
         await queryClient.cancelQueries({ queryKey: messagesOptions.queryKey });
         const temp: Message = {
           id: -Date.now(),
           direction: "out",
           author: "member",
           authorName: myName,
-          kind: "text",
-          text: text.trim(),
+          kind: file ? "document" : "text",
+          text: text.trim() || (file ? `📎 ${file.fileName}` : ""),
           sentAt: new Date(),
           delivery: "pending",
           failureReason: null,
@@ -298,7 +298,7 @@ export function Thread({
         conversationId={conversationId}
         disabledReason={disabledReason}
         error={reply.error}
-        onSend={(text) => reply.mutateAsync({ projectId, conversationId, text })}
+        onSend={async (text, file) => reply.mutateAsync({ projectId, conversationId, text, file: file ? await uploadFile(projectId, file) : undefined })}
       />
     </section>
   );

@@ -9,6 +9,9 @@ import { hashPassword } from "../auth/password.ts";
 import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { redisPublisher, type RealtimeEvent } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
+import { LocalDiskStorage } from "../storage.ts";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createProject } from "../projects/service.ts";
 import { ingestEvent, type ChannelRef } from "../conversations/ingest.ts";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
@@ -42,6 +45,7 @@ export async function createTestEnv() {
     urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
     limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
     jobs: queues,
+    storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
@@ -163,12 +167,9 @@ export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
  */
 export async function startTestPipeline(env: TestEnv) {
   const { mkdtemp } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
   const express = (await import("express")).default;
   const { createServer } = await import("node:http");
   const { ChannelDirectory, startWorkers, webhookRouter } = await import("../pipeline/index.ts");
-  const { LocalDiskStorage } = await import("../storage.ts");
   const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   const channels = new ChannelDirectory(env.db, env.deps.secretKey);
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));

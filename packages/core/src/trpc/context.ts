@@ -5,6 +5,7 @@ import { LoginLimiter } from "../auth/rate-limit.ts";
 import { resolveSession, SESSION_COOKIE, type ResolvedSession } from "../auth/sessions.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
+import type { FileStorage } from "../storage.ts";
 
 export type CookieOptions = { maxAgeSeconds?: number };
 
@@ -18,6 +19,8 @@ export type ServerDeps = {
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string; worker: string };
   limiter?: LoginLimiter;
+  /** Attachment bytes (uploads for replies). */
+  storage: FileStorage;
   /** Background work the API hands over (outbound sends). */
   jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown> };
 };

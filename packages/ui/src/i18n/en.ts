@@ -131,6 +131,9 @@ export const en: Shape<typeof ru> = {
     "role.created": "Role created",
   },
   inbox: {
+    attach: "Attach a file",
+    removeFile: "Remove the file",
+    fileTooLarge: "The file is larger than {{max}} MB — send a link instead",
     title: "Conversations",
     chooseProject: "Choose a project",
     noProjects: "You are not in any project yet. Ask an administrator for an invitation.",

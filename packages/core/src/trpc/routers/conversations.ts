@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
-import { createReply } from "../../conversations/reply.ts";
+import { createReply, type ReplyFile } from "../../conversations/reply.ts";
+import { badRequest } from "../../errors.ts";
+import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
@@ -51,9 +53,23 @@ export const conversationsRouter = router({
     }),
 
   reply: inbox
-    .input(z.object({ conversationId, text: z.string().max(10_000) }))
+    .input(
+      z.object({
+        conversationId,
+        text: z.string().max(10_000),
+        file: z.object({ storageKey: z.string().max(200), fileName: z.string().min(1).max(200), mime: z.string().max(100) }).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text });
+      let file: ReplyFile | undefined;
+      if (input.file) {
+        // Only this project's own uploads, and only what is really stored.
+        const stored = input.file.storageKey.startsWith(uploadPrefix(ctx.member.projectId)) ? await ctx.storage.open(input.file.storageKey) : null;
+        if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
+        stored.stream.destroy();
+        file = { ...input.file, kind: uploadKind(input.file.mime), size: stored.size };
+      }
+      const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text, file });
       ctx.afterCommit(async () => {
         await ctx.jobs.enqueueOutbound({ projectId: ctx.member.projectId, messageId: sent.messageId });
         await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId: sent.conversationId, messageId: sent.messageId, direction: "out" });
