@@ -6,31 +6,69 @@ import type { ChannelEvent } from "@threadline/channels";
 export type InboundJob = { channelId: string; projectId: string; kind: "vk" | "telegram"; event: ChannelEvent };
 export type OutboundJob = { projectId: string; messageId: number };
 export type MediaJob = { projectId: string; attachmentId: string };
+/** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
+export type AiJob = { projectId: string; conversationId: string; messageId: number };
+/** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
+export type LeadTimeoutJob = { projectId: string; conversationId: string };
 
-export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media" } as const;
+export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout" } as const;
 
 const defaults: Record<keyof typeof queueNames, JobsOptions> = {
   inbound: { attempts: 10, backoff: { type: "exponential", delay: 200 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
   // Rate limits are retried with the platform's own delay by the worker (see outbound worker).
   outbound: { attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
   media: { attempts: 5, backoff: { type: "exponential", delay: 2000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+  ai: { attempts: 5, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
+  // Finished timeout jobs are removed at once: the next one of the conversation reuses the id.
+  leadTimeout: { attempts: 5, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: true },
 };
+
+/** The id of a conversation's silence timeout: at most one is pending per conversation. */
+export const leadTimeoutJobId = (conversationId: string) => `timeout_${conversationId}`;
 
 export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const make = <T>(name: keyof typeof queueNames) => new Queue<T>(queueNames[name], { connection, prefix, defaultJobOptions: defaults[name] });
   const inbound = make<InboundJob>("inbound");
   const outbound = make<OutboundJob>("outbound");
   const media = make<MediaJob>("media");
+  const ai = make<AiJob>("ai");
+  const leadTimeout = make<LeadTimeoutJob>("leadTimeout");
+
+  /** Removes the conversation's pending timeout; one that is running right now finishes on its own. */
+  async function cancelLeadTimeout(conversationId: string): Promise<void> {
+    const job = await leadTimeout.getJob(leadTimeoutJobId(conversationId));
+    if (job) await job.remove().catch(() => undefined);
+  }
+
   return {
     prefix,
     inbound,
     outbound,
     media,
+    ai,
+    leadTimeout,
     /** A deterministic job id: a redelivered webhook maps to the job already queued. */
     enqueueInbound: (job: InboundJob) => inbound.add("event", job, { jobId: `${job.channelId}:${job.event.dedupeId}`.replace(/:/g, "_") }),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
-    close: () => Promise.all([inbound.close(), outbound.close(), media.close()]).then(() => undefined),
+    /** One job per client message; the turn itself reads the whole thread under a per-conversation lock. */
+    enqueueAi: (job: AiJob) => ai.add("turn", job, { jobId: `ai_${job.messageId}` }),
+    /** Replaces the conversation's silence timeout with one due at `at`. */
+    scheduleLeadTimeout: async (job: LeadTimeoutJob, at: Date) => {
+      await cancelLeadTimeout(job.conversationId);
+      await leadTimeout.add("timeout", job, { jobId: leadTimeoutJobId(job.conversationId), delay: Math.max(0, at.getTime() - Date.now()) });
+    },
+    cancelLeadTimeout,
+    /** Jobs still to run now or soon (silence timeouts aside): zero when the pipeline is idle. */
+    busy: async () => {
+      let n = 0;
+      for (const q of [inbound, ai, outbound, media]) {
+        const counts = await q.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children", "paused");
+        n += Object.values(counts).reduce((a, b) => a + b, 0);
+      }
+      return n;
+    },
+    close: () => Promise.all([inbound.close(), outbound.close(), media.close(), ai.close(), leadTimeout.close()]).then(() => undefined),
   };
 }
 

@@ -28,6 +28,8 @@ async function insertChannel(kind: "vk" | "telegram", externalId: string, token:
 beforeAll(async () => {
   env = await createTestEnv();
   T = await env.createTenant("Pipe");
+  // These tests are about the channels: clients here are answered by people, not the agent.
+  await env.caller(T.owner.token).agent.update({ projectId: T.project.id, enabled: false });
   pipeline = await startTestPipeline(env);
   await tg.start();
   await vk.start();

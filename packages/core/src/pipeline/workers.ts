@@ -1,6 +1,7 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
-import { queueNames, type InboundJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
+import { createQueues, queueNames, type AiJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
+import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
 import { processInbound, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
@@ -9,18 +10,48 @@ const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 // Rate-limit waits do not count as failed attempts; this caps them all the same.
 const MAX_RATE_LIMIT_WAITS = 30;
 
-export type WorkerDeps = InboundDeps & OutboundDeps & MediaDeps & { connection: ConnectionOptions; prefix?: string; logger: Logger };
+export type WorkerDeps = InboundDeps &
+  OutboundDeps &
+  MediaDeps & {
+    connection: ConnectionOptions;
+    prefix?: string;
+    logger: Logger;
+    /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
+    secretKey?: string;
+  };
 
-/** The BullMQ workers of this process: inbound events, outbound sends, media downloads. */
-export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outbound: 8, media: 4 }) {
+/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline. */
+export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outbound: 8, media: 4, ai: 8, leadTimeout: 4 }) {
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
-  const inbound = new Worker<InboundJob>(queueNames.inbound, (job) => processInbound(deps, job.data), { ...common, concurrency: concurrency.inbound });
+  // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
+  const queues = createQueues(deps.connection, common.prefix);
+  const leads: LeadDeps = {
+    db: deps.db,
+    publish: deps.publish,
+    enqueueOutbound: queues.enqueueOutbound,
+    scheduleLeadTimeout: queues.scheduleLeadTimeout,
+    cancelLeadTimeout: queues.cancelLeadTimeout,
+    secretKey: deps.secretKey,
+    logger: deps.logger,
+  };
+  const inboundDeps: InboundDeps = {
+    ...deps,
+    onClientMessage:
+      deps.onClientMessage ??
+      (async (job, result) => {
+        await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId });
+      }),
+  };
+  const inbound = new Worker<InboundJob>(queueNames.inbound, (job) => processInbound(inboundDeps, job.data), { ...common, concurrency: concurrency.inbound });
   const outbound = new Worker<OutboundJob & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
       const waits = job.data.waits ?? 0;
       try {
-        return await sendOutbound(deps, job.data, { finalAttempt: isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS });
+        const outcome = await sendOutbound(deps, job.data, { finalAttempt: isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS });
+        // The agent's next reply in this conversation goes out after this one.
+        await continueAgentReplies(leads, job.data);
+        return outcome;
       } catch (err) {
         if (!(err instanceof RetryLater)) throw err;
         // The platform's own delay (retry_after, VK error 6/9), not our backoff.
@@ -32,9 +63,34 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outb
     { ...common, concurrency: concurrency.outbound },
   );
   const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
-  for (const w of [inbound, outbound, media]) {
+  const ai = new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai });
+  const leadTimeout = new Worker<LeadTimeoutJob>(
+    queueNames.leadTimeout,
+    async (job, token) => {
+      const outcome = await processLeadTimeout(leads, job.data);
+      if (outcome.kind !== "not_yet") return outcome;
+      // The client wrote meanwhile: the same job waits for the new deadline.
+      await job.moveToDelayed(outcome.at.getTime(), token);
+      throw new DelayedError();
+    },
+    { ...common, concurrency: concurrency.leadTimeout },
+  );
+  const all = [inbound, outbound, media, ai, leadTimeout];
+  for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));
   }
-  return { inbound, outbound, media, close: () => Promise.all([inbound.close(), outbound.close(), media.close()]).then(() => undefined) };
+  return {
+    inbound,
+    outbound,
+    media,
+    ai,
+    leadTimeout,
+    /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
+    leads,
+    close: () =>
+      Promise.all(all.map((w) => w.close()))
+        .then(() => queues.close())
+        .then(() => undefined),
+  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
+import { notifications, withTenant } from "@threadline/db";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { appRouter } from "./index.ts";
 
@@ -10,6 +11,8 @@ let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let B: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let bInvitationId: string;
+let bExampleId: string;
+let bNotificationId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -93,13 +96,37 @@ const cases: Record<string, Case> = {
     { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
     { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
   ],
+  "agent.get": (_a, b) => [{ projectId: b.project.id }],
+  "agent.update": (a, b) => [
+    { projectId: b.project.id, enabled: false },
+    { projectId: a.project.id, channels: { [b.channel.id]: false } },
+  ],
+  "agent.examples": (_a, b) => [{ projectId: b.project.id }],
+  "agent.removeExample": (a, b) => [
+    { projectId: b.project.id, exampleId: bExampleId },
+    { projectId: a.project.id, exampleId: bExampleId },
+  ],
+  "leads.setStage": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, stage: "lost" },
+    { projectId: a.project.id, conversationId: b.conversationId, stage: "lost" },
+  ],
+  "leads.events": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "notifications.list": (_a, b) => [{ projectId: b.project.id }],
+  "notifications.unreadCount": (_a, b) => [{ projectId: b.project.id }],
+  "notifications.markRead": (a, b) => [
+    { projectId: b.project.id },
+    { projectId: a.project.id, ids: [bNotificationId] },
+  ],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -118,6 +145,13 @@ beforeAll(async () => {
   const inv = await env.caller(B.owner.token).staff.invite({ projectId: B.project.id, email: "new@example.test", roleId: B.manager.roleId });
   bInvitationId = inv.id;
   await env.caller(B.owner.token).staff.deactivate({ projectId: B.project.id, membershipId: B.finance.membershipId });
+  await env.caller(B.owner.token).agent.update({ projectId: B.project.id, script: { greeting: "Здравствуйте! Это Бета." } });
+  await env.caller(B.owner.token).leads.setStage({ projectId: B.project.id, conversationId: B.conversationId, stage: "won" });
+  bExampleId = (await env.caller(B.owner.token).agent.examples({ projectId: B.project.id }))[0]!.id;
+  const [note] = await withTenant(env.db, B.project.id, (tx) =>
+    tx.insert(notifications).values({ projectId: B.project.id, membershipId: B.manager.membershipId, conversationId: B.conversationId, kind: "lead.assigned", text: "Вам назначен новый лид с контактом" }).returning(),
+  );
+  bNotificationId = note!.id;
 });
 afterAll(async () => env?.close());
 

@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { channelsRouter } from "./routers/channels.ts";
+import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { createCallerFactory, router } from "./init.ts";
 
@@ -13,6 +14,9 @@ export const appRouter = router({
   audit: auditRouter,
   conversations: conversationsRouter,
   channels: channelsRouter,
+  agent: agentRouter,
+  leads: leadsRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import {
+  decideTurn,
+  decideTurnWithLlm,
+  detectSpam,
+  silenceDeadline,
+  timeoutTransition,
+  type AgentReply,
+  type LlmConfig,
+  type LlmUsage,
+  type ThreadMessage,
+  type TurnDecision,
+  type WonExample,
+} from "@threadline/ai";
+import { contacts, conversations, messages, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import type { Logger } from "@threadline/config";
+import { decryptSecret } from "../crypto.ts";
+import type { Publish } from "../events.ts";
+import type { AiJob, LeadTimeoutJob, OutboundJob } from "../jobs/index.ts";
+import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
+import { handOver, moveLead, NOTIFICATION_TEXTS, type PendingEvents } from "./stages.ts";
+
+export type LeadDeps = {
+  db: Db;
+  publish: Publish;
+  enqueueOutbound: (job: OutboundJob) => Promise<unknown>;
+  scheduleLeadTimeout: (job: LeadTimeoutJob, at: Date) => Promise<unknown>;
+  cancelLeadTimeout: (conversationId: string) => Promise<unknown>;
+  /** Opens the project's model key; without it the agent works on its rules alone. */
+  secretKey?: string;
+  logger?: Logger;
+};
+
+/** How long a thread the agent reads: the newest messages, far more than a first contact has. */
+const THREAD_LIMIT = 1000;
+/** Won dialogs the agent may pick its examples from. */
+const EXAMPLES_LIMIT = 200;
+const PREVIEW_LENGTH = 140;
+
+/** One conversation's lead work at a time: the turn, the timeout and a manual stage change wait for each other. */
+export async function lockConversation(tx: Tx, conversationId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lead:${conversationId}`}, 0))`);
+}
+
+type Loaded = {
+  id: string;
+  channelId: string;
+  stage: LeadStage;
+  aiEnabled: boolean;
+  assigneeId: string | null;
+  contactId: string;
+  phone: string | null;
+  name: string;
+  email: string | null;
+};
+
+async function loadConversation(tx: Tx, conversationId: string): Promise<Loaded | undefined> {
+  const [row] = await tx
+    .select({
+      id: conversations.id,
+      channelId: conversations.channelId,
+      stage: conversations.stage,
+      aiEnabled: conversations.aiEnabled,
+      assigneeId: conversations.assigneeId,
+      contactId: contacts.id,
+      phone: contacts.phone,
+      name: contacts.name,
+      email: contacts.email,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(eq(conversations.id, conversationId));
+  return row;
+}
+
+/**
+ * The whole thread as the agent reads it, oldest first. Messages are taken in the order they were
+ * stored (an agent reply is always stored after what it answers, though platforms date client
+ * messages to the second); consecutive client messages are put in the order the client sent them.
+ */
+export async function loadThread(tx: Tx, conversationId: string): Promise<ThreadMessage[]> {
+  const rows = await tx
+    .select({ id: messages.id, author: messages.author, kind: messages.kind, text: messages.text, action: messages.agentAction, sentAt: messages.sentAt })
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.id))
+    .limit(THREAD_LIMIT);
+  rows.reverse();
+  const out: ThreadMessage[] = [];
+  let run: ThreadMessage[] = [];
+  const flush = () => {
+    run.sort((a, b) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime());
+    out.push(...run);
+    run = [];
+  };
+  for (const r of rows) {
+    if (r.author === "system") continue;
+    const m: ThreadMessage = {
+      author: r.author,
+      text: r.text === "" ? null : r.text,
+      kind: r.kind,
+      action: (r.action as ThreadMessage["action"]) ?? null,
+      sentAt: r.sentAt,
+    };
+    if (m.author === "client") run.push(m);
+    else {
+      flush();
+      out.push(m);
+    }
+  }
+  flush();
+  return out;
+}
+
+function llmConfigOf(config: AgentConfig, secretKey: string | undefined): LlmConfig | null {
+  if (!secretKey || !config.llm.model || !config.llm.keyEnc) return null;
+  return { apiKey: decryptSecret(config.llm.keyEnc, secretKey), model: config.llm.model, baseURL: config.llm.baseUrl ?? undefined, timeoutMs: 20_000, maxRetries: 1 };
+}
+
+async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
+  const rows = await tx.select({ id: wonExamples.id, messages: wonExamples.messages }).from(wonExamples).orderBy(desc(wonExamples.createdAt)).limit(EXAMPLES_LIMIT);
+  return rows;
+}
+
+/** Stores the agent's replies as pending messages, in order, and updates the conversation's list fields. */
+async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, replies: readonly AgentReply[]): Promise<ThreadMessage[]> {
+  if (replies.length === 0) return [];
+  const base = Date.now();
+  const rows = replies.map((r, i) => ({
+    projectId,
+    conversationId: conversation.id,
+    channelId: conversation.channelId,
+    clientKey: randomUUID(),
+    direction: "out" as const,
+    author: "agent" as const,
+    kind: "text" as const,
+    text: r.text,
+    agentAction: r.action,
+    sentAt: new Date(base + i),
+    delivery: "pending" as const,
+  }));
+  const stored = await tx.insert(messages).values(rows).returning({ id: messages.id, sentAt: messages.sentAt });
+  const last = rows[rows.length - 1]!;
+  const lastId = Math.max(...stored.map((s) => s.id));
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${last.sentAt.toISOString()}::timestamptz)`,
+      lastMessagePreview: last.text.slice(0, PREVIEW_LENGTH),
+      lastMessageDirection: "out",
+      messageCount: sql`${conversations.messageCount} + ${rows.length}`,
+      lastSeq: sql`greatest(${conversations.lastSeq}, ${lastId})`,
+    })
+    .where(eq(conversations.id, conversation.id));
+  return rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt }));
+}
+
+/** What the client told the agent, onto the contact: a valid phone, and a name or e-mail it lacked. */
+async function applyEntities(tx: Tx, conversation: Loaded, entities: TurnDecision["entities"]): Promise<boolean> {
+  const patch: Partial<typeof contacts.$inferInsert> = {};
+  if (entities.phone && !conversation.phone) patch.phone = entities.phone;
+  if (entities.name && !conversation.name.trim()) patch.name = entities.name;
+  if (entities.email && !conversation.email) patch.email = entities.email;
+  if (Object.keys(patch).length === 0) return false;
+  await tx.update(contacts).set(patch).where(eq(contacts.id, conversation.contactId));
+  if (patch.phone) conversation.phone = patch.phone;
+  return true;
+}
+
+async function recordUsage(tx: Tx, projectId: string, conversationId: string, usage: readonly LlmUsage[]) {
+  if (usage.length === 0) return;
+  await tx.insert(usageRecords).values(
+    usage.map((u) => ({
+      projectId,
+      conversationId,
+      provider: u.provider,
+      feature: u.feature,
+      model: u.model,
+      inputUnits: u.inputTokens,
+      outputUnits: u.outputTokens,
+      costUsd: u.costUsd.toFixed(6),
+    })),
+  );
+}
+
+export type LeadTurnOutcome = {
+  kind: "gone" | "routed" | "turn" | "idle";
+  stage: LeadStage;
+  replies: AgentReply[];
+  transition: TurnDecision["transition"];
+  silentReason: TurnDecision["silentReason"];
+  mode?: "llm" | "fallback" | "rules";
+};
+
+type Effects = {
+  events: PendingEvents;
+  /** Whether there are agent messages to send. */
+  send: boolean;
+  /** undefined: leave the timeout as it is; null: cancel it; a date: replace it. */
+  timeout: Date | null | undefined;
+  updated: boolean;
+};
+
+/** A new lead's first stop: the agent when it works on this channel, else a person at once. */
+async function routeNewLead(tx: Tx, projectId: string, c: Loaded, config: AgentConfig, thread: readonly ThreadMessage[], effects: Effects): Promise<LeadStage> {
+  const humanSpoke = thread.some((m) => m.author === "member");
+  if (agentOnFor(config, c.channelId) && c.aiEnabled && !c.phone && !humanSpoke) {
+    await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "bot", actor: { kind: "system" }, reason: "agent" });
+    return "bot";
+  }
+  // Routing before the card: spam never reaches a person.
+  const clientText = thread.filter((m) => m.author === "client").map((m) => m.text ?? "").join("\n");
+  if (!c.phone && detectSpam(clientText).spam) {
+    await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "spam", actor: { kind: "system" }, reason: "spam" });
+    return "spam";
+  }
+  const text = c.phone ? NOTIFICATION_TEXTS.withContact : NOTIFICATION_TEXTS.conversation;
+  c.assigneeId = await handOver(tx, { projectId, conversationId: c.id, assigneeId: c.assigneeId, text }, effects.events);
+  await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "assigned", actor: { kind: "system" }, reason: c.phone ? "phone_known" : "rotation" });
+  return "assigned";
+}
+
+/**
+ * The lead pipeline's step for one client message, run by the `ai` job: a new lead is routed
+ * (agent or rotation), then in `bot` the agent reads the whole thread and answers, the contact
+ * learns what the client said, and the lead moves on when the agent decides so. One conversation
+ * is handled by one job at a time (an advisory lock), so messages arriving together get one
+ * greeting between them.
+ */
+export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<LeadTurnOutcome> {
+  const { projectId, conversationId } = job;
+  const effects: Effects = { events: [], send: false, timeout: undefined, updated: false };
+  const outcome = await withTenant(deps.db, projectId, async (tx): Promise<LeadTurnOutcome> => {
+    await lockConversation(tx, conversationId);
+    const c = await loadConversation(tx, conversationId);
+    if (!c) return { kind: "gone", stage: "new", replies: [], transition: null, silentReason: null };
+    const config = await loadAgentConfig(tx, projectId);
+    const thread = await loadThread(tx, conversationId);
+    const before = { stage: c.stage, assigneeId: c.assigneeId };
+    let stage = c.stage;
+    let kind: LeadTurnOutcome["kind"] = "idle";
+    if (stage === "new") {
+      stage = await routeNewLead(tx, projectId, c, config, thread, effects);
+      kind = "routed";
+    }
+    // Replies still waiting to be sent (e.g. the send job was lost): sending resumes with them.
+    effects.send = await hasPendingAgentMessages(tx, conversationId);
+
+    const agentWorks = (stage === "bot" || stage === "low_quality") && c.aiEnabled;
+    if (stage === "bot" && !agentOnFor(config, c.channelId)) {
+      // The agent was switched off for this channel while the lead waited for it: a person takes it.
+      c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.conversation }, effects.events);
+      await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });
+      stage = "assigned";
+      effects.timeout = null;
+    } else if (!agentWorks) {
+      // A person has the conversation (or the agent is switched off in it): the agent stays out.
+      effects.timeout = null;
+    }
+
+    let decision: (TurnDecision & { mode?: LeadTurnOutcome["mode"] }) | null = null;
+    if (agentWorks && agentOnFor(config, c.channelId)) {
+      kind = "turn";
+      const input = { script: config.script, thread, known: { phone: c.phone, name: c.name || null, email: c.email }, stage: stage as "bot" | "low_quality" };
+      const llm = llmConfigOf(config, deps.secretKey);
+      if (llm) {
+        const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
+        await recordUsage(tx, projectId, conversationId, withLlm.usage);
+        if (withLlm.llmError) deps.logger?.warn({ projectId, conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
+        decision = withLlm;
+      } else {
+        decision = { ...decideTurn(input), mode: "rules" };
+      }
+      const sent = await storeReplies(tx, projectId, c, decision.replies);
+      if (sent.length) effects.send = true;
+      if (await applyEntities(tx, c, decision.entities)) effects.updated = true;
+      const t = decision.transition;
+      if (t && t.to !== stage) {
+        if (t.to === "assigned" || t.to === "needs_human") {
+          const text = t.to === "assigned" ? NOTIFICATION_TEXTS.withContact : NOTIFICATION_TEXTS.needsHuman;
+          c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text }, effects.events);
+        }
+        await moveLead(tx, { projectId, conversationId, from: stage, to: t.to, actor: { kind: "agent" }, reason: t.reason });
+        stage = t.to;
+      }
+      // The client's silence counts from the agent's last ask; any client message moves it on.
+      effects.timeout = stage === "bot" ? silenceDeadline([...thread, ...sent], config.script.timeoutMinutes) : null;
+    }
+    if (stage !== before.stage || c.assigneeId !== before.assigneeId) effects.updated = true;
+    return {
+      kind,
+      stage,
+      replies: decision?.replies ?? [],
+      transition: decision?.transition ?? null,
+      silentReason: decision?.silentReason ?? null,
+      mode: decision?.mode,
+    };
+  });
+  await applyEffects(deps, projectId, conversationId, effects);
+  return outcome;
+}
+
+async function hasPendingAgentMessages(tx: Tx, conversationId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.author, "agent"), eq(messages.delivery, "pending")))
+    .limit(1);
+  return !!row;
+}
+
+/** The oldest agent message of the conversation still waiting to be sent. */
+async function oldestPendingAgentMessage(db: Db, projectId: string, conversationId: string, afterId = 0): Promise<number | null> {
+  const [row] = await withTenant(db, projectId, (tx) =>
+    tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.author, "agent"), eq(messages.delivery, "pending"), gt(messages.id, afterId)))
+      .orderBy(asc(messages.id))
+      .limit(1),
+  );
+  return row?.id ?? null;
+}
+
+/**
+ * The agent's messages go out one after another, in the order it wrote them: the send job of one
+ * queues the next when it is done. Queuing an id already queued does nothing.
+ */
+export async function continueAgentReplies(deps: Pick<LeadDeps, "db" | "enqueueOutbound">, job: OutboundJob): Promise<void> {
+  const [row] = await withTenant(deps.db, job.projectId, (tx) =>
+    tx.select({ conversationId: messages.conversationId, author: messages.author }).from(messages).where(eq(messages.id, job.messageId)),
+  );
+  if (!row) return;
+  const next = await oldestPendingAgentMessage(deps.db, job.projectId, row.conversationId, row.author === "agent" ? job.messageId : 0);
+  if (next) await deps.enqueueOutbound({ projectId: job.projectId, messageId: next });
+}
+
+async function applyEffects(deps: LeadDeps, projectId: string, conversationId: string, effects: Effects) {
+  if (effects.send) {
+    const first = await oldestPendingAgentMessage(deps.db, projectId, conversationId);
+    if (first) await deps.enqueueOutbound({ projectId, messageId: first });
+  }
+  if (effects.timeout === null) await deps.cancelLeadTimeout(conversationId);
+  else if (effects.timeout) await deps.scheduleLeadTimeout({ projectId, conversationId }, effects.timeout);
+  if (effects.send || effects.updated) {
+    const [c] = await withTenant(deps.db, projectId, (tx) => tx.select({ assigneeId: conversations.assigneeId }).from(conversations).where(eq(conversations.id, conversationId)));
+    if (effects.send) await deps.publish({ type: "conversation.message", projectId, conversationId, direction: "out", assigneeId: c?.assigneeId ?? null });
+    if (effects.updated) await deps.publish({ type: "conversation.updated", projectId, conversationId, assigneeId: c?.assigneeId ?? null });
+  }
+  for (const event of effects.events) await deps.publish(event);
+}
+
+export type TimeoutOutcome = { kind: "moved"; stage: LeadStage } | { kind: "not_yet"; at: Date } | { kind: "none" };
+
+/**
+ * A conversation's silence timeout fired: a lead still in `bot` without a phone whose client has
+ * been silent since the agent's ask for the whole timeout becomes `low_quality`. A deadline that
+ * moved on (the client wrote meanwhile) comes back as `not_yet`. `now` is the clock to judge by.
+ */
+export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, now: Date = new Date()): Promise<TimeoutOutcome> {
+  const { projectId, conversationId } = job;
+  const outcome = await withTenant(deps.db, projectId, async (tx): Promise<TimeoutOutcome> => {
+    await lockConversation(tx, conversationId);
+    const c = await loadConversation(tx, conversationId);
+    if (!c || c.stage !== "bot" || !c.aiEnabled) return { kind: "none" };
+    const config = await loadAgentConfig(tx, projectId);
+    if (!agentOnFor(config, c.channelId)) return { kind: "none" };
+    const thread = await loadThread(tx, conversationId);
+    const transition = timeoutTransition({ script: config.script, thread, stage: c.stage, known: { phone: c.phone }, now });
+    if (transition) {
+      await moveLead(tx, { projectId, conversationId, from: c.stage, to: transition.to, actor: { kind: "system" }, reason: transition.reason });
+      return { kind: "moved", stage: transition.to };
+    }
+    const deadline = silenceDeadline(thread, config.script.timeoutMinutes);
+    return deadline && deadline.getTime() > now.getTime() ? { kind: "not_yet", at: deadline } : { kind: "none" };
+  });
+  if (outcome.kind === "moved") await deps.publish({ type: "conversation.updated", projectId, conversationId });
+  return outcome;
+}

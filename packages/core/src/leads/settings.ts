@@ -1,0 +1,135 @@
+import { eq } from "drizzle-orm";
+import { defaultScript, DEFAULT_TEXTS, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_MINUTES, type AgentScript } from "@threadline/ai";
+import { agentSettings, channels, projects, type AgentScriptOverrides, type Tx } from "@threadline/db";
+import type { Member } from "../access/member.ts";
+import { recordAudit } from "../audit/service.ts";
+import { encryptSecret } from "../crypto.ts";
+import { badRequest, notFound } from "../errors.ts";
+
+/** The agent of one project as the pipeline uses it. */
+export type AgentConfig = {
+  /** The project's default; a channel may override it. */
+  enabled: boolean;
+  channels: Record<string, boolean>;
+  overrides: AgentScriptOverrides;
+  script: AgentScript;
+  llm: { model: string | null; baseUrl: string | null; keyEnc: string | null };
+};
+
+/** A channel's agent: its own switch if it has one, else the project's. */
+export function agentOnFor(config: Pick<AgentConfig, "enabled" | "channels">, channelId: string): boolean {
+  return config.channels[channelId] ?? config.enabled;
+}
+
+/** The Russian default script with the project's changes on top. */
+export function scriptFrom(projectName: string, overrides: AgentScriptOverrides): AgentScript {
+  return defaultScript(projectName, overrides);
+}
+
+/** The project's agent settings; a project that never saved them gets the defaults (agent on). */
+export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentConfig> {
+  const [row] = await tx
+    .select({ name: projects.name, openaiKeyEnc: projects.openaiKeyEnc, settings: agentSettings })
+    .from(projects)
+    .leftJoin(agentSettings, eq(agentSettings.projectId, projects.id))
+    .where(eq(projects.id, projectId));
+  if (!row) throw notFound("Проект");
+  const s = row.settings;
+  const overrides = s?.script ?? {};
+  return {
+    enabled: s?.enabled ?? true,
+    channels: s?.channels ?? {},
+    overrides,
+    script: scriptFrom(row.name, overrides),
+    llm: { model: s?.llmModel ?? null, baseUrl: s?.llmBaseUrl ?? null, keyEnc: row.openaiKeyEnc },
+  };
+}
+
+/** What the admin page shows: the effective script, the defaults, every channel with its switch. */
+export async function getAgentSettings(tx: Tx, projectId: string) {
+  const config = await loadAgentConfig(tx, projectId);
+  const list = await tx.select({ id: channels.id, kind: channels.kind, name: channels.name, state: channels.state }).from(channels).orderBy(channels.createdAt);
+  const { projectName: _name, ...script } = config.script;
+  return {
+    enabled: config.enabled,
+    script,
+    defaults: { ...DEFAULT_TEXTS, maxPhoneAsks: DEFAULT_MAX_PHONE_ASKS, timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
+    channels: list.map((c) => ({ ...c, override: config.channels[c.id] ?? null, agentOn: agentOnFor(config, c.id) })),
+    llm: { model: config.llm.model, baseUrl: config.llm.baseUrl, hasKey: !!config.llm.keyEnc },
+  };
+}
+
+export type AgentSettingsPatch = {
+  enabled?: boolean;
+  /** channel id → on / off, or null to follow the project's switch. */
+  channels?: Record<string, boolean | null>;
+  script?: AgentScriptOverrides;
+  llm?: { model?: string | null; baseUrl?: string | null; apiKey?: string | null };
+};
+
+const TEXT_FIELDS = ["greeting", "askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
+
+/** Drops what equals the default or is empty, so a later change of a default reaches the project. */
+function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
+  const out: AgentScriptOverrides = {};
+  for (const key of TEXT_FIELDS) {
+    const value = script[key]?.trim();
+    if (value && value !== DEFAULT_TEXTS[key]) out[key] = value;
+  }
+  if (script.facts) {
+    const facts = Object.fromEntries(
+      Object.entries(script.facts)
+        .map(([k, v]) => [k.trim(), v.trim()] as const)
+        .filter(([k, v]) => k && v),
+    );
+    out.facts = facts;
+  }
+  if (script.faq) {
+    out.faq = script.faq
+      .map((f) => ({ q: f.q.map((q) => q.trim()).filter(Boolean), a: f.a.trim() }))
+      .filter((f) => f.q.length > 0 && f.a);
+  }
+  if (script.handoffTopics) out.handoffTopics = [...new Set(script.handoffTopics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (script.maxPhoneAsks !== undefined) out.maxPhoneAsks = script.maxPhoneAsks;
+  if (script.timeoutMinutes !== undefined) out.timeoutMinutes = script.timeoutMinutes;
+  return out;
+}
+
+/**
+ * Saves the project's agent settings. The script given replaces the saved one field by field
+ * (a field left out keeps its value); the change is written to the audit log.
+ */
+export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSettingsPatch, opts: { secretKey: string }) {
+  const projectId = member.projectId;
+  const current = await loadAgentConfig(tx, projectId);
+  const known = new Set((await tx.select({ id: channels.id }).from(channels)).map((c) => c.id));
+  const channelSwitches = { ...current.channels };
+  for (const [id, value] of Object.entries(patch.channels ?? {})) {
+    if (!known.has(id)) throw notFound("Канал");
+    if (value === null) delete channelSwitches[id];
+    else channelSwitches[id] = value;
+  }
+  const script = patch.script ? normaliseScript({ ...current.overrides, ...patch.script }) : current.overrides;
+  const values = {
+    enabled: patch.enabled ?? current.enabled,
+    channels: channelSwitches,
+    script,
+    llmModel: patch.llm && "model" in patch.llm ? patch.llm.model?.trim() || null : current.llm.model,
+    llmBaseUrl: patch.llm && "baseUrl" in patch.llm ? patch.llm.baseUrl?.trim() || null : current.llm.baseUrl,
+    updatedBy: member.membershipId,
+    updatedAt: new Date(),
+  };
+  if (values.llmBaseUrl && !/^https?:\/\//.test(values.llmBaseUrl)) throw badRequest("Адрес модели должен начинаться с http:// или https://");
+  await tx.insert(agentSettings).values({ projectId, ...values }).onConflictDoUpdate({ target: agentSettings.projectId, set: values });
+  if (patch.llm && "apiKey" in patch.llm && patch.llm.apiKey !== undefined) {
+    const key = patch.llm.apiKey?.trim();
+    await tx.update(projects).set({ openaiKeyEnc: key ? encryptSecret(key, opts.secretKey) : null }).where(eq(projects.id, projectId));
+  }
+  const changed: Record<string, unknown> = {};
+  if (patch.enabled !== undefined) changed.enabled = patch.enabled;
+  if (patch.channels) changed.channels = patch.channels;
+  if (patch.script) changed.script = Object.keys(patch.script);
+  if (patch.llm) changed.llm = { model: values.llmModel, baseUrl: values.llmBaseUrl, keyChanged: patch.llm.apiKey !== undefined };
+  await recordAudit(tx, { projectId, actorUserId: member.userId, action: "agent.updated", targetType: "project", targetId: projectId, details: changed });
+  return getAgentSettings(tx, projectId);
+}

@@ -1,0 +1,63 @@
+import { eq, sql } from "drizzle-orm";
+import { conversations, leadEvents, notifications, type LeadStage, type Tx } from "@threadline/db";
+import type { RealtimeEvent } from "../events.ts";
+import { nextInRotation } from "./rotation.ts";
+
+export type LeadActor = { kind: "agent" | "system" } | { kind: "member"; membershipId: string };
+
+/** Realtime events to publish once the transaction that caused them is committed. */
+export type PendingEvents = RealtimeEvent[];
+
+export const NOTIFICATION_TEXTS = {
+  withContact: "Вам назначен новый лид с контактом",
+  needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
+  conversation: "Вам назначен новый диалог",
+} as const;
+
+/** Moves a conversation to another stage and records who or what did it, when and why. */
+export async function moveLead(
+  tx: Tx,
+  input: { projectId: string; conversationId: string; from: LeadStage; to: LeadStage; actor: LeadActor; reason?: string | null },
+): Promise<void> {
+  if (input.from === input.to) return;
+  await tx.update(conversations).set({ stage: input.to }).where(eq(conversations.id, input.conversationId));
+  await tx.insert(leadEvents).values({
+    projectId: input.projectId,
+    conversationId: input.conversationId,
+    fromStage: input.from,
+    toStage: input.to,
+    actorKind: input.actor.kind,
+    actorMembershipId: input.actor.kind === "member" ? input.actor.membershipId : null,
+    reason: input.reason ?? null,
+    // Several changes in one transaction (new → bot → assigned) keep their order.
+    createdAt: sql`clock_timestamp()`,
+  });
+}
+
+/**
+ * Gives a lead to a person: the conversation's assignee if it has one, else the next member in
+ * the project's rotation, who gets a notification (a row in their list and a realtime event).
+ */
+export async function handOver(
+  tx: Tx,
+  input: { projectId: string; conversationId: string; assigneeId: string | null; text: string },
+  events: PendingEvents,
+): Promise<string | null> {
+  if (input.assigneeId) return input.assigneeId;
+  const next = await nextInRotation(tx, input.projectId);
+  if (!next) return null;
+  await tx.update(conversations).set({ assigneeId: next.membershipId }).where(eq(conversations.id, input.conversationId));
+  const [note] = await tx
+    .insert(notifications)
+    .values({ projectId: input.projectId, membershipId: next.membershipId, conversationId: input.conversationId, kind: "lead.assigned", text: input.text })
+    .returning({ id: notifications.id });
+  events.push({
+    type: "notification",
+    projectId: input.projectId,
+    membershipId: next.membershipId,
+    conversationId: input.conversationId,
+    notificationId: note!.id,
+    text: input.text,
+  });
+  return next.membershipId;
+}
