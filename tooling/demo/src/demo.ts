@@ -15,6 +15,7 @@ import { ProcessLedger, ownProcessGroup, processAlive } from "./processes.ts";
 import { requireRedisServer, startRedis } from "./redis.ts";
 import { SERVICE_NAMES, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
 import { Teardown } from "./teardown.ts";
+import { startDemoWorld } from "./world.ts";
 
 const verbose = process.env.DEMO_VERBOSE === "1";
 const teardown = new Teardown();
@@ -159,6 +160,19 @@ async function main() {
     onStart: (s) => spawned.push(s),
     onLine: showServiceLine,
   });
+
+  // The outside world: VK and Telegram simulators with a community and a bot per demo project,
+  // connected as real channels, and scripted clients writing in.
+  const worldDb = createDb(appUrl, { max: 2 });
+  teardown.add("demo database connection", () => worldDb.$close());
+  const workerUrl = services.find((s) => s.name === "worker")!.url;
+  try {
+    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
+    teardown.add("platform simulators", () => world.stop());
+    step(`VK and Telegram simulators: ${world.vkApi}, ${world.telegramApi}; scripted clients are writing in`);
+  } catch (error) {
+    throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);
+  }
 
   console.log("");
   for (const s of services) console.log(`${s.name}: ${s.url}`);
