@@ -1,4 +1,3 @@
-import { useEffect } from "react";
 import { NavLink, Outlet, useNavigate, useParams } from "react-router";
 import { Loading, ProjectSwitcher, UserMenu, useMe, useT } from "@threadline/ui";
 
@@ -9,9 +8,6 @@ export default function Console() {
   const me = useMe();
   const navigate = useNavigate();
   const { projectId } = useParams();
-  useEffect(() => {
-    if (me.data === null) navigate(`/login?next=${encodeURIComponent(window.location.pathname)}`, { replace: true });
-  }, [me.data, navigate]);
   if (!me.data) return <Loading />;
   return (
     <div className="flex min-h-full flex-col">

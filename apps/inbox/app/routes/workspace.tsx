@@ -1,5 +1,4 @@
 import { useQueries } from "@tanstack/react-query";
-import { useEffect } from "react";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
 import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 
@@ -26,9 +25,6 @@ export default function Workspace() {
   const me = useMe();
   const navigate = useNavigate();
   const { projectId } = useParams();
-  useEffect(() => {
-    if (me.data === null) navigate(`/login?next=${encodeURIComponent(window.location.pathname)}`, { replace: true });
-  }, [me.data, navigate]);
   const projects = useUnreadBadges(me.data?.projects ?? []);
   if (!me.data) return <Loading />;
   return (

@@ -1,4 +1,5 @@
-import { isRouteErrorResponse, Links, Meta, Scripts, ScrollRestoration } from "react-router";
+import { useEffect } from "react";
+import { isRouteErrorResponse, Links, Meta, Scripts, ScrollRestoration, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { i18next } from "../i18n/index.ts";
 import { useTRPC } from "../trpc.tsx";
@@ -32,9 +33,14 @@ export function RouteError({ error }: { error: unknown }) {
   return <main className="p-8 text-slate-700">{message}</main>;
 }
 
-/** The signed-in person and their projects; null when signed out. */
+/** The signed-in person and their projects; a signed-out visitor is sent to sign in. */
 export function useMe() {
   const trpc = useTRPC();
-  return useQuery(trpc.auth.me.queryOptions());
+  const navigate = useNavigate();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  useEffect(() => {
+    if (me.data === null) navigate(`/login?next=${encodeURIComponent(window.location.pathname)}`, { replace: true });
+  }, [me.data, navigate]);
+  return me;
 }
 export type Me = NonNullable<ReturnType<typeof useMe>["data"]>;
