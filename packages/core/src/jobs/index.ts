@@ -59,10 +59,13 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       await leadTimeout.add("timeout", job, { jobId: leadTimeoutJobId(job.conversationId), delay: Math.max(0, at.getTime() - Date.now()) });
     },
     cancelLeadTimeout,
-    /** Jobs still to run now or soon (silence timeouts aside): zero when the pipeline is idle. */
+    /**
+     * Messages still on their way: inbound events, agent turns and sends queued or running (file
+     * downloads and silence timeouts aside). Zero when every conversation is where it will stay.
+     */
     busy: async () => {
       let n = 0;
-      for (const q of [inbound, ai, outbound, media]) {
+      for (const q of [inbound, ai, outbound]) {
         const counts = await q.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children", "paused");
         n += Object.values(counts).reduce((a, b) => a + b, 0);
       }

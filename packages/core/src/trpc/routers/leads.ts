@@ -28,8 +28,8 @@ const script = z
     confirmPhone: text(1000),
     handoff: text(1000),
     decline: text(1000),
-    maxPhoneAsks: z.number().int().min(1, "Хотя бы одна просьба").max(5, "Не больше 5 просьб"),
-    timeoutMinutes: z.number().int().min(5, "Не меньше 5 минут").max(7 * 24 * 60, "Не больше недели"),
+    maxPhoneAsks: z.number().int().min(1, "Хотя бы одна просьба").max(10, "Не больше 10 просьб"),
+    timeoutMinutes: z.number().int().min(1, "Не меньше минуты").max(7 * 24 * 60, "Не больше недели"),
   })
   .partial();
 
