@@ -16,7 +16,7 @@ const channels = new ChannelDirectory(db, env.SECRET_KEY);
 const publish = redisPublisher(redis);
 const storage = new LocalDiskStorage(env.STORAGE_DIR);
 
-const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
+const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: env.SECRET_KEY });
 
 // Ingress: the public webhook endpoints. Acks as soon as the events are queued.
 const app = express();
