@@ -1,0 +1,106 @@
+// A product process for the benchmarks, wired as apps/worker (ingress + BullMQ workers) and the
+// inbox server's Socket.IO (attachRealtime) are, on the benchmark's own database and queue prefix.
+// Started by stack.ts as a child process; reports its port and CPU use over IPC.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import express from "express";
+import { Redis } from "ioredis";
+import { createLogger } from "@threadline/config";
+import { createDb } from "@threadline/db";
+import { LocalDiskStorage, redisPublisher } from "@threadline/core";
+import { createQueues } from "@threadline/core/jobs";
+import { ChannelDirectory, startWorkers, webhookRouter } from "@threadline/core/pipeline";
+import { attachRealtime } from "@threadline/core/realtime";
+
+export type ServerRole = "ingress" | "workers" | "realtime";
+export type ServerConfig = {
+  roles: ServerRole[];
+  appUrl: string;
+  redisUrl: string;
+  prefix: string;
+  secretKey: string;
+  storageDir: string;
+  /** 0: startWorkers' defaults, as apps/worker runs it. */
+  inboundConcurrency: number;
+  dbPool: number;
+};
+
+export type ServerMessage =
+  | { type: "ready"; port: number | null }
+  | { type: "stats"; cpuUserMs: number; cpuSystemMs: number; elapsedMs: number; loopP99Ms: number; loopMaxMs: number; rssMb: number };
+
+const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? "null") as ServerConfig | null;
+if (!config) throw new Error("BENCH_SERVER_CONFIG is required (started by bench/src/stack.ts)");
+
+const logger = createLogger(`bench-${config.roles.join("+")}`, "warn");
+const db = createDb(config.appUrl, { max: config.dbPool });
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const queues = createQueues(redis, config.prefix);
+const channels = new ChannelDirectory(db, config.secretKey);
+const closers: (() => Promise<unknown>)[] = [];
+
+if (config.roles.includes("workers")) {
+  const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey };
+  // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
+  const workers = config.inboundConcurrency
+    ? startWorkers(deps, { inbound: config.inboundConcurrency, outbound: 8, media: 4, ai: 8, leadTimeout: 4 })
+    : startWorkers(deps);
+  closers.push(() => workers.close());
+}
+
+const server = createServer();
+if (config.roles.includes("ingress")) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
+  server.on("request", app);
+}
+if (config.roles.includes("realtime")) {
+  const realtime = attachRealtime(server, { db, redisUrl: config.redisUrl, logger });
+  closers.push(() => realtime.close());
+}
+
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+let cpuStart = process.cpuUsage();
+let wallStart = performance.now();
+
+process.on("message", (msg: { type: string }) => {
+  if (msg.type === "reset-stats") {
+    cpuStart = process.cpuUsage();
+    wallStart = performance.now();
+    loop.reset();
+  } else if (msg.type === "stats") {
+    const cpu = process.cpuUsage(cpuStart);
+    const stats: ServerMessage = {
+      type: "stats",
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      elapsedMs: performance.now() - wallStart,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+    };
+    process.send?.(stats);
+  } else if (msg.type === "stop") {
+    server.close();
+    void Promise.all(closers.map((c) => c()))
+      .then(() => queues.close())
+      .then(() => db.$close())
+      .finally(() => {
+        redis.disconnect();
+        process.exit(0);
+      });
+  }
+});
+
+const listens = config.roles.includes("ingress") || config.roles.includes("realtime");
+if (listens) {
+  server.listen(0, "127.0.0.1", () => process.send?.({ type: "ready", port: (server.address() as AddressInfo).port } satisfies ServerMessage));
+} else {
+  // Workers only: ready once the inbound worker is connected to Redis.
+  void redis.ping().then(() => process.send?.({ type: "ready", port: null } satisfies ServerMessage));
+}
+// A parent that dies takes its children with it.
+process.on("disconnect", () => process.exit(0));
