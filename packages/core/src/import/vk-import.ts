@@ -170,7 +170,6 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
   const pacer = new RequestPacer({ limit: deps.requestsPerSecond ?? 20 });
   const concurrency = deps.concurrency ?? 8;
   const inflight = new Set<Promise<unknown>>();
-  let commitChain: Promise<void> = Promise.resolve();
   let stop: { outcome: RunOutcome; error?: string } | null = null;
   let lastPublish = 0;
 
@@ -215,8 +214,10 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     log("import request failed, backing off", { reason, waitMs: wait, error: errorText(error) });
   };
 
-  const commit = async (results: CallResult[] | null) => {
+  const timing = { commits: 0, commitMs: 0, dialogsMs: 0, historyMs: 0, requests: 0, requestMs: 0, paceMs: 0 };
+  const commit = async (results: CallResult[] | null, executes: number) => {
     if (stop) return;
+    const commitStart = Date.now();
     const next: VkImportCursor = { ...committed, dialogs: { ...committed.dialogs } };
     let completed = 0;
     const pages: ImportedDialogPage[] = [];
@@ -274,8 +275,11 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
           listed.map((d) => ({ externalId: String(d.peerId), chatId: String(d.peerId), name: d.name, profileUrl: vkProfileUrl(d.peerId), active: d.canWrite })),
         );
       }
+      timing.dialogsMs += Date.now() - commitStart;
       pages.sort((a, b) => Number(a.chatId) - Number(b.chatId));
+      const historyStart = Date.now();
       const n = await storeHistory(tx, channel, pages, (m) => m.externalId);
+      timing.historyMs += Date.now() - historyStart;
       const [row] = await tx
         .update(importRuns)
         .set({
@@ -283,7 +287,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
           totalDialogs: next.totalDialogs,
           doneDialogs: sql`${importRuns.doneDialogs} + ${completed}`,
           importedMessages: sql`${importRuns.importedMessages} + ${n}`,
-          apiRequests: sql`${importRuns.apiRequests} + 1`,
+          apiRequests: sql`${importRuns.apiRequests} + ${executes}`,
           ...(finished ? { state: "done" as const, finishedAt: new Date(), lastError: null } : {}),
         })
         .where(and(eq(importRuns.id, input.runId), eq(importRuns.state, "running"), sql`${importRuns.cursor}->>'owner' = ${me}`))
@@ -292,9 +296,11 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       return n;
     });
     committed = next;
+    timing.commits += 1;
+    timing.commitMs += Date.now() - commitStart;
     counts.done += completed;
     counts.messages += inserted;
-    counts.requests += 1;
+    counts.requests += executes;
     session.messages += inserted;
     session.dialogs += completed;
     if (finished) stop = { outcome: "done" };
@@ -326,16 +332,44 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       .catch(() => undefined);
   };
 
-  const chainCommit = (results: Promise<CallResult[] | null>) => {
-    commitChain = commitChain.then(async () => {
-      const r = await results;
+  // Answers are committed in the order their executes were sent. When commits fall behind,
+  // the answers already in are committed together in one transaction.
+  type Pending = { settled: boolean; results: CallResult[] | null };
+  const pendingCommits: Pending[] = [];
+  let commitChain: Promise<void> = Promise.resolve();
+  const drainOnce = async () => {
+    while (pendingCommits[0]?.settled && !stop) {
+      let n = 0;
+      const merged: CallResult[] = [];
+      let executes = 0;
+      while (n < pendingCommits.length && pendingCommits[n]!.settled && n < 16) {
+        const p = pendingCommits[n]!;
+        if (p.results) {
+          merged.push(...p.results);
+          executes += 1;
+        }
+        n += 1;
+      }
+      pendingCommits.splice(0, n);
       try {
-        await commit(r);
+        await commit(merged, executes);
       } catch (error) {
         if (error instanceof TakenOver) stop ??= { outcome: "taken_over" };
         else stop ??= { outcome: "failed", error: errorText(error) };
       }
+    }
+  };
+  const chainCommit = (results: Promise<CallResult[] | null>) => {
+    const entry: Pending = { settled: false, results: null };
+    pendingCommits.push(entry);
+    void results.then((r) => {
+      entry.results = r;
+      entry.settled = true;
+      commitChain = commitChain.then(drainOnce);
     });
+    // Waiting on the chain waits for this answer's commit too.
+    const waitFor = results.then(() => undefined);
+    commitChain = commitChain.then(() => waitFor).then(drainOnce);
   };
 
   try {
@@ -365,12 +399,17 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
         }
         continue;
       }
+      const paceStart = Date.now();
       await pacer.acquire();
+      timing.paceMs += Date.now() - paceStart;
       if (stop) break;
       const calls = plan();
       if (calls.length === 0) continue;
+      const requestStart = Date.now();
       const request = runBatch(adapter, calls).then(
         (results) => {
+          timing.requests += 1;
+          timing.requestMs += Date.now() - requestStart;
           onResults(results);
           return results;
         },
@@ -396,6 +435,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     await commitChain.catch(() => undefined);
   }
   const outcome: RunOutcome = stop?.outcome ?? "done";
+  log("import session", { outcome, seconds: (Date.now() - session.start) / 1000, ...timing });
   if (outcome === "failed") await finish(db, input, me, "failed", stop?.error ?? "неизвестная ошибка");
   if (outcome === "taken_over") {
     // Paused or cancelled by a person, or picked up by another worker: report what the row says.

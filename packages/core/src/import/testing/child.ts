@@ -38,7 +38,10 @@ export function startImportChild(input: ImportChildEnv): ImportChild {
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()).length > 20_000 && (err = err.slice(-10_000)));
+  child.stderr!.on("data", (d: Buffer) => {
+    err = (err + d.toString()).slice(-20_000);
+    if (process.env.IMPORT_CHILD_LOG) process.stderr.write(d);
+  });
   const done = new Promise<{ outcome: string; maxRssMb: number } | null>((resolve, reject) => {
     child.on("exit", (code, signal) => {
       if (signal === "SIGKILL") return resolve(null);
