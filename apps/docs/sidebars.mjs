@@ -2,7 +2,7 @@
 // One sidebar for the whole help center, grouped by who reads it.
 // Category keys stay stable when labels are translated (i18n/<locale>/docusaurus-plugin-content-docs).
 // Sections to come with their features, each as its own category here:
-//   «ИИ-агент» (docs/ai-agent/…), «Импорт истории» (docs/import/…).
+//   «Импорт истории» (docs/import/…).
 
 /** @type {import('@docusaurus/plugin-content-docs').SidebarsConfig} */
 const sidebars = {
@@ -34,6 +34,13 @@ const sidebars = {
       label: "Рабочее место менеджера",
       collapsed: false,
       items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search"],
+    },
+    {
+      type: "category",
+      key: "ai-agent",
+      label: "ИИ-агент",
+      collapsed: false,
+      items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/takeover"],
     },
   ],
 };
