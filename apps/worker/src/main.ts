@@ -6,6 +6,7 @@ import { appDatabaseUrl, createDb } from "@threadline/db";
 import { LocalDiskStorage, redisPublisher } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, startWorkers, webhookRouter } from "@threadline/core/pipeline";
+import { startImportWorker } from "@threadline/core/import";
 
 const env = loadEnv();
 const logger = createLogger("worker", env.LOG_LEVEL);
@@ -18,6 +19,9 @@ const storage = new LocalDiskStorage(env.STORAGE_DIR);
 
 const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: env.SECRET_KEY });
 
+// History imports: one run at a time per job, resumed from the run's cursor after any crash.
+const imports = startImportWorker({ db, channels, publish, connection: redis, logger });
+
 // Ingress: the public webhook endpoints. Acks as soon as the events are queued.
 const app = express();
 app.disable("x-powered-by");
@@ -29,8 +33,7 @@ server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PO
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.close();
-    void workers
-      .close()
+    void Promise.all([workers.close(), imports.close()])
       .then(() => queues.close())
       .then(() => db.$close())
       .finally(() => process.exit(0));

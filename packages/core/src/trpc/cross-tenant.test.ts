@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { notifications, withTenant } from "@threadline/db";
+import { importRuns, notifications, withTenant } from "@threadline/db";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { appRouter } from "./index.ts";
 
@@ -13,6 +13,7 @@ let B: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let bInvitationId: string;
 let bExampleId: string;
 let bNotificationId: string;
+let bImportRunId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -58,6 +59,27 @@ const cases: Record<string, Case> = {
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
+  "imports.list": (_a, b) => [{ projectId: b.project.id }],
+  "imports.get": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.startVk": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id },
+    { projectId: a.project.id, channelId: b.channel.id },
+  ],
+  "imports.pause": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.resume": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.cancel": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
   "channels.connectTelegram": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
   "channels.connectVk": (_a, b) => [{ projectId: b.project.id, token: "vk1.a.AAAAAAAAAAAAAAAAAAAAAAAA", groupId: 1 }],
   "channels.setState": (a, b) => [
@@ -152,6 +174,8 @@ beforeAll(async () => {
     tx.insert(notifications).values({ projectId: B.project.id, membershipId: B.manager.membershipId, conversationId: B.conversationId, kind: "lead.assigned", text: "Вам назначен новый лид с контактом" }).returning(),
   );
   bNotificationId = note!.id;
+  const [run] = await withTenant(env.db, B.project.id, (tx) => tx.insert(importRuns).values({ projectId: B.project.id, channelId: B.channel.id, source: "telegram_export", state: "paused" }).returning());
+  bImportRunId = run!.id;
 });
 afterAll(async () => env?.close());
 

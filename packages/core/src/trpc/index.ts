@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
 import { channelsRouter } from "./routers/channels.ts";
+import { importsRouter } from "./routers/imports.ts";
 import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { createCallerFactory, router } from "./init.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   audit: auditRouter,
   conversations: conversationsRouter,
   channels: channelsRouter,
+  imports: importsRouter,
   agent: agentRouter,
   leads: leadsRouter,
   notifications: notificationsRouter,
