@@ -1,8 +1,6 @@
 // @ts-check
 // One sidebar for the whole help center, grouped by who reads it.
 // Category keys stay stable when labels are translated (i18n/<locale>/docusaurus-plugin-content-docs).
-// Sections to come with their features, each as its own category here:
-//   «Импорт истории» (docs/import/…).
 
 /** @type {import('@docusaurus/plugin-content-docs').SidebarsConfig} */
 const sidebars = {
@@ -41,6 +39,13 @@ const sidebars = {
       label: "ИИ-агент",
       collapsed: false,
       items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/takeover"],
+    },
+    {
+      type: "category",
+      key: "import",
+      label: "Импорт истории",
+      collapsed: false,
+      items: ["import/history"],
     },
   ],
 };
