@@ -10,6 +10,7 @@ export default [
       index("routes/project-index.tsx"),
       route("staff", "routes/staff.tsx"),
       route("channels", "routes/channels.tsx"),
+      route("import", "routes/import.tsx"),
       route("agent", "routes/agent.tsx"),
       route("roles", "routes/roles.tsx"),
       route("audit", "routes/audit.tsx"),

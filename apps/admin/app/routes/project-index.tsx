@@ -4,6 +4,7 @@ import { useProjectAccess } from "../session.ts";
 const order = [
   ["staff.manage", "staff"],
   ["channels.manage", "channels"],
+  ["import.manage", "import"],
   ["audit.view", "audit"],
   ["project.settings", "settings"],
 ] as const;

@@ -7,6 +7,7 @@ const sections = [
   { to: "staff", label: "admin.staff", permission: "staff.manage" },
   { to: "roles", label: "admin.roles", permission: "staff.manage" },
   { to: "channels", label: "admin.channels", permission: "channels.manage" },
+  { to: "import", label: "admin.import", permission: "import.manage" },
   { to: "agent", label: "agent.nav", permission: "agent.manage" },
   { to: "audit", label: "admin.audit", permission: "audit.view" },
   { to: "settings", label: "admin.settings", permission: "project.settings" },

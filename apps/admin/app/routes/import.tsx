@@ -1,0 +1,259 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { useProjectAccess } from "../session.ts";
+
+type RunState = "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
+type Run = {
+  id: string;
+  channelName: string;
+  channelKind: "vk" | "telegram";
+  source: "vk_api" | "telegram_export";
+  state: RunState;
+  totalDialogs: number | null;
+  doneDialogs: number;
+  importedMessages: number;
+  percent: number;
+  messagesPerSecond: number;
+  etaSeconds: number | null;
+  lastError: string | null;
+};
+
+const stateBadge: Record<RunState, { label: string; tone: "slate" | "green" | "red" | "sky" | "amber" }> = {
+  queued: { label: "import.stateQueued", tone: "slate" },
+  running: { label: "import.stateRunning", tone: "sky" },
+  paused: { label: "import.statePaused", tone: "amber" },
+  done: { label: "import.stateDone", tone: "green" },
+  failed: { label: "import.stateFailed", tone: "red" },
+  cancelled: { label: "import.stateCancelled", tone: "slate" },
+};
+
+const live = (s: RunState) => s === "queued" || s === "running";
+
+export default function Import() {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { projectId } = useProjectAccess();
+  const channels = useQuery(trpc.channels.list.queryOptions({ projectId }));
+  // While a run is queued or running its progress is read every second.
+  const runs = useQuery(
+    trpc.imports.list.queryOptions({ projectId }, { refetchInterval: (q) => ((q.state.data ?? []).some((r) => live(r.state)) ? 1000 : false) }),
+  );
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.imports.list.queryKey({ projectId }) });
+  const pause = useMutation(trpc.imports.pause.mutationOptions({ onSettled: refresh }));
+  const resume = useMutation(trpc.imports.resume.mutationOptions({ onSettled: refresh }));
+  const cancel = useMutation(trpc.imports.cancel.mutationOptions({ onSettled: refresh, onSuccess: () => setCancelling(null) }));
+  const [cancelling, setCancelling] = useState<Run | null>(null);
+  const vk = (channels.data ?? []).filter((c) => c.kind === "vk");
+  const tg = (channels.data ?? []).filter((c) => c.kind === "telegram");
+  const actionError = pause.error ?? resume.error ?? cancel.error;
+
+  return (
+    <>
+      <PageHeader title={t("import.title")} description={t("import.hint")} />
+      <div className="mb-6 grid gap-6 lg:grid-cols-2">
+        <StartVk projectId={projectId} channels={vk} onDone={refresh} />
+        <UploadTelegram projectId={projectId} channels={tg} onDone={refresh} />
+      </div>
+      <h2 className="mb-2 font-semibold">{t("import.runs")}</h2>
+      <ErrorNote>{errorMessage(actionError)}</ErrorNote>
+      <Card>
+        {runs.data && runs.data.length === 0 ? (
+          <EmptyState title={t("import.noRuns")} hint={t("import.noRunsHint")} />
+        ) : (
+          <Table aria-label={t("import.runs")}>
+            <thead>
+              <tr>
+                <Th>{t("import.channel")}</Th>
+                <Th>{t("import.source")}</Th>
+                <Th>{t("import.state")}</Th>
+                <Th>{t("import.progress")}</Th>
+                <Th>{t("import.speed")}</Th>
+                <Th>{t("import.eta")}</Th>
+                <Th>{t("import.lastError")}</Th>
+                <Th />
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data?.map((r) => (
+                <tr key={r.id} data-testid="import-run">
+                  <Td className="font-medium">{r.channelName}</Td>
+                  <Td className="text-slate-500">{r.source === "vk_api" ? t("import.sourceVk") : t("import.sourceTelegram")}</Td>
+                  <Td>
+                    <Badge tone={stateBadge[r.state].tone}>{t(stateBadge[r.state].label)}</Badge>
+                  </Td>
+                  <Td className="min-w-48">
+                    <div
+                      role="progressbar"
+                      aria-label={t("import.progress")}
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={r.percent}
+                      className="h-2 w-full overflow-hidden rounded bg-slate-100"
+                    >
+                      <div className="h-full bg-slate-700 transition-[width]" style={{ width: `${r.percent}%` }} />
+                    </div>
+                    <div className="mt-1 text-xs text-slate-500">
+                      {r.totalDialogs != null ? t("import.dialogs", { done: r.doneDialogs, total: r.totalDialogs }) : t("import.dialogsUnknown", { done: r.doneDialogs })}
+                      {" · "}
+                      {t("import.messages", { count: r.importedMessages })}
+                    </div>
+                  </Td>
+                  <Td className="whitespace-nowrap text-slate-600">{r.state === "running" ? t("import.perSecond", { count: r.messagesPerSecond }) : "—"}</Td>
+                  <Td className="whitespace-nowrap text-slate-600">{r.etaSeconds != null ? eta(t, r.etaSeconds) : "—"}</Td>
+                  <Td className="max-w-64 text-sm text-red-700">{r.lastError ?? ""}</Td>
+                  <Td className="whitespace-nowrap text-right">
+                    <div className="flex justify-end gap-2">
+                      {live(r.state) && r.source === "vk_api" ? (
+                        <Button size="sm" variant="outline" disabled={pause.isPending} onClick={() => pause.mutate({ projectId, runId: r.id })}>
+                          {t("import.pause")}
+                        </Button>
+                      ) : null}
+                      {(r.state === "paused" || r.state === "failed") && r.source === "vk_api" ? (
+                        <Button size="sm" variant="outline" disabled={resume.isPending} onClick={() => resume.mutate({ projectId, runId: r.id })}>
+                          {t("import.resume")}
+                        </Button>
+                      ) : null}
+                      {(live(r.state) || r.state === "paused") && r.source === "vk_api" ? (
+                        <Button size="sm" variant="outline" onClick={() => setCancelling(r)}>
+                          {t("import.cancel")}
+                        </Button>
+                      ) : null}
+                    </div>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+      <ConfirmDialog
+        open={!!cancelling}
+        onOpenChange={(o) => !o && setCancelling(null)}
+        title={t("import.cancelTitle")}
+        description={t("import.cancelText", { name: cancelling?.channelName ?? "" })}
+        confirmLabel={t("import.cancelConfirm")}
+        cancelLabel={t("import.keepGoing")}
+        pending={cancel.isPending}
+        onConfirm={() => cancelling && cancel.mutate({ projectId, runId: cancelling.id })}
+      />
+    </>
+  );
+}
+
+function eta(t: ReturnType<typeof useT>, seconds: number): string {
+  if (seconds < 60) return t("import.etaSeconds", { count: seconds });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return t("import.etaMinutes", { count: minutes });
+  return t("import.etaHours", { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+}
+
+type ChannelOption = { id: string; name: string };
+
+function StartVk({ projectId, channels, onDone }: { projectId: string; channels: ChannelOption[]; onDone: () => void }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const [channelId, setChannelId] = useState("");
+  const chosen = channelId || channels[0]?.id || "";
+  const start = useMutation(trpc.imports.startVk.mutationOptions({ onSuccess: onDone }));
+  return (
+    <Card className="p-5">
+      <h2 className="mb-1 font-semibold">{t("import.vkTitle")}</h2>
+      <p className="mb-4 text-sm text-slate-500">{t("import.vkHint")}</p>
+      {channels.length === 0 ? (
+        <p className="text-sm text-slate-500">{t("import.noVkChannels")}</p>
+      ) : (
+        <form
+          className="space-y-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            start.mutate({ projectId, channelId: chosen });
+          }}
+        >
+          <Field label={t("import.vkChannel")} htmlFor="import-vk-channel">
+            <Select id="import-vk-channel" value={chosen} onChange={(e) => setChannelId(e.target.value)}>
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <ErrorNote>{errorMessage(start.error)}</ErrorNote>
+          <Button type="submit" variant="primary" disabled={start.isPending || !chosen}>
+            {t("import.start")}
+          </Button>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+type UploadResult = { chats: number; importedChats: number; messages: number; imported: number };
+
+function UploadTelegram({ projectId, channels, onDone }: { projectId: string; channels: ChannelOption[]; onDone: () => void }) {
+  const t = useT();
+  const [channelId, setChannelId] = useState("");
+  const [file, setFile] = useState<File | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const chosen = channelId || channels[0]?.id || "";
+  const upload = useMutation({
+    mutationFn: async (): Promise<UploadResult> => {
+      if (!file) throw new Error(t("import.tgFile"));
+      const url = `/imports/telegram?projectId=${encodeURIComponent(projectId)}&channelId=${encodeURIComponent(chosen)}`;
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: file, credentials: "same-origin" });
+      const body = (await res.json().catch(() => ({}))) as Partial<UploadResult> & { error?: string };
+      if (!res.ok) throw new Error(body.error ?? res.statusText);
+      return body as UploadResult;
+    },
+    onSuccess: () => {
+      setFile(null);
+      if (input.current) input.current.value = "";
+    },
+    onSettled: onDone,
+  });
+  return (
+    <Card className="p-5">
+      <h2 className="mb-1 font-semibold">{t("import.tgTitle")}</h2>
+      <p className="mb-4 text-sm text-slate-500">{t("import.tgHint")}</p>
+      {channels.length === 0 ? (
+        <p className="text-sm text-slate-500">{t("import.noTgChannels")}</p>
+      ) : (
+        <form
+          className="space-y-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            upload.mutate();
+          }}
+        >
+          <Field label={t("import.tgChannel")} htmlFor="import-tg-channel">
+            <Select id="import-tg-channel" value={chosen} onChange={(e) => setChannelId(e.target.value)}>
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label={t("import.tgFile")} htmlFor="import-tg-file">
+            <input
+              ref={input}
+              id="import-tg-file"
+              type="file"
+              accept=".json,application/json"
+              required
+              className="block w-full text-sm text-slate-600 file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            />
+          </Field>
+          <ErrorNote>{upload.error ? upload.error.message : undefined}</ErrorNote>
+          {upload.data ? <p className="text-sm text-emerald-700">{t("import.uploaded", { chats: upload.data.importedChats, messages: upload.data.imported })}</p> : null}
+          <Button type="submit" variant="primary" disabled={upload.isPending || !file || !chosen}>
+            {upload.isPending ? t("import.uploading") : t("import.upload")}
+          </Button>
+        </form>
+      )}
+    </Card>
+  );
+}
