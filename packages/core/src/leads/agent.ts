@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import {
   decideTurn,
   decideTurnWithLlm,
@@ -74,26 +74,25 @@ async function loadConversation(tx: Tx, conversationId: string): Promise<Loaded 
   return row;
 }
 
+/** The thread as the agent reads it, with the ids of the client messages it has not read yet. */
+export type AgentThread = { messages: ThreadMessage[]; unread: number[] };
+
 /**
- * The whole thread as the agent reads it, oldest first. Messages are taken in the order they were
- * stored (an agent reply is always stored after what it answers, though platforms date client
- * messages to the second); consecutive client messages are put in the order the client sent them.
+ * The whole thread as the agent reads it, oldest first, in the order messages were stored (an
+ * agent reply is always stored after what it answers, though platforms date client messages to
+ * the second). Client messages the agent has not read yet come last, in the order the client sent
+ * them: one stored while the previous turn was running is still new to the next turn.
  */
-export async function loadThread(tx: Tx, conversationId: string): Promise<ThreadMessage[]> {
+export async function loadThread(tx: Tx, conversationId: string): Promise<AgentThread> {
   const rows = await tx
-    .select({ id: messages.id, author: messages.author, kind: messages.kind, text: messages.text, action: messages.agentAction, sentAt: messages.sentAt })
+    .select({ id: messages.id, author: messages.author, kind: messages.kind, text: messages.text, action: messages.agentAction, sentAt: messages.sentAt, seen: messages.seenByAgent })
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.id))
     .limit(THREAD_LIMIT);
   rows.reverse();
-  const out: ThreadMessage[] = [];
-  let run: ThreadMessage[] = [];
-  const flush = () => {
-    run.sort((a, b) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime());
-    out.push(...run);
-    run = [];
-  };
+  const read: ThreadMessage[] = [];
+  const fresh: (ThreadMessage & { id: number })[] = [];
   for (const r of rows) {
     if (r.author === "system") continue;
     const m: ThreadMessage = {
@@ -103,14 +102,16 @@ export async function loadThread(tx: Tx, conversationId: string): Promise<Thread
       action: (r.action as ThreadMessage["action"]) ?? null,
       sentAt: r.sentAt,
     };
-    if (m.author === "client") run.push(m);
-    else {
-      flush();
-      out.push(m);
-    }
+    if (m.author === "client" && !r.seen) fresh.push({ ...m, id: r.id });
+    else read.push(m);
   }
-  flush();
-  return out;
+  fresh.sort((a, b) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime() || a.id - b.id);
+  return { messages: [...read, ...fresh.map(({ id: _id, ...m }) => m)], unread: fresh.map((m) => m.id) };
+}
+
+/** The client messages this turn has read: the next turn does not take them for new. */
+async function markRead(tx: Tx, ids: readonly number[]) {
+  if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
 }
 
 function llmConfigOf(config: AgentConfig, secretKey: string | undefined): LlmConfig | null {
@@ -236,7 +237,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     const c = await loadConversation(tx, conversationId);
     if (!c) return { kind: "gone", stage: "new", replies: [], transition: null, silentReason: null };
     const config = await loadAgentConfig(tx, projectId);
-    const thread = await loadThread(tx, conversationId);
+    const { messages: thread, unread } = await loadThread(tx, conversationId);
     const before = { stage: c.stage, assigneeId: c.assigneeId };
     let stage = c.stage;
     let kind: LeadTurnOutcome["kind"] = "idle";
@@ -287,6 +288,9 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
       // The client's silence counts from the agent's last ask; any client message moves it on.
       effects.timeout = stage === "bot" ? silenceDeadline([...thread, ...sent], config.script.timeoutMinutes) : null;
     }
+    // Read, whether the agent answered or a person has the conversation: a lead given back to the
+    // agent later is new to it only from the next client message.
+    await markRead(tx, unread);
     if (stage !== before.stage || c.assigneeId !== before.assigneeId) effects.updated = true;
     return {
       kind,
@@ -366,7 +370,7 @@ export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, no
     if (!c || c.stage !== "bot" || !c.aiEnabled) return { kind: "none" };
     const config = await loadAgentConfig(tx, projectId);
     if (!agentOnFor(config, c.channelId)) return { kind: "none" };
-    const thread = await loadThread(tx, conversationId);
+    const { messages: thread } = await loadThread(tx, conversationId);
     const transition = timeoutTransition({ script: config.script, thread, stage: c.stage, known: { phone: c.phone }, now });
     if (transition) {
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: transition.to, actor: { kind: "system" }, reason: transition.reason });

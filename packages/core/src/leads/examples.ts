@@ -12,7 +12,7 @@ const SPEAKERS = { client: "Клиент", agent: "ИИ-агент", member: "М
  * as plain text. Marking the same conversation won again refreshes it.
  */
 export async function addWonExample(tx: Tx, input: { projectId: string; conversationId: string; contactName: string; addedBy: string | null }) {
-  const thread = await loadThread(tx, input.conversationId);
+  const { messages: thread } = await loadThread(tx, input.conversationId);
   const lines = thread.filter((m) => m.text?.trim()).map((m) => ({ author: m.author, text: m.text!.trim() }));
   const text = lines.map((m) => `${SPEAKERS[m.author]}: ${m.text}`).join("\n");
   const values = { projectId: input.projectId, conversationId: input.conversationId, contactName: input.contactName, messages: lines, text, addedBy: input.addedBy, createdAt: new Date() };

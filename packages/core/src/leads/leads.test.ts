@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { auditLog, conversations, leadEvents, memberships, projects, usageRecords, withTenant, wonExamples } from "@threadline/db";
+import { auditLog, conversations, leadEvents, memberships, messages, projects, usageRecords, withTenant, wonExamples } from "@threadline/db";
 import { OpenAiSimulator } from "@threadline/ai/simulators";
 import { DEFAULT_TEXTS } from "@threadline/ai";
 import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
@@ -194,6 +194,36 @@ describe("stages by hand, history and the example library", () => {
     expect(rows.map((e) => e.toStage)).toEqual(["bot", "needs_human", "assigned", "low_quality", "spam", "lost", "bot"]);
     // The same stage again changes nothing.
     expect(await caller.leads.setStage({ projectId: T.project.id, conversationId: job.conversationId, stage: "bot" })).toEqual({ stage: "bot", changed: false });
+  });
+});
+
+describe("the agent's turn", () => {
+  it("a client message stored while a turn runs is answered by the next turn, not taken for read", async () => {
+    const T = await env.createTenant("Race");
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, script: { facts: { hours: "ежедневно с 8:00 до 22:00" } } });
+    const first = await clientWrites(T, "Здравствуйте!");
+    // The second message gets its id now but is committed only after the first turn has run.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let secondId = 0;
+    const storing = withTenant(env.db, T.project.id, async (tx) => {
+      const [row] = await tx
+        .insert(messages)
+        .values({ projectId: T.project.id, conversationId: first.conversationId, channelId: T.channel.id, externalId: "late-1", direction: "in", author: "client", text: "До скольки вы работаете?", sentAt: new Date() })
+        .returning({ id: messages.id });
+      secondId = row!.id;
+      await gate;
+    });
+    await expect.poll(() => secondId).toBeGreaterThan(0);
+    const one = await processLeadMessage(deps, first);
+    expect(one.replies.map((r) => r.action)).toEqual(["greet", "ask_phone"]);
+    release();
+    await storing;
+    const two = await processLeadMessage(deps, { ...first, messageId: secondId });
+    expect(two.replies.map((r) => r.text).join(" ")).toContain("22:00");
+    expect(two.replies.some((r) => r.action === "greet")).toBe(false);
+    // Run again (a redelivered job), nothing is new.
+    expect((await processLeadMessage(deps, { ...first, messageId: secondId })).replies).toEqual([]);
   });
 });
 

@@ -127,6 +127,9 @@ describe("media", () => {
         (await env.owner.select({ id: attachments.id, state: attachments.state }).from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).where(eq(messages.text, "Вот чек об оплате")))[0];
       await expect.poll(async () => (await attachmentRow())?.state, { timeout: 8000 }).toBe("ready");
       const { id } = (await attachmentRow())!;
+      // New conversations go to a member by rotation: this one is the manager's.
+      const [photo] = await env.owner.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.text, "Вот чек об оплате"));
+      await env.caller(T.owner.token).conversations.assign({ projectId: T.project.id, conversationId: photo!.conversationId, assigneeId: T.manager.membershipId });
       const get = (token: string | null, projectId = T.project.id) =>
         fetch(`${base}/files/${id}?projectId=${projectId}`, { headers: token ? { cookie: `tl_session=${token}` } : {} });
       const ok = await get(T.manager.token);

@@ -128,6 +128,9 @@ export const messages = pgTable(
     delivery: text("delivery").$type<"pending" | "sent" | "read" | "failed" | "received">().notNull().default("received"),
     failureReason: text("failure_reason"),
     agentAction: text("agent_action"),
+    // A client message the first-contact agent has read in one of its turns: the next turn answers
+    // only what it has not read yet, even a message that was stored while the last turn ran.
+    seenByAgent: boolean("seen_by_agent").notNull().default(false),
     imported: boolean("imported").notNull().default(false),
     editedAt: at("edited_at"),
     createdAt: createdAt(),

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "seen_by_agent" boolean DEFAULT false NOT NULL;
