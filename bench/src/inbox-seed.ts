@@ -257,7 +257,7 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
         insert into conversation_reads (project_id, conversation_id, membership_id, last_read_seq, updated_at)
         select '${ids.projectId}', id, '${ids.managerMembershipId}',
                case when rank <= ${sizes.unreadNewest} or pg_temp.h(abs(hashtext(id::text)), 81) % 100 = 0
-                    then (select coalesce(max(m.id), 0) from messages m where m.conversation_id = visible.id and m.direction = 'out' and m.id < visible.last_inbound_seq)
+                    then coalesce((select m.id from messages m where m.conversation_id = visible.id and m.direction = 'out' and m.id < visible.last_inbound_seq order by m.sent_at desc, m.id desc limit 1), 0)
                     else last_seq end,
                last_message_at
         from visible`);
