@@ -56,13 +56,16 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
       ["traffic", `traffic@${p.prefix}.demo`, people.traffic],
       ["tech", `tech@${p.prefix}.demo`, people.tech],
     ];
-    let order = 1;
+    // Leads go to the managers first; the owner and admin take them only after.
+    const rotation: Record<string, number> = { [`manager@${p.prefix}.demo`]: 1, [`manager2@${p.prefix}.demo`]: 2, [`admin@${p.prefix}.demo`]: 3 };
+    let order = 10;
+    await withTenant(db, projectId, (tx) => tx.update(memberships).set({ rotationOrder: 20 }).where(eq(memberships.userId, ownerId)));
     for (const [key, email, name] of extra) {
       const userId = await ensureUser(db, email, name, passwordHash);
       await withTenant(db, projectId, async (tx) => {
         const [role] = await tx.select().from(roles).where(eq(roles.key, key));
         const [m] = await tx.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
-        if (!m) await tx.insert(memberships).values({ projectId, userId, roleId: role!.id, rotationOrder: order });
+        if (!m) await tx.insert(memberships).values({ projectId, userId, roleId: role!.id, rotationOrder: rotation[email] ?? order });
       });
       order++;
       accounts.push({ project: p.name, role: key, email, password: DEMO_PASSWORD });

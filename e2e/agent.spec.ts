@@ -1,0 +1,64 @@
+import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { expect, test } from "./fixtures.ts";
+
+// First contact on real parts: the project's agent greets a new Telegram lead and asks for the
+// phone; the phone hands the lead to the first manager in rotation, who is notified live; with
+// the AI switch off, a client's message gets no agent reply.
+test("the agent takes the first contact and hands the lead to a manager", async ({ page, browser, urls, seed, signIn, shot }) => {
+  test.setTimeout(180_000);
+  const tg = new TelegramBotApiSimulator();
+  await tg.start();
+  try {
+    const owner = await seed.demoAccount("owner");
+    const manager = await seed.demoAccount("manager");
+    const bot = tg.addBot({ token: `7100000001:AA${"agent".repeat(7)}`, username: "zerno_agent_bot", firstName: "Кофейня «Зерно»" });
+
+    await signIn(page, urls.admin, owner.email, owner.password);
+    await page.getByRole("link", { name: "Каналы" }).click();
+    await page.getByLabel("Токен бота").fill(bot.token);
+    await page.locator("details").first().locator("summary").click();
+    await page.locator("#tg-api").fill(tg.apiRoot);
+    await page.getByRole("button", { name: "Подключить" }).first().click();
+    await expect(page.getByRole("cell", { name: "@zerno_agent_bot" })).toBeVisible();
+
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const inbox = await context.newPage();
+    await signIn(inbox, urls.inbox, manager.email, manager.password);
+
+    const agentTexts = (chatId: number) => tg.sentMessages(chatId, { botToken: bot.token }).map((m) => m.text ?? m.caption ?? "");
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Здравствуйте! Сколько стоит доставка?" });
+    await expect.poll(() => agentTexts(9101).join("\n"), { timeout: 15_000 }).toMatch(/телефон/i);
+    const row = inbox.getByTestId("conversation-row").filter({ hasText: "Денис Орлов" });
+    await expect(row).toBeVisible({ timeout: 10_000 });
+    await expect(row).toContainText("ИИ");
+
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Мой номер 8 912 345-67-89" });
+    await expect(inbox.getByRole("status")).toContainText("Вам назначен новый лид с контактом", { timeout: 15_000 });
+    await shot(inbox, "inbox-lead-assigned", { docs: true });
+    await expect(row).toContainText("Мария Менеджер");
+    await row.click();
+    await expect(inbox.getByTestId("contact-panel")).toContainText(/\+7[\s(]*912[\s)]*345[\s-]*67[\s-]*89/);
+
+    // A second client; the owner, who sees every conversation, switches the agent off there.
+    const ownerContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    const ownerInbox = await ownerContext.newPage();
+    await signIn(ownerInbox, urls.inbox, owner.email, owner.password);
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9102, first_name: "Софья", last_name: "Белова" }, text: "Добрый вечер!" });
+    await expect.poll(() => agentTexts(9102).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const second = ownerInbox.getByTestId("conversation-row").filter({ hasText: "Софья Белова" });
+    await second.click({ timeout: 15_000 });
+    const aiSwitch = ownerInbox.getByTestId("contact-panel").getByRole("switch");
+    await expect(aiSwitch).toBeChecked();
+    await aiSwitch.click();
+    await expect(aiSwitch).not.toBeChecked();
+    const before = agentTexts(9102).length;
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9102, first_name: "Софья", last_name: "Белова" }, text: "А вы работаете в воскресенье?" });
+    await expect(ownerInbox.getByTestId("message").filter({ hasText: "работаете в воскресенье" })).toBeVisible({ timeout: 10_000 });
+    await ownerInbox.waitForTimeout(3000);
+    expect(agentTexts(9102)).toHaveLength(before);
+    await ownerContext.close();
+    await context.close();
+  } finally {
+    await tg.stop();
+  }
+});
