@@ -162,6 +162,7 @@ export async function runInboxList(argv: string[]) {
   const maxSeriesSeconds = numberArg(args, "max-series-seconds", 180);
   const keep = args.has("keep");
   const fixIndex = args.has("fix-index");
+  const seedOnly = args.has("seed-only");
   const reuse = stringArg(args, "db", "");
   let searchTerms = stringArg(args, "search", "").split("|").filter(Boolean);
 
@@ -217,6 +218,10 @@ export async function runInboxList(argv: string[]) {
       await owner.unsafe(`insert into bench_meta values ($1)`, [owner.json(meta as never)]);
       console.log(`seeded in ${seedSeconds.toFixed(0)} s: ${seed.conversations} conversations, ${seed.messages} messages; sizes MB ${JSON.stringify(seed.sizesMb)}`);
       console.log(`manager sees ${seed.managerVisible} conversations (own + unassigned), ${seed.managerUnread} of them unread`);
+    }
+    if (seedOnly) {
+      console.log(`seeded only; database kept: ${dbName} (time it with --db ${dbName})`);
+      return;
     }
     if (searchTerms.length === 0) {
       // Searches a manager makes: a surname, a full name, an order number from a message, a
@@ -371,6 +376,6 @@ export async function runInboxList(argv: string[]) {
     await appDb.$close();
     await appRaw.end();
     await owner.end();
-    if (drop && !keep) await drop();
+    if (drop && !keep && !seedOnly) await drop();
   }
 }
