@@ -17,7 +17,7 @@ import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/core
 
 const MINUTE_MS = 60_000;
 /** How long one client message may take through the whole pipeline before the eval gives up on it. */
-const TURN_TIMEOUT_MS = 20_000;
+const TURN_TIMEOUT_MS = 60_000;
 
 type Pipeline = Awaited<ReturnType<typeof startTestPipeline>>;
 
@@ -153,17 +153,40 @@ async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | 
   };
 }
 
-/** Waits until the pipeline has nothing left to do: no job queued or running, no reply unsent. */
+/** Jobs of this project still queued or running on the way from the client to the agent and back. */
+async function projectJobs(world: EvalWorld, projectId: string): Promise<string[]> {
+  const { queues } = world.env;
+  const found: string[] = [];
+  for (const queue of [queues.inbound, queues.ai, queues.outbound]) {
+    for (const state of ["wait", "active", "delayed", "prioritized", "waiting-children", "paused"] as const) {
+      const jobs = await queue.getJobs([state]);
+      for (const j of jobs) {
+        if ((j?.data as { projectId?: string } | undefined)?.projectId !== projectId) continue;
+        found.push(`${queue.name}:${state}:${j.id}${j.failedReason ? ` after "${j.failedReason}"` : ""}`);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Waits until the case's project has nothing left to do: no job of its queued or running, no reply
+ * unsent. Judged per project, so a case that failed does not hold up the next one.
+ */
 async function settle(world: EvalWorld, projectId: string) {
   const { env } = world;
   let quiet = 0;
+  let waitingFor: string[] = [];
   await until("the pipeline to be idle", async () => {
-    const busy = await env.queues.busy();
-    const [pending] = busy
-      ? [{ n: 1 }]
-      : await withTenant(env.db, projectId, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(messages).where(eq(messages.delivery, "pending")));
-    quiet = busy === 0 && pending!.n === 0 ? quiet + 1 : 0;
+    waitingFor = (await env.queues.busy()) === 0 ? [] : await projectJobs(world, projectId);
+    if (waitingFor.length === 0) {
+      const [pending] = await withTenant(env.db, projectId, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(messages).where(eq(messages.delivery, "pending")));
+      if (pending!.n > 0) waitingFor = [`${pending!.n} unsent message(s)`];
+    }
+    quiet = waitingFor.length === 0 ? quiet + 1 : 0;
     return quiet >= 3;
+  }).catch((error: Error) => {
+    throw new Error(`${error.message} (still waiting for ${waitingFor.join(", ") || "nothing"})`);
   });
 }
 
@@ -231,7 +254,7 @@ export async function runCase(world: EvalWorld, c: FirstContactCase): Promise<Ca
     silentMinutes = 0;
     client.say(turn.say);
     says++;
-    const stored = await until("the client's message to be stored", async () => (await clientMessageCount(world, projectId, client.channelId)) >= says, 10_000).catch(() => false);
+    const stored = await until("the client's message to be stored", async () => (await clientMessageCount(world, projectId, client.channelId)) >= says, 30_000).catch(() => false);
     if (!stored) {
       // A platform that drops the message (e.g. an empty one) leaves nothing for the pipeline.
       says = await clientMessageCount(world, projectId, client.channelId);

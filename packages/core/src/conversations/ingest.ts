@@ -1,6 +1,6 @@
-import { and, eq, lte, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
-import type { ChannelEvent, FirstTouchAttribution, InboundAttachment, MessageEvent } from "@threadline/channels";
+import { vkRandomId, type ChannelEvent, type FirstTouchAttribution, type InboundAttachment, type MessageEvent } from "@threadline/channels";
 
 export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
 
@@ -77,10 +77,36 @@ async function upsertContactAndConversation(tx: Tx, channel: ChannelRef, event: 
   return { contactId: contact!.id, conversation: existing!, newConversation: false };
 }
 
+/** How many of a conversation's latest sent messages an echo is matched against. */
+const ECHO_WINDOW = 50;
+
+/** The message Threadline sent with this VK random_id (derived from its client key), if any. */
+async function ownSentMessage(tx: Tx, conversationId: string, randomId: number): Promise<number | null> {
+  const recent = await tx
+    .select({ id: messages.id, clientKey: messages.clientKey })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "out"), isNotNull(messages.clientKey)))
+    .orderBy(desc(messages.id))
+    .limit(ECHO_WINDOW);
+  return recent.find((m) => vkRandomId(m.clientKey!) === randomId)?.id ?? null;
+}
+
 async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): Promise<IngestResult> {
   const attribution = toAttribution(event.attribution);
   const { conversation, newConversation } = await upsertContactAndConversation(tx, channel, event, attribution);
   const direction = event.direction === "inbound" ? "in" : "out";
+  if (direction === "out" && event.vkRandomId !== undefined) {
+    const own = await ownSentMessage(tx, conversation.id, event.vkRandomId);
+    if (own) {
+      // VK's echo of a message Threadline sent (it may arrive before the send is recorded): it is
+      // that message, not a new one from someone else.
+      await tx
+        .update(messages)
+        .set({ externalId: sql`coalesce(${messages.externalId}, ${messageKey(channel.kind, event.chatId, event.externalMessageId)})` })
+        .where(eq(messages.id, own));
+      return { kind: "message", created: false, conversationId: conversation.id, messageId: own, direction, newConversation: false, assigneeId: conversation.assigneeId, attachmentIds: [] };
+    }
+  }
   const first = event.attachments[0];
   const text = event.contact ? `${event.text}${event.text ? "\n" : ""}📞 ${event.contact.phoneNumber}`.trim() : event.text;
   const [message] = await tx

@@ -51,8 +51,11 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     enqueueInbound: (job: InboundJob) => inbound.add("event", job, { jobId: `${job.channelId}:${job.event.dedupeId}`.replace(/:/g, "_") }),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
-    /** One job per client message; the turn itself reads the whole thread under a per-conversation lock. */
-    enqueueAi: (job: AiJob) => ai.add("turn", job, { jobId: `ai_${job.messageId}` }),
+    /**
+     * One job per client message; the turn itself reads the whole thread under a per-conversation
+     * lock. `delayMs` lets messages a client sends in one burst be answered in one turn.
+     */
+    enqueueAi: (job: AiJob, opts: { delayMs?: number } = {}) => ai.add("turn", job, { jobId: `ai_${job.messageId}`, delay: opts.delayMs || undefined }),
     /** Replaces the conversation's silence timeout with one due at `at`. */
     scheduleLeadTimeout: async (job: LeadTimeoutJob, at: Date) => {
       await cancelLeadTimeout(job.conversationId);

@@ -203,23 +203,18 @@ type Effects = {
   updated: boolean;
 };
 
+type Route = { to: LeadStage; reason: string; notify: string | null };
+
 /** A new lead's first stop: the agent when it works on this channel, else a person at once. */
-async function routeNewLead(tx: Tx, projectId: string, c: Loaded, config: AgentConfig, thread: readonly ThreadMessage[], effects: Effects): Promise<LeadStage> {
+function planRoute(c: Loaded, config: AgentConfig, thread: readonly ThreadMessage[]): Route {
   const humanSpoke = thread.some((m) => m.author === "member");
-  if (agentOnFor(config, c.channelId) && c.aiEnabled && !c.phone && !humanSpoke) {
-    await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "bot", actor: { kind: "system" }, reason: "agent" });
-    return "bot";
-  }
+  if (agentOnFor(config, c.channelId) && c.aiEnabled && !c.phone && !humanSpoke) return { to: "bot", reason: "agent", notify: null };
   // Routing before the card: spam never reaches a person.
   const clientText = thread.filter((m) => m.author === "client").map((m) => m.text ?? "").join("\n");
-  if (!c.phone && detectSpam(clientText).spam) {
-    await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "spam", actor: { kind: "system" }, reason: "spam" });
-    return "spam";
-  }
-  const text = c.phone ? NOTIFICATION_TEXTS.withContact : NOTIFICATION_TEXTS.conversation;
-  c.assigneeId = await handOver(tx, { projectId, conversationId: c.id, assigneeId: c.assigneeId, text }, effects.events);
-  await moveLead(tx, { projectId, conversationId: c.id, from: c.stage, to: "assigned", actor: { kind: "system" }, reason: c.phone ? "phone_known" : "rotation" });
-  return "assigned";
+  if (!c.phone && detectSpam(clientText).spam) return { to: "spam", reason: "spam", notify: null };
+  return c.phone
+    ? { to: "assigned", reason: "phone_known", notify: NOTIFICATION_TEXTS.withContact }
+    : { to: "assigned", reason: "rotation", notify: NOTIFICATION_TEXTS.conversation };
 }
 
 /**
@@ -227,7 +222,9 @@ async function routeNewLead(tx: Tx, projectId: string, c: Loaded, config: AgentC
  * (agent or rotation), then in `bot` the agent reads the whole thread and answers, the contact
  * learns what the client said, and the lead moves on when the agent decides so. One conversation
  * is handled by one job at a time (an advisory lock), so messages arriving together get one
- * greeting between them.
+ * greeting between them. Everything is read and decided before the first write, and the writes
+ * take their row locks in the inbound writer's order (contact, then conversation): a client
+ * message arriving meanwhile is never blocked by the agent thinking, nor deadlocked with it.
  */
 export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<LeadTurnOutcome> {
   const { projectId, conversationId } = job;
@@ -239,43 +236,43 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     const config = await loadAgentConfig(tx, projectId);
     const { messages: thread, unread } = await loadThread(tx, conversationId);
     const before = { stage: c.stage, assigneeId: c.assigneeId };
-    let stage = c.stage;
-    let kind: LeadTurnOutcome["kind"] = "idle";
-    if (stage === "new") {
-      stage = await routeNewLead(tx, projectId, c, config, thread, effects);
-      kind = "routed";
-    }
-    // Replies still waiting to be sent (e.g. the send job was lost): sending resumes with them.
-    effects.send = await hasPendingAgentMessages(tx, conversationId);
+    const agentOn = agentOnFor(config, c.channelId);
 
-    const agentWorks = (stage === "bot" || stage === "low_quality") && c.aiEnabled;
-    if (stage === "bot" && !agentOnFor(config, c.channelId)) {
-      // The agent was switched off for this channel while the lead waited for it: a person takes it.
-      c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.conversation }, effects.events);
-      await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });
-      stage = "assigned";
-      effects.timeout = null;
-    } else if (!agentWorks) {
-      // A person has the conversation (or the agent is switched off in it): the agent stays out.
-      effects.timeout = null;
-    }
-
+    // Decide.
+    const route = c.stage === "new" ? planRoute(c, config, thread) : null;
+    let stage = route?.to ?? c.stage;
+    // The agent was switched off for this channel while the lead waited for it: a person takes it.
+    const agentGone = stage === "bot" && !agentOn;
+    const agentWorks = (stage === "bot" || stage === "low_quality") && c.aiEnabled && agentOn;
     let decision: (TurnDecision & { mode?: LeadTurnOutcome["mode"] }) | null = null;
-    if (agentWorks && agentOnFor(config, c.channelId)) {
-      kind = "turn";
+    let usage: readonly LlmUsage[] = [];
+    if (agentWorks) {
       const input = { script: config.script, thread, known: { phone: c.phone, name: c.name || null, email: c.email }, stage: stage as "bot" | "low_quality" };
       const llm = llmConfigOf(config, deps.secretKey);
       if (llm) {
         const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
-        await recordUsage(tx, projectId, conversationId, withLlm.usage);
         if (withLlm.llmError) deps.logger?.warn({ projectId, conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
+        usage = withLlm.usage;
         decision = withLlm;
       } else {
         decision = { ...decideTurn(input), mode: "rules" };
       }
+    }
+
+    // Write: the contact first, then the conversation.
+    if (decision && (await applyEntities(tx, c, decision.entities))) effects.updated = true;
+    if (route) {
+      if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
+      await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
+    }
+    if (agentGone) {
+      c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.conversation }, effects.events);
+      await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });
+      stage = "assigned";
+    }
+    if (decision) {
+      await recordUsage(tx, projectId, conversationId, usage);
       const sent = await storeReplies(tx, projectId, c, decision.replies);
-      if (sent.length) effects.send = true;
-      if (await applyEntities(tx, c, decision.entities)) effects.updated = true;
       const t = decision.transition;
       if (t && t.to !== stage) {
         if (t.to === "assigned" || t.to === "needs_human") {
@@ -287,13 +284,18 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
       }
       // The client's silence counts from the agent's last ask; any client message moves it on.
       effects.timeout = stage === "bot" ? silenceDeadline([...thread, ...sent], config.script.timeoutMinutes) : null;
+    } else {
+      // A person has the conversation (or the agent is switched off in it): the agent stays out.
+      effects.timeout = null;
     }
     // Read, whether the agent answered or a person has the conversation: a lead given back to the
     // agent later is new to it only from the next client message.
     await markRead(tx, unread);
+    // Replies waiting to be sent, new or left over (e.g. a send job that was lost): sending resumes.
+    effects.send = await hasPendingAgentMessages(tx, conversationId);
     if (stage !== before.stage || c.assigneeId !== before.assigneeId) effects.updated = true;
     return {
-      kind,
+      kind: decision ? "turn" : route ? "routed" : "idle",
       stage,
       replies: decision?.replies ?? [],
       transition: decision?.transition ?? null,

@@ -18,7 +18,12 @@ export type WorkerDeps = InboundDeps &
     logger: Logger;
     /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
     secretKey?: string;
+    /** How long the agent waits after a client message, so that a burst of messages gets one answer. */
+    agentDelayMs?: number;
   };
+
+/** A client who sends a greeting and a question in two quick messages gets one answer to both. */
+export const AGENT_DELAY_MS = 700;
 
 /** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline. */
 export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outbound: 8, media: 4, ai: 8, leadTimeout: 4 }) {
@@ -39,7 +44,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outb
     onClientMessage:
       deps.onClientMessage ??
       (async (job, result) => {
-        await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId });
+        await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
       }),
   };
   const inbound = new Worker<InboundJob>(queueNames.inbound, (job) => processInbound(inboundDeps, job.data), { ...common, concurrency: concurrency.inbound });
