@@ -26,11 +26,15 @@ export async function runLatency(argv: string[]) {
   const maxSeconds = numberArg(args, "max-seconds", Math.ceil(samples / probeRate) + 60);
   const agent = stringArg(args, "agent", "on");
   const backgroundBots = numberArg(args, "background-bots", 8);
+  // Who watches: the owner sees every conversation; a manager only unassigned and own ones, and
+  // the lead pipeline hands conversations to people by rotation (then a manager stops seeing them).
+  const as = stringArg(args, "as", "owner");
+  if (as !== "owner" && as !== "manager") throw new Error("--as is owner or manager");
 
-  console.log("latency: webhook POST → Socket.IO `event` at a logged-in manager, under background webhook load");
+  console.log("latency: webhook POST → Socket.IO `event` at a logged-in member's socket, under background webhook load");
   console.log(describeHost());
   console.log(
-    `params: samples=${samples} probe-rate=${probeRate}/s probe-chats=${probeChats} background-rate=${backgroundRate}/s background-chats=${backgroundChats} background-bots=${backgroundBots} warmup=${warmupSeconds}s timeout=${timeoutMs}ms agent=${agent} inbound-concurrency=${inboundConcurrency || "default"} max-seconds=${maxSeconds}`,
+    `params: samples=${samples} probe-rate=${probeRate}/s probe-chats=${probeChats} background-rate=${backgroundRate}/s background-chats=${backgroundChats} background-bots=${backgroundBots} warmup=${warmupSeconds}s timeout=${timeoutMs}ms agent=${agent} as=${as} inbound-concurrency=${inboundConcurrency || "default"} max-seconds=${maxSeconds}`,
   );
   console.log("layout: worker process (ingress + BullMQ workers incl. the agent, as apps/worker) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)");
 
@@ -50,8 +54,8 @@ export async function runLatency(argv: string[]) {
     const probeClient = ingressClient(worker.port!, 8);
     const backgroundClient = ingressClient(worker.port!, 32);
 
-    // The manager's browser: logged in by the session cookie, joined to the project's rooms.
-    const socket = connect(`http://127.0.0.1:${inbox.port}`, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: `tl_session=${T.manager.token}` }, reconnection: false });
+    // The member's browser: logged in by the session cookie, joined to the project's rooms.
+    const socket = connect(`http://127.0.0.1:${inbox.port}`, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: `tl_session=${T[as].token}` }, reconnection: false });
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
@@ -197,7 +201,7 @@ export async function runLatency(argv: string[]) {
     for (const c of cpu) console.log(`process ${c.roles.padEnd(16)} cpu ${c.cpuPct}%  event-loop delay p99 ${c.loopP99Ms} ms max ${c.loopMaxMs} ms  rss ${c.rssMb} MB`);
     console.log(`ratio p95/goal(300 ms): ${(lat.p95 / 300).toFixed(2)}; p99/p50: ${(lat.p99 / lat.p50).toFixed(2)}`);
     const file = recordResult("latency", {
-      params: { samples, probeRate, backgroundRate, probeChats, backgroundChats, backgroundBots, warmupSeconds, timeoutMs, agent, inboundConcurrency },
+      params: { as, samples, probeRate, backgroundRate, probeChats, backgroundChats, backgroundBots, warmupSeconds, timeoutMs, agent, inboundConcurrency },
       latency: lat,
       probeAck,
       backgroundAck: bgAck,

@@ -12,7 +12,8 @@ import { VkApiSimulator } from "./simulator.ts";
 // error and event it produces validates against the schema.
 
 const schema = loadVkSchema();
-const sim = new VkApiSimulator({ callbackRetryDelaysMs: [20] });
+// Conformance is not about pacing: VK's 20 calls/s per token is lifted here and checked on its own below.
+const sim = new VkApiSimulator({ callbackRetryDelaysMs: [20], rateLimit: { limit: 10_000, windowMs: 1000 } });
 let token: string;
 let groupId: number;
 const USER = 1001;
@@ -226,6 +227,27 @@ describe("VK simulator conformance", () => {
     };
     expect(forged.error.error_code).toBe(VK_ERRORS.auth);
     expect(schema.validate("base/objects.json#/definitions/base_error", forged.error)).toEqual([]);
+  });
+
+  it("answers calls past the per-token rate with error 6, as the schema's error object", async () => {
+    const paced = new VkApiSimulator({ rateLimit: { limit: 2, windowMs: 60_000 } });
+    await paced.start();
+    try {
+      const { token: pacedToken } = paced.addCommunity({ name: "Шиномонтаж", screenName: "tires" });
+      const codes: (number | undefined)[] = [];
+      let last: { error_code: number } | undefined;
+      for (let i = 0; i < 3; i++) {
+        const body = new URLSearchParams({ access_token: pacedToken, v: "5.199" });
+        const json = (await (await fetch(`${paced.apiBaseUrl}/groups.getById`, { method: "POST", body })).json()) as { error?: { error_code: number } };
+        codes.push(json.error?.error_code);
+        last = json.error;
+      }
+      expect(codes).toEqual([undefined, undefined, VK_ERRORS.tooMany]);
+      expect(schema.errorCodes.has(VK_ERRORS.tooMany)).toBe(true);
+      expect(schema.validate("base/objects.json#/definitions/base_error", last)).toEqual([]);
+    } finally {
+      await paced.stop();
+    }
   });
 
   it("rejects what the schema itself would reject: missing, mistyped or invented fields", () => {
