@@ -15,3 +15,4 @@ export * from "./llm/index.ts";
 export { synthesizeSpeech, speechCostUsd, SpeechError, DEFAULT_SPEECH_MODEL, DEFAULT_OUTPUT_FORMAT } from "./tts.ts";
 export type { SpeechConfig, SpeechResult, SpeechErrorKind } from "./tts.ts";
 export type { LlmUsage, SpeechUsage, UsageRecord } from "./usage.ts";
+export { writeOggOpus, opusHead, opusPacketSamples, isOggOpus, oggOpusSeconds, oggCrc } from "./ogg-opus.ts";

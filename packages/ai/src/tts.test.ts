@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ElevenLabsSimulator } from "./simulators/elevenlabs.ts";
+import { isOggOpus, oggOpusSeconds } from "./ogg-opus.ts";
 import { speechCostUsd, SpeechError, synthesizeSpeech, type SpeechConfig } from "./tts.ts";
 
 const sim = new ElevenLabsSimulator({ voices: ["voice-anna"] });
@@ -57,6 +58,14 @@ describe("synthesizeSpeech through the ElevenLabs SDK", () => {
     expect(result.contentType).toBe("audio/wav");
     expect(new TextDecoder().decode(result.audio.slice(0, 4))).toBe("RIFF");
     expect(result.usage.costUsd).toBeCloseTo((11 * 0.05) / 1000, 10);
+  });
+
+  it("answers Ogg/Opus for the opus formats, the format messengers play as voice", async () => {
+    const text = "Заказ готов, ждём вас сегодня до восьми вечера";
+    const result = await synthesizeSpeech({ ...config, outputFormat: "opus_48000_32" }, text);
+    expect(result.contentType).toBe("audio/ogg");
+    expect(isOggOpus(result.audio)).toBe(true);
+    expect(oggOpusSeconds(result.audio)).toBeCloseTo([...text].length / 14, 1);
   });
 
   it("types errors the caller can act on", async () => {

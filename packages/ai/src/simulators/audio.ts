@@ -1,5 +1,6 @@
-// Small valid audio files of silence: MP3 (MPEG audio Layer III frames), WAV and raw PCM, sized to
-// a given duration, so players and uploaders downstream handle the simulator's audio like real.
+// Small valid audio files of silence: MP3 (MPEG audio Layer III frames), WAV, raw PCM and Ogg/Opus,
+// sized to a given duration, so players and uploaders downstream handle the simulator's audio like real.
+import { opusHead, writeOggOpus } from "../ogg-opus.ts";
 
 const MPEG1_RATES = [44100, 48000, 32000];
 const MPEG2_RATES = [22050, 24000, 16000];
@@ -67,4 +68,13 @@ export function silentWav(seconds: number, sampleRate = 44100): Uint8Array {
 /** Raw 16-bit little-endian PCM of silence. */
 export function silentPcm(seconds: number, sampleRate = 16000): Uint8Array {
   return new Uint8Array(Math.max(1, Math.round(seconds * sampleRate)) * 2);
+}
+
+// An Opus packet of 20 ms CELT fullband silence (TOC 0xF8), the frame encoders emit for digital silence.
+const SILENT_OPUS_FRAME = Uint8Array.of(0xf8, 0xff, 0xfe);
+
+/** Ogg/Opus (mono, 48 kHz) of `seconds` of silence, as ElevenLabs' opus_48000_* formats answer. */
+export function silentOggOpus(seconds: number): Uint8Array {
+  const frames = Math.max(1, Math.ceil((seconds * 1000) / 20));
+  return writeOggOpus(opusHead({ channels: 1, preSkip: 312 }), Array.from({ length: frames }, () => SILENT_OPUS_FRAME));
 }

@@ -1,7 +1,8 @@
 // An ElevenLabs text-to-speech simulator: POST /v1/text-to-speech/{voice_id} with the `xi-api-key`
-// header answers like the real API — audio/mpeg for the default mp3_44100_128 — with silent audio
+// header answers like the real API — audio/mpeg for the default mp3_44100_128, audio/ogg for the
+// opus_48000_* formats — with silent audio
 // as long as the text would take to say; 401 for an unknown key, 422 for a request without text.
-import { AudioFormatError, silentMp3, silentPcm, silentWav } from "./audio.ts";
+import { AudioFormatError, silentMp3, silentOggOpus, silentPcm, silentWav } from "./audio.ts";
 import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
 
 export interface ElevenLabsSimulatorOptions {
@@ -21,6 +22,7 @@ function audioFor(format: string, seconds: number): { type: string; bytes: Uint8
   if (codec === "mp3") return { type: "audio/mpeg", bytes: silentMp3(seconds, sampleRate, Number(bitrate)) };
   if (codec === "wav") return { type: "audio/wav", bytes: silentWav(seconds, sampleRate) };
   if (codec === "pcm") return { type: "audio/pcm", bytes: silentPcm(seconds, sampleRate) };
+  if (codec === "opus" && sampleRate === 48000) return { type: "audio/ogg", bytes: silentOggOpus(seconds) };
   throw new AudioFormatError(`Output format ${format} is not supported by the simulator`);
 }
 
