@@ -3,7 +3,8 @@ import { expect, test } from "./fixtures.ts";
 
 // First contact on real parts: the project's agent greets a new Telegram lead and asks for the
 // phone; the phone hands the lead to the first manager in rotation, who is notified live; with
-// the AI switch off, a client's message gets no agent reply.
+// the AI switch off, a client's message gets no agent reply. The manager finds the lead from the
+// notification bell and records the sale, which makes the dialog one of the agent's examples.
 test("the agent takes the first contact and hands the lead to a manager", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(180_000);
   const tg = new TelegramBotApiSimulator();
@@ -36,8 +37,29 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await expect(inbox.getByRole("status")).toContainText("Вам назначен новый лид с контактом", { timeout: 15_000 });
     await shot(inbox, "inbox-lead-assigned", { docs: true });
     await expect(row).toContainText("Мария Менеджер");
-    await row.click();
-    await expect(inbox.getByTestId("contact-panel")).toContainText(/\+7[\s(]*912[\s)]*345[\s-]*67[\s-]*89/);
+    // The notification stays on the bell after the toast is gone, and opens the conversation.
+    await expect(inbox.getByTestId("bell-count")).toHaveText("1");
+    await inbox.getByRole("button", { name: /Непрочитанных уведомлений/ }).click();
+    const bell = inbox.getByRole("dialog", { name: "Уведомления" });
+    await expect(bell).toContainText("Вам назначен новый лид с контактом");
+    await shot(inbox, "inbox-notification-bell", { docs: true });
+    await bell.getByRole("button", { name: /Вам назначен новый лид/ }).click();
+    const panel = inbox.getByTestId("contact-panel");
+    await expect(panel).toContainText(/\+7[\s(]*912[\s)]*345[\s-]*67[\s-]*89/);
+    await expect(inbox.getByTestId("bell-count")).toHaveCount(0);
+
+    // The client paid: the manager records the sale; the history says who did it, and the
+    // conversation becomes one of the agent's examples.
+    const history = panel.getByTestId("stage-history");
+    await expect(history).toContainText("В работе");
+    await panel.getByRole("button", { name: "Оплачено" }).click();
+    await expect(panel.getByLabel("Этап")).toHaveValue("won");
+    await expect(history.locator("li").first()).toContainText("Продажа");
+    await expect(history.locator("li").first()).toContainText("Мария Менеджер");
+    await expect(panel).toContainText("Диалог добавлен в примеры ИИ-агента");
+    await shot(inbox, "inbox-stage-won", { docs: true });
+    await page.getByRole("link", { name: "ИИ-агент" }).click();
+    await expect(page.getByText("Денис Орлов")).toBeVisible({ timeout: 10_000 });
 
     // A second client; the owner, who sees every conversation, switches the agent off there.
     const ownerContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });

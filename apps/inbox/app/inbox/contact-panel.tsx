@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import { useId } from "react";
 import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
-import { Avatar, ChannelMark, InactiveMark, StageBadge } from "./bits.tsx";
+import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
+import { StageSection } from "./stage-section.tsx";
 import { can, hidden, type Access, type Attribution } from "./types.ts";
 
 /** The right pane: who the client is, and what the manager can change about the conversation. */
@@ -83,10 +84,9 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
             </a>
           </Row>
         ) : null}
-        <Row label={t("inbox.contact.stage")}>
-          <StageBadge stage={conv.stage} />
-        </Row>
       </dl>
+
+      <StageSection projectId={projectId} conversationId={conversationId} stage={conv.stage} canChange={canAssign} />
 
       <div className="space-y-4 border-b border-slate-100 px-5 py-4">
         <div className="space-y-1.5">

@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { EmptyState, useT, useTRPC } from "@threadline/ui";
@@ -46,7 +46,15 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   const close = useCallback(() => select(null), [select]);
 
   const notifications = useNotifications();
-  useRealtime(projectId, notifications.push);
+  const queryClient = useQueryClient();
+  const onNotification = useCallback(
+    (event: { text: string; conversationId?: string | null }) => {
+      notifications.push(event);
+      void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    },
+    [notifications.push, queryClient, trpc],
+  );
+  useRealtime(projectId, onNotification);
 
   const [panelOpen, setPanelOpen] = useState(() => typeof localStorage === "undefined" || localStorage.getItem(PANEL_KEY) !== "closed");
   const togglePanel = useCallback(() => {

@@ -1,6 +1,7 @@
 import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
 import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
+import { NotificationBell } from "../inbox/notification-bell.tsx";
 
 export function useWorkspace() {
   return useOutletContext<{ me: Me }>();
@@ -27,12 +28,14 @@ export default function Workspace() {
   const { projectId } = useParams();
   const projects = useUnreadBadges(me.data?.projects ?? []);
   if (!me.data) return <Loading />;
+  const current = me.data.projects.find((p) => p.id === projectId);
   return (
     <div className="flex h-full flex-col">
       <header className="flex h-12 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
         <span className="font-semibold text-slate-900">Threadline</span>
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
+          {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>
