@@ -10,7 +10,7 @@ import { createTestEnv } from "@threadline/core/testing";
 import { encryptSecret } from "../../packages/core/src/crypto.ts";
 import { createImportRun } from "../../packages/core/src/import/runs.ts";
 import { startImportChild } from "../../packages/core/src/import/testing/child.ts";
-import { communityMessages, historyMismatch, messageFingerprint, seedVkCommunity, seededRandom, simulatedFingerprint } from "../../packages/core/src/import/testing/community.ts";
+import { communityMessages, historyMismatch, messageFingerprint, minimalCalls, seedVkCommunity, seededRandom, simulatedFingerprint } from "../../packages/core/src/import/testing/community.ts";
 import { describeHost, numberArg, parseArgs, recordResult, round } from "./stats.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,8 +32,7 @@ export async function runImport(argv: string[]) {
   try {
     const seeded = seedVkCommunity(vk, { dialogs, messagesPerDialog: fixed, seed });
     const community = seeded.community;
-    let calls = Math.ceil(dialogs / 200);
-    for (const peerId of community.peers.keys()) calls += Math.max(1, Math.ceil(community.history(peerId).length / 200));
+    const calls = minimalCalls(community);
     const boundS = Math.ceil(calls / 25) / rps;
     console.log(`seeded: dialogs=${dialogs} messages=${seeded.messages} calls=${calls}`);
 
@@ -91,7 +90,7 @@ export async function runImport(argv: string[]) {
       peak_rss_mb: peakRss,
     };
     if (chaos) {
-      const expected = communityMessages(community).map(simulatedFingerprint);
+      const expected = [...communityMessages(community)].map(simulatedFingerprint);
       const stored = (
         await env.owner
           .select({ externalId: messages.externalId, chatId: conversations.externalChatId, direction: messages.direction, sentAt: messages.sentAt, text: messages.text })

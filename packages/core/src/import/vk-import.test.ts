@@ -73,7 +73,7 @@ describe("VK history import", () => {
 
     const row = await runRow(run.id);
     expect(row).toMatchObject({ state: "done", totalDialogs: 400, doneDialogs: 400 });
-    const expected = communityMessages(community.community).map(simulatedFingerprint);
+    const expected = [...communityMessages(community.community)].map(simulatedFingerprint);
     const stored = await storedFingerprints(channelId);
     expect(stored.length).toBe(expected.length);
     expect(historyMismatch(expected, stored)).toEqual({ missing: 0, duplicated: 0, extra: 0 });
@@ -84,7 +84,8 @@ describe("VK history import", () => {
       select count(*)::int as bad from conversations c
       where c.channel_id = ${channelId} and c.message_count <> (select count(*) from messages m where m.conversation_id = c.id)`);
     expect(agg!.bad).toBe(0);
-    const expectedUnread = [...community.community.peers.entries()].filter(([peerId, p]) => community.community.history(peerId).some((m) => m.out === 0 && m.id > p.inRead)).length;
+    const sim = community.community;
+    const expectedUnread = [...sim.mailbox.peers()].filter((peerId) => sim.mailbox.unreadAfter(peerId, sim.peer(peerId).inRead) > 0).length;
     expect(expectedUnread).toBeGreaterThan(0);
     const [unreadRows] = await env.owner.execute<{ n: number }>(sql`
       select count(*)::int as n from conversations c
@@ -109,7 +110,7 @@ describe("VK history import", () => {
       expect(await importing).toBe("done");
       const rows = await env.owner.select().from(messages).where(and(eq(messages.channelId, channelId), eq(messages.externalId, String(live.id))));
       expect(rows).toHaveLength(1);
-      const expected = communityMessages(community.community).map(simulatedFingerprint);
+      const expected = [...communityMessages(community.community)].map(simulatedFingerprint);
       expect(historyMismatch(expected, await storedFingerprints(channelId))).toEqual({ missing: 0, duplicated: 0, extra: 0 });
       const [conv] = await env.owner.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalChatId, "500100")));
       expect(conv!.messageCount).toBe(4);

@@ -201,19 +201,13 @@ const messagesSend: VkMethod = {
       randomId,
       version: community.nextVersion++,
     };
-    community.messages.push(message);
+    community.addMessage(message);
     if (randomId !== 0) community.randomIds.set(dedupeKey, message.id);
     ctx.host.recordSent(community, message.id);
     ctx.host.emit(community, "message_reply", messageObject(message));
     return message.id;
   },
 };
-
-function peersByRecency(community: VkCommunity): number[] {
-  const last = new Map<number, number>();
-  for (const message of community.messages) last.set(message.peerId, message.id);
-  return [...last.entries()].sort((a, b) => b[1] - a[1]).map(([peerId]) => peerId);
-}
 
 const getConversations: VkMethod = {
   name: "messages.getConversations",
@@ -224,17 +218,24 @@ const getConversations: VkMethod = {
     const offset = ctx.params.optInt("offset") ?? 0;
     const count = Math.min(ctx.params.optInt("count") ?? 20, 200);
     const filter = ctx.params.optStr("filter") ?? "all";
-    let peers = peersByRecency(community);
-    if (filter === "unread") peers = peers.filter((peerId) => conversationObject(community, peerId).unread_count !== undefined);
-    const page = peers.slice(offset, offset + count);
+    const mailbox = community.mailbox;
+    let total = mailbox.dialogCount();
+    let page: number[];
+    if (filter === "unread") {
+      // Unread is rare and small in tests: filtering the whole list is fine here.
+      const unread = mailbox.dialogsByRecency(0, total).filter((peerId) => conversationObject(community, peerId).unread_count !== undefined);
+      total = unread.length;
+      page = unread.slice(offset, offset + count);
+    } else {
+      page = mailbox.dialogsByRecency(offset, count);
+    }
     const items = page.map((peerId) => {
-      const history = community.history(peerId);
-      const last = history[history.length - 1];
+      const last = mailbox.lastMessage(peerId);
       return { conversation: conversationObject(community, peerId), ...(last ? { last_message: messageObject(last) } : {}) };
     });
     const extended = ctx.params.optBool("extended") === true;
     return {
-      count: peers.length,
+      count: total,
       items,
       ...(extended ? { profiles: page.map((peerId) => userObject(ctx.host.world.user(peerId))) } : {}),
     };
@@ -248,7 +249,7 @@ const getConversationsById: VkMethod = {
     checkGroup(ctx);
     const ids = ctx.params.intList("peer_ids");
     if (ids.length === 0) throw invalidParam("peer_ids");
-    const items = ids.filter((id) => ctx.community.peers.has(id)).map((id) => conversationObject(ctx.community, id));
+    const items = ids.filter((id) => ctx.community.hasPeer(id)).map((id) => conversationObject(ctx.community, id));
     return { count: items.length, items };
   },
 };
@@ -262,9 +263,11 @@ const getHistory: VkMethod = {
     if (peerId === undefined) throw invalidParam("peer_id");
     const offset = ctx.params.optInt("offset") ?? 0;
     const count = Math.min(ctx.params.optInt("count") ?? 20, 200);
-    const history = ctx.community.history(peerId);
-    const ordered = ctx.params.optInt("rev") === 1 ? history : [...history].reverse();
-    return { count: history.length, items: ordered.slice(offset, offset + count).map(messageObject) };
+    const mailbox = ctx.community.mailbox;
+    const length = mailbox.historyLength(peerId);
+    // rev=1 pages oldest first; VK's default is newest first.
+    const items = ctx.params.optInt("rev") === 1 ? mailbox.historySlice(peerId, offset, offset + count) : mailbox.historySlice(peerId, length - offset - count, length - offset).reverse();
+    return { count: length, items: items.map(messageObject) };
   },
 };
 

@@ -5,6 +5,7 @@ import { BodyTooLargeError, readBody, readParams, sendJson, startHttpServer, typ
 import { imageSize, mimeOfImage, solidPng } from "../images.ts";
 import { SlidingWindowLimiter } from "../rate-limit.ts";
 import { executeParams, ExecuteCompileError, parseExecuteCode } from "./execute.ts";
+import { SeededCommunityHistory, type SeedOptions } from "./seeded.ts";
 import { uploadHash, VK_METHODS_BY_NAME, type VkMethodHost } from "./methods.ts";
 import { VK_ERRORS, VkApiError, VkParams } from "./params.ts";
 import {
@@ -135,6 +136,19 @@ export class VkApiSimulator implements VkMethodHost {
     return { groupId, token, confirmation: community.confirmation };
   }
 
+  /**
+   * Adds a community with a generated past of `dialogs` dialogs (see SeededCommunityHistory):
+   * the same seed gives the same community, message for message.
+   */
+  seedCommunity(input: SeedOptions & { name?: string }) {
+    const added = this.addCommunity({ name: input.name ?? "Сообщество для импорта" });
+    const community = this.community(added.groupId);
+    const history = new SeededCommunityHistory(input, added.groupId, community.nextMessageId, (key, fileName) => this.world.fileUrl(key, fileName));
+    community.seed(history);
+    this.world.fileSources.push((key) => history.file(key));
+    return { ...added, dialogs: history.dialogs, messages: history.messages, community, history };
+  }
+
   addUser(user: VkSimUser): void {
     this.world.users.set(user.id, user);
   }
@@ -187,7 +201,7 @@ export class VkApiSimulator implements VkMethodHost {
       ...(input.ref !== undefined ? { ref: input.ref } : {}),
       ...(input.refSource !== undefined ? { refSource: input.refSource } : {}),
     };
-    community.messages.push(message);
+    community.addMessage(message);
     const object = messageObject(message);
     this.emit(community, "message_new", {
       message: object,
@@ -503,7 +517,7 @@ export class VkApiSimulator implements VkMethodHost {
   }
 
   private handleFile(res: ServerResponse, key: string): void {
-    const file = this.world.files.get(key);
+    const file = this.world.file(key);
     if (!file) return sendJson(res, 404, { error: "file not found" });
     res.writeHead(200, { "content-type": file.mime, "content-length": file.data.length });
     res.end(file.data);
@@ -519,7 +533,7 @@ export class VkApiSimulator implements VkMethodHost {
 
   private communitiesOf(userId: number, groupId?: number): VkCommunity[] {
     if (groupId !== undefined) return [this.community(groupId)];
-    return [...this.world.communities.values()].filter((c) => c.peers.has(userId));
+    return [...this.world.communities.values()].filter((c) => c.hasPeer(userId));
   }
 
   private queueFor(url: string): DeliveryQueue {
@@ -566,7 +580,7 @@ export class VkApiSimulator implements VkMethodHost {
     const object = (attachment[type] ?? {}) as VkJson;
     const url = typeof object.url === "string" ? object.url : typeof object.link_ogg === "string" ? object.link_ogg : (object.sizes as { url: string }[] | undefined)?.at(-1)?.url;
     const key = url ? new URL(url).pathname.split("/")[2] : undefined;
-    const file = key ? this.world.files.get(key) : undefined;
+    const file = key ? this.world.file(key) : undefined;
     return { type, ...(file ? { fileName: file.fileName, data: file.data } : {}) };
   }
 }

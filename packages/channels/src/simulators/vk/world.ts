@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { russianName } from "../names.ts";
+import { VkMailbox } from "./mailbox.ts";
+import type { SeededCommunityHistory } from "./seeded.ts";
 
 // The simulated VK: communities with their mailboxes, users, stored files and media, and the
 // JSON objects VK returns for them (shapes per the VK API schema, version 5.199).
@@ -66,7 +68,7 @@ export class VkCommunity {
   readonly tokens = new Set<string>();
   readonly servers: VkCallbackServer[] = [];
   nextServerId = 1;
-  readonly messages: VkSimMessage[] = [];
+  readonly mailbox = new VkMailbox();
   nextMessageId = 1;
   readonly peers = new Map<number, VkPeerState>();
   /** peer:random_id → message id, which makes messages.send idempotent. */
@@ -83,21 +85,47 @@ export class VkCommunity {
     public confirmation: string,
   ) {}
 
+  /** Messages added since the community was seeded (sends, clients writing), in order. */
+  get messages(): readonly VkSimMessage[] {
+    return this.mailbox.live;
+  }
+
+  /** Gives the community a generated past; its messages take the ids before the next one. */
+  seed(history: SeededCommunityHistory): void {
+    this.mailbox.seeded = history;
+    this.nextMessageId = history.nextId;
+    this.nextVersion = Math.max(this.nextVersion, history.nextId);
+  }
+
+  addMessage(message: VkSimMessage): void {
+    this.mailbox.add(message);
+  }
+
+  hasPeer(peerId: number): boolean {
+    return this.peers.has(peerId) || (this.mailbox.seeded?.indexOf(peerId) ?? -1) >= 0;
+  }
+
   peer(peerId: number): VkPeerState {
     let state = this.peers.get(peerId);
     if (!state) {
-      state = { nextConversationMessageId: 1, canWrite: false, inRead: 0, outRead: 0 };
+      const seeded = this.mailbox.seeded;
+      const index = seeded ? seeded.indexOf(peerId) : -1;
+      state =
+        index >= 0
+          ? { nextConversationMessageId: seeded!.length(index) + 1, ...seeded!.state(index) }
+          : { nextConversationMessageId: 1, canWrite: false, inRead: 0, outRead: 0 };
       this.peers.set(peerId, state);
     }
     return state;
   }
 
   message(id: number): VkSimMessage | undefined {
-    return this.messages.find((m) => m.id === id);
+    return this.mailbox.message(id);
   }
 
+  /** The whole dialog, oldest first: for small dialogs; pages go through the mailbox. */
   history(peerId: number): VkSimMessage[] {
-    return this.messages.filter((m) => m.peerId === peerId);
+    return this.mailbox.historySlice(peerId, 0, this.mailbox.historyLength(peerId));
   }
 }
 
@@ -128,6 +156,19 @@ export class VkWorld {
       this.users.set(id, user);
     }
     return user;
+  }
+
+  /** Files generated on demand (a seeded community's attachments), by key prefix. */
+  readonly fileSources: ((key: string) => StoredFile | undefined)[] = [];
+
+  file(key: string): StoredFile | undefined {
+    const stored = this.files.get(key);
+    if (stored) return stored;
+    for (const source of this.fileSources) {
+      const made = source(key);
+      if (made) return made;
+    }
+    return undefined;
   }
 
   storeFile(file: StoredFile): string {
@@ -289,9 +330,8 @@ export function videoObject(world: VkWorld, input: { ownerId: number; title: str
 
 export function conversationObject(community: VkCommunity, peerId: number): VkJson {
   const state = community.peer(peerId);
-  const history = community.history(peerId);
-  const last = history[history.length - 1];
-  const unread = history.filter((m) => m.out === 0 && m.id > state.inRead).length;
+  const last = community.mailbox.lastMessage(peerId);
+  const unread = community.mailbox.unreadAfter(peerId, state.inRead);
   return {
     peer: { id: peerId, type: "user", local_id: peerId },
     last_message_id: last?.id ?? 0,

@@ -1,47 +1,11 @@
 import { createHash } from "node:crypto";
 import type { VkApiSimulator } from "@threadline/channels/simulators";
 
-// A simulated VK community of N dialogs with realistic message counts, generated from a seed,
-// plus a fault schedule: what the import tests and the bench run against. It drives the VK
-// simulator through its public world: messages go into the community's mailbox as VK stores
-// them, and the community's history lookup is indexed by peer so that a community of hundreds
-// of thousands of dialogs answers getHistory in constant time.
+// A simulated VK community of N dialogs with realistic message counts, generated from a seed
+// by the VK simulator, and the checksums that compare what the import stored with it: what the
+// import tests and the bench run against.
 
-const PHRASES_IN = [
-  "Здравствуйте! Сколько стоит доставка?",
-  "А есть в наличии?",
-  "Спасибо, жду",
-  "Можно оплатить картой?",
-  "Во сколько вы открываетесь?",
-  "Пришлите, пожалуйста, каталог",
-  "Добрый вечер, хочу оформить заказ",
-];
-const PHRASES_OUT = [
-  "Добрый день! Доставка по городу — 300 ₽.",
-  "Да, всё в наличии.",
-  "Конечно, можно картой или по СБП.",
-  "Мы работаем с 9 до 21.",
-  "Отправили каталог, посмотрите.",
-];
-
-/** A small deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Messages in a dialog: most are short, a few run to hundreds (mean about 9). */
-export function realisticMessageCount(random: () => number): number {
-  const u = random();
-  if (u < 0.005) return 200 + Math.floor(random() * 800);
-  return 1 + Math.floor(-Math.log(1 - random()) * 7);
-}
+export { seededRandom, realisticMessageCount } from "@threadline/channels/simulators";
 
 export interface SimulatedMessage {
   id: number;
@@ -52,30 +16,7 @@ export interface SimulatedMessage {
   out: 0 | 1;
 }
 
-type Sim = Pick<VkApiSimulator, "addCommunity" | "world">;
 type Community = NonNullable<ReturnType<VkApiSimulator["world"]["community"]>>;
-type SimMessage = Community["messages"][number];
-
-/** Makes the community's per-peer history an index instead of a scan of every message. */
-function indexHistory(community: Community): void {
-  const byPeer = new Map<number, SimMessage[]>();
-  for (const m of community.messages) {
-    let list = byPeer.get(m.peerId);
-    if (!list) byPeer.set(m.peerId, (list = []));
-    list.push(m);
-  }
-  const messages = community.messages;
-  const push = messages.push.bind(messages);
-  messages.push = (...items: SimMessage[]) => {
-    for (const m of items) {
-      let list = byPeer.get(m.peerId);
-      if (!list) byPeer.set(m.peerId, (list = []));
-      list.push(m);
-    }
-    return push(...items);
-  };
-  community.history = (peerId: number) => byPeer.get(peerId) ?? [];
-}
 
 export interface SeedOptions {
   dialogs: number;
@@ -88,58 +29,33 @@ export interface SeedOptions {
 }
 
 /**
- * Adds a community with `dialogs` dialogs of history. Dialogs alternate client and community
- * messages, a few clients have unread messages, a few have forbidden messages (can_write false).
+ * Adds a community with `dialogs` dialogs of generated history (the simulator's seeded
+ * community): dialogs alternate client and community messages, a few clients have unread
+ * messages, a few have forbidden messages (can_write false), some messages carry files.
  */
-export function seedVkCommunity(vk: Sim, options: SeedOptions) {
-  const random = seededRandom(options.seed ?? 1);
-  const added = vk.addCommunity({ name: options.name ?? "Сообщество для импорта" });
-  const community = vk.world.community(added.groupId)!;
-  const firstUserId = options.firstUserId ?? 100_000;
-  const start = Math.floor(Date.UTC(2023, 0, 1) / 1000);
-  let clock = start;
-  let messages = 0;
-  for (let d = 0; d < options.dialogs; d += 1) {
-    const peerId = firstUserId + d;
-    const count = options.messagesPerDialog ?? realisticMessageCount(random);
-    const state = community.peer(peerId);
-    state.canWrite = random() > 0.03;
-    let lastIn = 0;
-    let lastOut = 0;
-    for (let i = 0; i < count; i += 1) {
-      const out: 0 | 1 = i % 2 === 1 && random() > 0.2 ? 1 : 0;
-      clock += 1 + Math.floor(random() * 30);
-      const phrases = out ? PHRASES_OUT : PHRASES_IN;
-      const id = community.nextMessageId++;
-      community.messages.push({
-        id,
-        peerId,
-        fromId: out ? -added.groupId : peerId,
-        date: clock,
-        text: `${phrases[Math.floor(random() * phrases.length)]} #${id}`,
-        out,
-        conversationMessageId: state.nextConversationMessageId++,
-        attachments: [],
-        randomId: 0,
-        version: community.nextVersion++,
-      });
-      if (out) lastOut = id;
-      else lastIn = id;
-    }
-    messages += count;
-    // Most dialogs are read by the community; one in ten has its last client message unread.
-    state.inRead = random() < 0.1 ? Math.max(0, lastIn - 1) : lastIn;
-    state.outRead = lastOut;
-  }
-  indexHistory(community);
-  return { ...added, dialogs: options.dialogs, messages, community };
+export function seedVkCommunity(vk: Pick<VkApiSimulator, "seedCommunity">, options: SeedOptions) {
+  return vk.seedCommunity(options);
 }
 
-/** Every message of the community, as the import must end up storing them. */
-export function communityMessages(community: Community): SimulatedMessage[] {
-  return community.messages
-    .filter((m) => m.peerId > 0 && m.peerId < 2_000_000_000)
-    .map((m) => ({ id: m.id, peerId: m.peerId, fromId: m.fromId, date: m.date, text: m.text, out: m.out }));
+/** Every one-to-one message of the community, seeded and live, dialog by dialog. */
+export function* communityMessages(community: Community): Generator<SimulatedMessage> {
+  const mailbox = community.mailbox;
+  for (const peerId of mailbox.peers()) {
+    if (peerId <= 0 || peerId >= 2_000_000_000) continue;
+    const length = mailbox.historyLength(peerId);
+    for (let p = 0; p < length; p += 1) {
+      const m = mailbox.historyAt(peerId, p)!;
+      yield { id: m.id, peerId: m.peerId, fromId: m.fromId, date: m.date, text: m.text, out: m.out };
+    }
+  }
+}
+
+/** Calls the import needs at least: the dialog list's pages and every dialog's history pages. */
+export function minimalCalls(community: Community, pageSize = 200): number {
+  const mailbox = community.mailbox;
+  let calls = Math.ceil(mailbox.dialogCount() / pageSize);
+  for (const peerId of mailbox.peers()) calls += Math.max(1, Math.ceil(mailbox.historyLength(peerId) / pageSize));
+  return calls;
 }
 
 /** A content checksum per message: its id, dialog, direction, time and text. */
