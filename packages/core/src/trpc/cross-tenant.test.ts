@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { importRuns, notifications, withTenant } from "@threadline/db";
+import { uploadPrefix } from "../http/uploads.ts";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { appRouter } from "./index.ts";
 
@@ -14,6 +15,7 @@ let bInvitationId: string;
 let bExampleId: string;
 let bNotificationId: string;
 let bImportRunId: string;
+let bRecordingKey: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -86,6 +88,10 @@ const cases: Record<string, Case> = {
     { projectId: b.project.id, channelId: b.channel.id, state: "paused" },
     { projectId: a.project.id, channelId: b.channel.id, state: "paused" },
   ],
+  "channels.setDelivery": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id, delivery: "polling" },
+    { projectId: a.project.id, channelId: b.channel.id, delivery: "polling" },
+  ],
   "conversations.list": (_a, b) => [{ projectId: b.project.id }, { projectId: b.project.id, channelId: b.channel.id }],
   "conversations.unreadCount": (_a, b) => [{ projectId: b.project.id }],
   "conversations.get": (a, b) => [
@@ -142,13 +148,23 @@ const cases: Record<string, Case> = {
     { projectId: b.project.id },
     { projectId: a.project.id, ids: [bNotificationId] },
   ],
+  "voice.settings": (_a, b) => [{ projectId: b.project.id }],
+  "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
+  "voice.speak": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой голос" },
+    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой голос" },
+  ],
+  "voice.fromRecording": (a, b) => [
+    { projectId: b.project.id, storageKey: bRecordingKey },
+    { projectId: a.project.id, storageKey: bRecordingKey },
+  ],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -176,6 +192,8 @@ beforeAll(async () => {
   bNotificationId = note!.id;
   const [run] = await withTenant(env.db, B.project.id, (tx) => tx.insert(importRuns).values({ projectId: B.project.id, channelId: B.channel.id, source: "telegram_export", state: "paused" }).returning());
   bImportRunId = run!.id;
+  bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
+  await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
 });
 afterAll(async () => env?.close());
 

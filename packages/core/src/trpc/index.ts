@@ -5,6 +5,7 @@ import { channelsRouter } from "./routers/channels.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
+import { voiceRouter } from "./routers/voice.ts";
 import { createCallerFactory, router } from "./init.ts";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   agent: agentRouter,
   leads: leadsRouter,
   notifications: notificationsRouter,
+  voice: voiceRouter,
 });
 
 export type AppRouter = typeof appRouter;

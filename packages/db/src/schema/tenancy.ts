@@ -4,6 +4,8 @@ import { users } from "./identity.ts";
 
 export type ProjectSettings = {
   timezone?: string;
+  /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
+  voice?: { voiceId: string; modelId?: string; baseUrl?: string };
 };
 
 export const projects = pgTable("projects", {

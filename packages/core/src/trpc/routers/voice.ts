@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { voiceFromRecording } from "../../voice/recording.ts";
+import { getVoiceSettings, updateVoiceSettings } from "../../voice/settings.ts";
+import { voiceText } from "../../voice/speech.ts";
+import { projectProcedure, router } from "../init.ts";
+
+const optionalText = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`).nullable().optional();
+
+/** Voice replies: the project's ElevenLabs voice, voicing a text, and recordings made in the inbox. */
+export const voiceRouter = router({
+  settings: projectProcedure("agent.manage").query(({ ctx }) => getVoiceSettings(ctx.tx, ctx.member)),
+
+  updateSettings: projectProcedure("agent.manage")
+    .input(z.object({ apiKey: optionalText(300), voiceId: optionalText(100), modelId: optionalText(100), baseUrl: optionalText(300) }))
+    .mutation(({ ctx, input }) => updateVoiceSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey })),
+
+  /** The text spoken in the project's voice, stored for the reply; the audio comes back to be heard first. */
+  speak: projectProcedure("conversations.reply")
+    .input(z.object({ conversationId: z.string().uuid(), text: z.string().max(10_000) }))
+    .mutation(async ({ ctx, input }) => {
+      const { audio, ...upload } = await voiceText(ctx.tx, ctx.member, { storage: ctx.storage, secretKey: ctx.secretKey }, input);
+      return { ...upload, audioBase64: Buffer.from(audio).toString("base64") };
+    }),
+
+  /** A recording uploaded through /uploads, made ready to go as a voice message. */
+  fromRecording: projectProcedure("conversations.reply")
+    .input(z.object({ storageKey: z.string().max(200) }))
+    .mutation(({ ctx, input }) => voiceFromRecording(ctx.member, ctx.storage, input.storageKey)),
+});

@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
+import { assertCan, type Member } from "../access/member.ts";
+import { badRequest, DomainError } from "../errors.ts";
+import { uploadPrefix } from "../http/uploads.ts";
+import type { FileStorage } from "../storage.ts";
+import { isWebm, RecordingFormatError, webmOpusToOgg } from "./webm.ts";
+
+/** A stored voice message a reply can attach (`conversations.reply` with this as its file). */
+export type VoiceUpload = { storageKey: string; fileName: string; mime: "audio/ogg"; size: number; durationSec: number };
+
+async function readStored(storage: FileStorage, key: string): Promise<Uint8Array | null> {
+  const opened = await storage.open(key);
+  if (!opened) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of opened.stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Turns a recording the browser uploaded into a voice message: Ogg/Opus stays as it is, WebM/Opus
+ * (Chromium's only choice) is rewrapped as Ogg/Opus. Anything else is refused with a reason.
+ */
+export async function voiceFromRecording(member: Member, storage: FileStorage, storageKey: string): Promise<VoiceUpload> {
+  assertCan(member, "conversations.reply");
+  // Only this project's own uploads.
+  const bytes = storageKey.startsWith(uploadPrefix(member.projectId)) ? await readStored(storage, storageKey) : null;
+  if (!bytes) throw new DomainError("NOT_FOUND", "Запись не найдена: запишите сообщение ещё раз");
+  let ogg: Uint8Array;
+  if (isOggOpus(bytes)) ogg = bytes;
+  else if (isWebm(bytes)) {
+    try {
+      ogg = webmOpusToOgg(bytes);
+    } catch (error) {
+      if (error instanceof RecordingFormatError) throw badRequest(`Не удалось подготовить голосовое: ${error.message}`);
+      throw error;
+    }
+  } else throw badRequest("Браузер записал звук в формате, который мессенджеры не принимают как голосовое. Запишите в Chrome, Edge, Firefox или Яндекс Браузере.");
+  const target = ogg === bytes ? storageKey : `${uploadPrefix(member.projectId)}${randomUUID()}`;
+  if (target !== storageKey) await storage.put(target, ogg);
+  return { storageKey: target, fileName: "voice.ogg", mime: "audio/ogg", size: ogg.length, durationSec: Math.round(oggOpusSeconds(ogg) * 10) / 10 };
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
+import { ElevenLabsSimulator } from "@threadline/ai/simulators";
+import { attachments, messages, projects, usageRecords } from "@threadline/db";
+import { uploadPrefix } from "../http/uploads.ts";
+import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { webmOpusToOgg } from "./webm.ts";
+
+// A 1.2 s recording from Chromium's MediaRecorder (fake microphone), as the inbox uploads it.
+const recording = readFileSync(new URL("./testdata/chromium-recording.webm", import.meta.url));
+
+const sim = new ElevenLabsSimulator({ voices: ["voice-irina"] });
+let env: TestEnv;
+let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
+
+beforeAll(async () => {
+  await sim.start();
+  env = await createTestEnv();
+  T = await env.createTenant("Voice");
+});
+afterAll(async () => {
+  await env?.close();
+  await sim.stop();
+});
+
+const speak = (text: string, who = T.manager.token, conversationId = T.conversationId) =>
+  env.caller(who).voice.speak({ projectId: T.project.id, conversationId, text });
+const failure = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }));
+const usageRows = () => env.owner.select().from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
+const connectVoice = (patch: Record<string, string | null>) => env.caller(T.owner.token).voice.updateSettings({ projectId: T.project.id, ...patch });
+
+describe("WebM recordings become Ogg/Opus voice messages", () => {
+  it("rewraps Chromium's WebM/Opus packets into an Ogg stream of the same length", () => {
+    const ogg = webmOpusToOgg(recording);
+    expect(isOggOpus(ogg)).toBe(true);
+    expect(oggOpusSeconds(ogg)).toBeGreaterThan(0.9);
+    expect(oggOpusSeconds(ogg)).toBeLessThan(1.5);
+    // Opus packets are copied, not re-encoded: the Ogg file is the WebM's audio plus page headers.
+    expect(ogg.length).toBeLessThan(recording.length * 1.2);
+  });
+
+  it("refuses what is not a WebM recording", () => {
+    expect(() => webmOpusToOgg(Buffer.from("not audio at all"))).toThrow(/WebM/);
+    expect(() => webmOpusToOgg(recording.subarray(0, 40))).toThrow();
+  });
+});
+
+describe("voice replies", () => {
+  it("without a key and voice the project cannot voice, with a clear reason and no cost", async () => {
+    const error = await failure(speak("Добрый день!"));
+    expect(error).toEqual({ code: "BAD_REQUEST", message: expect.stringContaining("Озвучка не настроена") });
+    expect(await usageRows()).toEqual([]);
+  });
+
+  it("the owner saves the ElevenLabs key and voice; the key is stored encrypted and never shown; a manager may not see them", async () => {
+    const view = await connectVoice({ apiKey: sim.apiKey, voiceId: "voice-irina", baseUrl: sim.baseUrl });
+    expect(view).toEqual({ hasKey: true, voiceId: "voice-irina", modelId: "eleven_multilingual_v2", baseUrl: sim.baseUrl });
+    const [row] = await env.owner.select().from(projects).where(eq(projects.id, T.project.id));
+    expect(row!.elevenlabsKeyEnc).toMatch(/^v1\./);
+    expect(row!.elevenlabsKeyEnc).not.toContain(sim.apiKey);
+    expect((await failure(env.caller(T.manager.token).voice.settings({ projectId: T.project.id })))?.code).toBe("FORBIDDEN");
+    expect((await failure(connectVoice({ baseUrl: "ftp://x" })))?.code).toBe("BAD_REQUEST");
+  });
+
+  it("a manager voices a text, hears it, and sends it as a voice message with the text as its caption; the cost is recorded", async () => {
+    const text = "Анна, добрый день! Ваш заказ собран, курьер приедет завтра с 10 до 14.";
+    const voiced = await speak(text);
+    expect(voiced).toMatchObject({ fileName: "voice.ogg", mime: "audio/ogg", characters: [...text].length });
+    expect(voiced.storageKey.startsWith(uploadPrefix(T.project.id))).toBe(true);
+    expect(voiced.durationSec).toBeCloseTo([...text].length / 14, 0);
+    const audio = Buffer.from(voiced.audioBase64, "base64");
+    // Ogg/Opus, not the API's default MP3: the service asked for an opus format.
+    expect(isOggOpus(audio)).toBe(true);
+
+    const [usage] = await usageRows();
+    expect(usage).toMatchObject({ provider: "elevenlabs", feature: "reply_voice", model: "eleven_multilingual_v2", inputUnits: [...text].length, conversationId: T.conversationId });
+    expect(Number(usage!.costUsd)).toBeCloseTo(([...text].length * 0.1) / 1000, 6);
+
+    const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: T.conversationId, text, file: voiced });
+    const [message] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
+    expect(message).toMatchObject({ kind: "voice", text, delivery: "pending" });
+    const [file] = await env.owner.select().from(attachments).where(eq(attachments.messageId, messageId));
+    expect(file).toMatchObject({ kind: "voice", mime: "audio/ogg", size: audio.length, storageKey: voiced.storageKey });
+  });
+
+  it("a text too long, or empty, is refused before ElevenLabs is asked", async () => {
+    const before = sim.requests.length;
+    expect(await failure(speak("а".repeat(1001)))).toEqual({ code: "BAD_REQUEST", message: expect.stringContaining("не длиннее 1000 символов") });
+    expect((await failure(speak("   ")))?.code).toBe("BAD_REQUEST");
+    expect(sim.requests.length).toBe(before);
+  });
+
+  it("ElevenLabs refusing (rate limit, exhausted quota, a revoked key) is told plainly and costs nothing", async () => {
+    const before = (await usageRows()).length;
+    sim.failNext({ status: 429, times: 2 });
+    expect(await failure(speak("Здравствуйте"))).toEqual({ code: "TOO_MANY_REQUESTS", message: expect.stringContaining("перегружен") });
+    sim.failNext({ status: 401 });
+    expect(await failure(speak("Здравствуйте"))).toEqual({ code: "BAD_REQUEST", message: expect.stringContaining("закончились символы") });
+    await connectVoice({ apiKey: "revoked-key" });
+    expect(await failure(speak("Здравствуйте"))).toEqual({ code: "BAD_REQUEST", message: expect.stringContaining("не принял ключ") });
+    expect((await usageRows()).length).toBe(before);
+    await connectVoice({ apiKey: sim.apiKey });
+  });
+
+  it("only a member who may reply voices, and only in a conversation of their project", async () => {
+    expect((await failure(speak("Привет", T.finance.token)))?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+    const other = await env.createTenant("Voice other");
+    expect((await failure(speak("Привет", T.manager.token, other.conversationId)))?.code).toBe("NOT_FOUND");
+  });
+
+  it("a recording uploaded as WebM is made a voice message in Ogg/Opus, which the reply sends as voice", async () => {
+    const key = `${uploadPrefix(T.project.id)}recording-test`;
+    await env.deps.storage.put(key, recording);
+    const voice = await env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: key });
+    expect(voice).toMatchObject({ fileName: "voice.ogg", mime: "audio/ogg" });
+    expect(voice.storageKey).not.toBe(key);
+    expect(voice.durationSec).toBeGreaterThan(0.9);
+    const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: T.conversationId, text: "", file: voice });
+    const [message] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
+    expect(message).toMatchObject({ kind: "voice", text: "" });
+
+    const pdf = `${uploadPrefix(T.project.id)}not-audio`;
+    await env.deps.storage.put(pdf, Buffer.from("%PDF-1.4"));
+    expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: pdf })))?.message).toContain("не принимают как голосовое");
+    expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: "someone-else/uploads/x" })))?.message).toContain("не найдена");
+  });
+});
