@@ -1,8 +1,11 @@
-import { Paperclip, SendHorizontal, X } from "lucide-react";
+import { useMutation } from "@tanstack/react-query";
+import { AudioLines, Loader2, Mic, Paperclip, SendHorizontal, X } from "lucide-react";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { Button, errorMessage, useT } from "@threadline/ui";
+import { Button, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { loadDraft, saveDraft } from "./drafts.ts";
 import { isTextField } from "./hooks.ts";
+import { RecordingBar, VoiceDraftChip, voiceUrl, type VoiceDraft } from "./voice-draft.tsx";
+import { useVoiceRecorder, type Recording } from "./voice-recorder.ts";
 
 // The server's limit (MAX_REPLY_LENGTH in core), checked here so a long text is not lost to an error.
 const MAX_LENGTH = 4096;
@@ -10,6 +13,8 @@ const MAX_HEIGHT = 200;
 
 // The server's upload limit (MAX_UPLOAD_BYTES in core), checked before sending the bytes.
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+// The server's limit for voicing a text (MAX_VOICED_TEXT in core).
+const MAX_VOICED = 1000;
 
 export type UploadedFile = { storageKey: string; fileName: string; mime: string };
 
@@ -25,28 +30,48 @@ export async function uploadFile(projectId: string, file: File): Promise<Uploade
   return body;
 }
 
+function base64Blob(base64: string, type: string): Blob {
+  return new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type });
+}
+
 /**
  * The reply box: keeps a draft per conversation, Enter sends, Shift+Enter adds a line; the
- * paperclip attaches one file (a photo goes as a photo, anything else as a document).
+ * paperclip attaches one file (a photo goes as a photo, anything else as a document). The
+ * microphone records a voice message; «Озвучить» has the text spoken in the project's voice.
+ * Either is listened to in the box before it is sent.
  */
 export function ReplyBox({
+  projectId,
   conversationId,
   disabledReason,
   error,
   onSend,
 }: {
+  projectId: string;
   conversationId: string;
   disabledReason?: string;
   error: unknown;
-  onSend: (text: string, file?: File) => Promise<unknown>;
+  onSend: (text: string, file?: File | UploadedFile) => Promise<unknown>;
 }) {
   const t = useT();
+  const trpc = useTRPC();
   const [text, setText] = useState(() => loadDraft(conversationId));
   const [file, setFile] = useState<File | null>(null);
+  const [voice, setVoice] = useState<VoiceDraft | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  const [sendingVoice, setSendingVoice] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const tooLong = text.trim().length > MAX_LENGTH;
+  const speak = useMutation(trpc.voice.speak.mutationOptions());
+  const fromRecording = useMutation(trpc.voice.fromRecording.mutationOptions());
+  const recorder = useVoiceRecorder((recording: Recording) => setVoice({ source: "recorded", recording }));
+  const recording = recorder.state.phase === "recording" || recorder.state.phase === "starting";
+  const stale = voice?.source === "voiced" && voice.text !== text.trim();
+
+  // The preview's audio lives in the tab until the voice is sent or dropped.
+  const previewUrl = voice ? voiceUrl(voice) : null;
+  useEffect(() => () => (previewUrl ? URL.revokeObjectURL(previewUrl) : undefined), [previewUrl]);
 
   useEffect(() => saveDraft(conversationId, text), [conversationId, text]);
 
@@ -69,7 +94,55 @@ export function ReplyBox({
     return () => document.removeEventListener("keydown", onKey);
   }, [disabledReason]);
 
+  const voiceTheText = () => {
+    const value = text.trim();
+    if (!value || value.length > MAX_VOICED || speak.isPending) return;
+    setFileError(null);
+    speak.mutate(
+      { projectId, conversationId, text: value },
+      {
+        onSuccess: (voiced) =>
+          setVoice({
+            source: "voiced",
+            url: URL.createObjectURL(base64Blob(voiced.audioBase64, voiced.mime)),
+            text: value,
+            characters: voiced.characters,
+            withCaption: voice?.source === "voiced" ? voice.withCaption : true,
+            upload: { storageKey: voiced.storageKey, fileName: voiced.fileName, mime: voiced.mime },
+          }),
+      },
+    );
+  };
+
+  /** A recording goes up through /uploads and comes back as Ogg/Opus, ready to go as voice. */
+  const storedVoice = async (draft: VoiceDraft): Promise<UploadedFile> => {
+    if (draft.source === "voiced") return draft.upload;
+    const { blob } = draft.recording;
+    const type = blob.type.split(";")[0] || "audio/webm";
+    const uploaded = await uploadFile(projectId, new File([blob], type === "audio/ogg" ? "voice.ogg" : "voice.webm", { type }));
+    return fromRecording.mutateAsync({ projectId, storageKey: uploaded.storageKey });
+  };
+
+  const sendVoice = (draft: VoiceDraft) => {
+    if (stale || sendingVoice) return;
+    // A voiced text leaves the box with its voice (as the caption, if kept); a recording goes alone.
+    const caption = draft.source === "voiced" && draft.withCaption ? draft.text : "";
+    const typed = text;
+    if (draft.source === "voiced") setText("");
+    setSendingVoice(true);
+    setFileError(null);
+    storedVoice(draft)
+      .then((stored) => onSend(caption, stored))
+      .then(() => setVoice((current) => (current === draft ? null : current)))
+      .catch((e: Error) => {
+        setText((current) => current || typed);
+        setFileError(e.message);
+      })
+      .finally(() => setSendingVoice(false));
+  };
+
   const send = () => {
+    if (voice) return sendVoice(voice);
     const value = text.trim();
     if ((!value && !file) || disabledReason || tooLong) return;
     const attached = file ?? undefined;
@@ -103,7 +176,9 @@ export function ReplyBox({
     );
   }
 
-  const problem = tooLong ? t("inbox.replyTooLong", { max: MAX_LENGTH }) : (fileError ?? errorMessage(error));
+  const recorderProblem = recorder.state.phase === "failed" ? t(`voice.mic.${recorder.state.reason}`) : null;
+  const problem = tooLong ? t("inbox.replyTooLong", { max: MAX_LENGTH }) : (fileError ?? recorderProblem ?? errorMessage(speak.error) ?? errorMessage(error));
+  const canVoice = !!text.trim() && text.trim().length <= MAX_VOICED && voice?.source !== "recorded";
   return (
     <div className="shrink-0 border-t border-slate-200 bg-white px-6 py-3">
       {file ? (
@@ -118,30 +193,68 @@ export function ReplyBox({
           </span>
         </div>
       ) : null}
+      {voice ? (
+        <VoiceDraftChip
+          draft={voice}
+          stale={stale}
+          onCaption={(withCaption) => setVoice((v) => (v?.source === "voiced" ? { ...v, withCaption } : v))}
+          onDiscard={() => setVoice(null)}
+        />
+      ) : null}
       <div className="mx-auto flex max-w-4xl items-end gap-2">
         <input ref={picker} type="file" className="hidden" data-testid="reply-file-input" onChange={(e) => (pick(e.target.files?.[0]), (e.target.value = ""))} />
         <Button variant="ghost" size="icon" className="h-9 w-9 shrink-0" onClick={() => picker.current?.click()} title={t("inbox.attach")} aria-label={t("inbox.attach")}>
           <Paperclip className="h-4 w-4" />
         </Button>
-        <textarea
-          ref={field}
-          data-testid="reply-input"
-          rows={1}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
-              e.preventDefault();
-              send();
-            }
-          }}
-          placeholder={t("inbox.replyPlaceholder")}
-          aria-label={t("inbox.replyPlaceholder")}
-          aria-invalid={tooLong || undefined}
-          className="min-h-9 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 text-sm leading-5 text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
-        />
-        <Button variant="primary" size="icon" className="h-9 w-9 shrink-0" onClick={send} disabled={(!text.trim() && !file) || tooLong} title={`${t("inbox.send")} (Enter)`} aria-label={t("inbox.send")}>
-          <SendHorizontal className="h-4 w-4" />
+        {recording ? (
+          <RecordingBar seconds={recorder.state.phase === "recording" ? recorder.state.seconds : 0} onStop={recorder.stop} onCancel={recorder.cancel} />
+        ) : (
+          <textarea
+            ref={field}
+            data-testid="reply-input"
+            rows={1}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+                e.preventDefault();
+                send();
+              }
+            }}
+            placeholder={t("inbox.replyPlaceholder")}
+            aria-label={t("inbox.replyPlaceholder")}
+            aria-invalid={tooLong || undefined}
+            className="min-h-9 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 text-sm leading-5 text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
+          />
+        )}
+        {recording ? null : (
+          <>
+            <Button
+              variant="ghost"
+              size="sm"
+              className="h-9 shrink-0 gap-1.5 px-2.5"
+              onClick={voiceTheText}
+              disabled={!canVoice || speak.isPending}
+              title={text.trim().length > MAX_VOICED ? t("voice.tooLong", { max: MAX_VOICED }) : t("voice.speakTitle")}
+            >
+              {speak.isPending ? <Loader2 className="h-4 w-4 animate-spin" /> : <AudioLines className="h-4 w-4" />}
+              {speak.isPending ? t("voice.speaking") : t("voice.speak")}
+            </Button>
+            <Button variant="ghost" size="icon" className="h-9 w-9 shrink-0" onClick={() => void recorder.start()} disabled={!!voice || !!file} title={t("voice.record")} aria-label={t("voice.record")}>
+              <Mic className="h-4 w-4" />
+            </Button>
+          </>
+        )}
+        <Button
+          variant="primary"
+          size="icon"
+          className="h-9 w-9 shrink-0"
+          onClick={send}
+          disabled={recording || sendingVoice || (voice ? stale : (!text.trim() && !file) || tooLong)}
+          title={`${voice ? t("voice.send") : t("inbox.send")} (Enter)`}
+          aria-label={voice ? t("voice.send") : t("inbox.send")}
+        >
+          {sendingVoice ? <Loader2 className="h-4 w-4 animate-spin" /> : <SendHorizontal className="h-4 w-4" />}
         </Button>
       </div>
       {problem ? (

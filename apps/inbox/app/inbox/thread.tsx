@@ -295,10 +295,11 @@ export function Thread({
 
       <ReplyBox
         key={conversationId}
+        projectId={projectId}
         conversationId={conversationId}
         disabledReason={disabledReason}
         error={reply.error}
-        onSend={async (text, file) => reply.mutateAsync({ projectId, conversationId, text, file: file ? await uploadFile(projectId, file) : undefined })}
+        onSend={async (text, file) => reply.mutateAsync({ projectId, conversationId, text, file: file instanceof File ? await uploadFile(projectId, file) : file })}
       />
     </section>
   );
