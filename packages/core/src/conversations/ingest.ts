@@ -20,8 +20,8 @@ export function messageKey(kind: ChannelRef["kind"], chatId: string, externalMes
 }
 
 const attachmentKinds = new Set(["photo", "document", "voice", "video", "sticker"]);
-type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
-const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds.has(a.kind) ? (a.kind as StoredKind) : "document");
+export type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
+export const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds.has(a.kind) ? (a.kind as StoredKind) : "document");
 
 const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
 
@@ -38,15 +38,29 @@ export function toAttribution(a: FirstTouchAttribution | undefined): Attribution
   };
 }
 
-function previewOf(text: string, files: InboundAttachment[]): string {
+export function previewOf(text: string, files: InboundAttachment[]): string {
   const first = files[0];
   const base = text.trim() || (first ? placeholders[storedKind(first)] : "");
   return base.length > PREVIEW_LENGTH ? `${base.slice(0, PREVIEW_LENGTH - 1)}…` : base;
 }
 
+/** The contact's display name as the platform gives it ("" when it gives none). */
+export function clientName(event: ChannelEvent): string {
+  const c = event.client;
+  return c.name ?? [c.firstName, c.lastName].filter(Boolean).join(" ");
+}
+
+/** The stored text: a shared contact card is kept as its phone number under the text. */
+export function messageText(event: MessageEvent): string {
+  return event.contact ? `${event.text}${event.text ? "\n" : ""}📞 ${event.contact.phoneNumber}`.trim() : event.text;
+}
+
+/** VK's echo of a message sent from Threadline: matched to that message, never stored as a new one. */
+export const isVkEcho = (event: MessageEvent) => event.direction === "outbound" && event.vkRandomId !== undefined;
+
 async function upsertContactAndConversation(tx: Tx, channel: ChannelRef, event: ChannelEvent, attribution?: Attribution) {
   const c = event.client;
-  const name = c.name ?? [c.firstName, c.lastName].filter(Boolean).join(" ");
+  const name = clientName(event);
   const [contact] = await tx
     .insert(contacts)
     .values({ projectId: channel.projectId, channelId: channel.id, externalId: c.externalUserId, name, username: c.username, profileUrl: c.profileUrl, firstTouch: attribution })
@@ -95,7 +109,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
   const attribution = toAttribution(event.attribution);
   const { conversation, newConversation } = await upsertContactAndConversation(tx, channel, event, attribution);
   const direction = event.direction === "inbound" ? "in" : "out";
-  if (direction === "out" && event.vkRandomId !== undefined) {
+  if (isVkEcho(event) && event.vkRandomId !== undefined) {
     const own = await ownSentMessage(tx, conversation.id, event.vkRandomId);
     if (own) {
       // VK's echo of a message Threadline sent (it may arrive before the send is recorded): it is
@@ -108,7 +122,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
     }
   }
   const first = event.attachments[0];
-  const text = event.contact ? `${event.text}${event.text ? "\n" : ""}📞 ${event.contact.phoneNumber}`.trim() : event.text;
+  const text = messageText(event);
   const [message] = await tx
     .insert(messages)
     .values({
@@ -179,44 +193,47 @@ async function conversationOf(tx: Tx, channel: ChannelRef, chatId: string) {
  * together, or the edit / read / block state. Safe to run twice for the same event.
  */
 export function ingestEvent(db: Db, channel: ChannelRef, event: ChannelEvent): Promise<IngestResult> {
-  return withTenant(db, channel.projectId, async (tx) => {
-    switch (event.type) {
-      case "message":
-        return ingestMessage(tx, channel, event);
-      case "edit": {
-        const c = await conversationOf(tx, channel, event.chatId);
-        await tx
-          .update(messages)
-          .set({ text: event.text, editedAt: new Date(event.editedAt) })
-          .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.externalMessageId))));
-        return { kind: "updated", conversationId: c?.id ?? null, what: "edit" };
-      }
-      case "read": {
-        const c = await conversationOf(tx, channel, event.chatId);
-        if (c) {
-          const [upTo] = await tx
-            .select({ sentAt: messages.sentAt })
-            .from(messages)
-            .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.upToExternalMessageId))));
-          if (upTo) {
-            await tx
-              .update(messages)
-              .set({ delivery: "read" })
-              .where(and(eq(messages.conversationId, c.id), eq(messages.direction, "out"), eq(messages.delivery, "sent"), lte(messages.sentAt, upTo.sentAt)));
-          }
-        }
-        return { kind: "updated", conversationId: c?.id ?? null, what: "read" };
-      }
-      case "client_blocked":
-      case "client_unblocked": {
-        const active = event.type === "client_unblocked";
-        await upsertContactAndConversation(tx, channel, event);
-        await tx.update(contacts).set({ active }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, event.client.externalUserId)));
-        const c = await conversationOf(tx, channel, event.chatId);
-        return { kind: "updated", conversationId: c?.id ?? null, what: active ? "unblocked" : "blocked" };
-      }
-      case "business_connection":
-        return { kind: "ignored", reason: "business connection state is kept by the platform" };
+  return withTenant(db, channel.projectId, (tx) => ingestInTransaction(tx, channel, event));
+}
+
+/** One event's step inside the caller's tenant transaction (a batch runs several in one). */
+export async function ingestInTransaction(tx: Tx, channel: ChannelRef, event: ChannelEvent): Promise<IngestResult> {
+  switch (event.type) {
+    case "message":
+      return ingestMessage(tx, channel, event);
+    case "edit": {
+      const c = await conversationOf(tx, channel, event.chatId);
+      await tx
+        .update(messages)
+        .set({ text: event.text, editedAt: new Date(event.editedAt) })
+        .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.externalMessageId))));
+      return { kind: "updated", conversationId: c?.id ?? null, what: "edit" };
     }
-  });
+    case "read": {
+      const c = await conversationOf(tx, channel, event.chatId);
+      if (c) {
+        const [upTo] = await tx
+          .select({ sentAt: messages.sentAt })
+          .from(messages)
+          .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.upToExternalMessageId))));
+        if (upTo) {
+          await tx
+            .update(messages)
+            .set({ delivery: "read" })
+            .where(and(eq(messages.conversationId, c.id), eq(messages.direction, "out"), eq(messages.delivery, "sent"), lte(messages.sentAt, upTo.sentAt)));
+        }
+      }
+      return { kind: "updated", conversationId: c?.id ?? null, what: "read" };
+    }
+    case "client_blocked":
+    case "client_unblocked": {
+      const active = event.type === "client_unblocked";
+      await upsertContactAndConversation(tx, channel, event);
+      await tx.update(contacts).set({ active }).where(and(eq(contacts.channelId, channel.id), eq(contacts.externalId, event.client.externalUserId)));
+      const c = await conversationOf(tx, channel, event.chatId);
+      return { kind: "updated", conversationId: c?.id ?? null, what: active ? "unblocked" : "blocked" };
+    }
+    case "business_connection":
+      return { kind: "ignored", reason: "business connection state is kept by the platform" };
+  }
 }

@@ -1,13 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import { contacts, withTenant, type Db } from "@threadline/db";
-import { VkAdapter } from "@threadline/channels";
+import { VkAdapter, type ChannelEvent } from "@threadline/channels";
 import type { ChannelDirectory } from "./channels.ts";
-import { ingestEvent, type IngestResult } from "../conversations/ingest.ts";
+import type { ChannelRef, IngestResult } from "../conversations/ingest.ts";
 import type { Publish } from "../events.ts";
 import type { InboundJob, MediaJob } from "../jobs/index.ts";
 
 export type InboundDeps = {
   db: Db;
+  /** Stores the event (the worker's group commit, see IngestBatcher). */
+  ingest: (channel: ChannelRef, event: ChannelEvent) => Promise<IngestResult>;
   /** For names VK leaves out of its events. */
   channels?: ChannelDirectory;
   publish: Publish;
@@ -18,7 +20,7 @@ export type InboundDeps = {
 
 /** The inbound worker's step: store the event, fetch its files in the background, tell the screens. */
 export async function processInbound(deps: InboundDeps, job: InboundJob): Promise<IngestResult> {
-  const result = await ingestEvent(deps.db, { id: job.channelId, projectId: job.projectId, kind: job.kind }, job.event);
+  const result = await deps.ingest({ id: job.channelId, projectId: job.projectId, kind: job.kind }, job.event);
   if (result.kind === "message") {
     if (!result.created) return result;
     if (result.newConversation && job.kind === "vk" && !job.event.client.name && deps.channels) {

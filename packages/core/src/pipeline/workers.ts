@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
+import { IngestBatcher } from "../conversations/ingest-batcher.ts";
 import { processInbound, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
@@ -10,7 +11,7 @@ const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 // Rate-limit waits do not count as failed attempts; this caps them all the same.
 const MAX_RATE_LIMIT_WAITS = 30;
 
-export type WorkerDeps = InboundDeps &
+export type WorkerDeps = Omit<InboundDeps, "ingest"> &
   OutboundDeps &
   MediaDeps & {
     connection: ConnectionOptions;
@@ -39,8 +40,10 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: 32, outb
     secretKey: deps.secretKey,
     logger: deps.logger,
   };
+  const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
   const inboundDeps: InboundDeps = {
     ...deps,
+    ingest: batcher.ingest,
     onClientMessage:
       deps.onClientMessage ??
       (async (job, result) => {
