@@ -5,7 +5,7 @@ import { createLogger, loadEnv } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
 import { LocalDiskStorage, redisPublisher } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, startWorkers, webhookRouter } from "@threadline/core/pipeline";
+import { ChannelDirectory, startPollers, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { startImportWorker } from "@threadline/core/import";
 
 const env = loadEnv();
@@ -22,6 +22,9 @@ const workers = startWorkers({ db, publish, channels, storage, connection: redis
 // History imports: one run at a time per job, resumed from the run's cursor after any crash.
 const imports = startImportWorker({ db, channels, publish, connection: redis, logger });
 
+// Channels without a public address: their updates are fetched by long polling into the same queue.
+const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
+
 // Ingress: the public webhook endpoints. Acks as soon as the events are queued.
 const app = express();
 app.disable("x-powered-by");
@@ -33,7 +36,7 @@ server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PO
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.close();
-    void Promise.all([workers.close(), imports.close()])
+    void Promise.all([workers.close(), imports.close(), pollers.close()])
       .then(() => queues.close())
       .then(() => db.$close())
       .finally(() => process.exit(0));

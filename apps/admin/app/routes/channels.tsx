@@ -1,7 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Badge, Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+
+const deliveries = ["webhook", "polling"] as const;
+type Delivery = (typeof deliveries)[number];
 
 export default function Channels() {
   const t = useT();
@@ -11,6 +14,7 @@ export default function Channels() {
   const list = useQuery(trpc.channels.list.queryOptions({ projectId }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.channels.list.queryKey({ projectId }) });
   const setState = useMutation(trpc.channels.setState.mutationOptions({ onSettled: refresh }));
+  const setDelivery = useMutation(trpc.channels.setDelivery.mutationOptions({ onSettled: refresh }));
   return (
     <>
       <PageHeader title={t("admin.channels")} description={t("admin.channelsHint")} />
@@ -24,6 +28,7 @@ export default function Channels() {
                 <Th>{t("admin.channelKind")}</Th>
                 <Th>{t("admin.name")}</Th>
                 <Th>ID</Th>
+                <Th>{t("admin.delivery")}</Th>
                 <Th>{t("admin.status")}</Th>
                 <Th />
               </tr>
@@ -34,6 +39,21 @@ export default function Channels() {
                   <Td>{c.kind === "vk" ? "VK" : "Telegram"}</Td>
                   <Td className="font-medium">{c.name}</Td>
                   <Td className="text-slate-500">{c.externalId}</Td>
+                  <Td>
+                    <Select
+                      aria-label={t("admin.deliveryOf", { name: c.name })}
+                      className="h-8 w-44 text-sm"
+                      value={c.delivery}
+                      disabled={setDelivery.isPending}
+                      onChange={(e) => setDelivery.mutate({ projectId, channelId: c.id, delivery: e.target.value as Delivery })}
+                    >
+                      {deliveries.map((d) => (
+                        <option key={d} value={d}>
+                          {t(`admin.deliveryKind.${d}`)}
+                        </option>
+                      ))}
+                    </Select>
+                  </Td>
                   <Td>{c.state === "active" ? <Badge tone="green">{t("admin.channelActive")}</Badge> : <Badge tone="amber">{t("admin.channelPaused")}</Badge>}</Td>
                   <Td className="text-right">
                     <Button size="sm" variant="outline" onClick={() => setState.mutate({ projectId, channelId: c.id, state: c.state === "active" ? "paused" : "active" })}>
@@ -45,6 +65,7 @@ export default function Channels() {
             </tbody>
           </Table>
         )}
+        <ErrorNote>{errorMessage(setDelivery.error)}</ErrorNote>
       </Card>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <ConnectTelegram projectId={projectId} onDone={refresh} />
@@ -54,17 +75,60 @@ export default function Channels() {
   );
 }
 
-function Advanced({ value, onChange, id }: { value: string; onChange: (v: string) => void; id: string }) {
+/** What every connect form shares: how the channel receives, the API address, errors, the button. */
+function ConnectCard(props: {
+  kind: "telegram" | "vk";
+  title: string;
+  hint: string;
+  pending: boolean;
+  error: unknown;
+  connectedName: string | undefined;
+  onSubmit: (extra: { delivery: Delivery; apiBaseUrl: string | undefined }) => void;
+  children: React.ReactNode;
+}) {
   const t = useT();
+  const [delivery, setDelivery] = useState<Delivery>("webhook");
+  const [api, setApi] = useState("");
+  const prefix = props.kind === "telegram" ? "tg" : "vk";
   return (
-    <details className="text-sm text-slate-600">
-      <summary className="cursor-pointer select-none">{t("admin.advanced")}</summary>
-      <div className="mt-2">
-        <Field label={t("admin.apiBaseUrl")} htmlFor={id}>
-          <Input id={id} placeholder="https://" value={value} onChange={(e) => onChange(e.target.value)} />
-        </Field>
-      </div>
-    </details>
+    <Card className="p-5">
+      <h2 className="mb-1 font-semibold">{props.title}</h2>
+      <p className="mb-4 text-sm text-slate-500">{props.hint}</p>
+      <form
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onSubmit({ delivery, apiBaseUrl: api || undefined });
+        }}
+      >
+        {props.children}
+        <fieldset className="space-y-1.5">
+          <legend className="mb-1 text-sm font-medium text-slate-700">{t("admin.delivery")}</legend>
+          {deliveries.map((d) => (
+            <label key={d} className="flex items-start gap-2 text-sm text-slate-700">
+              <input type="radio" name={`${prefix}-delivery`} value={d} checked={delivery === d} onChange={() => setDelivery(d)} className="mt-1" />
+              <span>
+                {t(`admin.deliveryKind.${d}`)}
+                <span className="block text-xs text-slate-500">{t(`admin.deliveryHint.${props.kind}.${d}`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <details className="text-sm text-slate-600">
+          <summary className="cursor-pointer select-none">{t("admin.advanced")}</summary>
+          <div className="mt-2">
+            <Field label={t("admin.apiBaseUrl")} htmlFor={`${prefix}-api`}>
+              <Input id={`${prefix}-api`} placeholder="https://" value={api} onChange={(e) => setApi(e.target.value)} />
+            </Field>
+          </div>
+        </details>
+        <ErrorNote>{errorMessage(props.error)}</ErrorNote>
+        {props.connectedName ? <p className="text-sm text-emerald-700">{t("admin.connected", { name: props.connectedName })}</p> : null}
+        <Button type="submit" variant="primary" disabled={props.pending}>
+          {t("admin.connect")}
+        </Button>
+      </form>
+    </Card>
   );
 }
 
@@ -72,7 +136,6 @@ function ConnectTelegram({ projectId, onDone }: { projectId: string; onDone: () 
   const t = useT();
   const trpc = useTRPC();
   const [token, setToken] = useState("");
-  const [api, setApi] = useState("");
   const connect = useMutation(
     trpc.channels.connectTelegram.mutationOptions({
       onSuccess: () => {
@@ -82,27 +145,19 @@ function ConnectTelegram({ projectId, onDone }: { projectId: string; onDone: () 
     }),
   );
   return (
-    <Card className="p-5">
-      <h2 className="mb-1 font-semibold">{t("admin.connectTelegram")}</h2>
-      <p className="mb-4 text-sm text-slate-500">{t("admin.connectTelegramHint")}</p>
-      <form
-        className="space-y-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          connect.mutate({ projectId, token, apiBaseUrl: api || undefined });
-        }}
-      >
-        <Field label={t("admin.botToken")} htmlFor="tg-token">
-          <Input id="tg-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="123456789:AA…" />
-        </Field>
-        <Advanced id="tg-api" value={api} onChange={setApi} />
-        <ErrorNote>{errorMessage(connect.error)}</ErrorNote>
-        {connect.data ? <p className="text-sm text-emerald-700">{t("admin.connected", { name: connect.data.name })}</p> : null}
-        <Button type="submit" variant="primary" disabled={connect.isPending}>
-          {t("admin.connect")}
-        </Button>
-      </form>
-    </Card>
+    <ConnectCard
+      kind="telegram"
+      title={t("admin.connectTelegram")}
+      hint={t("admin.connectTelegramHint")}
+      pending={connect.isPending}
+      error={connect.error}
+      connectedName={connect.data?.name}
+      onSubmit={(extra) => connect.mutate({ projectId, token, ...extra })}
+    >
+      <Field label={t("admin.botToken")} htmlFor="tg-token">
+        <Input id="tg-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="123456789:AA…" />
+      </Field>
+    </ConnectCard>
   );
 }
 
@@ -111,7 +166,6 @@ function ConnectVk({ projectId, onDone }: { projectId: string; onDone: () => voi
   const trpc = useTRPC();
   const [token, setToken] = useState("");
   const [groupId, setGroupId] = useState("");
-  const [api, setApi] = useState("");
   const connect = useMutation(
     trpc.channels.connectVk.mutationOptions({
       onSuccess: () => {
@@ -121,29 +175,21 @@ function ConnectVk({ projectId, onDone }: { projectId: string; onDone: () => voi
     }),
   );
   return (
-    <Card className="p-5">
-      <h2 className="mb-1 font-semibold">{t("admin.connectVk")}</h2>
-      <p className="mb-4 text-sm text-slate-500">{t("admin.connectVkHint")}</p>
-      <form
-        className="space-y-3"
-        onSubmit={(e) => {
-          e.preventDefault();
-          connect.mutate({ projectId, token, groupId: Number(groupId), apiBaseUrl: api || undefined });
-        }}
-      >
-        <Field label={t("admin.vkGroupId")} htmlFor="vk-group">
-          <Input id="vk-group" required inputMode="numeric" value={groupId} onChange={(e) => setGroupId(e.target.value.replace(/\D/g, ""))} />
-        </Field>
-        <Field label={t("admin.vkToken")} htmlFor="vk-token">
-          <Input id="vk-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="vk1.a.…" />
-        </Field>
-        <Advanced id="vk-api" value={api} onChange={setApi} />
-        <ErrorNote>{errorMessage(connect.error)}</ErrorNote>
-        {connect.data ? <p className="text-sm text-emerald-700">{t("admin.connected", { name: connect.data.name })}</p> : null}
-        <Button type="submit" variant="primary" disabled={connect.isPending}>
-          {t("admin.connect")}
-        </Button>
-      </form>
-    </Card>
+    <ConnectCard
+      kind="vk"
+      title={t("admin.connectVk")}
+      hint={t("admin.connectVkHint")}
+      pending={connect.isPending}
+      error={connect.error}
+      connectedName={connect.data?.name}
+      onSubmit={(extra) => connect.mutate({ projectId, token, groupId: Number(groupId), ...extra })}
+    >
+      <Field label={t("admin.vkGroupId")} htmlFor="vk-group">
+        <Input id="vk-group" required inputMode="numeric" value={groupId} onChange={(e) => setGroupId(e.target.value.replace(/\D/g, ""))} />
+      </Field>
+      <Field label={t("admin.vkToken")} htmlFor="vk-token">
+        <Input id="vk-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="vk1.a.…" />
+      </Field>
+    </ConnectCard>
   );
 }

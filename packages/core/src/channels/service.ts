@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { channels, type Tx } from "@threadline/db";
 import { isChannelError, TelegramAdapter, VkAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
@@ -7,10 +7,19 @@ import { recordAudit } from "../audit/service.ts";
 import { encryptSecret } from "../crypto.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 
+/**
+ * How a channel receives: the platform calls our webhook (needs a public URL), or a worker polls
+ * it (VK Bots Long Poll, Telegram getUpdates) — for installations without a public address.
+ */
+export type Delivery = "webhook" | "polling";
+export const deliveries = ["webhook", "polling"] as const satisfies readonly Delivery[];
+
+const deliveryOf = sql<Delivery>`coalesce(${channels.settings}->>'delivery', 'webhook')`;
+
 /** Channel rows as a browser may see them: never the token or the webhook secret. */
 export async function listChannels(tx: Tx) {
   return tx
-    .select({ id: channels.id, kind: channels.kind, name: channels.name, externalId: channels.externalId, state: channels.state, createdAt: channels.createdAt })
+    .select({ id: channels.id, kind: channels.kind, name: channels.name, externalId: channels.externalId, state: channels.state, delivery: deliveryOf, createdAt: channels.createdAt })
     .from(channels)
     .orderBy(asc(channels.createdAt));
 }
@@ -41,7 +50,8 @@ async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channel
  * Connects a Telegram bot: checks the token with getMe, stores it encrypted, and points the bot's
  * webhook at this installation with a fresh secret token.
  */
-export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; apiBaseUrl?: string }) {
+export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; apiBaseUrl?: string; delivery?: Delivery }) {
+  const delivery = input.delivery ?? "webhook";
   const adapter = new TelegramAdapter({ token: input.token, apiRoot: input.apiBaseUrl });
   const me = await adapter.describe().catch(platformError);
   const secret = randomBytes(24).toString("base64url");
@@ -52,9 +62,10 @@ export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContex
     tokenEnc: encryptSecret(input.token, ctx.secretKey),
     webhookSecret: secret,
     apiBaseUrl: input.apiBaseUrl ?? null,
+    settings: { delivery },
   });
-  await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/telegram/${id}`, secret }).catch(platformError);
-  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.connected", targetType: "channel", targetId: id, details: { kind: "telegram", name: me.name } });
+  await pointTelegram(adapter, ctx, { id, secret, delivery });
+  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.connected", targetType: "channel", targetId: id, details: { kind: "telegram", name: me.name, delivery } });
   return { id, name: me.name };
 }
 
@@ -62,7 +73,8 @@ export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContex
  * Connects a VK community: checks the token, stores the confirmation string before VK's
  * handshake arrives, then adds (or reuses) the Callback API server with a fresh secret.
  */
-export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; apiBaseUrl?: string }) {
+export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; apiBaseUrl?: string; delivery?: Delivery }) {
+  const delivery = input.delivery ?? "webhook";
   const adapter = new VkAdapter({ groupId: input.groupId, token: input.token, apiBaseUrl: input.apiBaseUrl });
   const me = await adapter.describe().catch(platformError);
   const confirmation = await adapter.fetchConfirmationCode().catch(platformError);
@@ -75,13 +87,52 @@ export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, inp
     webhookSecret: secret,
     confirmation,
     apiBaseUrl: input.apiBaseUrl ?? null,
+    settings: { delivery },
   });
   return {
     id,
     name: me.name,
-    /** VK calls the URL to confirm it while the server is added: the row must be committed first. */
-    register: () => adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${id}`, secret }),
+    /**
+     * VK calls the URL to confirm it while the server is added: the row must be committed first.
+     * A polling community needs no Callback API server (Long Poll is switched on in VK's settings).
+     */
+    register: async () => {
+      if (delivery === "webhook") await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${id}`, secret });
+    },
   };
+}
+
+// Telegram sends updates one way at a time: getUpdates is refused while a webhook is set.
+async function pointTelegram(adapter: TelegramAdapter, ctx: ConnectContext, channel: { id: string; secret: string; delivery: Delivery }) {
+  const pointed = channel.delivery === "webhook" ? adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/telegram/${channel.id}`, secret: channel.secret }) : adapter.deleteWebhook();
+  await pointed.catch(platformError);
+}
+
+/**
+ * Switches how a channel receives. Telegram's webhook is set or removed here; for VK the
+ * Callback API server is added when switching to webhooks (after commit, as on connect).
+ */
+export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectContext & { token: (tokenEnc: string) => string }, channelId: string, delivery: Delivery) {
+  const [row] = await tx.select().from(channels).where(eq(channels.id, channelId));
+  if (!row) throw notFound("Канал");
+  const before = (row.settings.delivery as Delivery | undefined) ?? "webhook";
+  const register = async () => {
+    if (row.kind !== "vk" || delivery !== "webhook") return;
+    const adapter = new VkAdapter({ groupId: Number(row.externalId), token: ctx.token(row.tokenEnc), apiBaseUrl: row.apiBaseUrl ?? undefined });
+    await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${row.id}`, secret: row.webhookSecret });
+  };
+  if (before === delivery) return { changed: false, register: async () => undefined };
+  // A new polling session starts from the platform's present: the old cursor is dropped.
+  await tx
+    .update(channels)
+    .set({ settings: sql`(${channels.settings} - 'pollCursor') || jsonb_build_object('delivery', ${delivery}::text)` })
+    .where(eq(channels.id, channelId));
+  if (row.kind === "telegram") {
+    const adapter = new TelegramAdapter({ token: ctx.token(row.tokenEnc), apiRoot: row.apiBaseUrl ?? undefined });
+    await pointTelegram(adapter, ctx, { id: row.id, secret: row.webhookSecret, delivery });
+  }
+  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.delivery_changed", targetType: "channel", targetId: channelId, details: { name: row.name, from: before, to: delivery } });
+  return { changed: true, register };
 }
 
 export async function setChannelState(tx: Tx, member: Member, channelId: string, state: "active" | "paused") {

@@ -4,3 +4,4 @@ export { processInbound, type InboundDeps } from "./inbound.ts";
 export { sendOutbound, RetryLater, type OutboundDeps, type OutboundOutcome } from "./outbound.ts";
 export { fetchAttachment, MAX_STORED_FILE, type MediaDeps } from "./media.ts";
 export { startWorkers, type WorkerDeps } from "./workers.ts";
+export { startPollers, type PollingDeps } from "./polling.ts";

@@ -1,23 +1,25 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { channels, withTenant } from "@threadline/db";
-import { connectTelegram, connectVk, listChannels, setChannelState } from "../../channels/service.ts";
+import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "../../channels/service.ts";
+import { decryptSecret } from "../../crypto.ts";
 import { badRequest } from "../../errors.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const manage = projectProcedure("channels.manage");
 // An own Bot API server (Telegram's local server) or a proxy; the platform's own when empty.
 const apiBaseUrl = z.string().url("Адрес API должен быть ссылкой").max(300).optional();
+const delivery = z.enum(deliveries).optional();
 
 export const channelsRouter = router({
   list: manage.query(({ ctx }) => listChannels(ctx.tx)),
 
   connectTelegram: manage
-    .input(z.object({ token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), apiBaseUrl }))
+    .input(z.object({ token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), apiBaseUrl, delivery }))
     .mutation(({ ctx, input }) => connectTelegram(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input)),
 
   connectVk: manage
-    .input(z.object({ token: z.string().trim().min(20, "Вставьте ключ доступа сообщества").max(500), groupId: z.number().int().positive("ID сообщества — положительное число"), apiBaseUrl }))
+    .input(z.object({ token: z.string().trim().min(20, "Вставьте ключ доступа сообщества").max(500), groupId: z.number().int().positive("ID сообщества — положительное число"), apiBaseUrl, delivery }))
     .mutation(async ({ ctx, input }) => {
       const connected = await connectVk(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input);
       ctx.afterCommit(async () => {
@@ -35,4 +37,20 @@ export const channelsRouter = router({
   setState: manage
     .input(z.object({ channelId: z.string().uuid(), state: z.enum(["active", "paused"]) }))
     .mutation(({ ctx, input }) => setChannelState(ctx.tx, ctx.member, input.channelId, input.state)),
+
+  setDelivery: manage
+    .input(z.object({ channelId: z.string().uuid(), delivery: z.enum(deliveries) }))
+    .mutation(async ({ ctx, input }) => {
+      const token = (tokenEnc: string) => decryptSecret(tokenEnc, ctx.secretKey);
+      const result = await setChannelDelivery(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, token }, input.channelId, input.delivery);
+      ctx.afterCommit(async () => {
+        try {
+          await result.register();
+        } catch (e) {
+          // The switch is saved; the community stays silent until VK accepts the address.
+          throw badRequest(`VK не принял адрес для событий: ${(e as { reasonRu?: string }).reasonRu ?? (e as Error).message}`);
+        }
+      });
+      return { changed: result.changed };
+    }),
 });
