@@ -20,6 +20,7 @@ import {
   useTRPC,
 } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+import { VoiceSettings } from "../voice-settings.tsx";
 
 const TEXT_KEYS = ["askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
 type TextKey = (typeof TEXT_KEYS)[number];
@@ -289,6 +290,7 @@ export default function Agent() {
           <ErrorNote>{errorMessage(save.error)}</ErrorNote>
         </div>
       </form>
+      <VoiceSettings projectId={projectId} />
       <Examples projectId={projectId} />
     </>
   );

@@ -1,0 +1,75 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Button, Card, ErrorNote, Field, Input, errorMessage, useT, useTRPC } from "@threadline/ui";
+
+type Form = { voiceId: string; modelId: string; baseUrl: string; /** Typed to replace; null removes; undefined keeps. */ apiKey: string | null | undefined };
+
+/** The project's ElevenLabs key and voice, which managers' «Озвучить» speaks in. A form of its own. */
+export function VoiceSettings({ projectId }: { projectId: string }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const settings = useQuery(trpc.voice.settings.queryOptions({ projectId }));
+  const [form, setForm] = useState<Form | null>(null);
+  const save = useMutation(
+    trpc.voice.updateSettings.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.voice.settings.queryKey({ projectId }), data),
+    }),
+  );
+
+  useEffect(() => {
+    const s = settings.data;
+    if (s) setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, baseUrl: s.baseUrl ?? "", apiKey: undefined });
+  }, [settings.data]);
+
+  if (!settings.data || !form) return null;
+  const s = settings.data;
+  const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
+
+  return (
+    <form
+      className="mt-6 max-w-3xl"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ projectId, voiceId: form.voiceId || null, modelId: form.modelId || null, baseUrl: form.baseUrl || null, ...(form.apiKey !== undefined ? { apiKey: form.apiKey } : {}) });
+      }}
+    >
+      <Card className="space-y-4 p-6">
+        <div>
+          <h2 className="font-semibold">{t("voice.settings.title")}</h2>
+          <p className="text-sm text-slate-500">{t("voice.settings.hint")}</p>
+        </div>
+        <Field label={t("voice.settings.apiKey")} htmlFor="voice-key">
+          <Input id="voice-key" type="password" autoComplete="off" value={form.apiKey ?? ""} placeholder={s.hasKey ? "••••••••" : "sk_…"} onChange={(e) => set({ apiKey: e.target.value || undefined })} />
+        </Field>
+        {s.hasKey ? (
+          <div className="flex items-center gap-3 text-sm text-slate-500">
+            <span>{form.apiKey === null ? "" : t("voice.settings.keySaved")}</span>
+            <Button type="button" variant="outline" size="sm" disabled={form.apiKey === null} onClick={() => set({ apiKey: null })}>
+              {t("voice.settings.keyRemove")}
+            </Button>
+          </div>
+        ) : null}
+        <div className="grid gap-4 md:grid-cols-2">
+          <Field label={t("voice.settings.voiceId")} htmlFor="voice-id">
+            <Input id="voice-id" placeholder="JBFqnCBsd6RMkjVDRZzb" value={form.voiceId} onChange={(e) => set({ voiceId: e.target.value })} />
+            <p className="mt-1 text-xs text-slate-500">{t("voice.settings.voiceIdHint")}</p>
+          </Field>
+          <Field label={t("voice.settings.model")} htmlFor="voice-model">
+            <Input id="voice-model" placeholder="eleven_multilingual_v2" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })} />
+          </Field>
+        </div>
+        <Field label={t("voice.settings.baseUrl")} htmlFor="voice-base-url">
+          <Input id="voice-base-url" placeholder="https://api.elevenlabs.io" value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
+        </Field>
+        <div className="flex items-center gap-3">
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {t("common.save")}
+          </Button>
+          {save.isSuccess && !save.isPending ? <span className="text-sm text-emerald-700">{t("common.saved")}</span> : null}
+          <ErrorNote>{errorMessage(save.error)}</ErrorNote>
+        </div>
+      </Card>
+    </form>
+  );
+}
