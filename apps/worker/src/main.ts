@@ -3,7 +3,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
-import { LocalDiskStorage, redisPublisher } from "@threadline/core";
+import { redisPublisher, storageFromEnv } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, startPollers, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { startImportWorker } from "@threadline/core/import";
@@ -15,7 +15,7 @@ const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 const queues = createQueues(redis);
 const channels = new ChannelDirectory(db, env.SECRET_KEY);
 const publish = redisPublisher(redis);
-const storage = new LocalDiskStorage(env.STORAGE_DIR);
+const storage = storageFromEnv(env);
 
 const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: env.SECRET_KEY });
 

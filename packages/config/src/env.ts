@@ -22,6 +22,17 @@ const envSchema = z.object({
   DOCS_PORT: z.coerce.number().int().positive().default(3003),
   HOST: z.string().default("127.0.0.1"),
   STORAGE_DIR: z.string().default(".data/storage"),
+  // Attachments go to an S3-compatible bucket instead of STORAGE_DIR when S3_BUCKET is set.
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  S3_PREFIX: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Cookies are marked Secure when the apps are served over https.
   COOKIE_SECURE: z
@@ -41,6 +52,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (parsed.data.S3_BUCKET && !(parsed.data.S3_ACCESS_KEY_ID && parsed.data.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError("S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.");
   }
   if (parsed.data.NODE_ENV === "production" && !source.SECRET_KEY) {
     throw new ConfigError("SECRET_KEY must be set in production (32+ random characters).");

@@ -1,11 +1,15 @@
-import { createReadStream, type ReadStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
+import type { Env } from "@threadline/config";
+import { S3Storage } from "./s3-storage.ts";
 
-/** Where attachment bytes live. Local disk by default; an S3-compatible store fits the same shape. */
+/** Where attachment bytes live: local disk by default, an S3-compatible bucket by config (s3-storage.ts). */
 export interface FileStorage {
-  put(key: string, data: Uint8Array): Promise<void>;
-  open(key: string): Promise<{ stream: ReadStream; size: number } | null>;
+  put(key: string, data: Uint8Array, contentType?: string): Promise<void>;
+  /** The stored bytes as a stream, or null when nothing is stored under the key. */
+  open(key: string): Promise<{ stream: Readable; size: number } | null>;
 }
 
 export class LocalDiskStorage implements FileStorage {
@@ -36,4 +40,18 @@ export class LocalDiskStorage implements FileStorage {
       return null;
     }
   }
+}
+
+/** The storage the environment names: an S3-compatible bucket when S3_BUCKET is set, else STORAGE_DIR. */
+export function storageFromEnv(env: Env): FileStorage {
+  if (!env.S3_BUCKET) return new LocalDiskStorage(env.STORAGE_DIR);
+  return new S3Storage({
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION,
+    endpoint: env.S3_ENDPOINT,
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    prefix: env.S3_PREFIX,
+  });
 }

@@ -3,7 +3,7 @@ import { createLogger, type Env } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
 import { redisPublisher } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
-import { LocalDiskStorage } from "../storage.ts";
+import { storageFromEnv } from "../storage.ts";
 import type { ServerDeps } from "../trpc/context.ts";
 
 /** The dependencies a web app process builds once at start-up from its environment. */
@@ -21,7 +21,7 @@ export function createServerDeps(env: Env, service: string): ServerDeps & { clos
     cookieSecure: env.COOKIE_SECURE,
     urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT), worker: env.PUBLIC_WORKER_URL ?? local(env.WORKER_PORT) },
     jobs: queues,
-    storage: new LocalDiskStorage(env.STORAGE_DIR),
+    storage: storageFromEnv(env),
     close: async () => {
       await queues.close();
       redis.disconnect();
