@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_ROLE, withTenant } from "./index.ts";
+import { APP_ROLE, withTenant, type Queryable } from "./index.ts";
 import { channels, contacts, conversations, memberships, messages, projects, roles, users } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
@@ -100,9 +100,14 @@ describe("row-level security", () => {
         sql`select row_to_json(x) as r from ${sql.identifier(table)} x where project_id = ${B} limit 1`,
       );
       if (!row) continue; // tables without B rows are covered by the contacts case below
+      // Every column Postgres lets a writer set (generated ones are computed by Postgres itself).
+      const writable = await t.owner.execute<{ name: string }>(
+        sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER' order by ordinal_position`,
+      );
+      const columns = sql.join(writable.map((c) => sql.identifier(c.name)), sql`, `);
       const error = await withTenant(t.app, A, (tx) =>
         tx.execute(
-          sql`insert into ${sql.identifier(table)} overriding system value select * from json_populate_record(null::${sql.identifier(table)}, ${JSON.stringify(row.r)}::json)`,
+          sql`insert into ${sql.identifier(table)} (${columns}) overriding system value select ${columns} from json_populate_record(null::${sql.identifier(table)}, ${JSON.stringify(row.r)}::json)`,
         ),
       ).then(
         () => null,
@@ -138,5 +143,17 @@ describe("row-level security", () => {
       sql`select channel_project('00000000-0000-4000-8000-000000000999') as p`,
     );
     expect(none!.p).toBeNull();
+  });
+
+  it("search functions, which read past RLS for the indexes, return only the current tenant's conversations", async () => {
+    const conversationsOf = async (projectId: string) =>
+      (await t.owner.select({ id: conversations.id }).from(conversations).where(sql`project_id = ${projectId}`)).map((c) => c.id);
+    const hits = async (tx: Queryable) => [
+      (await tx.execute<{ id: string }>(sql`select search_contact_conversations('%клиент%', null, 10) as id`)).map((r) => r.id),
+      (await tx.execute<{ id: string }>(sql`select search_message_conversations(plainto_tsquery('russian', 'здравствуйте'), 10) as id`)).map((r) => r.id),
+    ];
+    expect(await withTenant(t.app, A, hits)).toEqual([await conversationsOf(A), await conversationsOf(A)]);
+    expect(await withTenant(t.app, B, hits)).toEqual([await conversationsOf(B), await conversationsOf(B)]);
+    expect(await hits(t.app)).toEqual([[], []]);
   });
 });

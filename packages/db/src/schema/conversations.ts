@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { at, createdAt, id } from "./columns.ts";
+import { at, createdAt, id, tsvector } from "./columns.ts";
 import { channels } from "./channels.ts";
 import { memberships, projects } from "./tenancy.ts";
 
@@ -91,12 +91,14 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex("conversations_channel_chat").on(t.channelId, t.externalChatId),
-    // The inbox list: newest first, conversations with no message excluded.
+    // The inbox list in exactly its order (last message, then id, both descending), so a page is
+    // the first rows of an index scan; conversations with no message are left out.
     index("conversations_list")
-      .on(t.projectId, t.lastMessageAt.desc(), t.id)
+      .on(t.projectId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.lastMessageAt} is not null`),
+    // "Mine" and "unassigned" (assignee_id is null is an index condition too).
     index("conversations_assignee_list")
-      .on(t.projectId, t.assigneeId, t.lastMessageAt.desc(), t.id)
+      .on(t.projectId, t.assigneeId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.lastMessageAt} is not null`),
     index("conversations_contact_idx").on(t.contactId),
   ],
@@ -134,13 +136,19 @@ export const messages = pgTable(
     imported: boolean("imported").notNull().default(false),
     editedAt: at("edited_at"),
     createdAt: createdAt(),
+    // The text's Russian word forms, kept by Postgres: search matches them without re-parsing
+    // every message it looks at.
+    textSearch: tsvector("text_search").generatedAlwaysAs(sql`to_tsvector('russian', text)`),
   },
   (t) => [
     uniqueIndex("messages_channel_external").on(t.channelId, t.externalId),
     uniqueIndex("messages_client_key").on(t.channelId, t.clientKey),
     index("messages_history").on(t.conversationId, t.sentAt.desc(), t.id.desc()),
     index("messages_project_idx").on(t.projectId),
-    index("messages_text_fts").using("gin", sql`to_tsvector('russian', ${t.text})`),
+    index("messages_text_search").using("gin", t.textSearch),
+    // Unread counts: a member's unread client messages are an index range past their read point.
+    // project_id rides along for row-level security, so the count never visits the table.
+    index("messages_inbound").on(t.conversationId, t.id, t.projectId).where(sql`${t.direction} = 'in'`),
   ],
 );
 
