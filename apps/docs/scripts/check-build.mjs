@@ -15,6 +15,7 @@ const pages = {
   "/admin/roles": "Роли и права доступа",
   "/admin/audit-log": "Журнал действий",
   "/inbox/sign-in": "Вход в рабочее место менеджера",
+  "/inbox/voice": "Голосовые ответы",
 };
 
 // Theme strings that would mean an untranslated interface.
