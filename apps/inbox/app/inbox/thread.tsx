@@ -171,7 +171,8 @@ export function Thread({
           author: "member",
           authorName: myName,
           kind: file ? "document" : "text",
-          text: text.trim() || (file ? `📎 ${file.fileName}` : ""),
+          // A voice message shows as such until the sent one, with its player, replaces it.
+          text: text.trim() || (file ? (file.mime === "audio/ogg" ? `🎤 ${t("inbox.attachment.voice")}` : `📎 ${file.fileName}`) : ""),
           sentAt: new Date(),
           delivery: "pending",
           failureReason: null,
