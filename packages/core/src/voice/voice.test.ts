@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { ElevenLabsSimulator } from "@threadline/ai/simulators";
-import { attachments, messages, projects, usageRecords } from "@threadline/db";
+import { VkApiSimulator } from "@threadline/channels/simulators";
+import { attachments, channels, messages, projects, usageRecords, withTenant } from "@threadline/db";
+import { encryptSecret } from "../crypto.ts";
 import { uploadPrefix } from "../http/uploads.ts";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { ChannelDirectory, sendOutbound } from "../pipeline/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
 import { webmOpusToOgg } from "./webm.ts";
 
 // A 1.2 s recording from Chromium's MediaRecorder (fake microphone), as the inbox uploads it.
@@ -125,5 +128,32 @@ describe("voice replies", () => {
     await env.deps.storage.put(pdf, Buffer.from("%PDF-1.4"));
     expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: pdf })))?.message).toContain("не принимают как голосовое");
     expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: "someone-else/uploads/x" })))?.message).toContain("не найдена");
+  });
+
+  it("a voiced reply reaches a VK client as an audio message (docs.getMessagesUploadServer type=audio_message)", async () => {
+    const vk = new VkApiSimulator();
+    await vk.start();
+    try {
+      const community = vk.addCommunity({ name: "Кофейня" });
+      const [row] = await withTenant(env.db, T.project.id, (tx) =>
+        tx
+          .insert(channels)
+          .values({ projectId: T.project.id, kind: "vk", name: "VK", externalId: String(community.groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: "vk-secret", apiBaseUrl: vk.apiBaseUrl })
+          .returning(),
+      );
+      vk.simulateClientMessage({ groupId: community.groupId, userId: 7301, text: "Здравствуйте" });
+      const { conversationId } = await env.ingest({ id: row!.id, projectId: T.project.id, kind: "vk" }, { ...clientMessage({ chatId: "7301", text: "Здравствуйте" }), channel: "vk" });
+      const text = "Добрый день! Столик на вечер свободен.";
+      const voiced = await speak(text, T.manager.token, conversationId);
+      const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId, text: "", file: voiced });
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey), storage: env.deps.storage, publish: env.deps.publish };
+      expect(await sendOutbound(outbound, { projectId: T.project.id, messageId }, { finalAttempt: true })).toBe("sent");
+      const [sent] = vk.sentMessages(7301, community.groupId);
+      expect(sent!.text).toBe("");
+      expect(sent!.attachments).toEqual([{ type: "audio_message", fileName: "voice.ogg", data: expect.any(Buffer) }]);
+      expect(isOggOpus(sent!.attachments[0]!.data!)).toBe(true);
+    } finally {
+      await vk.stop();
+    }
   });
 });
