@@ -20,7 +20,7 @@ const storage = storageFromEnv(env);
 const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: env.SECRET_KEY });
 
 // History imports: one run at a time per job, resumed from the run's cursor after any crash.
-const imports = startImportWorker({ db, channels, publish, connection: redis, logger });
+const imports = startImportWorker({ db, channels, publish, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
 
 // Channels without a public address: their updates are fetched by long polling into the same queue.
 const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });

@@ -31,10 +31,15 @@ export type ImportRunView = {
   createdAt: Date;
 };
 
+/** Percent of dialogs done, 0–100; a finished run is 100 whatever the counts say. */
+export function progressPercent(state: string, done: number, total: number | null): number {
+  return state === "done" ? 100 : total ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+}
+
 export function viewRun(row: typeof importRuns.$inferSelect, channel: { name: string; kind: "vk" | "telegram" }, now = new Date()): ImportRunView {
   const total = row.totalDialogs;
   const done = Math.min(row.doneDialogs, total ?? row.doneDialogs);
-  const percent = row.state === "done" ? 100 : total ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+  const percent = progressPercent(row.state, done, total);
   const end = row.finishedAt ?? now;
   const elapsed = row.startedAt ? Math.max(1, (end.getTime() - row.startedAt.getTime()) / 1000) : 0;
   const rate = elapsed > 0 ? row.importedMessages / elapsed : 0;

@@ -1,12 +1,15 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { contacts, conversations, type Tx } from "@threadline/db";
+import { sql, type SQL } from "drizzle-orm";
+import type { Tx } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
 
-// Bulk writes of imported history, inside the caller's tenant transaction: contacts and
-// conversations once per page of dialogs, messages as multi-row INSERT … ON CONFLICT DO NOTHING
-// (a message the live webhook already stored is kept once), and each conversation's aggregates
-// and read points once per batch. Imported messages never notify and never wake the agent:
-// nothing here publishes or enqueues.
+// Set-based writes of imported history, inside the caller's tenant transaction: a handful of
+// statements per batch whatever its size, each row set travelling as column arrays (unnest).
+// Message ids are drawn from the messages sequence first, so every conversation is written once
+// with its final aggregates (a new one is inserted complete, not inserted and then updated).
+// A message the live webhook already stored is kept once (ON CONFLICT DO NOTHING); the few
+// conversations where that happened get their aggregates recounted. Imported messages never
+// notify and never wake the agent: nothing here publishes or enqueues. Attachment rows are
+// written pending, for the media job the caller enqueues after the commit.
 
 export type ImportChannel = { id: string; projectId: string; kind: "vk" | "telegram" };
 
@@ -26,7 +29,8 @@ export interface ImportedMessage {
   direction: "in" | "out";
   text: string;
   sentAt: Date;
-  attachments: Pick<InboundAttachment, "kind">[];
+  /** Files with a link or platform id get attachment rows; the others only set the kind. */
+  attachments: (Pick<InboundAttachment, "kind"> & Partial<InboundAttachment>)[];
   /** Outbound only: whether the client has read it. */
   readByClient?: boolean;
 }
@@ -38,9 +42,24 @@ export interface ImportedDialogPage {
   readUpTo?: (externalId: string) => boolean;
 }
 
+export interface ImportBatch {
+  /** Dialogs seen for the first time in this batch: contact and conversation are upserted. */
+  dialogs: ImportedContact[];
+  /** History pages; a page's dialog is in `dialogs` or was stored by an earlier batch. */
+  pages: ImportedDialogPage[];
+}
+
+export interface StoredBatch {
+  /** Messages that were new. */
+  inserted: number;
+  /** Attachment rows written, for the media job. */
+  attachmentIds: string[];
+}
+
 type StoredKind = "text" | "photo" | "document" | "voice" | "video" | "sticker";
+type FileKind = Exclude<StoredKind, "text">;
 const KINDS = new Set(["photo", "document", "voice", "video", "sticker"]);
-const PLACEHOLDERS: Record<Exclude<StoredKind, "text">, string> = {
+const PLACEHOLDERS: Record<FileKind, string> = {
   photo: "📷 Фото",
   document: "📎 Файл",
   voice: "🎤 Голосовое сообщение",
@@ -48,13 +67,9 @@ const PLACEHOLDERS: Record<Exclude<StoredKind, "text">, string> = {
   sticker: "Стикер",
 };
 const PREVIEW_LENGTH = 140;
-const INSERT_CHUNK = 2000;
 
-function kindOf(m: ImportedMessage): StoredKind {
-  const first = m.attachments[0];
-  if (!first) return "text";
-  return KINDS.has(first.kind) ? (first.kind as StoredKind) : "document";
-}
+const fileKind = (kind: string): FileKind => (KINDS.has(kind) ? (kind as FileKind) : "document");
+const kindOf = (m: ImportedMessage): StoredKind => (m.attachments[0] ? fileKind(m.attachments[0].kind) : "text");
 
 function preview(m: ImportedMessage): string {
   const kind = kindOf(m);
@@ -62,146 +77,240 @@ function preview(m: ImportedMessage): string {
   return base.length > PREVIEW_LENGTH ? `${base.slice(0, PREVIEW_LENGTH - 1)}…` : base;
 }
 
-/** Upserts contacts and their conversations; returns conversation ids by chat id. */
-export async function storeDialogs(tx: Tx, channel: ImportChannel, dialogs: ImportedContact[]): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  if (dialogs.length === 0) return result;
-  const stored = await tx
-    .insert(contacts)
-    .values(
-      dialogs.map((d) => ({
-        projectId: channel.projectId,
-        channelId: channel.id,
-        externalId: d.externalId,
-        name: d.name,
-        username: d.username,
-        profileUrl: d.profileUrl,
-        active: d.active ?? true,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [contacts.channelId, contacts.externalId],
-      set: {
-        name: sql`coalesce(nullif(excluded.name, ''), ${contacts.name})`,
-        username: sql`coalesce(excluded.username, ${contacts.username})`,
-        profileUrl: sql`coalesce(excluded.profile_url, ${contacts.profileUrl})`,
-        active: sql`excluded.active`,
-      },
-    })
-    .returning({ id: contacts.id, externalId: contacts.externalId });
-  const contactOf = new Map(stored.map((c) => [c.externalId, c.id]));
-  await tx
-    .insert(conversations)
-    .values(dialogs.map((d) => ({ projectId: channel.projectId, channelId: channel.id, contactId: contactOf.get(d.externalId)!, externalChatId: d.chatId })))
-    .onConflictDoNothing({ target: [conversations.channelId, conversations.externalChatId] });
-  return conversationIds(tx, channel, dialogs.map((d) => d.chatId));
-}
+/** One column of a row set: a single text[] parameter, cast and unnested by Postgres. */
+const column = (values: readonly (string | number | null)[], type: string): SQL =>
+  sql`${sql.param(values.map((v) => (v === null ? null : String(v))))}::text[]::${sql.raw(type)}[]`;
 
-export async function conversationIds(tx: Tx, channel: ImportChannel, chatIds: string[]): Promise<Map<string, string>> {
-  if (chatIds.length === 0) return new Map();
-  const rows = await tx
-    .select({ id: conversations.id, chatId: conversations.externalChatId })
-    .from(conversations)
-    .where(and(eq(conversations.channelId, channel.id), inArray(conversations.externalChatId, [...new Set(chatIds)])));
-  return new Map(rows.map((r) => [r.chatId, r.id]));
-}
+type Aggregate = { count: number; lastAt: Date; preview: string; direction: "in" | "out"; lastSeq: number; lastInSeq: number; readSeq: number };
 
-/**
- * Inserts the pages' messages (in the order given: oldest first within a dialog), then updates
- * each touched conversation's aggregates and every member's read point once. Returns how many
- * messages were new.
- */
-export async function storeHistory(tx: Tx, channel: ImportChannel, pages: ImportedDialogPage[], keyOf: (m: ImportedMessage) => string): Promise<number> {
-  const withMessages = pages.filter((p) => p.messages.length > 0);
-  if (withMessages.length === 0) return 0;
-  const ids = await conversationIds(tx, channel, withMessages.map((p) => p.chatId));
-  // Rows travel as one JSON parameter and are unpacked by Postgres: far cheaper than thousands
-  // of bound parameters. The order is kept, so a dialog's messages get ascending ids.
-  type Row = { i: number; c: string; e: string; d: "in" | "out"; k: StoredKind; t: string; s: string; v: string };
-  const rows: Row[] = [];
-  const source = new Map<string, { message: ImportedMessage; page: ImportedDialogPage }>();
-  for (const page of withMessages) {
-    const conversationId = ids.get(page.chatId);
-    if (!conversationId) throw new Error(`conversation of chat ${page.chatId} is missing`);
+/** Writes one batch of imported dialogs and history; see the file comment. */
+export async function storeImportBatch(tx: Tx, channel: ImportChannel, batch: ImportBatch): Promise<StoredBatch> {
+  const pages = batch.pages.filter((p) => p.messages.length > 0).sort((a, b) => compareChats(a.chatId, b.chatId));
+  const total = pages.reduce((n, p) => n + p.messages.length, 0);
+  const ids = total > 0 ? await allocateMessageIds(tx, total) : [];
+
+  // Aggregates per dialog, from the ids the messages will have.
+  const aggregates = new Map<string, Aggregate>();
+  let next = 0;
+  for (const page of pages) {
+    let agg = aggregates.get(page.chatId);
     for (const m of page.messages) {
-      const externalId = keyOf(m);
-      source.set(externalId, { message: m, page });
-      rows.push({
-        i: rows.length,
-        c: conversationId,
-        e: externalId,
-        d: m.direction,
-        k: kindOf(m),
-        t: m.text,
-        s: m.sentAt.toISOString(),
-        v: m.direction === "in" ? "received" : m.readByClient ? "read" : "sent",
-      });
-    }
-  }
-  type Agg = { count: number; lastAt: Date; preview: string; direction: "in" | "out"; lastSeq: number; lastInSeq: number; readSeq: number };
-  const aggregates = new Map<string, Agg>();
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const chunk = JSON.stringify(rows.slice(i, i + INSERT_CHUNK));
-    const stored = await tx.execute<{ id: string | number; externalId: string; conversationId: string }>(sql`
-      insert into messages (project_id, conversation_id, channel_id, external_id, direction, author, kind, text, sent_at, delivery, imported)
-      select ${channel.projectId}::uuid, r.c, ${channel.id}::uuid, r.e, r.d, case when r.d = 'in' then 'client' else 'member' end, r.k, r.t, r.s, r.v, true
-      from jsonb_to_recordset(${chunk}::jsonb) as r(i int, c uuid, e text, d text, k text, t text, s timestamptz, v text)
-      order by r.i
-      on conflict (channel_id, external_id) do nothing
-      returning id, external_id as "externalId", conversation_id as "conversationId"`);
-    inserted += stored.length;
-    for (const raw of stored) {
-      const row = { id: Number(raw.id), externalId: raw.externalId, conversationId: raw.conversationId };
-      const { message, page } = source.get(row.externalId)!;
-      let agg = aggregates.get(row.conversationId);
-      if (!agg) {
-        agg = { count: 0, lastAt: new Date(0), preview: "", direction: message.direction, lastSeq: 0, lastInSeq: 0, readSeq: 0 };
-        aggregates.set(row.conversationId, agg);
-      }
+      const seq = ids[next++]!;
+      if (!agg) aggregates.set(page.chatId, (agg = { count: 0, lastAt: new Date(0), preview: "", direction: m.direction, lastSeq: 0, lastInSeq: 0, readSeq: 0 }));
       agg.count += 1;
-      agg.lastSeq = Math.max(agg.lastSeq, row.id);
-      if (message.direction === "in") agg.lastInSeq = Math.max(agg.lastInSeq, row.id);
-      if (message.sentAt >= agg.lastAt) {
-        agg.lastAt = message.sentAt;
-        agg.preview = preview(message);
-        agg.direction = message.direction;
+      agg.lastSeq = Math.max(agg.lastSeq, seq);
+      if (m.direction === "in") agg.lastInSeq = Math.max(agg.lastInSeq, seq);
+      if (m.sentAt >= agg.lastAt) {
+        agg.lastAt = m.sentAt;
+        agg.preview = preview(m);
+        agg.direction = m.direction;
       }
       // Imported history is read, except what the platform says the business has not read.
-      const read = !page.readUpTo || page.readUpTo(message.externalId);
-      if (read) agg.readSeq = Math.max(agg.readSeq, row.id);
+      if (!page.readUpTo || page.readUpTo(m.externalId)) agg.readSeq = Math.max(agg.readSeq, seq);
     }
   }
-  if (aggregates.size === 0) return 0;
-  const values = sql.join(
-    [...aggregates.entries()].map(
-      ([id, a]) =>
-        sql`(${id}::uuid, ${a.count}::int, ${a.lastAt.toISOString()}::timestamptz, ${a.preview}::text, ${a.direction}::text, ${a.lastSeq}::bigint, ${a.lastInSeq}::bigint, ${a.readSeq}::bigint)`,
-    ),
-    sql`, `,
-  );
-  await tx.execute(sql`
+
+  const conversationOf = new Map<string, string>();
+  const listed = [...batch.dialogs].sort((a, b) => compareChats(a.chatId, b.chatId));
+  if (listed.length > 0) for (const [chat, id] of await upsertDialogs(tx, channel, listed, aggregates)) conversationOf.set(chat, id);
+  const earlier = [...aggregates.keys()].filter((chat) => !conversationOf.has(chat));
+  if (earlier.length > 0) for (const [chat, id] of await addToConversations(tx, channel, earlier, aggregates)) conversationOf.set(chat, id);
+  if (total === 0) return { inserted: 0, attachmentIds: [] };
+
+  const inserted = await insertMessages(tx, channel, pages, ids, conversationOf);
+  if (inserted.size < total) await recountConversations(tx, pages, ids, inserted, conversationOf);
+  const attachmentIds = await insertAttachments(tx, channel, pages, ids, inserted);
+  await markRead(tx, channel, aggregates, conversationOf);
+  return { inserted: inserted.size, attachmentIds };
+}
+
+function compareChats(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function allocateMessageIds(tx: Tx, n: number): Promise<number[]> {
+  // One row carrying an array: far cheaper to ship and parse than n rows.
+  const [row] = await tx.execute<{ ids: string }>(sql`select array_agg(nextval(pg_get_serial_sequence('messages', 'id')))::text as ids from generate_series(1, ${n}::int)`);
+  return parseIdArray(row!.ids).sort((a, b) => a - b);
+}
+
+/** A Postgres bigint[] in its text form ({1,2,3}) as numbers. */
+function parseIdArray(text: string | null): number[] {
+  const inner = (text ?? "{}").slice(1, -1);
+  return inner ? inner.split(",").map(Number) : [];
+}
+
+type AggregateColumns = { counts: number[]; lastAts: (string | null)[]; previews: (string | null)[]; directions: (string | null)[]; seqs: number[]; inSeqs: number[] };
+
+function aggregateColumns(chats: string[], aggregates: Map<string, Aggregate>): AggregateColumns {
+  const out: AggregateColumns = { counts: [], lastAts: [], previews: [], directions: [], seqs: [], inSeqs: [] };
+  for (const chat of chats) {
+    const a = aggregates.get(chat);
+    out.counts.push(a?.count ?? 0);
+    out.lastAts.push(a ? a.lastAt.toISOString() : null);
+    out.previews.push(a ? a.preview : null);
+    out.directions.push(a ? a.direction : null);
+    out.seqs.push(a?.lastSeq ?? 0);
+    out.inSeqs.push(a?.lastInSeq ?? 0);
+  }
+  return out;
+}
+
+/** Newer history wins the preview; counts add up; sequences only grow. */
+const MERGE = sql.raw(`
+  message_count = conversations.message_count + excluded.message_count,
+  last_message_preview = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_preview else conversations.last_message_preview end,
+  last_message_direction = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_direction else conversations.last_message_direction end,
+  last_message_at = greatest(conversations.last_message_at, excluded.last_message_at),
+  last_seq = greatest(conversations.last_seq, excluded.last_seq),
+  last_inbound_seq = greatest(conversations.last_inbound_seq, excluded.last_inbound_seq)`);
+
+/** Contacts and conversations of newly seen dialogs, with the aggregates of their pages. */
+async function upsertDialogs(tx: Tx, channel: ImportChannel, dialogs: ImportedContact[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
+  const contacts = await tx.execute<{ id: string; externalId: string }>(sql`
+    insert into contacts (project_id, channel_id, external_id, name, username, profile_url, active)
+    select ${channel.projectId}::uuid, ${channel.id}::uuid, t.e, t.n, t.u, t.l, t.a
+    from unnest(${column(dialogs.map((d) => d.externalId), "text")}, ${column(dialogs.map((d) => d.name), "text")}, ${column(dialogs.map((d) => d.username ?? null), "text")},
+                ${column(dialogs.map((d) => d.profileUrl ?? null), "text")}, ${column(dialogs.map((d) => (d.active ?? true ? "t" : "f")), "bool")}) as t(e, n, u, l, a)
+    on conflict (channel_id, external_id) do update set
+      name = coalesce(nullif(excluded.name, ''), contacts.name),
+      username = coalesce(excluded.username, contacts.username),
+      profile_url = coalesce(excluded.profile_url, contacts.profile_url),
+      active = excluded.active
+    returning id, external_id as "externalId"`);
+  const contactOf = new Map(contacts.map((c) => [c.externalId, c.id]));
+  const chats = dialogs.map((d) => d.chatId);
+  const a = aggregateColumns(chats, aggregates);
+  const rows = await tx.execute<{ id: string; chat: string }>(sql`
+    insert into conversations (project_id, channel_id, contact_id, external_chat_id, message_count, last_message_at, last_message_preview, last_message_direction, last_seq, last_inbound_seq)
+    select ${channel.projectId}::uuid, ${channel.id}::uuid, t.contact, t.chat, t.cnt, t.last_at, t.preview, t.dir, t.seq, t.in_seq
+    from unnest(${column(dialogs.map((d) => contactOf.get(d.externalId)!), "uuid")}, ${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")},
+                ${column(a.previews, "text")}, ${column(a.directions, "text")}, ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")})
+      as t(contact, chat, cnt, last_at, preview, dir, seq, in_seq)
+    on conflict (channel_id, external_chat_id) do update set ${MERGE}
+    returning id, external_chat_id as chat`);
+  return new Map(rows.map((r) => [r.chat, r.id]));
+}
+
+/** History of dialogs stored by earlier batches: their conversations take the new aggregates. */
+async function addToConversations(tx: Tx, channel: ImportChannel, chats: string[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
+  const a = aggregateColumns(chats, aggregates);
+  const rows = await tx.execute<{ id: string; chat: string }>(sql`
     update conversations c set
       message_count = c.message_count + v.cnt,
       last_message_preview = case when v.last_at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.preview else c.last_message_preview end,
       last_message_direction = case when v.last_at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.dir else c.last_message_direction end,
       last_message_at = greatest(c.last_message_at, v.last_at),
-      last_seq = greatest(c.last_seq, v.last_seq),
-      last_inbound_seq = greatest(c.last_inbound_seq, v.last_in_seq)
-    from (values ${values}) as v(id, cnt, last_at, preview, dir, last_seq, last_in_seq, read_seq)
-    where c.id = v.id`);
-  const reads = [...aggregates.entries()].filter(([, a]) => a.readSeq > 0);
-  if (reads.length > 0) {
-    const readValues = sql.join(
-      reads.map(([id, a]) => sql`(${id}::uuid, ${a.readSeq}::bigint)`),
-      sql`, `,
-    );
-    await tx.execute(sql`
-      insert into conversation_reads (project_id, conversation_id, membership_id, last_read_seq)
-      select ${channel.projectId}::uuid, v.id, m.id, v.seq
-      from (values ${readValues}) as v(id, seq) cross join memberships m
-      where m.project_id = ${channel.projectId}::uuid and m.active
-      on conflict (conversation_id, membership_id) do update set last_read_seq = greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`);
+      last_seq = greatest(c.last_seq, v.seq),
+      last_inbound_seq = greatest(c.last_inbound_seq, v.in_seq)
+    from unnest(${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")}, ${column(a.previews, "text")}, ${column(a.directions, "text")},
+                ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")}) as v(chat, cnt, last_at, preview, dir, seq, in_seq)
+    where c.channel_id = ${channel.id}::uuid and c.external_chat_id = v.chat
+    returning c.id, c.external_chat_id as chat`);
+  const found = new Map(rows.map((r) => [r.chat, r.id]));
+  const missing = chats.find((chat) => !found.has(chat));
+  if (missing !== undefined) throw new Error(`conversation of chat ${missing} is missing`);
+  return found;
+}
+
+/** Inserts the messages with their drawn ids; returns the ids that were new. */
+async function insertMessages(tx: Tx, channel: ImportChannel, pages: ImportedDialogPage[], ids: number[], conversationOf: Map<string, string>): Promise<Set<number>> {
+  const cols = { conv: [] as string[], ext: [] as string[], dir: [] as string[], kind: [] as string[], text: [] as string[], at: [] as string[], delivery: [] as string[] };
+  for (const page of pages) {
+    const conversationId = conversationOf.get(page.chatId)!;
+    for (const m of page.messages) {
+      cols.conv.push(conversationId);
+      cols.ext.push(m.externalId);
+      cols.dir.push(m.direction);
+      cols.kind.push(kindOf(m));
+      cols.text.push(m.text);
+      cols.at.push(m.sentAt.toISOString());
+      cols.delivery.push(m.direction === "in" ? "received" : m.readByClient ? "read" : "sent");
+    }
   }
-  return inserted;
+  const [row] = await tx.execute<{ ids: string | null }>(sql`
+    with stored as (
+      insert into messages (id, project_id, conversation_id, channel_id, external_id, direction, author, kind, text, sent_at, delivery, imported)
+      overriding system value
+      select r.id, ${channel.projectId}::uuid, r.c, ${channel.id}::uuid, r.e, r.d, case when r.d = 'in' then 'client' else 'member' end, r.k, r.t, r.s, r.v, true
+      from unnest(${column(ids, "bigint")}, ${column(cols.conv, "uuid")}, ${column(cols.ext, "text")}, ${column(cols.dir, "text")}, ${column(cols.kind, "text")},
+                  ${column(cols.text, "text")}, ${column(cols.at, "timestamptz")}, ${column(cols.delivery, "text")}) as r(id, c, e, d, k, t, s, v)
+      on conflict (channel_id, external_id) do nothing
+      returning id
+    )
+    select array_agg(id)::text as ids from stored`);
+  return new Set(parseIdArray(row!.ids));
+}
+
+/** Conversations where some messages were already stored: their aggregates from what is there. */
+async function recountConversations(tx: Tx, pages: ImportedDialogPage[], ids: number[], inserted: Set<number>, conversationOf: Map<string, string>): Promise<void> {
+  const skipped = new Map<string, number>();
+  let next = 0;
+  for (const page of pages) {
+    for (let i = 0; i < page.messages.length; i += 1) {
+      if (inserted.has(ids[next++]!)) continue;
+      const id = conversationOf.get(page.chatId)!;
+      skipped.set(id, (skipped.get(id) ?? 0) + 1);
+    }
+  }
+  await tx.execute(sql`
+    update conversations c set
+      message_count = c.message_count - v.skipped,
+      last_seq = coalesce((select max(m.id) from messages m where m.conversation_id = c.id), 0),
+      last_inbound_seq = coalesce((select max(m.id) from messages m where m.conversation_id = c.id and m.direction = 'in'), 0)
+    from unnest(${column([...skipped.keys()], "uuid")}, ${column([...skipped.values()], "int")}) as v(id, skipped)
+    where c.id = v.id`);
+}
+
+async function insertAttachments(tx: Tx, channel: ImportChannel, pages: ImportedDialogPage[], ids: number[], inserted: Set<number>): Promise<string[]> {
+  const cols = { message: [] as number[], kind: [] as string[], mime: [] as (string | null)[], size: [] as (number | null)[], name: [] as (string | null)[], ref: [] as string[] };
+  let next = 0;
+  for (const page of pages) {
+    for (const m of page.messages) {
+      const id = ids[next++]!;
+      if (!inserted.has(id)) continue;
+      for (const a of m.attachments) {
+        // The media job fetches by link when the platform gives one (VK), else by file id.
+        const ref = a.url ?? a.fileId;
+        if (!ref) continue;
+        cols.message.push(id);
+        cols.kind.push(fileKind(a.kind));
+        cols.mime.push(a.mime ?? null);
+        cols.size.push(a.size ?? null);
+        cols.name.push(a.fileName ?? null);
+        cols.ref.push(ref);
+      }
+    }
+  }
+  if (cols.message.length === 0) return [];
+  const rows = await tx.execute<{ id: string }>(sql`
+    insert into attachments (project_id, message_id, kind, mime, size, file_name, platform_file_id)
+    select ${channel.projectId}::uuid, a.m, a.k, a.mime, a.size, a.name, a.ref
+    from unnest(${column(cols.message, "bigint")}, ${column(cols.kind, "text")}, ${column(cols.mime, "text")}, ${column(cols.size, "int")}, ${column(cols.name, "text")}, ${column(cols.ref, "text")})
+      as a(m, k, mime, size, name, ref)
+    returning id`);
+  return rows.map((r) => r.id);
+}
+
+/** Files of a channel's imported messages still waiting for the media job. */
+export async function pendingImportedAttachments(tx: Tx, channelId: string): Promise<string[]> {
+  const rows = await tx.execute<{ id: string }>(sql`
+    select a.id from attachments a join messages m on m.id = a.message_id
+    where m.channel_id = ${channelId}::uuid and m.imported and a.state = 'pending'`);
+  return rows.map((r) => r.id);
+}
+
+/** Every active member's read point moves up to what the platform says is read. */
+async function markRead(tx: Tx, channel: ImportChannel, aggregates: Map<string, Aggregate>, conversationOf: Map<string, string>): Promise<void> {
+  const reads = [...aggregates.entries()].filter(([, a]) => a.readSeq > 0);
+  if (reads.length === 0) return;
+  await tx.execute(sql`
+    insert into conversation_reads (project_id, conversation_id, membership_id, last_read_seq)
+    select ${channel.projectId}::uuid, v.id, m.id, v.seq
+    from unnest(${column(reads.map(([chat]) => conversationOf.get(chat)!), "uuid")}, ${column(reads.map(([, a]) => a.readSeq), "bigint")}) as v(id, seq)
+      cross join memberships m
+    where m.project_id = ${channel.projectId}::uuid and m.active
+    on conflict (conversation_id, membership_id) do update set last_read_seq = greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`);
 }

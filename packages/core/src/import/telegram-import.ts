@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { importRuns, withTenant, type Db } from "@threadline/db";
-import { storeDialogs, storeHistory, type ImportChannel, type ImportedMessage } from "./store.ts";
+import { storeImportBatch, type ImportChannel, type ImportedMessage } from "./store.ts";
 import { readTelegramExport, TelegramExportError, type TelegramExportChat, type TelegramExportMessage } from "./telegram-export.ts";
 
 // Telegram history from a Telegram Desktop export. The file is read twice as a stream: first
@@ -71,9 +71,8 @@ export async function importTelegramExport(db: Db, input: { projectId: string; r
     batchChats = new Map();
     doneInBatch = 0;
     const n = await withTenant(db, projectId, async (tx) => {
-      await storeDialogs(tx, channel, chats.map((c) => ({ externalId: c.id, chatId: c.id, name: c.name })));
       const pages = chats.map((c) => ({ chatId: c.id, messages: messages.filter((m) => m.chatId === c.id) }));
-      const stored = await storeHistory(tx, channel, pages, (m) => m.externalId);
+      const { inserted: stored } = await storeImportBatch(tx, channel, { dialogs: chats.map((c) => ({ externalId: c.id, chatId: c.id, name: c.name })), pages });
       await tx
         .update(importRuns)
         .set({ importedMessages: sql`${importRuns.importedMessages} + ${stored}`, doneDialogs: sql`${importRuns.doneDialogs} + ${done}` })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { channels, conversations, importRuns, messages, withTenant } from "@threadline/db";
+import { attachments, channels, conversations, importRuns, messages, withTenant } from "@threadline/db";
 import { VkAdapter } from "@threadline/channels";
 import { VkApiSimulator } from "@threadline/channels/simulators";
 import { encryptSecret } from "../crypto.ts";
@@ -115,6 +115,37 @@ describe("VK history import", () => {
       const [conv] = await env.owner.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalChatId, "500100")));
       expect(conv!.messageCount).toBe(4);
       expect(conv!.lastMessagePreview).toBe("Пишу прямо во время импорта");
+    } finally {
+      await pipeline.close();
+    }
+  }, 60_000);
+
+  it("stores the files of imported messages as attachments, fetched by the media job", async () => {
+    const pipeline = await startTestPipeline(env);
+    try {
+      const community = seedVkCommunity(vk, { dialogs: 150, messagesPerDialog: 4, seed: 21, firstUserId: 800_000 });
+      const channelId = await vkChannel(community, "vk-files-secret");
+      const expected = [...communityMessages(community.community)].filter((m) => community.community.message(m.id)!.attachments.length > 0);
+      expect(expected.length).toBeGreaterThan(5);
+      const run = await withTenant(env.db, T.project.id, (tx) => createImportRun(tx, { projectId: T.project.id, channelId, source: "vk_api" }));
+      const adapter = new VkAdapter({ groupId: community.groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl });
+      const deps = { db: env.db, adapter: async () => adapter, enqueueMedia: env.queues.enqueueMedia };
+      expect(await runVkImport(deps, { projectId: T.project.id, runId: run.id })).toBe("done");
+
+      const rows = () =>
+        env.owner
+          .select({ externalId: messages.externalId, kind: messages.kind, attachmentKind: attachments.kind, state: attachments.state, storageKey: attachments.storageKey })
+          .from(attachments)
+          .innerJoin(messages, eq(messages.id, attachments.messageId))
+          .where(eq(messages.channelId, channelId));
+      await expect.poll(async () => (await rows()).filter((r) => r.state === "ready").length, { timeout: 30_000 }).toBe(expected.length);
+      const stored = await rows();
+      expect(new Set(stored.map((r) => r.externalId))).toEqual(new Set(expected.map((m) => String(m.id))));
+      expect(new Set(stored.map((r) => r.attachmentKind))).toEqual(new Set(["photo", "document", "voice"]));
+      for (const r of stored) {
+        expect(r.kind).toBe(r.attachmentKind);
+        expect((await pipeline.storage.open(r.storageKey!))?.size).toBeGreaterThan(0);
+      }
     } finally {
       await pipeline.close();
     }

@@ -4,17 +4,22 @@ import { importRuns, withTenant, type Db } from "@threadline/db";
 import { isChannelError, vkProfileUrl, VK_EXECUTE_LIMIT, VK_PAGE_LIMIT, VkAdapter } from "@threadline/channels";
 import { BatchError, runBatch, type BatchCall, type CallResult, type DialogSummary } from "./vk-batch.ts";
 import { RequestPacer, type BackoffReason } from "./pacer.ts";
-import { storeDialogs, storeHistory, type ImportChannel, type ImportedDialogPage } from "./store.ts";
+import type { MediaJob } from "../jobs/index.ts";
+import { progressPercent } from "./runs.ts";
+import { pendingImportedAttachments, storeImportBatch, type ImportChannel, type ImportedDialogPage } from "./store.ts";
 
 // The VK history import. It lists the community's dialogs (getConversations, 200 per call) and
 // reads each dialog's history oldest first (getHistory, 200 per call), packing up to 25 calls
 // into one execute and keeping several executes in flight within the token's rate limit.
 //
-// Results are committed in the order their executes were sent, each execute in one transaction
-// with the run's cursor: the cursor says which dialogs are still pending and which of their
+// Fetching and writing overlap: the fetcher keeps the token busy at its rate while the writer
+// commits answers in the order their executes were sent; when the writer falls behind, the
+// answers already in are committed together in one transaction (fewer, larger commits), and
+// when it falls far behind the fetcher waits, so memory stays bounded. Each commit holds its
+// rows and the run's cursor: the cursor says which dialogs are still pending and which of their
 // pages are left. A worker killed at any moment resumes from the last commit: pages committed
-// are never fetched again, pages not committed are fetched again, and the unique key of
-// messages makes a page stored twice harmless anyway.
+// are never fetched again, pages fetched but not committed are fetched again, and the unique key
+// of messages makes a page stored twice harmless anyway.
 //
 // Dialogs that move to the top of the list while it is being walked (a client wrote) could slip
 // past the walk's offset: after the walk, a catch-up pass re-reads the top of the list and
@@ -56,6 +61,8 @@ export type ImportProgress = {
   state: string;
   totalDialogs: number | null;
   doneDialogs: number;
+  /** Percent of dialogs done, 0–100, as the run's view computes it. */
+  percent: number;
   importedMessages: number;
   apiRequests: number;
   messagesPerSecond: number;
@@ -67,12 +74,19 @@ export interface VkImportDeps {
   /** The channel's adapter (the worker's ChannelDirectory gives it with the decrypted token). */
   adapter: (channelId: string) => Promise<VkAdapter>;
   publish?: (event: ImportProgress) => Promise<void>;
+  /** Queues the download of an imported file (the media job, as for live messages). */
+  enqueueMedia?: (job: MediaJob) => Promise<unknown>;
   /** Requests per second for the token; default 20. */
   requestsPerSecond?: number;
   /** Executes in flight at once. */
   concurrency?: number;
   onLog?: (message: string, details?: Record<string, unknown>) => void;
 }
+
+/** Answers fetched but not yet committed, at most: the fetcher waits beyond this. */
+const MAX_UNCOMMITTED = 40;
+/** Answers committed together at most, when the writer has fallen behind. */
+const MAX_MERGED = 40;
 
 class TakenOver extends Error {}
 class Fatal extends Error {}
@@ -156,6 +170,12 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
 
   // ---- committed state (what the database holds) and counters ----
   let committed = parseCursor(claimed.cursor);
+  if (deps.enqueueMedia && claimed.apiRequests > 0) {
+    // A worker killed between a commit and queueing its files left them pending: queue them
+    // again (the media job's id is the attachment's, so queued ones are not doubled).
+    const pending = await withTenant(db, input.projectId, (tx) => pendingImportedAttachments(tx, claimed.channelId));
+    await queueMedia(deps, input.projectId, pending);
+  }
   const counts = { done: claimed.doneDialogs, messages: claimed.importedMessages, requests: claimed.apiRequests };
   const session = { start: Date.now(), messages: 0, dialogs: 0 };
 
@@ -214,7 +234,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     log("import request failed, backing off", { reason, waitMs: wait, error: errorText(error) });
   };
 
-  const timing = { commits: 0, commitMs: 0, dialogsMs: 0, historyMs: 0, requests: 0, requestMs: 0, paceMs: 0 };
+  const timing = { commits: 0, commitMs: 0, requests: 0, requestMs: 0, paceMs: 0, backpressureMs: 0 };
   const commit = async (results: CallResult[] | null, executes: number) => {
     if (stop) return;
     const commitStart = Date.now();
@@ -267,19 +287,10 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       }
     }
     const finished = next.phase === "done" && Object.keys(next.dialogs).length === 0;
-    const inserted = await withTenant(db, input.projectId, async (tx) => {
-      if (listed.length > 0) {
-        await storeDialogs(
-          tx,
-          channel,
-          listed.map((d) => ({ externalId: String(d.peerId), chatId: String(d.peerId), name: d.name, profileUrl: vkProfileUrl(d.peerId), active: d.canWrite })),
-        );
-      }
-      timing.dialogsMs += Date.now() - commitStart;
-      pages.sort((a, b) => Number(a.chatId) - Number(b.chatId));
-      const historyStart = Date.now();
-      const n = await storeHistory(tx, channel, pages, (m) => m.externalId);
-      timing.historyMs += Date.now() - historyStart;
+    const stored = await withTenant(db, input.projectId, async (tx) => {
+      const dialogs = listed.map((d) => ({ externalId: String(d.peerId), chatId: String(d.peerId), name: d.name, profileUrl: vkProfileUrl(d.peerId), active: d.canWrite }));
+      const batch = await storeImportBatch(tx, channel, { dialogs, pages });
+      const n = batch.inserted;
       const [row] = await tx
         .update(importRuns)
         .set({
@@ -293,8 +304,10 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
         .where(and(eq(importRuns.id, input.runId), eq(importRuns.state, "running"), sql`${importRuns.cursor}->>'owner' = ${me}`))
         .returning({ id: importRuns.id });
       if (!row) throw new TakenOver();
-      return n;
+      return batch;
     });
+    const inserted = stored.inserted;
+    await queueMedia(deps, input.projectId, stored.attachmentIds);
     committed = next;
     timing.commits += 1;
     timing.commitMs += Date.now() - commitStart;
@@ -314,7 +327,8 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     lastPublish = now;
     const elapsed = Math.max(0.001, (now - session.start) / 1000);
     const dialogsRate = session.dialogs / elapsed;
-    const left = counts.done < (committed.totalDialogs ?? 0) ? (committed.totalDialogs ?? 0) - counts.done : 0;
+    const total = committed.totalDialogs;
+    const left = counts.done < (total ?? 0) ? (total ?? 0) - counts.done : 0;
     await deps
       .publish({
         type: "import.progress",
@@ -322,8 +336,9 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
         runId: input.runId,
         channelId: channel.id,
         state,
-        totalDialogs: committed.totalDialogs,
+        totalDialogs: total,
         doneDialogs: counts.done,
+        percent: progressPercent(state, counts.done, total),
         importedMessages: counts.messages,
         apiRequests: counts.requests,
         messagesPerSecond: Math.round(session.messages / elapsed),
@@ -337,12 +352,14 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
   type Pending = { settled: boolean; results: CallResult[] | null };
   const pendingCommits: Pending[] = [];
   let commitChain: Promise<void> = Promise.resolve();
+  let commitWaiters: (() => void)[] = [];
+  const committedSome = () => new Promise<void>((resolve) => commitWaiters.push(resolve));
   const drainOnce = async () => {
     while (pendingCommits[0]?.settled && !stop) {
       let n = 0;
       const merged: CallResult[] = [];
       let executes = 0;
-      while (n < pendingCommits.length && pendingCommits[n]!.settled && n < 16) {
+      while (n < pendingCommits.length && pendingCommits[n]!.settled && n < MAX_MERGED) {
         const p = pendingCommits[n]!;
         if (p.results) {
           merged.push(...p.results);
@@ -357,6 +374,9 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
         if (error instanceof TakenOver) stop ??= { outcome: "taken_over" };
         else stop ??= { outcome: "failed", error: errorText(error) };
       }
+      const waiters = commitWaiters;
+      commitWaiters = [];
+      for (const wake of waiters) wake();
     }
   };
   const chainCommit = (results: Promise<CallResult[] | null>) => {
@@ -373,6 +393,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
   };
 
   try {
+    await progress("running", true);
     if (committed.phase === "done" && Object.keys(committed.dialogs).length === 0) {
       chainCommit(Promise.resolve([]));
     }
@@ -397,6 +418,13 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
           // Planned work failed its commit and must be planned again from what is committed.
           throw new Fatal("the import lost track of its pending pages");
         }
+        continue;
+      }
+      if (pendingCommits.length >= MAX_UNCOMMITTED) {
+        // The writer is far behind: wait for it rather than hold ever more answers.
+        const waitStart = Date.now();
+        await Promise.race([committedSome(), commitChain]);
+        timing.backpressureMs += Date.now() - waitStart;
         continue;
       }
       const paceStart = Date.now();
@@ -436,7 +464,10 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
   }
   const outcome: RunOutcome = stop?.outcome ?? "done";
   log("import session", { outcome, seconds: (Date.now() - session.start) / 1000, ...timing });
-  if (outcome === "failed") await finish(db, input, me, "failed", stop?.error ?? "неизвестная ошибка");
+  if (outcome === "failed") {
+    await finish(db, input, me, "failed", stop?.error ?? "неизвестная ошибка");
+    await progress("failed", true);
+  }
   if (outcome === "taken_over") {
     // Paused or cancelled by a person, or picked up by another worker: report what the row says.
     const [row] = await withTenant(db, input.projectId, (tx) => tx.select({ state: importRuns.state }).from(importRuns).where(eq(importRuns.id, input.runId)));
@@ -446,6 +477,11 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     }
   }
   return outcome;
+}
+
+async function queueMedia(deps: VkImportDeps, projectId: string, attachmentIds: string[]): Promise<void> {
+  if (!deps.enqueueMedia) return;
+  await Promise.all(attachmentIds.map((attachmentId) => deps.enqueueMedia!({ projectId, attachmentId })));
 }
 
 async function finish(db: Db, input: { projectId: string; runId: string }, me: string, state: "failed", lastError: string): Promise<void> {

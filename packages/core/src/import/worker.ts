@@ -3,6 +3,7 @@ import { VkAdapter } from "@threadline/channels";
 import type { Db } from "@threadline/db";
 import type { ChannelDirectory } from "../pipeline/channels.ts";
 import type { Publish } from "../events.ts";
+import type { MediaJob } from "../jobs/index.ts";
 import { IMPORT_QUEUE, type ImportJob } from "./queue.ts";
 import { runVkImport, type RunOutcome } from "./vk-import.ts";
 
@@ -13,6 +14,8 @@ export interface ImportWorkerDeps {
   connection: ConnectionOptions;
   prefix?: string;
   requestsPerSecond?: number;
+  /** Queues imported files for the media job. */
+  enqueueMedia?: (job: MediaJob) => Promise<unknown>;
   logger?: { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
 }
 
@@ -34,6 +37,7 @@ export function startImportWorker(deps: ImportWorkerDeps) {
           db: deps.db,
           adapter: (channelId) => vkAdapterOf(deps.channels, channelId),
           publish: deps.publish,
+          enqueueMedia: deps.enqueueMedia,
           requestsPerSecond: deps.requestsPerSecond,
           onLog: (msg, details) => deps.logger?.warn({ projectId: job.data.projectId, runId: job.data.runId, ...details }, msg),
         },
