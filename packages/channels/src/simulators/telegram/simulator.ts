@@ -139,12 +139,15 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     return message;
   }
 
-  /** The client blocks the bot: my_chat_member kicked; sends then fail with 403. */
-  blockBot(userId: number, botToken?: string): void {
+  /**
+   * The client blocks the bot: my_chat_member kicked; sends then fail with 403. With
+   * `updateDelayed`, the update is not delivered (yet): the bot learns of the block from a send.
+   */
+  blockBot(userId: number, botToken?: string, options: { updateDelayed?: boolean } = {}): void {
     const bot = this.bot(botToken);
     const client = this.client(userId);
     bot.blockedBy.add(userId);
-    this.pushUpdate(bot, "my_chat_member", this.membershipChange(bot, client, "member", "kicked"));
+    if (!options.updateDelayed) this.pushUpdate(bot, "my_chat_member", this.membershipChange(bot, client, "member", "kicked"));
   }
 
   unblockBot(userId: number, botToken?: string): void {
