@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { Button, Card, ErrorNote, Field, Input, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Card, Field, Input, useT, useTRPC } from "@threadline/ui";
+import { ProviderKeyField, SaveRow, type KeyChange } from "./provider-key.tsx";
 
-type Form = { voiceId: string; modelId: string; baseUrl: string; /** Typed to replace; null removes; undefined keeps. */ apiKey: string | null | undefined };
+type Form = { voiceId: string; modelId: string; baseUrl: string; apiKey: KeyChange };
 
 /** The project's ElevenLabs key and voice, which managers' «Озвучить» speaks in. A form of its own. */
 export function VoiceSettings({ projectId }: { projectId: string }) {
@@ -39,17 +40,16 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
           <h2 className="font-semibold">{t("voice.settings.title")}</h2>
           <p className="text-sm text-slate-500">{t("voice.settings.hint")}</p>
         </div>
-        <Field label={t("voice.settings.apiKey")} htmlFor="voice-key">
-          <Input id="voice-key" type="password" autoComplete="off" value={form.apiKey ?? ""} placeholder={s.hasKey ? "••••••••" : "sk_…"} onChange={(e) => set({ apiKey: e.target.value || undefined })} />
-        </Field>
-        {s.hasKey ? (
-          <div className="flex items-center gap-3 text-sm text-slate-500">
-            <span>{form.apiKey === null ? "" : t("voice.settings.keySaved")}</span>
-            <Button type="button" variant="outline" size="sm" disabled={form.apiKey === null} onClick={() => set({ apiKey: null })}>
-              {t("voice.settings.keyRemove")}
-            </Button>
-          </div>
-        ) : null}
+        <ProviderKeyField
+          id="voice-key"
+          label={t("voice.settings.apiKey")}
+          placeholder="sk_…"
+          hasKey={s.hasKey}
+          value={form.apiKey}
+          onChange={(apiKey) => set({ apiKey })}
+          savedText={t("voice.settings.keySaved")}
+          removeText={t("voice.settings.keyRemove")}
+        />
         <div className="grid gap-4 md:grid-cols-2">
           <Field label={t("voice.settings.voiceId")} htmlFor="voice-id">
             <Input id="voice-id" placeholder="JBFqnCBsd6RMkjVDRZzb" value={form.voiceId} onChange={(e) => set({ voiceId: e.target.value })} />
@@ -62,13 +62,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
         <Field label={t("voice.settings.baseUrl")} htmlFor="voice-base-url">
           <Input id="voice-base-url" placeholder="https://api.elevenlabs.io" value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
         </Field>
-        <div className="flex items-center gap-3">
-          <Button type="submit" variant="primary" disabled={save.isPending}>
-            {t("common.save")}
-          </Button>
-          {save.isSuccess && !save.isPending ? <span className="text-sm text-emerald-700">{t("common.saved")}</span> : null}
-          <ErrorNote>{errorMessage(save.error)}</ErrorNote>
-        </div>
+        <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </Card>
     </form>
   );

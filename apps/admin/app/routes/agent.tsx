@@ -20,6 +20,7 @@ import {
   useTRPC,
 } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+import { ProviderKeyField, SaveRow, type KeyChange } from "../provider-key.tsx";
 import { VoiceSettings } from "../voice-settings.tsx";
 
 const TEXT_KEYS = ["askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
@@ -37,8 +38,7 @@ type Form = {
   timeoutMinutes: string;
   llmModel: string;
   llmBaseUrl: string;
-  /** Typed to replace the key; null to remove it; undefined to keep it. */
-  llmKey: string | null | undefined;
+  llmKey: KeyChange;
 };
 
 /** The project's first-contact agent: when it answers, what it knows and says, and its examples. */
@@ -269,26 +269,19 @@ export default function Agent() {
               <Input id="agent-base-url" placeholder="https://api.openai.com/v1" value={form.llmBaseUrl} onChange={(e) => set({ llmBaseUrl: e.target.value })} />
             </Field>
           </div>
-          <Field label={t("agent.llmKey")} htmlFor="agent-key">
-            <Input id="agent-key" type="password" autoComplete="off" value={form.llmKey ?? ""} placeholder={s.llm.hasKey ? "••••••••" : "sk-…"} onChange={(e) => set({ llmKey: e.target.value || undefined })} />
-          </Field>
-          {s.llm.hasKey ? (
-            <div className="flex items-center gap-3 text-sm text-slate-500">
-              <span>{form.llmKey === null ? "" : t("agent.llmKeySaved")}</span>
-              <Button type="button" variant="outline" size="sm" disabled={form.llmKey === null} onClick={() => set({ llmKey: null })}>
-                {t("agent.llmKeyRemove")}
-              </Button>
-            </div>
-          ) : null}
+          <ProviderKeyField
+            id="agent-key"
+            label={t("agent.llmKey")}
+            placeholder="sk-…"
+            hasKey={s.llm.hasKey}
+            value={form.llmKey}
+            onChange={(llmKey) => set({ llmKey })}
+            savedText={t("agent.llmKeySaved")}
+            removeText={t("agent.llmKeyRemove")}
+          />
         </Card>
 
-        <div className="flex items-center gap-3">
-          <Button type="submit" variant="primary" disabled={save.isPending}>
-            {t("common.save")}
-          </Button>
-          {save.isSuccess && !save.isPending ? <span className="text-sm text-emerald-700">{t("common.saved")}</span> : null}
-          <ErrorNote>{errorMessage(save.error)}</ErrorNote>
-        </div>
+        <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </form>
       <VoiceSettings projectId={projectId} />
       <Examples projectId={projectId} />
