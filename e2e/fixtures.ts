@@ -49,6 +49,19 @@ export async function signIn(page: Page, appUrl: string, email: string, password
   await expect(passwordInput, `signing in to ${appUrl} as ${email}`).toHaveCount(0, { timeout: 15_000 });
 }
 
+/**
+ * Connects a Telegram bot of the Bot API simulator on the admin's «Каналы» page (the signed-in
+ * page is in admin); done when the bot's row is listed.
+ */
+export async function connectTelegramBot(page: Page, bot: { token: string; username: string }, apiRoot: string): Promise<void> {
+  await page.getByRole("link", { name: "Каналы" }).click();
+  await page.getByLabel("Токен бота").fill(bot.token);
+  await page.locator("details").first().locator("summary").click();
+  await page.locator("#tg-api").fill(apiRoot);
+  await page.getByRole("button", { name: "Подключить" }).first().click();
+  await expect(page.getByRole("cell", { name: `@${bot.username}` })).toBeVisible();
+}
+
 const docsScreenshots = join(repoRoot, "apps", "docs", "static", "img", "screenshots");
 
 export const test = base.extend<{ urls: AppUrls; seed: Seed; signIn: SignIn; shot: Shot }, { appDb: Db }>({

@@ -1,6 +1,6 @@
 import { ElevenLabsSimulator } from "@threadline/ai/simulators";
 import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */
 const isOggOpus = (data: Buffer) => data.subarray(0, 4).toString("latin1") === "OggS" && data.subarray(28, 36).toString("latin1") === "OpusHead";
@@ -29,12 +29,7 @@ test("a manager voices a reply and records one; the client receives both as voic
     const bot = tg.addBot({ token: `7100000002:AA${"voice".repeat(7)}`, username: "zerno_voice_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await page.getByRole("link", { name: "Каналы" }).click();
-    await page.getByLabel("Токен бота").fill(bot.token);
-    await page.locator("details").first().locator("summary").click();
-    await page.locator("#tg-api").fill(tg.apiRoot);
-    await page.getByRole("button", { name: "Подключить" }).first().click();
-    await expect(page.getByRole("cell", { name: "@zerno_voice_bot" })).toBeVisible();
+    await connectTelegramBot(page, { token: bot.token, username: "zerno_voice_bot" }, tg.apiRoot);
 
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();
