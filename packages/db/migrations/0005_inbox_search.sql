@@ -8,7 +8,8 @@ DROP INDEX "messages_text_fts";--> statement-breakpoint
 DROP INDEX "conversations_list";--> statement-breakpoint
 DROP INDEX "conversations_assignee_list";--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "text_search" "tsvector" GENERATED ALWAYS AS (to_tsvector('russian', text)) STORED;--> statement-breakpoint
-CREATE INDEX "messages_text_search" ON "messages" USING gin ("text_search");--> statement-breakpoint
+CREATE EXTENSION IF NOT EXISTS btree_gin;--> statement-breakpoint
+CREATE INDEX "messages_text_search" ON "messages" USING gin ("conversation_id","text_search");--> statement-breakpoint
 CREATE INDEX "messages_inbound" ON "messages" USING btree ("conversation_id","id","project_id") WHERE "messages"."direction" = 'in';--> statement-breakpoint
 CREATE INDEX "conversations_list" ON "conversations" USING btree ("project_id","last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "conversations"."last_message_at" is not null;--> statement-breakpoint
 CREATE INDEX "conversations_assignee_list" ON "conversations" USING btree ("project_id","assignee_id","last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "conversations"."last_message_at" is not null;--> statement-breakpoint
@@ -37,4 +38,11 @@ BEGIN
     'SELECT m.conversation_id FROM messages m
      WHERE m.project_id = app_project_id() AND m.text_search @@ $1
      LIMIT $2' USING p_words, p_limit;
-END $$;
+END $$;--> statement-breakpoint
+-- Whether one conversation of the current tenant has a message with all the words: the list walks
+-- its order and asks this per conversation when a word is too common to resolve up front. The
+-- (conversation_id, text_search) index answers it without reading the messages.
+CREATE FUNCTION conversation_mentions(p_conversation uuid, p_words tsquery) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT EXISTS (SELECT 1 FROM messages m
+                 WHERE m.conversation_id = p_conversation AND m.project_id = app_project_id() AND m.text_search @@ p_words) $$;

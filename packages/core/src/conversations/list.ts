@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { channels, contacts, conversationReads, conversations, memberships, users, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
 import { redactAttribution, redactContact } from "../access/redact.ts";
+import { searchCondition } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 export type ListCursor = { lastMessageAt: Date; id: string };
@@ -16,23 +17,15 @@ export function visibleTo(member: Member): SQL | undefined {
 // Unread count for this member, capped: the list shows "99+" rather than counting thousands.
 const UNREAD_CAP = 100;
 
-function searchCondition(member: Member, q: string): SQL {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const digits = q.replace(/\D/g, "");
-  return or(
-    sql`${contacts.name} ilike ${like}`,
-    // A phone the role may not see is not searchable either: the result would reveal it.
-    digits.length >= 3 && !member.hiddenFields.has("contact.phone") ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined,
-    sql`exists (select 1 from messages m where m.conversation_id = ${conversations.id} and to_tsvector('russian', m.text) @@ plainto_tsquery('russian', ${q}))`,
-  )!;
-}
-
 /**
  * One page of the inbox list, newest first, in one query: conversations with no message are
  * left out, the member's unread count comes from their read point.
  */
 export async function listConversations(tx: Tx, member: Member, input: ListInput) {
-  const read = sql`coalesce((select r.last_read_seq from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.membership_id = ${member.membershipId}), 0)`;
+  // The member's read point (0 if never opened). CASE rather than coalesce: under row-level
+  // security only leakproof conditions reach an index, and Postgres does not count coalesce as one.
+  const read = sql`case when ${conversationReads.lastReadSeq} is null then 0 else ${conversationReads.lastReadSeq} end`;
+  const search = input.search?.trim();
   const conditions = [
     sql`${conversations.lastMessageAt} is not null`,
     visibleTo(member),
@@ -41,13 +34,9 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
     input.filter === "unread" ? sql`${conversations.lastInboundSeq} > ${read}` : undefined,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
-    input.search?.trim() ? searchCondition(member, input.search.trim()) : undefined,
-    input.cursor
-      ? or(
-          lt(conversations.lastMessageAt, input.cursor.lastMessageAt),
-          and(eq(conversations.lastMessageAt, input.cursor.lastMessageAt), lt(conversations.id, input.cursor.id)),
-        )
-      : undefined,
+    search ? await searchCondition(tx, member, search) : undefined,
+    // A row comparison is one index range: the next page starts where the last one ended.
+    input.cursor ? sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.param(input.cursor.lastMessageAt, conversations.lastMessageAt)}, ${sql.param(input.cursor.id, conversations.id)})` : undefined,
   ];
   const rows = await tx
     .select({
@@ -64,11 +53,14 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
       channelKind: channels.kind,
       channelName: channels.name,
       contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
-      unread: sql<number>`(select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${read} limit ${UNREAD_CAP}) u)`,
+      // Counted for the page's rows only, and only where something is unread: an index range of
+      // the client's messages past the read point.
+      unread: sql<number>`case when ${conversations.lastInboundSeq} > ${read} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${read} limit ${UNREAD_CAP}) u) else 0 end`,
     })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId)))
     .leftJoin(memberships, eq(memberships.id, conversations.assigneeId))
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(...conditions))

@@ -145,7 +145,9 @@ export const messages = pgTable(
     uniqueIndex("messages_client_key").on(t.channelId, t.clientKey),
     index("messages_history").on(t.conversationId, t.sentAt.desc(), t.id.desc()),
     index("messages_project_idx").on(t.projectId),
-    index("messages_text_search").using("gin", t.textSearch),
+    // Words per conversation (btree_gin): finds the messages with a word, and answers "does this
+    // conversation mention it" from the index alone, without reading the conversation's messages.
+    index("messages_text_search").using("gin", t.conversationId, t.textSearch),
     // Unread counts: a member's unread client messages are an index range past their read point.
     // project_id rides along for row-level security, so the count never visits the table.
     index("messages_inbound").on(t.conversationId, t.id, t.projectId).where(sql`${t.direction} = 'in'`),
