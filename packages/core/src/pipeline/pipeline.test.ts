@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { attachments, channels, contacts, messages, withTenant } from "@threadline/db";
+import { attachments, channels, contacts, conversations, messages, withTenant } from "@threadline/db";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
 import { encryptSecret } from "../crypto.ts";
@@ -87,6 +87,27 @@ describe("webhook → queue → store", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await countMessages("502:77001")).toBe(1);
     expect(await countMessages("88001")).toBe(1);
+  });
+
+  it("a burst of webhooks for one new chat, stored in group commits: one conversation, every message once, each announced once", async () => {
+    const chat = 504;
+    const updates = Array.from({ length: 40 }, (_, i) => ({
+      update_id: 910000 + i,
+      message: { message_id: 78000 + i, date: 1_700_000_000 + i, chat: { id: chat, type: "private", first_name: "Вера" }, from: { id: chat, is_bot: false, first_name: "Вера" }, text: `Сообщение ${i}` },
+    }));
+    // Each update twice, all at once, as a platform retrying a slow ack does.
+    const posts = [...updates, ...updates].map((u) =>
+      fetch(`${pipeline.url}/webhooks/telegram/${tgChannel.id}`, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": tgChannel.secret }, body: JSON.stringify(u) }),
+    );
+    expect((await Promise.all(posts)).map((r) => r.status)).toEqual(Array(80).fill(200));
+    const stored = () => env.owner.select().from(messages).where(eq(messages.channelId, tgChannel.id));
+    await expect.poll(async () => (await stored()).filter((m) => m.externalId!.startsWith(`${chat}:`)).length, { timeout: 10_000 }).toBe(40);
+    const rows = (await stored()).filter((m) => m.externalId!.startsWith(`${chat}:`));
+    expect(new Set(rows.map((m) => m.conversationId)).size).toBe(1);
+    const [conversation] = await env.owner.select().from(conversations).where(eq(conversations.id, rows[0]!.conversationId));
+    expect(conversation).toMatchObject({ messageCount: 40, lastSeq: Math.max(...rows.map((m) => m.id)), lastMessagePreview: "Сообщение 39" });
+    const announced = env.published.filter((e) => e.type === "conversation.message" && e.conversationId === conversation!.id);
+    expect(announced.map((e) => e.messageId).sort()).toEqual(rows.map((m) => m.id).sort());
   });
 
   it("forged secrets, unknown channels, malformed and oversized bodies get 4xx and store nothing", async () => {
