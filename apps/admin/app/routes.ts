@@ -13,6 +13,8 @@ export default [
       route("import", "routes/import.tsx"),
       route("agent", "routes/agent.tsx"),
       route("roles", "routes/roles.tsx"),
+      route("spend", "routes/spend.tsx"),
+      route("traffic", "routes/traffic.tsx"),
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),
     ]),

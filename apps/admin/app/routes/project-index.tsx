@@ -5,6 +5,8 @@ const order = [
   ["staff.manage", "staff"],
   ["channels.manage", "channels"],
   ["import.manage", "import"],
+  ["analytics.spend", "spend"],
+  ["analytics.traffic", "traffic"],
   ["audit.view", "audit"],
   ["project.settings", "settings"],
 ] as const;

@@ -60,6 +60,8 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
+  "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
+  "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.get": (a, b) => [

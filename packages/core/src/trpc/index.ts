@@ -1,3 +1,4 @@
+import { analyticsRouter } from "./routers/analytics.ts";
 import { authRouter } from "./routers/auth.ts";
 import { projectsRouter } from "./routers/projects.ts";
 import { conversationsRouter } from "./routers/conversations.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   leads: leadsRouter,
   notifications: notificationsRouter,
   voice: voiceRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

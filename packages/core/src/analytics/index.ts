@@ -1,0 +1,3 @@
+export { spendReport } from "./spend.ts";
+export { trafficReport } from "./traffic.ts";
+export type { Period } from "./period.ts";
