@@ -100,7 +100,7 @@ function AttachmentView({ attachment: a, projectId }: { attachment: Attachment; 
     case "sticker":
       return <img src={url} alt={t("inbox.attachment.sticker")} loading="lazy" className="h-32 w-32 object-contain" />;
     case "voice":
-      return <audio controls preload="none" src={url} className="h-9 w-64 max-w-full" aria-label={t("inbox.attachment.voice")} />;
+      return <audio controls preload="metadata" src={url} className="h-9 w-64 max-w-full" aria-label={t("inbox.attachment.voice")} />;
     case "video":
       return <video controls preload="metadata" src={url} className="max-h-72 max-w-full rounded-lg" aria-label={t("inbox.attachment.video")} />;
     default:

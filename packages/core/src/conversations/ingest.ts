@@ -23,7 +23,7 @@ const attachmentKinds = new Set(["photo", "document", "voice", "video", "sticker
 export type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
 export const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds.has(a.kind) ? (a.kind as StoredKind) : "document");
 
-const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
+export const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
 
 export function toAttribution(a: FirstTouchAttribution | undefined): Attribution | undefined {
   if (!a) return undefined;

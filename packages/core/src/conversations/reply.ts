@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { attachments, conversations, messages, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest } from "../errors.ts";
+import { placeholders } from "./ingest.ts";
 import { getConversation } from "./thread.ts";
 
 export const MAX_REPLY_LENGTH = 4096;
@@ -45,7 +46,7 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
     .update(conversations)
     .set({
       lastMessageAt: now,
-      lastMessagePreview: (text || input.file?.fileName || "").slice(0, 140),
+      lastMessagePreview: previewOf(text, input.file).slice(0, 140),
       lastMessageDirection: "out",
       messageCount: sql`${conversations.messageCount} + 1`,
       lastSeq: message!.id,
@@ -54,4 +55,10 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
     })
     .where(eq(conversations.id, conversationId));
   return { messageId: message!.id, channelId: c.channel.id, conversationId };
+}
+
+/** The list's line for a reply: its text, else what was sent — a document by its name. */
+function previewOf(text: string, file: ReplyFile | undefined): string {
+  if (text || !file) return text;
+  return file.kind === "document" ? `${placeholders.document}: ${file.fileName}` : placeholders[file.kind];
 }

@@ -146,6 +146,9 @@ describe("voice replies", () => {
       const text = "Добрый день! Столик на вечер свободен.";
       const voiced = await speak(text, T.manager.token, conversationId);
       const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId, text: "", file: voiced });
+      // The list shows what was sent, not the file's name.
+      const listed = await env.caller(T.manager.token).conversations.list({ projectId: T.project.id, channelId: row!.id, limit: 5 });
+      expect(listed.items.find((c) => c.id === conversationId)?.preview).toBe("🎤 Голосовое сообщение");
       const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey), storage: env.deps.storage, publish: env.deps.publish };
       expect(await sendOutbound(outbound, { projectId: T.project.id, messageId }, { finalAttempt: true })).toBe("sent");
       const [sent] = vk.sentMessages(7301, community.groupId);
