@@ -64,6 +64,7 @@ const cases: Record<string, Case> = {
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
+  "imports.channels": (_a, b) => [{ projectId: b.project.id }],
   "imports.get": (a, b) => [
     { projectId: b.project.id, runId: bImportRunId },
     { projectId: a.project.id, runId: bImportRunId },

@@ -23,6 +23,9 @@ const prefixOf = (jobs: unknown) => (jobs as { prefix?: string }).prefix ?? "tl"
 export const importsRouter = router({
   list: manage.query(({ ctx }) => listImportRuns(ctx.tx)),
 
+  /** The channels an import can read from: what the import page offers, with no channel settings. */
+  channels: manage.query(async ({ ctx }) => (await listChannels(ctx.tx)).map((c) => ({ id: c.id, name: c.name, kind: c.kind }))),
+
   get: manage.input(runInput).query(({ ctx, input }) => getImportRun(ctx.tx, input.runId)),
 
   /** Starts importing a VK community's history through the API. */
