@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadEnv } from "@threadline/config";
 import { createServerDeps, startWebApp, telegramImportHandler } from "@threadline/core/http";
+import { attachRealtime } from "@threadline/core/realtime";
 
 const env = loadEnv();
 const deps = createServerDeps(env, "admin");
@@ -13,11 +14,16 @@ const server = await startWebApp({
     app.post("/imports/telegram", telegramImportHandler(deps));
   },
 });
+// Live import progress for the import page.
+const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger });
 deps.logger.info({ port: env.ADMIN_PORT }, "admin listening");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     server.close();
-    void deps.close().finally(() => process.exit(0));
+    void realtime
+      .close()
+      .then(() => deps.close())
+      .finally(() => process.exit(0));
   });
 }

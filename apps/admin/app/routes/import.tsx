@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { useImportProgress } from "../import-progress.ts";
 import { useProjectAccess } from "../session.ts";
 
 type RunState = "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
@@ -35,10 +36,11 @@ export default function Import() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { projectId } = useProjectAccess();
-  const channels = useQuery(trpc.channels.list.queryOptions({ projectId }));
-  // While a run is queued or running its progress is read every second.
+  const channels = useQuery(trpc.imports.channels.queryOptions({ projectId }));
+  // Progress is pushed over the socket; only while it is down are live runs read again, slowly.
+  const pushed = useImportProgress(projectId);
   const runs = useQuery(
-    trpc.imports.list.queryOptions({ projectId }, { refetchInterval: (q) => ((q.state.data ?? []).some((r) => live(r.state)) ? 1000 : false) }),
+    trpc.imports.list.queryOptions({ projectId }, { refetchInterval: (q) => (!pushed && (q.state.data ?? []).some((r) => live(r.state)) ? 10_000 : false) }),
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.imports.list.queryKey({ projectId }) });
   const pause = useMutation(trpc.imports.pause.mutationOptions({ onSettled: refresh }));

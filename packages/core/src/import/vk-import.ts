@@ -5,7 +5,7 @@ import { isChannelError, vkProfileUrl, VK_EXECUTE_LIMIT, VK_PAGE_LIMIT, VkAdapte
 import { BatchError, runBatch, type BatchCall, type CallResult, type DialogSummary } from "./vk-batch.ts";
 import { RequestPacer, type BackoffReason } from "./pacer.ts";
 import type { MediaJob } from "../jobs/index.ts";
-import { progressPercent } from "./runs.ts";
+import { progressPercent, type ImportRunState } from "./runs.ts";
 import { pendingImportedAttachments, storeImportBatch, type ImportChannel, type ImportedDialogPage } from "./store.ts";
 
 // The VK history import. It lists the community's dialogs (getConversations, 200 per call) and
@@ -58,7 +58,7 @@ export type ImportProgress = {
   projectId: string;
   runId: string;
   channelId: string;
-  state: string;
+  state: ImportRunState;
   totalDialogs: number | null;
   doneDialogs: number;
   /** Percent of dialogs done, 0–100, as the run's view computes it. */
@@ -320,7 +320,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     await progress(finished ? "done" : "running", finished);
   };
 
-  const progress = async (state: string, force = false) => {
+  const progress = async (state: ImportRunState, force = false) => {
     if (!deps.publish) return;
     const now = Date.now();
     if (!force && now - lastPublish < 1000) return;

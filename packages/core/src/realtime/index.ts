@@ -10,8 +10,10 @@ import { EVENTS_CHANNEL, type RealtimeEvent } from "../events.ts";
 import { parseCookies } from "../trpc/context.ts";
 
 // Rooms: u:<user> (every socket of a person), p:<project>:all (members who see every
-// conversation), p:<project>:unassigned (members who see unassigned ones), p:<project>:m:<membership>.
+// conversation), p:<project>:unassigned (members who see unassigned ones), p:<project>:m:<membership>,
+// p:<project>:imports (members who manage history imports: the admin's import page).
 const rooms = {
+  imports: (projectId: string) => `p:${projectId}:imports`,
   user: (userId: string) => `u:${userId}`,
   all: (projectId: string) => `p:${projectId}:all`,
   unassigned: (projectId: string) => `p:${projectId}:unassigned`,
@@ -37,6 +39,8 @@ export function roomsFor(event: RealtimeEvent): string[] {
     }
     case "notification":
       return typeof event.membershipId === "string" ? [rooms.member(p, event.membershipId)] : [];
+    case "import.progress":
+      return [rooms.imports(p)];
     default:
       return [rooms.all(p)];
   }
@@ -70,10 +74,16 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; redisUrl:
   io.on("connection", (socket: Socket) => {
     void socket.join(rooms.user(socket.data.userId));
     socket.on("join", async (payload: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
-      const projectId = (payload as { projectId?: unknown } | null)?.projectId;
+      const { projectId, scope } = (payload ?? {}) as { projectId?: unknown; scope?: unknown };
       try {
         if (typeof projectId !== "string") throw new Error("projectId required");
         const member = await loadMember(deps.db, socket.data.userId, projectId);
+        if (scope === "imports") {
+          // The admin's import page: progress of the project's imports, nothing of its conversations.
+          if (!can(member, "import.manage")) throw new Error("no import access");
+          await socket.join(rooms.imports(projectId));
+          return ack?.({ ok: true });
+        }
         if (!can(member, "inbox.use")) throw new Error("no inbox access");
         await socket.join(rooms.member(projectId, member.membershipId));
         await socket.join(can(member, "conversations.viewAll") ? rooms.all(projectId) : rooms.unassigned(projectId));

@@ -75,6 +75,25 @@ describe("realtime", () => {
     await expect.poll(() => got.map((e) => e.conversationId).sort(), { timeout: 3000 }).toEqual(["c-mine", "c-new"]);
   });
 
+  it("import progress reaches members who manage imports, on the import page only", async () => {
+    const tech = await open(A.tech.token);
+    const owner = await open(A.owner.token);
+    const manager = await open(A.manager.token);
+    const inbox = await open(A.owner.token);
+    expect(await tech.emitWithAck("join", { projectId: A.project.id, scope: "imports" })).toEqual({ ok: true });
+    expect(await owner.emitWithAck("join", { projectId: A.project.id, scope: "imports" })).toEqual({ ok: true });
+    expect(await manager.emitWithAck("join", { projectId: A.project.id, scope: "imports" })).toMatchObject({ ok: false });
+    expect(await join(inbox, A.project.id)).toEqual({ ok: true });
+    const [gotTech, gotOwner, gotManager, gotInbox] = [collect(tech), collect(owner), collect(manager), collect(inbox)];
+    await env.deps.publish({ type: "import.progress", projectId: A.project.id, runId: "r1", doneDialogs: 5, totalDialogs: 10 });
+    await env.deps.publish({ type: "import.progress", projectId: B.project.id, runId: "r2", doneDialogs: 1, totalDialogs: 10 });
+    await expect.poll(() => gotTech.length, { timeout: 3000 }).toBe(1);
+    await expect.poll(() => gotOwner.length, { timeout: 3000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gotManager).toHaveLength(0);
+    expect(gotInbox).toHaveLength(0);
+  });
+
   it("a deactivated member's sockets are disconnected at once", async () => {
     const s = await open(A.tech.token);
     const reason = new Promise<string>((r) => s.on("disconnect", r));
