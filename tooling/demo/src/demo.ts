@@ -169,7 +169,7 @@ async function main() {
   try {
     const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
     teardown.add("platform simulators", () => world.stop());
-    step(`VK and Telegram simulators: ${world.vkApi}, ${world.telegramApi}; scripted clients are writing in`);
+    step(`VK, Telegram and ElevenLabs simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}; scripted clients are writing in`);
   } catch (error) {
     throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);
   }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import { channels, withTenant, type Db } from "@threadline/db";
+import { ElevenLabsSimulator } from "@threadline/ai/simulators";
+import { channels, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/core";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import {
@@ -12,16 +13,19 @@ import {
 } from "@threadline/channels/simulators";
 
 // The demo's outside world: a VK and a Telegram simulator, one community and one bot per demo
-// project connected as real channels (tokens encrypted, webhooks registered with secrets), and
-// scripted clients writing in at a gentle pace. Fixed ids and tokens make a restart reuse the
+// project connected as real channels (tokens encrypted, webhooks registered with secrets),
+// scripted clients writing in at a gentle pace, and an ElevenLabs simulator whose key and voice
+// each demo project holds, so that «Озвучить» works in the inbox. Fixed ids and tokens make a restart reuse the
 // channels and conversations of the previous run.
-export type DemoWorld = { vkApi: string; telegramApi: string; stop: () => Promise<void> };
+export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; stop: () => Promise<void> };
 
 export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
   const vk = new VkApiSimulator();
   const tg = new TelegramBotApiSimulator();
+  const elevenlabs = new ElevenLabsSimulator();
   await vk.start();
   await tg.start();
+  await elevenlabs.start();
   const runs: ScriptedClientsRun[] = [];
   const projects = await findDemoProjects(options.db);
   for (const [i, project] of projects.entries()) {
@@ -32,6 +36,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${options.workerUrl}/webhooks/telegram/${tgId.id}`, secret: tgId.secret });
     const vkId = await upsertChannel(options, project.id, { kind: "vk", name: project.name, externalId: String(groupId), token: community.token, apiBaseUrl: vk.apiBaseUrl, confirmation: community.confirmation });
     await new VkAdapter({ groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${options.workerUrl}/webhooks/vk/${vkId.id}`, secret: vkId.secret });
+    await giveVoice(options, project.id, { apiKey: elevenlabs.apiKey, baseUrl: elevenlabs.baseUrl, voiceId: "demo-voice-anna" });
     if (options.clients !== false) {
       const paceMs = options.paceMs ?? 7000;
       runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
@@ -41,9 +46,10 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
   return {
     vkApi: vk.apiBaseUrl,
     telegramApi: tg.apiRoot,
+    elevenLabsApi: elevenlabs.baseUrl,
     stop: async () => {
       runs.forEach((r) => r.stop());
-      await Promise.all([vk.stop(), tg.stop()]);
+      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop()]);
     },
   };
 }
@@ -65,5 +71,16 @@ async function upsertChannel(options: { db: Db; secretKey: string }, projectId: 
       .values({ projectId, kind: spec.kind, name: spec.name, externalId: spec.externalId, tokenEnc, webhookSecret: secret, apiBaseUrl: spec.apiBaseUrl, confirmation: spec.confirmation })
       .returning({ id: channels.id });
     return { id: row!.id, secret };
+  });
+}
+
+/** The project's ElevenLabs key (encrypted) and voice, pointed at this run's simulator. */
+async function giveVoice(options: { db: Db; secretKey: string }, projectId: string, voice: { apiKey: string; baseUrl: string; voiceId: string }) {
+  await withTenant(options.db, projectId, async (tx) => {
+    const [row] = await tx.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId));
+    await tx
+      .update(projects)
+      .set({ settings: { ...row!.settings, voice: { voiceId: voice.voiceId, baseUrl: voice.baseUrl } }, elevenlabsKeyEnc: encryptSecret(voice.apiKey, options.secretKey) })
+      .where(eq(projects.id, projectId));
   });
 }
