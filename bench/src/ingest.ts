@@ -21,9 +21,12 @@ import { describeHost, formatSummary, numberArg, parseArgs, recordResult, round,
 
 type PhaseResult = Record<string, unknown>;
 
-/** CPU seconds used so far by each Postgres backend of the benchmark's database (Linux /proc). */
+/**
+ * CPU seconds used so far by each Postgres backend of the product in the benchmark's database
+ * (Linux /proc). The benchmark's own connections (the superuser's: row counts, setup) are left out.
+ */
 async function backendCpu(owner: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }, database: string): Promise<Map<number, number>> {
-  const rows = (await owner.execute(sql`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`)) as { pid: number }[];
+  const rows = (await owner.execute(sql`select pid from pg_stat_activity where datname = ${database} and usename <> current_user`)) as { pid: number }[];
   const out = new Map<number, number>();
   for (const { pid } of rows) {
     try {
