@@ -15,29 +15,39 @@ CREATE INDEX "conversations_list" ON "conversations" USING btree ("project_id","
 CREATE INDEX "conversations_assignee_list" ON "conversations" USING btree ("project_id","assignee_id","last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "conversations"."last_message_at" is not null;--> statement-breakpoint
 -- Search hits through the trigram and full-text indexes. Under row-level security Postgres lets
 -- only leakproof conditions into an index scan, and ILIKE, LIKE and @@ are not: as the app role
--- the same search reads every row of the tenant. These functions read past RLS (SECURITY DEFINER,
--- owned by the migrating superuser), keep to the current tenant themselves (app_project_id(), as
--- the policies do) and return conversation ids only, at most p_limit; the list then reads those
--- conversations under RLS and the member's visibility. EXECUTE plans each call for its own term
--- (a rare word through the index, a common one by reading until the limit is reached).
-CREATE FUNCTION search_contact_conversations(p_like text, p_phone text, p_limit int) RETURNS SETOF uuid
+-- the same search reads every row of the tenant. This function reads past RLS (SECURITY DEFINER,
+-- owned by the migrating superuser), keeps to the current tenant itself (app_project_id(), as the
+-- policies do) and returns conversation ids only; the list reads those conversations again under
+-- RLS and the member's visibility. EXECUTE plans each lookup for its own term.
+--
+-- Contacts whose name contains p_like or whose phone contains p_phone, and messages with all of
+-- p_words: a kind with more than p_limit hits is "common" (the list tests its rows instead);
+-- the others' conversations come back in list order, after the cursor (p_after_at, p_after_id).
+CREATE FUNCTION search_hits(p_like text, p_phone text, p_words tsquery, p_limit int, p_after_at timestamptz, p_after_id uuid,
+                            OUT contacts_common boolean, OUT messages_common boolean, OUT conversation_ids uuid[])
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  by_contact uuid[];
+  by_text uuid[] := '{}';
 BEGIN
-  RETURN QUERY EXECUTE
-    'SELECT c.id FROM contacts ct JOIN conversations c ON c.contact_id = ct.id
-     WHERE ct.project_id = app_project_id() AND c.project_id = app_project_id()
-       AND (ct.name ILIKE $1 OR ct.phone LIKE $2)
-     LIMIT $3' USING p_like, p_phone, p_limit;
-END $$;--> statement-breakpoint
--- One conversation id per matching message.
-CREATE FUNCTION search_message_conversations(p_words tsquery, p_limit int) RETURNS SETOF uuid
-  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-  IF numnode(p_words) = 0 THEN RETURN; END IF;
-  RETURN QUERY EXECUTE
-    'SELECT m.conversation_id FROM messages m
-     WHERE m.project_id = app_project_id() AND m.text_search @@ $1
-     LIMIT $2' USING p_words, p_limit;
+  EXECUTE 'SELECT array(SELECT c.id FROM contacts ct JOIN conversations c ON c.contact_id = ct.id
+                        WHERE ct.project_id = app_project_id() AND c.project_id = app_project_id()
+                          AND (ct.name ILIKE $1 OR ct.phone LIKE $2) LIMIT $3)'
+    INTO by_contact USING p_like, p_phone, p_limit + 1;
+  IF numnode(p_words) > 0 THEN
+    EXECUTE 'SELECT array(SELECT m.conversation_id FROM messages m
+                          WHERE m.project_id = app_project_id() AND m.text_search @@ $1 LIMIT $2)'
+      INTO by_text USING p_words, p_limit + 1;
+  END IF;
+  contacts_common := cardinality(by_contact) > p_limit;
+  messages_common := cardinality(by_text) > p_limit;
+  IF contacts_common THEN by_contact := '{}'; END IF;
+  IF messages_common THEN by_text := '{}'; END IF;
+  conversation_ids := ARRAY(
+    SELECT c.id FROM conversations c
+    WHERE c.id = ANY(by_contact || by_text) AND c.project_id = app_project_id() AND c.last_message_at IS NOT NULL
+      AND (p_after_id IS NULL OR (c.last_message_at, c.id) < (p_after_at, p_after_id))
+    ORDER BY c.last_message_at DESC, c.id DESC);
 END $$;--> statement-breakpoint
 -- Whether one conversation of the current tenant has a message with all the words: the list walks
 -- its order and asks this per conversation when a word is too common to resolve up front. The

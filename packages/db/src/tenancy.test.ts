@@ -145,15 +145,17 @@ describe("row-level security", () => {
     expect(none!.p).toBeNull();
   });
 
-  it("search functions, which read past RLS for the indexes, return only the current tenant's conversations", async () => {
+  it("search functions, which read past RLS for the indexes, see only the current tenant's conversations", async () => {
     const conversationsOf = async (projectId: string) =>
       (await t.owner.select({ id: conversations.id }).from(conversations).where(sql`project_id = ${projectId}`)).map((c) => c.id);
-    const hits = async (tx: Queryable) => [
-      (await tx.execute<{ id: string }>(sql`select search_contact_conversations('%клиент%', null, 10) as id`)).map((r) => r.id),
-      (await tx.execute<{ id: string }>(sql`select search_message_conversations(plainto_tsquery('russian', 'здравствуйте'), 10) as id`)).map((r) => r.id),
-    ];
-    expect(await withTenant(t.app, A, hits)).toEqual([await conversationsOf(A), await conversationsOf(A)]);
-    expect(await withTenant(t.app, B, hits)).toEqual([await conversationsOf(B), await conversationsOf(B)]);
-    expect(await hits(t.app)).toEqual([[], []]);
+    const hits = async (tx: Queryable) => {
+      const byName = await tx.execute<{ ids: string[] }>(sql`select conversation_ids as ids from search_hits('%клиент%', null, plainto_tsquery('russian', 'совсем-не-то'), 10, null, null)`);
+      const byText = await tx.execute<{ ids: string[] }>(sql`select conversation_ids as ids from search_hits('%совсем-не-то%', null, plainto_tsquery('russian', 'здравствуйте'), 10, null, null)`);
+      const [own] = await tx.execute<{ mentions: boolean }>(sql`select bool_or(conversation_mentions(id, plainto_tsquery('russian', 'здравствуйте'))) as mentions from unnest(${sql.param(await conversationsOf(B))}::uuid[]) id`);
+      return [byName[0]!.ids, byText[0]!.ids, own!.mentions];
+    };
+    expect(await withTenant(t.app, A, hits)).toEqual([await conversationsOf(A), await conversationsOf(A), false]);
+    expect(await withTenant(t.app, B, hits)).toEqual([await conversationsOf(B), await conversationsOf(B), true]);
+    expect(await hits(t.app)).toEqual([[], [], false]);
   });
 });

@@ -1,8 +1,9 @@
 import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { PgSelect } from "drizzle-orm/pg-core";
 import { channels, contacts, conversationReads, conversations, memberships, users, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
 import { redactAttribution, redactContact } from "../access/redact.ts";
-import { searchCondition } from "./search.ts";
+import { findSearchHits, type SearchHits } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
 export type ListCursor = { lastMessageAt: Date; id: string };
@@ -17,58 +18,119 @@ export function visibleTo(member: Member): SQL | undefined {
 // Unread count for this member, capped: the list shows "99+" rather than counting thousands.
 const UNREAD_CAP = 100;
 
-/**
- * One page of the inbox list, newest first, in one query: conversations with no message are
- * left out, the member's unread count comes from their read point.
- */
-export async function listConversations(tx: Tx, member: Member, input: ListInput) {
-  // The member's read point (0 if never opened). CASE rather than coalesce: under row-level
-  // security only leakproof conditions reach an index, and Postgres does not count coalesce as one.
-  const read = sql`case when ${conversationReads.lastReadSeq} is null then 0 else ${conversationReads.lastReadSeq} end`;
-  const search = input.search?.trim();
-  const conditions = [
+// The member's read point (0 if never opened). CASE rather than coalesce: under row-level
+// security only leakproof conditions reach an index, and Postgres does not count coalesce as one.
+const readPoint = sql`case when ${conversationReads.lastReadSeq} is null then 0 else ${conversationReads.lastReadSeq} end`;
+
+/** The list's filters and visibility, without the cursor and the search. */
+function listFilters(member: Member, input: ListInput): (SQL | undefined)[] {
+  return [
     sql`${conversations.lastMessageAt} is not null`,
     visibleTo(member),
     input.filter === "mine" ? eq(conversations.assigneeId, member.membershipId) : undefined,
     input.filter === "unassigned" ? isNull(conversations.assigneeId) : undefined,
-    input.filter === "unread" ? sql`${conversations.lastInboundSeq} > ${read}` : undefined,
+    input.filter === "unread" ? sql`${conversations.lastInboundSeq} > ${readPoint}` : undefined,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
-    search ? await searchCondition(tx, member, search) : undefined,
-    // A row comparison is one index range: the next page starts where the last one ended.
-    input.cursor ? sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.param(input.cursor.lastMessageAt, conversations.lastMessageAt)}, ${sql.param(input.cursor.id, conversations.id)})` : undefined,
   ];
-  const rows = await tx
-    .select({
-      id: conversations.id,
-      stage: conversations.stage,
-      aiEnabled: conversations.aiEnabled,
-      lastMessageAt: conversations.lastMessageAt,
-      preview: conversations.lastMessagePreview,
-      lastDirection: conversations.lastMessageDirection,
-      attribution: conversations.attribution,
-      assigneeId: conversations.assigneeId,
-      assigneeName: users.name,
-      channelId: channels.id,
-      channelKind: channels.kind,
-      channelName: channels.name,
-      contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
-      // Counted for the page's rows only, and only where something is unread: an index range of
-      // the client's messages past the read point.
-      unread: sql<number>`case when ${conversations.lastInboundSeq} > ${read} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${read} limit ${UNREAD_CAP}) u) else 0 end`,
-    })
-    .from(conversations)
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .innerJoin(channels, eq(channels.id, conversations.channelId))
+}
+
+/** Rows after the cursor: a row comparison is one index range. */
+function after(cursor: ListCursor | undefined): SQL | undefined {
+  if (!cursor) return undefined;
+  return sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.param(cursor.lastMessageAt, conversations.lastMessageAt)}, ${sql.param(cursor.id, conversations.id)})`;
+}
+
+/**
+ * The list in its order (one range of the list index), with the columns the query picked. The
+ * contact and the channel are always there (foreign keys), joined as LEFT JOINs all the same:
+ * Postgres estimates an inner join through a foreign key by the whole referenced table, all
+ * tenants' channels and contacts, so it would expect a handful of rows, sort them all and never
+ * read the index in order.
+ */
+function inListOrder<Q extends PgSelect>(query: Q, member: Member, conditions: (SQL | undefined)[], limit: number) {
+  return query
+    .leftJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(channels, eq(channels.id, conversations.channelId))
     .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId)))
     .leftJoin(memberships, eq(memberships.id, conversations.assigneeId))
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(...conditions))
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
-    .limit(input.limit);
-  const items = rows.map((r) => redactAttribution(member, { ...r, contact: redactContact(member, r.contact) }));
-  const last = rows[rows.length - 1];
-  return { items, nextCursor: rows.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null };
+    .limit(limit);
+}
+
+const idIn = (ids: string[]) => sql`${conversations.id} = any(${sql.param(ids)}::uuid[])`;
+
+/**
+ * The ids of the next `limit` conversations a common term finds, walking the list in its order
+ * a window at a time (each window a few times larger) and testing each row, so the test runs on
+ * the rows the page needs and not on every conversation the member sees.
+ */
+async function walkForHits(tx: Tx, member: Member, filters: (SQL | undefined)[], hits: SearchHits, input: ListInput): Promise<string[]> {
+  const found: string[] = [];
+  const hit = sql<boolean>`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`;
+  let cursor = input.cursor;
+  for (let window = input.limit * 4; ; window *= 4) {
+    const query = tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt, hit }).from(conversations).$dynamic();
+    const rows = await inListOrder(query, member, [...filters, after(cursor)], window);
+    found.push(...rows.filter((r) => r.hit).map((r) => r.id));
+    const last = rows[rows.length - 1];
+    if (found.length >= input.limit || rows.length < window || !last) return found.slice(0, input.limit);
+    cursor = { lastMessageAt: last.lastMessageAt!, id: last.id };
+  }
+}
+
+/** A page of the list: the rows the member sees, with everything the list shows of them. */
+async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[], limit: number) {
+  const fields = {
+    id: conversations.id,
+    stage: conversations.stage,
+    aiEnabled: conversations.aiEnabled,
+    lastMessageAt: conversations.lastMessageAt,
+    preview: conversations.lastMessagePreview,
+    lastDirection: conversations.lastMessageDirection,
+    attribution: conversations.attribution,
+    assigneeId: conversations.assigneeId,
+    assigneeName: users.name,
+    channelId: channels.id,
+    channelKind: channels.kind,
+    channelName: channels.name,
+    contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
+    // Counted for the page's rows only, and only where something is unread: an index range of
+    // the client's messages past the read point.
+    unread: sql<number>`case when ${conversations.lastInboundSeq} > ${readPoint} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${readPoint} limit ${UNREAD_CAP}) u) else 0 end`,
+  };
+  const rows = await inListOrder(tx.select(fields).from(conversations).$dynamic(), member, conditions, limit);
+  return rows.map(({ contact, channelId, channelKind, channelName, ...r }) =>
+    redactAttribution(member, { ...r, channelId: channelId!, channelKind: channelKind!, channelName: channelName!, contact: redactContact(member, contact!) }),
+  );
+}
+
+/**
+ * A page of search results: the indexes' hits, or for a common term the list walked and tested,
+ * then those conversations in list order, looked up by id a few at a time.
+ */
+async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], input: ListInput, search: string) {
+  const hits = await findSearchHits(tx, member, search, input.cursor);
+  const ids = hits.common ? await walkForHits(tx, member, filters, hits, input) : hits.ids;
+  const items: Awaited<ReturnType<typeof pageRows>> = [];
+  for (let start = 0, size = input.limit * 4; start < ids.length && items.length < input.limit; start += size, size *= 4) {
+    items.push(...(await pageRows(tx, member, [...filters, idIn(ids.slice(start, start + size)), after(input.cursor)], input.limit - items.length)));
+  }
+  return items;
+}
+
+/**
+ * One page of the inbox list, newest first: conversations with no message are left out, the
+ * member's unread count comes from their read point.
+ */
+export async function listConversations(tx: Tx, member: Member, input: ListInput) {
+  const filters = listFilters(member, input);
+  const search = input.search?.trim();
+  const items = search ? await searchPage(tx, member, filters, input, search) : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: items.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null };
 }
 
 /** Unread conversations per project for the project switcher badges. */

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { contacts, conversations, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
+import type { ListCursor } from "./list.ts";
 
 // How many hits the indexes are asked for before a term counts as common. A rarer term is
 // resolved to its conversations up front (the page is then a lookup of those ids); a common one
@@ -8,8 +9,6 @@ import type { Member } from "../access/member.ts";
 // words come from an index), which finds a page of matches within the first few hundred
 // conversations.
 const RARE_LIMIT = 2000;
-
-type Hits = { byContact: string[]; byText: string[] };
 
 /** A term as the three kinds of search see it. */
 function searchTerms(member: Member, q: string) {
@@ -22,25 +21,31 @@ function searchTerms(member: Member, q: string) {
   };
 }
 
+/** What a search found up front, and how to test a row for the kinds of hit too common for that. */
+export type SearchHits = {
+  /** Conversations of the rarer kinds of hit after the cursor, in list order. */
+  ids: string[];
+  /** For kinds with more than RARE_LIMIT hits: the test a row of the list must pass. */
+  common: SQL | null;
+};
+
 /**
- * The condition a conversation of the list must meet to be found by `q`: the contact's name
- * contains it (any case), the contact's phone contains its digits (three or more), or one
- * message has all its words in any Russian form («доставка» finds «доставки»). Asks the
- * trigram and full-text indexes first how many hits there are.
+ * A conversation is found by `q` when the contact's name contains it (any case), the contact's
+ * phone contains its digits (three or more), or one message has all its words in any Russian
+ * form («доставка» finds «доставки»). Asks the trigram and full-text indexes for the hits.
  */
-export async function searchCondition(tx: Tx, member: Member, q: string): Promise<SQL> {
+export async function findSearchHits(tx: Tx, member: Member, q: string, after: ListCursor | undefined): Promise<SearchHits> {
   const t = searchTerms(member, q);
-  // Through the indexes, past row-level security, for this tenant only (see migration 0005):
-  // up to RARE_LIMIT + 1 hits each, more than RARE_LIMIT meaning "common".
+  // Through the indexes, past row-level security, for this tenant only (see migration 0005).
   const [hits] = (await tx.execute(sql`
-    select array(select search_contact_conversations(${t.like}, ${t.phone}, ${RARE_LIMIT + 1})) as "byContact",
-           array(select search_message_conversations(${t.words}, ${RARE_LIMIT + 1})) as "byText"`)) as unknown as [Hits];
-  const common = (ids: string[]) => ids.length > RARE_LIMIT;
-  const ids = [...new Set([...(common(hits.byContact) ? [] : hits.byContact), ...(common(hits.byText) ? [] : hits.byText)])];
-  const conditions = [
-    ids.length ? sql`${conversations.id} = any(${sql.param(ids)}::uuid[])` : undefined,
-    common(hits.byContact) ? sql`(${contacts.name} ilike ${t.like} or ${contacts.phone} like ${t.phone})` : undefined,
-    common(hits.byText) ? sql`conversation_mentions(${conversations.id}, ${t.words})` : undefined,
+    select contacts_common as "contactsCommon", messages_common as "messagesCommon", conversation_ids as "ids"
+    from search_hits(${t.like}, ${t.phone}, ${t.words}, ${RARE_LIMIT},
+                     ${after ? sql.param(after.lastMessageAt, conversations.lastMessageAt) : null}::timestamptz, ${after?.id ?? null}::uuid)`)) as unknown as [
+    { contactsCommon: boolean; messagesCommon: boolean; ids: string[] },
+  ];
+  const tests = [
+    hits.contactsCommon ? sql`${contacts.name} ilike ${t.like} or ${contacts.phone} like ${t.phone}` : undefined,
+    hits.messagesCommon ? sql`conversation_mentions(${conversations.id}, ${t.words})` : undefined,
   ].filter((c): c is SQL => c !== undefined);
-  return conditions.length ? sql`(${sql.join(conditions, sql` or `)})` : sql`false`;
+  return { ids: hits.ids, common: tests.length ? sql.join(tests, sql` or `) : null };
 }
