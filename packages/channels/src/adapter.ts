@@ -16,6 +16,12 @@ import type {
 export interface ChannelAdapter {
   readonly kind: ChannelKind;
 
+  /**
+   * Whether sending the same message again is harmless: VK drops a repeated random_id, so a send
+   * whose answer was lost may be retried; Telegram has no such key and would deliver it twice.
+   */
+  readonly idempotentSend: boolean;
+
   /** Checks the token and tells who the channel speaks as. */
   describe(): Promise<ChannelIdentity>;
 

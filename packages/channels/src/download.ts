@@ -13,7 +13,7 @@ export async function downloadFile(channel: ChannelKind, url: string, signal?: A
     throw error;
   }
   if (response.status >= 500 || response.status === 429) {
-    throw platformUnavailable(channel, new Error(`file server answered ${response.status}`));
+    throw platformUnavailable(channel, new Error(`file server answered ${response.status}`), { answered: true });
   }
   if (!response.ok) {
     throw new ChannelError({

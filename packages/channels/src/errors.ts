@@ -20,6 +20,11 @@ export interface ChannelErrorOptions {
   platformCode?: number;
   /** Overrides the status derived from kind (e.g. 413 for an oversized webhook body). */
   httpStatus?: number;
+  /**
+   * No answer came back (connection lost, timeout): the platform may have carried the request
+   * out. A send repeated after this may deliver the message twice.
+   */
+  outcomeUnknown?: boolean;
   cause?: unknown;
 }
 
@@ -30,6 +35,7 @@ export class ChannelError extends Error {
   readonly reasonRu: string;
   readonly retryAfterMs?: number;
   readonly platformCode?: number;
+  readonly outcomeUnknown: boolean;
   private readonly statusOverride?: number;
 
   constructor(options: ChannelErrorOptions) {
@@ -39,6 +45,7 @@ export class ChannelError extends Error {
     this.reasonRu = options.reasonRu;
     this.retryAfterMs = options.retryAfterMs;
     this.platformCode = options.platformCode;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
     this.statusOverride = options.httpStatus;
   }
 
@@ -99,7 +106,21 @@ export function isNetworkFailure(error: unknown): boolean {
   return error.cause !== undefined && error.cause !== error && isNetworkFailure(error.cause);
 }
 
-export function platformUnavailable(channel: ChannelKind, cause: unknown): ChannelError {
+// Failures before a connection exists: the request never reached the platform.
+const NOT_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"]);
+
+function neverConnected(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && NOT_CONNECTED_CODES.has(code)) return true;
+  return error.cause !== undefined && error.cause !== error && neverConnected(error.cause);
+}
+
+/**
+ * The platform failed or could not be reached. With `answered`, it replied with an error (it did
+ * not carry the request out); without, the outcome is unknown unless no connection was made.
+ */
+export function platformUnavailable(channel: ChannelKind, cause: unknown, options: { answered?: boolean } = {}): ChannelError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new ChannelError({
     channel,
@@ -107,6 +128,7 @@ export function platformUnavailable(channel: ChannelKind, cause: unknown): Chann
     message: `${channel} is unreachable: ${detail}`,
     reasonRu: channel === "vk" ? "VK не отвечает, повторим отправку" : "Telegram не отвечает, повторим отправку",
     retryAfterMs: 2000,
+    outcomeUnknown: !options.answered && !neverConnected(cause),
     cause,
   });
 }

@@ -29,6 +29,8 @@ function chatIdOf(chatId: string): number | string {
 
 export class TelegramAdapter implements ChannelAdapter {
   readonly kind = "telegram" as const;
+  // The Bot API has no idempotency key: a repeated sendMessage is a second message.
+  readonly idempotentSend = false;
   readonly api: Api;
   private readonly apiRoot: string;
 

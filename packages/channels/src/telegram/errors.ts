@@ -40,7 +40,7 @@ export function toTelegramChannelError(error: unknown): unknown {
       return new ChannelError({ ...base, kind: "auth", reasonRu: "токен бота недействителен — переподключите канал" });
     }
     if (code === 403) return new ChannelError({ ...base, kind: "client_denied", reasonRu: forbiddenReason(error.description) });
-    if (code >= 500) return platformUnavailable("telegram", error);
+    if (code >= 500) return platformUnavailable("telegram", error, { answered: true });
     if (code === 409) {
       return new ChannelError({ ...base, kind: "invalid_request", reasonRu: "бот уже получает обновления другим способом (вебхук или другой процесс)" });
     }

@@ -63,6 +63,8 @@ function parsePeerId(chatId: string): number {
 
 export class VkAdapter implements ChannelAdapter {
   readonly kind = "vk" as const;
+  // messages.send drops a random_id it has seen from this community.
+  readonly idempotentSend = true;
   readonly api: API;
   private readonly upload: Upload;
 

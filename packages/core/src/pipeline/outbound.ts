@@ -7,6 +7,12 @@ import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 
+const UNCONFIRMED = "Нет подтверждения, что сообщение ушло: проверьте переписку в мессенджере и при необходимости отправьте ещё раз";
+
+function setAttempt(db: Db, projectId: string, messageId: number, at: Date | null) {
+  return withTenant(db, projectId, (tx) => tx.update(messages).set({ sendAttemptedAt: at }).where(and(eq(messages.id, messageId), eq(messages.delivery, "pending"))));
+}
+
 /** The platform asked to wait: the worker re-queues the job after `delayMs`. */
 export class RetryLater extends Error {
   override name = "RetryLater";
@@ -30,6 +36,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
 /**
  * Sends one pending message through its channel. A message that is no longer pending is
  * skipped, so a redelivered job never sends twice; VK also dedupes by random_id from clientKey.
+ * Where the platform cannot dedupe (Telegram), a send whose outcome is unknown is never repeated:
+ * the message is marked for the manager to check.
  * Rate limits become RetryLater with the platform's delay; permanent refusals are recorded on the
  * message with a reason a manager can read.
  */
@@ -60,6 +68,13 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     await record({ delivery: "failed", failureReason: "Канал отключён" });
     return "failed";
   }
+  // An earlier send was handed to the platform and its answer never recorded (the worker died, or
+  // the connection dropped): the message may be out. Where a repeat is not harmless, the manager
+  // decides instead of the queue.
+  if (message.sendAttemptedAt && !channel.adapter.idempotentSend) {
+    await record({ delivery: "failed", failureReason: UNCONFIRMED });
+    return "failed";
+  }
   let file: OutboundFile | undefined;
   if (loaded.file?.storageKey) {
     const opened = await deps.storage.open(loaded.file.storageKey);
@@ -69,6 +84,7 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     }
     file = { kind: loaded.file.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: loaded.file.fileName ?? "file", mime: loaded.file.mime ?? undefined };
   }
+  await setAttempt(deps.db, job.projectId, message.id, new Date());
   try {
     const sent = await channel.adapter.send({
       chatId: loaded.chatId,
@@ -81,7 +97,15 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     return "sent";
   } catch (err) {
     if (isChannelError(err)) {
-      if (err.retryable && !opts.finalAttempt) throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
+      if (err.outcomeUnknown && !channel.adapter.idempotentSend) {
+        await record({ delivery: "failed", failureReason: UNCONFIRMED });
+        return "failed";
+      }
+      if (err.retryable && !opts.finalAttempt) {
+        // The platform answered that it did not send: the next attempt starts clean.
+        if (!err.outcomeUnknown) await setAttempt(deps.db, job.projectId, message.id, null);
+        throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
+      }
       await record({ delivery: "failed", failureReason: err.reasonRu }, err.kind === "client_denied");
       return "failed";
     }

@@ -129,6 +129,9 @@ export const messages = pgTable(
     sentAt: at("sent_at").notNull(),
     delivery: text("delivery").$type<"pending" | "sent" | "read" | "failed" | "received">().notNull().default("received"),
     failureReason: text("failure_reason"),
+    // When a send of this outbound message was last handed to the platform. Set before the call:
+    // if the worker dies before the answer is recorded, the retry knows a message may be out.
+    sendAttemptedAt: at("send_attempted_at"),
     agentAction: text("agent_action"),
     // A client message the first-contact agent has read in one of its turns: the next turn answers
     // only what it has not read yet, even a message that was stored while the last turn ran.

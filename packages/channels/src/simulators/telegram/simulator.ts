@@ -67,6 +67,7 @@ export class TelegramBotApiSimulator implements TgMethodHost {
   private readonly botRate: SlidingWindowLimiter;
   private readonly chatRate: SlidingWindowLimiter;
   private readonly failures: InjectedFailure[] = [];
+  private readonly lostAnswers: string[] = [];
   private readonly updateWaiters = new Set<() => void>();
   private readonly sentListeners = new Set<() => void>();
   private readonly pumping = new Set<TgBot>();
@@ -209,6 +210,14 @@ export class TelegramBotApiSimulator implements TgMethodHost {
   }
 
   /** The next `count` calls (of `method`, or any) fail with this Bot API error. */
+  /**
+   * The next call of `method` is carried out (a message is delivered) but its answer is lost: the
+   * connection drops before the response, as on a network failure mid-request.
+   */
+  loseNextAnswer(method: string): void {
+    this.lostAnswers.push(method.toLowerCase());
+  }
+
   failNext(input: { errorCode: number; description: string; method?: string; retryAfter?: number; count?: number }): void {
     const parameters = input.retryAfter !== undefined ? { retry_after: input.retryAfter } : undefined;
     this.failures.push({ method: input.method?.toLowerCase(), error: new TgApiError(input.errorCode, input.description, parameters), remaining: input.count ?? 1 });
@@ -363,6 +372,12 @@ export class TelegramBotApiSimulator implements TgMethodHost {
         throw failure.error;
       }
       const result = await method.handle({ host: this, bot, params: new TgParams(method.name, method.params, params.fields, params.files) });
+      const lost = this.lostAnswers.indexOf(method.name.toLowerCase());
+      if (lost >= 0) {
+        this.lostAnswers.splice(lost, 1);
+        res.socket?.destroy();
+        return;
+      }
       if (res.destroyed) return;
       if (isDescribedResult(result)) sendJson(res, 200, { ok: true, result: result.result, description: result.description });
       else sendJson(res, 200, { ok: true, result });

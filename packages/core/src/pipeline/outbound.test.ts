@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { channels, messages, withTenant } from "@threadline/db";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { encryptSecret } from "../crypto.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { ChannelDirectory } from "./channels.ts";
+import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
+
+// "Never sends twice" where the platform cannot help: Telegram has no idempotency key, so a send
+// whose answer was lost, or a worker that died mid-send, must not be repeated by the queue.
+
+let env: TestEnv;
+let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let deps: OutboundDeps;
+const tg = new TelegramBotApiSimulator();
+const vk = new VkApiSimulator();
+let telegram: { id: string; token: string };
+let vkChannel: { id: string; groupId: number };
+
+async function channel(kind: "vk" | "telegram", externalId: string, token: string, apiBaseUrl: string) {
+  const [row] = await withTenant(env.db, T.project.id, (tx) =>
+    tx.insert(channels).values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: "s", apiBaseUrl }).returning(),
+  );
+  return row!.id;
+}
+
+/** A client writes in; a manager answers; returns the pending reply's id. */
+async function reply(channelId: string, kind: "vk" | "telegram", chatId: number, text: string) {
+  const { conversationId } = await env.ingest({ id: channelId, projectId: T.project.id, kind }, { ...clientMessage({ chatId: String(chatId), text: "Здравствуйте" }), channel: kind });
+  const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId, text });
+  return messageId;
+}
+
+async function stored(messageId: number) {
+  const [row] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
+  return row!;
+}
+
+const send = (messageId: number, finalAttempt = false) => sendOutbound(deps, { projectId: T.project.id, messageId }, { finalAttempt });
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  T = await env.createTenant("Outbound");
+  await tg.start();
+  await vk.start();
+  const bot = tg.addBot({ username: "outbound_bot" });
+  telegram = { id: await channel("telegram", String(bot.botId), bot.token, tg.apiRoot), token: bot.token };
+  const community = vk.addCommunity({ name: "Кофейня" });
+  vkChannel = { id: await channel("vk", String(community.groupId), community.token, vk.apiBaseUrl), groupId: community.groupId };
+  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey), storage: env.deps.storage, publish: env.deps.publish };
+});
+afterAll(async () => {
+  await tg.stop();
+  await vk.stop();
+  await env?.close();
+});
+
+describe("outbound sends whose outcome is unknown", () => {
+  it("Telegram: a send whose answer is lost is not repeated; the manager is asked to check", async () => {
+    tg.simulateClientMessage({ botToken: telegram.token, from: { id: 7101, first_name: "Лиза" }, text: "Здравствуйте" });
+    const id = await reply(telegram.id, "telegram", 7101, "Ваш заказ готов");
+    tg.loseNextAnswer("sendMessage");
+    expect(await send(id)).toBe("failed");
+    expect(tg.sentMessages(7101, { botToken: telegram.token }).map((m) => m.text)).toEqual(["Ваш заказ готов"]);
+    expect(await stored(id)).toMatchObject({ delivery: "failed", failureReason: expect.stringMatching(/Нет подтверждения/) });
+    // The queue's next attempt finds nothing to do.
+    expect(await send(id)).toBe("skipped");
+    expect(tg.sentMessages(7101, { botToken: telegram.token })).toHaveLength(1);
+  });
+
+  it("Telegram: after a worker died mid-send, the retry does not send again", async () => {
+    tg.simulateClientMessage({ botToken: telegram.token, from: { id: 7102, first_name: "Марк" }, text: "Здравствуйте" });
+    const id = await reply(telegram.id, "telegram", 7102, "Курьер выехал");
+    // As the dying worker left it: handed to Telegram, no answer recorded.
+    await withTenant(env.db, T.project.id, (tx) => tx.update(messages).set({ sendAttemptedAt: new Date() }).where(eq(messages.id, id)));
+    expect(await send(id)).toBe("failed");
+    expect(tg.sentMessages(7102, { botToken: telegram.token })).toHaveLength(0);
+    expect((await stored(id)).failureReason).toMatch(/проверьте переписку/);
+  });
+
+  it("Telegram: a 429 is an answer — the send is retried after the delay and delivered once", async () => {
+    tg.simulateClientMessage({ botToken: telegram.token, from: { id: 7103, first_name: "Ира" }, text: "Здравствуйте" });
+    const id = await reply(telegram.id, "telegram", 7103, "Столик на 19:00");
+    tg.failNext({ errorCode: 429, description: "Too Many Requests: retry after 1", retryAfter: 1, method: "sendMessage" });
+    await expect(send(id)).rejects.toBeInstanceOf(RetryLater);
+    expect((await stored(id)).sendAttemptedAt).toBeNull();
+    expect(await send(id)).toBe("sent");
+    expect(tg.sentMessages(7103, { botToken: telegram.token })).toHaveLength(1);
+  });
+
+  it("VK: after a worker died mid-send, the retry goes out and VK's random_id keeps it to one message", async () => {
+    vk.simulateClientMessage({ groupId: vkChannel.groupId, userId: 7104, text: "Здравствуйте" });
+    const id = await reply(vkChannel.id, "vk", 7104, "Ждём вас завтра");
+    const row = await stored(id);
+    // The dying worker's send reached VK; its answer was never recorded.
+    const { adapter } = (await deps.channels.adapter(vkChannel.id))!;
+    await adapter.send({ chatId: "7104", idempotencyKey: row.clientKey!, text: row.text });
+    await withTenant(env.db, T.project.id, (tx) => tx.update(messages).set({ sendAttemptedAt: new Date() }).where(eq(messages.id, id)));
+    expect(await send(id)).toBe("sent");
+    expect(vk.sentMessages(7104, vkChannel.groupId).map((m) => m.text)).toEqual(["Ждём вас завтра"]);
+  });
+});
