@@ -9,7 +9,7 @@ test("a Telegram bot connected for polling receives without a webhook, and can b
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
-    const bot = tg.addBot({ token: `7100000002:AA${"polling".repeat(5)}`, username: "zerno_poll_bot", firstName: "Кофейня «Зерно»" });
+    const bot = tg.addBot({ token: `7100000004:AA${"polling".repeat(5)}`, username: "zerno_poll_bot", firstName: "Кофейня «Зерно»" });
     const webhookUrl = async () => ((await (await fetch(`${tg.apiRoot}/bot${bot.token}/getWebhookInfo`, { method: "POST" })).json()) as { result: { url: string } }).result.url;
 
     await signIn(page, urls.admin, owner.email, owner.password);
