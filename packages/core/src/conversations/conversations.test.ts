@@ -117,6 +117,20 @@ describe("inbox list", () => {
   });
 });
 
+describe("unread badge", () => {
+  it("counts conversations with unread client messages per member, among those they see", async () => {
+    const U = await env.createTenant("Unread");
+    const count = (token: string) => env.caller(token).conversations.unreadCount({ projectId: U.project.id });
+    const theirs = await env.ingest(U.channel, clientMessage({ chatId: "8001", text: "Вопрос коллеге" }));
+    await env.caller(U.owner.token).conversations.assign({ projectId: U.project.id, conversationId: theirs.conversationId, assigneeId: U.admin.membershipId });
+    expect([await count(U.owner.token), await count(U.manager.token)]).toEqual([2, 1]);
+    await env.caller(U.manager.token).conversations.markRead({ projectId: U.project.id, conversationId: U.conversationId });
+    expect([await count(U.owner.token), await count(U.manager.token)]).toEqual([2, 0]);
+    await env.ingest(U.channel, clientMessage({ chatId: "1001", text: "Ещё вопрос" }));
+    expect(await count(U.manager.token)).toBe(1);
+  });
+});
+
 describe("replies", () => {
   it("a reply is stored pending, queued once for sending after commit, and pauses the agent", async () => {
     const c = await env.ingest(T.channel, clientMessage({ chatId: "7001", text: "Есть ли доставка?" }));

@@ -22,6 +22,9 @@ const UNREAD_CAP = 100;
 // security only leakproof conditions reach an index, and Postgres does not count coalesce as one.
 const readPoint = sql`case when ${conversationReads.lastReadSeq} is null then 0 else ${conversationReads.lastReadSeq} end`;
 
+/** Join condition for the member's own read points. */
+const readsOf = (member: Member) => and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId));
+
 /** The list's filters and visibility, without the cursor and the search. */
 function listFilters(member: Member, input: ListInput): (SQL | undefined)[] {
   return [
@@ -52,7 +55,7 @@ function inListOrder<Q extends PgSelect>(query: Q, member: Member, conditions: (
   return query
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(channels, eq(channels.id, conversations.channelId))
-    .leftJoin(conversationReads, and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId)))
+    .leftJoin(conversationReads, readsOf(member))
     .leftJoin(memberships, eq(memberships.id, conversations.assigneeId))
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(...conditions))
@@ -133,17 +136,15 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
   return { items, nextCursor: items.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null };
 }
 
-/** Unread conversations per project for the project switcher badges. */
+/**
+ * Unread conversations per project for the project switcher badges: one pass over the visible
+ * conversations joined to the member's read points (a hash join, not a lookup per row).
+ */
 export async function countUnreadConversations(tx: Tx, member: Member): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(conversations)
-    .where(
-      and(
-        sql`${conversations.lastMessageAt} is not null`,
-        visibleTo(member),
-        sql`${conversations.lastInboundSeq} > coalesce((select r.last_read_seq from ${conversationReads} r where r.conversation_id = ${conversations.id} and r.membership_id = ${member.membershipId}), 0)`,
-      ),
-    );
+    .leftJoin(conversationReads, readsOf(member))
+    .where(and(sql`${conversations.lastMessageAt} is not null`, visibleTo(member), sql`${conversations.lastInboundSeq} > ${readPoint}`));
   return row?.n ?? 0;
 }
