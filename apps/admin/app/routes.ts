@@ -13,6 +13,7 @@ export default [
       route("import", "routes/import.tsx"),
       route("agent", "routes/agent.tsx"),
       route("roles", "routes/roles.tsx"),
+      route("templates", "routes/templates.tsx"),
       route("spend", "routes/spend.tsx"),
       route("traffic", "routes/traffic.tsx"),
       route("audit", "routes/audit.tsx"),

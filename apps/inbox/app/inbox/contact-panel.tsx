@@ -60,7 +60,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
         {!contact.active ? <InactiveMark /> : null}
       </div>
 
-      <dl className="space-y-3 border-b border-slate-100 px-5 py-4 text-sm">
+      <dl className="space-y-3 border-b border-slate-100 px-5 py-4 text-sm empty:hidden">
         {contact.username ? <Row label={t("inbox.contact.username")}>@{contact.username}</Row> : null}
         {showPhone ? (
           <Row label={t("inbox.contact.phone")}>

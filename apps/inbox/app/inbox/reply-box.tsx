@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Button, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { loadDraft, saveDraft } from "./drafts.ts";
 import { isTextField } from "./hooks.ts";
+import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
 import { RecordingBar, VoiceDraftChip, voiceUrl, type VoiceDraft } from "./voice-draft.tsx";
 import { useVoiceRecorder, type Recording } from "./voice-recorder.ts";
 
@@ -38,18 +39,21 @@ function base64Blob(base64: string, type: string): Blob {
  * The reply box: keeps a draft per conversation, Enter sends, Shift+Enter adds a line; the
  * paperclip attaches one file (a photo goes as a photo, anything else as a document). The
  * microphone records a voice message; «Озвучить» has the text spoken in the project's voice.
- * Either is listened to in the box before it is sent.
+ * Either is listened to in the box before it is sent. «/» opens the project's saved replies.
  */
 export function ReplyBox({
   projectId,
   conversationId,
   disabledReason,
+  clientName,
   error,
   onSend,
 }: {
   projectId: string;
   conversationId: string;
   disabledReason?: string;
+  /** For «{имя}» in saved replies. */
+  clientName?: string;
   error: unknown;
   onSend: (text: string, file?: File | UploadedFile) => Promise<unknown>;
 }) {
@@ -68,6 +72,7 @@ export function ReplyBox({
   const recorder = useVoiceRecorder((recording: Recording) => setVoice({ source: "recorded", recording }));
   const recording = recorder.state.phase === "recording" || recorder.state.phase === "starting";
   const stale = voice?.source === "voiced" && voice.text !== text.trim();
+  const templates = useTemplatePicker({ projectId, text, clientName, onPick: (filled) => (setText(filled), field.current?.focus()) });
 
   // The preview's audio lives in the tab until the voice is sent or dropped.
   const previewUrl = voice ? voiceUrl(voice) : null;
@@ -201,7 +206,8 @@ export function ReplyBox({
           onDiscard={() => setVoice(null)}
         />
       ) : null}
-      <div className="mx-auto flex max-w-4xl items-end gap-2">
+      <div className="relative mx-auto flex max-w-4xl items-end gap-2">
+        <TemplateList picker={templates} />
         <input ref={picker} type="file" className="hidden" data-testid="reply-file-input" onChange={(e) => (pick(e.target.files?.[0]), (e.target.value = ""))} />
         <Button variant="ghost" size="icon" className="h-9 w-9 shrink-0" onClick={() => picker.current?.click()} title={t("inbox.attach")} aria-label={t("inbox.attach")}>
           <Paperclip className="h-4 w-4" />
@@ -216,6 +222,7 @@ export function ReplyBox({
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
+              if (templates.onKeyDown(e)) return;
               if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
                 send();

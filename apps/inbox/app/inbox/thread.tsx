@@ -299,6 +299,7 @@ export function Thread({
         projectId={projectId}
         conversationId={conversationId}
         disabledReason={disabledReason}
+        clientName={contact?.name || undefined}
         error={reply.error}
         onSend={async (text, file) => reply.mutateAsync({ projectId, conversationId, text, file: file instanceof File ? await uploadFile(projectId, file) : file })}
       />

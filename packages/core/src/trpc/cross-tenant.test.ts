@@ -15,6 +15,7 @@ let bInvitationId: string;
 let bExampleId: string;
 let bNotificationId: string;
 let bImportRunId: string;
+let bTemplateId: string;
 let bRecordingKey: string;
 
 type Tenant = typeof A;
@@ -60,6 +61,16 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
+  "templates.list": (_a, b) => [{ projectId: b.project.id }],
+  "templates.create": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой шаблон" }],
+  "templates.update": (a, b) => [
+    { projectId: b.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
+    { projectId: a.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
+  ],
+  "templates.remove": (a, b) => [
+    { projectId: b.project.id, templateId: bTemplateId },
+    { projectId: a.project.id, templateId: bTemplateId },
+  ],
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
@@ -167,7 +178,7 @@ const cases: Record<string, Case> = {
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -195,6 +206,7 @@ beforeAll(async () => {
   bNotificationId = note!.id;
   const [run] = await withTenant(env.db, B.project.id, (tx) => tx.insert(importRuns).values({ projectId: B.project.id, channelId: B.channel.id, source: "telegram_export", state: "paused" }).returning());
   bImportRunId = run!.id;
+  bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
 });

@@ -6,6 +6,7 @@ import { channelsRouter } from "./routers/channels.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
+import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
 import { createCallerFactory, router } from "./init.ts";
 
@@ -23,6 +24,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   voice: voiceRouter,
   analytics: analyticsRouter,
+  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./operations.ts";
 export * from "./agent.ts";
+export * from "./templates.ts";
