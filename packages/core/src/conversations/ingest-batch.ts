@@ -13,7 +13,8 @@ type MessageResult = Extract<IngestResult, { kind: "message" }>;
 
 /** Rows travel as one JSON parameter that Postgres unpacks: one statement for the whole batch. */
 const asJson = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
-const chatKey = (channelId: string, chatId: string) => `${channelId}\u0000${chatId}`;
+/** A chat, client or message id made unique across the project's channels. */
+const channelScoped = (channelId: string, id: string) => `${channelId}\u0000${id}`;
 const isPlainMessage = (item: IngestItem): item is MessageItem => item.event.type === "message" && !isVkEcho(item.event);
 
 /**
@@ -47,7 +48,7 @@ async function upsertContacts(tx: Tx, projectId: string, items: MessageItem[]): 
   type Row = { ch: string; x: string; n: string; u?: string; pu?: string; ft?: unknown };
   const rows = new Map<string, Row>();
   for (const { channel, event } of items) {
-    const key = chatKey(channel.id, event.client.externalUserId);
+    const key = channelScoped(channel.id, event.client.externalUserId);
     const row = rows.get(key) ?? { ch: channel.id, x: event.client.externalUserId, n: "" };
     const name = clientName(event);
     if (name) row.n = name;
@@ -68,7 +69,7 @@ async function upsertContacts(tx: Tx, projectId: string, items: MessageItem[]): 
       profile_url = coalesce(excluded.profile_url, contacts.profile_url),
       first_touch = coalesce(contacts.first_touch, excluded.first_touch)
     returning id, channel_id as ch, external_id as x`);
-  return new Map(stored.map((c) => [chatKey(c.ch, c.x), c.id]));
+  return new Map(stored.map((c) => [channelScoped(c.ch, c.x), c.id]));
 }
 
 type StoredConversation = { id: string; assigneeId: string | null; created: boolean };
@@ -79,10 +80,10 @@ async function upsertConversations(tx: Tx, projectId: string, items: MessageItem
   const rows = new Map<string, Row>();
   const lastBusinessConnection = new Map<string, string>();
   for (const { channel, event } of items) {
-    const key = chatKey(channel.id, event.chatId);
+    const key = channelScoped(channel.id, event.chatId);
     if (event.businessConnectionId) lastBusinessConnection.set(key, event.businessConnectionId);
     if (rows.has(key)) continue;
-    const contactId = contactIds.get(chatKey(channel.id, event.client.externalUserId))!;
+    const contactId = contactIds.get(channelScoped(channel.id, event.client.externalUserId))!;
     rows.set(key, { ch: channel.id, chat: event.chatId, ct: contactId, a: toAttribution(event.attribution), b: event.businessConnectionId });
   }
   type Found = { id: string; assignee_id: string | null; ch: string; chat: string };
@@ -93,13 +94,13 @@ async function upsertConversations(tx: Tx, projectId: string, items: MessageItem
     order by r.ch, r.chat
     on conflict (channel_id, external_chat_id) do nothing
     returning id, assignee_id, channel_id as ch, external_chat_id as chat`);
-  const result = new Map<string, StoredConversation>(inserted.map((c) => [chatKey(c.ch, c.chat), { id: c.id, assigneeId: c.assignee_id, created: true }]));
+  const result = new Map<string, StoredConversation>(inserted.map((c) => [channelScoped(c.ch, c.chat), { id: c.id, assigneeId: c.assignee_id, created: true }]));
   const missing = [...rows.entries()].filter(([key]) => !result.has(key)).map(([, r]) => ({ ch: r.ch, chat: r.chat }));
   if (missing.length) {
     const existing = await tx.execute<Found>(sql`
       select c.id, c.assignee_id, c.channel_id as ch, c.external_chat_id as chat
       from conversations c join jsonb_to_recordset(${asJson(missing)}) as r(ch uuid, chat text) on c.channel_id = r.ch and c.external_chat_id = r.chat`);
-    for (const c of existing) result.set(chatKey(c.ch, c.chat), { id: c.id, assigneeId: c.assignee_id, created: false });
+    for (const c of existing) result.set(channelScoped(c.ch, c.chat), { id: c.id, assigneeId: c.assignee_id, created: false });
   }
   // A later event's business connection replaces the stored one, as it would one by one.
   for (const [key, businessConnectionId] of lastBusinessConnection) {
@@ -116,8 +117,8 @@ async function storeMessages(tx: Tx, projectId: string, items: MessageItem[]): P
   const conversationsByChat = await upsertConversations(tx, projectId, items, contactIds);
   const planned = items.map(({ channel, event }, i) => {
     const direction = event.direction === "inbound" ? ("in" as const) : ("out" as const);
-    const conversation = conversationsByChat.get(chatKey(channel.id, event.chatId))!;
-    return { i, channel, event, direction, conversation, key: chatKey(channel.id, messageKey(channel.kind, event.chatId, event.externalMessageId)), text: messageText(event), sentAt: new Date(event.sentAt) };
+    const conversation = conversationsByChat.get(channelScoped(channel.id, event.chatId))!;
+    return { i, channel, event, direction, conversation, key: channelScoped(channel.id, messageKey(channel.kind, event.chatId, event.externalMessageId)), text: messageText(event), sentAt: new Date(event.sentAt) };
   });
   // The first event of a key inserts; a repeat of it in the same batch is a redelivery.
   const firstOfKey = new Map<string, number>();
@@ -142,7 +143,7 @@ async function storeMessages(tx: Tx, projectId: string, items: MessageItem[]): P
     -- Redelivery of a stored platform message is harmless: the unique key keeps one row.
     on conflict (channel_id, external_id) do nothing
     returning id, channel_id as ch, external_id as e`);
-  const createdIds = new Map(inserted.map((m) => [chatKey(m.ch, m.e), Number(m.id)]));
+  const createdIds = new Map(inserted.map((m) => [channelScoped(m.ch, m.e), Number(m.id)]));
   const storedIds = new Map(createdIds);
   const already = toInsert.filter((p) => !createdIds.has(p.key));
   if (already.length) {
@@ -150,7 +151,7 @@ async function storeMessages(tx: Tx, projectId: string, items: MessageItem[]): P
       select m.id, m.channel_id as ch, m.external_id as e
       from messages m join jsonb_to_recordset(${asJson(already.map((p) => ({ ch: p.channel.id, e: messageKey(p.channel.kind, p.event.chatId, p.event.externalMessageId) })))}) as r(ch uuid, e text)
         on m.channel_id = r.ch and m.external_id = r.e`);
-    for (const m of rows) storedIds.set(chatKey(m.ch, m.e), Number(m.id));
+    for (const m of rows) storedIds.set(channelScoped(m.ch, m.e), Number(m.id));
   }
   const created = planned.filter((p) => firstOfKey.get(p.key) === p.i && createdIds.has(p.key));
   const attachmentIds = await storeAttachments(tx, projectId, created.map((p) => ({ messageId: createdIds.get(p.key)!, event: p.event })));
@@ -158,7 +159,7 @@ async function storeMessages(tx: Tx, projectId: string, items: MessageItem[]): P
   // The conversation is new for the first event of its chat only, when that event stored a message.
   const firstOfChat = new Set<string>();
   return planned.map((p): MessageResult => {
-    const chat = chatKey(p.channel.id, p.event.chatId);
+    const chat = channelScoped(p.channel.id, p.event.chatId);
     const firstInChat = !firstOfChat.has(chat);
     firstOfChat.add(chat);
     const base = { kind: "message" as const, conversationId: p.conversation.id, direction: p.direction, assigneeId: p.conversation.assigneeId };
