@@ -46,6 +46,8 @@ export async function runImport(argv: string[]) {
     const run = await withTenant(env.db, T.project.id, (tx) => createImportRun(tx, { projectId: T.project.id, channelId: channel!.id, source: "vk_api" }));
     const childEnv = { databaseUrl: env.database.appUrl, projectId: T.project.id, runId: run.id, groupId: seeded.groupId, token: seeded.token, apiBaseUrl: vk.apiBaseUrl, requestsPerSecond: rps };
 
+    // With --chaos the simulator also fails about one request in 40: 5xx, error 6, error 10, dropped connections.
+    const injected = chaos ? vk.scheduleFaults({ every: 40, seed }) : null;
     const random = seededRandom(seed + 99);
     const started = Date.now();
     let peakRss = 0;
@@ -88,6 +90,8 @@ export async function runImport(argv: string[]) {
       wall_s: round(wallS),
       elapsed_s: round(elapsedS),
       peak_rss_mb: peakRss,
+      // The benchmark process hosts the simulator: its memory stays small however big the community.
+      bench_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     if (chaos) {
       const expected = [...communityMessages(community)].map(simulatedFingerprint);
@@ -99,7 +103,7 @@ export async function runImport(argv: string[]) {
           .where(eq(messages.channelId, channel!.id))
       ).map((r) => messageFingerprint({ externalId: r.externalId!, chatId: r.chatId, direction: r.direction, sentAtSec: Math.floor(r.sentAt.getTime() / 1000), text: r.text }));
       const mismatch = historyMismatch(expected, stored);
-      Object.assign(figures, { kills, simulator_messages: expected.length, stored_messages: stored.length, chaos_mismatch: mismatch.missing + mismatch.duplicated + mismatch.extra });
+      Object.assign(figures, { kills, faults: Object.entries(injected ?? {}).map(([kind, n]) => `${kind}=${n}`).join(","), simulator_messages: expected.length, stored_messages: stored.length, chaos_mismatch: mismatch.missing + mismatch.duplicated + mismatch.extra });
     }
     figures.import_vs_bound = round(elapsedS / boundS);
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${String(v)}`);

@@ -2,6 +2,7 @@
 // the production adapters reach through their SDKs' base-URL options.
 export { VkApiSimulator, type VkClientAttachment, type VkSentMessage, type VkSimulatorOptions } from "./vk/simulator.ts";
 export { VK_METHODS } from "./vk/methods.ts";
+export type { VkFaultKind, VkFaultSchedule } from "./vk/faults.ts";
 export { SeededCommunityHistory, realisticMessageCount, seededRandom, type SeedOptions } from "./vk/seeded.ts";
 export { VK_ERRORS } from "./vk/params.ts";
 export {

@@ -114,7 +114,9 @@ export async function storeImportBatch(tx: Tx, channel: ImportChannel, batch: Im
   const listed = [...batch.dialogs].sort((a, b) => compareChats(a.chatId, b.chatId));
   if (listed.length > 0) for (const [chat, id] of await upsertDialogs(tx, channel, listed, aggregates)) conversationOf.set(chat, id);
   const earlier = [...aggregates.keys()].filter((chat) => !conversationOf.has(chat));
-  if (earlier.length > 0) for (const [chat, id] of await addToConversations(tx, channel, earlier, aggregates)) conversationOf.set(chat, id);
+  if (earlier.length > 0) {
+    for (const [chat, id] of await upsertConversations(tx, channel, earlier, earlier.map(() => null), aggregates)) conversationOf.set(chat, id);
+  }
   if (total === 0) return { inserted: 0, attachmentIds: [] };
 
   const inserted = await insertMessages(tx, channel, pages, ids, conversationOf);
@@ -181,38 +183,29 @@ async function upsertDialogs(tx: Tx, channel: ImportChannel, dialogs: ImportedCo
       active = excluded.active
     returning id, external_id as "externalId"`);
   const contactOf = new Map(contacts.map((c) => [c.externalId, c.id]));
-  const chats = dialogs.map((d) => d.chatId);
+  return upsertConversations(tx, channel, dialogs.map((d) => d.chatId), dialogs.map((d) => contactOf.get(d.externalId)!), aggregates);
+}
+
+/**
+ * Conversations take their batch's counts: inserted complete when new, merged when they exist.
+ * A null contact means a dialog stored by an earlier batch, whose contact has the chat's id (as
+ * VK and Telegram one-to-one chats do). An upsert finds each row through the unique index,
+ * whatever the planner knows of a table that grows during the import; a join of the batch with
+ * the table may not (a generic plan once scanned every conversation per batch).
+ */
+async function upsertConversations(tx: Tx, channel: ImportChannel, chats: string[], contactIds: (string | null)[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
   const a = aggregateColumns(chats, aggregates);
   const rows = await tx.execute<{ id: string; chat: string }>(sql`
     insert into conversations (project_id, channel_id, contact_id, external_chat_id, message_count, last_message_at, last_message_preview, last_message_direction, last_seq, last_inbound_seq)
-    select ${channel.projectId}::uuid, ${channel.id}::uuid, t.contact, t.chat, t.cnt, t.last_at, t.preview, t.dir, t.seq, t.in_seq
-    from unnest(${column(dialogs.map((d) => contactOf.get(d.externalId)!), "uuid")}, ${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")},
+    select ${channel.projectId}::uuid, ${channel.id}::uuid,
+           coalesce(t.contact, (select ct.id from contacts ct where ct.channel_id = ${channel.id}::uuid and ct.external_id = t.chat)),
+           t.chat, t.cnt, t.last_at, t.preview, t.dir, t.seq, t.in_seq
+    from unnest(${column(contactIds, "uuid")}, ${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")},
                 ${column(a.previews, "text")}, ${column(a.directions, "text")}, ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")})
       as t(contact, chat, cnt, last_at, preview, dir, seq, in_seq)
     on conflict (channel_id, external_chat_id) do update set ${MERGE}
     returning id, external_chat_id as chat`);
   return new Map(rows.map((r) => [r.chat, r.id]));
-}
-
-/** History of dialogs stored by earlier batches: their conversations take the new aggregates. */
-async function addToConversations(tx: Tx, channel: ImportChannel, chats: string[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
-  const a = aggregateColumns(chats, aggregates);
-  const rows = await tx.execute<{ id: string; chat: string }>(sql`
-    update conversations c set
-      message_count = c.message_count + v.cnt,
-      last_message_preview = case when v.last_at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.preview else c.last_message_preview end,
-      last_message_direction = case when v.last_at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.dir else c.last_message_direction end,
-      last_message_at = greatest(c.last_message_at, v.last_at),
-      last_seq = greatest(c.last_seq, v.seq),
-      last_inbound_seq = greatest(c.last_inbound_seq, v.in_seq)
-    from unnest(${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")}, ${column(a.previews, "text")}, ${column(a.directions, "text")},
-                ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")}) as v(chat, cnt, last_at, preview, dir, seq, in_seq)
-    where c.channel_id = ${channel.id}::uuid and c.external_chat_id = v.chat
-    returning c.id, c.external_chat_id as chat`);
-  const found = new Map(rows.map((r) => [r.chat, r.id]));
-  const missing = chats.find((chat) => !found.has(chat));
-  if (missing !== undefined) throw new Error(`conversation of chat ${missing} is missing`);
-  return found;
 }
 
 /** Inserts the messages with their drawn ids; returns the ids that were new. */

@@ -150,4 +150,21 @@ describe("VK history import", () => {
       await pipeline.close();
     }
   }, 60_000);
+
+  it("comes through 5xx answers, errors 6 and 10 and dropped connections with the history exact", async () => {
+    const community = seedVkCommunity(vk, { dialogs: 500, seed: 31, firstUserId: 900_000 });
+    const channelId = await vkChannel(community, "vk-faults-secret");
+    const run = await withTenant(env.db, T.project.id, (tx) => createImportRun(tx, { projectId: T.project.id, channelId, source: "vk_api" }));
+    const adapter = new VkAdapter({ groupId: community.groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl, timeoutMs: 2000 });
+    const injected = vk.scheduleFaults({ every: 3, seed: 5 })!;
+    try {
+      expect(await runVkImport({ db: env.db, adapter: async () => adapter }, { projectId: T.project.id, runId: run.id })).toBe("done");
+    } finally {
+      vk.scheduleFaults(null);
+    }
+    expect(Object.values(injected).every((n) => n > 0)).toBe(true);
+    const expected = [...communityMessages(community.community)].map(simulatedFingerprint);
+    expect(historyMismatch(expected, await storedFingerprints(channelId))).toEqual({ missing: 0, duplicated: 0, extra: 0 });
+    expect(await runRow(run.id)).toMatchObject({ state: "done", doneDialogs: 500, importedMessages: expected.length });
+  }, 90_000);
 });

@@ -6,7 +6,7 @@ import { BatchError, runBatch, type BatchCall, type CallResult, type DialogSumma
 import { RequestPacer, type BackoffReason } from "./pacer.ts";
 import type { MediaJob } from "../jobs/index.ts";
 import { progressPercent, type ImportRunState } from "./runs.ts";
-import { pendingImportedAttachments, storeImportBatch, type ImportChannel, type ImportedDialogPage } from "./store.ts";
+import { pendingImportedAttachments, storeImportBatch, type ImportChannel, type ImportedContact, type ImportedDialogPage } from "./store.ts";
 
 // The VK history import. It lists the community's dialogs (getConversations, 200 per call) and
 // reads each dialog's history oldest first (getHistory, 200 per call), packing up to 25 calls
@@ -34,6 +34,11 @@ export interface VkDialogState {
   outRead: number;
   /** Found by the catch-up pass: not counted again in done dialogs. */
   again?: boolean;
+  /**
+   * The client as the list showed them, until the dialog's first page is stored: contact and
+   * conversation are written then, once, with that page's counts.
+   */
+  client?: { name: string; canWrite: boolean };
 }
 
 export interface VkImportCursor {
@@ -85,6 +90,8 @@ export interface VkImportDeps {
 
 /** Answers fetched but not yet committed, at most: the fetcher waits beyond this. */
 const MAX_UNCOMMITTED = 40;
+/** Executes' worth of dialogs listed ahead of their history: slow answers of the list do not starve the token. */
+const LISTING_AHEAD = 24;
 /** Answers committed together at most, when the writer has fallen behind. */
 const MAX_MERGED = 40;
 
@@ -195,7 +202,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
 
   const plan = (): BatchCall[] => {
     const calls: BatchCall[] = [];
-    if (listing.phase !== "done" && !listing.busy && ready.length < VK_EXECUTE_LIMIT * 12) {
+    if (listing.phase !== "done" && !listing.busy && ready.length < VK_EXECUTE_LIMIT * LISTING_AHEAD) {
       calls.push({ kind: "conversations", offset: listing.offset, count: VK_PAGE_LIMIT });
       listing.busy = true;
     }
@@ -230,7 +237,9 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       stop ??= { outcome: "failed", error: errorText(error) };
       return;
     }
-    const wait = pacer.backOff(reason, isChannelError(error) ? error.retryAfterMs : undefined);
+    // VK gives no retry time with error 6 (the channel's 1 s is for sends): the pacer knows better.
+    const hint = reason !== "rate_limited" && isChannelError(error) ? error.retryAfterMs : undefined;
+    const wait = pacer.backOff(reason, hint);
     log("import request failed, backing off", { reason, waitMs: wait, error: errorText(error) });
   };
 
@@ -241,14 +250,20 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     const next: VkImportCursor = { ...committed, dialogs: { ...committed.dialogs } };
     let completed = 0;
     const pages: ImportedDialogPage[] = [];
-    const listed: DialogSummary[] = [];
+    const listed: ImportedContact[] = [];
     for (const r of results ?? []) {
       if (r.kind === "conversations") {
         const moved = applyListing(next, r);
         Object.assign(next, { phase: moved.phase, offset: moved.offset, startMaxId: moved.startMaxId, totalDialogs: moved.totalDialogs });
         for (const d of moved.dialogs) {
-          next.dialogs[String(d.peerId)] = { total: null, pages: [0], inRead: d.inRead, outRead: d.outRead, ...(moved.again ? { again: true } : {}) };
-          listed.push(d);
+          next.dialogs[String(d.peerId)] = {
+            total: null,
+            pages: [0],
+            inRead: d.inRead,
+            outRead: d.outRead,
+            client: { name: d.name, canWrite: d.canWrite },
+            ...(moved.again ? { again: true } : {}),
+          };
         }
       }
     }
@@ -257,7 +272,8 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       const key = String(r.call.peerId);
       const dialog = next.dialogs[key];
       if (!dialog) continue;
-      const state: VkDialogState = { ...dialog };
+      const { client, ...state }: VkDialogState = { ...dialog };
+      if (client) listed.push({ externalId: key, chatId: key, name: client.name, profileUrl: vkProfileUrl(r.call.peerId), active: client.canWrite });
       if (state.total === null) {
         state.total = r.total;
         state.pages = pagesAfterFirst(r.total);
@@ -288,8 +304,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
     }
     const finished = next.phase === "done" && Object.keys(next.dialogs).length === 0;
     const stored = await withTenant(db, input.projectId, async (tx) => {
-      const dialogs = listed.map((d) => ({ externalId: String(d.peerId), chatId: String(d.peerId), name: d.name, profileUrl: vkProfileUrl(d.peerId), active: d.canWrite }));
-      const batch = await storeImportBatch(tx, channel, { dialogs, pages });
+      const batch = await storeImportBatch(tx, channel, { dialogs: listed, pages });
       const n = batch.inserted;
       const [row] = await tx
         .update(importRuns)

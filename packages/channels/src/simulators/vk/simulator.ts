@@ -6,6 +6,7 @@ import { imageSize, mimeOfImage, solidPng } from "../images.ts";
 import { SlidingWindowLimiter } from "../rate-limit.ts";
 import { executeParams, ExecuteCompileError, parseExecuteCode } from "./execute.ts";
 import { SeededCommunityHistory, type SeedOptions } from "./seeded.ts";
+import { VkFaults, type VkFaultSchedule } from "./faults.ts";
 import { uploadHash, VK_METHODS_BY_NAME, type VkMethodHost } from "./methods.ts";
 import { VK_ERRORS, VkApiError, VkParams } from "./params.ts";
 import {
@@ -85,6 +86,7 @@ export class VkApiSimulator implements VkMethodHost {
   private server: RunningServer | undefined;
   private readonly limiter: SlidingWindowLimiter;
   private readonly failures: InjectedFailure[] = [];
+  private faults: VkFaults | null = null;
   private readonly deliveries = new Map<string, DeliveryQueue>();
   private readonly longPollWaiters = new Set<() => void>();
   private readonly sentListeners = new Set<() => void>();
@@ -304,6 +306,15 @@ export class VkApiSimulator implements VkMethodHost {
     });
   }
 
+  /**
+   * From now on about one API request in `every` fails (5xx, error 6, error 10 or a dropped
+   * connection, from a seeded schedule); null stops it. Returns the counts of faults injected.
+   */
+  scheduleFaults(schedule: VkFaultSchedule | null): VkFaults["injected"] | null {
+    this.faults = schedule ? new VkFaults(schedule) : null;
+    return this.faults?.injected ?? null;
+  }
+
   setRateLimit(limit: number, windowMs = 1000): void {
     this.limiter.limit = limit;
     this.limiter.windowMs = windowMs;
@@ -388,6 +399,17 @@ export class VkApiSimulator implements VkMethodHost {
     } catch (error) {
       const message = error instanceof BodyTooLargeError ? "Invalid request: request is too large" : "Invalid request: malformed body";
       return sendJson(res, 200, this.errorBody(VK_ERRORS.request, message, method, new Map()));
+    }
+    const fault = this.faults?.next();
+    if (fault === "drop") return void req.socket.destroy();
+    if (fault === "http_5xx") {
+      // What VK's front answers when a backend is down: an HTML page, not the API's JSON.
+      res.writeHead(502, { "content-type": "text/html" });
+      return void res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+    }
+    if (fault) {
+      const code = fault === "too_many" ? VK_ERRORS.tooMany : VK_ERRORS.server;
+      return sendJson(res, 200, this.errorBody(code, ERROR_MESSAGES[code]!, method, fields));
     }
     try {
       sendJson(res, 200, this.callMethod(method, fields));
