@@ -29,18 +29,28 @@ CREATE FUNCTION search_hits(p_like text, p_phone text, p_words tsquery, p_limit 
 DECLARE
   by_contact uuid[];
   by_text uuid[] := '{}';
+  read_hits bigint;
 BEGIN
   EXECUTE 'SELECT array(SELECT c.id FROM contacts ct JOIN conversations c ON c.contact_id = ct.id
                         WHERE ct.project_id = app_project_id() AND c.project_id = app_project_id()
                           AND (ct.name ILIKE $1 OR ct.phone LIKE $2) LIMIT $3)'
     INTO by_contact USING p_like, p_phone, p_limit + 1;
+  contacts_common := cardinality(by_contact) > p_limit;
+  messages_common := false;
   IF numnode(p_words) > 0 THEN
     EXECUTE 'SELECT array(SELECT m.conversation_id FROM messages m
                           WHERE m.project_id = app_project_id() AND m.text_search @@ $1 LIMIT $2)'
       INTO by_text USING p_words, p_limit + 1;
+    messages_common := cardinality(by_text) > p_limit;
+    -- Many hits in few conversations (a long chat that repeats a word, a bot's notices): read all
+    -- of them, up to a bound, rather than have the list test every conversation for a handful.
+    IF messages_common AND (SELECT count(DISTINCT h) FROM unnest(by_text) h) <= p_limit / 10 THEN
+      EXECUTE 'SELECT count(*), array_agg(DISTINCT h.conversation_id) FROM (SELECT m.conversation_id FROM messages m
+                 WHERE m.project_id = app_project_id() AND m.text_search @@ $1 LIMIT $2) h'
+        INTO read_hits, by_text USING p_words, p_limit * 50 + 1;
+      messages_common := read_hits > p_limit * 50 OR cardinality(by_text) > p_limit;
+    END IF;
   END IF;
-  contacts_common := cardinality(by_contact) > p_limit;
-  messages_common := cardinality(by_text) > p_limit;
   IF contacts_common THEN by_contact := '{}'; END IF;
   IF messages_common THEN by_text := '{}'; END IF;
   conversation_ids := ARRAY(

@@ -116,6 +116,18 @@ describe("search for a term with thousands of hits", () => {
     expect((await searchAll(T.manager, "самокат", 1)).ids).toEqual([named, unassigned, mine]);
   });
 
+  it("a word in thousands of messages of one conversation and one message of another finds both", async () => {
+    await env.owner.execute(sql`
+      insert into messages (project_id, conversation_id, channel_id, external_id, direction, author, text, sent_at)
+      select ${T.project.id}, ${mine}, ${T.channel.id}, 'receipt-' || g, 'out', 'system', 'Квитанция №' || g || ' отправлена', now() - interval '3 days'
+      from generate_series(1, ${MANY}) g`);
+    await env.owner.execute(sql`
+      insert into messages (project_id, conversation_id, channel_id, external_id, direction, author, text, sent_at)
+      values (${T.project.id}, ${unassigned}, ${T.channel.id}, 'receipt-0', 'in', 'client', 'Пришлите квитанцию, пожалуйста', now() - interval '3 days')`);
+    expect((await searchAll(T.manager, "квитанции", 1)).ids).toEqual([unassigned, mine]);
+    expect((await searchAll(T.owner, "квитанция", 50)).ids).toEqual([unassigned, mine]);
+  });
+
   it("a rare word among them finds its one conversation", async () => {
     expect((await searchAll(T.manager, "суббота", 50)).ids).toEqual([unassigned]);
   });
