@@ -7,7 +7,8 @@ import type { ListCursor } from "./list.ts";
 // resolved to its conversations up front (the page is then a lookup of those ids); a common one
 // is checked row by row while the list is walked in its order (the contact is on the row, the
 // words come from an index), which finds a page of matches within the first few hundred
-// conversations.
+// conversations. A word with thousands of hits in only a few conversations is still resolved up
+// front (search_hits reads all its hits), so the walk is kept for terms found all over the list.
 const RARE_LIMIT = 2000;
 
 /** A term as the three kinds of search see it. */
