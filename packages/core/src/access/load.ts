@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { memberships, roles, withTenant, type Db } from "@threadline/db";
+import { memberships, roles, withTenant, type Db, type Tx } from "@threadline/db";
 import { notFound } from "../errors.ts";
 import type { HideableField, Permission } from "./catalog.ts";
 import type { Member } from "./member.ts";
@@ -8,14 +8,17 @@ import type { Member } from "./member.ts";
  * The person's active membership in a project, with its role template. A project they are not
  * an active member of is reported as not found, so ids of other tenants reveal nothing.
  */
-export async function loadMember(db: Db, userId: string, projectId: string): Promise<Member> {
-  const [row] = await withTenant(db, projectId, (tx) =>
-    tx
-      .select({ membership: memberships, role: roles })
-      .from(memberships)
-      .innerJoin(roles, eq(roles.id, memberships.roleId))
-      .where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId))),
-  );
+export function loadMember(db: Db, userId: string, projectId: string): Promise<Member> {
+  return withTenant(db, projectId, (tx) => loadMemberIn(tx, userId, projectId));
+}
+
+/** loadMember inside a transaction already scoped to the project (one transaction per request). */
+export async function loadMemberIn(tx: Tx, userId: string, projectId: string): Promise<Member> {
+  const [row] = await tx
+    .select({ membership: memberships, role: roles })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
   if (!row || !row.membership.active) throw notFound("Проект");
   return {
     membershipId: row.membership.id,

@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { withTenant, type Tx } from "@threadline/db";
 import { assertCan, type Member, type Permission } from "../access/index.ts";
-import { loadMember } from "../access/load.ts";
+import { loadMemberIn } from "../access/load.ts";
 import { DomainError } from "../errors.ts";
 import type { Context } from "./context.ts";
 
@@ -55,33 +55,30 @@ class RollbackWithResult extends Error {
  */
 export function projectProcedure(permission?: Permission) {
   return authedProcedure.input(projectInput).use(async ({ ctx, input, next }) => {
-    const member: Member = await loadMember(ctx.db, ctx.user.id, input.projectId).catch((e) => {
-      if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
-      throw e;
-    });
-    if (permission) {
-      try {
-        assertCan(member, permission);
-      } catch (e) {
-        throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
-      }
-    }
     // Work that must only happen once the transaction is committed (queue jobs, realtime events),
     // so that a worker or another browser never looks for a row that is not there yet.
     const pending: (() => Promise<unknown>)[] = [];
     const afterCommit = (fn: () => Promise<unknown>) => void pending.push(fn);
-    const run = (tx: Tx) => next({ ctx: { ...ctx, member, tx, afterCommit } });
+    const run = (tx: Tx, member: Member) => next({ ctx: { ...ctx, member, tx, afterCommit } });
     type Result = Awaited<ReturnType<typeof run>>;
     try {
-      const result = await withTenant(
-        ctx.db,
-        member.projectId,
-        async (tx) => {
-          const result = await run(tx);
-          if (!result.ok) throw new RollbackWithResult(result);
-          return result;
-        },
-      );
+      // The member is read in the procedure's own transaction: one transaction per request.
+      const result = await withTenant(ctx.db, input.projectId, async (tx) => {
+        const member = await loadMemberIn(tx, ctx.user.id, input.projectId).catch((e) => {
+          if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
+          throw e;
+        });
+        if (permission) {
+          try {
+            assertCan(member, permission);
+          } catch (e) {
+            throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
+          }
+        }
+        const result = await run(tx, member);
+        if (!result.ok) throw new RollbackWithResult(result);
+        return result;
+      });
       for (const fn of pending) await fn();
       return result;
     } catch (e) {
