@@ -21,20 +21,20 @@ test("a manager answers with a saved reply that carries the client's name", asyn
     await expect(page.getByRole("list", { name: "Шаблоны ответов" })).toContainText("Доставка");
     await shot(page, "admin-templates", { docs: true });
 
-    const client = { id: 9501, first_name: "Ольга", last_name: "Смирнова" };
+    const client = { id: 9501, first_name: "Эвелина", last_name: "Ракитина" };
     tg.simulateClientMessage({ botToken: bot.token, from: client, text: "А доставка у вас есть?" });
     const inbox = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } })).newPage();
     await signIn(inbox, urls.inbox, manager.email, manager.password);
-    await inbox.getByTestId("conversation-row").filter({ hasText: "Ольга Смирнова" }).click({ timeout: 20_000 });
+    await inbox.getByTestId("conversation-row").filter({ hasText: "Эвелина Ракитина" }).click({ timeout: 20_000 });
     const field = inbox.getByTestId("reply-input");
     await field.fill("/дост");
     const list = inbox.getByRole("listbox", { name: "Шаблоны ответов" });
     await expect(list.getByRole("option")).toHaveCount(1);
     await shot(inbox, "inbox-templates", { docs: true });
     await field.press("Enter");
-    await expect(field).toHaveValue("Ольга, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");
+    await expect(field).toHaveValue("Эвелина, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");
     await field.press("Enter");
-    await expect.poll(() => tg.sentMessages(client.id, { botToken: bot.token }).map((m) => m.text), { timeout: 15_000 }).toContain("Ольга, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");
+    await expect.poll(() => tg.sentMessages(client.id, { botToken: bot.token }).map((m) => m.text), { timeout: 15_000 }).toContain("Эвелина, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");
   } finally {
     await tg.stop();
   }

@@ -34,15 +34,15 @@ test("a manager voices a reply and records one; the client receives both as voic
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();
     await signIn(inbox, urls.inbox, manager.email, manager.password);
-    const client = { id: 9201, first_name: "Ольга", last_name: "Смирнова" };
+    const client = { id: 9201, first_name: "Злата", last_name: "Берёзкина" };
     tg.simulateClientMessage({ botToken: bot.token, from: client, text: "Добрый день! Во сколько можно забрать заказ?" });
-    const row = inbox.getByTestId("conversation-row").filter({ hasText: "Ольга Смирнова" });
+    const row = inbox.getByTestId("conversation-row").filter({ hasText: "Злата Берёзкина" });
     await expect(row).toBeVisible({ timeout: 15_000 });
     await row.click();
 
     // No voice yet: a plain reason, nothing sent.
     const reply = inbox.getByTestId("reply-input");
-    const text = "Ольга, добрый день! Заказ будет готов сегодня к шести вечера, ждём вас.";
+    const text = "Злата, добрый день! Заказ будет готов сегодня к шести вечера, ждём вас.";
     await reply.fill(text);
     const speak = inbox.getByRole("button", { name: "Озвучить" });
     await speak.click();
