@@ -25,6 +25,14 @@ export const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds
 
 export const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
 
+/**
+ * What the media job fetches a file by: the link when the platform gives one (VK: the photo's or
+ * document's URL; its `photo…` id cannot be downloaded), else the platform's file id (Telegram).
+ */
+export function downloadRef(a: InboundAttachment): string | null {
+  return a.url ?? a.fileId ?? null;
+}
+
 export function toAttribution(a: FirstTouchAttribution | undefined): Attribution | undefined {
   if (!a) return undefined;
   return {
@@ -157,8 +165,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
         mime: a.mime,
         size: a.size,
         fileName: a.fileName,
-        // The media job needs whatever the platform gave to fetch the bytes.
-        platformFileId: a.fileId ?? a.url ?? null,
+        platformFileId: downloadRef(a),
       })),
     ).returning({ id: attachments.id });
     attachmentIds = stored.map((a) => a.id);

@@ -133,6 +133,18 @@ describe("webhook → queue → store", () => {
 });
 
 describe("media", () => {
+  it("a VK client's photo and document (a receipt) are fetched into storage from the links VK gives", async () => {
+    vk.simulateClientMessage({
+      groupId: vkChannel.groupId,
+      userId: 7301,
+      text: "Оплатил, вот чек",
+      attachments: [{ type: "photo" }, { type: "doc", title: "чек.pdf", data: Buffer.from("%PDF-1.4 чек на 2 400 ₽") }],
+    });
+    const rows = async () =>
+      env.owner.select({ state: attachments.state, kind: attachments.kind, error: attachments.error }).from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).where(eq(messages.text, "Оплатил, вот чек"));
+    await expect.poll(async () => (await rows()).map((r) => `${r.kind}:${r.state}`).sort(), { timeout: 8000 }).toEqual(["document:ready", "photo:ready"]);
+  });
+
   it("a client's photo is fetched into storage and served only to members who may see it", async () => {
     const express = (await import("express")).default;
     const { createServer } = await import("node:http");
