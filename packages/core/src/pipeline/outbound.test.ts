@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { channels, messages, withTenant } from "@threadline/db";
+import { eq, sql } from "drizzle-orm";
+import { channels, contacts, conversations, messages, withTenant } from "@threadline/db";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
 import { encryptSecret } from "../crypto.ts";
 import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
@@ -56,7 +56,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-describe("outbound sends whose outcome is unknown", () => {
+describe("outbound sends at the edges: lost answers, dead workers, concurrent ingest", () => {
   it("Telegram: a send whose answer is lost is not repeated; the manager is asked to check", async () => {
     tg.simulateClientMessage({ botToken: telegram.token, from: { id: 7101, first_name: "Лиза" }, text: "Здравствуйте" });
     const id = await reply(telegram.id, "telegram", 7101, "Ваш заказ готов");
@@ -99,5 +99,23 @@ describe("outbound sends whose outcome is unknown", () => {
     await withTenant(env.db, T.project.id, (tx) => tx.update(messages).set({ sendAttemptedAt: new Date() }).where(eq(messages.id, id)));
     expect(await send(id)).toBe("sent");
     expect(vk.sentMessages(7104, vkChannel.groupId).map((m) => m.text)).toEqual(["Ждём вас завтра"]);
+  });
+
+  it("a refusal found at send time and an echo stored at that moment wait for each other instead of deadlocking", async () => {
+    // VK refuses (901) a client who never wrote: the send marks the contact inactive.
+    const id = await reply(vkChannel.id, "vk", 7105, "Спасибо за заказ");
+    const [conv] = await env.owner.select({ contactId: conversations.contactId }).from(conversations).innerJoin(messages, eq(messages.conversationId, conversations.id)).where(eq(messages.id, id));
+    const waitingOnLocks = async () => (await env.owner.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n;
+    // As ingest does: the contact first, then the message.
+    const ingest = withTenant(env.db, T.project.id, async (tx) => {
+      await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, conv!.contactId)).for("update");
+      const sending = send(id);
+      await expect.poll(waitingOnLocks, { timeout: 5000 }).toBeGreaterThan(0);
+      await tx.update(messages).set({ externalId: sql`coalesce(${messages.externalId}, '7105:echo')` }).where(eq(messages.id, id));
+      // Handed out unawaited: the send can only finish once this transaction has committed.
+      return { sending };
+    });
+    expect(await (await ingest).sending).toBe("failed");
+    expect(await stored(id)).toMatchObject({ delivery: "failed", externalId: "7105:echo" });
   });
 });

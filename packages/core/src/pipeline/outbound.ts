@@ -57,8 +57,10 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
 
   const record = async (patch: Partial<typeof messages.$inferInsert>, contactInactive = false) => {
     await withTenant(deps.db, job.projectId, async (tx) => {
-      await tx.update(messages).set(patch).where(and(eq(messages.id, message.id), eq(messages.delivery, "pending")));
+      // Contact before message, the order ingest locks them in: an echo or a client message
+      // stored at the same moment waits instead of deadlocking with this.
       if (contactInactive) await tx.update(contacts).set({ active: false }).where(eq(contacts.id, loaded.contactId));
+      await tx.update(messages).set(patch).where(and(eq(messages.id, message.id), eq(messages.delivery, "pending")));
     });
     await deps.publish({ type: "conversation.message", projectId: job.projectId, conversationId: message.conversationId, messageId: message.id, direction: "out", assigneeId: loaded.assigneeId });
   };
