@@ -5,22 +5,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decideTurn, loadFirstContactCases, scriptForCase, type AgentScript, type FirstContactCase, type LeadStage, type ThreadMessage } from "@threadline/ai";
+import { seededRandom } from "@threadline/channels/simulators";
 import { describeHost, formatSummary, numberArg, parseArgs, recordResult, stringArg, summarize } from "./stats.ts";
 
 const SHARED_CASES = "/work/shared/eval/first-contact";
 const PACKAGE_CASES = fileURLToPath(new URL("../../packages/ai/eval-cases", import.meta.url));
-
-// A seeded generator: the same run every time.
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const phoneFormats = [
   "8 912 345-67-89", "+7(912)3456789", "89123456789", "+7 912 345 67 89", "8-912-345-67-89", "912 345 67 89", "7 (912) 345-67-89", "+79123456789",
@@ -108,7 +97,8 @@ export async function runAgent(argv: string[]) {
   console.log(describeHost());
   console.log(`params: turns=${turnsWanted} warmup=${warmupTurns} seed=${seed} cases=${cases.length} from ${dirs.join(", ")}`);
 
-  const r = rng(seed);
+  // Seeded: the same run every time.
+  const r = seededRandom(seed);
   const times: number[] = [];
   const cachedTimes: number[] = [];
   const byThread = { "1–5": [] as number[], "6–20": [] as number[], "21–60": [] as number[], "61+": [] as number[] };
