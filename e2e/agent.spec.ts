@@ -1,5 +1,5 @@
 import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // First contact on real parts: the project's agent greets a new Telegram lead and asks for the
 // phone; the phone hands the lead to the first manager in rotation, who is notified live; with
@@ -15,12 +15,7 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     const bot = tg.addBot({ token: `7100000001:AA${"agent".repeat(7)}`, username: "zerno_agent_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await page.getByRole("link", { name: "Каналы" }).click();
-    await page.getByLabel("Токен бота").fill(bot.token);
-    await page.locator("details").first().locator("summary").click();
-    await page.locator("#tg-api").fill(tg.apiRoot);
-    await page.getByRole("button", { name: "Подключить" }).first().click();
-    await expect(page.getByRole("cell", { name: "@zerno_agent_bot" })).toBeVisible();
+    await connectTelegramBot(page, bot, tg.apiRoot);
 
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();

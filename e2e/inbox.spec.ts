@@ -1,5 +1,5 @@
 import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // The core loop on real parts: a Telegram bot connected in admin (against the Bot API
 // simulator), a client writing in, the manager's open inbox updating live, the reply reaching
@@ -13,13 +13,8 @@ test("a client writes, the manager sees it live, replies, and the client receive
     const bot = tg.addBot({ username: "zerno_coffee_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await page.getByRole("link", { name: "Каналы" }).click();
-    await page.getByLabel("Токен бота").fill(bot.token);
-    await page.locator("details").first().locator("summary").click();
-    await page.locator("#tg-api").fill(tg.apiRoot);
-    await page.getByRole("button", { name: "Подключить" }).first().click();
+    await connectTelegramBot(page, bot, tg.apiRoot);
     await expect(page.getByText("Подключено: Кофейня «Зерно»")).toBeVisible();
-    await expect(page.getByRole("cell", { name: "@zerno_coffee_bot" })).toBeVisible();
     await shot(page, "admin-channels", { docs: true });
 
     const managerContext = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });

@@ -153,6 +153,21 @@ function eta(t: ReturnType<typeof useT>, seconds: number): string {
 
 type ChannelOption = { id: string; name: string };
 
+/** Which connected channel an import reads into. */
+function ChannelField(props: { id: string; label: string; channels: ChannelOption[]; value: string; onChange: (id: string) => void }) {
+  return (
+    <Field label={props.label} htmlFor={props.id}>
+      <Select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.channels.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </Select>
+    </Field>
+  );
+}
+
 function StartVk({ projectId, channels, onDone }: { projectId: string; channels: ChannelOption[]; onDone: () => void }) {
   const t = useT();
   const trpc = useTRPC();
@@ -173,15 +188,7 @@ function StartVk({ projectId, channels, onDone }: { projectId: string; channels:
             start.mutate({ projectId, channelId: chosen });
           }}
         >
-          <Field label={t("import.vkChannel")} htmlFor="import-vk-channel">
-            <Select id="import-vk-channel" value={chosen} onChange={(e) => setChannelId(e.target.value)}>
-              {channels.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <ChannelField id="import-vk-channel" label={t("import.vkChannel")} channels={channels} value={chosen} onChange={setChannelId} />
           <ErrorNote>{errorMessage(start.error)}</ErrorNote>
           <Button type="submit" variant="primary" disabled={start.isPending || !chosen}>
             {t("import.start")}
@@ -229,15 +236,7 @@ function UploadTelegram({ projectId, channels, onDone }: { projectId: string; ch
             upload.mutate();
           }}
         >
-          <Field label={t("import.tgChannel")} htmlFor="import-tg-channel">
-            <Select id="import-tg-channel" value={chosen} onChange={(e) => setChannelId(e.target.value)}>
-              {channels.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <ChannelField id="import-tg-channel" label={t("import.tgChannel")} channels={channels} value={chosen} onChange={setChannelId} />
           <Field label={t("import.tgFile")} htmlFor="import-tg-file">
             <input
               ref={input}
