@@ -11,6 +11,7 @@ type ManualStage = (typeof manualStages)[number];
 
 // Why the agent or the system moved a lead (the codes of packages/ai's transitions and the lead pipeline).
 const knownReasons = new Set([
+  "took_over",
   "agent",
   "agent_off",
   "rotation",

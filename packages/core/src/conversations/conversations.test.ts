@@ -145,6 +145,18 @@ describe("replies", () => {
     expect(env.published).toContainEqual(expect.objectContaining({ type: "conversation.message", conversationId: c.conversationId, messageId }));
   });
 
+  it("answering an unassigned lead takes it: the member becomes the assignee, and one already assigned stays with its assignee", async () => {
+    const c = await env.ingest(T.channel, clientMessage({ chatId: "7003", text: "Можно заказать на завтра?" }));
+    await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: c.conversationId, text: "Да, оформим." });
+    const taken = await env.caller(T.owner.token).conversations.get({ projectId: T.project.id, conversationId: c.conversationId });
+    expect(taken).toMatchObject({ assigneeId: T.manager.membershipId, stage: "assigned" });
+    const history = await env.caller(T.owner.token).leads.events({ projectId: T.project.id, conversationId: c.conversationId });
+    expect(history.at(-1)).toMatchObject({ fromStage: "new", toStage: "assigned", actorKind: "member", reason: "took_over" });
+    // The owner answering too does not take it from the manager.
+    await env.caller(T.owner.token).conversations.reply({ projectId: T.project.id, conversationId: c.conversationId, text: "Доставка с 10 утра." });
+    expect((await env.caller(T.owner.token).conversations.get({ projectId: T.project.id, conversationId: c.conversationId })).assigneeId).toBe(T.manager.membershipId);
+  });
+
   it("an empty or oversized reply is a clear 400 and stores nothing", async () => {
     const c = await env.ingest(T.channel, clientMessage({ chatId: "7002", text: "Алло" }));
     const manager = env.caller(T.manager.token);

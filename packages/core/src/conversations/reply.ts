@@ -4,7 +4,7 @@ import { attachments, conversations, messages, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest } from "../errors.ts";
 import { placeholders } from "./ingest.ts";
-import { getConversation } from "./thread.ts";
+import { getConversation, giveConversation } from "./thread.ts";
 
 export const MAX_REPLY_LENGTH = 4096;
 
@@ -13,7 +13,7 @@ export type ReplyFile = { kind: "photo" | "document" | "voice"; storageKey: stri
 /**
  * Records a manager's reply as pending and returns what the outbound queue needs. The platform
  * send happens in the worker; the message shows at once with a "sending" mark. A manager's own
- * reply pauses the agent in this conversation.
+ * reply pauses the agent in this conversation, and makes an unassigned conversation theirs.
  */
 export async function createReply(tx: Tx, member: Member, conversationId: string, input: { text: string; file?: ReplyFile }) {
   assertCan(member, "conversations.reply");
@@ -54,6 +54,9 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
       ...(c.aiEnabled ? { aiToggledBy: member.membershipId, aiToggledAt: now } : {}),
     })
     .where(eq(conversations.id, conversationId));
+  // Answering a conversation nobody has is taking it: the lead pipeline then leaves it with this
+  // member instead of handing it to the next one in rotation.
+  if (!c.assigneeId && member.permissions.has("inbox.use")) await giveConversation(tx, member, { id: conversationId, stage: c.stage }, member.membershipId, "took_over");
   return { messageId: message!.id, channelId: c.channel.id, conversationId };
 }
 

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type Tx } from "@threadline/db";
+import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type LeadStage, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { redactAttribution, redactContact } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
@@ -97,6 +97,15 @@ export async function markUnread(tx: Tx, member: Member, conversationId: string)
     .onConflictDoUpdate({ target: [conversationReads.conversationId, conversationReads.membershipId], set: { lastReadSeq: seq, updatedAt: sql`now()` } });
 }
 
+/** Sets the assignee; a lead nobody has worked yet (new, bot) moves to «В работе», recorded with why. */
+export async function giveConversation(tx: Tx, member: Member, c: { id: string; stage: LeadStage }, assigneeId: string | null, reason: string) {
+  const takesLead = !!assigneeId && (c.stage === "new" || c.stage === "bot");
+  await tx.update(conversations).set({ assigneeId, ...(takesLead ? { stage: "assigned" as const } : {}) }).where(eq(conversations.id, c.id));
+  if (takesLead) {
+    await tx.insert(leadEvents).values({ projectId: member.projectId, conversationId: c.id, fromStage: c.stage, toStage: "assigned", actorKind: "member", actorMembershipId: member.membershipId, reason });
+  }
+}
+
 export async function assignConversation(tx: Tx, member: Member, conversationId: string, assigneeId: string | null) {
   assertCan(member, "conversations.assign");
   const c = await getConversation(tx, member, conversationId);
@@ -105,10 +114,7 @@ export async function assignConversation(tx: Tx, member: Member, conversationId:
     if (!target) throw notFound("Сотрудник");
     if (!target.active) throw badRequest("Этот сотрудник отключён");
   }
-  await tx.update(conversations).set({ assigneeId, ...(c.stage === "new" || c.stage === "bot" ? { stage: assigneeId ? "assigned" : c.stage } : {}) }).where(eq(conversations.id, conversationId));
-  if (assigneeId && (c.stage === "new" || c.stage === "bot")) {
-    await tx.insert(leadEvents).values({ projectId: member.projectId, conversationId, fromStage: c.stage, toStage: "assigned", actorKind: "member", actorMembershipId: member.membershipId, reason: "manual" });
-  }
+  await giveConversation(tx, member, { id: conversationId, stage: c.stage }, assigneeId, "manual");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "conversation.assigned", targetType: "conversation", targetId: conversationId, details: { assigneeId } });
 }
 

@@ -161,9 +161,11 @@ describe("stages by hand, history and the example library", () => {
     expect((await conversation(job.conversationId)).stage).toBe("won");
 
     const events = await env.caller(T.manager.token).leads.events({ projectId: T.project.id, conversationId: job.conversationId });
-    expect(events.map((e) => [e.fromStage, e.toStage, e.actorKind, e.actorName])).toEqual([
-      ["new", "bot", "system", null],
-      ["bot", "won", "member", T.manager.user.name],
+    // The manager's answer took the lead from the agent; the sale is theirs too.
+    expect(events.map((e) => [e.fromStage, e.toStage, e.actorKind, e.actorName, e.reason])).toEqual([
+      ["new", "bot", "system", null, "agent"],
+      ["bot", "assigned", "member", T.manager.user.name, "took_over"],
+      ["assigned", "won", "member", T.manager.user.name, "manual"],
     ]);
 
     const examples = await env.caller(T.owner.token).agent.examples({ projectId: T.project.id });

@@ -333,6 +333,7 @@ export const en: Shape<typeof ru> = {
       showLess: "Show less",
       formerMember: "Former member",
       reason: {
+        took_over: "answered the client and took the conversation",
         agent: "handled by the AI agent",
         agent_off: "AI agent switched off",
         rotation: "assigned by rotation",

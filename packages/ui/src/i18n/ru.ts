@@ -330,6 +330,7 @@ export const ru = {
       showLess: "Свернуть",
       formerMember: "Бывший сотрудник",
       reason: {
+        took_over: "ответил клиенту и взял диалог",
         agent: "ведёт ИИ-агент",
         agent_off: "ИИ-агент выключен",
         rotation: "назначен по очереди",
