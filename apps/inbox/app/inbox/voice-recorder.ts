@@ -39,9 +39,12 @@ export function useVoiceRecorder(onRecorded: (recording: Recording) => void) {
   useEffect(() => {
     if (state.phase !== "recording") return;
     const timer = setInterval(() => {
+      // A tick that fires after the recorder stopped, before this effect is cleaned up, must not
+      // put the box back into «recording»: only a running recording counts on.
+      if (!recorder.current) return;
       const seconds = Math.floor((Date.now() - startedAt.current) / 1000);
       if (seconds >= MAX_RECORDING_SECONDS) finish(true);
-      else setState({ phase: "recording", seconds });
+      else setState((current) => (current.phase === "recording" ? { phase: "recording", seconds } : current));
     }, 250);
     return () => clearInterval(timer);
   }, [state.phase, finish]);
