@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_ROLE, withTenant, type Queryable } from "./index.ts";
-import { channels, contacts, conversations, memberships, messages, projects, roles, users } from "./schema/index.ts";
+import { APP_ROLE, withProjectSession, withTenant, type Queryable } from "./index.ts";
+import { channels, contacts, conversations, memberships, messages, projects, roles, sessions, users } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let t: TestDatabase;
@@ -157,5 +157,20 @@ describe("row-level security", () => {
     expect(await withTenant(t.app, A, hits)).toEqual([await conversationsOf(A), await conversationsOf(A), false]);
     expect(await withTenant(t.app, B, hits)).toEqual([await conversationsOf(B), await conversationsOf(B), true]);
     expect(await hits(t.app)).toEqual([[], [], false]);
+  });
+
+  it("withProjectSession sets the tenant and reads the session's membership in that project only", async () => {
+    const [userA] = await t.owner.select().from(users).where(sql`email = 'a@example.test'`);
+    await t.owner.insert(sessions).values({ id: "session-a", userId: userA!.id, expiresAt: new Date(Date.now() + 60_000) });
+    await t.owner.insert(sessions).values({ id: "session-a-old", userId: userA!.id, expiresAt: new Date(Date.now() - 1000) });
+    const inA = await withProjectSession(t.app, "session-a", A, async (tx, entry) => ({ entry, projects: (await tx.select({ id: conversations.projectId }).from(conversations)).map((r) => r.id) }));
+    expect(inA.entry).toMatchObject({ sessionId: "session-a", user: { id: userA!.id, name: "a" }, membership: { active: true, roleKey: "owner", permissions: [], hiddenFields: [] } });
+    expect(inA.projects).toEqual([A]);
+    // In B the same person has no membership, and the transaction sees B's rows only.
+    const inB = await withProjectSession(t.app, "session-a", B, async (tx, entry) => ({ entry, projects: (await tx.select({ id: conversations.projectId }).from(conversations)).map((r) => r.id) }));
+    expect(inB.entry).toMatchObject({ user: { id: userA!.id }, membership: null });
+    expect(inB.projects).toEqual([B]);
+    expect(await withProjectSession(t.app, "session-a-old", A, async (_tx, entry) => entry)).toBeNull();
+    expect(await withProjectSession(t.app, "no-such-session", A, async (_tx, entry) => entry)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
 
-// The only place that sets the tenant. Row-level security policies read these settings;
+// The only place that sets the tenant (here and in the enter_project function it calls). Row-level security policies read these settings;
 // set_config(..., true) scopes them to the transaction, so a pooled connection never carries
 // one request's tenant into the next.
 type Scope = { projectId?: string; userId?: string };
@@ -26,4 +26,50 @@ export function withTenant<T>(db: Db, projectId: string, fn: (tx: Tx) => Promise
 /** Runs fn in a transaction that sees only the person's own memberships and projects. */
 export function withUser<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return scoped(db, { userId }, fn);
+}
+
+/** What enter_project returns: the session's person and their membership in the project. */
+export type ProjectEntry = {
+  sessionId: string;
+  lastSeenAt: Date;
+  user: { id: string; email: string; name: string; locale: string };
+  membership: { id: string; active: boolean; roleId: string; roleKey: string; permissions: string[]; hiddenFields: string[] } | null;
+};
+
+type EntryRow = {
+  session_id: string;
+  last_seen_at: string | Date;
+  user_id: string;
+  email: string;
+  name: string;
+  locale: string;
+  membership_id: string | null;
+  membership_active: boolean | null;
+  role_id: string | null;
+  role_key: string | null;
+  permissions: string[] | null;
+  hidden_fields: string[] | null;
+};
+
+/**
+ * withTenant for a signed-in request: the statement that sets the tenant also reads the session
+ * (by its hashed id) and the person's membership there, so a request pays one round trip for
+ * all three. fn gets null when the session is unknown or expired.
+ */
+export function withProjectSession<T>(db: Db, sessionId: string, projectId: string, fn: (tx: Tx, entry: ProjectEntry | null) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const rows = (await tx.execute(sql`select * from enter_project(${sessionId}, ${projectId})`)) as unknown as EntryRow[];
+    const row = rows[0];
+    const entry: ProjectEntry | null = row
+      ? {
+          sessionId: row.session_id,
+          lastSeenAt: new Date(row.last_seen_at),
+          user: { id: row.user_id, email: row.email, name: row.name, locale: row.locale },
+          membership: row.membership_id
+            ? { id: row.membership_id, active: row.membership_active!, roleId: row.role_id!, roleKey: row.role_key!, permissions: row.permissions!, hiddenFields: row.hidden_fields! }
+            : null,
+        }
+      : null;
+    return fn(tx, entry);
+  });
 }

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { memberships, roles, withTenant, type Db, type Tx } from "@threadline/db";
+import { memberships, roles, withTenant, type Db, type ProjectEntry, type Tx } from "@threadline/db";
 import { notFound } from "../errors.ts";
 import type { HideableField, Permission } from "./catalog.ts";
 import type { Member } from "./member.ts";
@@ -12,21 +12,32 @@ export function loadMember(db: Db, userId: string, projectId: string): Promise<M
   return withTenant(db, projectId, (tx) => loadMemberIn(tx, userId, projectId));
 }
 
-/** loadMember inside a transaction already scoped to the project (one transaction per request). */
+type MembershipRow = { id: string; active: boolean; roleId: string; roleKey: string; permissions: string[]; hiddenFields: string[] };
+
+function toMember(row: MembershipRow | null | undefined, userId: string, projectId: string): Member {
+  if (!row || !row.active) throw notFound("Проект");
+  return {
+    membershipId: row.id,
+    projectId,
+    userId,
+    roleId: row.roleId,
+    roleKey: row.roleKey,
+    permissions: new Set(row.permissions as Permission[]),
+    hiddenFields: new Set(row.hiddenFields as HideableField[]),
+  };
+}
+
+/** loadMember inside a transaction already scoped to the project. */
 export async function loadMemberIn(tx: Tx, userId: string, projectId: string): Promise<Member> {
   const [row] = await tx
-    .select({ membership: memberships, role: roles })
+    .select({ id: memberships.id, active: memberships.active, roleId: roles.id, roleKey: roles.key, permissions: roles.permissions, hiddenFields: roles.hiddenFields })
     .from(memberships)
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
-  if (!row || !row.membership.active) throw notFound("Проект");
-  return {
-    membershipId: row.membership.id,
-    projectId,
-    userId,
-    roleId: row.role.id,
-    roleKey: row.role.key,
-    permissions: new Set(row.role.permissions as Permission[]),
-    hiddenFields: new Set(row.role.hiddenFields as HideableField[]),
-  };
+  return toMember(row, userId, projectId);
+}
+
+/** The member a request entered the project as (withProjectSession), with the same rule as loadMember. */
+export function memberOfEntry(entry: ProjectEntry, projectId: string): Member {
+  return toMember(entry.membership, entry.user.id, projectId);
 }

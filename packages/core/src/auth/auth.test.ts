@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions } from "@threadline/db";
+import { sha256 } from "../crypto.ts";
 import { eq } from "drizzle-orm";
 import { createTestEnv, TEST_PASSWORD, type TestEnv } from "../testing/index.ts";
 
@@ -83,5 +84,41 @@ describe("deactivation", () => {
     // The browser is told to drop the dead cookie.
     expect(after.headers.get("set-cookie")).toMatch(/tl_session=; .*Max-Age=0/);
     expect(env.published).toContainEqual({ type: "member.deactivated", projectId: tenant.project.id, userId: tenant.manager.user.id });
+  });
+});
+
+describe("a request inside a project", () => {
+  const list = (token: string | undefined, projectId: string) =>
+    env.http("conversations.list", { method: "GET", token, input: { projectId, filter: "all", limit: 10 } });
+
+  it("without a session cookie is 401 before its input is read", async () => {
+    const res = await env.http("conversations.list", { method: "GET", input: { projectId: "not-a-uuid" } });
+    expect(res.status).toBe(401);
+  });
+
+  it("with an expired session is 401, and the browser is told to drop the cookie", async () => {
+    const tenant = await env.createTenant("Expired");
+    expect((await list(tenant.manager.token, tenant.project.id)).status).toBe(200);
+    await env.owner.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sha256(tenant.manager.token)));
+    const res = await list(tenant.manager.token, tenant.project.id);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("set-cookie")).toMatch(/tl_session=; .*Max-Age=0/);
+  });
+
+  it("in a project the person is not a member of is 404, whatever the project id", async () => {
+    const a = await env.createTenant("EntryA");
+    const b = await env.createTenant("EntryB");
+    expect((await list(a.manager.token, b.project.id)).status).toBe(404);
+    expect((await list(a.manager.token, "00000000-0000-4000-8000-000000000000")).status).toBe(404);
+  });
+
+  it("marks the session seen after the request once it was last seen over a minute ago", async () => {
+    const tenant = await env.createTenant("Seen");
+    const id = sha256(tenant.manager.token);
+    const stale = new Date(Date.now() - 5 * 60_000);
+    await env.owner.update(sessions).set({ lastSeenAt: stale }).where(eq(sessions.id, id));
+    expect((await list(tenant.manager.token, tenant.project.id)).status).toBe(200);
+    const [row] = await env.owner.select().from(sessions).where(eq(sessions.id, id));
+    expect(row!.lastSeenAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 });

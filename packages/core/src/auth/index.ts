@@ -5,6 +5,8 @@ export {
   SESSION_TTL_DAYS,
   createSession,
   resolveSession,
+  sessionIdOf,
+  touchSession,
   revokeSession,
   revokeUserSessions,
   type SessionUser,

@@ -15,20 +15,31 @@ export async function createSession(db: Db, userId: string, meta: { ip?: string;
   return { token, expiresAt };
 }
 
+/** The stored id of a cookie token (its hash), or null for a token that cannot be one. */
+export function sessionIdOf(token: string | undefined): string | null {
+  if (!token || token.length > 200) return null;
+  return sha256(token);
+}
+
+// A session's last_seen_at is written at most once a minute: the hot path stays a single read.
+const TOUCH_EVERY_MS = 60_000;
+
+export async function touchSession(db: Db, session: { sessionId: string; lastSeenAt: Date }): Promise<void> {
+  if (Date.now() - session.lastSeenAt.getTime() <= TOUCH_EVERY_MS) return;
+  await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, session.sessionId));
+}
+
 /** The session behind a cookie token, or null when it is unknown, revoked or expired. */
 export async function resolveSession(db: Db, token: string | undefined): Promise<ResolvedSession | null> {
-  if (!token || token.length > 200) return null;
-  const id = sha256(token);
+  const id = sessionIdOf(token);
+  if (!id) return null;
   const [row] = await db
     .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, user: { id: users.id, email: users.email, name: users.name, locale: users.locale } })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, id), gt(sessions.expiresAt, sql`now()`)));
   if (!row) return null;
-  // Touch at most once a minute: the hot path stays a single read.
-  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
-  }
+  await touchSession(db, row);
   return { sessionId: row.sessionId, user: row.user };
 }
 

@@ -2,7 +2,6 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "../auth/rate-limit.ts";
-import { resolveSession, SESSION_COOKIE, type ResolvedSession } from "../auth/sessions.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
@@ -33,16 +32,13 @@ export type RequestInfo = {
   setCookie: (name: string, value: string, options: CookieOptions) => void;
 };
 
-export type Context = ServerDeps & { limiter: LoginLimiter; request: RequestInfo; session: ResolvedSession | null };
+// The session is not read here: a procedure inside a project reads it together with the
+// membership (one statement), the others through authedProcedure.
+export type Context = ServerDeps & { limiter: LoginLimiter; request: RequestInfo };
 
 export function createContextFactory(deps: ServerDeps) {
   const limiter = deps.limiter ?? new LoginLimiter(deps.redis);
-  return async (request: RequestInfo): Promise<Context> => ({
-    ...deps,
-    limiter,
-    request,
-    session: await resolveSession(deps.db, request.cookies[SESSION_COOKIE]),
-  });
+  return async (request: RequestInfo): Promise<Context> => ({ ...deps, limiter, request });
 }
 
 /** Parses a Cookie header without a dependency. */

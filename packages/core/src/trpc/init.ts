@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { withTenant, type Tx } from "@threadline/db";
+import { withProjectSession, type Tx } from "@threadline/db";
 import { assertCan, type Member, type Permission } from "../access/index.ts";
-import { loadMemberIn } from "../access/load.ts";
+import { memberOfEntry } from "../access/load.ts";
+import { resolveSession, SESSION_COOKIE, sessionIdOf, touchSession, type ResolvedSession } from "../auth/sessions.ts";
 import { DomainError } from "../errors.ts";
 import type { Context } from "./context.ts";
 
@@ -35,9 +36,24 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Сессия завершена. Войдите снова." });
-  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
+/** The signed-in person behind the request's cookie, or null. */
+export function sessionOf(ctx: Context): Promise<ResolvedSession | null> {
+  return resolveSession(ctx.db, ctx.request.cookies[SESSION_COOKIE]);
+}
+
+const signedOut = () => new TRPCError({ code: "UNAUTHORIZED", message: "Сессия завершена. Войдите снова." });
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const session = await sessionOf(ctx);
+  if (!session) throw signedOut();
+  return next({ ctx: { ...ctx, session, user: session.user } });
+});
+
+// A request without a session cookie is refused before its input is read, as authedProcedure does.
+const withSessionCookie = publicProcedure.use(({ ctx, next }) => {
+  const sessionId = sessionIdOf(ctx.request.cookies[SESSION_COOKIE]);
+  if (!sessionId) throw signedOut();
+  return next({ ctx: { ...ctx, sessionId } });
 });
 
 export const projectInput = z.object({ projectId: z.string().uuid() });
@@ -49,25 +65,30 @@ class RollbackWithResult extends Error {
 }
 
 /**
- * A procedure acting inside one project: the caller must be an active member (else NOT_FOUND),
- * must hold `permission` (else FORBIDDEN), and the whole procedure runs in one transaction with
- * the tenant set, so RLS confines every statement to this project. A failed procedure rolls back.
+ * A procedure acting inside one project: the caller must be signed in (else UNAUTHORIZED) and an
+ * active member (else NOT_FOUND), must hold `permission` (else FORBIDDEN), and the whole
+ * procedure runs in one transaction with the tenant set, so RLS confines every statement to this
+ * project. The session, the membership and the tenant come in one statement. A failed procedure
+ * rolls back.
  */
 export function projectProcedure(permission?: Permission) {
-  return authedProcedure.input(projectInput).use(async ({ ctx, input, next }) => {
+  return withSessionCookie.input(projectInput).use(async ({ ctx, input, next }) => {
     // Work that must only happen once the transaction is committed (queue jobs, realtime events),
     // so that a worker or another browser never looks for a row that is not there yet.
     const pending: (() => Promise<unknown>)[] = [];
     const afterCommit = (fn: () => Promise<unknown>) => void pending.push(fn);
-    const run = (tx: Tx, member: Member) => next({ ctx: { ...ctx, member, tx, afterCommit } });
+    const run = (tx: Tx, member: Member, session: ResolvedSession) => next({ ctx: { ...ctx, session, user: session.user, member, tx, afterCommit } });
     type Result = Awaited<ReturnType<typeof run>>;
     try {
-      // The member is read in the procedure's own transaction: one transaction per request.
-      const result = await withTenant(ctx.db, input.projectId, async (tx) => {
-        const member = await loadMemberIn(tx, ctx.user.id, input.projectId).catch((e) => {
+      const result = await withProjectSession(ctx.db, ctx.sessionId, input.projectId, async (tx, entry) => {
+        if (!entry) throw signedOut();
+        let member: Member;
+        try {
+          member = memberOfEntry(entry, input.projectId);
+        } catch (e) {
           if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
           throw e;
-        });
+        }
         if (permission) {
           try {
             assertCan(member, permission);
@@ -75,8 +96,10 @@ export function projectProcedure(permission?: Permission) {
             throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
           }
         }
-        const result = await run(tx, member);
+        const result = await run(tx, member, { sessionId: entry.sessionId, user: entry.user });
         if (!result.ok) throw new RollbackWithResult(result);
+        // Written after the commit, outside the request's transaction, so it never waits on its locks.
+        afterCommit(() => touchSession(ctx.db, entry));
         return result;
       });
       for (const fn of pending) await fn();

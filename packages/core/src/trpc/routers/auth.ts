@@ -3,7 +3,7 @@ import { signIn } from "../../auth/service.ts";
 import { createSession, revokeSession, revokeUserSessions, SESSION_COOKIE, SESSION_TTL_DAYS } from "../../auth/sessions.ts";
 import { listMyProjects } from "../../projects/service.ts";
 import { acceptInvitation, describeInvitation } from "../../staff/invitations.ts";
-import { authedProcedure, publicProcedure, router } from "../init.ts";
+import { authedProcedure, publicProcedure, router, sessionOf } from "../init.ts";
 import type { Context } from "../context.ts";
 
 const MAX_AGE = SESSION_TTL_DAYS * 86_400;
@@ -15,8 +15,9 @@ function startSession(ctx: Context, token: string) {
 export const authRouter = router({
   /** The signed-in person and their projects, or null when signed out. */
   me: publicProcedure.query(async ({ ctx }) => {
-    if (!ctx.session) return null;
-    return { user: ctx.session.user, projects: await listMyProjects(ctx.db, ctx.session.user.id) };
+    const session = await sessionOf(ctx);
+    if (!session) return null;
+    return { user: session.user, projects: await listMyProjects(ctx.db, session.user.id) };
   }),
 
   signIn: publicProcedure
