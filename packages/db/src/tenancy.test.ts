@@ -63,6 +63,17 @@ describe("row-level security", () => {
     }
   });
 
+  it("each table's tenant policy reads the tenant once per statement (a sub-select), not once per row", async () => {
+    const policies = await t.owner.execute<{ tablename: string; qual: string; with_check: string }>(sql`
+      select tablename, qual, with_check from pg_policies where schemaname = 'public' and policyname = 'tenant_isolation'`);
+    expect(policies.map((p) => p.tablename).sort()).toEqual([...tenantTables, "projects"].sort());
+    for (const p of policies) {
+      const column = p.tablename === "projects" ? "id" : "project_id";
+      expect(p.qual.replace(/\s+/g, " "), p.tablename).toBe(`(${column} = ( SELECT app_project_id() AS app_project_id))`);
+      expect(p.with_check.replace(/\s+/g, " "), p.tablename).toBe(`(${column} = ( SELECT app_project_id() AS app_project_id))`);
+    }
+  });
+
   it("the app role owns no table and cannot bypass RLS", async () => {
     const [role] = await t.owner.execute<{ rolsuper: boolean; rolbypassrls: boolean }>(
       sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${APP_ROLE}`,
