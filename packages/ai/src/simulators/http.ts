@@ -55,6 +55,8 @@ export abstract class SimulatorServer {
   private server: Server | null = null;
   private faults: Fault[] = [];
   private port = 0;
+  /** How long each answer takes: real services take a second or more to synthesise or complete. */
+  responseDelayMs = 0;
 
   /** The origin, e.g. "http://127.0.0.1:41234". */
   get url(): string {
@@ -99,6 +101,7 @@ export abstract class SimulatorServer {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const method = req.method ?? "GET";
       this.requests.push({ method, path: url.pathname, headers: req.headers, body, at: new Date() });
+      if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
       const fault = this.faults[0];
       if (fault) {
         fault.times = (fault.times ?? 1) - 1;

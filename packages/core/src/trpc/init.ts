@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { withProjectSession, type Tx } from "@threadline/db";
+import { withProjectSession, withTenant, type ProjectEntry, type Tx } from "@threadline/db";
 import { assertCan, type Member, type Permission } from "../access/index.ts";
 import { memberOfEntry } from "../access/load.ts";
 import { resolveSession, SESSION_COOKIE, sessionIdOf, touchSession, type ResolvedSession } from "../auth/sessions.ts";
@@ -64,6 +64,26 @@ class RollbackWithResult extends Error {
   }
 }
 
+/** The member a request entered as, if they may act: else UNAUTHORIZED, NOT_FOUND or FORBIDDEN. */
+function admit(entry: ProjectEntry | null, projectId: string, permission: Permission | undefined): { member: Member; session: ResolvedSession } {
+  if (!entry) throw signedOut();
+  let member: Member;
+  try {
+    member = memberOfEntry(entry, projectId);
+  } catch (e) {
+    if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
+    throw e;
+  }
+  if (permission) {
+    try {
+      assertCan(member, permission);
+    } catch (e) {
+      throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
+    }
+  }
+  return { member, session: { sessionId: entry.sessionId, user: entry.user } };
+}
+
 /**
  * A procedure acting inside one project: the caller must be signed in (else UNAUTHORIZED) and an
  * active member (else NOT_FOUND), must hold `permission` (else FORBIDDEN), and the whole
@@ -81,25 +101,11 @@ export function projectProcedure(permission?: Permission) {
     type Result = Awaited<ReturnType<typeof run>>;
     try {
       const result = await withProjectSession(ctx.db, ctx.sessionId, input.projectId, async (tx, entry) => {
-        if (!entry) throw signedOut();
-        let member: Member;
-        try {
-          member = memberOfEntry(entry, input.projectId);
-        } catch (e) {
-          if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
-          throw e;
-        }
-        if (permission) {
-          try {
-            assertCan(member, permission);
-          } catch (e) {
-            throw new TRPCError({ code: "FORBIDDEN", message: (e as Error).message, cause: e });
-          }
-        }
-        const result = await run(tx, member, { sessionId: entry.sessionId, user: entry.user });
+        const { member, session } = admit(entry, input.projectId, permission);
+        const result = await run(tx, member, session);
         if (!result.ok) throw new RollbackWithResult(result);
         // Written after the commit, outside the request's transaction, so it never waits on its locks.
-        afterCommit(() => touchSession(ctx.db, entry));
+        afterCommit(() => touchSession(ctx.db, entry!));
         return result;
       });
       for (const fn of pending) await fn();
@@ -108,5 +114,19 @@ export function projectProcedure(permission?: Permission) {
       if (e instanceof RollbackWithResult) return e.result as Result;
       throw e;
     }
+  });
+}
+
+/**
+ * projectProcedure for work that waits on an outside service (voicing with ElevenLabs): the same
+ * admission, in a transaction of its own, then the procedure opens short tenant transactions with
+ * `inTenant` around its wait, so no database connection is held while the service answers.
+ */
+export function projectProcedureWithoutTx(permission?: Permission) {
+  return withSessionCookie.input(projectInput).use(async ({ ctx, input, next }) => {
+    const entered = await withProjectSession(ctx.db, ctx.sessionId, input.projectId, async (_tx, entry) => ({ entry: entry!, ...admit(entry, input.projectId, permission) }));
+    await touchSession(ctx.db, entered.entry);
+    const inTenant = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(ctx.db, input.projectId, fn);
+    return next({ ctx: { ...ctx, session: entered.session, user: entered.session.user, member: entered.member, inTenant } });
   });
 }

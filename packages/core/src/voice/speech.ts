@@ -26,22 +26,28 @@ const SERVICE_ERRORS: Record<SpeechErrorKind, DomainError> = {
 
 export type VoicedText = VoiceUpload & { characters: number; costUsd: number; audio: Uint8Array };
 
+/** Runs fn in a short transaction of the member's project. */
+export type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
 /**
  * Speaks a manager's text in the project's ElevenLabs voice, stores the audio as a reply upload
- * and records its cost against the conversation. Nothing is sent: the manager listens first.
+ * and records its cost against the conversation. Nothing is sent: the manager listens first. The
+ * service can take many seconds: no transaction stays open while it answers.
  */
 export async function voiceText(
-  tx: Tx,
+  inTenant: InTenant,
   member: Member,
   deps: { storage: FileStorage; secretKey: string },
   input: { conversationId: string; text: string },
 ): Promise<VoicedText> {
   assertCan(member, "conversations.reply");
-  await getConversation(tx, member, input.conversationId);
   const text = input.text.trim();
   if (!text) throw badRequest("Напишите текст, который нужно озвучить");
   if ([...text].length > MAX_VOICED_TEXT) throw badRequest(`Для озвучки текст должен быть не длиннее ${MAX_VOICED_TEXT} символов`);
-  const config = await loadSpeechConfig(tx, member.projectId, deps.secretKey);
+  const config = await inTenant(async (tx) => {
+    await getConversation(tx, member, input.conversationId);
+    return loadSpeechConfig(tx, member.projectId, deps.secretKey);
+  });
   if (!config) throw badRequest("Озвучка не настроена: владелец проекта добавляет ключ ElevenLabs и голос в настройках агента.");
   let speech;
   try {
@@ -54,15 +60,17 @@ export async function voiceText(
   const storageKey = `${uploadPrefix(member.projectId)}${randomUUID()}`;
   await deps.storage.put(storageKey, speech.audio);
   const { usage } = speech;
-  await tx.insert(usageRecords).values({
-    projectId: member.projectId,
-    conversationId: input.conversationId,
-    provider: usage.provider,
-    feature: usage.feature,
-    model: usage.model,
-    inputUnits: usage.characters,
-    costUsd: usage.costUsd.toFixed(6),
-  });
+  await inTenant((tx) =>
+    tx.insert(usageRecords).values({
+      projectId: member.projectId,
+      conversationId: input.conversationId,
+      provider: usage.provider,
+      feature: usage.feature,
+      model: usage.model,
+      inputUnits: usage.characters,
+      costUsd: usage.costUsd.toFixed(6),
+    }),
+  );
   return {
     storageKey,
     fileName: "voice.ogg",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { ElevenLabsSimulator } from "@threadline/ai/simulators";
 import { VkApiSimulator } from "@threadline/channels/simulators";
@@ -86,6 +86,25 @@ describe("voice replies", () => {
     expect(message).toMatchObject({ kind: "voice", text, delivery: "pending" });
     const [file] = await env.owner.select().from(attachments).where(eq(attachments.messageId, messageId));
     expect(file).toMatchObject({ kind: "voice", mime: "audio/ogg", size: audio.length, storageKey: voiced.storageKey });
+  });
+
+  it("no transaction stays open while ElevenLabs is answering", async () => {
+    const openTransactions = async () => {
+      const [row] = await env.owner.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and usename = 'threadline_app' and state like 'idle in transaction%'`,
+      );
+      return row!.n;
+    };
+    sim.responseDelayMs = 600;
+    try {
+      const voicing = speak("Сейчас проверю и вернусь с ответом");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sim.requests.at(-1)?.path).toMatch(/^\/v1\/text-to-speech\//);
+      expect(await openTransactions()).toBe(0);
+      expect((await voicing).mime).toBe("audio/ogg");
+    } finally {
+      sim.responseDelayMs = 0;
+    }
   });
 
   it("a text too long, or empty, is refused before ElevenLabs is asked", async () => {

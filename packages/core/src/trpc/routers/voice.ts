@@ -2,7 +2,7 @@ import { z } from "zod";
 import { voiceFromRecording } from "../../voice/recording.ts";
 import { getVoiceSettings, updateVoiceSettings } from "../../voice/settings.ts";
 import { voiceText } from "../../voice/speech.ts";
-import { projectProcedure, router } from "../init.ts";
+import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 const optionalText = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`).nullable().optional();
 
@@ -15,10 +15,10 @@ export const voiceRouter = router({
     .mutation(({ ctx, input }) => updateVoiceSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey })),
 
   /** The text spoken in the project's voice, stored for the reply; the audio comes back to be heard first. */
-  speak: projectProcedure("conversations.reply")
+  speak: projectProcedureWithoutTx("conversations.reply")
     .input(z.object({ conversationId: z.string().uuid(), text: z.string().max(10_000) }))
     .mutation(async ({ ctx, input }) => {
-      const { audio, ...upload } = await voiceText(ctx.tx, ctx.member, { storage: ctx.storage, secretKey: ctx.secretKey }, input);
+      const { audio, ...upload } = await voiceText(ctx.inTenant, ctx.member, { storage: ctx.storage, secretKey: ctx.secretKey }, input);
       return { ...upload, audioBase64: Buffer.from(audio).toString("base64") };
     }),
 
