@@ -1,5 +1,5 @@
-import { VkApiSimulator } from "@threadline/channels/simulators";
-import { expect, test } from "./fixtures.ts";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // History import on real parts: a VK community (the VK API simulator) with past dialogs is
 // connected in admin, the owner starts the import, watches the progress bar move with the
@@ -82,5 +82,105 @@ test("the owner imports a VK community's history and sees the conversations in t
     }
   } finally {
     await vk.stop();
+  }
+});
+
+/** A Telegram Desktop export (result.json) of the business account `ownId`: one personal chat per client. */
+function telegramExport(ownId: number, chats: { id: number; name: string; lines: string[] }[]) {
+  const at = Date.parse("2025-03-03T09:00:00Z") / 1000;
+  return JSON.stringify({
+    about: "Here is the data you requested.",
+    personal_information: { user_id: ownId, first_name: "Кофейня", last_name: "«Зерно»", phone_number: "+7 999 000 00 00", bio: "" },
+    chats: {
+      about: "This page lists all chats from this export.",
+      list: chats.map((c) => ({
+        name: c.name,
+        type: "personal_chat",
+        id: c.id,
+        messages: c.lines.map((text, i) => {
+          const fromClient = i % 2 === 0;
+          const date = at + i * 60;
+          return {
+            id: i + 1,
+            type: "message",
+            date: new Date(date * 1000).toISOString().slice(0, 19),
+            date_unixtime: String(date),
+            from: fromClient ? c.name : "Кофейня «Зерно»",
+            from_id: `user${fromClient ? c.id : ownId}`,
+            text,
+            text_entities: [{ type: "plain", text }],
+          };
+        }),
+      })),
+    },
+  });
+}
+
+// A Telegram Desktop export uploaded in admin: the file field speaks Russian, the upload shows its
+// progress with megabytes and time left (the browser's upload is slowed down so that there is a
+// progress to see), the dialogs land in the Telegram channel and show in the inbox.
+test("the owner uploads a Telegram Desktop export and watches it upload and import", async ({ page, browser, urls, seed, signIn, shot }) => {
+  test.setTimeout(120_000);
+  const tg = new TelegramBotApiSimulator();
+  await tg.start();
+  try {
+    const owner = await seed.demoAccount("owner");
+    const bot = tg.addBot({ token: `7100000006:AA${"export".repeat(6)}`, username: "zerno_export_bot", firstName: "Кофейня «Зерно»" });
+    await signIn(page, urls.admin, owner.email, owner.password);
+    await connectTelegramBot(page, { token: bot.token, username: "zerno_export_bot" }, tg.apiRoot);
+
+    // Two clients to find later, and enough past chats to make a file of a few megabytes.
+    const clients = [
+      { id: 6_200_001, name: "Вероника Лисицына", lines: ["Здравствуйте! Зёрна эфиопии ещё есть?", "Есть, 450 ₽ за 250 г", "Отложите две пачки, пожалуйста"] },
+      { id: 6_200_002, name: "Глеб Осокин", lines: ["Можно оплатить картой при получении?", "Да, курьер примет карту"] },
+    ];
+    const filler = Array.from({ length: 300 }, (_, i) => ({
+      id: 6_300_000 + i,
+      name: `Гость ${i + 1}`,
+      lines: Array.from({ length: 12 }, (_, j) => `Сообщение ${j + 1}: ${"кофе с собой, капучино на овсяном, круассан и чизкейк — ".repeat(6)}`),
+    }));
+    const file = Buffer.from(telegramExport(880_001, [...clients, ...filler]));
+    const megabytes = (file.length / 1024 / 1024).toFixed(1).replace(".", ",");
+
+    await page.getByRole("link", { name: "Импорт истории" }).click();
+    await page.getByLabel("Telegram-канал").selectOption({ label: "@zerno_export_bot" });
+    await expect(page.getByTestId("import-tg-file-name")).toHaveText("Файл не выбран");
+    await page.locator("#import-tg-file").setInputFiles({ name: "result.json", mimeType: "application/json", buffer: file });
+    await expect(page.getByTestId("import-tg-file-name")).toHaveText(`result.json · ${megabytes} МБ`);
+
+    // About a megabyte a second, so the upload takes a few seconds.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await page.getByRole("button", { name: "Загрузить" }).click();
+    const upload = page.getByTestId("import-tg-upload");
+    const bar = upload.getByRole("progressbar", { name: "Загрузка файла" });
+    await expect(bar).toHaveAttribute("aria-valuenow", /^[1-9]\d?$/, { timeout: 15_000 });
+    await expect(upload).toContainText(new RegExp(`Загружено [\\d,]+ из ${megabytes} МБ`));
+    await expect(upload).toContainText(/осталось \d+ с/);
+    await shot(page, "admin-import-telegram-upload", { docs: true });
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    await expect(page.getByText(`Перенесено диалогов: ${clients.length + filler.length}`)).toBeVisible({ timeout: 60_000 });
+    await expect(upload).toHaveCount(0);
+    await expect(page.getByTestId("import-tg-file-name")).toHaveText("Файл не выбран");
+    const run = page.getByTestId("import-run").filter({ hasText: "@zerno_export_bot" });
+    await expect(run).toContainText("Экспорт Telegram");
+    await expect(run.getByText("готово", { exact: true })).toBeVisible();
+
+    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
+    try {
+      const inbox = await context.newPage();
+      await signIn(inbox, urls.inbox, owner.email, owner.password);
+      await inbox.getByPlaceholder(/Поиск/).fill("Лисицына");
+      const row = inbox.getByTestId("conversation-row").filter({ hasText: "Вероника Лисицына" });
+      await expect(row).toBeVisible({ timeout: 15_000 });
+      await row.click();
+      await expect(inbox.getByTestId("thread").getByTestId("message").filter({ hasText: "Отложите две пачки, пожалуйста" })).toBeVisible();
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await tg.stop();
   }
 });

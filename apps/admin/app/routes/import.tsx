@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
 import { useImportProgress } from "../import-progress.ts";
+import { secondsLeft, uploadWithProgress, type UploadProgress } from "../upload-progress.ts";
 import { useProjectAccess } from "../session.ts";
 
 type RunState = "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
@@ -71,8 +72,6 @@ export default function Import() {
                 <Th>{t("import.source")}</Th>
                 <Th>{t("import.state")}</Th>
                 <Th>{t("import.progress")}</Th>
-                <Th>{t("import.speed")}</Th>
-                <Th>{t("import.eta")}</Th>
                 <Th>{t("import.lastError")}</Th>
                 <Th />
               </tr>
@@ -86,24 +85,15 @@ export default function Import() {
                     <Badge tone={stateBadge[r.state].tone}>{t(stateBadge[r.state].label)}</Badge>
                   </Td>
                   <Td className="min-w-48">
-                    <div
-                      role="progressbar"
-                      aria-label={t("import.progress")}
-                      aria-valuemin={0}
-                      aria-valuemax={100}
-                      aria-valuenow={r.percent}
-                      className="h-2 w-full overflow-hidden rounded bg-slate-100"
-                    >
-                      <div className="h-full bg-slate-700 transition-[width]" style={{ width: `${r.percent}%` }} />
-                    </div>
+                    <ProgressBar label={t("import.progress")} percent={r.percent} />
                     <div className="mt-1 text-xs text-slate-500">
                       {r.totalDialogs != null ? t("import.dialogs", { done: r.doneDialogs, total: r.totalDialogs }) : t("import.dialogsUnknown", { done: r.doneDialogs })}
                       {" · "}
                       {t("import.messages", { count: r.importedMessages })}
+                      {r.state === "running" ? ` · ${t("import.perSecond", { count: r.messagesPerSecond })}` : ""}
+                      {r.state === "running" && r.etaSeconds != null ? ` · ${t("import.left", { time: eta(t, r.etaSeconds) })}` : ""}
                     </div>
                   </Td>
-                  <Td className="whitespace-nowrap text-slate-600">{r.state === "running" ? t("import.perSecond", { count: r.messagesPerSecond }) : "—"}</Td>
-                  <Td className="whitespace-nowrap text-slate-600">{r.etaSeconds != null ? eta(t, r.etaSeconds) : "—"}</Td>
                   <Td className="max-w-64 text-sm text-red-700">{r.lastError ?? ""}</Td>
                   <Td className="whitespace-nowrap text-right">
                     <div className="flex justify-end gap-2">
@@ -141,6 +131,14 @@ export default function Import() {
         onConfirm={() => cancelling && cancel.mutate({ projectId, runId: cancelling.id })}
       />
     </>
+  );
+}
+
+function ProgressBar({ label, percent }: { label: string; percent: number }) {
+  return (
+    <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(percent)} className="h-2 w-full overflow-hidden rounded bg-slate-100">
+      <div className="h-full bg-slate-700 transition-[width]" style={{ width: `${percent}%` }} />
+    </div>
   );
 }
 
@@ -201,27 +199,47 @@ function StartVk({ projectId, channels, onDone }: { projectId: string; channels:
 
 type UploadResult = { chats: number; importedChats: number; messages: number; imported: number };
 
+// The server's limit (MAX_TELEGRAM_EXPORT_BYTES): a bigger file is refused before it is sent.
+const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
+
+const megabytes = (bytes: number) => {
+  const digits = bytes < 10 * 1024 * 1024 ? 1 : 0;
+  return new Intl.NumberFormat(i18next.language, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(bytes / 1024 / 1024);
+};
+
 function UploadTelegram({ projectId, channels, onDone }: { projectId: string; channels: ChannelOption[]; onDone: () => void }) {
   const t = useT();
   const [channelId, setChannelId] = useState("");
   const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const chosen = channelId || channels[0]?.id || "";
   const upload = useMutation({
     mutationFn: async (): Promise<UploadResult> => {
       if (!file) throw new Error(t("import.tgFile"));
       const url = `/imports/telegram?projectId=${encodeURIComponent(projectId)}&channelId=${encodeURIComponent(chosen)}`;
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: file, credentials: "same-origin" });
-      const body = (await res.json().catch(() => ({}))) as Partial<UploadResult> & { error?: string };
-      if (!res.ok) throw new Error(body.error ?? res.statusText);
+      let answer;
+      try {
+        answer = await uploadWithProgress(url, file, "application/json", setProgress);
+      } catch {
+        throw new Error(t("import.uploadFailed"));
+      }
+      const body = (answer.body ?? {}) as Partial<UploadResult> & { error?: string };
+      if (answer.status !== 200) throw new Error(body.error ?? t("import.uploadFailed"));
       return body as UploadResult;
     },
     onSuccess: () => {
       setFile(null);
       if (input.current) input.current.value = "";
     },
-    onSettled: onDone,
+    onSettled: () => {
+      setProgress(null);
+      onDone();
+    },
   });
+  const tooLarge = file != null && file.size > MAX_EXPORT_BYTES;
+  const sentAll = progress != null && progress.sent >= progress.total;
+  const left = progress && !sentAll ? secondsLeft(progress) : null;
   return (
     <Card className="p-5">
       <h2 className="mb-1 font-semibold">{t("import.tgTitle")}</h2>
@@ -238,19 +256,40 @@ function UploadTelegram({ projectId, channels, onDone }: { projectId: string; ch
         >
           <ChannelField id="import-tg-channel" label={t("import.tgChannel")} channels={channels} value={chosen} onChange={setChannelId} />
           <Field label={t("import.tgFile")} htmlFor="import-tg-file">
-            <input
-              ref={input}
-              id="import-tg-file"
-              type="file"
-              accept=".json,application/json"
-              required
-              className="block w-full text-sm text-slate-600 file:mr-3 file:rounded file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm"
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            />
+            {/* The browser's own file field speaks the browser's language; this one speaks ours. */}
+            <div className="flex items-center gap-3">
+              <input
+                ref={input}
+                id="import-tg-file"
+                type="file"
+                accept=".json,application/json"
+                className="sr-only"
+                onChange={(e) => {
+                  setFile(e.target.files?.[0] ?? null);
+                  upload.reset();
+                }}
+              />
+              <Button type="button" variant="outline" size="sm" disabled={upload.isPending} onClick={() => input.current?.click()}>
+                {t("import.chooseFile")}
+              </Button>
+              <span className="min-w-0 truncate text-sm text-slate-600" data-testid="import-tg-file-name">
+                {file ? `${file.name} · ${t("import.megabytes", { count: megabytes(file.size) })}` : t("import.noFile")}
+              </span>
+            </div>
           </Field>
-          <ErrorNote>{upload.error ? upload.error.message : undefined}</ErrorNote>
+          {progress ? (
+            <div data-testid="import-tg-upload">
+              <ProgressBar label={t("import.uploadProgress")} percent={(100 * progress.sent) / Math.max(1, progress.total)} />
+              <p className="mt-1 text-xs text-slate-500">
+                {sentAll
+                  ? t("import.processing")
+                  : `${t("import.uploadedOf", { done: megabytes(progress.sent), total: megabytes(progress.total) })}${left != null ? ` · ${t("import.left", { time: eta(t, left) })}` : ""}`}
+              </p>
+            </div>
+          ) : null}
+          <ErrorNote>{tooLarge ? t("import.tooLarge", { count: MAX_EXPORT_BYTES / 1024 / 1024 }) : upload.error ? upload.error.message : undefined}</ErrorNote>
           {upload.data ? <p className="text-sm text-emerald-700">{t("import.uploaded", { chats: upload.data.importedChats, messages: upload.data.imported })}</p> : null}
-          <Button type="submit" variant="primary" disabled={upload.isPending || !file || !chosen}>
+          <Button type="submit" variant="primary" disabled={upload.isPending || !file || tooLarge || !chosen}>
             {upload.isPending ? t("import.uploading") : t("import.upload")}
           </Button>
         </form>
