@@ -58,6 +58,32 @@ test("a client writes, the manager sees it live, replies, and the client receive
       .toBe("прайс.pdf");
     expect(tg.sentMessages(9001, { botToken: bot.token }).find((m) => m.kind === "document")?.caption).toBe("Прайс во вложении");
 
+    // A bigger file on a slow connection: its upload shows on the file; cancelled, nothing goes;
+    // sent again, the reply leaves once the file is up.
+    const catalogue = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(1_500_000, 0x20)]);
+    const cdp = await inbox.context().newCDPSession(inbox);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    const documentsSent = () => tg.sentMessages(9001, { botToken: bot.token }).filter((m) => m.kind === "document").length;
+    await inbox.getByTestId("reply-file-input").setInputFiles({ name: "каталог.pdf", mimeType: "application/pdf", buffer: catalogue });
+    await reply.fill("Каталог тортов");
+    await reply.press("Enter");
+    const uploadBar = inbox.getByTestId("reply-file-upload").getByRole("progressbar");
+    await expect(uploadBar).toHaveAttribute("aria-valuenow", /^[1-9]\d?$/, { timeout: 10_000 });
+    await expect(inbox.getByTestId("reply-file-upload")).toContainText(/\d+ % · ещё \d+ с/);
+    await shot(inbox, "inbox-file-uploading", { docs: true });
+    await inbox.getByRole("button", { name: "Отменить загрузку" }).click();
+    await expect(inbox.getByTestId("reply-file-upload")).toHaveCount(0);
+    await expect(inbox.getByTestId("reply-file")).toContainText("каталог.pdf");
+    await expect(reply).toHaveValue("Каталог тортов");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await reply.press("Enter");
+    await expect(uploadBar).toBeVisible();
+    await expect.poll(() => tg.sentMessages(9001, { botToken: bot.token }).find((m) => m.file?.fileName === "каталог.pdf")?.caption, { timeout: 20_000 }).toBe("Каталог тортов");
+    expect(documentsSent()).toBe(2);
+    await expect(inbox.getByTestId("reply-file")).toHaveCount(0);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
     // The client blocks the bot: the conversation shows as inactive.
     tg.blockBot(9001, bot.token);
     await expect(row).toContainText("неактивен", { timeout: 10_000 });

@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, secondsLeft, uploadWithProgress, useT, useTRPC, type UploadProgress } from "@threadline/ui";
 import { useImportProgress } from "../import-progress.ts";
-import { secondsLeft, uploadWithProgress, type UploadProgress } from "../upload-progress.ts";
 import { useProjectAccess } from "../session.ts";
 
 type RunState = "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
@@ -220,7 +219,7 @@ function UploadTelegram({ projectId, channels, onDone }: { projectId: string; ch
       const url = `/imports/telegram?projectId=${encodeURIComponent(projectId)}&channelId=${encodeURIComponent(chosen)}`;
       let answer;
       try {
-        answer = await uploadWithProgress(url, file, "application/json", setProgress);
+        answer = await uploadWithProgress(url, file, { "content-type": "application/json" }, setProgress);
       } catch {
         throw new Error(t("import.uploadFailed"));
       }

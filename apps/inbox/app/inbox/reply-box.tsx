@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { AudioLines, Loader2, Mic, Paperclip, SendHorizontal, X } from "lucide-react";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { Button, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Button, errorMessage, i18next, secondsLeft, uploadWithProgress, useT, useTRPC, type UploadProgress } from "@threadline/ui";
 import { loadDraft, saveDraft } from "./drafts.ts";
 import { isTextField } from "./hooks.ts";
 import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
@@ -19,15 +19,18 @@ const MAX_VOICED = 1000;
 
 export type UploadedFile = { storageKey: string; fileName: string; mime: string };
 
-/** Stores a file for a reply; the reply then refers to it. */
-export async function uploadFile(projectId: string, file: File): Promise<UploadedFile> {
-  const res = await fetch(`/uploads?projectId=${encodeURIComponent(projectId)}`, {
-    method: "POST",
-    headers: { "content-type": file.type || "application/octet-stream", "x-file-name": encodeURIComponent(file.name) },
-    body: file,
-  });
-  const body = (await res.json().catch(() => ({}))) as UploadedFile & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `Не удалось загрузить файл (${res.status})`);
+/** Stores a file for a reply, reporting its progress; the reply then refers to it. */
+export async function uploadFile(projectId: string, file: File, onProgress: (p: UploadProgress) => void = () => {}, signal?: AbortSignal): Promise<UploadedFile> {
+  const headers = { "content-type": file.type || "application/octet-stream", "x-file-name": encodeURIComponent(file.name) };
+  let answer;
+  try {
+    answer = await uploadWithProgress(`/uploads?projectId=${encodeURIComponent(projectId)}`, file, headers, onProgress, signal);
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new Error(i18next.t("inbox.uploadFailed"));
+  }
+  const body = (answer.body ?? {}) as UploadedFile & { error?: string };
+  if (answer.status !== 200) throw new Error(body.error ?? i18next.t("inbox.uploadFailed"));
   return body;
 }
 
@@ -55,7 +58,7 @@ export function ReplyBox({
   /** For «{имя}» in saved replies. */
   clientName?: string;
   error: unknown;
-  onSend: (text: string, file?: File | UploadedFile) => Promise<unknown>;
+  onSend: (text: string, file?: UploadedFile) => Promise<unknown>;
 }) {
   const t = useT();
   const trpc = useTRPC();
@@ -64,6 +67,8 @@ export function ReplyBox({
   const [voice, setVoice] = useState<VoiceDraft | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [sendingVoice, setSendingVoice] = useState(false);
+  // A file being uploaded before its reply is sent: its progress, and how to cancel it.
+  const [upload, setUpload] = useState<{ progress: UploadProgress; abort: AbortController } | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const tooLong = text.trim().length > MAX_LENGTH;
@@ -146,20 +151,32 @@ export function ReplyBox({
       .finally(() => setSendingVoice(false));
   };
 
+  /** The text goes at once; with a file, once the file is uploaded (its progress shows on it). */
   const send = () => {
     if (voice) return sendVoice(voice);
     const value = text.trim();
-    if ((!value && !file) || disabledReason || tooLong) return;
-    const attached = file ?? undefined;
-    setText("");
-    setFile(null);
+    if ((!value && !file) || disabledReason || tooLong || upload) return;
     setFileError(null);
-    // On failure the text and the file come back, unless the manager has already started anew.
-    onSend(value, attached).catch((e: Error) => {
-      setText((current) => current || value);
-      if (attached) setFile((current) => current ?? attached);
-      setFileError(e.message);
-    });
+    const sendNow = (stored?: UploadedFile, attached?: File) => {
+      setText("");
+      setFile(null);
+      // On failure the text and the file come back, unless the manager has already started anew.
+      onSend(value, stored).catch((e: Error) => {
+        setText((current) => current || value);
+        if (attached) setFile((current) => current ?? attached);
+        setFileError(e.message);
+      });
+    };
+    if (!file) return sendNow();
+    const attached = file;
+    const abort = new AbortController();
+    setUpload({ progress: { sent: 0, total: attached.size, startedAt: Date.now() }, abort });
+    uploadFile(projectId, attached, (progress) => setUpload({ progress, abort }), abort.signal)
+      .then((stored) => sendNow(stored, attached))
+      .catch((e: Error) => {
+        if (!(e instanceof DOMException && e.name === "AbortError")) setFileError(e.message);
+      })
+      .finally(() => setUpload(null));
   };
 
   const pick = (chosen: File | undefined) => {
@@ -192,7 +209,14 @@ export function ReplyBox({
             <Paperclip className="h-3.5 w-3.5" />
             <span className="max-w-72 truncate">{file.name}</span>
             <span className="text-slate-400">{Math.max(1, Math.round(file.size / 1024))} КБ</span>
-            <button type="button" className="rounded p-0.5 hover:bg-slate-200" aria-label={t("inbox.removeFile")} onClick={() => setFile(null)}>
+            {upload ? <UploadMeter progress={upload.progress} /> : null}
+            <button
+              type="button"
+              className="rounded p-0.5 hover:bg-slate-200"
+              aria-label={upload ? t("inbox.cancelUpload") : t("inbox.removeFile")}
+              title={upload ? t("inbox.cancelUpload") : t("inbox.removeFile")}
+              onClick={() => (upload ? upload.abort.abort() : setFile(null))}
+            >
               <X className="h-3.5 w-3.5" />
             </button>
           </span>
@@ -220,6 +244,7 @@ export function ReplyBox({
             data-testid="reply-input"
             rows={1}
             value={text}
+            readOnly={!!upload}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
               if (templates.onKeyDown(e)) return;
@@ -257,7 +282,7 @@ export function ReplyBox({
           size="icon"
           className="h-9 w-9 shrink-0"
           onClick={send}
-          disabled={recording || sendingVoice || (voice ? stale : (!text.trim() && !file) || tooLong)}
+          disabled={recording || sendingVoice || !!upload || (voice ? stale : (!text.trim() && !file) || tooLong)}
           title={`${voice ? t("voice.send") : t("inbox.send")} (Enter)`}
           aria-label={voice ? t("voice.send") : t("inbox.send")}
         >
@@ -270,5 +295,22 @@ export function ReplyBox({
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** How far a file's upload has got: a small bar, the percentage and the time left. */
+function UploadMeter({ progress }: { progress: UploadProgress }) {
+  const t = useT();
+  const percent = Math.min(100, Math.round((100 * progress.sent) / Math.max(1, progress.total)));
+  const left = secondsLeft(progress);
+  return (
+    <span className="inline-flex items-center gap-2" data-testid="reply-file-upload">
+      <span role="progressbar" aria-label={t("inbox.uploading")} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-1.5 w-24 overflow-hidden rounded bg-slate-200">
+        <span className="block h-full bg-sky-600 transition-[width]" style={{ width: `${percent}%` }} />
+      </span>
+      <span className="tabular-nums text-slate-500">
+        {left != null && left > 0 ? t("inbox.uploadingLeft", { percent, seconds: left }) : t("inbox.uploadingPercent", { percent })}
+      </span>
+    </span>
   );
 }

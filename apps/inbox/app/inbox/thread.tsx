@@ -6,7 +6,7 @@ import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { dayLabel, daysAgo } from "./format.ts";
 import { retryTransient, useWindowFocused } from "./hooks.ts";
 import { MessageBubble } from "./message.tsx";
-import { ReplyBox, uploadFile } from "./reply-box.tsx";
+import { ReplyBox } from "./reply-box.tsx";
 import { can, type Access, type ConversationRow, type Message } from "./types.ts";
 
 const PAGE_SIZE = 50;
@@ -301,7 +301,7 @@ export function Thread({
         disabledReason={disabledReason}
         clientName={contact?.name || undefined}
         error={reply.error}
-        onSend={async (text, file) => reply.mutateAsync({ projectId, conversationId, text, file: file instanceof File ? await uploadFile(projectId, file) : file })}
+        onSend={(text, file) => reply.mutateAsync({ projectId, conversationId, text, file })}
       />
     </section>
   );

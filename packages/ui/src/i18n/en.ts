@@ -282,6 +282,11 @@ export const en: Shape<typeof ru> = {
   },
   inbox: {
     attach: "Attach a file",
+    cancelUpload: "Cancel the upload",
+    uploading: "File upload",
+    uploadingPercent: "{{percent}}%",
+    uploadingLeft: "{{percent}}% · {{seconds}} s left",
+    uploadFailed: "The file did not upload: check the connection and send it again",
     removeFile: "Remove the file",
     fileTooLarge: "The file is larger than {{max}} MB — send a link instead",
     title: "Conversations",

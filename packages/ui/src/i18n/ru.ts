@@ -279,6 +279,11 @@ export const ru = {
   },
   inbox: {
     attach: "Прикрепить файл",
+    cancelUpload: "Отменить загрузку",
+    uploading: "Загрузка файла",
+    uploadingPercent: "{{percent}} %",
+    uploadingLeft: "{{percent}} % · ещё {{seconds}} с",
+    uploadFailed: "Файл не загрузился: проверьте соединение и отправьте ещё раз",
     removeFile: "Убрать файл",
     fileTooLarge: "Файл больше {{max}} МБ — отправьте его ссылкой",
     title: "Диалоги",

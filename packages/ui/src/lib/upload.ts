@@ -1,16 +1,25 @@
 // A file upload that reports its progress: fetch() cannot tell how much of a request body has
-// gone, XMLHttpRequest can. Telegram Desktop exports run to hundreds of megabytes.
+// gone, XMLHttpRequest can. Replies carry files up to 20 MB, Telegram Desktop exports hundreds.
 
 export type UploadProgress = { sent: number; total: number; startedAt: number };
 export type UploadAnswer = { status: number; body: unknown };
 
-export function uploadWithProgress(url: string, file: Blob, contentType: string, onProgress: (p: UploadProgress) => void): Promise<UploadAnswer> {
+/** POSTs the file as the body; `signal` aborts it (the promise then rejects with an AbortError). */
+export function uploadWithProgress(
+  url: string,
+  file: Blob,
+  headers: Record<string, string>,
+  onProgress: (p: UploadProgress) => void,
+  signal?: AbortSignal,
+): Promise<UploadAnswer> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    signal?.addEventListener("abort", () => xhr.abort());
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled", "AbortError"));
     const startedAt = Date.now();
     xhr.open("POST", url);
     xhr.withCredentials = true;
-    xhr.setRequestHeader("content-type", contentType);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => onProgress({ sent: e.loaded, total: e.lengthComputable ? e.total : file.size, startedAt });
     xhr.onload = () => {
       let body: unknown = null;
