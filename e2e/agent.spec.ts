@@ -17,6 +17,17 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await signIn(page, urls.admin, owner.email, owner.password);
     await connectTelegramBot(page, bot, tg.apiRoot);
 
+    // The owner teaches the agent a new answer on the «ИИ-агент» page.
+    await page.getByRole("link", { name: "ИИ-агент" }).click();
+    await page.getByRole("button", { name: "Добавить вопрос" }).click();
+    const questions = page.getByLabel("Варианты вопроса");
+    await questions.last().fill("Есть ли парковка?\nГде оставить машину?");
+    await page.getByLabel("Ответ", { exact: true }).last().fill("Да, бесплатная парковка во дворе, въезд с улицы Лесной.");
+    await page.getByRole("button", { name: "Сохранить" }).first().click();
+    await expect(page.getByText("Сохранено")).toBeVisible();
+    await page.getByRole("heading", { name: "ИИ-агент" }).scrollIntoViewIfNeeded();
+    await shot(page, "admin-agent", { docs: true });
+
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();
     await signIn(inbox, urls.inbox, manager.email, manager.password);
@@ -24,6 +35,9 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     const agentTexts = (chatId: number) => tg.sentMessages(chatId, { botToken: bot.token }).map((m) => m.text ?? m.caption ?? "");
     tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Здравствуйте! Сколько стоит доставка?" });
     await expect.poll(() => agentTexts(9101).join("\n"), { timeout: 15_000 }).toMatch(/телефон/i);
+    // What the owner taught it a minute ago, in another wording of the question.
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9103, first_name: "Артур", last_name: "Гайнутдинов" }, text: "Добрый день, а где можно оставить машину?" });
+    await expect.poll(() => agentTexts(9103).join("\n"), { timeout: 15_000 }).toContain("бесплатная парковка во дворе");
     const row = inbox.getByTestId("conversation-row").filter({ hasText: "Денис Орлов" });
     await expect(row).toBeVisible({ timeout: 10_000 });
     await expect(row).toContainText("ИИ");
@@ -53,7 +67,8 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await expect(history.locator("li").first()).toContainText("Мария Менеджер");
     await expect(panel).toContainText("Диалог добавлен в примеры ИИ-агента");
     await shot(inbox, "inbox-stage-won", { docs: true });
-    await page.getByRole("link", { name: "ИИ-агент" }).click();
+    // The owner, still on the agent page, opens it again and finds the dialog among the examples.
+    await page.reload();
     await expect(page.getByText("Денис Орлов")).toBeVisible({ timeout: 10_000 });
 
     // A second client; the owner, who sees every conversation, switches the agent off there.

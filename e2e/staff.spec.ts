@@ -4,8 +4,9 @@ import { expect, test } from "./fixtures.ts";
 // inbox seeing only that project; firing the manager signs their open page out on its next request.
 test("owner creates a project, invites a manager, then fires them", async ({ page, browser, urls, seed, signIn, shot }) => {
   const owner = await seed.demoAccount("owner");
-  const projectName = `Цветочная лавка ${Date.now().toString(36)}`;
-  const managerEmail = `florist-${Date.now().toString(36)}@example.test`;
+  // Each run has a fresh database, so plain names stay unique (they also show in the help pages).
+  const projectName = "Цветочная лавка «Флокс»";
+  const managerEmail = "vera@floks.example";
 
   await signIn(page, urls.admin, owner.email, owner.password);
   await shot(page, "admin-projects", { docs: true });
