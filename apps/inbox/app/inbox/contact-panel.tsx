@@ -53,9 +53,10 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
       <div className="flex flex-col items-center gap-2 border-b border-slate-100 px-5 pb-4 pt-6 text-center">
         <Avatar id={contact.id} name={name} size="lg" muted={!contact.active} />
         <div className={cn("text-base font-semibold", contact.active ? "text-slate-900" : "text-slate-500")}>{name}</div>
+        {/* The channel the client writes to (the project's bot or community), not the client's own account. */}
         <div className="flex items-center gap-1.5 text-xs text-slate-500">
           <ChannelMark kind={conv.channel.kind} />
-          <span>{conv.channel.name}</span>
+          <span>{t("inbox.contact.via", { channel: conv.channel.name })}</span>
         </div>
         {!contact.active ? <InactiveMark /> : null}
       </div>

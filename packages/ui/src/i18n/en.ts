@@ -415,6 +415,7 @@ export const en: Shape<typeof ru> = {
     replyNoPermission: "Your role does not allow replying to clients.",
     replyTooLong: "The message is longer than {{max}} characters",
     contact: {
+      via: "channel: {{channel}}",
       title: "Client",
       channel: "Channel",
       username: "Username",

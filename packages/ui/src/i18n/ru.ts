@@ -412,6 +412,7 @@ export const ru = {
     replyNoPermission: "Ваша роль не позволяет отвечать клиентам.",
     replyTooLong: "Сообщение длиннее {{max}} символов",
     contact: {
+      via: "канал: {{channel}}",
       title: "Клиент",
       channel: "Канал",
       username: "Имя пользователя",
