@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 import type { FileStorage } from "./storage.ts";
 
@@ -49,6 +49,11 @@ export class S3Storage implements FileStorage {
       if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.name === "NoSuchKey")) return null;
       throw err;
     }
+  }
+
+  /** S3 answers a delete of a missing key with success, as the interface wants. */
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.keyOf(key) }));
   }
 
   close() {

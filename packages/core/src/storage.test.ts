@@ -59,6 +59,17 @@ describe.each(kinds)("file storage on %s", (_name, make) => {
     expect((await bytesOf((await storage.open("p1/voice.ogg"))!.stream)).toString()).toBe("second take");
     await expect(storage.put("../outside", Buffer.from("x"))).rejects.toThrow(/outside the root/);
   });
+
+  it("removes what a key holds, leaves other keys alone, and removing nothing is no error", async () => {
+    const storage = await make();
+    await storage.put("p1/uploads/a", Buffer.from("a"));
+    await storage.put("p1/uploads/b", Buffer.from("b"));
+    await storage.remove("p1/uploads/a");
+    expect(await storage.open("p1/uploads/a")).toBeNull();
+    expect((await bytesOf((await storage.open("p1/uploads/b"))!.stream)).toString()).toBe("b");
+    await expect(storage.remove("p1/uploads/never-stored")).resolves.toBeUndefined();
+    await expect(storage.remove("../outside")).rejects.toThrow(/outside the root/);
+  });
 });
 
 describe("S3-compatible bucket", () => {

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import type { Env } from "@threadline/config";
@@ -10,6 +10,8 @@ export interface FileStorage {
   put(key: string, data: Uint8Array, contentType?: string): Promise<void>;
   /** The stored bytes as a stream, or null when nothing is stored under the key. */
   open(key: string): Promise<{ stream: Readable; size: number } | null>;
+  /** Deletes what is stored under the key; nothing stored is not an error. */
+  remove(key: string): Promise<void>;
 }
 
 export class LocalDiskStorage implements FileStorage {
@@ -39,6 +41,10 @@ export class LocalDiskStorage implements FileStorage {
     } catch {
       return null;
     }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 }
 

@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
-import { attachments, messages } from "@threadline/db";
+import { attachments, messages, uploads, withTenant } from "@threadline/db";
+import { claimUpload, sweepUploads, UPLOAD_KEPT_MS } from "../conversations/uploads.ts";
 import { solidPng } from "@threadline/channels/simulators";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { MAX_UPLOAD_BYTES, uploadsHandler } from "./uploads.ts";
@@ -66,5 +67,66 @@ describe("uploads for replies", () => {
       ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     expect((await env.owner.select().from(messages).where(eq(messages.conversationId, T.conversationId))).length).toBe(before);
+  });
+});
+
+describe("uploads no reply took", () => {
+  const uploaded = async (name: string) => {
+    const res = await upload(T.manager.token, Buffer.from(`файл ${name}`), "application/pdf", name);
+    return (await res.json()) as { storageKey: string; fileName: string; mime: string };
+  };
+  const stored = async (key: string) => {
+    const file = await env.deps.storage.open(key);
+    file?.stream.destroy();
+    return !!file;
+  };
+  const waiting = async (key: string) => (await env.owner.select().from(uploads).where(eq(uploads.storageKey, key))).length === 1;
+  const reply = (file: { storageKey: string; fileName: string; mime: string }) =>
+    env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: T.conversationId, text: "", file });
+  const tomorrow = () => new Date(Date.now() + UPLOAD_KEPT_MS + 60_000);
+
+  it("are removed with their bytes after a day; sent ones and recent ones stay", async () => {
+    const sent = await uploaded("отправленный.pdf");
+    const dropped = await uploaded("брошенный.pdf");
+    await reply(sent);
+    expect(await waiting(sent.storageKey)).toBe(false);
+    expect(await waiting(dropped.storageKey)).toBe(true);
+
+    expect(await sweepUploads(env.db, env.deps.storage)).toBe(0);
+    expect(await stored(dropped.storageKey)).toBe(true);
+
+    expect(await sweepUploads(env.db, env.deps.storage, { now: tomorrow() })).toBeGreaterThanOrEqual(1);
+    expect(await stored(dropped.storageKey)).toBe(false);
+    expect(await waiting(dropped.storageKey)).toBe(false);
+    expect(await stored(sent.storageKey)).toBe(true);
+    // Sending a removed upload says so and stores nothing.
+    await expect(reply(dropped)).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("загрузите его ещё раз") });
+  });
+
+  it("a reply taking an old upload while the sweeper runs keeps it; a failed reply gives it back", async () => {
+    const file = await uploaded("в последний момент.pdf");
+    // A reply holds the upload (its transaction is open) while the sweeper passes by.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let taken!: () => void;
+    const claimed = new Promise<void>((r) => (taken = r));
+    const replying = withTenant(env.db, T.project.id, async (tx) => {
+      expect(await claimUpload(tx, file.storageKey)).toBe(true);
+      taken();
+      await held;
+    });
+    await claimed;
+    const sweeping = sweepUploads(env.db, env.deps.storage, { now: tomorrow() });
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await replying;
+    await sweeping;
+    expect(await stored(file.storageKey)).toBe(true);
+    expect(await waiting(file.storageKey)).toBe(false);
+
+    // A reply that fails (the text is too long) leaves the upload waiting, as it was.
+    const again = await uploaded("ещё раз.pdf");
+    await expect(env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: T.conversationId, text: "я".repeat(5000), file: again })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await waiting(again.storageKey)).toBe(true);
   });
 });

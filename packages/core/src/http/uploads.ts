@@ -3,6 +3,8 @@ import express, { type Request, type Response } from "express";
 import { can } from "../access/member.ts";
 import { loadMember } from "../access/load.ts";
 import { resolveSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { withTenant } from "@threadline/db";
+import { recordUpload } from "../conversations/uploads.ts";
 import { DomainError } from "../errors.ts";
 import type { FileStorage } from "../storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
@@ -43,6 +45,7 @@ export function uploadsHandler(deps: Pick<ServerDeps, "db" | "logger">, storage:
       const fileName = decodeURIComponent(String(req.headers["x-file-name"] ?? "file")).replace(/[/\\\0]/g, "_").slice(0, 200) || "file";
       const storageKey = `${uploadPrefix(projectId)}${randomUUID()}`;
       await storage.put(storageKey, data);
+      await withTenant(deps.db, projectId, (tx) => recordUpload(tx, projectId, storageKey));
       res.json({ storageKey, fileName, mime, size: data.length, kind: uploadKind(mime) });
     } catch (err) {
       if (err instanceof DomainError && err.code === "NOT_FOUND") return void res.status(404).json({ error: "Проект не найден" });

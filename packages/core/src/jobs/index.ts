@@ -11,7 +11,7 @@ export type AiJob = { projectId: string; conversationId: string; messageId: numb
 /** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
 export type LeadTimeoutJob = { projectId: string; conversationId: string };
 
-export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout" } as const;
+export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout", maintenance: "maintenance" } as const;
 
 const defaults: Record<keyof typeof queueNames, JobsOptions> = {
   inbound: { attempts: 10, backoff: { type: "exponential", delay: 200 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
@@ -21,7 +21,12 @@ const defaults: Record<keyof typeof queueNames, JobsOptions> = {
   ai: { attempts: 5, backoff: { type: "exponential", delay: 500 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
   // Finished timeout jobs are removed at once: the next one of the conversation reuses the id.
   leadTimeout: { attempts: 5, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+  // Housekeeping that runs on a schedule: a failed run is simply done again at the next one.
+  maintenance: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
 };
+
+/** How often the worker removes uploads that no reply took. */
+export const UPLOAD_SWEEP_EVERY_MS = 3600_000;
 
 /** The id of a conversation's silence timeout: at most one is pending per conversation. */
 export const leadTimeoutJobId = (conversationId: string) => `timeout_${conversationId}`;
@@ -33,6 +38,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const media = make<MediaJob>("media");
   const ai = make<AiJob>("ai");
   const leadTimeout = make<LeadTimeoutJob>("leadTimeout");
+  const maintenance = make<Record<string, never>>("maintenance");
 
   /** Removes the conversation's pending timeout; one that is running right now finishes on its own. */
   async function cancelLeadTimeout(conversationId: string): Promise<void> {
@@ -47,6 +53,9 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     media,
     ai,
     leadTimeout,
+    maintenance,
+    /** One schedule per kind of housekeeping, however many workers start: the id is the schedule. */
+    scheduleMaintenance: () => maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
     /** A deterministic job id: a redelivered webhook maps to the job already queued. */
     enqueueInbound: (job: InboundJob) => inbound.add("event", job, { jobId: `${job.channelId}:${job.event.dedupeId}`.replace(/:/g, "_") }),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
@@ -74,7 +83,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       }
       return n;
     },
-    close: () => Promise.all([inbound.close(), outbound.close(), media.close(), ai.close(), leadTimeout.close()]).then(() => undefined),
+    close: () => Promise.all([inbound.close(), outbound.close(), media.close(), ai.close(), leadTimeout.close(), maintenance.close()]).then(() => undefined),
   };
 }
 

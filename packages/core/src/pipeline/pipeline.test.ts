@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { attachments, channels, contacts, conversations, messages, withTenant } from "@threadline/db";
+import { attachments, channels, contacts, conversations, messages, uploads, withTenant } from "@threadline/db";
+import { QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
+import { uploadPrefix } from "../http/uploads.ts";
+import { UPLOAD_SWEEP_EVERY_MS } from "../jobs/index.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
 import { encryptSecret } from "../crypto.ts";
@@ -216,5 +220,32 @@ describe("outbound", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await new Promise((r) => setTimeout(r, 500));
     expect(tg.sentMessages(603)).toHaveLength(1);
+  });
+});
+
+describe("housekeeping", () => {
+  it("the worker schedules the upload sweep once, and a sweep removes uploads no reply took for a day", async () => {
+    const schedules = await env.queues.maintenance.getJobSchedulers();
+    expect(schedules).toEqual([expect.objectContaining({ key: "sweep-uploads", every: UPLOAD_SWEEP_EVERY_MS })]);
+
+    const old = `${uploadPrefix(T.project.id)}brosheno-2-dnya`;
+    const fresh = `${uploadPrefix(T.project.id)}tolko-chto`;
+    for (const key of [old, fresh]) await pipeline.storage.put(key, Buffer.from("x"));
+    await env.owner.insert(uploads).values([
+      { projectId: T.project.id, storageKey: old, createdAt: new Date(Date.now() - 2 * 86_400_000) },
+      { projectId: T.project.id, storageKey: fresh },
+    ]);
+    const events = new QueueEvents("maintenance", { connection: new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null }), prefix: env.queues.prefix });
+    try {
+      await events.waitUntilReady();
+      const job = await env.queues.maintenance.add("sweep-uploads", {});
+      await job.waitUntilFinished(events, 15_000);
+    } finally {
+      await events.close();
+    }
+    expect(await pipeline.storage.open(old)).toBeNull();
+    const left = (await env.owner.select().from(uploads).where(eq(uploads.projectId, T.project.id))).map((u) => u.storageKey);
+    expect(left).toEqual([fresh]);
+    (await pipeline.storage.open(fresh))!.stream.destroy();
   });
 });

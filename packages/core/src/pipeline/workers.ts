@@ -3,6 +3,7 @@ import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
 import { IngestBatcher } from "../conversations/ingest-batcher.ts";
+import { sweepUploads } from "../conversations/uploads.ts";
 import { processInbound, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
@@ -89,7 +90,17 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.leadTimeout },
   );
-  const all = [inbound, outbound, media, ai, leadTimeout];
+  const maintenance = new Worker(
+    queueNames.maintenance,
+    async (job) => {
+      if (job.name !== "sweep-uploads") return;
+      const removed = await sweepUploads(deps.db, deps.storage);
+      if (removed) deps.logger.info({ removed }, "unsent uploads removed");
+    },
+    { ...common, concurrency: 1 },
+  );
+  void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
+  const all = [inbound, outbound, media, ai, leadTimeout, maintenance];
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));
@@ -100,6 +111,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     media,
     ai,
     leadTimeout,
+    maintenance,
     /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
     leads,
     close: () =>

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-// A small S3-compatible object store for tests: path-style PUT / GET / HEAD of objects in named
+// A small S3-compatible object store for tests: path-style PUT / GET / HEAD / DELETE of objects in named
 // buckets, requests authenticated with AWS Signature Version 4 exactly as S3 checks them
 // (canonical request, scope, signing key, payload hash), and S3's XML errors.
 
@@ -65,6 +65,12 @@ export class S3Simulator {
       if (!obj) return error(res, 404, "NoSuchKey", "The specified key does not exist.", req.method === "HEAD");
       res.writeHead(200, { "Content-Type": obj.contentType, "Content-Length": obj.data.byteLength });
       res.end(req.method === "GET" ? obj.data : undefined);
+      return;
+    }
+    if (req.method === "DELETE") {
+      // S3 answers 204 whether or not the key existed.
+      bucket.delete(key);
+      res.writeHead(204).end();
       return;
     }
     error(res, 405, "MethodNotAllowed", "The specified method is not allowed against this resource.");

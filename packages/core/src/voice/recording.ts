@@ -5,6 +5,8 @@ import { badRequest, DomainError } from "../errors.ts";
 import { uploadPrefix } from "../http/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { isWebm, RecordingFormatError, webmOpusToOgg } from "./webm.ts";
+import type { Tx } from "@threadline/db";
+import { recordUpload } from "../conversations/uploads.ts";
 
 /** A stored voice message a reply can attach (`conversations.reply` with this as its file). */
 export type VoiceUpload = { storageKey: string; fileName: string; mime: "audio/ogg"; size: number; durationSec: number };
@@ -21,7 +23,7 @@ async function readStored(storage: FileStorage, key: string): Promise<Uint8Array
  * Turns a recording the browser uploaded into a voice message: Ogg/Opus stays as it is, WebM/Opus
  * (Chromium's only choice) is rewrapped as Ogg/Opus. Anything else is refused with a reason.
  */
-export async function voiceFromRecording(member: Member, storage: FileStorage, storageKey: string): Promise<VoiceUpload> {
+export async function voiceFromRecording(tx: Tx, member: Member, storage: FileStorage, storageKey: string): Promise<VoiceUpload> {
   assertCan(member, "conversations.reply");
   // Only this project's own uploads.
   const bytes = storageKey.startsWith(uploadPrefix(member.projectId)) ? await readStored(storage, storageKey) : null;
@@ -37,6 +39,10 @@ export async function voiceFromRecording(member: Member, storage: FileStorage, s
     }
   } else throw badRequest("Браузер записал звук в формате, который мессенджеры не принимают как голосовое. Запишите в Chrome, Edge, Firefox или Яндекс Браузере.");
   const target = ogg === bytes ? storageKey : `${uploadPrefix(member.projectId)}${randomUUID()}`;
-  if (target !== storageKey) await storage.put(target, ogg);
+  if (target !== storageKey) {
+    // The WebM upload is left for the sweeper; the Ogg one waits for the reply.
+    await storage.put(target, ogg);
+    await recordUpload(tx, member.projectId, target);
+  }
   return { storageKey: target, fileName: "voice.ogg", mime: "audio/ogg", size: ogg.length, durationSec: Math.round(oggOpusSeconds(ogg) * 10) / 10 };
 }

@@ -3,6 +3,7 @@ import { isOggOpus, oggOpusSeconds, SpeechError, synthesizeSpeech, type SpeechEr
 import { usageRecords, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { getConversation } from "../conversations/thread.ts";
+import { recordUpload } from "../conversations/uploads.ts";
 import { badRequest, DomainError } from "../errors.ts";
 import { uploadPrefix } from "../http/uploads.ts";
 import type { FileStorage } from "../storage.ts";
@@ -60,8 +61,9 @@ export async function voiceText(
   const storageKey = `${uploadPrefix(member.projectId)}${randomUUID()}`;
   await deps.storage.put(storageKey, speech.audio);
   const { usage } = speech;
-  await inTenant((tx) =>
-    tx.insert(usageRecords).values({
+  await inTenant(async (tx) => {
+    await recordUpload(tx, member.projectId, storageKey);
+    await tx.insert(usageRecords).values({
       projectId: member.projectId,
       conversationId: input.conversationId,
       provider: usage.provider,
@@ -69,8 +71,8 @@ export async function voiceText(
       model: usage.model,
       inputUnits: usage.characters,
       costUsd: usage.costUsd.toFixed(6),
-    }),
-  );
+    });
+  });
   return {
     storageKey,
     fileName: "voice.ogg",

@@ -180,6 +180,20 @@ export const attachments = pgTable(
   (t) => [index("attachments_message_idx").on(t.messageId), index("attachments_project_idx").on(t.projectId)],
 );
 
+// Files stored for a reply (uploads, recordings, voicings) that no reply has taken yet. A reply
+// takes its file's row; what stays unclaimed past a day is removed with its bytes.
+export const uploads = pgTable(
+  "uploads",
+  {
+    storageKey: text("storage_key").primaryKey(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("uploads_created_idx").on(t.createdAt)],
+);
+
 // Unread is per member: each member's read point in each conversation.
 export const conversationReads = pgTable(
   "conversation_reads",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
 import { createReply, type ReplyFile } from "../../conversations/reply.ts";
+import { claimUpload } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
 import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
@@ -63,8 +64,10 @@ export const conversationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       let file: ReplyFile | undefined;
       if (input.file) {
-        // Only this project's own uploads, and only what is really stored.
-        const stored = input.file.storageKey.startsWith(uploadPrefix(ctx.member.projectId)) ? await ctx.storage.open(input.file.storageKey) : null;
+        // Only an upload of this project still waiting for a reply, and only what is really stored.
+        // Taking it here keeps the sweeper away from it; a failed reply gives it back (rollback).
+        const waiting = input.file.storageKey.startsWith(uploadPrefix(ctx.member.projectId)) && (await claimUpload(ctx.tx, input.file.storageKey));
+        const stored = waiting ? await ctx.storage.open(input.file.storageKey) : null;
         if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
         file = { ...input.file, kind: uploadKind(input.file.mime), size: stored.size };

@@ -25,5 +25,5 @@ export const voiceRouter = router({
   /** A recording uploaded through /uploads, made ready to go as a voice message. */
   fromRecording: projectProcedure("conversations.reply")
     .input(z.object({ storageKey: z.string().max(200) }))
-    .mutation(({ ctx, input }) => voiceFromRecording(ctx.member, ctx.storage, input.storageKey)),
+    .mutation(({ ctx, input }) => voiceFromRecording(ctx.tx, ctx.member, ctx.storage, input.storageKey)),
 });

@@ -1,0 +1,42 @@
+import { eq, sql } from "drizzle-orm";
+import { uploads, withTenant, type Db, type Tx } from "@threadline/db";
+import type { FileStorage } from "../storage.ts";
+
+// Files stored for a reply (uploaded, recorded, voiced) wait in `uploads` until a reply takes
+// them. One a manager dropped is removed, bytes and all, once it has waited this long.
+export const UPLOAD_KEPT_MS = 24 * 3600_000;
+
+/** Notes a file stored under the project's upload prefix as waiting for a reply. */
+export async function recordUpload(tx: Tx, projectId: string, storageKey: string): Promise<void> {
+  await tx.insert(uploads).values({ projectId, storageKey });
+}
+
+/**
+ * Takes a waiting upload for a reply (or for removal). False when there is none: never uploaded
+ * in this project, already sent, or already swept. Whoever takes it holds its row until commit,
+ * so a reply and the sweeper never both get the same file.
+ */
+export async function claimUpload(tx: Tx, storageKey: string): Promise<boolean> {
+  const taken = await tx.delete(uploads).where(eq(uploads.storageKey, storageKey)).returning({ storageKey: uploads.storageKey });
+  return taken.length > 0;
+}
+
+/**
+ * Removes uploads no reply took within UPLOAD_KEPT_MS (discarded files, voicings never sent, the
+ * WebM side of recordings), oldest first, `limit` at a time. Returns how many were removed.
+ */
+export async function sweepUploads(db: Db, storage: FileStorage, options: { now?: Date; limit?: number } = {}): Promise<number> {
+  const before = new Date((options.now ?? new Date()).getTime() - UPLOAD_KEPT_MS);
+  const stale = (await db.execute(sql`select project_id, storage_key from stale_uploads(${before.toISOString()}::timestamptz, ${options.limit ?? 500})`)) as unknown as {
+    project_id: string;
+    storage_key: string;
+  }[];
+  let removed = 0;
+  for (const upload of stale) {
+    // The row goes first: a reply that takes the file meanwhile keeps it.
+    if (!(await withTenant(db, upload.project_id, (tx) => claimUpload(tx, upload.storage_key)))) continue;
+    await storage.remove(upload.storage_key);
+    removed++;
+  }
+  return removed;
+}
