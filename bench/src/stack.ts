@@ -81,7 +81,7 @@ export async function startProductProcess(env: TestEnv, roles: ServerRole[], opt
     dbPool: options.dbPool ?? 20,
   };
   const child = fork(serverEntry, [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
     env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
