@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
 
-// The only place that sets the tenant (here and in the enter_project function it calls). Row-level security policies read these settings;
+// The only place that sets the tenant (here, and in the enter_project function that
+// withProjectSession calls). Row-level security policies read these settings;
 // set_config(..., true) scopes them to the transaction, so a pooled connection never carries
 // one request's tenant into the next.
 type Scope = { projectId?: string; userId?: string };

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Request, Response } from "express";
 import { attachments, conversations, messages, withTenant } from "@threadline/db";
 import { can } from "../access/member.ts";
-import { loadMember } from "../access/load.ts";
-import { resolveSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { memberOfSession } from "../access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { visibleTo } from "../conversations/list.ts";
 import { DomainError } from "../errors.ts";
 import type { FileStorage } from "../storage.ts";
@@ -23,10 +23,11 @@ export function filesHandler(deps: Pick<ServerDeps, "db" | "logger">, storage: F
     const projectId = String(req.query.projectId ?? "");
     const notFound = () => void res.status(404).json({ error: "Файл не найден" });
     try {
-      const session = await resolveSession(deps.db, parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-      if (!session) return void res.status(401).json({ error: "Войдите в систему" });
+      const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      if (!sessionIdOf(token)) return void res.status(401).json({ error: "Войдите в систему" });
       if (!uuid.test(attachmentId) || !uuid.test(projectId)) return notFound();
-      const member = await loadMember(deps.db, session.user.id, projectId);
+      const member = await memberOfSession(deps.db, token, projectId);
+      if (!member) return void res.status(401).json({ error: "Войдите в систему" });
       if (!can(member, "inbox.use")) return notFound();
       const [row] = await withTenant(deps.db, projectId, (tx) =>
         tx

@@ -8,8 +8,8 @@ import type { Request, Response } from "express";
 import { eq } from "drizzle-orm";
 import { channels, withTenant } from "@threadline/db";
 import { can } from "../access/member.ts";
-import { loadMember } from "../access/load.ts";
-import { resolveSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { memberOfSession } from "../access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { DomainError } from "../errors.ts";
 import { createImportRun } from "../import/runs.ts";
 import { importTelegramExport } from "../import/telegram-import.ts";
@@ -40,13 +40,14 @@ export function telegramImportHandler(deps: Pick<ServerDeps, "db" | "logger">, m
       if (!req.readableEnded) req.resume();
     };
     try {
-      const session = await resolveSession(deps.db, parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-      if (!session) return refuse(401, "Войдите в систему");
+      const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      if (!sessionIdOf(token)) return refuse(401, "Войдите в систему");
       const projectId = String(req.query.projectId ?? "");
       const channelId = String(req.query.channelId ?? "");
       if (!uuid.test(projectId)) return refuse(400, "Не указан проект");
       if (!uuid.test(channelId)) return refuse(400, "Не выбран канал");
-      const member = await loadMember(deps.db, session.user.id, projectId);
+      const member = await memberOfSession(deps.db, token, projectId);
+      if (!member) return refuse(401, "Войдите в систему");
       if (!can(member, "import.manage")) return refuse(403, "Недостаточно прав для импорта истории");
       const [channel] = await withTenant(deps.db, projectId, (tx) =>
         tx.select({ id: channels.id, kind: channels.kind }).from(channels).where(eq(channels.id, channelId)),

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
 import { can } from "../access/member.ts";
-import { loadMember } from "../access/load.ts";
-import { resolveSession, SESSION_COOKIE } from "../auth/sessions.ts";
+import { memberOfSession } from "../access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { withTenant } from "@threadline/db";
 import { recordUpload } from "../conversations/uploads.ts";
 import { DomainError } from "../errors.ts";
@@ -33,11 +33,12 @@ export function uploadsHandler(deps: Pick<ServerDeps, "db" | "logger">, storage:
   const body = express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES });
   const handle = async (req: Request, res: Response) => {
     try {
-      const session = await resolveSession(deps.db, parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-      if (!session) return void res.status(401).json({ error: "Войдите в систему" });
+      const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      if (!sessionIdOf(token)) return void res.status(401).json({ error: "Войдите в систему" });
       const projectId = String(req.query.projectId ?? "");
       if (!uuid.test(projectId)) return void res.status(400).json({ error: "Не указан проект" });
-      const member = await loadMember(deps.db, session.user.id, projectId);
+      const member = await memberOfSession(deps.db, token, projectId);
+      if (!member) return void res.status(401).json({ error: "Войдите в систему" });
       if (!can(member, "conversations.reply")) return void res.status(403).json({ error: "Недостаточно прав для отправки файлов" });
       const data = req.body as Buffer;
       if (!Buffer.isBuffer(data) || data.length === 0) return void res.status(400).json({ error: "Файл пустой" });
