@@ -23,20 +23,25 @@ export async function claimUpload(tx: Tx, storageKey: string): Promise<boolean> 
 
 /**
  * Removes uploads no reply took within UPLOAD_KEPT_MS (discarded files, voicings never sent, the
- * WebM side of recordings), oldest first, `limit` at a time. Returns how many were removed.
+ * WebM side of recordings), oldest first, `batch` at a time until none is left. Returns how many
+ * were removed.
  */
-export async function sweepUploads(db: Db, storage: FileStorage, options: { now?: Date; limit?: number } = {}): Promise<number> {
+export async function sweepUploads(db: Db, storage: FileStorage, options: { now?: Date; batch?: number } = {}): Promise<number> {
   const before = new Date((options.now ?? new Date()).getTime() - UPLOAD_KEPT_MS);
-  const stale = (await db.execute(sql`select project_id, storage_key from stale_uploads(${before.toISOString()}::timestamptz, ${options.limit ?? 500})`)) as unknown as {
-    project_id: string;
-    storage_key: string;
-  }[];
+  const batch = options.batch ?? 500;
   let removed = 0;
-  for (const upload of stale) {
-    // The row goes first: a reply that takes the file meanwhile keeps it.
-    if (!(await withTenant(db, upload.project_id, (tx) => claimUpload(tx, upload.storage_key)))) continue;
-    await storage.remove(upload.storage_key);
-    removed++;
+  for (;;) {
+    const stale = (await db.execute(sql`select project_id, storage_key from stale_uploads(${before.toISOString()}::timestamptz, ${batch})`)) as unknown as {
+      project_id: string;
+      storage_key: string;
+    }[];
+    for (const upload of stale) {
+      // The row goes first: a reply that takes the file meanwhile keeps it.
+      if (!(await withTenant(db, upload.project_id, (tx) => claimUpload(tx, upload.storage_key)))) continue;
+      await storage.remove(upload.storage_key);
+      removed++;
+    }
+    // Every row read is gone now (removed here or taken by a reply), so a full batch means more.
+    if (stale.length < batch) return removed;
   }
-  return removed;
 }
