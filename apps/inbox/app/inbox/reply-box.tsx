@@ -20,7 +20,7 @@ const MAX_VOICED = 1000;
 export type UploadedFile = { storageKey: string; fileName: string; mime: string };
 
 /** Stores a file for a reply, reporting its progress; the reply then refers to it. */
-export async function uploadFile(projectId: string, file: File, onProgress: (p: UploadProgress) => void = () => {}, signal?: AbortSignal): Promise<UploadedFile> {
+async function uploadFile(projectId: string, file: File, onProgress: (p: UploadProgress) => void = () => {}, signal?: AbortSignal): Promise<UploadedFile> {
   const headers = { "content-type": file.type || "application/octet-stream", "x-file-name": encodeURIComponent(file.name) };
   let answer;
   try {
