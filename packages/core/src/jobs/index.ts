@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { ChannelEvent } from "@threadline/channels";
+import { Coalescer } from "../coalescer.ts";
 
 // One queue factory: every queue, its payload type and its retry policy are declared here, so
 // the ingress, the API and the workers agree on names and shapes.
 export type InboundJob = { channelId: string; projectId: string; kind: "vk" | "telegram"; event: ChannelEvent };
+/** Events that reached the ingress together: one queue job for them all (see enqueueInbound). */
+export type InboundBatchJob = { items: InboundJob[] };
 export type OutboundJob = { projectId: string; messageId: number };
 export type MediaJob = { projectId: string; attachmentId: string };
 /** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
@@ -28,12 +32,32 @@ const defaults: Record<keyof typeof queueNames, JobsOptions> = {
 /** How often the worker removes uploads that no reply took. */
 export const UPLOAD_SWEEP_EVERY_MS = 3600_000;
 
+/** Most events in one inbound job. */
+export const INBOUND_BATCH_MAX = 100;
+
+/**
+ * A deterministic job id: a redelivered webhook maps to the job already queued. A batch's id is
+ * its events' ids hashed, so the same batch given twice is queued once.
+ */
+export function inboundJobId(items: InboundJob[]): string {
+  const ids = items.map((i) => `${i.channelId}:${i.event.dedupeId}`);
+  if (ids.length === 1) return ids[0]!.replace(/:/g, "_");
+  return `batch_${createHash("sha1").update(ids.join("\n")).digest("hex")}`;
+}
+
 /** The id of a conversation's silence timeout: at most one is pending per conversation. */
 export const leadTimeoutJobId = (conversationId: string) => `timeout_${conversationId}`;
 
 export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const make = <T>(name: keyof typeof queueNames) => new Queue<T>(queueNames[name], { connection, prefix, defaultJobOptions: defaults[name] });
-  const inbound = make<InboundJob>("inbound");
+  const inbound = make<InboundBatchJob>("inbound");
+  // Each queue command is a round trip and a script in Redis: under load, events that arrive
+  // while one add is on its way go together in the next, so the cost per event falls as the rate
+  // rises; a quiet ingress still adds each event at once.
+  const inboundBatches = new Coalescer<InboundJob, void>(async (_key, items) => {
+    await inbound.add("events", { items }, { jobId: inboundJobId(items) });
+    return items.map(() => ({ ok: true, value: undefined }));
+  }, INBOUND_BATCH_MAX);
   const outbound = make<OutboundJob>("outbound");
   const media = make<MediaJob>("media");
   const ai = make<AiJob>("ai");
@@ -56,8 +80,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     maintenance,
     /** One schedule per kind of housekeeping, however many workers start: the id is the schedule. */
     scheduleMaintenance: () => maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
-    /** A deterministic job id: a redelivered webhook maps to the job already queued. */
-    enqueueInbound: (job: InboundJob) => inbound.add("event", job, { jobId: `${job.channelId}:${job.event.dedupeId}`.replace(/:/g, "_") }),
+    /** Resolves once the event is in Redis, in a job of its own or with events that came with it. */
+    enqueueInbound: (job: InboundJob) => inboundBatches.add("", job),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
     /**

@@ -4,7 +4,7 @@ import { VkAdapter, type ChannelEvent } from "@threadline/channels";
 import type { ChannelDirectory } from "./channels.ts";
 import type { ChannelRef, IngestResult } from "../conversations/ingest.ts";
 import type { Publish } from "../events.ts";
-import type { InboundJob, MediaJob } from "../jobs/index.ts";
+import type { InboundBatchJob, InboundJob, MediaJob } from "../jobs/index.ts";
 
 export type InboundDeps = {
   db: Db;
@@ -18,7 +18,24 @@ export type InboundDeps = {
   onClientMessage?: (job: InboundJob, result: Extract<IngestResult, { kind: "message" }>) => Promise<void>;
 };
 
-/** The inbound worker's step: store the event, fetch its files in the background, tell the screens. */
+/** What the inbound worker needs of a BullMQ job: its data, and a way to narrow it for the retry. */
+export type InboundQueueJob = { data: InboundBatchJob | InboundJob; updateData: (data: InboundBatchJob) => Promise<void> };
+
+/**
+ * The inbound worker's job: its events are stored together (the group commit gathers them) and
+ * handled each as below. If some fail, the job is retried with those alone: the others are done.
+ */
+export async function processInboundJob(deps: InboundDeps, job: InboundQueueJob): Promise<{ events: number }> {
+  // A job of one event without `items` was queued by a version before batches.
+  const items = "items" in job.data ? job.data.items : [job.data];
+  const settled = await Promise.allSettled(items.map((item) => processInbound(deps, item)));
+  const failed = items.filter((_, i) => settled[i]!.status === "rejected");
+  if (!failed.length) return { events: items.length };
+  if (failed.length < items.length) await job.updateData({ items: failed });
+  throw (settled.find((s) => s.status === "rejected") as PromiseRejectedResult).reason;
+}
+
+/** One event's step: store the event, fetch its files in the background, tell the screens. */
 export async function processInbound(deps: InboundDeps, job: InboundJob): Promise<IngestResult> {
   const result = await deps.ingest({ id: job.channelId, projectId: job.projectId, kind: job.kind }, job.event);
   if (result.kind === "message") {

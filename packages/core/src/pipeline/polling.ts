@@ -9,7 +9,7 @@ import type { ChannelDirectory } from "./channels.ts";
 // Channels without a public webhook URL receive through the platform's long polling (VK Bots
 // Long Poll, Telegram getUpdates). Each such channel gets one loop in one worker process: a lease
 // in Redis keeps two workers from polling the same bot (Telegram answers the second with 409).
-// Events go to the same inbound queue as webhooks, with the same job ids, and the cursor is saved
+// Events go to the same inbound queue as webhooks, and the cursor is saved
 // after they are queued: a crash in between gives a redelivery, which ingest makes harmless.
 
 export type PollingDeps = {

@@ -1,10 +1,10 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
-import { createQueues, queueNames, type AiJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
+import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
 import { IngestBatcher } from "../conversations/ingest-batcher.ts";
 import { sweepUploads } from "../conversations/uploads.ts";
-import { processInbound, type InboundDeps } from "./inbound.ts";
+import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 
@@ -57,7 +57,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
         await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
       }),
   };
-  const inbound = new Worker<InboundJob>(queueNames.inbound, (job) => processInbound(inboundDeps, job.data), { ...common, concurrency: concurrency.inbound });
+  const inbound = new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound });
   const outbound = new Worker<OutboundJob & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
