@@ -1,44 +1,33 @@
-import { createServer } from "node:http";
-import express from "express";
-import { Redis } from "ioredis";
+import { fileURLToPath } from "node:url";
 import { createLogger, loadEnv } from "@threadline/config";
-import { appDatabaseUrl, createDb } from "@threadline/db";
-import { redisPublisher, storageFromEnv } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, startPollers, startWorkers, webhookRouter } from "@threadline/core/pipeline";
-import { startImportWorker } from "@threadline/core/import";
+import { startIngress } from "./ingress.ts";
+import { startJobs } from "./jobs.ts";
+import { superviseChild } from "./supervise.ts";
 
+// One worker, two processes: the ingress answers the platforms' webhooks and the jobs store,
+// send and run the agent. Kept apart, a busy job never delays an ack, and the jobs process can
+// yield the CPU to the ingress (WORKER_JOBS_NICE). WORKER_ROLE runs one of them alone, e.g. to
+// scale the jobs on other machines; "all" (the default) runs the ingress here and the jobs in a
+// child process it restarts if it dies.
 const env = loadEnv();
-const logger = createLogger("worker", env.LOG_LEVEL);
-const db = createDb(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_PASSWORD, env.APP_DATABASE_URL), { max: 20 });
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-const queues = createQueues(redis);
-const channels = new ChannelDirectory(db, env.SECRET_KEY);
-const publish = redisPublisher(redis);
-const storage = storageFromEnv(env);
+const logger = createLogger(env.WORKER_ROLE === "jobs" ? "worker-jobs" : "worker", env.LOG_LEVEL);
 
-const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: env.SECRET_KEY });
-
-// History imports: one run at a time per job, resumed from the run's cursor after any crash.
-const imports = startImportWorker({ db, channels, publish, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
-
-// Channels without a public address: their updates are fetched by long polling into the same queue.
-const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
-
-// Ingress: the public webhook endpoints. Acks as soon as the events are queued.
-const app = express();
-app.disable("x-powered-by");
-app.get("/healthz", (_req, res) => void res.json({ ok: true }));
-app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
-const server = createServer(app);
-server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PORT }, "worker listening"));
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    server.close();
-    void Promise.all([workers.close(), imports.close(), pollers.close()])
-      .then(() => queues.close())
-      .then(() => db.$close())
-      .finally(() => process.exit(0));
-  });
+const parts: { close: () => Promise<void> }[] = [];
+if (env.WORKER_ROLE === "jobs") parts.push(startJobs(env, logger));
+else parts.push(startIngress(env, logger));
+if (env.WORKER_ROLE === "all") {
+  const jobs = superviseChild({ entry: fileURLToPath(import.meta.url), env: { WORKER_ROLE: "jobs" }, name: "jobs", logger });
+  parts.push({ close: () => jobs.stop() });
 }
+
+let closing = false;
+function shutDown() {
+  if (closing) return;
+  closing = true;
+  void Promise.all(parts.map((p) => p.close()))
+    .catch((err: unknown) => logger.error({ err }, "shutdown failed"))
+    .finally(() => process.exit(0));
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, shutDown);
+// A supervised child stops with its parent, however the parent ended.
+if (process.send) process.on("disconnect", shutDown);

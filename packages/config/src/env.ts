@@ -21,6 +21,12 @@ const envSchema = z.object({
   WORKER_PORT: z.coerce.number().int().positive().default(3002),
   DOCS_PORT: z.coerce.number().int().positive().default(3003),
   HOST: z.string().default("127.0.0.1"),
+  // What a worker process runs: the webhook ingress, the queue jobs, or both ("all": the ingress
+  // here and the jobs in a child process it starts and restarts).
+  WORKER_ROLE: z.enum(["all", "ingress", "jobs"]).default("all"),
+  // CPU priority (nice, 0–19) the job process gives itself: under load the CPU goes to the
+  // ingress first, whose answer the platforms time; the jobs catch up from the queue.
+  WORKER_JOBS_NICE: z.coerce.number().int().min(0).max(19).default(10),
   STORAGE_DIR: z.string().default(".data/storage"),
   // Attachments go to an S3-compatible bucket instead of STORAGE_DIR when S3_BUCKET is set.
   S3_BUCKET: z.string().min(3).optional(),
@@ -60,4 +66,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new ConfigError("SECRET_KEY must be set in production (32+ random characters).");
   }
   return parsed.data;
+}
+
+/** The environment for a child process: this process's, with `overrides` on top. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }

@@ -1,2 +1,2 @@
-export { loadEnv, ConfigError, type Env } from "./env.ts";
+export { loadEnv, childEnvironment, ConfigError, type Env } from "./env.ts";
 export { createLogger, type Logger } from "./logger.ts";

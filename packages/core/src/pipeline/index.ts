@@ -5,3 +5,4 @@ export { sendOutbound, RetryLater, type OutboundDeps, type OutboundOutcome } fro
 export { fetchAttachment, MAX_STORED_FILE, type MediaDeps } from "./media.ts";
 export { startWorkers, INBOUND_CONCURRENCY, type WorkerDeps } from "./workers.ts";
 export { startPollers, type PollingDeps } from "./polling.ts";
+export { lowerCpuPriority } from "./priority.ts";
