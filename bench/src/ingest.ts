@@ -9,6 +9,7 @@
 //   queue     BullMQ add → no-op worker: the queue's ceiling without the database
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { and, eq, inArray, sql } from "drizzle-orm";
@@ -40,6 +41,13 @@ async function backendCpu(owner: { execute: (q: ReturnType<typeof sql>) => Promi
   return out;
 }
 
+/** CPU seconds Redis has used so far (INFO cpu: the server's user and system time, main thread and others). */
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, "m").exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
+}
+
 /** Postgres CPU used between two readings (backends that started meanwhile count whole). */
 function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
   let total = 0;
@@ -55,7 +63,7 @@ export async function runIngest(argv: string[]) {
   const goalRate = numberArg(args, "rate", 1000);
   const goalSeconds = numberArg(args, "seconds", 20);
   const chats = numberArg(args, "chats", 6000);
-  const layout = stringArg(args, "layout", "one");
+  const layout = stringArg(args, "layout", "split");
   const workerProcesses = numberArg(args, "worker-processes", 1);
   const inboundConcurrency = numberArg(args, "inbound-concurrency", 0);
   const agent = stringArg(args, "agent", "on");
@@ -63,7 +71,7 @@ export async function runIngest(argv: string[]) {
   // startWorkers' default inbound concurrency, for the phases that stand in for the worker.
   const concurrency = inboundConcurrency || INBOUND_CONCURRENCY;
   const maxSeconds = numberArg(args, "max-seconds", 180);
-  if (layout !== "one" && layout !== "split") throw new Error("--layout is one (ingress and workers in one process, as apps/worker) or split");
+  if (layout !== "one" && layout !== "split") throw new Error("--layout is split (the ingress and the jobs in processes of their own, as apps/worker runs them) or one (both in one process)");
 
   console.log("ingest: Telegram webhook POST → stored message row, sustained msgs/s and webhook ack time");
   console.log(describeHost());
@@ -72,8 +80,8 @@ export async function runIngest(argv: string[]) {
   );
   console.log(
     layout === "one"
-      ? "layout: one process with ingress + BullMQ workers (as apps/worker/src/main.ts) | this process (load generator, undici keep-alive pool)"
-      : `layout: ingress process | ${workerProcesses} worker process(es) | this process (load generator, undici keep-alive pool)`,
+      ? "layout: one process with ingress + BullMQ jobs | this process (load generator, undici keep-alive pool)"
+      : `layout: ingress process | ${workerProcesses} jobs process(es) at the jobs' lower CPU priority (as apps/worker runs them) | this process (load generator, undici keep-alive pool)`,
   );
 
   const bench = await createBenchEnv();
@@ -106,6 +114,8 @@ export async function runIngest(argv: string[]) {
     let chatCursor = 0;
     const nextChat = () => 2_000_000 + (chatCursor++ % chats);
 
+    // Redis is shared by every queue and the load generator's bookkeeping alike; it is measured whole.
+    const redisInfo = new Redis(REDIS_URL);
     const storedCount = async () => {
       const [row] = await env.owner.select({ n: sql<number>`count(*)::int` }).from(messages).where(and(inArray(messages.channelId, channelIds), eq(messages.direction, "in")));
       return row!.n;
@@ -128,6 +138,7 @@ export async function runIngest(argv: string[]) {
      */
     async function cpuMeter() {
       const pg = await backendCpu(env.owner, env.database.name);
+      const redisBefore = await redisCpu(redisInfo);
       const self = process.cpuUsage();
       const started = performance.now();
       return async (messagesStored: number, cpu: { roles: string; cpuPct: number }[]) => {
@@ -137,6 +148,7 @@ export async function runIngest(argv: string[]) {
         const out: Record<string, number> = {};
         for (const c of cpu) out[c.roles] = perMessage((c.cpuPct / 100) * seconds);
         out.postgres = perMessage(cpuBetween(pg, await backendCpu(env.owner, env.database.name)));
+        out.redis = perMessage((await redisCpu(redisInfo)) - redisBefore);
         out.loadGenerator = perMessage((own.user + own.system) / 1e6);
         console.log(`cpu ms per stored message: ${Object.entries(out).map(([k, v]) => `${k} ${v}`).join(", ")}; total ${round(Object.values(out).reduce((a, b) => a + b, 0), 3)} (2 cores at 1,000 msgs/s: 2 ms)`);
         return out;
@@ -149,12 +161,12 @@ export async function runIngest(argv: string[]) {
       outbound: await env.queues.outbound.getJobCounts("waiting", "active", "delayed", "completed", "failed"),
     });
 
-    // Warm-up: JIT, connection pools, channel cache.
+    // Warm-up: JIT, connection pools (every connection of the load generator's opened), channel cache.
     {
-      const warm = 1000;
+      const warm = Math.max(1000, connections * 4);
       const before = await storedCount();
-      await Promise.all(Array.from({ length: 16 }, async (_, w) => {
-        for (let i = w; i < warm; i += 16) {
+      await Promise.all(Array.from({ length: connections }, async (_, w) => {
+        for (let i = w; i < warm; i += connections) {
           const ch = channelsList[i % channelsList.length]!;
           await client.postTelegram(ch, telegramUpdate(ch, nextChat()));
         }
@@ -239,6 +251,10 @@ export async function runIngest(argv: string[]) {
       const trace: { t: number; n: number }[] = [];
       let maxBacklog = 0;
       let sending = true;
+      // This process also runs the simulators the agent and the sends talk to: its own delays
+      // would count in the ack times, so they are reported.
+      const ownLoop = monitorEventLoopDelay({ resolution: 5 });
+      ownLoop.enable();
       const poller = (async () => {
         while (sending) {
           const n = await storedCount();
@@ -287,6 +303,8 @@ export async function runIngest(argv: string[]) {
       console.log(formatSummary(`webhook ack at ${goalRate}/s`, ack));
       const ackFromSend = summarize(sendAcks);
       console.log(formatSummary("  the same, timed from the send", ackFromSend));
+      ownLoop.disable();
+      console.log(`load generator event-loop delay p99 ${round(ownLoop.percentile(99) / 1e6)} ms max ${round(ownLoop.max / 1e6)} ms`);
       for (const c of cpu) console.log(`process ${c.roles.padEnd(16)} cpu ${c.cpuPct}%  event-loop delay p99 ${c.loopP99Ms} ms max ${c.loopMaxMs} ms  rss ${c.rssMb} MB`);
       const cpuPerMessage = await meter(stored, cpu);
       const queues = await queueReport();
@@ -296,6 +314,7 @@ export async function runIngest(argv: string[]) {
       headline ??= stored / e2eSeconds;
     }
     await client.close();
+    redisInfo.disconnect();
     await Promise.all(processes.map((p) => p.stop()));
 
     if (phases.includes("store")) {

@@ -36,7 +36,7 @@ export async function runLatency(argv: string[]) {
   console.log(
     `params: samples=${samples} probe-rate=${probeRate}/s probe-chats=${probeChats} background-rate=${backgroundRate}/s background-chats=${backgroundChats} background-bots=${backgroundBots} warmup=${warmupSeconds}s timeout=${timeoutMs}ms agent=${agent} as=${as} inbound-concurrency=${inboundConcurrency || "default"} max-seconds=${maxSeconds}`,
   );
-  console.log("layout: worker process (ingress + BullMQ workers incl. the agent, as apps/worker) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)");
+  console.log("layout: apps/worker's two processes (ingress | BullMQ jobs incl. the agent, at the jobs' lower CPU priority) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)");
 
   const bench = await createBenchEnv();
   const sockets: Socket[] = [];
@@ -49,10 +49,11 @@ export async function runLatency(argv: string[]) {
     for (let i = 0; i < backgroundBots; i++) background.push(await createTelegramChannel(env, bench.telegram, T.project.id, `Бот магазина ${i + 1}`));
     knowChats(bench.telegram, probe, Array.from({ length: probeChats }, (_, i) => 900_000 + i));
     for (const ch of background) knowChats(bench.telegram, ch, Array.from({ length: backgroundChats }, (_, i) => 1_000_000 + i));
-    const worker = await bench.start(["ingress", "workers"], { inboundConcurrency });
+    const ingress = await bench.start(["ingress"], { dbPool: 4 });
+    const jobs = await bench.start(["workers"], { inboundConcurrency });
     const inbox = await bench.start(["realtime"]);
-    const probeClient = ingressClient(worker.port!, 8);
-    const backgroundClient = ingressClient(worker.port!, 32);
+    const probeClient = ingressClient(ingress.port!, 8);
+    const backgroundClient = ingressClient(ingress.port!, 32);
 
     // The member's browser: logged in by the session cookie, joined to the project's rooms.
     const socket = connect(`http://127.0.0.1:${inbox.port}`, { path: "/socket.io", transports: ["websocket"], extraHeaders: { cookie: `tl_session=${T[as].token}` }, reconnection: false });
@@ -133,7 +134,7 @@ export async function runLatency(argv: string[]) {
     })();
 
     await sleep(warmupSeconds * 1000);
-    worker.resetStats();
+    for (const p of [ingress, jobs, inbox]) p.resetStats();
     inbox.resetStats();
     const backgroundSentAtStart = backgroundSent;
     const measureStarted = performance.now();
@@ -176,7 +177,7 @@ export async function runLatency(argv: string[]) {
     while (pending.size > 0 && performance.now() < drainUntil) await sleep(10);
     probesLost += pending.size;
     const measuredSeconds = (performance.now() - measureStarted) / 1000;
-    const cpu = await processCpuReport([worker, inbox]);
+    const cpu = await processCpuReport([ingress, jobs, inbox]);
     stopBackground = true;
     await backgroundLoop;
     const backgroundRateAchieved = (backgroundSent - backgroundSentAtStart) / measuredSeconds;

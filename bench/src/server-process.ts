@@ -6,11 +6,11 @@ import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import express from "express";
 import { Redis } from "ioredis";
-import { createLogger } from "@threadline/config";
+import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
 import { LocalDiskStorage, redisPublisher } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, startWorkers, webhookRouter } from "@threadline/core/pipeline";
+import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { attachRealtime } from "@threadline/core/realtime";
 
 export type ServerRole = "ingress" | "workers" | "realtime";
@@ -40,6 +40,9 @@ const queues = createQueues(redis, config.prefix);
 const channels = new ChannelDirectory(db, config.secretKey);
 const closers: (() => Promise<unknown>)[] = [];
 
+// The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
+// With the ingress in the same process (--layout one) there is nothing to yield to.
+if (config.roles.includes("workers") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv({}).WORKER_JOBS_NICE, logger);
 if (config.roles.includes("workers")) {
   const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey };
   // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
