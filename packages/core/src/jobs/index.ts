@@ -85,10 +85,13 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
     /**
-     * One job per client message; the turn itself reads the whole thread under a per-conversation
-     * lock. `delayMs` lets messages a client sends in one burst be answered in one turn.
+     * An agent turn for the conversation's new client messages. The turn reads the whole thread,
+     * so one turn per conversation waits at a time: a message that comes while it waits joins it
+     * and, during `delayMs`, starts the wait again (a burst is answered once, after its last
+     * message); one that comes while a turn runs gets one more turn after it.
      */
-    enqueueAi: (job: AiJob, opts: { delayMs?: number } = {}) => ai.add("turn", job, { jobId: `ai_${job.messageId}`, delay: opts.delayMs || undefined }),
+    enqueueAi: (job: AiJob, opts: { delayMs?: number } = {}) =>
+      ai.add("turn", job, { jobId: `ai_${job.messageId}`, delay: opts.delayMs || undefined, deduplication: { id: job.conversationId, replace: true, keepLastIfActive: true } }),
     /** Replaces the conversation's silence timeout with one due at `at`. */
     scheduleLeadTimeout: async (job: LeadTimeoutJob, at: Date) => {
       await cancelLeadTimeout(job.conversationId);

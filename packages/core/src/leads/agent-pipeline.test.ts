@@ -214,6 +214,53 @@ describe("a new lead with the agent on", () => {
     expect(said.map((m) => m.text).join(" ")).toContain("22:00");
   });
 
+  /** Agent turns run for the conversation, as the ai queue recorded them. */
+  async function turnsFor(conversationId: string, states: ("completed" | "active")[] = ["completed"]) {
+    const jobs = await env.queues.ai.getJobs(states);
+    return jobs.filter((j) => j.data.conversationId === conversationId).length;
+  }
+
+  it("a burst of messages waits for its last one and is answered in one turn", async () => {
+    const chatId = newChat();
+    const before = await clientMessages(p);
+    for (const text of ["Здравствуйте!", "Подскажите", "До скольки вы работаете?", "И сколько стоит доставка?"]) {
+      say(p, chatId, text);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await expect.poll(() => clientMessages(p), { timeout: 10_000 }).toBe(before + 4);
+    await settle();
+    const { id } = await lead(p, chatId);
+    expect(await turnsFor(id)).toBe(1);
+    const said = (await agentSaid(id)).map((m) => m.text).join(" ");
+    expect(said).toContain("22:00");
+    expect(said).toContain("150 ₽");
+  });
+
+  it("a message that comes while a turn runs gets one more turn after it", async () => {
+    const chatId = newChat();
+    await turn(p, chatId, "Здравствуйте!");
+    const { id } = await lead(p, chatId);
+    expect(await turnsFor(id)).toBe(1);
+    // The next turn is held on the conversation's lock, as behind a slow model.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const locked = env.owner.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lead:${id}`}, 0))`);
+      await held;
+    });
+    say(p, chatId, "До скольки вы работаете?");
+    await expect.poll(() => turnsFor(id, ["active"]), { timeout: 10_000, interval: 20 }).toBe(1);
+    say(p, chatId, "А доставка платная?");
+    await expect.poll(async () => (await env.owner.select().from(messages).where(and(eq(messages.conversationId, id), eq(messages.direction, "in")))).length, { timeout: 10_000 }).toBe(3);
+    release();
+    await locked;
+    await settle();
+    expect(await turnsFor(id)).toBe(3);
+    const said = (await agentSaid(id)).map((m) => m.text).join(" ");
+    expect(said).toContain("22:00");
+    expect(said).toContain("150 ₽");
+  });
+
   it("never asks again for what it knows, across a long thread", async () => {
     const chatId = newChat();
     const lines = [
