@@ -1,6 +1,6 @@
 // ingest: sustained inbound messages/s end to end (Telegram webhook POST → stored message row)
-// and the webhook ack time, with the ingress and the BullMQ workers in child processes as in
-// production. Phases (all by default):
+// and the webhook ack time, with the ingress and the BullMQ jobs in child processes of their own
+// as apps/worker runs them. Phases (all by default):
 //   capacity  closed loop, keep-alive connections, a fixed number of messages as fast as it goes;
 //             msgs/s = rows stored / (last row stored − first POST), backlog drained included
 //   goal      open loop at the goal rate (1,000/s): ack p50/p99 and whether storing keeps up
@@ -104,10 +104,10 @@ export async function runIngest(argv: string[]) {
     if (agent === "off") for (const t of tenants) await setAgent(env, t.project.id, false);
     const channelIds = channelsList.map((c) => c.id);
     const processes: ProductProcess[] = [];
-    if (layout === "one") processes.push(await bench.start(["ingress", "workers"], { inboundConcurrency }));
+    if (layout === "one") processes.push(await bench.start(["ingress", "jobs"], { inboundConcurrency }));
     else {
       processes.push(await bench.start(["ingress"], { dbPool: 4 }));
-      for (let i = 0; i < workerProcesses; i++) processes.push(await bench.start(["workers"], { inboundConcurrency }));
+      for (let i = 0; i < workerProcesses; i++) processes.push(await bench.start(["jobs"], { inboundConcurrency }));
     }
     const port = processes[0]!.port!;
     const client = ingressClient(port, connections);

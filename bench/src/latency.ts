@@ -1,6 +1,6 @@
 // latency: a Telegram webhook POST to the real ingress → the `event` pushed by Socket.IO to a
 // manager's logged-in socket in the project's room, while other webhook traffic keeps a steady
-// background load on the same ingress, workers and realtime server.
+// background load on the same ingress, jobs and realtime server.
 import { eq } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { conversations } from "@threadline/db";
@@ -50,7 +50,7 @@ export async function runLatency(argv: string[]) {
     knowChats(bench.telegram, probe, Array.from({ length: probeChats }, (_, i) => 900_000 + i));
     for (const ch of background) knowChats(bench.telegram, ch, Array.from({ length: backgroundChats }, (_, i) => 1_000_000 + i));
     const ingress = await bench.start(["ingress"], { dbPool: 4 });
-    const jobs = await bench.start(["workers"], { inboundConcurrency });
+    const jobs = await bench.start(["jobs"], { inboundConcurrency });
     const inbox = await bench.start(["realtime"]);
     const probeClient = ingressClient(ingress.port!, 8);
     const backgroundClient = ingressClient(ingress.port!, 32);

@@ -1,5 +1,6 @@
-// A product process for the benchmarks, wired as apps/worker (ingress + BullMQ workers) and the
-// inbox server's Socket.IO (attachRealtime) are, on the benchmark's own database and queue prefix.
+// A product process for the benchmarks, wired as apps/worker's two processes (the ingress; the
+// BullMQ jobs, at the CPU priority the jobs process gives itself) and the inbox server's Socket.IO
+// (attachRealtime) are, on the benchmark's own database and queue prefix.
 // Started by stack.ts as a child process; reports its port and CPU use over IPC.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,7 +14,7 @@ import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { attachRealtime } from "@threadline/core/realtime";
 
-export type ServerRole = "ingress" | "workers" | "realtime";
+export type ServerRole = "ingress" | "jobs" | "realtime";
 export type ServerConfig = {
   roles: ServerRole[];
   appUrl: string;
@@ -42,8 +43,8 @@ const closers: (() => Promise<unknown>)[] = [];
 
 // The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
 // With the ingress in the same process (--layout one) there is nothing to yield to.
-if (config.roles.includes("workers") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv({}).WORKER_JOBS_NICE, logger);
-if (config.roles.includes("workers")) {
+if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv({}).WORKER_JOBS_NICE, logger);
+if (config.roles.includes("jobs")) {
   const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey };
   // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
   const workers = config.inboundConcurrency
