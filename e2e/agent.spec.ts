@@ -41,6 +41,8 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     const row = inbox.getByTestId("conversation-row").filter({ hasText: "Денис Орлов" });
     await expect(row).toBeVisible({ timeout: 10_000 });
     await expect(row).toContainText("ИИ");
+    // The agent wrote last, and the preview says so.
+    await expect(row).toContainText("ИИ: ");
 
     tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Мой номер 8 912 345-67-89" });
     await expect(inbox.getByRole("status")).toContainText("Вам назначен новый лид с контактом", { timeout: 15_000 });

@@ -46,6 +46,8 @@ test("a client writes, the manager sees it live, replies, and the client receive
       .poll(() => tg.sentMessages(9001, { botToken: bot.token }).map((m) => m.text), { timeout: 10_000 })
       .toContain("Добрый день, Алина! Торты на заказ делаем за 2 дня. Какой вес нужен?");
     await expect(thread.getByTestId("message").filter({ hasText: "Какой вес нужен?" })).toHaveAttribute("data-delivery", /sent|read/, { timeout: 10_000 });
+    // The list says who wrote last: the manager themselves.
+    await expect(row).toContainText("Вы: Добрый день, Алина!");
     await shot(inbox, "inbox-thread", { docs: true });
 
     // A file goes with a caption; the client receives the document itself.

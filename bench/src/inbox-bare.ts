@@ -4,6 +4,9 @@ import type postgres from "postgres";
 
 const PAGE_COLUMNS = `
   c.id, c.stage, c.ai_enabled, c.last_message_at, c.last_message_preview, c.last_message_direction, c.assignee_id, u.name as assignee_name,
+  c.last_message_author, c.last_message_author_id,
+  case when c.last_message_author_id = c.assignee_id then u.name
+       else (select au.name from memberships am join users au on au.id = am.user_id where am.id = c.last_message_author_id) end as last_author_name,
   ch.id as channel_id, ch.kind as channel_kind, ch.name as channel_name,
   ct.id as contact_id, ct.name as contact_name, ct.phone, ct.active, ct.username,
   case when c.last_inbound_seq > coalesce(r.last_read_seq, 0)

@@ -200,7 +200,8 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
     );
 
     // Conversations carry what the message writer maintains: last message time, preview,
-    // direction, count and the sequences unread is computed from.
+    // direction and author (a member's reply is mostly the assignee's, one in five a colleague's),
+    // count and the sequences unread is computed from.
     await step("insert conversations", () =>
       main.unsafe(`
         with agg as (
@@ -208,7 +209,7 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
           from messages group by conversation_id
         )
         insert into conversations (id, project_id, channel_id, contact_id, external_chat_id, stage, assignee_id, ai_enabled, attribution,
-                                   last_message_at, last_message_preview, last_message_direction, message_count, last_seq, last_inbound_seq, created_at)
+                                   last_message_at, last_message_preview, last_message_direction, last_message_author, last_message_author_id, message_count, last_seq, last_inbound_seq, created_at)
         select md5('conv' || c.idx)::uuid, '${ids.projectId}',
                case c.ch when 0 then '${ids.vkChannelId}'::uuid else '${ids.telegramChannelId}'::uuid end,
                md5('contact' || c.idx)::uuid, (100000 + c.idx)::text,
@@ -219,7 +220,9 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
                last.sent_at,
                coalesce(nullif(case when length(last.text) > 140 then left(last.text, 139) || '…' else last.text end, ''),
                         case last.kind when 'photo' then '📷 Фото' when 'voice' then '🎤 Голосовое сообщение' else '' end),
-               last.direction, a.cnt, a.max_id, coalesce(a.max_in, 0),
+               last.direction, last.author,
+               case when last.author = 'member' then coalesce(case when pg_temp.h(c.idx, 73) % 5 = 0 then (${sqlArray(managers)})[1 + (pg_temp.h(c.idx, 74) % ${managers.length})::int]::uuid end, c.assignee) end,
+               a.cnt, a.max_id, coalesce(a.max_in, 0),
                c.last_at - interval '1 minute' * (c.gap_min * c.n)
         from bench_conv c
         join agg a on a.conversation_id = md5('conv' || c.idx)::uuid

@@ -230,12 +230,28 @@ function ListEmpty({ search, filter, channelFiltered }: { search: string; filter
   );
 }
 
+/** Who wrote the last message: «Вы:», a colleague's first name, «ИИ:», or nothing for the client. */
+function previewPrefix(row: ConversationRow, t: ReturnType<typeof useT>): string {
+  switch (row.lastBy) {
+    case "me":
+      return t("inbox.you");
+    case "colleague":
+      return t("inbox.byColleague", { name: row.lastAuthorName!.split(/\s+/)[0]! });
+    case "agent":
+      return t("inbox.byAgent");
+    case "team":
+      return t("inbox.byTeam");
+    default:
+      return "";
+  }
+}
+
 const Row = memo(function Row({ row, selected, onSelect, now }: { row: ConversationRow; selected: boolean; onSelect: (id: string) => void; now: number }) {
   const t = useT();
   const unread = row.unread > 0;
   const inactive = !row.contact.active;
   const name = row.contact.name || (row.contact.username ? `@${row.contact.username}` : t("inbox.noName"));
-  const preview = (row.lastDirection === "out" ? t("inbox.you") : "") + (row.preview ?? "");
+  const preview = previewPrefix(row, t) + (row.preview ?? "");
   return (
     <button
       type="button"

@@ -72,6 +72,22 @@ describe("inbox list", () => {
     expect(again.items.find((c) => c.id === target.id)?.unread).toBe(1);
   });
 
+  it("the preview says who wrote last: the client, the member themselves, a colleague by name, or the team for a reply from the platform's app", async () => {
+    const c = await env.ingest(T.channel, clientMessage({ chatId: "3501", text: "Сколько стоит?" }));
+    const rowOf = async (token: string) => (await env.caller(token).conversations.list({ projectId: T.project.id, limit: 50 })).items.find((r) => r.id === c.conversationId)!;
+    expect(await rowOf(T.admin.token)).toMatchObject({ lastBy: "client", preview: "Сколько стоит?" });
+
+    await env.caller(T.admin.token).conversations.reply({ projectId: T.project.id, conversationId: c.conversationId, text: "500 ₽" });
+    expect(await rowOf(T.admin.token)).toMatchObject({ lastBy: "me", preview: "500 ₽" });
+    expect(await rowOf(T.owner.token)).toMatchObject({ lastBy: "colleague", lastAuthorName: T.admin.user.name });
+
+    // Written in the platform's own app: it comes in as an event, and who wrote it is not known.
+    await env.ingest(T.channel, clientMessage({ chatId: "3501", text: "И доставка бесплатно", direction: "outbound", at: new Date(Date.now() + 1000) }));
+    expect(await rowOf(T.owner.token)).toMatchObject({ lastBy: "team", preview: "И доставка бесплатно" });
+    await env.ingest(T.channel, clientMessage({ chatId: "3501", text: "Спасибо!", at: new Date(Date.now() + 2000) }));
+    expect(await rowOf(T.owner.token)).toMatchObject({ lastBy: "client" });
+  });
+
   it("a manager sees neither the profile link nor the traffic source; the owner sees both", async () => {
     await env.ingest(T.channel, clientMessage({ chatId: "4001", text: "Пришёл по рекламе", attribution: { via: "telegram_start", raw: "s-vk", utm: { source: "vk_ads" } } }));
     const find = async (token: string) => (await env.caller(token).conversations.list({ projectId: T.project.id, search: "рекламе", limit: 10 })).items[0]!;

@@ -210,6 +210,8 @@ async function updateAggregates(tx: Tx, created: { conversation: StoredConversat
       message_count = c.message_count + v.n,
       last_message_preview = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.p else c.last_message_preview end,
       last_message_direction = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.d else c.last_message_direction end,
+      last_message_author = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then (case when v.d = 'in' then 'client' else 'member' end) else c.last_message_author end,
+      last_message_author_id = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then null else c.last_message_author_id end,
       last_message_at = greatest(c.last_message_at, v.at),
       last_seq = greatest(c.last_seq, v.seq),
       last_inbound_seq = greatest(c.last_inbound_seq, v.iseq)

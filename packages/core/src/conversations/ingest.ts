@@ -179,6 +179,9 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
       // Events may be processed out of order: an older message never replaces a newer preview.
       lastMessagePreview: sql`case when ${isNewest} then ${previewOf(text, event.attachments)} else ${conversations.lastMessagePreview} end`,
       lastMessageDirection: sql`case when ${isNewest} then ${direction} else ${conversations.lastMessageDirection} end`,
+      // A message of ours that comes in here was written in the platform's own app: no member known.
+      lastMessageAuthor: sql`case when ${isNewest} then ${direction === "in" ? "client" : "member"} else ${conversations.lastMessageAuthor} end`,
+      lastMessageAuthorId: sql`case when ${isNewest} then null else ${conversations.lastMessageAuthorId} end`,
       messageCount: sql`${conversations.messageCount} + 1`,
       lastSeq: sql`greatest(${conversations.lastSeq}, ${message.id})`,
       ...(direction === "in" ? { lastInboundSeq: sql`greatest(${conversations.lastInboundSeq}, ${message.id})` } : {}),

@@ -93,6 +93,10 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
     lastMessageAt: conversations.lastMessageAt,
     preview: conversations.lastMessagePreview,
     lastDirection: conversations.lastMessageDirection,
+    lastAuthor: conversations.lastMessageAuthor,
+    lastAuthorId: conversations.lastMessageAuthorId,
+    // Mostly the assignee, whose name is joined already; anyone else's is looked up for the page's rows.
+    lastAuthorName: sql<string | null>`case when ${conversations.lastMessageAuthorId} = ${conversations.assigneeId} then ${users.name} else (select u.name from memberships am join users u on u.id = am.user_id where am.id = ${conversations.lastMessageAuthorId}) end`,
     attribution: conversations.attribution,
     assigneeId: conversations.assigneeId,
     assigneeName: users.name,
@@ -111,8 +115,20 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
   type PageRow = Omit<Row, "channelId" | "channelKind" | "channelName" | "contact"> & { [K in "channelId" | "channelKind" | "channelName" | "contact"]: NonNullable<Row[K]> };
   return (rows as PageRow[]).map((r) => {
     r.contact = redactContact(member, r.contact);
-    return redactAttribution(member, r);
+    return Object.assign(redactAttribution(member, r), { lastBy: lastByOf(member, r) });
   });
+}
+
+/**
+ * Who wrote the last message, as the preview names them for this member: the client, the member
+ * themselves, a colleague (by name), the agent, or the team when the member is not known (a reply
+ * written in the platform's own app, imported history).
+ */
+function lastByOf(member: Member, r: { lastDirection: "in" | "out" | null; lastAuthor: string | null; lastAuthorId: string | null; lastAuthorName: string | null }) {
+  if (r.lastAuthor === "agent") return "agent" as const;
+  if (r.lastAuthor === "client" || r.lastDirection === "in") return "client" as const;
+  if (r.lastAuthorId === member.membershipId) return "me" as const;
+  return r.lastAuthorName ? ("colleague" as const) : ("team" as const);
 }
 
 /**

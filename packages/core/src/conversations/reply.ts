@@ -48,6 +48,8 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
       lastMessageAt: now,
       lastMessagePreview: previewOf(text, input.file).slice(0, 140),
       lastMessageDirection: "out",
+      lastMessageAuthor: "member",
+      lastMessageAuthorId: member.membershipId,
       messageCount: sql`${conversations.messageCount} + 1`,
       lastSeq: message!.id,
       aiEnabled: false,

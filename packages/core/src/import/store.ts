@@ -165,6 +165,8 @@ const MERGE = sql.raw(`
   message_count = conversations.message_count + excluded.message_count,
   last_message_preview = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_preview else conversations.last_message_preview end,
   last_message_direction = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_direction else conversations.last_message_direction end,
+  last_message_author = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_author else conversations.last_message_author end,
+  last_message_author_id = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then null else conversations.last_message_author_id end,
   last_message_at = greatest(conversations.last_message_at, excluded.last_message_at),
   last_seq = greatest(conversations.last_seq, excluded.last_seq),
   last_inbound_seq = greatest(conversations.last_inbound_seq, excluded.last_inbound_seq)`);
@@ -196,10 +198,10 @@ async function upsertDialogs(tx: Tx, channel: ImportChannel, dialogs: ImportedCo
 async function upsertConversations(tx: Tx, channel: ImportChannel, chats: string[], contactIds: (string | null)[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
   const a = aggregateColumns(chats, aggregates);
   const rows = await tx.execute<{ id: string; chat: string }>(sql`
-    insert into conversations (project_id, channel_id, contact_id, external_chat_id, message_count, last_message_at, last_message_preview, last_message_direction, last_seq, last_inbound_seq)
+    insert into conversations (project_id, channel_id, contact_id, external_chat_id, message_count, last_message_at, last_message_preview, last_message_direction, last_message_author, last_seq, last_inbound_seq)
     select ${channel.projectId}::uuid, ${channel.id}::uuid,
            coalesce(t.contact, (select ct.id from contacts ct where ct.channel_id = ${channel.id}::uuid and ct.external_id = t.chat)),
-           t.chat, t.cnt, t.last_at, t.preview, t.dir, t.seq, t.in_seq
+           t.chat, t.cnt, t.last_at, t.preview, t.dir, case t.dir when 'in' then 'client' when 'out' then 'member' end, t.seq, t.in_seq
     from unnest(${column(contactIds, "uuid")}, ${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")},
                 ${column(a.previews, "text")}, ${column(a.directions, "text")}, ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")})
       as t(contact, chat, cnt, last_at, preview, dir, seq, in_seq)

@@ -115,6 +115,11 @@ describe("VK history import", () => {
       const [conv] = await env.owner.select().from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalChatId, "500100")));
       expect(conv!.messageCount).toBe(4);
       expect(conv!.lastMessagePreview).toBe("Пишу прямо во время импорта");
+      expect(conv!.lastMessageAuthor).toBe("client");
+      // Every imported conversation names who wrote last: the client, or the community's staff.
+      const authors = await env.owner.selectDistinct({ direction: conversations.lastMessageDirection, author: conversations.lastMessageAuthor, authorId: conversations.lastMessageAuthorId }).from(conversations).where(eq(conversations.channelId, channelId));
+      expect(authors.length).toBeGreaterThan(0);
+      for (const a of authors) expect(a).toEqual({ direction: a.direction, author: a.direction === "in" ? "client" : "member", authorId: null });
     } finally {
       await pipeline.close();
     }

@@ -136,6 +136,9 @@ describe("a new lead with the agent on", () => {
     expect(said.every((m) => m.delivery === "sent")).toBe(true);
     expect(tg.sentMessages(chatId, { botToken: p.token }).map((m) => m.text)).toEqual(said.map((m) => m.text));
     expect(await stagesOf(l.id)).toEqual(["new→bot:system:agent"]);
+    // The inbox list names the agent as the one who wrote last.
+    const row = (await env.caller(p.T.owner.token).conversations.list({ projectId: p.T.project.id, limit: 50 })).items.find((r) => r.id === l.id);
+    expect(row).toMatchObject({ lastBy: "agent", preview: said.at(-1)!.text });
   });
 
   it("a valid phone: stored in E.164, assigned to the first in rotation, who is notified; then the agent is silent", async () => {

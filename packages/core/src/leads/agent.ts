@@ -150,6 +150,8 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, rep
       lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${last.sentAt.toISOString()}::timestamptz)`,
       lastMessagePreview: last.text.slice(0, PREVIEW_LENGTH),
       lastMessageDirection: "out",
+      lastMessageAuthor: "agent",
+      lastMessageAuthorId: null,
       messageCount: sql`${conversations.messageCount} + ${rows.length}`,
       lastSeq: sql`greatest(${conversations.lastSeq}, ${lastId})`,
     })

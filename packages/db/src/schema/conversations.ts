@@ -83,6 +83,10 @@ export const conversations = pgTable(
     lastMessageAt: at("last_message_at"),
     lastMessagePreview: text("last_message_preview"),
     lastMessageDirection: text("last_message_direction").$type<"in" | "out">(),
+    // Who wrote it, for the preview's "Вы:", a colleague's name or "ИИ:": the member is known for
+    // replies from the inbox, not for ones written in the platform's own app.
+    lastMessageAuthor: text("last_message_author").$type<"client" | "member" | "agent" | "system">(),
+    lastMessageAuthorId: uuid("last_message_author_id").references(() => memberships.id),
     messageCount: integer("message_count").notNull().default(0),
     // Sequence of the newest message: unread = messages past a member's read point.
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
