@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "@threadline/config";
-import { superviseChild } from "./supervise.ts";
+import { restartDelay, superviseChild } from "./supervise.ts";
 
 const logger = createLogger("supervise-test", "silent");
 const dir = mkdtempSync(join(tmpdir(), "supervise-"));
@@ -31,7 +31,19 @@ setInterval(() => {}, 1000);
 }
 
 describe("the worker's job process is supervised", () => {
-  it("a child that dies is started again, with its environment, after a growing delay", async () => {
+  it("a child that keeps dying young waits longer each time, up to 30 s; after a healthy run, the first delay again", () => {
+    const waits: number[] = [];
+    let delay = 1000;
+    for (let i = 0; i < 7; i++) {
+      const { wait, next } = restartDelay(delay, 500, 1000);
+      waits.push(wait);
+      delay = next;
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(restartDelay(delay, 5 * 60_000, 1000)).toEqual({ wait: 1000, next: 2000 });
+  });
+
+  it("a child that dies is started again, with its environment", async () => {
     const child = childScript("crashing", 2);
     const s = superviseChild({ entry: child.entry, env: { ROLE: "jobs" }, name: "jobs", logger, restartDelayMs: 50 });
     stops.push(s.stop);

@@ -19,6 +19,16 @@ const HEALTHY_AFTER_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
+ * How long to wait before starting a child that died after `livedMs`, and the wait after that: a
+ * child that dies young again and again is given more and more time (up to 30 s); one that had
+ * been healthy starts again after the first delay.
+ */
+export function restartDelay(current: number, livedMs: number, first: number): { wait: number; next: number } {
+  const wait = livedMs > HEALTHY_AFTER_MS ? first : current;
+  return { wait, next: Math.min(wait * 2, MAX_RESTART_DELAY_MS) };
+}
+
+/**
  * Runs a child process and starts it again whenever it dies, until `stop`. The child sees the
  * IPC channel close if this process dies, so it never outlives its parent (see main.ts).
  */
@@ -39,10 +49,8 @@ export function superviseChild(options: SuperviseOptions) {
     proc.on("exit", (code, signal) => {
       if (child === proc) child = null;
       if (stopping) return;
-      // A child that dies young again and again is given more and more time before the next try.
-      const healthy = Date.now() - startedAt > HEALTHY_AFTER_MS;
-      const wait = healthy ? first : delay;
-      delay = Math.min((healthy ? first : delay) * 2, MAX_RESTART_DELAY_MS);
+      const { wait, next } = restartDelay(delay, Date.now() - startedAt, first);
+      delay = next;
       options.logger.error({ child: options.name, code, signal, restartInMs: wait }, "child process exited; starting it again");
       timer = setTimeout(start, wait);
     });
