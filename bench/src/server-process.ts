@@ -42,8 +42,9 @@ const channels = new ChannelDirectory(db, config.secretKey);
 const closers: (() => Promise<unknown>)[] = [];
 
 // The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
-// With the ingress in the same process (--layout one) there is nothing to yield to.
-if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv({}).WORKER_JOBS_NICE, logger);
+// With the ingress in the same process (--layout one) there is nothing to yield to. Like the
+// product, it reads WORKER_JOBS_NICE.
+if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv().WORKER_JOBS_NICE, logger);
 if (config.roles.includes("jobs")) {
   const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey };
   // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
