@@ -7,6 +7,8 @@ test("inbox, admin and worker answer /healthz", async ({ request, urls }) => {
     const response = await request.get(`${url}/healthz`);
     expect(response.status(), `${url}/healthz`).toBe(200);
   }
+  // The worker runs its queue jobs in a child process of its own, started once.
+  expect(await (await request.get(`${urls.worker}/healthz`)).json()).toEqual({ ok: true, jobs: { running: true, starts: 1 } });
 });
 
 for (const app of ["admin", "inbox"] as const) {

@@ -10,7 +10,7 @@ import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/
  * Everything that brings platform events in: the public webhook endpoints, which ack as soon as
  * the events are queued, and the long-polling loops of channels without a public address.
  */
-export function startIngress(env: Env, logger: Logger) {
+export function startIngress(env: Env, logger: Logger, health: () => Record<string, unknown> = () => ({})) {
   // Channel settings (cached) and the pollers' scans are all this process reads.
   const db = createDb(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_PASSWORD, env.APP_DATABASE_URL), { max: 4 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -20,7 +20,8 @@ export function startIngress(env: Env, logger: Logger) {
 
   const app = express();
   app.disable("x-powered-by");
-  app.get("/healthz", (_req, res) => void res.json({ ok: true }));
+  // The ingress is healthy while it answers, whatever the jobs do: their events wait in Redis.
+  app.get("/healthz", (_req, res) => void res.json({ ok: true, ...health() }));
   app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
   const server = createServer(app);
   server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PORT }, "worker listening"));

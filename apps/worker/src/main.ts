@@ -14,10 +14,11 @@ const logger = createLogger(env.WORKER_ROLE === "jobs" ? "worker-jobs" : "worker
 
 const parts: { close: () => Promise<void> }[] = [];
 if (env.WORKER_ROLE === "jobs") parts.push(startJobs(env, logger));
-else parts.push(startIngress(env, logger));
-if (env.WORKER_ROLE === "all") {
-  const jobs = superviseChild({ entry: fileURLToPath(import.meta.url), env: { WORKER_ROLE: "jobs" }, name: "jobs", logger });
-  parts.push({ close: () => jobs.stop() });
+else {
+  const jobs = env.WORKER_ROLE === "all" ? superviseChild({ entry: fileURLToPath(import.meta.url), env: { WORKER_ROLE: "jobs" }, name: "jobs", logger }) : null;
+  // /healthz also says whether the job process runs and how often it has been started.
+  parts.push(startIngress(env, logger, () => (jobs ? { jobs: { running: jobs.pid !== null, starts: jobs.starts } } : {})));
+  if (jobs) parts.push({ close: () => jobs.stop() });
 }
 
 let closing = false;
