@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { withTenant, type Db, type Tx } from "@threadline/db";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
+import { addDelta, addMessage, deltaFrom, deltaRows, setList, type ConversationDelta } from "./aggregates.ts";
 import { clientName, downloadRef, ingestInTransaction, isVkEcho, messageKey, messageText, previewOf, storedKind, toAttribution, type ChannelRef, type IngestResult } from "./ingest.ts";
 
 // Group commit of inbound events: many events of one project stored in ONE transaction with
@@ -187,34 +188,22 @@ async function storeAttachments(tx: Tx, projectId: string, created: { messageId:
 }
 
 /**
- * One update per conversation for all its new messages: count, sequences, and the preview of
- * the newest one (the last of equal times, as one by one); an older message never replaces a
- * newer preview. Conversations are locked in id order, so concurrent batches cannot deadlock.
+ * One update per conversation for all its new messages, by the one rule (aggregates.ts): the
+ * messages of a conversation are folded in the order they were stored. Conversations are locked
+ * in id order, so concurrent batches cannot deadlock.
  */
 async function updateAggregates(tx: Tx, created: { conversation: StoredConversation; event: MessageEvent; direction: "in" | "out"; text: string; sentAt: Date; messageId: number }[]) {
-  type Agg = { id: string; n: number; at: string; atMs: number; p: string; d: "in" | "out"; seq: number; iseq: number };
-  const byConversation = new Map<string, Agg>();
+  const deltas = new Map<string, ConversationDelta>();
   for (const m of created) {
-    const agg = byConversation.get(m.conversation.id) ?? { id: m.conversation.id, n: 0, at: "", atMs: -Infinity, p: "", d: m.direction, seq: 0, iseq: 0 };
-    agg.n += 1;
-    agg.seq = Math.max(agg.seq, m.messageId);
-    if (m.direction === "in") agg.iseq = Math.max(agg.iseq, m.messageId);
-    if (m.sentAt.getTime() >= agg.atMs) Object.assign(agg, { atMs: m.sentAt.getTime(), at: m.sentAt.toISOString(), p: previewOf(m.text, m.event.attachments), d: m.direction });
-    byConversation.set(m.conversation.id, agg);
+    // A message of ours that comes in here was written in the platform's own app: no member known.
+    const message = { id: m.messageId, sentAt: m.sentAt, direction: m.direction, author: m.direction === "in" ? ("client" as const) : ("member" as const), authorId: null, preview: previewOf(m.text, m.event.attachments) };
+    deltas.set(m.conversation.id, addMessage(deltas.get(m.conversation.id), message));
   }
-  if (!byConversation.size) return;
+  if (!deltas.size) return;
   await tx.execute(sql`
-    with v as (select * from jsonb_to_recordset(${asJson([...byConversation.values()])}) as r(id uuid, n int, at timestamptz, p text, d text, seq bigint, iseq bigint)),
+    with v as (${deltaRows(deltas)}),
     locked as (select c.id from conversations c where c.id in (select id from v) order by c.id for update)
-    update conversations c set
-      message_count = c.message_count + v.n,
-      last_message_preview = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.p else c.last_message_preview end,
-      last_message_direction = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then v.d else c.last_message_direction end,
-      last_message_author = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then (case when v.d = 'in' then 'client' else 'member' end) else c.last_message_author end,
-      last_message_author_id = case when v.at >= coalesce(c.last_message_at, '-infinity'::timestamptz) then null else c.last_message_author_id end,
-      last_message_at = greatest(c.last_message_at, v.at),
-      last_seq = greatest(c.last_seq, v.seq),
-      last_inbound_seq = greatest(c.last_inbound_seq, v.iseq)
+    update conversations set ${setList(addDelta(deltaFrom("v")))}
     from v join locked on locked.id = v.id
-    where c.id = v.id`);
+    where conversations.id = v.id`);
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
+import { addDelta, deltaOf, deltaParams, messagePreview, type FileKind } from "./aggregates.ts";
 import { vkRandomId, type ChannelEvent, type FirstTouchAttribution, type InboundAttachment, type MessageEvent } from "@threadline/channels";
 
 export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
@@ -8,8 +9,6 @@ export type IngestResult =
   | { kind: "message"; created: boolean; conversationId: string; messageId: number; direction: "in" | "out"; newConversation: boolean; assigneeId: string | null; attachmentIds: string[] }
   | { kind: "updated"; conversationId: string | null; what: "edit" | "read" | "blocked" | "unblocked" }
   | { kind: "ignored"; reason: string };
-
-const PREVIEW_LENGTH = 140;
 
 /**
  * The stored platform message id. Telegram numbers messages per chat, so two chats of one bot
@@ -20,10 +19,7 @@ export function messageKey(kind: ChannelRef["kind"], chatId: string, externalMes
 }
 
 const attachmentKinds = new Set(["photo", "document", "voice", "video", "sticker"]);
-export type StoredKind = "photo" | "document" | "voice" | "video" | "sticker";
-export const storedKind = (a: InboundAttachment): StoredKind => (attachmentKinds.has(a.kind) ? (a.kind as StoredKind) : "document");
-
-export const placeholders: Record<StoredKind, string> = { photo: "📷 Фото", document: "📎 Файл", voice: "🎤 Голосовое сообщение", video: "🎬 Видео", sticker: "Стикер" };
+export const storedKind = (a: InboundAttachment): FileKind => (attachmentKinds.has(a.kind) ? (a.kind as FileKind) : "document");
 
 /**
  * What the media job fetches a file by: the link when the platform gives one (VK: the photo's or
@@ -46,10 +42,10 @@ export function toAttribution(a: FirstTouchAttribution | undefined): Attribution
   };
 }
 
+/** The list line of an inbound message: its text, else its first file. */
 export function previewOf(text: string, files: InboundAttachment[]): string {
   const first = files[0];
-  const base = text.trim() || (first ? placeholders[storedKind(first)] : "");
-  return base.length > PREVIEW_LENGTH ? `${base.slice(0, PREVIEW_LENGTH - 1)}…` : base;
+  return messagePreview(text, first ? storedKind(first) : "text", first?.fileName);
 }
 
 /** The contact's display name as the platform gives it ("" when it gives none). */
@@ -170,22 +166,11 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
     ).returning({ id: attachments.id });
     attachmentIds = stored.map((a) => a.id);
   }
-  const sentAt = new Date(event.sentAt);
-  const isNewest = sql`${sentAt.toISOString()}::timestamptz >= coalesce(${conversations.lastMessageAt}, '-infinity'::timestamptz)`;
+  // A message of ours that comes in here was written in the platform's own app: no member known.
+  const delta = deltaOf([{ id: message.id, sentAt: new Date(event.sentAt), direction, author: direction === "in" ? "client" : "member", authorId: null, preview: previewOf(text, event.attachments) }]);
   await tx
     .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${sentAt.toISOString()}::timestamptz)`,
-      // Events may be processed out of order: an older message never replaces a newer preview.
-      lastMessagePreview: sql`case when ${isNewest} then ${previewOf(text, event.attachments)} else ${conversations.lastMessagePreview} end`,
-      lastMessageDirection: sql`case when ${isNewest} then ${direction} else ${conversations.lastMessageDirection} end`,
-      // A message of ours that comes in here was written in the platform's own app: no member known.
-      lastMessageAuthor: sql`case when ${isNewest} then ${direction === "in" ? "client" : "member"} else ${conversations.lastMessageAuthor} end`,
-      lastMessageAuthorId: sql`case when ${isNewest} then null else ${conversations.lastMessageAuthorId} end`,
-      messageCount: sql`${conversations.messageCount} + 1`,
-      lastSeq: sql`greatest(${conversations.lastSeq}, ${message.id})`,
-      ...(direction === "in" ? { lastInboundSeq: sql`greatest(${conversations.lastInboundSeq}, ${message.id})` } : {}),
-    })
+    .set(addDelta(deltaParams(delta!)))
     .where(eq(conversations.id, conversation.id));
   return { kind: "message", created: true, conversationId: conversation.id, messageId: message.id, direction, newConversation, assigneeId: conversation.assigneeId, attachmentIds };
 }

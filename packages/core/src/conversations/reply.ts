@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { attachments, conversations, messages, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest } from "../errors.ts";
-import { placeholders } from "./ingest.ts";
+import { addDelta, deltaOf, deltaParams, messagePreview } from "./aggregates.ts";
 import { getConversation, giveConversation } from "./thread.ts";
 
 export const MAX_REPLY_LENGTH = 4096;
@@ -45,13 +45,7 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
   await tx
     .update(conversations)
     .set({
-      lastMessageAt: now,
-      lastMessagePreview: previewOf(text, input.file).slice(0, 140),
-      lastMessageDirection: "out",
-      lastMessageAuthor: "member",
-      lastMessageAuthorId: member.membershipId,
-      messageCount: sql`${conversations.messageCount} + 1`,
-      lastSeq: message!.id,
+      ...addDelta(deltaParams(deltaOf([{ id: message!.id, sentAt: now, direction: "out", author: "member", authorId: member.membershipId, preview: messagePreview(text, input.file?.kind ?? "text", input.file?.fileName) }])!)),
       aiEnabled: false,
       ...(c.aiEnabled ? { aiToggledBy: member.membershipId, aiToggledAt: now } : {}),
     })
@@ -60,10 +54,4 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
   // member instead of handing it to the next one in rotation.
   if (!c.assigneeId && member.permissions.has("inbox.use")) await giveConversation(tx, member, { id: conversationId, stage: c.stage }, member.membershipId, "took_over");
   return { messageId: message!.id, channelId: c.channel.id, conversationId };
-}
-
-/** The list's line for a reply: its text, else what was sent — a document by its name. */
-function previewOf(text: string, file: ReplyFile | undefined): string {
-  if (text || !file) return text;
-  return file.kind === "document" ? `${placeholders.document}: ${file.fileName}` : placeholders[file.kind];
 }

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
+import { addDelta, addMessage, deltaFrom, messagePreview, setList, type ConversationDelta, type FileKind, type MessageKind } from "../conversations/aggregates.ts";
 
 // Set-based writes of imported history, inside the caller's tenant transaction: a handful of
 // statements per batch whatever its size, each row set travelling as column arrays (unnest).
@@ -56,32 +57,17 @@ export interface StoredBatch {
   attachmentIds: string[];
 }
 
-type StoredKind = "text" | "photo" | "document" | "voice" | "video" | "sticker";
-type FileKind = Exclude<StoredKind, "text">;
 const KINDS = new Set(["photo", "document", "voice", "video", "sticker"]);
-const PLACEHOLDERS: Record<FileKind, string> = {
-  photo: "📷 Фото",
-  document: "📎 Файл",
-  voice: "🎤 Голосовое сообщение",
-  video: "🎬 Видео",
-  sticker: "Стикер",
-};
-const PREVIEW_LENGTH = 140;
 
 const fileKind = (kind: string): FileKind => (KINDS.has(kind) ? (kind as FileKind) : "document");
-const kindOf = (m: ImportedMessage): StoredKind => (m.attachments[0] ? fileKind(m.attachments[0].kind) : "text");
-
-function preview(m: ImportedMessage): string {
-  const kind = kindOf(m);
-  const base = m.text.trim() || (kind === "text" ? "" : PLACEHOLDERS[kind]);
-  return base.length > PREVIEW_LENGTH ? `${base.slice(0, PREVIEW_LENGTH - 1)}…` : base;
-}
+const kindOf = (m: ImportedMessage): MessageKind => (m.attachments[0] ? fileKind(m.attachments[0].kind) : "text");
 
 /** One column of a row set: a single text[] parameter, cast and unnested by Postgres. */
 const column = (values: readonly (string | number | null)[], type: string): SQL =>
   sql`${sql.param(values.map((v) => (v === null ? null : String(v))))}::text[]::${sql.raw(type)}[]`;
 
-type Aggregate = { count: number; lastAt: Date; preview: string; direction: "in" | "out"; lastSeq: number; lastInSeq: number; readSeq: number };
+/** A dialog's delta by the one rule (aggregates.ts), and how far the business has read it. */
+type Aggregate = { delta?: ConversationDelta; readSeq: number };
 
 /** Writes one batch of imported dialogs and history; see the file comment. */
 export async function storeImportBatch(tx: Tx, channel: ImportChannel, batch: ImportBatch): Promise<StoredBatch> {
@@ -96,15 +82,10 @@ export async function storeImportBatch(tx: Tx, channel: ImportChannel, batch: Im
     let agg = aggregates.get(page.chatId);
     for (const m of page.messages) {
       const seq = ids[next++]!;
-      if (!agg) aggregates.set(page.chatId, (agg = { count: 0, lastAt: new Date(0), preview: "", direction: m.direction, lastSeq: 0, lastInSeq: 0, readSeq: 0 }));
-      agg.count += 1;
-      agg.lastSeq = Math.max(agg.lastSeq, seq);
-      if (m.direction === "in") agg.lastInSeq = Math.max(agg.lastInSeq, seq);
-      if (m.sentAt >= agg.lastAt) {
-        agg.lastAt = m.sentAt;
-        agg.preview = preview(m);
-        agg.direction = m.direction;
-      }
+      if (!agg) aggregates.set(page.chatId, (agg = { readSeq: 0 }));
+      // Imported replies were written in the platform's own app: no member known.
+      const preview = messagePreview(m.text, kindOf(m), m.attachments[0]?.fileName);
+      agg.delta = addMessage(agg.delta, { id: seq, sentAt: m.sentAt, direction: m.direction, author: m.direction === "in" ? "client" : "member", authorId: null, preview });
       // Imported history is read, except what the platform says the business has not read.
       if (!page.readUpTo || page.readUpTo(m.externalId)) agg.readSeq = Math.max(agg.readSeq, seq);
     }
@@ -144,32 +125,23 @@ function parseIdArray(text: string | null): number[] {
   return inner ? inner.split(",").map(Number) : [];
 }
 
-type AggregateColumns = { counts: number[]; lastAts: (string | null)[]; previews: (string | null)[]; directions: (string | null)[]; seqs: number[]; inSeqs: number[] };
+type AggregateColumns = { counts: number[]; lastAts: (string | null)[]; previews: (string | null)[]; directions: (string | null)[]; authors: (string | null)[]; seqs: number[]; inSeqs: number[] };
 
+/** The dialogs' deltas as columns; a dialog without messages adds nothing. */
 function aggregateColumns(chats: string[], aggregates: Map<string, Aggregate>): AggregateColumns {
-  const out: AggregateColumns = { counts: [], lastAts: [], previews: [], directions: [], seqs: [], inSeqs: [] };
+  const out: AggregateColumns = { counts: [], lastAts: [], previews: [], directions: [], authors: [], seqs: [], inSeqs: [] };
   for (const chat of chats) {
-    const a = aggregates.get(chat);
-    out.counts.push(a?.count ?? 0);
-    out.lastAts.push(a ? a.lastAt.toISOString() : null);
-    out.previews.push(a ? a.preview : null);
-    out.directions.push(a ? a.direction : null);
-    out.seqs.push(a?.lastSeq ?? 0);
-    out.inSeqs.push(a?.lastInSeq ?? 0);
+    const d = aggregates.get(chat)?.delta;
+    out.counts.push(d?.count ?? 0);
+    out.lastAts.push(d ? d.at.toISOString() : null);
+    out.previews.push(d ? d.preview : null);
+    out.directions.push(d ? d.direction : null);
+    out.authors.push(d ? d.author : null);
+    out.seqs.push(d?.seq ?? 0);
+    out.inSeqs.push(d?.inboundSeq ?? 0);
   }
   return out;
 }
-
-/** Newer history wins the preview; counts add up; sequences only grow. */
-const MERGE = sql.raw(`
-  message_count = conversations.message_count + excluded.message_count,
-  last_message_preview = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_preview else conversations.last_message_preview end,
-  last_message_direction = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_direction else conversations.last_message_direction end,
-  last_message_author = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then excluded.last_message_author else conversations.last_message_author end,
-  last_message_author_id = case when excluded.last_message_at >= coalesce(conversations.last_message_at, '-infinity'::timestamptz) then null else conversations.last_message_author_id end,
-  last_message_at = greatest(conversations.last_message_at, excluded.last_message_at),
-  last_seq = greatest(conversations.last_seq, excluded.last_seq),
-  last_inbound_seq = greatest(conversations.last_inbound_seq, excluded.last_inbound_seq)`);
 
 /** Contacts and conversations of newly seen dialogs, with the aggregates of their pages. */
 async function upsertDialogs(tx: Tx, channel: ImportChannel, dialogs: ImportedContact[], aggregates: Map<string, Aggregate>): Promise<Map<string, string>> {
@@ -201,11 +173,12 @@ async function upsertConversations(tx: Tx, channel: ImportChannel, chats: string
     insert into conversations (project_id, channel_id, contact_id, external_chat_id, message_count, last_message_at, last_message_preview, last_message_direction, last_message_author, last_seq, last_inbound_seq)
     select ${channel.projectId}::uuid, ${channel.id}::uuid,
            coalesce(t.contact, (select ct.id from contacts ct where ct.channel_id = ${channel.id}::uuid and ct.external_id = t.chat)),
-           t.chat, t.cnt, t.last_at, t.preview, t.dir, case t.dir when 'in' then 'client' when 'out' then 'member' end, t.seq, t.in_seq
+           t.chat, t.cnt, t.last_at, t.preview, t.dir, t.author, t.seq, t.in_seq
     from unnest(${column(contactIds, "uuid")}, ${column(chats, "text")}, ${column(a.counts, "int")}, ${column(a.lastAts, "timestamptz")},
-                ${column(a.previews, "text")}, ${column(a.directions, "text")}, ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")})
-      as t(contact, chat, cnt, last_at, preview, dir, seq, in_seq)
-    on conflict (channel_id, external_chat_id) do update set ${MERGE}
+                ${column(a.previews, "text")}, ${column(a.directions, "text")}, ${column(a.authors, "text")}, ${column(a.seqs, "bigint")}, ${column(a.inSeqs, "bigint")})
+      as t(contact, chat, cnt, last_at, preview, dir, author, seq, in_seq)
+    -- A new conversation is its delta; an existing one has the delta added.
+    on conflict (channel_id, external_chat_id) do update set ${setList(addDelta(deltaFrom("excluded")))}
     returning id, external_chat_id as chat`);
   return new Map(rows.map((r) => [r.chat, r.id]));
 }

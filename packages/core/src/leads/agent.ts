@@ -18,6 +18,7 @@ import type { Logger } from "@threadline/config";
 import { decryptSecret } from "../crypto.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../jobs/index.ts";
+import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type PendingEvents } from "./stages.ts";
 
@@ -36,7 +37,6 @@ export type LeadDeps = {
 const THREAD_LIMIT = 1000;
 /** Won dialogs the agent may pick its examples from. */
 const EXAMPLES_LIMIT = 200;
-const PREVIEW_LENGTH = 140;
 
 /** One conversation's lead work at a time: the turn, the timeout and a manual stage change wait for each other. */
 export async function lockConversation(tx: Tx, conversationId: string): Promise<void> {
@@ -142,20 +142,12 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, rep
     delivery: "pending" as const,
   }));
   const stored = await tx.insert(messages).values(rows).returning({ id: messages.id, sentAt: messages.sentAt });
-  const last = rows[rows.length - 1]!;
-  const lastId = Math.max(...stored.map((s) => s.id));
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${last.sentAt.toISOString()}::timestamptz)`,
-      lastMessagePreview: last.text.slice(0, PREVIEW_LENGTH),
-      lastMessageDirection: "out",
-      lastMessageAuthor: "agent",
-      lastMessageAuthorId: null,
-      messageCount: sql`${conversations.messageCount} + ${rows.length}`,
-      lastSeq: sql`greatest(${conversations.lastSeq}, ${lastId})`,
-    })
-    .where(eq(conversations.id, conversation.id));
+  const delta = deltaOf(
+    stored
+      .map((s, i) => ({ id: s.id, sentAt: s.sentAt, direction: "out" as const, author: "agent" as const, authorId: null, preview: messagePreview(rows[i]!.text, "text") }))
+      .sort((a, b) => a.id - b.id),
+  );
+  await tx.update(conversations).set(addDelta(deltaParams(delta!))).where(eq(conversations.id, conversation.id));
   return rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt }));
 }
 
