@@ -3,6 +3,7 @@
 // per-row round trips, foreign-key triggers off, secondary indexes dropped during the load and
 // rebuilt afterwards, then ANALYZE). Deterministic: the same sizes give the same data.
 import postgres from "postgres";
+import { messagePreviewSql } from "../../packages/core/src/conversations/aggregates.ts";
 
 const femaleFirst = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Екатерина", "Татьяна", "Ирина", "Светлана", "Юлия", "Анастасия", "Дарья", "Полина", "Ксения", "Виктория", "Алина", "Марина", "Валентина", "Людмила", "Софья"];
 const maleFirst = ["Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Иван", "Михаил", "Артём", "Никита", "Евгений", "Владимир", "Павел", "Роман", "Олег", "Игорь", "Константин", "Денис", "Кирилл", "Николай"];
@@ -199,9 +200,9 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
         from generate_series(1, ${C}) g`),
     );
 
-    // Conversations carry what the message writer maintains: last message time, preview,
-    // direction and author (a member's reply is mostly the assignee's, one in five a colleague's),
-    // count and the sequences unread is computed from.
+    // Conversations carry what the message writers maintain: last message time, preview (by the
+    // writers' own rule, in its SQL form), direction and author (a member's reply is mostly the
+    // assignee's, one in five a colleague's), count and the sequences unread is computed from.
     await step("insert conversations", () =>
       main.unsafe(`
         with agg as (
@@ -218,8 +219,7 @@ export async function bulkLoad(ownerUrl: string, ids: SeedIds, sizes: SeedSizes,
                c.assignee, c.assignee is null,
                case when pg_temp.h(c.idx, 61) % 4 = 0 then jsonb_build_object('utmSource', 'vk_ads', 'utmCampaign', 'spring') end,
                last.sent_at,
-               coalesce(nullif(case when length(last.text) > 140 then left(last.text, 139) || '…' else last.text end, ''),
-                        case last.kind when 'photo' then '📷 Фото' when 'voice' then '🎤 Голосовое сообщение' else '' end),
+               ${messagePreviewSql("last.text", "last.kind", "null")},
                last.direction, last.author,
                case when last.author = 'member' then coalesce(case when pg_temp.h(c.idx, 73) % 5 = 0 then (${sqlArray(managers)})[1 + (pg_temp.h(c.idx, 74) % ${managers.length})::int]::uuid end, c.assignee) end,
                a.cnt, a.max_id, coalesce(a.max_in, 0),
