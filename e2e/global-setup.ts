@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { DEFAULT_APP_DATABASE_PASSWORD } from "@threadline/config";
 import { appDatabaseUrl, migrate } from "@threadline/db";
 import {
   Teardown,
@@ -22,7 +23,8 @@ import { e2eLogDir, rememberTeardown } from "./stack.ts";
 /**
  * A fresh database `threadline_e2e_<random>` on the Postgres at DATABASE_URL (default: the local
  * server), migrated; Redis from REDIS_URL or a private redis-server; inbox, admin and worker on free
- * ports (inbox and admin built first when their build is missing or stale). The specs get:
+ * ports in development mode, with the app role's URL only (inbox and admin built first when their
+ * build is missing or stale). The specs get:
  *   INBOX_URL, ADMIN_URL, WORKER_URL   where the apps answer
  *   E2E_DATABASE_URL                   superuser URL of the e2e database
  *   E2E_APP_DATABASE_URL               the same database as the apps' role (row-level security)
@@ -31,7 +33,7 @@ import { e2eLogDir, rememberTeardown } from "./stack.ts";
  */
 export default async function globalSetup(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const appPassword = process.env.APP_DATABASE_PASSWORD ?? "threadline_app_local";
+  const appPassword = process.env.APP_DATABASE_PASSWORD ?? DEFAULT_APP_DATABASE_PASSWORD;
   const database = `threadline_e2e_${randomBytes(4).toString("hex")}`;
   const teardown = new Teardown();
   rememberTeardown(teardown);
@@ -52,7 +54,8 @@ export default async function globalSetup(): Promise<void> {
     const spawned: RunningService[] = [];
     teardown.add("services", () => stopServices(spawned));
     const services = await startServices(["inbox", "admin", "worker"], {
-      env: serviceEnv({ databaseUrl: ownerUrl, appDatabaseUrl: appUrl, redisUrl: redis.url, ports: servicePorts }),
+      // Migrated above with the owner's URL; the apps get the app role's URL only.
+      env: serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports: servicePorts }),
       ports: servicePorts,
       logDir: e2eLogDir,
       onStart: (s) => spawned.push(s),

@@ -9,7 +9,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { LocalDiskStorage, redisPublisher } from "@threadline/core";
+import { LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { attachRealtime } from "@threadline/core/realtime";
@@ -20,7 +20,7 @@ export type ServerConfig = {
   appUrl: string;
   redisUrl: string;
   prefix: string;
-  secretKey: string;
+  secretKey: SecretKeyring;
   storageDir: string;
   /** 0: startWorkers' defaults, as apps/worker runs it. */
   inboundConcurrency: number;

@@ -80,9 +80,12 @@ export async function startProductProcess(env: TestEnv, roles: ServerRole[], opt
     inboundConcurrency: options.inboundConcurrency ?? 0,
     dbPool: options.dbPool ?? 20,
   };
+  // As the launchers start the product: test mode (an unset NODE_ENV means production), the app
+  // role's URL in the config, the owner's URL and the app password left out.
+  const { DATABASE_URL: _owner, APP_DATABASE_PASSWORD: _password, ...base } = process.env;
   const child = fork(serverEntry, [], {
     execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
-    env: { ...process.env, BENCH_SERVER_CONFIG: JSON.stringify(config) },
+    env: { ...base, NODE_ENV: base.NODE_ENV ?? "test", BENCH_SERVER_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const port = await new Promise<number | null>((resolve, reject) => {

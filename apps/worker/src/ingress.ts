@@ -2,7 +2,8 @@ import { createServer } from "node:http";
 import express from "express";
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
-import { appDatabaseUrl, createDb } from "@threadline/db";
+import { createDb } from "@threadline/db";
+import { secretKeyringOf } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/pipeline";
 
@@ -12,10 +13,10 @@ import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/
  */
 export function startIngress(env: Env, logger: Logger, health: () => Record<string, unknown> = () => ({})) {
   // Channel settings (cached) and the pollers' scans are all this process reads.
-  const db = createDb(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_PASSWORD, env.APP_DATABASE_URL), { max: 4 });
+  const db = createDb(env.APP_DATABASE_URL, { max: 4 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(redis);
-  const channels = new ChannelDirectory(db, env.SECRET_KEY);
+  const channels = new ChannelDirectory(db, secretKeyringOf(env));
   const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
 
   const app = express();

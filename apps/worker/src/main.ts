@@ -11,6 +11,7 @@ import { superviseChild } from "./supervise.ts";
 // child process it restarts if it dies.
 const env = loadEnv();
 const logger = createLogger(env.WORKER_ROLE === "jobs" ? "worker-jobs" : "worker", env.LOG_LEVEL);
+for (const warning of env.warnings) logger.warn(warning);
 
 const parts: { close: () => Promise<void> }[] = [];
 if (env.WORKER_ROLE === "jobs") parts.push(startJobs(env, logger));

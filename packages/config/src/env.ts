@@ -1,17 +1,23 @@
 import { z } from "zod";
+import { appDatabaseUrl, APP_ROLE, DEFAULT_APP_DATABASE_PASSWORD, LOCAL_DATABASE_URL } from "./database.ts";
+import { ConfigError, nodeEnvSchema, parseEnv, refuse } from "./parse.ts";
+import { resolveSecretKeys } from "./secrets.ts";
 
 // The single place that reads process.env. Every process validates what it needs at start-up
 // and fails with a message naming the variable, instead of failing later on first use.
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/threadline"),
+  NODE_ENV: nodeEnvSchema,
+  // The owner's URL: an app process reads it only to derive APP_DATABASE_URL outside production.
+  DATABASE_URL: z.string().url().optional(),
   // The role the apps connect as: owns no table and cannot bypass row-level security.
-  // Derived from DATABASE_URL (user threadline_app) when unset.
+  // Required in production; elsewhere derived from DATABASE_URL (user threadline_app).
   APP_DATABASE_URL: z.string().url().optional(),
-  APP_DATABASE_PASSWORD: z.string().min(8).default("threadline_app_local"),
+  APP_DATABASE_PASSWORD: z.string().min(8).optional(),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  // 32+ chars; encrypts channel tokens and provider keys at rest.
-  SECRET_KEY: z.string().min(32).default("threadline-local-development-secret-key-0001"),
+  // 32+ chars; encrypts channel tokens and provider keys at rest. SECRET_KEY_PREVIOUS
+  // (comma-separated) still decrypts what older keys sealed, until they are re-encrypted (README: Configuration).
+  SECRET_KEY: z.string().min(32).optional(),
+  SECRET_KEY_PREVIOUS: z.string().optional(),
   PUBLIC_INBOX_URL: z.string().url().optional(),
   PUBLIC_ADMIN_URL: z.string().url().optional(),
   PUBLIC_WORKER_URL: z.string().url().optional(),
@@ -40,32 +46,51 @@ const envSchema = z.object({
     .transform((v) => v === "true"),
   S3_PREFIX: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  // Cookies are marked Secure when the apps are served over https.
-  COOKIE_SECURE: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
+  // Cookies are marked Secure (sent over https only): by default everywhere but development/test.
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
 });
 
-export type Env = z.infer<typeof envSchema>;
+type Parsed = z.infer<typeof envSchema>;
+/** An app process's settings: the app role's URL only, never the owner's. */
+export type Env = Omit<Parsed, "DATABASE_URL" | "APP_DATABASE_PASSWORD" | "APP_DATABASE_URL" | "SECRET_KEY" | "SECRET_KEY_PREVIOUS" | "COOKIE_SECURE"> & {
+  APP_DATABASE_URL: string;
+  SECRET_KEY: string;
+  SECRET_KEY_PREVIOUS: string[];
+  COOKIE_SECURE: boolean;
+  /** Allowed but unsafe settings: the process logs each at start-up. */
+  warnings: string[];
+};
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
+/**
+ * The settings of an app process (inbox, admin, worker). In production it refuses to start
+ * with a missing or public default secret, or without its own database role; each refusal
+ * names the variable and what to do.
+ */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
-  }
-  if (parsed.data.S3_BUCKET && !(parsed.data.S3_ACCESS_KEY_ID && parsed.data.S3_SECRET_ACCESS_KEY)) {
+  const { DATABASE_URL, APP_DATABASE_URL, APP_DATABASE_PASSWORD, SECRET_KEY, SECRET_KEY_PREVIOUS, COOKIE_SECURE, ...rest } = parseEnv(envSchema, source);
+  if (rest.S3_BUCKET && !(rest.S3_ACCESS_KEY_ID && rest.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError("S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.");
   }
-  if (parsed.data.NODE_ENV === "production" && !source.SECRET_KEY) {
-    throw new ConfigError("SECRET_KEY must be set in production (32+ random characters).");
+  const production = rest.NODE_ENV === "production";
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const keys = resolveSecretKeys(SECRET_KEY, SECRET_KEY_PREVIOUS, production, problems);
+
+  const appUrl = production ? APP_DATABASE_URL : appDatabaseUrl(DATABASE_URL ?? LOCAL_DATABASE_URL, APP_DATABASE_PASSWORD ?? DEFAULT_APP_DATABASE_PASSWORD, APP_DATABASE_URL);
+  if (production) {
+    if (!appUrl) {
+      problems.push(`APP_DATABASE_URL is not set: the apps connect only as the ${APP_ROLE} role (postgres://${APP_ROLE}:<APP_DATABASE_PASSWORD>@host:5432/db); the owner's DATABASE_URL is for \`npm run db:migrate\` alone.`);
+    } else {
+      const url = new URL(appUrl);
+      if (decodeURIComponent(url.username) !== APP_ROLE) problems.push(`APP_DATABASE_URL connects as "${decodeURIComponent(url.username)}": it must be the ${APP_ROLE} role, which row-level security binds.`);
+      else if (!url.password || decodeURIComponent(url.password) === DEFAULT_APP_DATABASE_PASSWORD) problems.push(`APP_DATABASE_URL has ${url.password ? "the public default" : "no"} password: choose one, run \`npm run db:migrate\` with it in APP_DATABASE_PASSWORD (that sets the role's password) and put it in APP_DATABASE_URL.`);
+    }
+    if (DATABASE_URL) warnings.push("DATABASE_URL is set in an app process, which connects with APP_DATABASE_URL only: remove the owner's URL from the app's environment.");
   }
-  return parsed.data;
+  const cookieSecure = COOKIE_SECURE ? COOKIE_SECURE === "true" : production;
+  if (production && COOKIE_SECURE === "false") warnings.push("COOKIE_SECURE=false: session cookies also travel over plain http; set it only when TLS ends in front of the apps and nothing reaches them over http.");
+  refuse(problems, source);
+  return { ...rest, APP_DATABASE_URL: appUrl!, SECRET_KEY: keys.current, SECRET_KEY_PREVIOUS: keys.previous, COOKIE_SECURE: cookieSecure, warnings };
 }
 
 /** The environment for a child process: this process's, with `overrides` on top. */

@@ -17,3 +17,4 @@ export { createReply, MAX_REPLY_LENGTH, type ReplyFile } from "./conversations/r
 export { LocalDiskStorage, storageFromEnv, type FileStorage } from "./storage.ts";
 export { S3Storage, type S3StorageConfig } from "./s3-storage.ts";
 export { listChannels, connectTelegram, connectVk, setChannelState } from "./channels/service.ts";
+export { resealSecrets, SEALED_COLUMNS, type ResealReport } from "./secrets/rotate.ts";

@@ -91,11 +91,11 @@ describe("S3-compatible bucket", () => {
 
 describe("storage from the environment", () => {
   it("is the bucket when S3_BUCKET is set, local disk otherwise, and names what is missing", () => {
-    expect(storageFromEnv(loadEnv({ STORAGE_DIR: "/tmp/tl" }))).toBeInstanceOf(LocalDiskStorage);
-    const fromEnv = storageFromEnv(loadEnv({ S3_BUCKET: "threadline", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }));
+    expect(storageFromEnv(loadEnv({ NODE_ENV: "test", STORAGE_DIR: "/tmp/tl" }))).toBeInstanceOf(LocalDiskStorage);
+    const fromEnv = storageFromEnv(loadEnv({ NODE_ENV: "test", S3_BUCKET: "threadline", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" }));
     expect(fromEnv).toBeInstanceOf(S3Storage);
     opened.push(fromEnv as S3Storage);
-    expect(() => loadEnv({ S3_BUCKET: "threadline" })).toThrow(ConfigError);
-    expect(() => loadEnv({ S3_BUCKET: "threadline" })).toThrow(/S3_ACCESS_KEY_ID/);
+    expect(() => loadEnv({ NODE_ENV: "test", S3_BUCKET: "threadline" })).toThrow(ConfigError);
+    expect(() => loadEnv({ NODE_ENV: "test", S3_BUCKET: "threadline" })).toThrow(/S3_ACCESS_KEY_ID/);
   });
 });

@@ -2,7 +2,8 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema/index.ts";
 
-export const APP_ROLE = "threadline_app";
+// The app role and its URL are defined with the settings (@threadline/config).
+export { APP_ROLE, appDatabaseUrl } from "@threadline/config";
 
 export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -18,13 +19,4 @@ export function createDb(url: string, options: DbOptions = {}) {
     onnotice: () => {},
   });
   return Object.assign(drizzle(client, { schema }), { $close: () => client.end({ timeout: 5 }) });
-}
-
-// The URL the apps use: the same server and database as the migration URL, as the app role.
-export function appDatabaseUrl(databaseUrl: string, appPassword: string, explicit?: string): string {
-  if (explicit) return explicit;
-  const url = new URL(databaseUrl);
-  url.username = APP_ROLE;
-  url.password = appPassword;
-  return url.toString();
 }

@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { migrate as runMigrations } from "drizzle-orm/postgres-js/migrator";
 import { sql } from "drizzle-orm";
-import { APP_ROLE, createDb } from "./client.ts";
+import { APP_ROLE } from "@threadline/config";
+import { createDb } from "./client.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));
 

@@ -3,7 +3,7 @@
 // migrations → demo data → builds → inbox, admin, worker, docs. Ctrl-C stops everything.
 import { join } from "node:path";
 import exitHook from "async-exit-hook";
-import { ConfigError, loadEnv } from "@threadline/config";
+import { ConfigError, loadEnv, loadOwnerEnv } from "@threadline/config";
 import { seedDemo, type DemoAccount } from "@threadline/core";
 import { appDatabaseUrl, createDb, migrate } from "@threadline/db";
 import { buildApps, needsBuild, type BuiltApp } from "./build.ts";
@@ -13,7 +13,7 @@ import { portIsFree } from "./ports.ts";
 import { startPostgres } from "./postgres.ts";
 import { ProcessLedger, ownProcessGroup, processAlive } from "./processes.ts";
 import { requireRedisServer, startRedis } from "./redis.ts";
-import { SERVICE_NAMES, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
+import { SERVICE_NAMES, launcherEnvironment, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
 import { Teardown } from "./teardown.ts";
 import { startDemoWorld } from "./world.ts";
 
@@ -102,7 +102,10 @@ function printAccounts(accounts: DemoAccount[]) {
 }
 
 async function main() {
-  const env = loadEnv();
+  // The demo runs in development unless told otherwise: local defaults, cookies over http.
+  const launcherEnv = launcherEnvironment();
+  const env = loadEnv(launcherEnv);
+  const owner = loadOwnerEnv(launcherEnv);
   stopWhenJobEnds();
   const ports: ServicePorts = { inbox: env.INBOX_PORT, admin: env.ADMIN_PORT, worker: env.WORKER_PORT, docs: env.DOCS_PORT };
   const ledger = new ProcessLedger(join(dataDir, "demo-processes.json"));
@@ -127,11 +130,11 @@ async function main() {
   step(`Redis: ${redis.description}`);
 
   try {
-    await migrate(pg.url, env.APP_DATABASE_PASSWORD);
+    await migrate(pg.url, owner.APP_DATABASE_PASSWORD);
   } catch (error) {
     throw new LaunchError(`Migrating the database failed: ${describeError(error)}`);
   }
-  const appUrl = appDatabaseUrl(pg.url, env.APP_DATABASE_PASSWORD, process.env.DATABASE_URL ? process.env.APP_DATABASE_URL : undefined);
+  const appUrl = appDatabaseUrl(pg.url, owner.APP_DATABASE_PASSWORD, process.env.DATABASE_URL ? process.env.APP_DATABASE_URL : undefined);
   const appDb = createDb(appUrl, { max: 2 });
   let accounts: DemoAccount[];
   try {
@@ -154,7 +157,7 @@ async function main() {
   const spawned: RunningService[] = [];
   teardown.add("services", () => stopServices(spawned));
   const services = await startServices([...SERVICE_NAMES], {
-    env: serviceEnv({ databaseUrl: pg.url, appDatabaseUrl: appUrl, redisUrl: redis.url, ports }),
+    env: serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports, base: launcherEnv }),
     ports,
     ledger,
     onStart: (s) => spawned.push(s),

@@ -24,6 +24,7 @@ export {
   startServices,
   stopServices,
   serviceEnv,
+  launcherEnvironment,
   serviceUrl,
   waitForHealth,
   SERVICE_NAMES,

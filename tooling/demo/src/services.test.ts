@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadEnv } from "@threadline/config";
 import { LaunchError } from "./errors.ts";
 import { freePort } from "./ports.ts";
 import { startProcess } from "./processes.ts";
@@ -53,14 +54,12 @@ describe("services", () => {
 
   it("gives the apps their database, Redis and public URLs", () => {
     const env = serviceEnv({
-      databaseUrl: "postgres://postgres@127.0.0.1:5432/threadline",
       appDatabaseUrl: "postgres://threadline_app:pw@127.0.0.1:5432/threadline",
       redisUrl: "redis://127.0.0.1:6390",
       ports: { inbox: 4000, admin: 4001 },
       base: { PUBLIC_ADMIN_URL: "https://admin.example.test" },
     });
     expect(env).toMatchObject({
-      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/threadline",
       APP_DATABASE_URL: "postgres://threadline_app:pw@127.0.0.1:5432/threadline",
       REDIS_URL: "redis://127.0.0.1:6390",
       INBOX_PORT: "4000",
@@ -69,5 +68,20 @@ describe("services", () => {
       PUBLIC_ADMIN_URL: "https://admin.example.test",
     });
     expect(env.WORKER_PORT).toBeUndefined();
+  });
+
+  it("never hands the apps the owner's database URL, and starts them in development unless told otherwise", () => {
+    const base = { DATABASE_URL: "postgres://postgres:owner-pw@127.0.0.1:5432/threadline", APP_DATABASE_PASSWORD: "app-pw-app-pw", PATH: "/usr/bin" };
+    const env = serviceEnv({ appDatabaseUrl: "postgres://threadline_app:app-pw-app-pw@127.0.0.1:5432/threadline", redisUrl: "redis://127.0.0.1:6390", ports: { worker: 4002 }, base });
+    expect(env).not.toHaveProperty("DATABASE_URL");
+    expect(env).not.toHaveProperty("APP_DATABASE_PASSWORD");
+    expect(Object.values(env).join(" ")).not.toContain("owner-pw");
+    expect(env.NODE_ENV).toBe("development");
+    expect(env.PATH).toBe("/usr/bin");
+    // What the apps' config loader makes of it: the app role, development defaults, no warning.
+    const loaded = loadEnv(env);
+    expect(loaded.APP_DATABASE_URL).toBe("postgres://threadline_app:app-pw-app-pw@127.0.0.1:5432/threadline");
+    expect(loaded.warnings).toEqual([]);
+    expect(serviceEnv({ appDatabaseUrl: "postgres://threadline_app:x@h/db", redisUrl: "redis://h", ports: {}, base: { NODE_ENV: "test" } }).NODE_ENV).toBe("test");
   });
 });

@@ -20,10 +20,19 @@ export function serviceUrl(port: number): string {
   return `http://127.0.0.1:${port}`;
 }
 
+/**
+ * The environment of a launcher (demo, e2e, bench) and what it starts: development unless
+ * NODE_ENV says otherwise, since an unset NODE_ENV means production (the strict checks).
+ */
+export function launcherEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, NODE_ENV: base.NODE_ENV ?? "development" };
+}
+
+// What only the launcher's own migration step may see: the owner's URL and the app role's password.
+const OWNER_ONLY = ["DATABASE_URL", "APP_DATABASE_PASSWORD"] as const;
+
 export type ServiceEnvOptions = {
-  /** Superuser URL: the apps migrate or check the schema with it. */
-  databaseUrl: string;
-  /** The app role's URL: what the apps query with, under row-level security. */
+  /** The app role's URL: all the apps get of the database (row-level security binds it). */
   appDatabaseUrl: string;
   redisUrl: string;
   /** Ports of the services that will run; their public URLs point at them unless already set. */
@@ -32,18 +41,21 @@ export type ServiceEnvOptions = {
   base?: NodeJS.ProcessEnv;
 };
 
-/** The environment every service is started with, as the apps' config loader reads it. */
+/**
+ * The environment every service is started with, as the apps' config loader reads it: the app
+ * role's URL and never the owner's (the launcher migrates before it starts them).
+ */
 export function serviceEnv(options: ServiceEnvOptions): NodeJS.ProcessEnv {
-  const base = options.base ?? process.env;
+  const base = launcherEnvironment(options.base ?? process.env);
   const env: NodeJS.ProcessEnv = {
     ...base,
-    DATABASE_URL: options.databaseUrl,
     APP_DATABASE_URL: options.appDatabaseUrl,
     REDIS_URL: options.redisUrl,
     HOST: "127.0.0.1",
     STORAGE_DIR: base.STORAGE_DIR ?? join(dataDir, "storage"),
     NO_UPDATE_NOTIFIER: "1",
   };
+  for (const name of OWNER_ONLY) delete env[name];
   for (const name of SERVICE_NAMES) {
     const port = options.ports[name];
     if (port === undefined) continue;

@@ -4,7 +4,7 @@ import { channels, type Tx } from "@threadline/db";
 import { isChannelError, TelegramAdapter, VkAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
-import { encryptSecret } from "../crypto.ts";
+import { encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 
 /**
@@ -24,7 +24,7 @@ export async function listChannels(tx: Tx) {
     .orderBy(asc(channels.createdAt));
 }
 
-export type ConnectContext = { secretKey: string; workerUrl: string };
+export type ConnectContext = { secretKey: SecretKeyring; workerUrl: string };
 
 function platformError(e: unknown): never {
   if (isChannelError(e)) {

@@ -15,7 +15,7 @@ import {
 } from "@threadline/ai";
 import { contacts, conversations, messages, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
-import { decryptSecret } from "../crypto.ts";
+import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../jobs/index.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
@@ -29,7 +29,7 @@ export type LeadDeps = {
   scheduleLeadTimeout: (job: LeadTimeoutJob, at: Date) => Promise<unknown>;
   cancelLeadTimeout: (conversationId: string) => Promise<unknown>;
   /** Opens the project's model key; without it the agent works on its rules alone. */
-  secretKey?: string;
+  secretKey?: SecretKeyring;
   logger?: Logger;
 };
 
@@ -114,7 +114,7 @@ async function markRead(tx: Tx, ids: readonly number[]) {
   if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
 }
 
-function llmConfigOf(config: AgentConfig, secretKey: string | undefined): LlmConfig | null {
+function llmConfigOf(config: AgentConfig, secretKey: SecretKeyring | undefined): LlmConfig | null {
   if (!secretKey || !config.llm.model || !config.llm.keyEnc) return null;
   return { apiKey: decryptSecret(config.llm.keyEnc, secretKey), model: config.llm.model, baseURL: config.llm.baseUrl ?? undefined, timeoutMs: 20_000, maxRetries: 1 };
 }

@@ -3,7 +3,7 @@ import { defaultScript, DEFAULT_TEXTS, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_M
 import { agentSettings, channels, projects, type AgentScriptOverrides, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
-import { encryptSecret } from "../crypto.ts";
+import { encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { badRequest, notFound } from "../errors.ts";
 
 /** The agent of one project as the pipeline uses it. */
@@ -99,7 +99,7 @@ function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
  * Saves the project's agent settings. The script given replaces the saved one field by field
  * (a field left out keeps its value); the change is written to the audit log.
  */
-export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSettingsPatch, opts: { secretKey: string }) {
+export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSettingsPatch, opts: { secretKey: SecretKeyring }) {
   const projectId = member.projectId;
   const current = await loadAgentConfig(tx, projectId);
   const known = new Set((await tx.select({ id: channels.id }).from(channels)).map((c) => c.id));

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { channels, withTenant, type Db } from "@threadline/db";
 import { TelegramAdapter, VkAdapter, type ChannelAdapter } from "@threadline/channels";
-import { decryptSecret } from "../crypto.ts";
+import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 
 export type ChannelConfig = {
   id: string;
@@ -35,7 +35,7 @@ export class ChannelDirectory {
 
   constructor(
     private readonly db: Db,
-    private readonly secretKey: string,
+    private readonly secretKey: SecretKeyring,
     options: { now?: () => number } = {},
   ) {
     this.now = options.now ?? Date.now;

@@ -7,6 +7,7 @@ import { sweepUploads } from "../conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
+import type { SecretKeyring } from "../crypto.ts";
 
 const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 // Rate-limit waits do not count as failed attempts; this caps them all the same.
@@ -19,7 +20,7 @@ export type WorkerDeps = Omit<InboundDeps, "ingest"> &
     prefix?: string;
     logger: Logger;
     /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
-    secretKey?: string;
+    secretKey?: SecretKeyring;
     /** How long the agent waits after a client message, so that a burst of messages gets one answer. */
     agentDelayMs?: number;
   };

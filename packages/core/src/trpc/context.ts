@@ -5,6 +5,7 @@ import { LoginLimiter } from "../auth/rate-limit.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
+import type { SecretKeyring } from "../crypto.ts";
 
 export type CookieOptions = { maxAgeSeconds?: number };
 
@@ -13,7 +14,7 @@ export type ServerDeps = {
   redis: Redis;
   publish: Publish;
   logger: Logger;
-  secretKey: string;
+  secretKey: SecretKeyring;
   cookieSecure: boolean;
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string; worker: string };

@@ -3,7 +3,7 @@ import { DEFAULT_SPEECH_MODEL } from "@threadline/ai";
 import { projects, type ProjectSettings, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
-import { decryptSecret, encryptSecret } from "../crypto.ts";
+import { decryptSecret, encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { badRequest, notFound } from "../errors.ts";
 
 type StoredVoice = NonNullable<ProjectSettings["voice"]>;
@@ -27,7 +27,7 @@ export async function getVoiceSettings(tx: Tx, member: Member): Promise<VoiceSet
 export type VoiceSettingsPatch = { apiKey?: string | null; voiceId?: string | null; modelId?: string | null; baseUrl?: string | null };
 
 /** Saves the key (encrypted; null removes it) and the voice; written to the audit log. */
-export async function updateVoiceSettings(tx: Tx, member: Member, patch: VoiceSettingsPatch, opts: { secretKey: string }): Promise<VoiceSettingsView> {
+export async function updateVoiceSettings(tx: Tx, member: Member, patch: VoiceSettingsPatch, opts: { secretKey: SecretKeyring }): Promise<VoiceSettingsView> {
   assertCan(member, "agent.manage");
   const row = await loadProject(tx, member.projectId);
   const current = row.settings.voice;
@@ -47,7 +47,7 @@ export async function updateVoiceSettings(tx: Tx, member: Member, patch: VoiceSe
 }
 
 /** What synthesis needs, with the key opened; null when the project has no key or no voice. */
-export async function loadSpeechConfig(tx: Tx, projectId: string, secretKey: string) {
+export async function loadSpeechConfig(tx: Tx, projectId: string, secretKey: SecretKeyring) {
   const row = await loadProject(tx, projectId);
   const voice = row.settings.voice;
   if (!row.keyEnc || !voice?.voiceId) return null;

@@ -9,6 +9,7 @@ import { uploadPrefix } from "../http/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { loadSpeechConfig } from "./settings.ts";
 import type { VoiceUpload } from "./recording.ts";
+import type { SecretKeyring } from "../crypto.ts";
 
 // About 70 seconds of speech, and within Telegram's 1,024-character caption, so the text can go
 // with the voice.
@@ -38,7 +39,7 @@ export type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 export async function voiceText(
   inTenant: InTenant,
   member: Member,
-  deps: { storage: FileStorage; secretKey: string },
+  deps: { storage: FileStorage; secretKey: SecretKeyring },
   input: { conversationId: string; text: string },
 ): Promise<VoicedText> {
   assertCan(member, "conversations.reply");
