@@ -30,28 +30,6 @@ describe("sign-in", () => {
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
-  it("repeated wrong passwords for one account get 429, even with the right password afterwards", async () => {
-    const { user } = await env.createUser("carol");
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      statuses.push((await env.http("auth.signIn", { input: { email: user.email, password: `nope-${i}` }, ip: `10.1.0.${i}` })).status);
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const right = await env.http("auth.signIn", { input: { email: user.email, password: TEST_PASSWORD }, ip: "10.1.1.1" });
-    expect(right.status).toBe(429);
-    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(right.body.error?.json?.message).toMatch(/Слишком много неудачных попыток/);
-  });
-
-  it("repeated failures from one IP across accounts get 429", async () => {
-    const ip = "10.9.9.9";
-    let last = 0;
-    for (let i = 0; i < 31; i++) {
-      last = (await env.http("auth.signIn", { input: { email: `nobody-${i}@example.test`, password: "x" }, ip })).status;
-    }
-    expect(last).toBe(429);
-  });
-
   it("malformed input is 400, not 500", async () => {
     const res = await env.http("auth.signIn", { input: { email: "not-an-email", password: "" } });
     expect(res.status).toBe(400);

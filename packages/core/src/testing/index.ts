@@ -97,7 +97,7 @@ export async function createTestEnv() {
   }
 
   /** A tRPC call over HTTP semantics (status codes, cookies), as a browser makes it. */
-  async function http(path: string, opts: { token?: string | null; input?: unknown; method?: "GET" | "POST"; ip?: string } = {}) {
+  async function http(path: string, opts: { token?: string | null; input?: unknown; method?: "GET" | "POST"; ip?: string; headers?: Record<string, string> } = {}) {
     const method = opts.method ?? "POST";
     const body = opts.input === undefined ? undefined : JSON.stringify({ json: opts.input });
     const url = new URL(`http://inbox.test/trpc/${path}`);
@@ -105,7 +105,7 @@ export async function createTestEnv() {
     const res = await handle(
       new Request(url, {
         method,
-        headers: { "content-type": "application/json", ...(opts.token ? { cookie: `${SESSION_COOKIE}=${opts.token}` } : {}) },
+        headers: { "content-type": "application/json", ...(opts.token ? { cookie: `${SESSION_COOKIE}=${opts.token}` } : {}), ...opts.headers },
         body: method === "POST" ? body : undefined,
       }),
       opts.ip ?? "10.0.0.1",
@@ -127,6 +127,9 @@ export async function createTestEnv() {
     ingest,
     caller,
     http,
+    /** The tRPC fetch handler itself: (Request, socket address) → Response. */
+    fetch: handle,
+    prefix,
     async close() {
       await queues.close();
       const keys = await redis.keys(`${prefix}:*`);
