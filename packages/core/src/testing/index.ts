@@ -4,7 +4,7 @@ import { createLogger } from "@threadline/config";
 import { channels, memberships, roles, users, withTenant } from "@threadline/db";
 import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
 import { and, eq } from "drizzle-orm";
-import { LoginLimiter } from "../auth/rate-limit.ts";
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "../auth/rate-limit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { redisPublisher, type RealtimeEvent } from "../events.ts";
@@ -19,6 +19,13 @@ import type { RoleKey } from "../access/catalog.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "../trpc/index.ts";
 
 export const TEST_PASSWORD = "correct horse battery";
+
+// The product's free tries, with waits long enough that no test depends on how fast it runs.
+const TEST_LOGIN_LIMITS: LoginLimits = {
+  ...DEFAULT_LOGIN_LIMITS,
+  account: { ...DEFAULT_LOGIN_LIMITS.account, baseSeconds: 600 },
+  accountIp: { ...DEFAULT_LOGIN_LIMITS.accountIp, baseSeconds: 600 },
+};
 let passwordHash: Promise<string> | undefined;
 
 /**
@@ -43,7 +50,7 @@ export async function createTestEnv() {
     secretKey: "test-secret-key-test-secret-key-0000",
     cookieSecure: false,
     urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
-    limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
+    limiter: new LoginLimiter(redis, TEST_LOGIN_LIMITS, `${prefix}:login`),
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
