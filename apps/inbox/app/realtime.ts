@@ -63,8 +63,13 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
       connectedBefore = true;
     });
     socket.on("disconnect", (reason) => {
-      // The server hung up on us: signed out everywhere or removed from the project.
-      if (reason === "io server disconnect") window.location.assign("/login?expired=1");
+      if (reason !== "io server disconnect") return;
+      // The server hung up on us: signed out everywhere (no session left), or removed from this
+      // project (the session still serves the person's other projects).
+      void queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 }).then(
+        (me) => window.location.assign(me ? "/?closed=1" : "/login?expired=1"),
+        () => window.location.assign("/login?expired=1"),
+      );
     });
     socket.on("connect_error", () => {
       // A refused handshake is not retried by the client on its own; try again a bit later.

@@ -46,6 +46,15 @@ const envSchema = z.object({
     .transform((v) => v === "true"),
   S3_PREFIX: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Which hops in front of the apps are trusted reverse proxies, whose X-Forwarded-For names the
+  // client's address (sign-in limits, session records): empty = none (the socket's address is the
+  // client's), a number of hops (1 = one proxy such as nginx in front), or a comma-separated list
+  // of proxy addresses / CIDR ranges (10.0.0.0/8, 127.0.0.1).
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(\d+|[0-9A-Fa-f:.\/,\s]*)$/, "a number of hops or a comma-separated list of IP addresses / CIDR ranges")
+    .default(""),
   // Cookies are marked Secure (sent over https only): by default everywhere but development/test.
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
 });

@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
@@ -51,7 +51,16 @@ export function ApiProvider({ children }: { children: React.ReactNode }) {
       }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [
+        // The server refuses batches with sign-in or invitation calls: those go one per request.
+        splitLink({
+          condition: (op) => op.path.startsWith("auth."),
+          true: httpLink({ url: "/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/trpc", transformer: superjson }),
+        }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

@@ -1,5 +1,5 @@
 export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from "./password.ts";
-export { LoginLimiter, DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./rate-limit.ts";
+export { LoginLimiter, DEFAULT_LOGIN_LIMITS, backoffSeconds, type Backoff, type LoginLimits } from "./rate-limit.ts";
 export {
   SESSION_COOKIE,
   SESSION_TTL_DAYS,

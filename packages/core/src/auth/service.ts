@@ -14,22 +14,12 @@ export async function findUserByEmail(db: Queryable, email: string) {
 
 export async function signIn(db: Db, limiter: LoginLimiter, input: SignInInput) {
   const email = input.email.trim().toLowerCase();
-  const wait = await limiter.blockedFor(email, input.ip);
-  if (wait > 0) {
-    throw new DomainError(
-      "TOO_MANY_REQUESTS",
-      `Слишком много неудачных попыток входа. Попробуйте через ${Math.ceil(wait / 60)} мин.`,
-      wait,
-    );
-  }
+  // Counted before the password is checked: concurrent attempts cannot share one check.
+  await limiter.attempt(email, input.ip);
   const user = await findUserByEmail(db, email);
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
-  if (!user || !ok) {
-    await limiter.recordFailure(email, input.ip);
-    throw new DomainError("UNAUTHORIZED", "Неверный e-mail или пароль");
-  }
-  await limiter.recordSuccess(email, input.ip);
+  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Неверный e-mail или пароль");
+  await limiter.succeeded(email, input.ip);
   const session = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
   return { user: { id: user.id, email: user.email, name: user.name, locale: user.locale }, ...session };
 }
-

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { createLogger, type Env } from "@threadline/config";
 import { createDb } from "@threadline/db";
 import { secretKeyringOf } from "../crypto.ts";
+import { parseTrustProxy } from "../client-ip.ts";
 import { redisPublisher } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
 import { storageFromEnv } from "../storage.ts";
@@ -9,6 +10,7 @@ import type { ServerDeps } from "../trpc/context.ts";
 
 /** The dependencies a web app process builds once at start-up from its environment. */
 export function createServerDeps(env: Env, service: string): ServerDeps & { close: () => Promise<void> } {
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const db = createDb(env.APP_DATABASE_URL);
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
   const queues = createQueues(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }));
@@ -22,6 +24,7 @@ export function createServerDeps(env: Env, service: string): ServerDeps & { clos
     logger,
     secretKey: secretKeyringOf(env),
     cookieSecure: env.COOKIE_SECURE,
+    trustProxy,
     urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT), worker: env.PUBLIC_WORKER_URL ?? local(env.WORKER_PORT) },
     jobs: queues,
     storage: storageFromEnv(env),

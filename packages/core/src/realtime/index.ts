@@ -15,6 +15,8 @@ import { parseCookies } from "../trpc/context.ts";
 const rooms = {
   imports: (projectId: string) => `p:${projectId}:imports`,
   user: (userId: string) => `u:${userId}`,
+  // Every socket of a person inside one project, closed when they are fired from it.
+  userInProject: (userId: string, projectId: string) => `u:${userId}:p:${projectId}`,
   all: (projectId: string) => `p:${projectId}:all`,
   unassigned: (projectId: string) => `p:${projectId}:unassigned`,
   member: (projectId: string, membershipId: string) => `p:${projectId}:m:${membershipId}`,
@@ -49,7 +51,8 @@ export function roomsFor(event: RealtimeEvent): string[] {
 /**
  * Socket.IO on the inbox server. The handshake is authenticated from the session cookie; a
  * socket joins only rooms of projects its person is an active member of; events arrive from any
- * process through Redis pub/sub; a fired or signed-out person's sockets are closed at once.
+ * process through Redis pub/sub; a signed-out person's sockets, and a fired person's sockets in
+ * that project, are closed at once.
  */
 export function attachRealtime(httpServer: HttpServer, deps: { db: Db; redisUrl: string; logger: Logger }) {
   const io = new Server<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>(httpServer, {
@@ -81,11 +84,11 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; redisUrl:
         if (scope === "imports") {
           // The admin's import page: progress of the project's imports, nothing of its conversations.
           if (!can(member, "import.manage")) throw new Error("no import access");
-          await socket.join(rooms.imports(projectId));
+          await socket.join([rooms.imports(projectId), rooms.userInProject(member.userId, projectId)]);
           return ack?.({ ok: true });
         }
         if (!can(member, "inbox.use")) throw new Error("no inbox access");
-        await socket.join(rooms.member(projectId, member.membershipId));
+        await socket.join([rooms.member(projectId, member.membershipId), rooms.userInProject(member.userId, projectId)]);
         await socket.join(can(member, "conversations.viewAll") ? rooms.all(projectId) : rooms.unassigned(projectId));
         ack?.({ ok: true });
       } catch (err) {
@@ -103,8 +106,13 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; redisUrl:
     } catch {
       return;
     }
-    if (event.type === "member.deactivated" || event.type === "sessions.revoked") {
+    if (event.type === "sessions.revoked") {
       io.in(rooms.user(String(event.userId))).disconnectSockets(true);
+      return;
+    }
+    if (event.type === "member.deactivated") {
+      // Fired from one project: its pages lose their connection; the person's other projects stay.
+      io.in(rooms.userInProject(String(event.userId), String(event.projectId))).disconnectSockets(true);
       return;
     }
     const targets = roomsFor(event);

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { createLogger } from "@threadline/config";
+import { memberships, withTenant } from "@threadline/db";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { attachRealtime } from "./index.ts";
 
@@ -94,10 +95,23 @@ describe("realtime", () => {
     expect(gotInbox).toHaveLength(0);
   });
 
-  it("a deactivated member's sockets are disconnected at once", async () => {
-    const s = await open(A.tech.token);
-    const reason = new Promise<string>((r) => s.on("disconnect", r));
-    await env.caller(A.owner.token).staff.deactivate({ projectId: A.project.id, membershipId: A.tech.membershipId });
+  it("a member fired from one project loses that project's sockets at once and keeps the others", async () => {
+    // A's manager also works in B.
+    await withTenant(env.db, B.project.id, (tx) => tx.insert(memberships).values({ projectId: B.project.id, userId: A.manager.user.id, roleId: B.manager.roleId }));
+    const inA = await open(A.manager.token);
+    const inB = await open(A.manager.token);
+    expect(await join(inA, A.project.id)).toEqual({ ok: true });
+    expect(await join(inB, B.project.id)).toEqual({ ok: true });
+    let bDropped = false;
+    inB.on("disconnect", () => (bDropped = true));
+    const reason = new Promise<string>((r) => inA.on("disconnect", r));
+    await env.caller(A.owner.token).staff.deactivate({ projectId: A.project.id, membershipId: A.manager.membershipId });
     expect(await reason).toBe("io server disconnect");
+    // B's socket still gets B's events after A's was closed.
+    const got = collect(inB);
+    await env.deps.publish({ type: "conversation.message", projectId: B.project.id, conversationId: B.conversationId, messageId: 1, assigneeId: null });
+    await expect.poll(() => got.length).toBeGreaterThan(0);
+    expect(bDropped).toBe(false);
+    expect(inB.connected).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { invitations, memberships, projects, roles, users, withTenant, type Db, type Tx } from "@threadline/db";
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password.ts";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
+import type { LoginLimiter } from "../auth/rate-limit.ts";
 import { findUserByEmail } from "../auth/service.ts";
 import { recordAudit } from "../audit/service.ts";
 import { randomToken, sha256 } from "../crypto.ts";
-import { badRequest, forbidden, notFound } from "../errors.ts";
+import { badRequest, forbidden, notFound, unauthorized } from "../errors.ts";
 import type { Member } from "../access/member.ts";
 
 export const INVITATION_TTL_DAYS = 7;
@@ -51,7 +52,10 @@ function assertUsable(inv: { acceptedAt: Date | null; revokedAt: Date | null; ex
   if (inv.expiresAt.getTime() < Date.now()) throw badRequest("Срок приглашения истёк. Попросите новое у администратора проекта.");
 }
 
-/** What the invitation page shows before the person accepts. */
+/**
+ * What the invitation page shows before the person accepts. The same answer whether or not the
+ * e-mail has an account: the page asks a signed-out visitor to sign in or to create one.
+ */
 export async function describeInvitation(db: Db, token: string) {
   const { hash, projectId } = await openInvitation(db, token);
   return withTenant(db, projectId, async (tx) => {
@@ -63,41 +67,62 @@ export async function describeInvitation(db: Db, token: string) {
       .where(eq(invitations.tokenHash, hash));
     if (!row) throw notFound("Приглашение");
     assertUsable(row.invitation);
-    const account = await findUserByEmail(tx, row.invitation.email);
-    return { email: row.invitation.email, projectName: row.projectName, roleName: row.roleName, hasAccount: !!account };
+    return { email: row.invitation.email, projectName: row.projectName, roleName: row.roleName };
   });
 }
 
+export type AcceptInvitationInput = {
+  token: string;
+  /** The signed-in person accepting, if any: an existing account joins only this way. */
+  signedInAs?: { id: string; email: string } | null;
+  /** For a new account. */
+  name?: string;
+  password?: string;
+  ip: string;
+};
+
 /**
- * Accepts an invitation: creates the account (or, for an existing account, checks its password)
- * and the membership, once. Returns the user id to start a session for.
+ * Accepts an invitation once. An existing account joins only while signed in as itself — no
+ * password is ever checked here, so an invitation cannot be used to guess one; a new account is
+ * created with its name and password. A member fired from the project does not come back this
+ * way: returning them is a staff action. Returns the user id and whether an account was created.
  */
-export async function acceptInvitation(db: Db, input: { token: string; name?: string; password: string }) {
+export async function acceptInvitation(db: Db, limiter: LoginLimiter, input: AcceptInvitationInput) {
   const { hash, projectId } = await openInvitation(db, input.token);
   return withTenant(db, projectId, async (tx) => {
     const [inv] = await tx.select().from(invitations).where(eq(invitations.tokenHash, hash)).for("update");
     if (!inv) throw notFound("Приглашение");
     assertUsable(inv);
-    let user = await findUserByEmail(tx, inv.email);
-    if (user) {
-      if (!(await verifyPassword(user.passwordHash, input.password))) throw badRequest("Неверный пароль от вашей учётной записи");
+    // Counted like a sign-in on the invited address, before anything is looked up.
+    await limiter.attempt(inv.email, input.ip);
+    let userId: string;
+    let created = false;
+    if (input.signedInAs) {
+      if (input.signedInAs.email.trim().toLowerCase() !== inv.email) {
+        throw forbidden(`Приглашение отправлено на ${inv.email}. Выйдите и войдите под этим адресом, чтобы принять его.`);
+      }
+      userId = input.signedInAs.id;
     } else {
-      if (input.password.length < MIN_PASSWORD_LENGTH) throw badRequest(`Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов`);
+      const password = input.password ?? "";
+      if (password.length < MIN_PASSWORD_LENGTH) throw badRequest(`Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов`);
       const name = input.name?.trim();
       if (!name) throw badRequest("Укажите имя");
-      const [created] = await tx.insert(users).values({ email: inv.email, name, passwordHash: await hashPassword(input.password) }).returning();
-      user = created!;
+      if (await findUserByEmail(tx, inv.email)) {
+        throw unauthorized("У этого адреса уже есть учётная запись Threadline. Войдите в неё, затем примите приглашение.");
+      }
+      const [user] = await tx.insert(users).values({ email: inv.email, name, passwordHash: await hashPassword(password) }).returning();
+      userId = user!.id;
+      created = true;
     }
-    const [existing] = await tx.select().from(memberships).where(and(eq(memberships.userId, user!.id), eq(memberships.projectId, projectId)));
-    if (existing) {
-      await tx.update(memberships).set({ roleId: inv.roleId, active: true, deactivatedAt: null }).where(eq(memberships.id, existing.id));
-    } else {
-      const [{ n }] = (await tx.select({ n: sql<number>`coalesce(max(${memberships.rotationOrder}), 0) + 1` }).from(memberships)) as [{ n: number }];
-      await tx.insert(memberships).values({ projectId, userId: user!.id, roleId: inv.roleId, rotationOrder: n });
-    }
+    const [existing] = await tx.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
+    if (existing?.active) throw badRequest("Вы уже работаете в этом проекте: приглашение не нужно.");
+    if (existing) throw forbidden("Вы были отключены от этого проекта. Вернуть доступ может администратор проекта в разделе «Сотрудники».");
+    const [{ n }] = (await tx.select({ n: sql<number>`coalesce(max(${memberships.rotationOrder}), 0) + 1` }).from(memberships)) as [{ n: number }];
+    await tx.insert(memberships).values({ projectId, userId, roleId: inv.roleId, rotationOrder: n });
     await tx.update(invitations).set({ acceptedAt: new Date() }).where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt)));
-    await recordAudit(tx, { projectId, actorUserId: user!.id, action: "member.joined", targetType: "user", targetId: user!.id, details: { email: inv.email } });
-    return { userId: user!.id, projectId };
+    await recordAudit(tx, { projectId, actorUserId: userId, action: "member.joined", targetType: "user", targetId: userId, details: { email: inv.email } });
+    await limiter.succeeded(inv.email, input.ip);
+    return { userId, projectId, created };
   });
 }
 

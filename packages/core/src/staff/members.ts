@@ -1,6 +1,5 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { memberships, roles, users, type Tx } from "@threadline/db";
-import { revokeUserSessions } from "../auth/sessions.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, forbidden, notFound } from "../errors.ts";
 import type { Member } from "../access/member.ts";
@@ -46,13 +45,16 @@ async function activeOwnersOtherThan(tx: Tx, membershipId: string): Promise<numb
   return n;
 }
 
+/** Only an owner may act on an owner (fire, bring back, change the role of). */
+function assertMayManage(actor: Member, targetRoleKey: string, message: string) {
+  if (targetRoleKey === "owner" && actor.roleKey !== "owner") throw forbidden(message);
+}
+
 export async function changeMemberRole(tx: Tx, actor: Member, membershipId: string, roleId: string) {
   const target = await getMembership(tx, membershipId);
   const [role] = await tx.select().from(roles).where(eq(roles.id, roleId));
   if (!role) throw notFound("Роль");
-  if ((role.key === "owner" || target.roleKey === "owner") && actor.roleKey !== "owner") {
-    throw forbidden("Менять роль владельца может только владелец");
-  }
+  assertMayManage(actor, role.key === "owner" ? "owner" : target.roleKey, "Менять роль владельца может только владелец");
   if (target.roleKey === "owner" && role.key !== "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
     throw badRequest("В проекте должен остаться хотя бы один владелец");
   }
@@ -61,25 +63,27 @@ export async function changeMemberRole(tx: Tx, actor: Member, membershipId: stri
 }
 
 /**
- * Fires a member: their access to the project ends now and every session of theirs is revoked,
- * so the next request from any of their open pages is 401. Their history stays.
+ * Fires a member: their access to this project ends now — every request of theirs to it is
+ * refused, and its live connections are closed by the caller's member.deactivated event. Their
+ * sessions stay, so work in their other projects goes on. Their history stays.
  */
 export async function deactivateMember(tx: Tx, actor: Member, membershipId: string) {
   const target = await getMembership(tx, membershipId);
   if (target.m.userId === actor.userId) throw badRequest("Нельзя отключить самого себя");
-  if (target.roleKey === "owner" && actor.roleKey !== "owner") throw forbidden("Отключить владельца может только владелец");
-  if (!target.m.active) return { userId: target.m.userId, revokedSessions: 0 };
+  assertMayManage(actor, target.roleKey, "Отключить владельца может только владелец");
+  if (!target.m.active) return { userId: target.m.userId };
   if (target.roleKey === "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
     throw badRequest("В проекте должен остаться хотя бы один владелец");
   }
   await tx.update(memberships).set({ active: false, deactivatedAt: new Date() }).where(eq(memberships.id, membershipId));
-  const revokedSessions = await revokeUserSessions(tx, target.m.userId);
-  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.deactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId, revokedSessions } });
-  return { userId: target.m.userId, revokedSessions };
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.deactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId } });
+  return { userId: target.m.userId };
 }
 
+/** Brings a fired member back, with the role they had: the only way back into the project. */
 export async function reactivateMember(tx: Tx, actor: Member, membershipId: string) {
   const target = await getMembership(tx, membershipId);
+  assertMayManage(actor, target.roleKey, "Вернуть владельца может только владелец");
   if (target.m.active) return;
   await tx.update(memberships).set({ active: true, deactivatedAt: null }).where(eq(memberships.id, membershipId));
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.reactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId } });

@@ -4,7 +4,7 @@ import { createLogger } from "@threadline/config";
 import { channels, memberships, roles, users, withTenant } from "@threadline/db";
 import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
 import { and, eq } from "drizzle-orm";
-import { LoginLimiter } from "../auth/rate-limit.ts";
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "../auth/rate-limit.ts";
 import { hashPassword } from "../auth/password.ts";
 import { createSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { redisPublisher, type RealtimeEvent } from "../events.ts";
@@ -19,6 +19,13 @@ import type { RoleKey } from "../access/catalog.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "../trpc/index.ts";
 
 export const TEST_PASSWORD = "correct horse battery";
+
+// The product's free tries, with waits long enough that no test depends on how fast it runs.
+const TEST_LOGIN_LIMITS: LoginLimits = {
+  ...DEFAULT_LOGIN_LIMITS,
+  account: { ...DEFAULT_LOGIN_LIMITS.account, baseSeconds: 600 },
+  accountIp: { ...DEFAULT_LOGIN_LIMITS.accountIp, baseSeconds: 600 },
+};
 let passwordHash: Promise<string> | undefined;
 
 /**
@@ -43,7 +50,7 @@ export async function createTestEnv() {
     secretKey: "test-secret-key-test-secret-key-0000",
     cookieSecure: false,
     urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
-    limiter: new LoginLimiter(redis, undefined, `${prefix}:login`),
+    limiter: new LoginLimiter(redis, TEST_LOGIN_LIMITS, `${prefix}:login`),
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
@@ -97,7 +104,7 @@ export async function createTestEnv() {
   }
 
   /** A tRPC call over HTTP semantics (status codes, cookies), as a browser makes it. */
-  async function http(path: string, opts: { token?: string | null; input?: unknown; method?: "GET" | "POST"; ip?: string } = {}) {
+  async function http(path: string, opts: { token?: string | null; input?: unknown; method?: "GET" | "POST"; ip?: string; headers?: Record<string, string> } = {}) {
     const method = opts.method ?? "POST";
     const body = opts.input === undefined ? undefined : JSON.stringify({ json: opts.input });
     const url = new URL(`http://inbox.test/trpc/${path}`);
@@ -105,7 +112,7 @@ export async function createTestEnv() {
     const res = await handle(
       new Request(url, {
         method,
-        headers: { "content-type": "application/json", ...(opts.token ? { cookie: `${SESSION_COOKIE}=${opts.token}` } : {}) },
+        headers: { "content-type": "application/json", ...(opts.token ? { cookie: `${SESSION_COOKIE}=${opts.token}` } : {}), ...opts.headers },
         body: method === "POST" ? body : undefined,
       }),
       opts.ip ?? "10.0.0.1",
@@ -127,6 +134,9 @@ export async function createTestEnv() {
     ingest,
     caller,
     http,
+    /** The tRPC fetch handler itself: (Request, socket address) → Response. */
+    fetch: handle,
+    prefix,
     async close() {
       await queues.close();
       const keys = await redis.keys(`${prefix}:*`);

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "../auth/rate-limit.ts";
+import type { TrustProxy } from "../client-ip.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
@@ -19,6 +20,8 @@ export type ServerDeps = {
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string; worker: string };
   limiter?: LoginLimiter;
+  /** Which hops are trusted proxies whose X-Forwarded-For is believed (TRUST_PROXY); none when unset. */
+  trustProxy?: TrustProxy;
   /** Attachment bytes (uploads for replies). */
   storage: FileStorage;
   /** Background work the API hands over (outbound sends). */

@@ -1,27 +1,41 @@
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { SESSION_COOKIE } from "../auth/sessions.ts";
+import { clientIp, trustNone } from "../client-ip.ts";
 import { createContextFactory, parseCookies, serializeCookie, type ServerDeps } from "./context.ts";
 import { appRouter } from "./index.ts";
 
+// The calls of a batch run concurrently. Sign-in and invitations count password attempts, and a
+// batch of them would be one request doing hundreds of guesses: auth calls come one per request.
+function refuseBatchedAuth(info: { isBatchCall: boolean; calls: { path: string }[] } | undefined) {
+  if (info?.isBatchCall && info.calls.some((call) => call.path.startsWith("auth."))) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Запросы входа и приглашений нельзя объединять в пакет: отправляйте их по одному" });
+  }
+}
+
 /**
- * The tRPC endpoint as a fetch handler: (Request) → Response. Apps mount it under /trpc; the
- * client IP comes from the transport because a header could be forged.
+ * The tRPC endpoint as a fetch handler: (Request, socket address) → Response. Apps mount it under
+ * /trpc. The client's address is the socket's, or the forwarded one when the socket is a trusted
+ * proxy (TRUST_PROXY): a header alone could be forged.
  */
 export function fetchHandler(deps: ServerDeps, endpoint = "/trpc") {
   const createContext = createContextFactory(deps);
-  return (request: Request, ip: string): Promise<Response> => {
+  return (request: Request, socketAddress: string): Promise<Response> => {
     const setCookies: string[] = [];
     return fetchRequestHandler({
       endpoint,
       req: request,
       router: appRouter,
-      createContext: () =>
-        createContext({
+      // Runs once per request, before any of its calls.
+      createContext: ({ info }) => {
+        refuseBatchedAuth(info);
+        return createContext({
           cookies: parseCookies(request.headers.get("cookie")),
-          ip,
+          ip: clientIp(socketAddress, request.headers.get("x-forwarded-for"), deps.trustProxy ?? trustNone),
           userAgent: request.headers.get("user-agent") ?? undefined,
           setCookie: (name, value, options) => setCookies.push(serializeCookie(name, value, { ...options, secure: deps.cookieSecure })),
-        }),
+        });
+      },
       responseMeta({ errors }) {
         const headers = new Headers();
         for (const c of setCookies) headers.append("set-cookie", c);

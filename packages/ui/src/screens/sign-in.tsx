@@ -7,6 +7,11 @@ import { Card } from "../components/layout.tsx";
 import { useT } from "../i18n/index.ts";
 import { errorMessage, useTRPC } from "../trpc.tsx";
 
+/** Where to go after signing in: a path of this site only (never //other.host or a full URL). */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
 export function SignInScreen({ subtitle }: { subtitle: string }) {
   const t = useT();
   const trpc = useTRPC();
@@ -16,7 +21,7 @@ export function SignInScreen({ subtitle }: { subtitle: string }) {
   const signIn = useMutation(
     trpc.auth.signIn.mutationOptions({
       // A full navigation: every cached query starts fresh for the new session.
-      onSuccess: () => window.location.assign(params.get("next") ?? "/"),
+      onSuccess: () => window.location.assign(safeNext(params.get("next"))),
     }),
   );
   return (

@@ -46,12 +46,19 @@ export const authRouter = router({
     .input(z.object({ token: z.string().min(10).max(200) }))
     .query(({ ctx, input }) => describeInvitation(ctx.db, input.token)),
 
+  /**
+   * Joins the project of an invitation: signed in as the invited address (an existing account),
+   * or signed out with a name and a new password (a new account, which is signed in at once).
+   */
   acceptInvitation: publicProcedure
-    .input(z.object({ token: z.string().min(10).max(200), name: z.string().trim().max(200).optional(), password: z.string().min(1).max(1000) }))
+    .input(z.object({ token: z.string().min(10).max(200), name: z.string().trim().max(200).optional(), password: z.string().max(1000).optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { userId, projectId } = await acceptInvitation(ctx.db, input);
-      const session = await createSession(ctx.db, userId, { ip: ctx.request.ip, userAgent: ctx.request.userAgent });
-      startSession(ctx, session.token);
+      const session = await sessionOf(ctx);
+      const { userId, projectId, created } = await acceptInvitation(ctx.db, ctx.limiter, { ...input, signedInAs: session?.user, ip: ctx.request.ip });
+      if (created) {
+        const session = await createSession(ctx.db, userId, { ip: ctx.request.ip, userAgent: ctx.request.userAgent });
+        startSession(ctx, session.token);
+      }
       return { projectId };
     }),
 });

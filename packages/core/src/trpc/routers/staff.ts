@@ -32,7 +32,8 @@ export const staffRouter = router({
     .input(z.object({ membershipId: id }))
     .mutation(async ({ ctx, input }) => {
       const result = await deactivateMember(ctx.tx, ctx.member, input.membershipId);
-      await ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId });
+      // Once committed: the open pages of that project then find the membership already inactive.
+      ctx.afterCommit(() => ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId }));
       return result;
     }),
 
