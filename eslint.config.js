@@ -28,7 +28,7 @@ const transportModules = {
   message: "Domain code stays free of transport: take what it needs as plain data or a function.",
 };
 const coreTransportFolders = {
-  regex: `^(\\.\\./)+(${coreTransport.join("|")})(/|$)`,
+  regex: `^(\\.\\.?/)+(${coreTransport.join("|")})(/|$)`,
   message: "Domain code never imports core's transport folders (trpc, http, realtime, jobs, pipeline).",
 };
 const databaseModules = {

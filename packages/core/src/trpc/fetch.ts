@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { SESSION_COOKIE } from "../auth/sessions.ts";
 import { createContextFactory, parseCookies, serializeCookie, type ServerDeps } from "./context.ts";
-import { appRouter } from "./index.ts";
+import { appRouter } from "./router.ts";
 
 /**
  * The tRPC endpoint as a fetch handler: (Request) → Response. Apps mount it under /trpc; the
