@@ -1,4 +1,6 @@
 import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import jsxA11y from "eslint-plugin-jsx-a11y";
 
 // Package boundaries (docs/decisions/018-boundaries-in-lint.md). The globs name folders, so a
 // later split of packages/core into packages only moves them.
@@ -78,5 +80,21 @@ export default tseslint.config(
   {
     files: ["packages/channels/**", "packages/ai/**"],
     rules: { "no-restricted-imports": restrict(databaseModules) },
+  },
+  {
+    files: ["apps/inbox/**/*.tsx", "apps/admin/**/*.tsx", "packages/ui/**/*.tsx"],
+    ...jsxA11y.flatConfigs.recommended,
+    rules: {
+      ...jsxA11y.flatConfigs.recommended.rules,
+      // The kit's controls render native or ARIA controls; a label around one labels it.
+      "jsx-a11y/label-has-associated-control": ["error", { controlComponents: ["Input", "Select", "Textarea", "Switch", "Checkbox"], depth: 3 }],
+      // Clients' voice messages have no transcript to caption them with (decision 018).
+      "jsx-a11y/media-has-caption": "off",
+    },
+  },
+  {
+    files: ["apps/inbox/**/*.{ts,tsx}", "apps/admin/**/*.{ts,tsx}", "packages/ui/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat["recommended-latest"],
+    rules: { ...reactHooks.configs.flat["recommended-latest"].rules, "react-hooks/exhaustive-deps": "error" },
   },
 );

@@ -34,7 +34,7 @@ export function InviteScreen({ token, onAccepted }: { token: string; onAccepted:
             >
               {invitation.data.hasAccount ? null : (
                 <Field label={t("auth.inviteName")} htmlFor="name">
-                  <Input id="name" required value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+                  <Input id="name" required value={name} onChange={(e) => setName(e.target.value)} />
                 </Field>
               )}
               <Field label={invitation.data.hasAccount ? t("auth.inviteExistingPassword") : t("auth.inviteNewPassword")} htmlFor="password">
