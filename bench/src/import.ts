@@ -6,11 +6,19 @@
 import { eq } from "drizzle-orm";
 import { channels, conversations, importRuns, messages, withTenant } from "@threadline/db";
 import { VkApiSimulator } from "@threadline/channels/simulators";
-import { createTestEnv } from "@threadline/core/testing";
-import { encryptSecret } from "../../packages/core/src/crypto.ts";
-import { createImportRun } from "../../packages/core/src/import/runs.ts";
-import { startImportChild } from "../../packages/core/src/import/testing/child.ts";
-import { communityMessages, historyMismatch, messageFingerprint, minimalCalls, seedVkCommunity, seededRandom, simulatedFingerprint } from "../../packages/core/src/import/testing/community.ts";
+import { encryptSecret } from "@threadline/core";
+import { createImportRun } from "@threadline/core/import";
+import {
+  communityMessages,
+  createTestEnv,
+  historyMismatch,
+  messageFingerprint,
+  minimalCalls,
+  seedVkCommunity,
+  seededRandom,
+  simulatedFingerprint,
+  startImportChild,
+} from "@threadline/core/testing";
 import { describeHost, numberArg, parseArgs, recordResult, round } from "./stats.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Card, Field, Input, useT, useTRPC } from "@threadline/ui";
 import { ProviderKeyField, SaveRow, type KeyChange } from "./provider-key.tsx";
 
@@ -18,10 +18,13 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
     }),
   );
 
-  useEffect(() => {
+  // The form starts from the stored settings, and again whenever they change (a save answers them).
+  const [formOf, setFormOf] = useState<typeof settings.data>();
+  if (settings.data && settings.data !== formOf) {
     const s = settings.data;
-    if (s) setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, baseUrl: s.baseUrl ?? "", apiKey: undefined });
-  }, [settings.data]);
+    setFormOf(s);
+    setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, baseUrl: s.baseUrl ?? "", apiKey: undefined });
+  }
 
   if (!settings.data || !form) return null;
   const s = settings.data;

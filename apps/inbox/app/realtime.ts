@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent } from "react";
 import { io } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
 
@@ -19,8 +19,8 @@ const COALESCE_MS = 150;
 export function useRealtime(projectId: string | undefined, onNotification?: (event: Extract<InboxEvent, { type: "notification" }>) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const notify = useRef(onNotification);
-  notify.current = onNotification;
+  // The latest handler, without reconnecting the socket when it changes.
+  const notify = useEffectEvent((event: Extract<InboxEvent, { type: "notification" }>) => onNotification?.(event));
 
   useEffect(() => {
     if (!projectId) return;
@@ -78,7 +78,7 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
     socket.on("event", (event: InboxEvent) => {
       if (!event || event.projectId !== projectId) return;
       if (event.type === "conversation.message" || event.type === "conversation.updated") schedule(event.conversationId);
-      else if (event.type === "notification") notify.current?.(event);
+      else if (event.type === "notification") notify(event);
     });
 
     return () => {

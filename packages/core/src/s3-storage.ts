@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
-import type { FileStorage } from "./storage.ts";
+import type { FileStorage } from "./file-storage.ts";
 
 export type S3StorageConfig = {
   bucket: string;

@@ -1,18 +1,11 @@
 import { createReadStream } from "node:fs";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
-import type { Readable } from "node:stream";
 import type { Env } from "@threadline/config";
+import type { FileStorage } from "./file-storage.ts";
 import { S3Storage } from "./s3-storage.ts";
 
-/** Where attachment bytes live: local disk by default, an S3-compatible bucket by config (s3-storage.ts). */
-export interface FileStorage {
-  put(key: string, data: Uint8Array, contentType?: string): Promise<void>;
-  /** The stored bytes as a stream, or null when nothing is stored under the key. */
-  open(key: string): Promise<{ stream: Readable; size: number } | null>;
-  /** Deletes what is stored under the key; nothing stored is not an error. */
-  remove(key: string): Promise<void>;
-}
+export type { FileStorage };
 
 export class LocalDiskStorage implements FileStorage {
   private readonly root: string;

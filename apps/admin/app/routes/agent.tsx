@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useState } from "react";
+import type { AppRouter } from "@threadline/core/trpc";
 import {
   Button,
   Card,
@@ -41,6 +43,25 @@ type Form = {
   llmKey: KeyChange;
 };
 
+type AgentSettings = inferRouterOutputs<AppRouter>["agent"]["get"];
+
+function formFrom(s: AgentSettings): Form {
+  return {
+    enabled: s.enabled,
+    channels: Object.fromEntries(s.channels.map((c) => [c.id, c.override])),
+    greeting: s.script.greeting,
+    facts: Object.entries(s.script.facts).map(([key, value]) => ({ key, value })),
+    faq: s.script.faq.map((f) => ({ q: f.q.join("\n"), a: f.a })),
+    handoffTopics: s.script.handoffTopics.join(", "),
+    texts: Object.fromEntries(TEXT_KEYS.map((k) => [k, s.script[k]])) as Record<TextKey, string>,
+    maxPhoneAsks: String(s.script.maxPhoneAsks),
+    timeoutMinutes: String(s.script.timeoutMinutes),
+    llmModel: s.llm.model ?? "",
+    llmBaseUrl: s.llm.baseUrl ?? "",
+    llmKey: undefined,
+  };
+}
+
 /** The project's first-contact agent: when it answers, what it knows and says, and its examples. */
 export default function Agent() {
   const t = useT();
@@ -50,24 +71,12 @@ export default function Agent() {
   const settings = useQuery(trpc.agent.get.queryOptions({ projectId }));
   const [form, setForm] = useState<Form | null>(null);
 
-  useEffect(() => {
-    const s = settings.data;
-    if (!s) return;
-    setForm({
-      enabled: s.enabled,
-      channels: Object.fromEntries(s.channels.map((c) => [c.id, c.override])),
-      greeting: s.script.greeting,
-      facts: Object.entries(s.script.facts).map(([key, value]) => ({ key, value })),
-      faq: s.script.faq.map((f) => ({ q: f.q.join("\n"), a: f.a })),
-      handoffTopics: s.script.handoffTopics.join(", "),
-      texts: Object.fromEntries(TEXT_KEYS.map((k) => [k, s.script[k]])) as Record<TextKey, string>,
-      maxPhoneAsks: String(s.script.maxPhoneAsks),
-      timeoutMinutes: String(s.script.timeoutMinutes),
-      llmModel: s.llm.model ?? "",
-      llmBaseUrl: s.llm.baseUrl ?? "",
-      llmKey: undefined,
-    });
-  }, [settings.data]);
+  // The form starts from the stored settings, and again whenever they change (a save answers them).
+  const [formOf, setFormOf] = useState<typeof settings.data>();
+  if (settings.data && settings.data !== formOf) {
+    setFormOf(settings.data);
+    setForm(formFrom(settings.data));
+  }
 
   const save = useMutation(
     trpc.agent.update.mutationOptions({

@@ -42,7 +42,7 @@ export default function ProjectNew() {
           }}
         >
           <Field label={t("admin.projectName")} htmlFor="project-name">
-            <Input id="project-name" required value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+            <Input id="project-name" required value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <Field label={t("admin.projectSlug")} htmlFor="project-slug">
             <Input

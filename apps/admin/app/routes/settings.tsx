@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 
@@ -13,12 +13,13 @@ export default function Settings() {
   const project = useQuery(trpc.projects.get.queryOptions({ projectId }));
   const [name, setName] = useState("");
   const [timezone, setTimezone] = useState("Europe/Moscow");
-  useEffect(() => {
-    if (project.data) {
-      setName(project.data.name);
-      setTimezone(project.data.settings.timezone ?? "Europe/Moscow");
-    }
-  }, [project.data]);
+  // The form starts from the stored project, and again whenever it changes (a save answers it).
+  const [formOf, setFormOf] = useState<typeof project.data>();
+  if (project.data && project.data !== formOf) {
+    setFormOf(project.data);
+    setName(project.data.name);
+    setTimezone(project.data.settings.timezone ?? "Europe/Moscow");
+  }
   const save = useMutation(
     trpc.projects.update.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() }),

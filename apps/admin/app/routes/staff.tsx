@@ -189,7 +189,7 @@ function InviteDialog({
           }}
         >
           <Field label={t("admin.inviteEmail")} htmlFor="invite-email">
-            <Input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+            <Input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
           <Field label={t("admin.inviteRole")} htmlFor="invite-role">
             <Select id="invite-role" value={roleId || defaultRole} onChange={(e) => setRoleId(e.target.value)}>

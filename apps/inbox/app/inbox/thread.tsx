@@ -19,6 +19,10 @@ type MessagesPage = { items: Message[]; nextCursor: { sentAt: Date; id: number }
 type ListPage = { items: ConversationRow[]; nextCursor: unknown };
 
 /** The middle pane: header, the history paged upwards, and the reply box. */
+// A reply shows at once under a negative id of its own until the stored message replaces it.
+let lastPendingId = 0;
+const nextPendingId = () => --lastPendingId;
+
 export function Thread({
   projectId,
   conversationId,
@@ -63,7 +67,7 @@ export function Thread({
     for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.direction === "in") return messages[i]!.id;
     return 0;
   }, [messages]);
-  const markRead = useMutation(
+  const { mutate: markRead } = useMutation(
     c.markRead.mutationOptions({
       onMutate: () => {
         // The row loses its bold at once, before the list is fetched again.
@@ -83,9 +87,8 @@ export function Thread({
     if (!history.isSuccess || !focused) return;
     if (markedUpTo.current !== null && newestInbound <= markedUpTo.current) return;
     markedUpTo.current = newestInbound;
-    markRead.mutate({ projectId, conversationId });
-    // When to read depends on what arrived and on focus, not on the mutation object.
-  }, [history.isSuccess, focused, newestInbound, projectId, conversationId]);
+    markRead({ projectId, conversationId });
+  }, [history.isSuccess, focused, newestInbound, projectId, conversationId, markRead]);
 
   const markUnread = useMutation(
     c.markUnread.mutationOptions({
@@ -166,7 +169,7 @@ export function Thread({
       onMutate: async ({ text, file }) => {
         await queryClient.cancelQueries({ queryKey: messagesOptions.queryKey });
         const temp: Message = {
-          id: -Date.now(),
+          id: nextPendingId(),
           direction: "out",
           author: "member",
           authorName: myName,
@@ -186,7 +189,6 @@ export function Thread({
           const [first, ...rest] = data.pages as MessagesPage[];
           return { ...data, pages: [{ ...first!, items: [temp, ...first!.items] }, ...rest] };
         });
-        stick.current = true;
         return { tempId: temp.id };
       },
       onError: (_error, _vars, context) => {
@@ -301,7 +303,11 @@ export function Thread({
         disabledReason={disabledReason}
         clientName={contact?.name || undefined}
         error={reply.error}
-        onSend={(text, file) => reply.mutateAsync({ projectId, conversationId, text, file })}
+        onSend={(text, file) => {
+          // The reply shows at the bottom, so the thread follows it there.
+          stick.current = true;
+          return reply.mutateAsync({ projectId, conversationId, text, file });
+        }}
       />
     </section>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 // VK takes voice messages of up to five minutes; the recording stops there by itself.
 export const MAX_RECORDING_SECONDS = 5 * 60;
@@ -28,8 +28,11 @@ export function useVoiceRecorder(onRecorded: (recording: Recording) => void) {
   const recorder = useRef<MediaRecorder | null>(null);
   const keep = useRef(true);
   const startedAt = useRef(0);
+  // The recording goes to the latest handler, whichever render started it.
   const deliver = useRef(onRecorded);
-  deliver.current = onRecorded;
+  useLayoutEffect(() => {
+    deliver.current = onRecorded;
+  });
 
   const finish = useCallback((save: boolean) => {
     keep.current = save;

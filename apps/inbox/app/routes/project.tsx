@@ -46,13 +46,14 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   const close = useCallback(() => select(null), [select]);
 
   const notifications = useNotifications();
+  const pushNotification = notifications.push;
   const queryClient = useQueryClient();
   const onNotification = useCallback(
     (event: { text: string; conversationId?: string | null }) => {
-      notifications.push(event);
+      pushNotification(event);
       void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
     },
-    [notifications.push, queryClient, trpc],
+    [pushNotification, queryClient, trpc],
   );
   useRealtime(projectId, onNotification);
 

@@ -3,10 +3,9 @@ import type { PgSelect } from "drizzle-orm/pg-core";
 import { channels, contacts, conversationReads, conversations, memberships, users, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
 import { redactAttribution, redactContact } from "../access/redact.ts";
-import { findSearchHits, type SearchHits } from "./search.ts";
+import { findSearchHits, type ListCursor, type SearchHits } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
-export type ListCursor = { lastMessageAt: Date; id: string };
 export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; search?: string; cursor?: ListCursor; limit: number };
 
 /** What a member may see: everything with conversations.viewAll, else their own and unassigned. */

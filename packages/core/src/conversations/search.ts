@@ -1,7 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { contacts, conversations, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
-import type { ListCursor } from "./list.ts";
 
 // How many hits the indexes are asked for before a term counts as common. A rarer term is
 // resolved to its conversations up front (the page is then a lookup of those ids); a common one
@@ -10,6 +9,9 @@ import type { ListCursor } from "./list.ts";
 // conversations. A word with thousands of hits in only a few conversations is still resolved up
 // front (search_hits reads all its hits), so the walk is kept for terms found all over the list.
 const RARE_LIMIT = 2000;
+
+/** A position in the inbox list's order (last message, then id, both descending). */
+export type ListCursor = { lastMessageAt: Date; id: string };
 
 /** A term as the three kinds of search see it. */
 function searchTerms(member: Member, q: string) {

@@ -4,7 +4,7 @@ import { can } from "../access/member.ts";
 import { memberOfSession } from "../access/load.ts";
 import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { withTenant } from "@threadline/db";
-import { recordUpload } from "../conversations/uploads.ts";
+import { recordUpload, uploadKind, uploadPrefix } from "../conversations/uploads.ts";
 import { DomainError } from "../errors.ts";
 import type { FileStorage } from "../storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
@@ -12,18 +12,6 @@ import { parseCookies, type ServerDeps } from "../trpc/context.ts";
 // Telegram bots may send files up to 50 MB; a manager's attachment is kept well under that.
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export type UploadKind = "photo" | "document" | "voice";
-
-/** Photos go as photos (the platforms recompress them), OGG/Opus as voice, the rest as files. */
-export function uploadKind(mime: string): UploadKind {
-  if (/^image\/(jpeg|png|webp)$/.test(mime)) return "photo";
-  if (/^audio\/ogg/.test(mime)) return "voice";
-  return "document";
-}
-
-/** Where a project's uploads live: a reply may only attach keys under its own project. */
-export const uploadPrefix = (projectId: string) => `${projectId}/uploads/`;
 
 /**
  * POST /uploads?projectId=… with the file as the body (Content-Type its type, X-File-Name its

@@ -17,7 +17,7 @@ import { contacts, conversations, messages, usageRecords, withTenant, wonExample
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import type { Publish } from "../events.ts";
-import type { AiJob, LeadTimeoutJob, OutboundJob } from "../jobs/index.ts";
+import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type PendingEvents } from "./stages.ts";

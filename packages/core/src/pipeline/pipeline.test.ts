@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { attachments, channels, contacts, conversations, messages, uploads, withTenant } from "@threadline/db";
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
 import { UPLOAD_SWEEP_EVERY_MS } from "../jobs/index.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";

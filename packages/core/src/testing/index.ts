@@ -201,3 +201,7 @@ export async function startTestPipeline(env: TestEnv) {
     },
   };
 }
+
+// The VK import's child process and simulated community, shared by its tests and the import benchmark.
+export { startImportChild, type ImportChild, type ImportChildEnv } from "../import/testing/child.ts";
+export { communityMessages, historyMismatch, messageFingerprint, minimalCalls, seedVkCommunity, seededRandom, simulatedFingerprint } from "../import/testing/community.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { importRuns, notifications, withTenant } from "@threadline/db";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
 import { createTestEnv, type TestEnv } from "../testing/index.ts";
 import { appRouter } from "./index.ts";
 

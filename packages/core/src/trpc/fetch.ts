@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { SESSION_COOKIE } from "../auth/sessions.ts";
 import { clientIp, trustNone } from "../client-ip.ts";
 import { createContextFactory, parseCookies, serializeCookie, type ServerDeps } from "./context.ts";
-import { appRouter } from "./index.ts";
+import { appRouter } from "./router.ts";
 
 // The calls of a batch run concurrently. Sign-in and invitations count password attempts, and a
 // batch of them would be one request doing hundreds of guesses: auth calls come one per request.

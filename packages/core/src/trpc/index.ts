@@ -1,33 +1,7 @@
-import { analyticsRouter } from "./routers/analytics.ts";
-import { authRouter } from "./routers/auth.ts";
-import { projectsRouter } from "./routers/projects.ts";
-import { conversationsRouter } from "./routers/conversations.ts";
-import { channelsRouter } from "./routers/channels.ts";
-import { importsRouter } from "./routers/imports.ts";
-import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
-import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
-import { templatesRouter } from "./routers/templates.ts";
-import { voiceRouter } from "./routers/voice.ts";
-import { createCallerFactory, router } from "./init.ts";
+import { createCallerFactory } from "./init.ts";
+import { appRouter } from "./router.ts";
 
-export const appRouter = router({
-  auth: authRouter,
-  projects: projectsRouter,
-  staff: staffRouter,
-  roles: rolesRouter,
-  audit: auditRouter,
-  conversations: conversationsRouter,
-  channels: channelsRouter,
-  imports: importsRouter,
-  agent: agentRouter,
-  leads: leadsRouter,
-  notifications: notificationsRouter,
-  voice: voiceRouter,
-  analytics: analyticsRouter,
-  templates: templatesRouter,
-});
-
-export type AppRouter = typeof appRouter;
+export { appRouter, type AppRouter } from "./router.ts";
 export const createCaller = createCallerFactory(appRouter);
 export { createContextFactory, parseCookies, serializeCookie, type Context, type ServerDeps, type RequestInfo } from "./context.ts";
 export { fetchHandler } from "./fetch.ts";

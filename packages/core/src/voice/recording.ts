@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest, DomainError } from "../errors.ts";
-import { uploadPrefix } from "../http/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { isWebm, RecordingFormatError, webmOpusToOgg } from "./webm.ts";
 import type { Tx } from "@threadline/db";
-import { recordUpload } from "../conversations/uploads.ts";
+import { recordUpload, uploadPrefix } from "../conversations/uploads.ts";
 
 /** A stored voice message a reply can attach (`conversations.reply` with this as its file). */
 export type VoiceUpload = { storageKey: string; fileName: string; mime: "audio/ogg"; size: number; durationSec: number };

@@ -3,9 +3,8 @@ import { isOggOpus, oggOpusSeconds, SpeechError, synthesizeSpeech, type SpeechEr
 import { usageRecords, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { getConversation } from "../conversations/thread.ts";
-import { recordUpload } from "../conversations/uploads.ts";
+import { recordUpload, uploadPrefix } from "../conversations/uploads.ts";
 import { badRequest, DomainError } from "../errors.ts";
-import { uploadPrefix } from "../http/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { loadSpeechConfig } from "./settings.ts";
 import type { VoiceUpload } from "./recording.ts";

@@ -6,7 +6,7 @@ import { ElevenLabsSimulator } from "@threadline/ai/simulators";
 import { VkApiSimulator } from "@threadline/channels/simulators";
 import { attachments, channels, messages, projects, usageRecords, withTenant } from "@threadline/db";
 import { encryptSecret } from "../crypto.ts";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
 import { ChannelDirectory, sendOutbound } from "../pipeline/index.ts";
 import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
 import { webmOpusToOgg } from "./webm.ts";

@@ -80,7 +80,7 @@ function NewAccount({ token, email, accept }: { token: string; email: string; ac
         }}
       >
         <Field label={t("auth.inviteName")} htmlFor="name">
-          <Input id="name" required value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+          <Input id="name" required value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field label={t("auth.inviteNewPassword")} htmlFor="password">
           <Input id="password" type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />

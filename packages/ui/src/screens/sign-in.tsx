@@ -40,7 +40,7 @@ export function SignInScreen({ subtitle }: { subtitle: string }) {
           }}
         >
           <Field label={t("auth.email")} htmlFor="email">
-            <Input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
+            <Input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
           <Field label={t("auth.password")} htmlFor="password">
             <Input id="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />

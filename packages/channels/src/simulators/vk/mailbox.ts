@@ -1,4 +1,4 @@
-import type { VkPeerState, VkSimMessage } from "./world.ts";
+import type { VkPeerState, VkSimMessage } from "./records.ts";
 
 // A community's mailbox as the API reads it: dialogs ordered by their last message, and each
 // dialog's history by position. History comes from two places: a seeded past, generated on

@@ -1,6 +1,6 @@
 import { solidPng } from "../images.ts";
 import type { SeededHistory } from "./mailbox.ts";
-import type { StoredFile, VkJson, VkSimMessage } from "./world.ts";
+import type { StoredFile, VkJson, VkSimMessage } from "./records.ts";
 
 // A community's past generated from a seed: N dialogs with realistic message counts (most short,
 // a few running to hundreds), alternating client and community messages with Russian phrases,

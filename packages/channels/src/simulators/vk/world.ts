@@ -2,43 +2,18 @@ import { randomBytes } from "node:crypto";
 import { russianName } from "../names.ts";
 import { VkMailbox } from "./mailbox.ts";
 import type { SeededCommunityHistory } from "./seeded.ts";
+import type { StoredFile, VkJson, VkPeerState, VkSimMessage } from "./records.ts";
 
 // The simulated VK: communities with their mailboxes, users, stored files and media, and the
 // JSON objects VK returns for them (shapes per the VK API schema, version 5.199).
+
+export type { StoredFile, VkJson, VkPeerState, VkSimMessage };
 
 export interface VkSimUser {
   id: number;
   firstName: string;
   lastName: string;
   screenName?: string;
-}
-
-export type VkJson = Record<string, unknown>;
-
-export interface VkSimMessage {
-  id: number;
-  peerId: number;
-  fromId: number;
-  date: number;
-  text: string;
-  out: 0 | 1;
-  conversationMessageId: number;
-  /** VK attachment objects: {type, [type]: object}. */
-  attachments: VkJson[];
-  randomId: number;
-  ref?: string;
-  refSource?: string;
-  updateTime?: number;
-  version: number;
-}
-
-export interface VkPeerState {
-  nextConversationMessageId: number;
-  /** Whether the community may write: the client wrote first or allowed messages, and did not deny. */
-  canWrite: boolean;
-  /** Last inbound message the community has read, last outbound message the client has read. */
-  inRead: number;
-  outRead: number;
 }
 
 export type VkCallbackServerStatus = "unconfigured" | "failed" | "wait" | "ok";
@@ -51,12 +26,6 @@ export interface VkCallbackServer {
   status: VkCallbackServerStatus;
   apiVersion: string;
   events: Set<string>;
-}
-
-export interface StoredFile {
-  data: Buffer;
-  mime: string;
-  fileName: string;
 }
 
 export interface VkLongPollEvent {

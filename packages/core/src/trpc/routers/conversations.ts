@@ -2,9 +2,8 @@ import { z } from "zod";
 import { leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
 import { createReply, type ReplyFile } from "../../conversations/reply.ts";
-import { claimUpload } from "../../conversations/uploads.ts";
+import { claimUpload, uploadKind, uploadPrefix } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
-import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 

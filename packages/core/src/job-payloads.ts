@@ -1,0 +1,13 @@
+import type { ChannelEvent } from "@threadline/channels";
+
+// What each queue carries: plain data that domain code produces and consumes, so it needs no
+// queue library to name it. The queues themselves are declared in jobs/index.ts.
+export type InboundJob = { channelId: string; projectId: string; kind: "vk" | "telegram"; event: ChannelEvent };
+/** Events that reached the ingress together: one queue job for them all (see enqueueInbound). */
+export type InboundBatchJob = { items: InboundJob[] };
+export type OutboundJob = { projectId: string; messageId: number };
+export type MediaJob = { projectId: string; attachmentId: string };
+/** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
+export type AiJob = { projectId: string; conversationId: string; messageId: number };
+/** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
+export type LeadTimeoutJob = { projectId: string; conversationId: string };
