@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { attachments, conversations, messages, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest } from "../errors.ts";
+import { storedFileType } from "../file-types.ts";
 import { placeholders } from "./ingest.ts";
 import { getConversation, giveConversation } from "./thread.ts";
 
@@ -40,7 +41,7 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
     })
     .returning();
   if (input.file) {
-    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: input.file.mime, size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
+    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: storedFileType(input.file.mime), size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
   }
   await tx
     .update(conversations)

@@ -4,6 +4,7 @@ import { countUnreadConversations, listConversations } from "../../conversations
 import { createReply, type ReplyFile } from "../../conversations/reply.ts";
 import { claimUpload } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
+import { storedFileType } from "../../file-types.ts";
 import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
@@ -70,7 +71,8 @@ export const conversationsRouter = router({
         const stored = waiting ? await ctx.storage.open(input.file.storageKey) : null;
         if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
-        file = { ...input.file, kind: uploadKind(input.file.mime), size: stored.size };
+        const mime = storedFileType(input.file.mime);
+        file = { ...input.file, mime, kind: uploadKind(mime), size: stored.size };
       }
       const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text, file });
       ctx.afterCommit(async () => {
