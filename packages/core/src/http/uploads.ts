@@ -27,6 +27,9 @@ export function uploadKind(mime: string): UploadKind {
 /** Where a project's uploads live: a reply may only attach keys under its own project. */
 export const uploadPrefix = (projectId: string) => `${projectId}/uploads/`;
 
+/** A key /uploads could have made for this project: its prefix and one plain name, nothing that climbs out. */
+export const isUploadKey = (projectId: string, key: string) => key.startsWith(uploadPrefix(projectId)) && /^[\w-]+$/.test(key.slice(uploadPrefix(projectId).length));
+
 /**
  * POST /uploads?projectId=… with the file as the body (Content-Type its type, X-File-Name its
  * URL-encoded name): stores it for a reply and answers what the reply then refers to.

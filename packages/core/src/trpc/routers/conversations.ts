@@ -5,7 +5,7 @@ import { createReply, type ReplyFile } from "../../conversations/reply.ts";
 import { claimUpload } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
 import { storedFileType } from "../../file-types.ts";
-import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
+import { isUploadKey, uploadKind } from "../../http/uploads.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
@@ -67,7 +67,7 @@ export const conversationsRouter = router({
       if (input.file) {
         // Only an upload of this project still waiting for a reply, and only what is really stored.
         // Taking it here keeps the sweeper away from it; a failed reply gives it back (rollback).
-        const waiting = input.file.storageKey.startsWith(uploadPrefix(ctx.member.projectId)) && (await claimUpload(ctx.tx, input.file.storageKey));
+        const waiting = isUploadKey(ctx.member.projectId, input.file.storageKey) && (await claimUpload(ctx.tx, input.file.storageKey));
         const stored = waiting ? await ctx.storage.open(input.file.storageKey) : null;
         if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
