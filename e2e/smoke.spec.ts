@@ -20,3 +20,27 @@ for (const app of ["admin", "inbox"] as const) {
     await shot(page, `${app}-sign-in`, { docs: true });
   });
 }
+
+// Both apps run under their Content-Security-Policy: the page's own scripts, styles, images and
+// the live connection work, and the browser reports no violation while a member signs in and works.
+test("inbox and admin run under their CSP without a violation", async ({ browser, urls, seed, signIn }) => {
+  const manager = await seed.demoAccount("manager");
+  const owner = await seed.demoAccount("owner");
+  for (const [app, account] of [["inbox", manager], ["admin", owner]] as const) {
+    const page = await (await browser.newContext()).newPage();
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => console.error(`Refused to load (CSP ${e.violatedDirective}): ${e.blockedURI}`));
+    });
+    const response = await page.goto(urls[app]);
+    expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+    await signIn(page, urls[app], account.email, account.password);
+    await expect(page.getByRole("banner")).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(violations, `${app}: CSP violations`).toEqual([]);
+    await page.context().close();
+  }
+});

@@ -10,6 +10,7 @@ const server = await startWebApp({
   clientDir: fileURLToPath(new URL("./build/client", import.meta.url)),
   port: env.ADMIN_PORT,
   host: env.HOST,
+  publicUrl: env.PUBLIC_ADMIN_URL,
   extend: (app) => {
     app.post("/imports/telegram", telegramImportHandler(deps));
   },

@@ -10,6 +10,7 @@ const server = await startWebApp({
   clientDir: fileURLToPath(new URL("./build/client", import.meta.url)),
   port: env.INBOX_PORT,
   host: env.HOST,
+  publicUrl: env.PUBLIC_INBOX_URL,
   extend: (app) => {
     app.get("/files/:attachmentId", filesHandler(deps, deps.storage));
     app.post("/uploads", ...uploadsHandler(deps, deps.storage));

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { withTenant, type Db, type Tx } from "@threadline/db";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import { addDelta, addMessage, deltaFrom, deltaRows, setList, type ConversationDelta } from "./aggregates.ts";
+import { storedFileType } from "../file-types.ts";
 import { clientName, downloadRef, ingestInTransaction, isVkEcho, messageKey, messageText, previewOf, storedKind, toAttribution, type ChannelRef, type IngestResult } from "./ingest.ts";
 
 // Group commit of inbound events: many events of one project stored in ONE transaction with
@@ -173,7 +174,7 @@ async function storeMessages(tx: Tx, projectId: string, items: MessageItem[]): P
 /** Attachment rows of the new messages, ids by message in the order the platform listed them. */
 async function storeAttachments(tx: Tx, projectId: string, created: { messageId: number; event: MessageEvent }[]): Promise<Map<number, string[]>> {
   const rows = created.flatMap(({ messageId, event }) =>
-    event.attachments.map((a) => ({ m: messageId, k: storedKind(a), mi: a.mime, sz: a.size, fn: a.fileName, f: downloadRef(a) })),
+    event.attachments.map((a) => ({ m: messageId, k: storedKind(a), mi: a.mime ? storedFileType(a.mime) : null, sz: a.size, fn: a.fileName, f: downloadRef(a) })),
   );
   const ids = new Map<number, string[]>();
   if (!rows.length) return ids;

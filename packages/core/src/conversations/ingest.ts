@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
 import { addDelta, deltaOf, deltaParams, messagePreview, type FileKind } from "./aggregates.ts";
+import { storedFileType } from "../file-types.ts";
 import { vkRandomId, type ChannelEvent, type FirstTouchAttribution, type InboundAttachment, type MessageEvent } from "@threadline/channels";
 
 export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
@@ -158,7 +159,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
         projectId: channel.projectId,
         messageId: message.id,
         kind: storedKind(a),
-        mime: a.mime,
+        mime: a.mime ? storedFileType(a.mime) : null,
         size: a.size,
         fileName: a.fileName,
         platformFileId: downloadRef(a),

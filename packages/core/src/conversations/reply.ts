@@ -4,6 +4,7 @@ import { attachments, conversations, messages, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest } from "../errors.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "./aggregates.ts";
+import { storedFileType } from "../file-types.ts";
 import { getConversation, giveConversation } from "./thread.ts";
 
 export const MAX_REPLY_LENGTH = 4096;
@@ -40,7 +41,7 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
     })
     .returning();
   if (input.file) {
-    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: input.file.mime, size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
+    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: storedFileType(input.file.mime), size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
   }
   await tx
     .update(conversations)

@@ -18,6 +18,9 @@ export function uploadKind(mime: string): UploadKind {
 /** Where a project's uploads live: a reply may only attach keys under its own project. */
 export const uploadPrefix = (projectId: string) => `${projectId}/uploads/`;
 
+/** A key /uploads could have made for this project: its prefix and one plain name, nothing that climbs out. */
+export const isUploadKey = (projectId: string, key: string) => key.startsWith(uploadPrefix(projectId)) && /^[\w-]+$/.test(key.slice(uploadPrefix(projectId).length));
+
 /** Notes a file stored under the project's upload prefix as waiting for a reply. */
 export async function recordUpload(tx: Tx, projectId: string, storageKey: string): Promise<void> {
   await tx.insert(uploads).values({ projectId, storageKey });

@@ -6,12 +6,21 @@ import { memberOfSession } from "../access/load.ts";
 import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { visibleTo } from "../conversations/list.ts";
 import { DomainError } from "../errors.ts";
+import { showsInline, storedFileType } from "../file-types.ts";
 import type { FileStorage } from "../storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Shown in the page; anything else downloads, so a crafted file cannot run as a page of ours.
-const inlineTypes = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/mp4|application\/pdf)/;
+
+/**
+ * Content-Disposition with the file's name: an ASCII stand-in for old clients and the exact name
+ * in RFC 5987 form (every byte outside attr-char percent-encoded, so no quote or line break gets in).
+ */
+export function contentDisposition(kind: "inline" | "attachment", fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, "_") || "file";
+  const exact = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
 
 /**
  * GET /files/:attachmentId?projectId=… — an attachment's bytes for a member who may see its
@@ -40,12 +49,16 @@ export function filesHandler(deps: Pick<ServerDeps, "db" | "logger">, storage: F
       if (!row?.storageKey || row.state !== "ready") return notFound();
       const file = await storage.open(row.storageKey);
       if (!file) return notFound();
-      const mime = row.mime ?? "application/octet-stream";
-      const name = encodeURIComponent(row.fileName ?? "file");
-      res.setHeader("content-type", mime);
+      // Rows stored before types were checked go through the same allow-list.
+      const type = storedFileType(row.mime);
+      res.setHeader("content-type", type);
       res.setHeader("content-length", String(file.size));
-      res.setHeader("content-disposition", `${inlineTypes.test(mime) ? "inline" : "attachment"}; filename*=UTF-8''${name}`);
+      // Only images, sound, video and PDF show in the page; the rest downloads. Even shown, the
+      // file is its own sandboxed origin with nothing allowed, so it can never act as a page of ours.
+      res.setHeader("content-disposition", contentDisposition(showsInline(type) ? "inline" : "attachment", row.fileName ?? "file"));
+      res.setHeader("content-security-policy", "default-src 'none'; sandbox");
       res.setHeader("x-content-type-options", "nosniff");
+      res.setHeader("cross-origin-resource-policy", "same-origin");
       res.setHeader("cache-control", "private, max-age=3600");
       file.stream.pipe(res);
     } catch (err) {

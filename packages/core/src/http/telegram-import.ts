@@ -2,8 +2,6 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { Request, Response } from "express";
 import { eq } from "drizzle-orm";
 import { channels, withTenant } from "@threadline/db";
@@ -15,12 +13,11 @@ import { createImportRun } from "../import/runs.ts";
 import { importTelegramExport } from "../import/telegram-import.ts";
 import { TelegramExportError } from "../import/telegram-export.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
+import { answerUnread, BodyTooLarge, streamBody } from "./body.ts";
 
 /** A full Telegram Desktop export of a busy account runs to hundreds of megabytes. */
 export const MAX_TELEGRAM_EXPORT_BYTES = 512 * 1024 * 1024;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-class TooLarge extends Error {}
 
 /**
  * POST /imports/telegram?projectId=…&channelId=… with a Telegram Desktop result.json as the raw
@@ -32,13 +29,8 @@ export function telegramImportHandler(deps: Pick<ServerDeps, "db" | "logger">, m
   const tooLargeMessage = `Файл больше ${Math.round(maxBytes / 1024 / 1024)} МБ`;
   return async (req: Request, res: Response) => {
     let dir: string | null = null;
-    const refuse = (status: number, error: string) => {
-      if (res.headersSent) return;
-      // The rest of the body is not read: the connection closes after the answer.
-      if (!req.readableEnded) res.setHeader("connection", "close");
-      res.status(status).json({ error });
-      if (!req.readableEnded) req.resume();
-    };
+    // The rest of the body is not read: the connection closes after the answer.
+    const refuse = (status: number, error: string) => answerUnread(req, res, status, { error });
     try {
       const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
       if (!sessionIdOf(token)) return refuse(401, "Войдите в систему");
@@ -59,22 +51,14 @@ export function telegramImportHandler(deps: Pick<ServerDeps, "db" | "logger">, m
 
       dir = await mkdtemp(join(tmpdir(), "tl-tg-export-"));
       const filePath = join(dir, "result.json");
-      let size = 0;
-      const cap = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(new TooLarge());
-          done(null, chunk);
-        },
-      });
-      await pipeline(req, cap, createWriteStream(filePath));
+      const size = await streamBody(req, createWriteStream(filePath), maxBytes);
       if (size === 0) return refuse(400, "Файл пустой");
 
       const run = await withTenant(deps.db, projectId, (tx) => createImportRun(tx, { projectId, channelId, source: "telegram_export", actor: member }));
       const result = await importTelegramExport(deps.db, { projectId, runId: run.id, channel: { id: channel.id, projectId, kind: "telegram" }, filePath });
       res.json({ runId: run.id, ...result });
     } catch (err) {
-      if (err instanceof TooLarge) return refuse(413, tooLargeMessage);
+      if (err instanceof BodyTooLarge) return refuse(413, tooLargeMessage);
       if (err instanceof TelegramExportError) return refuse(400, err.message);
       if (err instanceof DomainError) {
         const status = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403, UNAUTHORIZED: 401, BAD_REQUEST: 400, TOO_MANY_REQUESTS: 429 }[err.code];

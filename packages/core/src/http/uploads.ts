@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
 import { can } from "../access/member.ts";
 import { memberOfSession } from "../access/load.ts";
 import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
 import { withTenant } from "@threadline/db";
 import { recordUpload, uploadKind, uploadPrefix } from "../conversations/uploads.ts";
 import { DomainError } from "../errors.ts";
+import { storedFileType } from "../file-types.ts";
 import type { FileStorage } from "../storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
+import { answerUnread, BodyTooLarge, readBody } from "./body.ts";
 
 // Telegram bots may send files up to 50 MB; a manager's attachment is kept well under that.
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -18,33 +20,32 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * URL-encoded name): stores it for a reply and answers what the reply then refers to.
  */
 export function uploadsHandler(deps: Pick<ServerDeps, "db" | "logger">, storage: FileStorage) {
-  const body = express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES });
   const handle = async (req: Request, res: Response) => {
+    // Who is sending, and whether they may, is settled before a byte of the body is read.
+    const refuse = (status: number, error: string) => answerUnread(req, res, status, { error });
     try {
       const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-      if (!sessionIdOf(token)) return void res.status(401).json({ error: "Войдите в систему" });
+      if (!sessionIdOf(token)) return refuse(401, "Войдите в систему");
       const projectId = String(req.query.projectId ?? "");
-      if (!uuid.test(projectId)) return void res.status(400).json({ error: "Не указан проект" });
+      if (!uuid.test(projectId)) return refuse(400, "Не указан проект");
       const member = await memberOfSession(deps.db, token, projectId);
-      if (!member) return void res.status(401).json({ error: "Войдите в систему" });
-      if (!can(member, "conversations.reply")) return void res.status(403).json({ error: "Недостаточно прав для отправки файлов" });
-      const data = req.body as Buffer;
-      if (!Buffer.isBuffer(data) || data.length === 0) return void res.status(400).json({ error: "Файл пустой" });
-      const mime = String(req.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase();
+      if (!member) return refuse(401, "Войдите в систему");
+      if (!can(member, "conversations.reply")) return refuse(403, "Недостаточно прав для отправки файлов");
+      const data = await readBody(req, MAX_UPLOAD_BYTES);
+      if (data.length === 0) return refuse(400, "Файл пустой");
+      const mime = storedFileType(req.headers["content-type"]);
       const fileName = decodeURIComponent(String(req.headers["x-file-name"] ?? "file")).replace(/[/\\\0]/g, "_").slice(0, 200) || "file";
       const storageKey = `${uploadPrefix(projectId)}${randomUUID()}`;
       await storage.put(storageKey, data);
       await withTenant(deps.db, projectId, (tx) => recordUpload(tx, projectId, storageKey));
       res.json({ storageKey, fileName, mime, size: data.length, kind: uploadKind(mime) });
     } catch (err) {
-      if (err instanceof DomainError && err.code === "NOT_FOUND") return void res.status(404).json({ error: "Проект не найден" });
+      if (err instanceof BodyTooLarge) return refuse(413, `Файл больше ${MAX_UPLOAD_BYTES / 1024 / 1024} МБ`);
+      if (err instanceof DomainError && err.code === "NOT_FOUND") return refuse(404, "Проект не найден");
+      if (err instanceof URIError) return refuse(400, "Имя файла передано неверно");
       deps.logger.error({ err }, "upload failed");
-      if (!res.headersSent) res.status(500).json({ error: "Не удалось сохранить файл" });
+      refuse(500, "Не удалось сохранить файл");
     }
   };
-  const tooLarge = (err: { type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
-    if (err?.type === "entity.too.large") return void res.status(413).json({ error: `Файл больше ${MAX_UPLOAD_BYTES / 1024 / 1024} МБ` });
-    next(err);
-  };
-  return [body, handle, tooLarge] as const;
+  return [handle] as const;
 }

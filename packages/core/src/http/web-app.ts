@@ -1,29 +1,25 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from "express";
 import { fetchHandler } from "../trpc/fetch.ts";
 import type { ServerDeps } from "../trpc/context.ts";
+import { answerUnread, BodyTooLarge, readBody } from "./body.ts";
+import { requestGuards } from "./guards.ts";
+import { securityHeaders } from "./security-headers.ts";
 
-// tRPC inputs are small; anything bigger is refused before it is read.
-const MAX_API_BODY = 1024 * 1024;
+// tRPC inputs are small; reading stops, and 413 answers, as soon as a body passes this.
+export const MAX_API_BODY = 1024 * 1024;
 
-function toFetchRequest(req: ExpressRequest): Request {
+function toFetchRequest(req: ExpressRequest, body: Buffer | undefined): Request {
   const url = `http://${req.headers.host ?? "localhost"}${req.originalUrl}`;
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));
     else if (v !== undefined) headers.set(k, v);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    // Node's fetch needs duplex for streamed bodies.
-    duplex: "half",
-  } as RequestInit);
+  headers.delete("transfer-encoding");
+  return new Request(url, { method: req.method, headers, body });
 }
 
 async function sendFetchResponse(res: ExpressResponse, response: Response) {
@@ -44,6 +40,8 @@ export type WebAppOptions = {
   host: string;
   /** Extra routes (webhooks, uploads) mounted before the app's pages. */
   extend?: (app: express.Express) => void;
+  /** The address people open the app at (PUBLIC_*_URL): its origin may POST, besides the request's own host. */
+  publicUrl?: string;
 };
 
 /** An app's HTTP server: /healthz, the tRPC API under /trpc, and the built pages. */
@@ -52,26 +50,26 @@ export async function startWebApp(options: WebAppOptions): Promise<Server> {
   const app = express();
   app.disable("x-powered-by");
   const handle = fetchHandler(deps);
+  const indexHtml = join(clientDir, "index.html");
+  if (!existsSync(indexHtml)) throw new Error(`No built pages at ${clientDir}: run the app's build first (npm run build).`);
 
+  app.use(securityHeaders({ indexHtml: readFileSync(indexHtml, "utf8") }));
+  app.use(requestGuards({ publicUrl: options.publicUrl }));
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
   app.use("/trpc", async (req, res) => {
-    if (Number(req.headers["content-length"] ?? 0) > MAX_API_BODY) {
-      res.status(413).json({ error: { message: "Запрос слишком большой" } });
-      return;
-    }
     try {
-      await sendFetchResponse(res, await handle(toFetchRequest(req), req.socket.remoteAddress ?? "unknown"));
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, MAX_API_BODY);
+      await sendFetchResponse(res, await handle(toFetchRequest(req, body), req.socket.remoteAddress ?? "unknown"));
     } catch (err) {
+      if (err instanceof BodyTooLarge) return answerUnread(req, res, 413, { error: { message: `Запрос больше ${MAX_API_BODY / 1024 / 1024} МБ` } });
       deps.logger.error({ err }, "api transport failed");
       if (!res.headersSent) res.status(500).json({ error: { message: "Внутренняя ошибка" } });
     }
   });
   options.extend?.(app);
 
-  const indexHtml = join(clientDir, "index.html");
-  if (!existsSync(indexHtml)) throw new Error(`No built pages at ${clientDir}: run the app's build first (npm run build).`);
   app.use("/assets", express.static(join(clientDir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));
   app.use(express.static(clientDir, { index: false }));
   // Every other path is a page of the single-page app.

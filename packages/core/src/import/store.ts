@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
 import { addDelta, addMessage, deltaFrom, messagePreview, setList, type ConversationDelta, type FileKind, type MessageKind } from "../conversations/aggregates.ts";
+import { storedFileType } from "../file-types.ts";
 
 // Set-based writes of imported history, inside the caller's tenant transaction: a handful of
 // statements per batch whatever its size, each row set travelling as column arrays (unnest).
@@ -245,7 +246,7 @@ async function insertAttachments(tx: Tx, channel: ImportChannel, pages: Imported
         if (!ref) continue;
         cols.message.push(id);
         cols.kind.push(fileKind(a.kind));
-        cols.mime.push(a.mime ?? null);
+        cols.mime.push(a.mime ? storedFileType(a.mime) : null);
         cols.size.push(a.size ?? null);
         cols.name.push(a.fileName ?? null);
         cols.ref.push(ref);

@@ -17,8 +17,8 @@ afterAll(async () => env?.close());
 class CountingDirectory extends ChannelDirectory {
   reads = 0;
   clock = 1_000_000;
-  constructor() {
-    super(env.db, env.deps.secretKey, { now: () => this.clock });
+  constructor(options: { maxUnknown?: number } = {}) {
+    super(env.db, env.deps.secretKey, { now: () => this.clock, ...options });
   }
   protected override async load(channelId: string): Promise<ChannelConfig | null> {
     this.reads++;
@@ -96,5 +96,19 @@ describe("channel directory: settings for the ack without waiting on the databas
     // The unknown id is remembered for the TTL like a known one: a flood of forged ids costs one read each.
     await directory.get("00000000-0000-4000-8000-000000000000");
     expect(directory.reads).toBe(2);
+  });
+
+  it("ids that are no channel's are remembered boundedly and only for the TTL; real channels stay", async () => {
+    const id = await telegramChannel("105:flood");
+    const directory = new CountingDirectory({ maxUnknown: 50 });
+    await directory.get(id);
+    for (let i = 0; i < 80; i++) await directory.get(`00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    expect(directory.size).toEqual({ known: 1, unknown: 50 });
+    const reads = directory.reads;
+    expect((await directory.get(id))?.token).toBe("105:flood");
+    expect(directory.reads).toBe(reads);
+    directory.clock += CHANNEL_TTL_MS + 1;
+    expect(await directory.get("00000000-0000-4000-8000-000000000000")).toBeNull();
+    expect(directory.size.unknown).toBe(1);
   });
 });

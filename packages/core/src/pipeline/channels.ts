@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { LRUCache } from "lru-cache";
 import { channels, withTenant, type Db } from "@threadline/db";
 import { TelegramAdapter, VkAdapter, type ChannelAdapter } from "@threadline/channels";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
@@ -19,6 +20,8 @@ export type ChannelConfig = {
 export const CHANNEL_TTL_MS = 10_000;
 /** Past this age, settings are not served while they are read again: the caller waits. */
 export const CHANNEL_MAX_STALE_MS = 60_000;
+/** How many ids that are no channel's are remembered at most (least recently asked for go first). */
+export const MAX_UNKNOWN_CHANNEL_IDS = 10_000;
 
 type Entry = { at: number; config: ChannelConfig | null; adapter?: ChannelAdapter; loading?: Promise<ChannelConfig | null> };
 
@@ -30,19 +33,44 @@ type Entry = { at: number; config: ChannelConfig | null; adapter?: ChannelAdapte
  * worker.
  */
 export class ChannelDirectory {
-  private readonly cache = new Map<string, Entry>();
+  // Real channels: as many as the projects have. Ids that are no channel's come from anyone who
+  // can reach the webhook URL, so they are kept apart, bounded and only for the TTL: a flood of
+  // forged ids neither grows the memory nor pushes the real channels out.
+  private readonly known = new Map<string, Entry>();
+  private readonly unknown: LRUCache<string, Entry>;
   private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
     private readonly secretKey: SecretKeyring,
-    options: { now?: () => number } = {},
+    options: { now?: () => number; maxUnknown?: number } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.unknown = new LRUCache({ max: options.maxUnknown ?? MAX_UNKNOWN_CHANNEL_IDS, ttl: CHANNEL_TTL_MS, ttlResolution: 0, perf: { now: this.now } });
+  }
+
+  /** How many channel ids are remembered: the known ones and the unknown ones. */
+  get size(): { known: number; unknown: number } {
+    this.unknown.purgeStale();
+    return { known: this.known.size, unknown: this.unknown.size };
+  }
+
+  private entry(channelId: string): Entry | undefined {
+    return this.known.get(channelId) ?? this.unknown.get(channelId);
+  }
+
+  private store(channelId: string, entry: Entry) {
+    if (entry.config) {
+      this.known.set(channelId, entry);
+      this.unknown.delete(channelId);
+    } else {
+      this.unknown.set(channelId, entry);
+      this.known.delete(channelId);
+    }
   }
 
   async get(channelId: string): Promise<ChannelConfig | null> {
-    const hit = this.cache.get(channelId);
+    const hit = this.entry(channelId);
     const age = hit ? this.now() - hit.at : Infinity;
     if (hit && age < CHANNEL_TTL_MS) return hit.config;
     const loading = this.refresh(channelId);
@@ -53,34 +81,36 @@ export class ChannelDirectory {
   async adapter(channelId: string): Promise<{ config: ChannelConfig; adapter: ChannelAdapter } | null> {
     const config = await this.get(channelId);
     if (!config) return null;
-    const entry = this.cache.get(channelId)!;
+    const entry = this.known.get(channelId);
+    if (!entry) return { config, adapter: createAdapter(config) };
     entry.adapter ??= createAdapter(config);
     return { config, adapter: entry.adapter };
   }
 
   forget(channelId: string) {
-    this.cache.delete(channelId);
+    this.known.delete(channelId);
+    this.unknown.delete(channelId);
   }
 
   /** One read per channel at a time; the adapter is kept while what it was made of is unchanged. */
   private refresh(channelId: string): Promise<ChannelConfig | null> {
-    const entry = this.cache.get(channelId);
+    const entry = this.entry(channelId);
     if (entry?.loading) return entry.loading;
     const loading = this.load(channelId).then(
       (config) => {
-        const previous = this.cache.get(channelId);
+        const previous = this.entry(channelId);
         const sameAdapter = previous?.config && config && sameConnection(previous.config, config);
-        this.cache.set(channelId, { at: this.now(), config, adapter: sameAdapter ? previous.adapter : undefined });
+        this.store(channelId, { at: this.now(), config, adapter: sameAdapter ? previous.adapter : undefined });
         return config;
       },
       (err: unknown) => {
-        const current = this.cache.get(channelId);
+        const current = this.entry(channelId);
         if (current) delete current.loading;
         throw err;
       },
     );
     if (entry) entry.loading = loading;
-    else this.cache.set(channelId, { at: -Infinity, config: null, loading });
+    else this.store(channelId, { at: -Infinity, config: null, loading });
     // A background refresh that fails leaves the old settings in place until the next try.
     loading.catch(() => undefined);
     return loading;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { attachments, messages, withTenant, type Db } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
 import type { Publish } from "../events.ts";
+import { storedFileType } from "../file-types.ts";
 import type { MediaJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
@@ -42,7 +43,7 @@ export async function fetchAttachment(deps: MediaDeps, job: MediaJob, opts: { fi
     }
     const key = `${job.projectId}/${a.id}`;
     await deps.storage.put(key, file.data);
-    await done({ state: "ready", storageKey: key, size: file.size, mime: a.mime ?? file.mime });
+    await done({ state: "ready", storageKey: key, size: file.size, mime: storedFileType(a.mime ?? file.mime) });
     return "ready";
   } catch (err) {
     if (!opts.finalAttempt) throw err;

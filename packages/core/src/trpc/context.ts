@@ -1,3 +1,4 @@
+import { parse as parseCookie } from "cookie";
 import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
@@ -45,16 +46,25 @@ export function createContextFactory(deps: ServerDeps) {
   return async (request: RequestInfo): Promise<Context> => ({ ...deps, limiter, request });
 }
 
-/** Parses a Cookie header without a dependency. */
+/**
+ * The request's cookies (the `cookie` package's parser: a value that is not valid percent-encoding
+ * is kept as sent, never an exception). The web apps refuse a damaged session cookie earlier
+ * with a 400 (malformedSessionCookie).
+ */
 export function parseCookies(header: string | null | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? "").split(";")) {
-    const i = part.indexOf("=");
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    if (k) out[k] = decodeURIComponent(part.slice(i + 1).trim());
+  return parseCookie(header ?? "") as Record<string, string>;
+}
+
+/** Why a Cookie header's session cookie cannot be read, or null when it can (or is absent). */
+export function malformedSessionCookie(header: string | null | undefined, name: string): string | null {
+  const raw = parseCookie(header ?? "", { decode: (value) => value })[name];
+  if (raw === undefined) return null;
+  try {
+    decodeURIComponent(raw);
+    return null;
+  } catch {
+    return "Cookie сессии повреждён: удалите cookie этого сайта в браузере и войдите снова";
   }
-  return out;
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions & { secure: boolean }): string {

@@ -5,7 +5,7 @@ import { badRequest, DomainError } from "../errors.ts";
 import type { FileStorage } from "../storage.ts";
 import { isWebm, RecordingFormatError, webmOpusToOgg } from "./webm.ts";
 import type { Tx } from "@threadline/db";
-import { recordUpload, uploadPrefix } from "../conversations/uploads.ts";
+import { claimUpload, isUploadKey, recordUpload, uploadPrefix } from "../conversations/uploads.ts";
 
 /** A stored voice message a reply can attach (`conversations.reply` with this as its file). */
 export type VoiceUpload = { storageKey: string; fileName: string; mime: "audio/ogg"; size: number; durationSec: number };
@@ -24,9 +24,14 @@ async function readStored(storage: FileStorage, key: string): Promise<Uint8Array
  */
 export async function voiceFromRecording(tx: Tx, member: Member, storage: FileStorage, storageKey: string): Promise<VoiceUpload> {
   assertCan(member, "conversations.reply");
-  // Only this project's own uploads.
-  const bytes = storageKey.startsWith(uploadPrefix(member.projectId)) ? await readStored(storage, storageKey) : null;
+  // Only an upload of this project still waiting, taken through its uploads row as a reply takes
+  // its file (RLS confines the row to the member's project); a key that climbs out of the
+  // project's uploads is no upload at all.
+  const waiting = isUploadKey(member.projectId, storageKey) && (await claimUpload(tx, storageKey));
+  const bytes = waiting ? await readStored(storage, storageKey) : null;
   if (!bytes) throw new DomainError("NOT_FOUND", "Запись не найдена: запишите сообщение ещё раз");
+  // It waits again: the Ogg one for the reply, the WebM one for the sweeper.
+  await recordUpload(tx, member.projectId, storageKey);
   let ogg: Uint8Array;
   if (isOggOpus(bytes)) ogg = bytes;
   else if (isWebm(bytes)) {
@@ -39,7 +44,6 @@ export async function voiceFromRecording(tx: Tx, member: Member, storage: FileSt
   } else throw badRequest("Браузер записал звук в формате, который мессенджеры не принимают как голосовое. Запишите в Chrome, Edge, Firefox или Яндекс Браузере.");
   const target = ogg === bytes ? storageKey : `${uploadPrefix(member.projectId)}${randomUUID()}`;
   if (target !== storageKey) {
-    // The WebM upload is left for the sweeper; the Ogg one waits for the reply.
     await storage.put(target, ogg);
     await recordUpload(tx, member.projectId, target);
   }

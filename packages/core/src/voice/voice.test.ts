@@ -5,6 +5,7 @@ import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { ElevenLabsSimulator } from "@threadline/ai/simulators";
 import { VkApiSimulator } from "@threadline/channels/simulators";
 import { attachments, channels, messages, projects, usageRecords, withTenant } from "@threadline/db";
+import { claimUpload, recordUpload } from "../conversations/uploads.ts";
 import { encryptSecret } from "../crypto.ts";
 import { uploadPrefix } from "../conversations/uploads.ts";
 import { ChannelDirectory, sendOutbound } from "../pipeline/index.ts";
@@ -30,6 +31,13 @@ afterAll(async () => {
 
 const speak = (text: string, who = T.manager.token, conversationId = T.conversationId) =>
   env.caller(who).voice.speak({ projectId: T.project.id, conversationId, text });
+/** A file stored as /uploads stores it: the bytes, and the row that says it waits for a reply. */
+async function uploaded(projectId: string, name: string, bytes: Uint8Array) {
+  const key = `${uploadPrefix(projectId)}${name}`;
+  await env.deps.storage.put(key, bytes);
+  await withTenant(env.db, projectId, (tx) => recordUpload(tx, projectId, key));
+  return key;
+}
 const failure = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }));
 const usageRows = () => env.owner.select().from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
 const connectVoice = (patch: Record<string, string | null>) => env.caller(T.owner.token).voice.updateSettings({ projectId: T.project.id, ...patch });
@@ -133,8 +141,7 @@ describe("voice replies", () => {
   });
 
   it("a recording uploaded as WebM is made a voice message in Ogg/Opus, which the reply sends as voice", async () => {
-    const key = `${uploadPrefix(T.project.id)}recording-test`;
-    await env.deps.storage.put(key, recording);
+    const key = await uploaded(T.project.id, "recording-test", recording);
     const voice = await env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: key });
     expect(voice).toMatchObject({ fileName: "voice.ogg", mime: "audio/ogg" });
     expect(voice.storageKey).not.toBe(key);
@@ -143,10 +150,22 @@ describe("voice replies", () => {
     const [message] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
     expect(message).toMatchObject({ kind: "voice", text: "" });
 
-    const pdf = `${uploadPrefix(T.project.id)}not-audio`;
-    await env.deps.storage.put(pdf, Buffer.from("%PDF-1.4"));
+    const pdf = await uploaded(T.project.id, "not-audio", Buffer.from("%PDF-1.4"));
     expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: pdf })))?.message).toContain("не принимают как голосовое");
     expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: "someone-else/uploads/x" })))?.message).toContain("не найдена");
+  });
+
+  it("a recording is taken only through this project's waiting uploads: no climbing out of the prefix, no other project's upload, no file without its row", async () => {
+    const other = await env.createTenant("Voice foreign");
+    const foreign = await uploaded(other.project.id, "foreign-recording", recording);
+    // Stored under this project's prefix by path, but the file is the other project's.
+    const climbing = `${uploadPrefix(T.project.id)}../../${foreign}`;
+    await env.deps.storage.put(`${uploadPrefix(T.project.id)}unrecorded`, recording);
+    for (const storageKey of [climbing, foreign, `${uploadPrefix(T.project.id)}unrecorded`]) {
+      expect(await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey }))).toMatchObject({ code: "NOT_FOUND" });
+    }
+    // The other project's upload still waits for its own reply.
+    expect(await withTenant(env.db, other.project.id, (tx) => claimUpload(tx, foreign))).toBe(true);
   });
 
   it("a voiced reply reaches a VK client as an audio message (docs.getMessagesUploadServer type=audio_message)", async () => {

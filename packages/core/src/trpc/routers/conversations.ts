@@ -2,8 +2,9 @@ import { z } from "zod";
 import { leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
 import { createReply, type ReplyFile } from "../../conversations/reply.ts";
-import { claimUpload, uploadKind, uploadPrefix } from "../../conversations/uploads.ts";
+import { claimUpload, isUploadKey, uploadKind } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
+import { storedFileType } from "../../file-types.ts";
 import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
@@ -65,11 +66,12 @@ export const conversationsRouter = router({
       if (input.file) {
         // Only an upload of this project still waiting for a reply, and only what is really stored.
         // Taking it here keeps the sweeper away from it; a failed reply gives it back (rollback).
-        const waiting = input.file.storageKey.startsWith(uploadPrefix(ctx.member.projectId)) && (await claimUpload(ctx.tx, input.file.storageKey));
+        const waiting = isUploadKey(ctx.member.projectId, input.file.storageKey) && (await claimUpload(ctx.tx, input.file.storageKey));
         const stored = waiting ? await ctx.storage.open(input.file.storageKey) : null;
         if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
-        file = { ...input.file, kind: uploadKind(input.file.mime), size: stored.size };
+        const mime = storedFileType(input.file.mime);
+        file = { ...input.file, mime, kind: uploadKind(mime), size: stored.size };
       }
       const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text, file });
       ctx.afterCommit(async () => {
