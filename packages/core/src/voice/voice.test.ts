@@ -69,7 +69,7 @@ describe("voice replies", () => {
     const view = await connectVoice({ apiKey: sim.apiKey, voiceId: "voice-irina", baseUrl: sim.baseUrl });
     expect(view).toEqual({ hasKey: true, voiceId: "voice-irina", modelId: "eleven_multilingual_v2", baseUrl: sim.baseUrl });
     const [row] = await env.owner.select().from(projects).where(eq(projects.id, T.project.id));
-    expect(row!.elevenlabsKeyEnc).toMatch(/^v1\./);
+    expect(row!.elevenlabsKeyEnc).toMatch(/^v2\./);
     expect(row!.elevenlabsKeyEnc).not.toContain(sim.apiKey);
     expect((await failure(env.caller(T.manager.token).voice.settings({ projectId: T.project.id })))?.code).toBe("FORBIDDEN");
     expect((await failure(connectVoice({ baseUrl: "ftp://x" })))?.code).toBe("BAD_REQUEST");
