@@ -1,12 +1,15 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type LeadStage, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
-import { redactAttribution, redactContact } from "../access/redact.ts";
+import { redactConversation, redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { visibleTo } from "./list.ts";
 
-/** A conversation the member may see, or NOT_FOUND (other tenants' ids and hidden ones alike). */
+/**
+ * A conversation the member may see, or NOT_FOUND (other tenants' ids and hidden ones alike), as
+ * stored: for the server's own use. What a response carries goes through showConversation.
+ */
 export async function getConversation(tx: Tx, member: Member, conversationId: string) {
   const [row] = await tx
     .select({
@@ -29,7 +32,12 @@ export async function getConversation(tx: Tx, member: Member, conversationId: st
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(eq(conversations.id, conversationId), visibleTo(member)));
   if (!row) throw notFound("Диалог");
-  return redactAttribution(member, { ...row, contact: redactContact(member, row.contact) });
+  return row;
+}
+
+/** A conversation the member may see, as they may see it (the thread's header, the contact panel). */
+export async function showConversation(tx: Tx, member: Member, conversationId: string) {
+  return redactConversation(member, await getConversation(tx, member, conversationId));
 }
 
 export type HistoryCursor = { sentAt: Date; id: number };
@@ -69,7 +77,7 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
         .from(attachments)
         .where(inArray(attachments.messageId, rows.map((r) => r.id)))
     : [];
-  const items = rows.map((r) => ({ ...r, attachments: files.filter((f) => f.messageId === r.id) }));
+  const items = rows.map((r) => ({ ...r, text: redactText(member, r.text), attachments: files.filter((f) => f.messageId === r.id) }));
   const last = rows[rows.length - 1];
   return { items, nextCursor: rows.length === opts.limit && last ? { sentAt: last.sentAt, id: last.id } : null };
 }

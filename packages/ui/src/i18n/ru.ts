@@ -336,6 +336,7 @@ export const ru = {
       won: "Продажа",
       lost: "Отказ",
     },
+    stageHidden: "Скрыто",
     leadStage: {
       markWon: "Оплачено",
       markLost: "Отказ",

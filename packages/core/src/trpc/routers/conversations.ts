@@ -5,7 +5,7 @@ import { createReply, type ReplyFile } from "../../conversations/reply.ts";
 import { claimUpload } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
 import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
-import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
+import { assignConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi, showConversation } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
@@ -27,7 +27,7 @@ export const conversationsRouter = router({
 
   unreadCount: inbox.query(({ ctx }) => countUnreadConversations(ctx.tx, ctx.member)),
 
-  get: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => getConversation(ctx.tx, ctx.member, input.conversationId)),
+  get: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => showConversation(ctx.tx, ctx.member, input.conversationId)),
 
   messages: inbox
     .input(z.object({ conversationId, cursor: z.object({ sentAt: z.date(), id: z.number().int() }).nullish(), limit: z.number().int().min(1).max(200).default(50) }))

@@ -59,7 +59,7 @@ export const agentRouter = router({
   /** Won conversations the agent learns from. */
   examples: manage
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => listWonExamples(ctx.tx, input)),
+    .query(({ ctx, input }) => listWonExamples(ctx.tx, ctx.member, input)),
 
   removeExample: manage.input(z.object({ exampleId: z.string().uuid() })).mutation(({ ctx, input }) => removeWonExample(ctx.tx, ctx.member, input.exampleId)),
 });
