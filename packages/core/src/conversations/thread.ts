@@ -40,6 +40,12 @@ export async function showConversation(tx: Tx, member: Member, conversationId: s
   return redactConversation(member, await getConversation(tx, member, conversationId));
 }
 
+/** Who a conversation is assigned to now (null: nobody), for the realtime event that follows a change. */
+export async function assigneeOf(tx: Tx, conversationId: string): Promise<string | null> {
+  const [row] = await tx.select({ assigneeId: conversations.assigneeId }).from(conversations).where(eq(conversations.id, conversationId));
+  return row?.assigneeId ?? null;
+}
+
 export type HistoryCursor = { sentAt: Date; id: number };
 
 /** A page of history, newest first; the next page is older (the thread pages upwards). */
@@ -124,12 +130,14 @@ export async function assignConversation(tx: Tx, member: Member, conversationId:
   }
   await giveConversation(tx, member, { id: conversationId, stage: c.stage }, assigneeId, "manual");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "conversation.assigned", targetType: "conversation", targetId: conversationId, details: { assigneeId } });
+  return { previousAssigneeId: c.assigneeId };
 }
 
 /** The AI switch of one conversation: who switched it and when are kept. */
 export async function setConversationAi(tx: Tx, member: Member, conversationId: string, enabled: boolean) {
-  await getConversation(tx, member, conversationId);
+  const c = await getConversation(tx, member, conversationId);
   await tx.update(conversations).set({ aiEnabled: enabled, aiToggledBy: member.membershipId, aiToggledAt: new Date() }).where(eq(conversations.id, conversationId));
+  return { assigneeId: c.assigneeId };
 }
 
 /** The project's active members who work in the inbox (assignment and rotation targets). */

@@ -13,6 +13,7 @@ export const NOTIFICATION_TEXTS = {
   needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
   conversation: "Вам назначен новый диалог",
 } as const;
+export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];
 
 /** Moves a conversation to another stage and records who or what did it, when and why. */
 export async function moveLead(
@@ -40,7 +41,7 @@ export async function moveLead(
  */
 export async function handOver(
   tx: Tx,
-  input: { projectId: string; conversationId: string; assigneeId: string | null; text: string },
+  input: { projectId: string; conversationId: string; assigneeId: string | null; text: NotificationText },
   events: PendingEvents,
 ): Promise<string | null> {
   if (input.assigneeId) return input.assigneeId;

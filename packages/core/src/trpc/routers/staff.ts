@@ -26,13 +26,22 @@ export const staffRouter = router({
 
   changeRole: projectProcedure("staff.manage")
     .input(z.object({ membershipId: id, roleId: id }))
-    .mutation(({ ctx, input }) => changeMemberRole(ctx.tx, ctx.member, input.membershipId, input.roleId)),
+    .mutation(async ({ ctx, input }) => {
+      const { userId } = await changeMemberRole(ctx.tx, ctx.member, input.membershipId, input.roleId);
+      // Their open pages' live rooms follow the new role, once it is committed.
+      ctx.afterCommit(() => ctx.publish({ type: "member.role_changed", projectId: ctx.member.projectId, userId }));
+    }),
 
   deactivate: projectProcedure("staff.manage")
     .input(z.object({ membershipId: id }))
     .mutation(async ({ ctx, input }) => {
       const result = await deactivateMember(ctx.tx, ctx.member, input.membershipId);
-      await ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId });
+      // After the commit: a socket that re-joins on hearing it must find the membership ended.
+      ctx.afterCommit(async () => {
+        await ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId });
+        // Their sessions ended with it: their sockets in other projects close as well.
+        if (result.revokedSessions) await ctx.publish({ type: "sessions.revoked", userId: result.userId });
+      });
       return result;
     }),
 
@@ -55,7 +64,11 @@ export const rolesRouter = router({
         hiddenFields: z.array(z.enum(hideableFields)).max(hideableFields.length).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => updateRole(ctx.tx, ctx.member, input.roleId, input)),
+    .mutation(async ({ ctx, input }) => {
+      const role = await updateRole(ctx.tx, ctx.member, input.roleId, input);
+      ctx.afterCommit(() => ctx.publish({ type: "role.updated", projectId: ctx.member.projectId, roleId: input.roleId }));
+      return role;
+    }),
 
   create: projectProcedure("roles.manage")
     .input(z.object({ name: z.string().trim().min(2).max(60), copyFromRoleId: id.optional() }))
