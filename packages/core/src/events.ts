@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { ImportProgress } from "./import/vk-import.ts";
-import type { NotificationText } from "./leads/stages.ts";
+import type { NotificationText } from "./leads/notification-texts.ts";
 
 // Realtime events travel through Redis pub/sub so that any number of inbox servers and workers
 // can run side by side; the Socket.IO server forwards them to the rooms allowed to see them.
