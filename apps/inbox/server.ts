@@ -16,7 +16,9 @@ const server = await startWebApp({
     app.post("/uploads", ...uploadsHandler(deps, deps.storage));
   },
 });
-const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger });
+// Sockets are opened from the apps' own pages only (their public URLs; unset: this server's host).
+const allowedOrigins = [env.PUBLIC_INBOX_URL, env.PUBLIC_ADMIN_URL].filter((u): u is string => !!u);
+const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger, allowedOrigins: allowedOrigins.length ? allowedOrigins : undefined });
 deps.logger.info({ port: env.INBOX_PORT }, "inbox listening");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

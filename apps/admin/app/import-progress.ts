@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ImportProgress } from "@threadline/core/import";
+import type { ClientToServer, ServerToClient } from "@threadline/core/realtime";
 
 /**
  * Live progress of a project's imports over Socket.IO: each pushed event updates the run's row
@@ -17,7 +17,7 @@ export function useImportProgress(projectId: string): boolean {
   useEffect(() => {
     const listKey = trpc.imports.list.queryKey({ projectId });
     const refetch = () => void queryClient.invalidateQueries({ queryKey: listKey });
-    const socket = io({ path: "/socket.io", withCredentials: true });
+    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io", withCredentials: true });
     let connectedBefore = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,8 +36,9 @@ export function useImportProgress(projectId: string): boolean {
       // A refused handshake is not retried by the client on its own; try again a bit later.
       if (!socket.active) retry = setTimeout(() => socket.connect(), 5_000);
     });
-    socket.on("event", (event: ImportProgress) => {
-      if (event?.type !== "import.progress" || event.projectId !== projectId) return;
+    socket.on("event", (event) => {
+      // The import page follows its project's import runs; conversations are the inbox's.
+      if (event.type !== "import.progress" || event.projectId !== projectId) return;
       let known = false;
       queryClient.setQueryData(listKey, (runs) =>
         runs?.map((run) => {

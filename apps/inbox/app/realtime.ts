@@ -2,11 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent } from "react";
 import { io } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-
-export type InboxEvent =
-  | { type: "conversation.message"; projectId: string; conversationId: string; messageId: number; direction: "in" | "out" }
-  | { type: "conversation.updated"; projectId: string; conversationId: string }
-  | { type: "notification"; projectId: string; membershipId: string; text: string; conversationId?: string | null };
+import type { ClientToServer, NotificationEvent, ServerToClient } from "@threadline/core/realtime";
 
 // Events come in bursts (a client sends five messages in a row, a worker flips delivery states):
 // refetches of the same queries are coalesced within this window.
@@ -16,11 +12,11 @@ const COALESCE_MS = 150;
  * Live updates of one project's inbox over Socket.IO. The server only says what changed; the
  * screen refetches through the API, so field visibility stays the server's business.
  */
-export function useRealtime(projectId: string | undefined, onNotification?: (event: Extract<InboxEvent, { type: "notification" }>) => void) {
+export function useRealtime(projectId: string | undefined, onNotification?: (event: NotificationEvent) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // The latest handler, without reconnecting the socket when it changes.
-  const notify = useEffectEvent((event: Extract<InboxEvent, { type: "notification" }>) => onNotification?.(event));
+  const notify = useEffectEvent((event: NotificationEvent) => onNotification?.(event));
 
   useEffect(() => {
     if (!projectId) return;
@@ -50,7 +46,7 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
     };
     const resync = () => void queryClient.invalidateQueries(c.pathFilter());
 
-    const socket = io({ path: "/socket.io", withCredentials: true });
+    const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io", withCredentials: true });
     let connectedBefore = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -75,10 +71,21 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
       // A refused handshake is not retried by the client on its own; try again a bit later.
       if (!socket.active) retry = setTimeout(() => socket.connect(), 5_000);
     });
-    socket.on("event", (event: InboxEvent) => {
+    socket.on("event", (event) => {
       if (!event || event.projectId !== projectId) return;
-      if (event.type === "conversation.message" || event.type === "conversation.updated") schedule(event.conversationId);
-      else if (event.type === "notification") notify(event);
+      switch (event.type) {
+        case "conversation.message":
+        case "conversation.updated":
+          return schedule(event.conversationId);
+        case "notification":
+          return notify(event);
+        case "import.progress":
+          return; // the admin's import page
+        default: {
+          const unknown: never = event;
+          return unknown;
+        }
+      }
     });
 
     return () => {

@@ -45,11 +45,16 @@ const stageTone: Record<Stage, "slate" | "green" | "red" | "sky" | "amber"> = {
   lost: "slate",
 };
 
-export function StageBadge({ stage, className }: { stage: Stage; className?: string }) {
+/** A stage's name; a stage the role may not see (a sale with payments hidden) reads «Скрыто». */
+export function stageName(t: ReturnType<typeof useT>, stage: Stage | null): string {
+  return stage ? t(`inbox.stage.${stage}`) : t("inbox.stageHidden");
+}
+
+export function StageBadge({ stage, className }: { stage: Stage | null; className?: string }) {
   const t = useT();
   return (
-    <Badge tone={stageTone[stage]} className={cn("px-1.5 py-0 text-[11px] leading-4 font-medium", className)}>
-      {t(`inbox.stage.${stage}`)}
+    <Badge tone={stage ? stageTone[stage] : "slate"} className={cn("px-1.5 py-0 text-[11px] leading-4 font-medium", className)}>
+      {stageName(t, stage)}
     </Badge>
   );
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Button, cn, errorMessage, Select, useT, useTRPC } from "@threadline/ui";
-import { StageBadge } from "./bits.tsx";
+import { StageBadge, stageName } from "./bits.tsx";
 import { moment } from "./format.ts";
 import type { Stage } from "./types.ts";
 
@@ -33,7 +33,7 @@ const SHOWN_EVENTS = 4;
  * The lead's stage, with the two outcomes a manager records most (sale, refusal) one click away,
  * and the stage history: what changed, who or what changed it, when and why.
  */
-export function StageSection({ projectId, conversationId, stage, canChange }: { projectId: string; conversationId: string; stage: Stage; canChange: boolean }) {
+export function StageSection({ projectId, conversationId, stage, canChange }: { projectId: string; conversationId: string; stage: Stage | null; canChange: boolean }) {
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -65,7 +65,7 @@ export function StageSection({ projectId, conversationId, stage, canChange }: { 
       </div>
       {canChange ? (
         <>
-          <Select id={selectId} className="h-8 text-sm" value={stage} disabled={setStage.isPending} onChange={(e) => change(e.target.value as ManualStage)}>
+          <Select id={selectId} className="h-8 text-sm" value={stage ?? ""} disabled={setStage.isPending} onChange={(e) => change(e.target.value as ManualStage)}>
             {stage === "new" ? <option value="new">{t("inbox.stage.new")}</option> : null}
             {manualStages.map((s) => (
               <option key={s} value={s}>
@@ -91,8 +91,8 @@ export function StageSection({ projectId, conversationId, stage, canChange }: { 
           <ol data-testid="stage-history" className="space-y-1.5">
             {shown.map((e) => (
               <li key={e.id} className="text-xs leading-snug text-slate-600">
-                <span className="text-slate-400">{e.fromStage ? `${t(`inbox.stage.${e.fromStage}`)} → ` : ""}</span>
-                <span className="font-medium text-slate-800">{t(`inbox.stage.${e.toStage}`)}</span>
+                <span className="text-slate-400">{e.fromStage ? `${stageName(t, e.fromStage)} → ` : ""}</span>
+                <span className="font-medium text-slate-800">{stageName(t, e.toStage)}</span>
                 <span className="block text-slate-400">
                   {[actorLabel(t, e.actorKind, e.actorName), reasonLabel(t, e.actorKind, e.reason), moment(e.createdAt)].filter(Boolean).join(" · ")}
                 </span>

@@ -9,7 +9,8 @@ export type ConversationRow = Out["list"]["items"][number];
 export type Conversation = Out["get"];
 export type Message = Out["messages"]["items"][number];
 export type Attachment = Message["attachments"][number];
-export type Stage = ConversationRow["stage"];
+/** A lead stage; null is «Продажа» for a role with payments hidden. */
+export type Stage = NonNullable<ConversationRow["stage"]>;
 export type ChannelKind = ConversationRow["channelKind"];
 export type Attribution = NonNullable<Conversation["attribution"]>;
 

@@ -1,4 +1,4 @@
 export * from "./catalog.ts";
 export { assertCan, can, type Member } from "./member.ts";
-export { redactContact, redactAttribution } from "./redact.ts";
+export { maskPhones, redactContact, redactConversation, redactStage, redactText, type Viewer } from "./redact.ts";
 export { loadMember, memberOfSession } from "./load.ts";

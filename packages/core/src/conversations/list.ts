@@ -2,7 +2,8 @@ import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
 import { channels, contacts, conversationReads, conversations, memberships, users, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
-import { redactAttribution, redactContact } from "../access/redact.ts";
+import { redactConversation } from "../access/redact.ts";
+import { forbidden } from "../errors.ts";
 import { findSearchHits, type ListCursor, type SearchHits } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
@@ -109,13 +110,9 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
   };
   const rows = await inListOrder(tx.select(fields).from(conversations).$dynamic(), member, conditions, limit);
   // The channel and the contact are never null (foreign keys; left joins only for the plan).
-  // Rows are completed in place: the list allocates no second copy of every row.
   type Row = (typeof rows)[number];
   type PageRow = Omit<Row, "channelId" | "channelKind" | "channelName" | "contact"> & { [K in "channelId" | "channelKind" | "channelName" | "contact"]: NonNullable<Row[K]> };
-  return (rows as PageRow[]).map((r) => {
-    r.contact = redactContact(member, r.contact);
-    return Object.assign(redactAttribution(member, r), { lastBy: lastByOf(member, r) });
-  });
+  return (rows as PageRow[]).map((r) => Object.assign(redactConversation(member, r), { lastBy: lastByOf(member, r) }));
 }
 
 /**
@@ -149,6 +146,8 @@ async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], 
  * member's unread count comes from their read point.
  */
 export async function listConversations(tx: Tx, member: Member, input: ListInput) {
+  // The list filtered by «Продажа» would name the sales a role with payments hidden may not see.
+  if (input.stage === "won" && member.hiddenFields.has("payments")) throw forbidden("Ваша роль не видит продажи");
   const filters = listFilters(member, input);
   const search = input.search?.trim();
   const items = search ? await searchPage(tx, member, filters, input, search) : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);

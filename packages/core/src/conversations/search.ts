@@ -16,11 +16,15 @@ export type ListCursor = { lastMessageAt: Date; id: string };
 /** A term as the three kinds of search see it. */
 function searchTerms(member: Member, q: string) {
   const digits = q.replace(/\D/g, "");
+  // A phone the role may not see is not searchable either, in the contact or in a message's text
+  // (a shared contact card, the agent's confirmation): the result would reveal it digit by digit.
+  // For such a role the words of the text search are the query's words without digits.
+  const phoneHidden = member.hiddenFields.has("contact.phone");
+  const words = phoneHidden ? q.split(/\s+/).filter((w) => !/\d/.test(w)).join(" ") : q;
   return {
     like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-    // A phone the role may not see is not searchable either: the result would reveal it.
-    phone: digits.length >= 3 && !member.hiddenFields.has("contact.phone") ? `%${digits}%` : null,
-    words: sql`plainto_tsquery('russian', ${q})`,
+    phone: digits.length >= 3 && !phoneHidden ? `%${digits}%` : null,
+    words: sql`plainto_tsquery('russian', ${words})`,
   };
 }
 

@@ -1,12 +1,15 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type LeadStage, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
-import { redactAttribution, redactContact } from "../access/redact.ts";
+import { redactConversation, redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { visibleTo } from "./list.ts";
 
-/** A conversation the member may see, or NOT_FOUND (other tenants' ids and hidden ones alike). */
+/**
+ * A conversation the member may see, or NOT_FOUND (other tenants' ids and hidden ones alike), as
+ * stored: for the server's own use. What a response carries goes through showConversation.
+ */
 export async function getConversation(tx: Tx, member: Member, conversationId: string) {
   const [row] = await tx
     .select({
@@ -29,7 +32,18 @@ export async function getConversation(tx: Tx, member: Member, conversationId: st
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(eq(conversations.id, conversationId), visibleTo(member)));
   if (!row) throw notFound("Диалог");
-  return redactAttribution(member, { ...row, contact: redactContact(member, row.contact) });
+  return row;
+}
+
+/** A conversation the member may see, as they may see it (the thread's header, the contact panel). */
+export async function showConversation(tx: Tx, member: Member, conversationId: string) {
+  return redactConversation(member, await getConversation(tx, member, conversationId));
+}
+
+/** Who a conversation is assigned to now (null: nobody), for the realtime event that follows a change. */
+export async function assigneeOf(tx: Tx, conversationId: string): Promise<string | null> {
+  const [row] = await tx.select({ assigneeId: conversations.assigneeId }).from(conversations).where(eq(conversations.id, conversationId));
+  return row?.assigneeId ?? null;
 }
 
 export type HistoryCursor = { sentAt: Date; id: number };
@@ -69,7 +83,7 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
         .from(attachments)
         .where(inArray(attachments.messageId, rows.map((r) => r.id)))
     : [];
-  const items = rows.map((r) => ({ ...r, attachments: files.filter((f) => f.messageId === r.id) }));
+  const items = rows.map((r) => ({ ...r, text: redactText(member, r.text), attachments: files.filter((f) => f.messageId === r.id) }));
   const last = rows[rows.length - 1];
   return { items, nextCursor: rows.length === opts.limit && last ? { sentAt: last.sentAt, id: last.id } : null };
 }
@@ -116,12 +130,14 @@ export async function assignConversation(tx: Tx, member: Member, conversationId:
   }
   await giveConversation(tx, member, { id: conversationId, stage: c.stage }, assigneeId, "manual");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "conversation.assigned", targetType: "conversation", targetId: conversationId, details: { assigneeId } });
+  return { previousAssigneeId: c.assigneeId };
 }
 
 /** The AI switch of one conversation: who switched it and when are kept. */
 export async function setConversationAi(tx: Tx, member: Member, conversationId: string, enabled: boolean) {
-  await getConversation(tx, member, conversationId);
+  const c = await getConversation(tx, member, conversationId);
   await tx.update(conversations).set({ aiEnabled: enabled, aiToggledBy: member.membershipId, aiToggledAt: new Date() }).where(eq(conversations.id, conversationId));
+  return { assigneeId: c.assigneeId };
 }
 
 /** The project's active members who work in the inbox (assignment and rotation targets). */

@@ -16,11 +16,12 @@ import {
 import { contacts, conversations, messages, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
+import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
-import { handOver, moveLead, NOTIFICATION_TEXTS, type PendingEvents } from "./stages.ts";
+import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
 
 export type LeadDeps = {
   db: Db;
@@ -197,7 +198,7 @@ type Effects = {
   updated: boolean;
 };
 
-type Route = { to: LeadStage; reason: string; notify: string | null };
+type Route = { to: LeadStage; reason: string; notify: NotificationText | null };
 
 /** A new lead's first stop: the agent when it works on this channel, else a person at once. */
 function planRoute(c: Loaded, config: AgentConfig, thread: readonly ThreadMessage[]): Route {
@@ -375,6 +376,6 @@ export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, no
     const deadline = silenceDeadline(thread, config.script.timeoutMinutes);
     return deadline && deadline.getTime() > now.getTime() ? { kind: "not_yet", at: deadline } : { kind: "none" };
   });
-  if (outcome.kind === "moved") await deps.publish({ type: "conversation.updated", projectId, conversationId });
+  if (outcome.kind === "moved") await deps.publish({ type: "conversation.updated", projectId, conversationId, assigneeId: await withTenant(deps.db, projectId, (tx) => assigneeOf(tx, conversationId)) });
   return outcome;
 }

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { memberships, users, wonExamples, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
+import { redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { notFound } from "../errors.ts";
 import { loadThread } from "./agent.ts";
@@ -24,8 +25,8 @@ export async function addWonExample(tx: Tx, input: { projectId: string; conversa
   return row!.id;
 }
 
-/** The project's example library, newest first. */
-export async function listWonExamples(tx: Tx, opts: { limit: number }) {
+/** The project's example library, newest first, as the member may read it (a hidden phone is masked). */
+export async function listWonExamples(tx: Tx, member: Member, opts: { limit: number }) {
   const rows = await tx
     .select({
       id: wonExamples.id,
@@ -41,7 +42,7 @@ export async function listWonExamples(tx: Tx, opts: { limit: number }) {
     .leftJoin(users, eq(users.id, memberships.userId))
     .orderBy(desc(wonExamples.createdAt))
     .limit(opts.limit);
-  return rows.map(({ messages, ...r }) => ({ ...r, messageCount: messages.length }));
+  return rows.map(({ messages, ...r }) => ({ ...r, text: redactText(member, r.text), messageCount: messages.length }));
 }
 
 export async function removeWonExample(tx: Tx, member: Member, exampleId: string) {

@@ -1,17 +1,19 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { notifications, type Tx } from "@threadline/db";
+import { redactText } from "../access/redact.ts";
 import type { Member } from "../access/member.ts";
 import { notFound } from "../errors.ts";
 
 /** The signed-in member's notifications, newest first. */
 export async function listNotifications(tx: Tx, member: Member, opts: { limit: number; unreadOnly?: boolean }) {
   const mine = eq(notifications.membershipId, member.membershipId);
-  return tx
+  const rows = await tx
     .select({ id: notifications.id, text: notifications.text, conversationId: notifications.conversationId, createdAt: notifications.createdAt, readAt: notifications.readAt })
     .from(notifications)
     .where(and(mine, opts.unreadOnly ? isNull(notifications.readAt) : undefined))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(opts.limit);
+  return rows.map((n) => ({ ...n, text: redactText(member, n.text) }));
 }
 
 /** How many of the member's notifications are unread. */

@@ -1,3 +1,4 @@
+import { redactStage, redactText } from "../access/redact.ts";
 import { and, eq } from "drizzle-orm";
 import { conversations, leadEvents, memberships, users, type LeadStage, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
@@ -44,7 +45,7 @@ export async function setLeadStage(tx: Tx, member: Member, conversationId: strin
 /** A conversation's stage history, oldest first: what changed, who or what did it, when and why. */
 export async function listLeadEvents(tx: Tx, member: Member, conversationId: string) {
   await getConversation(tx, member, conversationId);
-  return tx
+  const rows = await tx
     .select({
       id: leadEvents.id,
       fromStage: leadEvents.fromStage,
@@ -59,4 +60,5 @@ export async function listLeadEvents(tx: Tx, member: Member, conversationId: str
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(leadEvents.conversationId, conversationId)))
     .orderBy(leadEvents.createdAt);
+  return rows.map((e) => ({ ...e, fromStage: redactStage(member, e.fromStage), toStage: redactStage(member, e.toStage), reason: redactText(member, e.reason) }));
 }

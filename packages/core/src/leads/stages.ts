@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { conversations, leadEvents, notifications, type LeadStage, type Tx } from "@threadline/db";
 import type { RealtimeEvent } from "../events.ts";
+import type { NotificationText } from "./notification-texts.ts";
 import { nextInRotation } from "./rotation.ts";
 
 export type LeadActor = { kind: "agent" | "system" } | { kind: "member"; membershipId: string };
@@ -8,11 +9,7 @@ export type LeadActor = { kind: "agent" | "system" } | { kind: "member"; members
 /** Realtime events to publish once the transaction that caused them is committed. */
 export type PendingEvents = RealtimeEvent[];
 
-export const NOTIFICATION_TEXTS = {
-  withContact: "Вам назначен новый лид с контактом",
-  needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
-  conversation: "Вам назначен новый диалог",
-} as const;
+export { NOTIFICATION_TEXTS, type NotificationText } from "./notification-texts.ts";
 
 /** Moves a conversation to another stage and records who or what did it, when and why. */
 export async function moveLead(
@@ -40,7 +37,7 @@ export async function moveLead(
  */
 export async function handOver(
   tx: Tx,
-  input: { projectId: string; conversationId: string; assigneeId: string | null; text: string },
+  input: { projectId: string; conversationId: string; assigneeId: string | null; text: NotificationText },
   events: PendingEvents,
 ): Promise<string | null> {
   if (input.assigneeId) return input.assigneeId;

@@ -3,6 +3,7 @@ import { contacts, withTenant, type Db } from "@threadline/db";
 import { VkAdapter, type ChannelEvent } from "@threadline/channels";
 import type { ChannelDirectory } from "./channels.ts";
 import type { ChannelRef, IngestResult } from "../conversations/ingest.ts";
+import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import type { InboundBatchJob, InboundJob, MediaJob } from "../jobs/index.ts";
 
@@ -54,7 +55,9 @@ export async function processInbound(deps: InboundDeps, job: InboundJob): Promis
     });
     if (result.direction === "in") await deps.onClientMessage?.(job, result);
   } else if (result.kind === "updated" && result.conversationId) {
-    await deps.publish({ type: "conversation.updated", projectId: job.projectId, conversationId: result.conversationId });
+    const conversationId = result.conversationId;
+    const assigneeId = await withTenant(deps.db, job.projectId, (tx) => assigneeOf(tx, conversationId));
+    await deps.publish({ type: "conversation.updated", projectId: job.projectId, conversationId, assigneeId });
   }
   return result;
 }

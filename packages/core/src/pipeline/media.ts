@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { attachments, messages, withTenant, type Db } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
+import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import { storedFileType } from "../file-types.ts";
 import type { MediaJob } from "../jobs/index.ts";
@@ -25,8 +26,11 @@ export async function fetchAttachment(deps: MediaDeps, job: MediaJob, opts: { fi
   if (!row || row.attachment.state !== "pending") return "skipped";
   const a = row.attachment;
   const done = async (patch: Partial<typeof attachments.$inferInsert>) => {
-    await withTenant(deps.db, job.projectId, (tx) => tx.update(attachments).set(patch).where(eq(attachments.id, a.id)));
-    await deps.publish({ type: "conversation.updated", projectId: job.projectId, conversationId: row.conversationId });
+    const assigneeId = await withTenant(deps.db, job.projectId, async (tx) => {
+      await tx.update(attachments).set(patch).where(eq(attachments.id, a.id));
+      return assigneeOf(tx, row.conversationId);
+    });
+    await deps.publish({ type: "conversation.updated", projectId: job.projectId, conversationId: row.conversationId, assigneeId });
   };
   const channel = await deps.channels.adapter(row.channelId);
   if (!channel) {

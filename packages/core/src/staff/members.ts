@@ -60,6 +60,7 @@ export async function changeMemberRole(tx: Tx, actor: Member, membershipId: stri
   }
   await tx.update(memberships).set({ roleId }).where(eq(memberships.id, membershipId));
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.role_changed", targetType: "membership", targetId: membershipId, details: { from: target.roleKey, to: role.key } });
+  return { userId: target.m.userId };
 }
 
 /**

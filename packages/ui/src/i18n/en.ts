@@ -345,6 +345,7 @@ export const en: Shape<typeof ru> = {
       won: "Won",
       lost: "Lost",
     },
+    stageHidden: "Hidden",
     leadStage: {
       markWon: "Paid",
       markLost: "Lost",

@@ -342,6 +342,7 @@ export const ru = {
       won: "Продажа",
       lost: "Отказ",
     },
+    stageHidden: "Скрыто",
     leadStage: {
       markWon: "Оплачено",
       markLost: "Отказ",

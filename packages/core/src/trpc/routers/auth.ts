@@ -30,6 +30,8 @@ export const authRouter = router({
 
   signOut: authedProcedure.mutation(async ({ ctx }) => {
     await revokeSession(ctx.db, ctx.session.sessionId);
+    // The sockets this session opened close too.
+    await ctx.publish({ type: "session.revoked", sessionId: ctx.session.sessionId });
     ctx.request.setCookie(SESSION_COOKIE, "", { maxAgeSeconds: 0 });
     return { ok: true };
   }),

@@ -5,7 +5,7 @@ import { createReply, type ReplyFile } from "../../conversations/reply.ts";
 import { claimUpload, isUploadKey, uploadKind } from "../../conversations/uploads.ts";
 import { badRequest } from "../../errors.ts";
 import { storedFileType } from "../../file-types.ts";
-import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
+import { assigneeOf, assignConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi, showConversation } from "../../conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
@@ -27,7 +27,7 @@ export const conversationsRouter = router({
 
   unreadCount: inbox.query(({ ctx }) => countUnreadConversations(ctx.tx, ctx.member)),
 
-  get: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => getConversation(ctx.tx, ctx.member, input.conversationId)),
+  get: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => showConversation(ctx.tx, ctx.member, input.conversationId)),
 
   messages: inbox
     .input(z.object({ conversationId, cursor: z.object({ sentAt: z.date(), id: z.number().int() }).nullish(), limit: z.number().int().min(1).max(200).default(50) }))
@@ -42,15 +42,17 @@ export const conversationsRouter = router({
   assign: inbox
     .input(z.object({ conversationId, assigneeId: z.string().uuid().nullable() }))
     .mutation(async ({ ctx, input }) => {
-      await assignConversation(ctx.tx, ctx.member, input.conversationId, input.assigneeId);
-      ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId: input.assigneeId }));
+      const { previousAssigneeId } = await assignConversation(ctx.tx, ctx.member, input.conversationId, input.assigneeId);
+      ctx.afterCommit(() =>
+        ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId: input.assigneeId, previousAssigneeId }),
+      );
     }),
 
   setAi: inbox
     .input(z.object({ conversationId, enabled: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await setConversationAi(ctx.tx, ctx.member, input.conversationId, input.enabled);
-      ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId }));
+      const { assigneeId } = await setConversationAi(ctx.tx, ctx.member, input.conversationId, input.enabled);
+      ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId }));
     }),
 
   reply: inbox
@@ -74,9 +76,11 @@ export const conversationsRouter = router({
         file = { ...input.file, mime, kind: uploadKind(mime), size: stored.size };
       }
       const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text, file });
+      // A reply makes an unassigned conversation the member's own.
+      const assigneeId = await assigneeOf(ctx.tx, sent.conversationId);
       ctx.afterCommit(async () => {
         await ctx.jobs.enqueueOutbound({ projectId: ctx.member.projectId, messageId: sent.messageId });
-        await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId: sent.conversationId, messageId: sent.messageId, direction: "out" });
+        await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId: sent.conversationId, messageId: sent.messageId, direction: "out", assigneeId });
       });
       return { messageId: sent.messageId };
     }),

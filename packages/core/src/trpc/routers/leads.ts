@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assigneeOf } from "../../conversations/thread.ts";
 import { listWonExamples, removeWonExample } from "../../leads/examples.ts";
 import { countUnreadNotifications, listNotifications, markNotificationsRead } from "../../leads/notifications.ts";
 import { getAgentSettings, updateAgentSettings } from "../../leads/settings.ts";
@@ -59,7 +60,7 @@ export const agentRouter = router({
   /** Won conversations the agent learns from. */
   examples: manage
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))
-    .query(({ ctx, input }) => listWonExamples(ctx.tx, input)),
+    .query(({ ctx, input }) => listWonExamples(ctx.tx, ctx.member, input)),
 
   removeExample: manage.input(z.object({ exampleId: z.string().uuid() })).mutation(({ ctx, input }) => removeWonExample(ctx.tx, ctx.member, input.exampleId)),
 });
@@ -72,7 +73,10 @@ export const leadsRouter = router({
     .input(z.object({ conversationId, stage: z.enum(manualStages), reason: text(200).optional() }))
     .mutation(async ({ ctx, input }) => {
       const result = await setLeadStage(ctx.tx, ctx.member, input.conversationId, input.stage, input.reason);
-      if (result.changed) ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId }));
+      if (result.changed) {
+        const assigneeId = await assigneeOf(ctx.tx, input.conversationId);
+        ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId }));
+      }
       return result;
     }),
 

@@ -26,7 +26,11 @@ export const staffRouter = router({
 
   changeRole: projectProcedure("staff.manage")
     .input(z.object({ membershipId: id, roleId: id }))
-    .mutation(({ ctx, input }) => changeMemberRole(ctx.tx, ctx.member, input.membershipId, input.roleId)),
+    .mutation(async ({ ctx, input }) => {
+      const { userId } = await changeMemberRole(ctx.tx, ctx.member, input.membershipId, input.roleId);
+      // Their open pages' live rooms follow the new role, once it is committed.
+      ctx.afterCommit(() => ctx.publish({ type: "member.role_changed", projectId: ctx.member.projectId, userId }));
+    }),
 
   deactivate: projectProcedure("staff.manage")
     .input(z.object({ membershipId: id }))
@@ -56,7 +60,11 @@ export const rolesRouter = router({
         hiddenFields: z.array(z.enum(hideableFields)).max(hideableFields.length).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => updateRole(ctx.tx, ctx.member, input.roleId, input)),
+    .mutation(async ({ ctx, input }) => {
+      const role = await updateRole(ctx.tx, ctx.member, input.roleId, input);
+      ctx.afterCommit(() => ctx.publish({ type: "role.updated", projectId: ctx.member.projectId, roleId: input.roleId }));
+      return role;
+    }),
 
   create: projectProcedure("roles.manage")
     .input(z.object({ name: z.string().trim().min(2).max(60), copyFromRoleId: id.optional() }))

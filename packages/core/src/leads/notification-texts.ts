@@ -1,0 +1,7 @@
+// The texts of the notifications a member gets; realtime events carry one of these and nothing else.
+export const NOTIFICATION_TEXTS = {
+  withContact: "Вам назначен новый лид с контактом",
+  needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
+  conversation: "Вам назначен новый диалог",
+} as const;
+export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];
