@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent } from "react";
-import { io } from "socket.io-client";
+import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
 import type { ClientToServer, NotificationEvent, ServerToClient } from "@threadline/core/realtime";
 
