@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // vitest.config.ts (e.g. a globalSetup that prepares a template database).
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/worker", "tooling/*"],
+    projects: ["packages/*", "apps/worker", "apps/inbox", "apps/admin", "tooling/*"],
   },
 });

@@ -1,0 +1,110 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { renderWithApi, type Fixtures } from "../../../../packages/ui/src/testing/api.tsx";
+import { ReplyBox } from "./reply-box.tsx";
+
+const templates = [
+  { id: "t1", title: "Доставка", text: "{имя}, доставим завтра до 18:00.", updatedAt: new Date() },
+  { id: "t2", title: "Оплата", text: "Оплатить можно картой при получении.", updatedAt: new Date() },
+];
+
+function renderBox(props: { onSend?: (text: string) => Promise<unknown>; disabledReason?: string; error?: unknown; conversationId?: string } = {}, fixtures: Fixtures = {}) {
+  const onSend = vi.fn(props.onSend ?? (() => Promise.resolve()));
+  const view = renderWithApi(
+    <ReplyBox projectId="p1" conversationId={props.conversationId ?? "conv-1"} clientName="Мария Иванова" disabledReason={props.disabledReason} error={props.error} onSend={onSend} />,
+    { "templates.list": () => templates, ...fixtures },
+  );
+  return { ...view, onSend };
+}
+
+const field = () => screen.getByRole<HTMLTextAreaElement>("textbox", { name: /^Сообщение…/ });
+const sendButton = () => screen.getByRole<HTMLButtonElement>("button", { name: "Отправить" });
+
+describe("ReplyBox", () => {
+  it("can send only when there is something to send", async () => {
+    renderBox();
+    expect(sendButton().disabled).toBe(true);
+    await userEvent.type(field(), "   ");
+    expect(sendButton().disabled).toBe(true);
+    await userEvent.type(field(), "Добрый день");
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  it("sends the trimmed text on Enter and empties the field; Shift+Enter starts a new line", async () => {
+    const { onSend } = renderBox();
+    await userEvent.type(field(), "Добрый день,{Shift>}{Enter}{/Shift}доставка завтра ");
+    expect(onSend).not.toHaveBeenCalled();
+    expect(field().value).toBe("Добрый день,\nдоставка завтра ");
+    await userEvent.keyboard("{Enter}");
+    expect(onSend).toHaveBeenCalledWith("Добрый день,\nдоставка завтра", undefined);
+    expect(field().value).toBe("");
+  });
+
+  it("sends on the button too", async () => {
+    const { onSend } = renderBox();
+    await userEvent.type(field(), "Спасибо!");
+    await userEvent.click(sendButton());
+    expect(onSend).toHaveBeenCalledWith("Спасибо!", undefined);
+  });
+
+  it("gives the text back with the reason when sending fails", async () => {
+    renderBox({ onSend: () => Promise.reject(new Error("Канал недоступен")) });
+    await userEvent.type(field(), "Добрый день{Enter}");
+    expect((await screen.findByRole("alert")).textContent).toBe("Канал недоступен");
+    expect(field().value).toBe("Добрый день");
+  });
+
+  it("keeps an unsent draft per conversation", async () => {
+    const first = renderBox({ conversationId: "conv-1" });
+    await userEvent.type(field(), "Черновик для Марии");
+    first.unmount();
+    const other = renderBox({ conversationId: "conv-2" });
+    expect(field().value).toBe("");
+    other.unmount();
+    renderBox({ conversationId: "conv-1" });
+    expect(field().value).toBe("Черновик для Марии");
+  });
+
+  it("refuses a text longer than the channel takes, saying so", async () => {
+    const { onSend } = renderBox();
+    await userEvent.click(field());
+    await userEvent.paste("а".repeat(4097));
+    expect(screen.getByRole("alert").textContent).toBe("Сообщение длиннее 4096 символов");
+    expect(sendButton().disabled).toBe(true);
+    await userEvent.keyboard("{Enter}");
+    expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it("shows why a reply is impossible instead of the field", () => {
+    renderBox({ disabledReason: "Клиент запретил сообщения — ответить нельзя." });
+    expect(screen.getByText("Клиент запретил сообщения — ответить нельзя.")).toBeTruthy();
+    expect(screen.queryByRole("textbox")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Отправить" })).toBeNull();
+  });
+
+  it("«/» lists saved replies by title; Enter puts the chosen one in with the client's first name", async () => {
+    const { onSend, calls } = renderBox();
+    await userEvent.type(field(), "/");
+    const list = await screen.findByRole("listbox", { name: "Шаблоны ответов" });
+    expect(screen.getAllByRole("option").map((o) => o.querySelector("span")?.textContent)).toEqual(["Доставка", "Оплата"]);
+    await userEvent.type(field(), "опл");
+    await waitFor(() => expect(screen.getAllByRole("option")).toHaveLength(1));
+    await userEvent.clear(field());
+    await userEvent.type(field(), "/");
+    await userEvent.keyboard("{ArrowDown}{ArrowUp}{Enter}");
+    expect(field().value).toBe("Мария, доставим завтра до 18:00.");
+    expect(list.isConnected).toBe(false);
+    expect(onSend).not.toHaveBeenCalled();
+    expect(calls.filter((c) => c.path === "templates.list")).toHaveLength(1);
+  });
+
+  it("Esc closes the saved replies and leaves the «/» typed", async () => {
+    renderBox();
+    await userEvent.type(field(), "/");
+    await screen.findByRole("listbox");
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("listbox")).toBeNull();
+    expect(field().value).toBe("/");
+  });
+});
