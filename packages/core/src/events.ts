@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { ImportProgress } from "./import/vk-import.ts";
+import type { ImportProgress } from "./import/vk-progress.ts";
 import type { NotificationText } from "./leads/notification-texts.ts";
 
 // Realtime events travel through Redis pub/sub so that any number of inbox servers and workers

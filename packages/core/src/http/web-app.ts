@@ -19,7 +19,7 @@ function toFetchRequest(req: ExpressRequest, body: Buffer | undefined): Request 
     else if (v !== undefined) headers.set(k, v);
   }
   headers.delete("transfer-encoding");
-  return new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : undefined });
+  return new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
 }
 
 async function sendFetchResponse(res: ExpressResponse, response: Response) {
