@@ -3,6 +3,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
+import { endpointsFromEnv } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/pipeline";
 
@@ -15,7 +16,7 @@ export function startIngress(env: Env, logger: Logger, health: () => Record<stri
   const db = createDb(appDatabaseUrl(env.DATABASE_URL, env.APP_DATABASE_PASSWORD, env.APP_DATABASE_URL), { max: 4 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(redis);
-  const channels = new ChannelDirectory(db, env.SECRET_KEY);
+  const channels = new ChannelDirectory(db, env.SECRET_KEY, { endpoints: endpointsFromEnv(env) });
   const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
 
   const app = express();

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { createLogger, type Env } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
+import { endpointsFromEnv } from "../endpoints.ts";
 import { redisPublisher } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
 import { storageFromEnv } from "../storage.ts";
@@ -20,6 +21,7 @@ export function createServerDeps(env: Env, service: string): ServerDeps & { clos
     secretKey: env.SECRET_KEY,
     cookieSecure: env.COOKIE_SECURE,
     urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT), worker: env.PUBLIC_WORKER_URL ?? local(env.WORKER_PORT) },
+    endpoints: endpointsFromEnv(env),
     jobs: queues,
     storage: storageFromEnv(env),
     close: async () => {

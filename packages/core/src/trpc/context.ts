@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "../auth/rate-limit.ts";
+import type { Endpoints } from "../endpoints.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
@@ -17,6 +18,8 @@ export type ServerDeps = {
   cookieSecure: boolean;
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string; worker: string };
+  /** The platforms' and providers' addresses (operator settings). */
+  endpoints: Readonly<Endpoints>;
   limiter?: LoginLimiter;
   /** Attachment bytes (uploads for replies). */
   storage: FileStorage;
