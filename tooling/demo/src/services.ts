@@ -30,6 +30,8 @@ export type ServiceEnvOptions = {
   ports: Partial<ServicePorts>;
   /** Environment to start from; default: this process's. */
   base?: NodeJS.ProcessEnv;
+  /** Set on top (the simulators' addresses as the platform and provider endpoints). */
+  extra?: Record<string, string>;
 };
 
 /** The environment every service is started with, as the apps' config loader reads it. */
@@ -43,6 +45,7 @@ export function serviceEnv(options: ServiceEnvOptions): NodeJS.ProcessEnv {
     HOST: "127.0.0.1",
     STORAGE_DIR: base.STORAGE_DIR ?? join(dataDir, "storage"),
     NO_UPDATE_NOTIFIER: "1",
+    ...options.extra,
   };
   for (const name of SERVICE_NAMES) {
     const port = options.ports[name];
