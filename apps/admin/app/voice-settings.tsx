@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { Card, Field, Input, useT, useTRPC } from "@threadline/ui";
 import { ProviderKeyField, SaveRow, type KeyChange } from "./provider-key.tsx";
 
-type Form = { voiceId: string; modelId: string; baseUrl: string; apiKey: KeyChange };
+type Form = { voiceId: string; modelId: string; apiKey: KeyChange };
 
 /** The project's ElevenLabs key and voice, which managers' «Озвучить» speaks in. A form of its own. */
 export function VoiceSettings({ projectId }: { projectId: string }) {
@@ -20,7 +20,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
 
   useEffect(() => {
     const s = settings.data;
-    if (s) setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, baseUrl: s.baseUrl ?? "", apiKey: undefined });
+    if (s) setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, apiKey: undefined });
   }, [settings.data]);
 
   if (!settings.data || !form) return null;
@@ -32,7 +32,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
       className="mt-6 max-w-3xl"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate({ projectId, voiceId: form.voiceId || null, modelId: form.modelId || null, baseUrl: form.baseUrl || null, ...(form.apiKey !== undefined ? { apiKey: form.apiKey } : {}) });
+        save.mutate({ projectId, voiceId: form.voiceId || null, modelId: form.modelId || null, ...(form.apiKey !== undefined ? { apiKey: form.apiKey } : {}) });
       }}
     >
       <Card className="space-y-4 p-6">
@@ -45,6 +45,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
           label={t("voice.settings.apiKey")}
           placeholder="sk_…"
           hasKey={s.hasKey}
+          stale={s.keyStale}
           value={form.apiKey}
           onChange={(apiKey) => set({ apiKey })}
           savedText={t("voice.settings.keySaved")}
@@ -59,9 +60,6 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
             <Input id="voice-model" placeholder="eleven_multilingual_v2" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })} />
           </Field>
         </div>
-        <Field label={t("voice.settings.baseUrl")} htmlFor="voice-base-url">
-          <Input id="voice-base-url" placeholder="https://api.elevenlabs.io" value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
-        </Field>
         <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </Card>
     </form>

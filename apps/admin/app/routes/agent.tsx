@@ -37,7 +37,6 @@ type Form = {
   maxPhoneAsks: string;
   timeoutMinutes: string;
   llmModel: string;
-  llmBaseUrl: string;
   llmKey: KeyChange;
 };
 
@@ -64,7 +63,6 @@ export default function Agent() {
       maxPhoneAsks: String(s.script.maxPhoneAsks),
       timeoutMinutes: String(s.script.timeoutMinutes),
       llmModel: s.llm.model ?? "",
-      llmBaseUrl: s.llm.baseUrl ?? "",
       llmKey: undefined,
     });
   }, [settings.data]);
@@ -97,7 +95,7 @@ export default function Agent() {
         maxPhoneAsks: Number(form.maxPhoneAsks),
         timeoutMinutes: Number(form.timeoutMinutes),
       },
-      llm: { model: form.llmModel || null, baseUrl: form.llmBaseUrl || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
+      llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
     });
   }
 
@@ -265,15 +263,13 @@ export default function Agent() {
             <Field label={t("agent.llmModel")} htmlFor="agent-model">
               <Input id="agent-model" placeholder="gpt-4o-mini" value={form.llmModel} onChange={(e) => set({ llmModel: e.target.value })} />
             </Field>
-            <Field label={t("agent.llmBaseUrl")} htmlFor="agent-base-url">
-              <Input id="agent-base-url" placeholder="https://api.openai.com/v1" value={form.llmBaseUrl} onChange={(e) => set({ llmBaseUrl: e.target.value })} />
-            </Field>
           </div>
           <ProviderKeyField
             id="agent-key"
             label={t("agent.llmKey")}
             placeholder="sk-…"
             hasKey={s.llm.hasKey}
+            stale={s.llm.keyStale}
             value={form.llmKey}
             onChange={(llmKey) => set({ llmKey })}
             savedText={t("agent.llmKeySaved")}
