@@ -1,5 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // First contact on real parts: the project's agent greets a new Telegram lead and asks for the
 // phone; the phone hands the lead to the first manager in rotation, who is notified live; with
@@ -7,7 +6,7 @@ import { connectTelegramBot, expect, test } from "./fixtures.ts";
 // notification bell and records the sale, which makes the dialog one of the agent's examples.
 test("the agent takes the first contact and hands the lead to a manager", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(180_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -15,7 +14,7 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     const bot = tg.addBot({ token: `7100000001:AA${"agent".repeat(7)}`, username: "zerno_agent_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, bot, tg.apiRoot);
+    await connectTelegramBot(page, bot);
 
     // The owner teaches the agent a new answer on the «ИИ-агент» page.
     await page.getByRole("link", { name: "ИИ-агент" }).click();

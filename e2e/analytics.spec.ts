@@ -1,13 +1,12 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
 import { usageRecords, withTenant } from "@threadline/db";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // From the click to the sale: a client comes from a tagged Telegram link, the manager records the
 // sale, and the traffic person sees it against its source and campaign; the finance person sees
 // what the AI agent cost. Neither of them sees anything else of the console.
 test("traffic sees a tagged lead through to the sale, finance sees the AI spend", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(180_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -16,7 +15,7 @@ test("traffic sees a tagged lead through to the sale, finance sees the AI spend"
     const bot = tg.addBot({ token: `7100000003:AA${"traffic".repeat(5)}`, username: "zerno_ads_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, bot, tg.apiRoot);
+    await connectTelegramBot(page, bot);
     const projectId = /\/p\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
 
     // The click: t.me/zerno_ads_bot?start=u-vk_ads-cpc-black_friday, then a question.

@@ -1,11 +1,10 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { expect, test } from "./fixtures.ts";
+import { expect, telegramSimulator, test } from "./fixtures.ts";
 
 // A bot on a server without a public address: the owner connects it to receive by polling, a
 // client's message reaches the inbox all the same; switching the bot to webhooks sets its webhook.
 test("a Telegram bot connected for polling receives without a webhook, and can be switched to webhooks", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(120_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -17,8 +16,6 @@ test("a Telegram bot connected for polling receives without a webhook, and can b
     await page.getByLabel("Токен бота").fill(bot.token);
     const telegramCard = page.locator("form").filter({ has: page.getByLabel("Токен бота") });
     await telegramCard.getByLabel(/Опрос \(Long Poll\)/).check();
-    await telegramCard.locator("details summary").click();
-    await page.locator("#tg-api").fill(tg.apiRoot);
     await shot(page, "admin-channel-polling", { docs: true });
     await telegramCard.getByRole("button", { name: "Подключить" }).click();
     const delivery = page.getByLabel("Получение сообщений: @zerno_poll_bot");

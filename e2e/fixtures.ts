@@ -1,3 +1,4 @@
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -50,14 +51,36 @@ export async function signIn(page: Page, appUrl: string, email: string, password
 }
 
 /**
+ * The simulators a spec plays the platforms with, on the ports global setup gave the services as
+ * their endpoints (TELEGRAM_API_ROOT, VK_API_BASE_URL, ELEVENLABS_BASE_URL). Specs run one at a time.
+ */
+export const simulatorPorts = {
+  get telegram() {
+    return Number(process.env.E2E_TELEGRAM_PORT);
+  },
+  get vk() {
+    return Number(process.env.E2E_VK_PORT);
+  },
+  get elevenlabs() {
+    return Number(process.env.E2E_ELEVENLABS_PORT);
+  },
+};
+
+export function telegramSimulator(): TelegramBotApiSimulator {
+  return new TelegramBotApiSimulator({ port: simulatorPorts.telegram });
+}
+
+export function vkSimulator(options: ConstructorParameters<typeof VkApiSimulator>[0] = {}): VkApiSimulator {
+  return new VkApiSimulator({ ...options, port: simulatorPorts.vk });
+}
+
+/**
  * Connects a Telegram bot of the Bot API simulator on the admin's «Каналы» page (the signed-in
  * page is in admin); done when the bot's row is listed.
  */
-export async function connectTelegramBot(page: Page, bot: { token: string; username: string }, apiRoot: string): Promise<void> {
+export async function connectTelegramBot(page: Page, bot: { token: string; username: string }): Promise<void> {
   await page.getByRole("link", { name: "Каналы" }).click();
   await page.getByLabel("Токен бота").fill(bot.token);
-  await page.locator("details").first().locator("summary").click();
-  await page.locator("#tg-api").fill(apiRoot);
   await page.getByRole("button", { name: "Подключить" }).first().click();
   await expect(page.getByRole("cell", { name: `@${bot.username}` })).toBeVisible();
 }

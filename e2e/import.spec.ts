@@ -1,12 +1,11 @@
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, telegramSimulator, test, vkSimulator } from "./fixtures.ts";
 
 // History import on real parts: a VK community (the VK API simulator) with past dialogs is
 // connected in admin, the owner starts the import, watches the progress bar move with the
 // progress the worker pushes over Socket.IO (no re-reading of the list meanwhile) and reach
 // 100 %, and the imported conversations show in the inbox with their files.
 test("the owner imports a VK community's history and sees the conversations in the inbox", async ({ page, browser, urls, seed, signIn, shot }) => {
-  const vk = new VkApiSimulator();
+  const vk = vkSimulator();
   await vk.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -33,9 +32,6 @@ test("the owner imports a VK community's history and sees the conversations in t
     await page.getByRole("link", { name: "Каналы" }).click();
     await page.getByLabel("ID сообщества").fill(String(groupId));
     await page.getByLabel("Ключ доступа сообщества").fill(token);
-    const advanced = page.locator("details").filter({ has: page.locator("#vk-api") });
-    await advanced.locator("summary").click();
-    await page.locator("#vk-api").fill(vk.apiBaseUrl);
     await page.getByRole("button", { name: "Подключить" }).last().click();
     await expect(page.getByText(`Подключено: ${name}`)).toBeVisible({ timeout: 15_000 });
 
@@ -121,13 +117,13 @@ function telegramExport(ownId: number, chats: { id: number; name: string; lines:
 // progress to see), the dialogs land in the Telegram channel and show in the inbox.
 test("the owner uploads a Telegram Desktop export and watches it upload and import", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(120_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
     const bot = tg.addBot({ token: `7100000006:AA${"export".repeat(6)}`, username: "zerno_export_bot", firstName: "Кофейня «Зерно»" });
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, { token: bot.token, username: "zerno_export_bot" }, tg.apiRoot);
+    await connectTelegramBot(page, { token: bot.token, username: "zerno_export_bot" });
 
     // Two clients to find later, and enough past chats to make a file of a few megabytes.
     const clients = [

@@ -1,11 +1,10 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // The core loop on real parts: a Telegram bot connected in admin (against the Bot API
 // simulator), a client writing in, the manager's open inbox updating live, the reply reaching
 // the client, a block showing the client inactive, and another project seeing none of it.
 test("a client writes, the manager sees it live, replies, and the client receives it", async ({ page, browser, urls, seed, signIn, shot }) => {
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -13,7 +12,7 @@ test("a client writes, the manager sees it live, replies, and the client receive
     const bot = tg.addBot({ username: "zerno_coffee_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, bot, tg.apiRoot);
+    await connectTelegramBot(page, bot);
     await expect(page.getByText("Подключено: Кофейня «Зерно»")).toBeVisible();
     await shot(page, "admin-channels", { docs: true });
 

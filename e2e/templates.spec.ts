@@ -1,11 +1,10 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // Saved replies: the owner writes one in admin; a manager types «/» and a few letters in the reply
 // box, picks it with Enter, and the client receives it with their own name in it.
 test("a manager answers with a saved reply that carries the client's name", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(150_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   await tg.start();
   try {
     const owner = await seed.demoAccount("owner");
@@ -13,7 +12,7 @@ test("a manager answers with a saved reply that carries the client's name", asyn
     const bot = tg.addBot({ token: `7100000005:AA${"templates".repeat(4)}`, username: "zerno_templates_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, bot, tg.apiRoot);
+    await connectTelegramBot(page, bot);
     await page.getByRole("link", { name: "Шаблоны ответов" }).click();
     await page.getByLabel("Название").fill("Доставка");
     await page.getByLabel("Текст").fill("{имя}, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");

@@ -1,6 +1,5 @@
 import { ElevenLabsSimulator } from "@threadline/ai/simulators";
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { connectTelegramBot, expect, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */
 const isOggOpus = (data: Buffer) => data.subarray(0, 4).toString("latin1") === "OggS" && data.subarray(28, 36).toString("latin1") === "OpusHead";
@@ -19,17 +18,17 @@ test.use({
 // its caption; then the manager records a voice message with the microphone and sends that.
 test("a manager voices a reply and records one; the client receives both as voice messages", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(180_000);
-  const tg = new TelegramBotApiSimulator();
+  const tg = telegramSimulator();
   const elevenlabs = new ElevenLabsSimulator({ voices: ["voice-irina"] });
   await tg.start();
-  await elevenlabs.start();
+  await elevenlabs.start(simulatorPorts.elevenlabs);
   try {
     const owner = await seed.demoAccount("owner");
     const manager = await seed.demoAccount("manager");
     const bot = tg.addBot({ token: `7100000002:AA${"voice".repeat(7)}`, username: "zerno_voice_bot", firstName: "Кофейня «Зерно»" });
 
     await signIn(page, urls.admin, owner.email, owner.password);
-    await connectTelegramBot(page, { token: bot.token, username: "zerno_voice_bot" }, tg.apiRoot);
+    await connectTelegramBot(page, { token: bot.token, username: "zerno_voice_bot" });
 
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();
@@ -55,7 +54,6 @@ test("a manager voices a reply and records one; the client receives both as voic
     await page.getByRole("link", { name: "ИИ-агент" }).click();
     await page.getByLabel("Ключ API ElevenLabs").fill(elevenlabs.apiKey);
     await page.getByLabel("ID голоса").fill("voice-irina");
-    await page.getByLabel("Адрес API (необязательно)").fill(elevenlabs.baseUrl);
     const voiceForm = page.locator("form").filter({ hasText: "Голос для ответов (ElevenLabs)" });
     await voiceForm.getByRole("button", { name: "Сохранить" }).click();
     await expect(voiceForm).toContainText("Ключ сохранён");

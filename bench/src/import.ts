@@ -48,7 +48,7 @@ export async function runImport(argv: string[]) {
     const [channel] = await withTenant(env.db, T.project.id, (tx) =>
       tx
         .insert(channels)
-        .values({ projectId: T.project.id, kind: "vk", name: "Сообщество", externalId: String(seeded.groupId), tokenEnc: encryptSecret(seeded.token, env.deps.secretKey), webhookSecret: "bench", apiBaseUrl: vk.apiBaseUrl })
+        .values({ projectId: T.project.id, kind: "vk", name: "Сообщество", externalId: String(seeded.groupId), tokenEnc: encryptSecret(seeded.token, env.deps.secretKey), webhookSecret: "bench" })
         .returning(),
     );
     const run = await withTenant(env.db, T.project.id, (tx) => createImportRun(tx, { projectId: T.project.id, channelId: channel!.id, source: "vk_api" }));

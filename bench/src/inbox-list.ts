@@ -11,7 +11,7 @@ import { appDatabaseUrl, channels, memberships, roles, users, withTenant, type D
 import * as schema from "@threadline/db/schema";
 import { createTestDatabase } from "@threadline/db/testing";
 import { tmpdir } from "node:os";
-import { createProject, createSession, hashPassword, LocalDiskStorage, SESSION_COOKIE } from "@threadline/core";
+import { createProject, createSession, hashPassword, LocalDiskStorage, PUBLIC_ENDPOINTS, SESSION_COOKIE } from "@threadline/core";
 import { fetchHandler } from "@threadline/core/trpc";
 import { bareStatement } from "./inbox-bare.ts";
 import { bulkLoad, type SeedReport } from "./inbox-seed.ts";
@@ -195,6 +195,7 @@ export async function runInboxList(argv: string[]) {
       secretKey: SECRET_KEY,
       cookieSecure: false,
       urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
+      endpoints: PUBLIC_ENDPOINTS,
       storage: new LocalDiskStorage(tmpdir()),
       jobs: { enqueueOutbound: async () => undefined },
     });

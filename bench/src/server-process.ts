@@ -9,7 +9,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/core";
+import { endpointsFromEnv, LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
 import { attachRealtime } from "@threadline/core/realtime";
@@ -38,7 +38,9 @@ const logger = createLogger(`bench-${config.roles.join("+")}`, "warn");
 const db = createDb(config.appUrl, { max: config.dbPool });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const queues = createQueues(redis, config.prefix);
-const channels = new ChannelDirectory(db, config.secretKey);
+// The platforms' addresses come from the environment the stack set, as apps/worker reads them.
+const endpoints = endpointsFromEnv(loadEnv());
+const channels = new ChannelDirectory(db, config.secretKey, { endpoints });
 const closers: (() => Promise<unknown>)[] = [];
 
 // The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
@@ -46,7 +48,7 @@ const closers: (() => Promise<unknown>)[] = [];
 // product, it reads WORKER_JOBS_NICE.
 if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv().WORKER_JOBS_NICE, logger);
 if (config.roles.includes("jobs")) {
-  const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey };
+  const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey, endpoints };
   // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
   const workers = config.inboundConcurrency
     ? startWorkers(deps, { inbound: config.inboundConcurrency, outbound: 8, media: 4, ai: 8, leadTimeout: 4 })

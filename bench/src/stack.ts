@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { agentSettings, channels } from "@threadline/db";
 import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { encryptSecret } from "@threadline/core";
+import { encryptSecret, type Endpoints } from "@threadline/core";
 import { createTestEnv, type TestEnv } from "@threadline/core/testing";
 import type { ServerConfig, ServerMessage, ServerRole } from "./server-process.ts";
 
@@ -36,7 +36,7 @@ export async function createTelegramChannel(env: TestEnv, telegram: TelegramBotA
   const secret = randomBytes(24).toString("base64url");
   const [row] = await env.owner
     .insert(channels)
-    .values({ projectId, kind: "telegram", name, externalId: String(botId), tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl: telegram.apiRoot })
+    .values({ projectId, kind: "telegram", name, externalId: String(botId), tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: secret })
     .returning();
   const bot = telegram.bots.get(token)!;
   return { id: row!.id, projectId, secret, botId, token, nextMessageId: (chatId) => bot.messageId(chatId) };
@@ -65,6 +65,17 @@ export type ProductProcess = {
   stop: () => Promise<void>;
 };
 
+/** The operator's variables that point a product process at these endpoints. */
+export function endpointEnvironment(endpoints: Endpoints): Record<string, string> {
+  return {
+    TELEGRAM_API_ROOT: endpoints.telegramApiRoot,
+    VK_API_BASE_URL: endpoints.vkApiBaseUrl,
+    OPENAI_BASE_URL: endpoints.openaiBaseUrl,
+    ELEVENLABS_BASE_URL: endpoints.elevenlabsBaseUrl,
+    MEDIA_FETCH_EXTRA_ORIGINS: endpoints.mediaExtraOrigins.join(","),
+  };
+}
+
 const serverEntry = fileURLToPath(new URL("./server-process.ts", import.meta.url));
 
 /** Starts one product process (ingress, workers, realtime or a mix) and waits until it is ready. */
@@ -85,7 +96,7 @@ export async function startProductProcess(env: TestEnv, roles: ServerRole[], opt
   const { DATABASE_URL: _owner, APP_DATABASE_PASSWORD: _password, ...base } = process.env;
   const child = fork(serverEntry, [], {
     execArgv: ["--import", "tsx", ...(process.env.BENCH_SERVER_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROF}`] : [])],
-    env: { ...base, NODE_ENV: base.NODE_ENV ?? "test", BENCH_SERVER_CONFIG: JSON.stringify(config) },
+    env: { ...base, NODE_ENV: base.NODE_ENV ?? "test", ...endpointEnvironment(env.deps.endpoints), BENCH_SERVER_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const port = await new Promise<number | null>((resolve, reject) => {
@@ -134,6 +145,8 @@ export async function createBenchEnv() {
   const storageDir = await mkdtemp(join(tmpdir(), "tl-bench-storage-"));
   const telegram = new TelegramBotApiSimulator({ port: 0 });
   await telegram.start();
+  // The simulator first: the product processes get its address through the environment, as the operator's.
+  env.useEndpoints({ telegramApiRoot: telegram.apiRoot });
   const processes: ProductProcess[] = [];
   return {
     env,

@@ -12,17 +12,25 @@ export function ProviderKeyField(props: {
   label: string;
   placeholder: string;
   hasKey: boolean;
+  /** A key was saved for another provider address than the installation's: it must be entered again. */
+  stale?: boolean;
   value: KeyChange;
   onChange: (value: KeyChange) => void;
   savedText: string;
   removeText: string;
 }) {
   const { id, label, placeholder, hasKey, value, onChange } = props;
+  const t = useT();
   return (
     <>
       <Field label={label} htmlFor={id}>
         <Input id={id} type="password" autoComplete="off" value={value ?? ""} placeholder={hasKey ? "••••••••" : placeholder} onChange={(e) => onChange(e.target.value || undefined)} />
       </Field>
+      {props.stale ? (
+        <p role="status" className="text-sm text-amber-700">
+          {t("agent.keyStale")}
+        </p>
+      ) : null}
       {hasKey ? (
         <div className="flex items-center gap-3 text-sm text-slate-500">
           <span>{value === null ? "" : props.savedText}</span>

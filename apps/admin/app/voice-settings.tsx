@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Card, Field, Input, useT, useTRPC } from "@threadline/ui";
 import { ProviderKeyField, SaveRow, type KeyChange } from "./provider-key.tsx";
 
-type Form = { voiceId: string; modelId: string; baseUrl: string; apiKey: KeyChange };
+type Form = { voiceId: string; modelId: string; apiKey: KeyChange };
 
 /** The project's ElevenLabs key and voice, which managers' «Озвучить» speaks in. A form of its own. */
 export function VoiceSettings({ projectId }: { projectId: string }) {
@@ -23,7 +23,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
   if (settings.data && settings.data !== formOf) {
     const s = settings.data;
     setFormOf(s);
-    setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, baseUrl: s.baseUrl ?? "", apiKey: undefined });
+    setForm({ voiceId: s.voiceId ?? "", modelId: s.modelId, apiKey: undefined });
   }
 
   if (!settings.data || !form) return null;
@@ -35,7 +35,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
       className="mt-6 max-w-3xl"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate({ projectId, voiceId: form.voiceId || null, modelId: form.modelId || null, baseUrl: form.baseUrl || null, ...(form.apiKey !== undefined ? { apiKey: form.apiKey } : {}) });
+        save.mutate({ projectId, voiceId: form.voiceId || null, modelId: form.modelId || null, ...(form.apiKey !== undefined ? { apiKey: form.apiKey } : {}) });
       }}
     >
       <Card className="space-y-4 p-6">
@@ -48,6 +48,7 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
           label={t("voice.settings.apiKey")}
           placeholder="sk_…"
           hasKey={s.hasKey}
+          stale={s.keyStale}
           value={form.apiKey}
           onChange={(apiKey) => set({ apiKey })}
           savedText={t("voice.settings.keySaved")}
@@ -62,9 +63,6 @@ export function VoiceSettings({ projectId }: { projectId: string }) {
             <Input id="voice-model" placeholder="eleven_multilingual_v2" value={form.modelId} onChange={(e) => set({ modelId: e.target.value })} />
           </Field>
         </div>
-        <Field label={t("voice.settings.baseUrl")} htmlFor="voice-base-url">
-          <Input id="voice-base-url" placeholder="https://api.elevenlabs.io" value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
-        </Field>
         <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </Card>
     </form>

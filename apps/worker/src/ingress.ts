@@ -3,7 +3,7 @@ import express from "express";
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { secretKeyringOf } from "@threadline/core";
+import { endpointsFromEnv, secretKeyringOf } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/pipeline";
 
@@ -16,7 +16,7 @@ export function startIngress(env: Env, logger: Logger, health: () => Record<stri
   const db = createDb(env.APP_DATABASE_URL, { max: 4 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(redis);
-  const channels = new ChannelDirectory(db, secretKeyringOf(env));
+  const channels = new ChannelDirectory(db, secretKeyringOf(env), { endpoints: endpointsFromEnv(env) });
   const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
 
   const app = express();

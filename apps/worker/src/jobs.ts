@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/core";
+import { endpointsFromEnv, redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/core";
 import { createQueues } from "@threadline/core/jobs";
 import { ChannelDirectory, lowerCpuPriority, startWorkers } from "@threadline/core/pipeline";
 import { startImportWorker } from "@threadline/core/import";
@@ -12,11 +12,12 @@ export function startJobs(env: Env, logger: Logger) {
   const db = createDb(env.APP_DATABASE_URL, { max: 20 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queues = createQueues(redis);
-  const channels = new ChannelDirectory(db, secretKeyringOf(env));
+  const endpoints = endpointsFromEnv(env);
+  const channels = new ChannelDirectory(db, secretKeyringOf(env), { endpoints });
   const publish = redisPublisher(redis);
   const storage = storageFromEnv(env);
 
-  const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: secretKeyringOf(env) });
+  const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: secretKeyringOf(env), endpoints });
   // History imports: one run at a time per job, resumed from the run's cursor after any crash.
   const imports = startImportWorker({ db, channels, publish, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
   logger.info({ nice: env.WORKER_JOBS_NICE }, "jobs running");

@@ -37,4 +37,4 @@ export {
 } from "./telegram/update.ts";
 export { TelegramAdapter, TELEGRAM_API_ROOT, type TelegramChannelConfig } from "./telegram/adapter.ts";
 export { toTelegramChannelError } from "./telegram/errors.ts";
-export { downloadFile, MAX_DOWNLOAD_BYTES } from "./download.ts";
+export { downloadFile, isPublicAddress, MAX_DOWNLOAD_BYTES, VK_FILE_HOSTS, type MediaFetchOptions } from "./download.ts";

@@ -86,7 +86,7 @@ describe("VK Callback API delivery", () => {
     const community = sim.addCommunity({ name: "Пекарня" });
     groupId = community.groupId;
     confirmation = community.confirmation;
-    adapter = new VkAdapter({ groupId, token: community.token, apiBaseUrl: sim.apiBaseUrl });
+    adapter = new VkAdapter({ groupId, token: community.token, apiBaseUrl: sim.apiBaseUrl, media: { extraOrigins: [sim.url] } });
     receiver = await startReceiver((_req, text) => {
       const result = verifyAndParseVkCallback({ body: text, channel: { groupId, secret: SECRET, confirmation } });
       if (result.kind === "confirmation") return { status: 200, text: result.text };
@@ -158,7 +158,7 @@ describe("Telegram webhook delivery", () => {
   beforeAll(async () => {
     await sim.start();
     const { token } = sim.addBot();
-    adapter = new TelegramAdapter({ token, apiRoot: sim.apiRoot });
+    adapter = new TelegramAdapter({ token, apiRoot: sim.apiRoot, media: { extraOrigins: [sim.apiRoot] } });
     receiver = await startReceiver((req, text) => {
       const result = verifyAndParseTelegramUpdate({ headers: req.headers, body: text, channel: { secret: SECRET } });
       return { status: 200, text: "", events: result.kind === "events" ? result.events : [] };

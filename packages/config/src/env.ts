@@ -3,6 +3,22 @@ import { appDatabaseUrl, APP_ROLE, DEFAULT_APP_DATABASE_PASSWORD, LOCAL_DATABASE
 import { ConfigError, nodeEnvSchema, parseEnv, refuse } from "./parse.ts";
 import { resolveSecretKeys } from "./secrets.ts";
 
+/** An http(s) URL without query or fragment; a trailing slash is dropped. */
+const baseUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v) && !/[?#]/.test(v), "must be an http(s) URL without ? or #")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}
+
 // The single place that reads process.env. Every process validates what it needs at start-up
 // and fails with a message naming the variable, instead of failing later on first use.
 const envSchema = z.object({
@@ -45,6 +61,24 @@ const envSchema = z.object({
     .default("true")
     .transform((v) => v === "true"),
   S3_PREFIX: z.string().optional(),
+  // Where the platforms and providers are reached: operator settings, never a tenant's. A provider
+  // key is used only with the base URL it was saved for (changing one asks for the key again).
+  TELEGRAM_API_ROOT: baseUrl.default("https://api.telegram.org"),
+  VK_API_BASE_URL: baseUrl.default("https://api.vk.ru/method"),
+  OPENAI_BASE_URL: baseUrl.default("https://api.openai.com/v1"),
+  ELEVENLABS_BASE_URL: baseUrl.default("https://api.elevenlabs.io"),
+  // Exact origins (comma-separated) client files may also be fetched from, besides the platforms'
+  // own https file hosts; only these may be http or private addresses (simulators, a local Bot API).
+  MEDIA_FETCH_EXTRA_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const origins = value.split(",").map((s) => s.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!isOrigin(origin)) ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin such as http://127.0.0.1:8081` });
+      }
+      return origins.map((o) => new URL(o).origin);
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Which hops in front of the apps are trusted reverse proxies, whose X-Forwarded-For names the
   // client's address (sign-in limits, session records): empty = none (the socket's address is the

@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./crypto.ts";
+export { endpointsFromEnv, PUBLIC_ENDPOINTS, type Endpoints } from "./endpoints.ts";
 export * from "./auth/index.ts";
 export * from "./access/index.ts";
 export * from "./events.ts";

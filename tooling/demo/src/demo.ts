@@ -15,7 +15,7 @@ import { ProcessLedger, ownProcessGroup, processAlive } from "./processes.ts";
 import { requireRedisServer, startRedis } from "./redis.ts";
 import { SERVICE_NAMES, launcherEnvironment, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
 import { Teardown } from "./teardown.ts";
-import { startDemoWorld } from "./world.ts";
+import { startDemoSimulators, startDemoWorld } from "./world.ts";
 
 const verbose = process.env.DEMO_VERBOSE === "1";
 const teardown = new Teardown();
@@ -153,11 +153,15 @@ async function main() {
     await buildApps(stale);
   }
 
+  // The simulators first: the services get their addresses as the operator's endpoint settings.
+  const simulators = await startDemoSimulators();
+  teardown.add("platform simulators", () => simulators.stop());
+
   step(`Starting ${SERVICE_NAMES.join(", ")} (logs in ${shownPath(logsDir)}/)`);
   const spawned: RunningService[] = [];
   teardown.add("services", () => stopServices(spawned));
   const services = await startServices([...SERVICE_NAMES], {
-    env: serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports, base: launcherEnv }),
+    env: serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports, base: launcherEnv, extra: simulators.env }),
     ports,
     ledger,
     onStart: (s) => spawned.push(s),
@@ -170,8 +174,8 @@ async function main() {
   teardown.add("demo database connection", () => worldDb.$close());
   const workerUrl = services.find((s) => s.name === "worker")!.url;
   try {
-    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
-    teardown.add("platform simulators", () => world.stop());
+    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
+    teardown.add("scripted clients", () => world.stop());
     step(`VK, Telegram and ElevenLabs simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}; scripted clients are writing in`);
   } catch (error) {
     throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);

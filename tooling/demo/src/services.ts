@@ -39,6 +39,8 @@ export type ServiceEnvOptions = {
   ports: Partial<ServicePorts>;
   /** Environment to start from; default: this process's. */
   base?: NodeJS.ProcessEnv;
+  /** Set on top (the simulators' addresses as the platform and provider endpoints). */
+  extra?: Record<string, string>;
 };
 
 /**
@@ -54,6 +56,7 @@ export function serviceEnv(options: ServiceEnvOptions): NodeJS.ProcessEnv {
     HOST: "127.0.0.1",
     STORAGE_DIR: base.STORAGE_DIR ?? join(dataDir, "storage"),
     NO_UPDATE_NOTIFIER: "1",
+    ...options.extra,
   };
   for (const name of OWNER_ONLY) delete env[name];
   for (const name of SERVICE_NAMES) {

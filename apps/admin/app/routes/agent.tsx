@@ -39,7 +39,6 @@ type Form = {
   maxPhoneAsks: string;
   timeoutMinutes: string;
   llmModel: string;
-  llmBaseUrl: string;
   llmKey: KeyChange;
 };
 
@@ -57,7 +56,6 @@ function formFrom(s: AgentSettings): Form {
     maxPhoneAsks: String(s.script.maxPhoneAsks),
     timeoutMinutes: String(s.script.timeoutMinutes),
     llmModel: s.llm.model ?? "",
-    llmBaseUrl: s.llm.baseUrl ?? "",
     llmKey: undefined,
   };
 }
@@ -106,7 +104,7 @@ export default function Agent() {
         maxPhoneAsks: Number(form.maxPhoneAsks),
         timeoutMinutes: Number(form.timeoutMinutes),
       },
-      llm: { model: form.llmModel || null, baseUrl: form.llmBaseUrl || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
+      llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
     });
   }
 
@@ -274,15 +272,13 @@ export default function Agent() {
             <Field label={t("agent.llmModel")} htmlFor="agent-model">
               <Input id="agent-model" placeholder="gpt-4o-mini" value={form.llmModel} onChange={(e) => set({ llmModel: e.target.value })} />
             </Field>
-            <Field label={t("agent.llmBaseUrl")} htmlFor="agent-base-url">
-              <Input id="agent-base-url" placeholder="https://api.openai.com/v1" value={form.llmBaseUrl} onChange={(e) => set({ llmBaseUrl: e.target.value })} />
-            </Field>
           </div>
           <ProviderKeyField
             id="agent-key"
             label={t("agent.llmKey")}
             placeholder="sk-…"
             hasKey={s.llm.hasKey}
+            stale={s.llm.keyStale}
             value={form.llmKey}
             onChange={(llmKey) => set({ llmKey })}
             savedText={t("agent.llmKeySaved")}

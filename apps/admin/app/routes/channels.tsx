@@ -83,12 +83,11 @@ function ConnectCard(props: {
   pending: boolean;
   error: unknown;
   connectedName: string | undefined;
-  onSubmit: (extra: { delivery: Delivery; apiBaseUrl: string | undefined }) => void;
+  onSubmit: (extra: { delivery: Delivery }) => void;
   children: React.ReactNode;
 }) {
   const t = useT();
   const [delivery, setDelivery] = useState<Delivery>("webhook");
-  const [api, setApi] = useState("");
   const prefix = props.kind === "telegram" ? "tg" : "vk";
   return (
     <Card className="p-5">
@@ -98,7 +97,7 @@ function ConnectCard(props: {
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          props.onSubmit({ delivery, apiBaseUrl: api || undefined });
+          props.onSubmit({ delivery });
         }}
       >
         {props.children}
@@ -114,14 +113,6 @@ function ConnectCard(props: {
             </label>
           ))}
         </fieldset>
-        <details className="text-sm text-slate-600">
-          <summary className="cursor-pointer select-none">{t("admin.advanced")}</summary>
-          <div className="mt-2">
-            <Field label={t("admin.apiBaseUrl")} htmlFor={`${prefix}-api`}>
-              <Input id={`${prefix}-api`} placeholder="https://" value={api} onChange={(e) => setApi(e.target.value)} />
-            </Field>
-          </div>
-        </details>
         <ErrorNote>{errorMessage(props.error)}</ErrorNote>
         {props.connectedName ? <p className="text-sm text-emerald-700">{t("admin.connected", { name: props.connectedName })}</p> : null}
         <Button type="submit" variant="primary" disabled={props.pending}>

@@ -38,6 +38,7 @@ export async function startEvalWorld(): Promise<EvalWorld> {
   const vk = new VkApiSimulator();
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
   return {
     env,
     pipeline,
@@ -119,7 +120,7 @@ async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | 
     const [row] = await withTenant(env.db, projectId, (tx) =>
       tx
         .insert(channels)
-        .values({ projectId, kind, name: "Telegram", externalId: String(bot.botId), tokenEnc: encryptSecret(bot.token, secretKey), webhookSecret: secret, apiBaseUrl: tg.apiRoot })
+        .values({ projectId, kind, name: "Telegram", externalId: String(bot.botId), tokenEnc: encryptSecret(bot.token, secretKey), webhookSecret: secret })
         .returning({ id: channels.id }),
     );
     await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${pipeline.url}/webhooks/telegram/${row!.id}`, secret });
@@ -140,7 +141,6 @@ async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | 
         externalId: String(community.groupId),
         tokenEnc: encryptSecret(community.token, secretKey),
         webhookSecret: secret,
-        apiBaseUrl: vk.apiBaseUrl,
         confirmation: community.confirmation,
       })
       .returning({ id: channels.id }),

@@ -64,14 +64,15 @@ export abstract class SimulatorServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<string> {
+  /** On a random port, or the given one (an e2e stack points the services at it beforehand). */
+  async start(port = 0): Promise<string> {
     if (this.server) return this.url;
     const server = createServer((req, res) => {
       void this.dispatch(req, res);
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
+      server.listen(port, "127.0.0.1", () => resolve());
     });
     this.port = (server.address() as AddressInfo).port;
     this.server = server;

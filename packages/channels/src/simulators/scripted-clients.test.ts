@@ -66,7 +66,7 @@ describe("scripted clients", () => {
 
   it("play a VK conversation, waiting for the business's answers", async () => {
     const { groupId, token } = vk.addCommunity();
-    const adapter = new VkAdapter({ groupId, token, apiBaseUrl: vk.apiBaseUrl });
+    const adapter = new VkAdapter({ groupId, token, apiBaseUrl: vk.apiBaseUrl, media: { extraOrigins: [vk.url] } });
     const business = await operator(adapter);
     const script = RUSSIAN_CONVERSATIONS.find((s) => s.id === "bouquet-price")!;
     const run = startScriptedClients({ target: vkScriptedTarget(vk, groupId, 777_001), scripts: [script], paceMs: 5, replyTimeoutMs: 5000 });
@@ -86,7 +86,7 @@ describe("scripted clients", () => {
 
   it("play Telegram conversations with a deep-link start and a receipt photo", async () => {
     const { token } = telegram.addBot();
-    const adapter = new TelegramAdapter({ token, apiRoot: telegram.apiRoot });
+    const adapter = new TelegramAdapter({ token, apiRoot: telegram.apiRoot, media: { extraOrigins: [telegram.apiRoot] } });
     const business = await operator(adapter);
     const scripts = RUSSIAN_CONVERSATIONS.filter((s) => s.id === "callback-phone" || s.id === "payment-receipt");
     const run = startScriptedClients({ target: telegramScriptedTarget(telegram, token, 888_001), scripts, paceMs: 5, replyTimeoutMs: 5000, concurrency: 2 });

@@ -24,7 +24,7 @@ async function failure(promise: Promise<unknown>): Promise<ChannelError> {
 beforeAll(async () => {
   await sim.start();
   ({ token } = sim.addBot({ username: "flowers_shop_bot", firstName: "Цветочная лавка" }));
-  adapter = new TelegramAdapter({ token, apiRoot: sim.apiRoot });
+  adapter = new TelegramAdapter({ token, apiRoot: sim.apiRoot, media: { extraOrigins: [sim.apiRoot] } });
   sim.simulateClientMessage({ from: CLIENT, text: "Здравствуйте!" });
 });
 

@@ -1,6 +1,6 @@
 import { Api, InputFile } from "grammy";
 import type { ChannelAdapter } from "../adapter.ts";
-import { downloadFile } from "../download.ts";
+import { downloadFile, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
 import type {
   ChannelEvent,
@@ -19,8 +19,10 @@ export const TELEGRAM_API_ROOT = "https://api.telegram.org";
 
 export interface TelegramChannelConfig {
   token: string;
-  /** Defaults to https://api.telegram.org (a local Bot API server also fits here). */
+  /** The operator's Bot API root (TELEGRAM_API_ROOT); defaults to https://api.telegram.org. */
   apiRoot?: string;
+  /** How files may be fetched: only from the Bot API root's host (operator settings). */
+  media?: MediaFetchOptions;
 }
 
 function chatIdOf(chatId: string): number | string {
@@ -87,7 +89,8 @@ export class TelegramAdapter implements ChannelAdapter {
         reasonRu: "Telegram не дал идентификатор файла",
       });
     }
-    const downloaded = await downloadFile("telegram", await this.fileDownloadUrl(attachment.fileId));
+    const url = await this.fileDownloadUrl(attachment.fileId);
+    const downloaded = await downloadFile({ ...this.config.media, channel: "telegram", url, hosts: [new URL(this.apiRoot).hostname] });
     // Telegram's file server answers application/octet-stream; the message knew better.
     const mime = attachment.mime ?? downloaded.mime;
     return { ...downloaded, ...(mime ? { mime } : {}) };

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await sim.start();
   const community = sim.addCommunity({ name: "Цветочная лавка", screenName: "flowers_shop" });
   groupId = community.groupId;
-  adapter = new VkAdapter({ groupId, token: community.token, apiBaseUrl: sim.apiBaseUrl });
+  adapter = new VkAdapter({ groupId, token: community.token, apiBaseUrl: sim.apiBaseUrl, media: { extraOrigins: [sim.url] } });
   sim.simulateClientMessage({ groupId, userId: CLIENT, text: "Здравствуйте!" });
 });
 

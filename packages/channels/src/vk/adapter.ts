@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { API, Upload } from "vk-io";
 import type { ChannelAdapter } from "../adapter.ts";
-import { downloadFile } from "../download.ts";
+import { downloadFile, VK_FILE_HOSTS, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
 import type {
   ChannelIdentity,
@@ -24,9 +24,11 @@ export interface VkChannelConfig {
   groupId: number;
   /** Community access token with the messages, photos, docs and manage rights. */
   token: string;
-  /** Defaults to https://api.vk.ru/method. */
+  /** The operator's VK API (VK_API_BASE_URL); defaults to https://api.vk.ru/method. */
   apiBaseUrl?: string;
   timeoutMs?: number;
+  /** How client files and the Long Poll server may be fetched (operator settings). */
+  media?: MediaFetchOptions;
 }
 
 /** The message events the Callback API server is subscribed to. */
@@ -143,7 +145,7 @@ export class VkAdapter implements ChannelAdapter {
         reasonRu: "VK не даёт ссылку на этот файл",
       });
     }
-    return downloadFile("vk", attachment.url);
+    return downloadFile({ ...this.config.media, channel: "vk", url: attachment.url, hosts: VK_FILE_HOSTS });
   }
 
   /** The string the Callback API handshake must answer; store it before registerWebhook. */
@@ -177,7 +179,7 @@ export class VkAdapter implements ChannelAdapter {
   }
 
   pollUpdates(cursor: string | null, options: { waitSeconds?: number; signal?: AbortSignal } = {}): Promise<PollResult> {
-    return pollVkLongPoll({ api: this.api, groupId: this.config.groupId, cursor, ...options });
+    return pollVkLongPoll({ api: this.api, groupId: this.config.groupId, cursor, media: this.config.media, ...options });
   }
 
   /** Names and profile links for VK users: callback events carry only their ids. */

@@ -15,6 +15,7 @@ beforeAll(async () => {
   T = await env.createTenant("Chan");
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
 });
 afterAll(async () => {
   await tg.stop();
@@ -26,7 +27,7 @@ describe("connecting channels", () => {
   it("a Telegram bot is checked, stored with its token encrypted, and its webhook set with a secret token", async () => {
     const bot = tg.addBot({ username: "zerno_shop_bot" });
     const owner = env.caller(T.owner.token);
-    const { id } = await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token, apiBaseUrl: tg.apiRoot });
+    const { id } = await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token });
     const listed = await owner.channels.list({ projectId: T.project.id });
     const row = listed.find((c) => c.id === id)!;
     expect(row).toMatchObject({ kind: "telegram", name: "@zerno_shop_bot", externalId: String(bot.botId) });
@@ -38,9 +39,23 @@ describe("connecting channels", () => {
     expect(info.result.url).toBe(`http://worker.test/webhooks/telegram/${id}`);
   });
 
+  it("refuses a platform address sent by a tenant: the worker reaches only the operator's endpoints", async () => {
+    const before = await env.owner.select().from(channels);
+    const bot = tg.addBot({ username: "redirected_bot" });
+    for (const [path, input] of [
+      ["channels.connectTelegram", { projectId: T.project.id, token: bot.token, apiBaseUrl: "http://127.0.0.1:9" }],
+      ["channels.connectVk", { projectId: T.project.id, token: "vk1.a.some-token-some-token", groupId: 1, apiBaseUrl: "http://127.0.0.1:9/method" }],
+    ] as const) {
+      const res = await env.http(path, { token: T.owner.token, input });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.json?.message).toContain("apiBaseUrl");
+    }
+    expect(await env.owner.select().from(channels)).toHaveLength(before.length);
+  });
+
   it("a wrong token is a clear 400 and stores nothing", async () => {
     const before = await env.owner.select().from(channels);
-    const res = await env.http("channels.connectTelegram", { token: T.owner.token, input: { projectId: T.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA", apiBaseUrl: tg.apiRoot } });
+    const res = await env.http("channels.connectTelegram", { token: T.owner.token, input: { projectId: T.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
     expect(res.status).toBe(400);
     expect(res.body.error?.json?.message).toMatch(/Токен не подошёл/);
     expect(await env.owner.select().from(channels)).toHaveLength(before.length);
@@ -49,14 +64,14 @@ describe("connecting channels", () => {
   it("connecting the same bot twice is a conflict", async () => {
     const bot = tg.addBot();
     const owner = env.caller(T.owner.token);
-    await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token, apiBaseUrl: tg.apiRoot });
-    await expect(owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token, apiBaseUrl: tg.apiRoot })).rejects.toMatchObject({ code: "CONFLICT" });
+    await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token });
+    await expect(owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("a VK community is stored with its confirmation string and its Callback API server added", async () => {
     const community = vk.addCommunity({ name: "Кофейня «Зерно»" });
     const owner = env.caller(T.owner.token);
-    const { id, name } = await owner.channels.connectVk({ projectId: T.project.id, token: community.token, groupId: community.groupId, apiBaseUrl: vk.apiBaseUrl });
+    const { id, name } = await owner.channels.connectVk({ projectId: T.project.id, token: community.token, groupId: community.groupId });
     expect(name).toBe("Кофейня «Зерно»");
     const [row] = await env.owner.select().from(channels).where(eq(channels.id, id));
     expect(row).toMatchObject({ kind: "vk", externalId: String(community.groupId), confirmation: community.confirmation });
@@ -66,13 +81,13 @@ describe("connecting channels", () => {
 
   it("a wrong VK key is a clear 400 and stores nothing", async () => {
     const community = vk.addCommunity();
-    const res = await env.http("channels.connectVk", { token: T.owner.token, input: { projectId: T.project.id, token: "vk1.a.wrong-token-wrong-token", groupId: community.groupId, apiBaseUrl: vk.apiBaseUrl } });
+    const res = await env.http("channels.connectVk", { token: T.owner.token, input: { projectId: T.project.id, token: "vk1.a.wrong-token-wrong-token", groupId: community.groupId } });
     expect(res.status).toBe(400);
     expect(await env.owner.select().from(channels).where(eq(channels.externalId, String(community.groupId)))).toHaveLength(0);
   });
 
   it("a manager may not connect channels", async () => {
     const bot = tg.addBot();
-    await expect(env.caller(T.manager.token).channels.connectTelegram({ projectId: T.project.id, token: bot.token, apiBaseUrl: tg.apiRoot })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(env.caller(T.manager.token).channels.connectTelegram({ projectId: T.project.id, token: bot.token })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import { channels, type Tx } from "@threadline/db";
-import { isChannelError, TelegramAdapter, VkAdapter } from "@threadline/channels";
+import { isChannelError, type TelegramAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { encryptSecret, type SecretKeyring } from "../crypto.ts";
+import type { Endpoints } from "../endpoints.ts";
+import { telegramAdapter, vkAdapter } from "../pipeline/channels.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 
 /**
@@ -24,7 +26,8 @@ export async function listChannels(tx: Tx) {
     .orderBy(asc(channels.createdAt));
 }
 
-export type ConnectContext = { secretKey: SecretKeyring; workerUrl: string };
+/** The platforms are reached at the operator's endpoints, never at an address a tenant gives. */
+export type ConnectContext = { secretKey: SecretKeyring; workerUrl: string; endpoints: Readonly<Endpoints> };
 
 function platformError(e: unknown): never {
   if (isChannelError(e)) {
@@ -50,9 +53,9 @@ async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channel
  * Connects a Telegram bot: checks the token with getMe, stores it encrypted, and points the bot's
  * webhook at this installation with a fresh secret token.
  */
-export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; apiBaseUrl?: string; delivery?: Delivery }) {
+export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; delivery?: Delivery }) {
   const delivery = input.delivery ?? "webhook";
-  const adapter = new TelegramAdapter({ token: input.token, apiRoot: input.apiBaseUrl });
+  const adapter = telegramAdapter(ctx.endpoints, input.token);
   const me = await adapter.describe().catch(platformError);
   const secret = randomBytes(24).toString("base64url");
   const id = await insertChannel(tx, member, {
@@ -61,7 +64,6 @@ export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContex
     externalId: me.externalId,
     tokenEnc: encryptSecret(input.token, ctx.secretKey),
     webhookSecret: secret,
-    apiBaseUrl: input.apiBaseUrl ?? null,
     settings: { delivery },
   });
   await pointTelegram(adapter, ctx, { id, secret, delivery });
@@ -73,9 +75,9 @@ export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContex
  * Connects a VK community: checks the token, stores the confirmation string before VK's
  * handshake arrives, then adds (or reuses) the Callback API server with a fresh secret.
  */
-export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; apiBaseUrl?: string; delivery?: Delivery }) {
+export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; delivery?: Delivery }) {
   const delivery = input.delivery ?? "webhook";
-  const adapter = new VkAdapter({ groupId: input.groupId, token: input.token, apiBaseUrl: input.apiBaseUrl });
+  const adapter = vkAdapter(ctx.endpoints, input.groupId, input.token);
   const me = await adapter.describe().catch(platformError);
   const confirmation = await adapter.fetchConfirmationCode().catch(platformError);
   const secret = randomBytes(24).toString("base64url").slice(0, 30);
@@ -86,7 +88,6 @@ export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, inp
     tokenEnc: encryptSecret(input.token, ctx.secretKey),
     webhookSecret: secret,
     confirmation,
-    apiBaseUrl: input.apiBaseUrl ?? null,
     settings: { delivery },
   });
   return {
@@ -118,7 +119,7 @@ export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectCon
   const before = (row.settings.delivery as Delivery | undefined) ?? "webhook";
   const register = async () => {
     if (row.kind !== "vk" || delivery !== "webhook") return;
-    const adapter = new VkAdapter({ groupId: Number(row.externalId), token: ctx.token(row.tokenEnc), apiBaseUrl: row.apiBaseUrl ?? undefined });
+    const adapter = vkAdapter(ctx.endpoints, Number(row.externalId), ctx.token(row.tokenEnc));
     await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${row.id}`, secret: row.webhookSecret });
   };
   if (before === delivery) return { changed: false, register: async () => undefined };
@@ -128,7 +129,7 @@ export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectCon
     .set({ settings: sql`(${channels.settings} - 'pollCursor') || jsonb_build_object('delivery', ${delivery}::text)` })
     .where(eq(channels.id, channelId));
   if (row.kind === "telegram") {
-    const adapter = new TelegramAdapter({ token: ctx.token(row.tokenEnc), apiRoot: row.apiBaseUrl ?? undefined });
+    const adapter = telegramAdapter(ctx.endpoints, ctx.token(row.tokenEnc));
     await pointTelegram(adapter, ctx, { id: row.id, secret: row.webhookSecret, delivery });
   }
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.delivery_changed", targetType: "channel", targetId: channelId, details: { name: row.name, from: before, to: delivery } });

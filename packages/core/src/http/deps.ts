@@ -3,6 +3,7 @@ import { createLogger, type Env } from "@threadline/config";
 import { createDb } from "@threadline/db";
 import { secretKeyringOf } from "../crypto.ts";
 import { parseTrustProxy } from "../client-ip.ts";
+import { endpointsFromEnv } from "../endpoints.ts";
 import { redisPublisher } from "../events.ts";
 import { createQueues } from "../jobs/index.ts";
 import { storageFromEnv } from "../storage.ts";
@@ -26,6 +27,7 @@ export function createServerDeps(env: Env, service: string): ServerDeps & { clos
     cookieSecure: env.COOKIE_SECURE,
     trustProxy,
     urls: { inbox: env.PUBLIC_INBOX_URL ?? local(env.INBOX_PORT), admin: env.PUBLIC_ADMIN_URL ?? local(env.ADMIN_PORT), worker: env.PUBLIC_WORKER_URL ?? local(env.WORKER_PORT) },
+    endpoints: endpointsFromEnv(env),
     jobs: queues,
     storage: storageFromEnv(env),
     close: async () => {

@@ -18,6 +18,7 @@ beforeAll(async () => {
   env = await createTestEnv();
   T = await env.createTenant("Import");
   await vk.start();
+  env.useEndpoints({ vkApiBaseUrl: vk.apiBaseUrl });
 });
 afterAll(async () => {
   await vk.stop();
@@ -28,7 +29,7 @@ async function vkChannel(community: { groupId: number; token: string; confirmati
   const [row] = await withTenant(env.db, T.project.id, (tx) =>
     tx
       .insert(channels)
-      .values({ projectId: T.project.id, kind: "vk", name: "Сообщество", externalId: String(community.groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl: vk.apiBaseUrl, confirmation: community.confirmation })
+      .values({ projectId: T.project.id, kind: "vk", name: "Сообщество", externalId: String(community.groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: secret, confirmation: community.confirmation })
       .returning(),
   );
   return row!.id;

@@ -36,7 +36,7 @@ async function project(name: string, agent: { enabled?: boolean } = {}): Promise
   const [row] = await withTenant(env.db, T.project.id, (tx) =>
     tx
       .insert(channels)
-      .values({ projectId: T.project.id, kind: "telegram", name: "Бот", externalId: String(bot.botId), tokenEnc: encryptSecret(bot.token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl: tg.apiRoot })
+      .values({ projectId: T.project.id, kind: "telegram", name: "Бот", externalId: String(bot.botId), tokenEnc: encryptSecret(bot.token, env.deps.secretKey), webhookSecret: secret })
       .returning(),
   );
   await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${pipeline.url}/webhooks/telegram/${row!.id}`, secret });
@@ -111,6 +111,7 @@ beforeAll(async () => {
   pipeline = await startTestPipeline(env);
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
 });
 afterAll(async () => {
   await pipeline?.close();
@@ -489,7 +490,7 @@ describe("VK", () => {
     const [row] = await withTenant(env.db, T.project.id, (tx) =>
       tx
         .insert(channels)
-        .values({ projectId: T.project.id, kind: "vk", name: "VK", externalId: String(groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl: vk.apiBaseUrl, confirmation: community.confirmation })
+        .values({ projectId: T.project.id, kind: "vk", name: "VK", externalId: String(groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: secret, confirmation: community.confirmation })
         .returning(),
     );
     channelId = row!.id;

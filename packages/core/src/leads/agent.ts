@@ -20,7 +20,8 @@ import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
-import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
+import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
+import { agentOnFor, llmKeyFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
 
 export type LeadDeps = {
@@ -31,6 +32,8 @@ export type LeadDeps = {
   cancelLeadTimeout: (conversationId: string) => Promise<unknown>;
   /** Opens the project's model key; without it the agent works on its rules alone. */
   secretKey?: SecretKeyring;
+  /** The operator's model API (OPENAI_BASE_URL); the provider's own when unset. */
+  endpoints?: Readonly<Pick<Endpoints, "openaiBaseUrl">>;
   logger?: Logger;
 };
 
@@ -115,9 +118,11 @@ async function markRead(tx: Tx, ids: readonly number[]) {
   if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
 }
 
-function llmConfigOf(config: AgentConfig, secretKey: SecretKeyring | undefined): LlmConfig | null {
-  if (!secretKey || !config.llm.model || !config.llm.keyEnc) return null;
-  return { apiKey: decryptSecret(config.llm.keyEnc, secretKey), model: config.llm.model, baseURL: config.llm.baseUrl ?? undefined, timeoutMs: 20_000, maxRetries: 1 };
+function llmConfigOf(config: AgentConfig, secretKey: SecretKeyring | undefined, baseURL: string): LlmConfig | null {
+  // A key saved for another model API is never sent to this one.
+  const keyEnc = llmKeyFor(config, baseURL);
+  if (!secretKey || !config.llm.model || !keyEnc) return null;
+  return { apiKey: decryptSecret(keyEnc, secretKey), model: config.llm.model, baseURL, timeoutMs: 20_000, maxRetries: 1 };
 }
 
 async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
@@ -243,7 +248,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     let usage: readonly LlmUsage[] = [];
     if (agentWorks) {
       const input = { script: config.script, thread, known: { phone: c.phone, name: c.name || null, email: c.email }, stage: stage as "bot" | "low_quality" };
-      const llm = llmConfigOf(config, deps.secretKey);
+      const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
       if (llm) {
         const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
         if (withLlm.llmError) deps.logger?.warn({ projectId, conversationId, err: withLlm.llmError }, "agent model failed, rules answered");

@@ -39,6 +39,7 @@ beforeAll(async () => {
     scheduleLeadTimeout: env.queues.scheduleLeadTimeout,
     cancelLeadTimeout: env.queues.cancelLeadTimeout,
     secretKey: env.deps.secretKey,
+    endpoints: env.deps.endpoints,
   };
 });
 afterAll(async () => env?.close());
@@ -54,7 +55,7 @@ describe("agent settings", () => {
     expect(s.enabled).toBe(true);
     expect(s.script).toMatchObject({ greeting: DEFAULT_TEXTS.greeting, askPhone: DEFAULT_TEXTS.askPhone, handoff: DEFAULT_TEXTS.handoff, maxPhoneAsks: 2, timeoutMinutes: 60, faq: [], facts: {} });
     expect(s.channels).toEqual([expect.objectContaining({ id: T.channel.id, override: null, agentOn: true })]);
-    expect(s.llm).toEqual({ model: null, baseUrl: null, hasKey: false });
+    expect(s.llm).toEqual({ model: null, hasKey: false, keyStale: false });
     await expect(env.caller(T.manager.token).agent.get({ projectId: T.project.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(env.caller(T.manager.token).agent.update({ projectId: T.project.id, enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
@@ -92,18 +93,22 @@ describe("agent settings", () => {
     await expect(caller.agent.update({ projectId: T.project.id, script: { timeoutMinutes: 0 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(caller.agent.update({ projectId: T.project.id, script: { faq: [{ q: ["вопрос"], a: " " }] } })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Напишите ответ") });
     await expect(caller.agent.update({ projectId: T.project.id, script: { greeting: "я".repeat(1001) } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(caller.agent.update({ projectId: T.project.id, llm: { baseUrl: "ftp://model" } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // The model API's address is the operator's: a project cannot send its key elsewhere.
+    const sneaky = await env.http("agent.update", { token: T.owner.token, input: { projectId: T.project.id, llm: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "sk-x" } } });
+    expect(sneaky.status).toBe(400);
+    expect(sneaky.body.error?.json?.message).toContain("baseUrl");
+    expect((await caller.agent.get({ projectId: T.project.id })).llm.hasKey).toBe(false);
   });
 
   it("the model key is stored encrypted and never returned", async () => {
-    const s = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", baseUrl: "https://api.example.test/v1", apiKey: "sk-very-secret" } });
-    expect(s.llm).toEqual({ model: "gpt-4o-mini", baseUrl: "https://api.example.test/v1", hasKey: true });
+    const s = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-very-secret" } });
+    expect(s.llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false });
     expect(JSON.stringify(s)).not.toContain("sk-very-secret");
     const [p] = await env.owner.select({ key: projects.openaiKeyEnc }).from(projects).where(eq(projects.id, T.project.id));
     expect(p!.key).toBeTruthy();
     expect(p!.key).not.toContain("sk-very-secret");
     const cleared = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: null, apiKey: null } });
-    expect(cleared.llm).toEqual({ model: null, baseUrl: "https://api.example.test/v1", hasKey: false });
+    expect(cleared.llm).toEqual({ model: null, hasKey: false, keyStale: false });
   });
 });
 
@@ -256,7 +261,10 @@ describe("notifications", () => {
 
 describe("with the project's model", () => {
   const sim = new OpenAiSimulator();
-  beforeAll(() => sim.start());
+  beforeAll(async () => {
+    await sim.start();
+    env.useEndpoints({ openaiBaseUrl: sim.baseURL });
+  });
   afterAll(() => sim.stop());
 
   it("words the replies with won dialogs as context, and stores every call's tokens and cost", async () => {
@@ -264,7 +272,7 @@ describe("with the project's model", () => {
     await env.caller(T.owner.token).agent.update({
       projectId: T.project.id,
       script: { faq: [{ q: ["сколько стоит доставка"], a: "Доставка 150 ₽." }] },
-      llm: { model: "gpt-4o-mini", baseUrl: sim.baseURL, apiKey: sim.apiKey },
+      llm: { model: "gpt-4o-mini", apiKey: sim.apiKey },
     });
     const won = await clientWrites(T, "Сколько стоит доставка до дома на Баумана?");
     await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: won.conversationId, text: "Привезём за час, оформляем заказ?" });
@@ -288,9 +296,32 @@ describe("with the project's model", () => {
     }
   });
 
+  it("a key saved for one model API is not sent after the operator's URL changes: it must be entered again", async () => {
+    const T = await env.createTenant("ModelMoved");
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
+    const other = new OpenAiSimulator({ apiKeys: [sim.apiKey] });
+    await other.start();
+    try {
+      env.useEndpoints({ openaiBaseUrl: other.baseURL });
+      const view = await env.caller(T.owner.token).agent.get({ projectId: T.project.id });
+      expect(view.llm).toEqual({ model: "gpt-4o-mini", hasKey: false, keyStale: true });
+      const outcome = await processLeadMessage(deps, await clientWrites(T, "Здравствуйте!"));
+      expect(outcome.mode).toBe("rules");
+      expect(other.completions).toEqual([]);
+      // Entered again, it is saved for the new address and used there.
+      await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { apiKey: sim.apiKey } });
+      expect((await env.caller(T.owner.token).agent.get({ projectId: T.project.id })).llm).toMatchObject({ hasKey: true, keyStale: false });
+      expect((await processLeadMessage(deps, await clientWrites(T, "Сколько стоит доставка?"))).mode).toBe("llm");
+      expect(other.completions.length).toBeGreaterThan(0);
+    } finally {
+      env.useEndpoints({ openaiBaseUrl: sim.baseURL });
+      await other.stop();
+    }
+  });
+
   it("a model that fails leaves the rules' reply", async () => {
     const T = await env.createTenant("ModelDown");
-    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", baseUrl: sim.baseURL, apiKey: "sk-wrong" } });
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-wrong" } });
     const job = await clientWrites(T, "Здравствуйте!");
     const outcome = await processLeadMessage(deps, job);
     expect(outcome.mode).toBe("fallback");

@@ -4,6 +4,7 @@ import { agentSettings, channels, projects, type AgentScriptOverrides, type Tx }
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { encryptSecret, type SecretKeyring } from "../crypto.ts";
+import { sameBaseUrl } from "../endpoints.ts";
 import { badRequest, notFound } from "../errors.ts";
 
 /** The agent of one project as the pipeline uses it. */
@@ -13,8 +14,14 @@ export type AgentConfig = {
   channels: Record<string, boolean>;
   overrides: AgentScriptOverrides;
   script: AgentScript;
-  llm: { model: string | null; baseUrl: string | null; keyEnc: string | null };
+  /** keyBaseUrl: the model API the key was saved for; it is sent nowhere else. */
+  llm: { model: string | null; keyEnc: string | null; keyBaseUrl: string | null };
 };
+
+/** The project's model key, only if it was saved for the operator's model API (OPENAI_BASE_URL). */
+export function llmKeyFor(config: Pick<AgentConfig, "llm">, openaiBaseUrl: string): string | null {
+  return config.llm.keyEnc && sameBaseUrl(config.llm.keyBaseUrl, openaiBaseUrl) ? config.llm.keyEnc : null;
+}
 
 /** A channel's agent: its own switch if it has one, else the project's. */
 export function agentOnFor(config: Pick<AgentConfig, "enabled" | "channels">, channelId: string): boolean {
@@ -29,7 +36,7 @@ export function scriptFrom(projectName: string, overrides: AgentScriptOverrides)
 /** The project's agent settings; a project that never saved them gets the defaults (agent on). */
 export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentConfig> {
   const [row] = await tx
-    .select({ name: projects.name, openaiKeyEnc: projects.openaiKeyEnc, settings: agentSettings })
+    .select({ name: projects.name, openaiKeyEnc: projects.openaiKeyEnc, openaiKeyBaseUrl: projects.openaiKeyBaseUrl, settings: agentSettings })
     .from(projects)
     .leftJoin(agentSettings, eq(agentSettings.projectId, projects.id))
     .where(eq(projects.id, projectId));
@@ -41,12 +48,15 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     channels: s?.channels ?? {},
     overrides,
     script: scriptFrom(row.name, overrides),
-    llm: { model: s?.llmModel ?? null, baseUrl: s?.llmBaseUrl ?? null, keyEnc: row.openaiKeyEnc },
+    llm: { model: s?.llmModel ?? null, keyEnc: row.openaiKeyEnc, keyBaseUrl: row.openaiKeyBaseUrl },
   };
 }
 
-/** What the admin page shows: the effective script, the defaults, every channel with its switch. */
-export async function getAgentSettings(tx: Tx, projectId: string) {
+/**
+ * What the admin page shows: the effective script, the defaults, every channel with its switch.
+ * A key saved for another model API than the operator's now counts as absent (keyStale: enter it again).
+ */
+export async function getAgentSettings(tx: Tx, projectId: string, opts: { openaiBaseUrl: string }) {
   const config = await loadAgentConfig(tx, projectId);
   const list = await tx.select({ id: channels.id, kind: channels.kind, name: channels.name, state: channels.state }).from(channels).orderBy(channels.createdAt);
   const { projectName: _name, ...script } = config.script;
@@ -55,7 +65,7 @@ export async function getAgentSettings(tx: Tx, projectId: string) {
     script,
     defaults: { ...DEFAULT_TEXTS, maxPhoneAsks: DEFAULT_MAX_PHONE_ASKS, timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
     channels: list.map((c) => ({ ...c, override: config.channels[c.id] ?? null, agentOn: agentOnFor(config, c.id) })),
-    llm: { model: config.llm.model, baseUrl: config.llm.baseUrl, hasKey: !!config.llm.keyEnc },
+    llm: { model: config.llm.model, hasKey: !!llmKeyFor(config, opts.openaiBaseUrl), keyStale: !!config.llm.keyEnc && !llmKeyFor(config, opts.openaiBaseUrl) },
   };
 }
 
@@ -64,7 +74,7 @@ export type AgentSettingsPatch = {
   /** channel id → on / off, or null to follow the project's switch. */
   channels?: Record<string, boolean | null>;
   script?: AgentScriptOverrides;
-  llm?: { model?: string | null; baseUrl?: string | null; apiKey?: string | null };
+  llm?: { model?: string | null; apiKey?: string | null };
 };
 
 const TEXT_FIELDS = ["greeting", "askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
@@ -99,7 +109,7 @@ function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
  * Saves the project's agent settings. The script given replaces the saved one field by field
  * (a field left out keeps its value); the change is written to the audit log.
  */
-export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSettingsPatch, opts: { secretKey: SecretKeyring }) {
+export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSettingsPatch, opts: { secretKey: SecretKeyring; openaiBaseUrl: string }) {
   const projectId = member.projectId;
   const current = await loadAgentConfig(tx, projectId);
   const known = new Set((await tx.select({ id: channels.id }).from(channels)).map((c) => c.id));
@@ -115,21 +125,22 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
     channels: channelSwitches,
     script,
     llmModel: patch.llm && "model" in patch.llm ? patch.llm.model?.trim() || null : current.llm.model,
-    llmBaseUrl: patch.llm && "baseUrl" in patch.llm ? patch.llm.baseUrl?.trim() || null : current.llm.baseUrl,
     updatedBy: member.membershipId,
     updatedAt: new Date(),
   };
-  if (values.llmBaseUrl && !/^https?:\/\//.test(values.llmBaseUrl)) throw badRequest("Адрес модели должен начинаться с http:// или https://");
   await tx.insert(agentSettings).values({ projectId, ...values }).onConflictDoUpdate({ target: agentSettings.projectId, set: values });
   if (patch.llm && "apiKey" in patch.llm && patch.llm.apiKey !== undefined) {
     const key = patch.llm.apiKey?.trim();
-    await tx.update(projects).set({ openaiKeyEnc: key ? encryptSecret(key, opts.secretKey) : null }).where(eq(projects.id, projectId));
+    await tx
+      .update(projects)
+      .set({ openaiKeyEnc: key ? encryptSecret(key, opts.secretKey) : null, openaiKeyBaseUrl: key ? opts.openaiBaseUrl : null })
+      .where(eq(projects.id, projectId));
   }
   const changed: Record<string, unknown> = {};
   if (patch.enabled !== undefined) changed.enabled = patch.enabled;
   if (patch.channels) changed.channels = patch.channels;
   if (patch.script) changed.script = Object.keys(patch.script);
-  if (patch.llm) changed.llm = { model: values.llmModel, baseUrl: values.llmBaseUrl, keyChanged: patch.llm.apiKey !== undefined };
+  if (patch.llm) changed.llm = { model: values.llmModel, keyChanged: patch.llm.apiKey !== undefined };
   await recordAudit(tx, { projectId, actorUserId: member.userId, action: "agent.updated", targetType: "project", targetId: projectId, details: changed });
-  return getAgentSettings(tx, projectId);
+  return getAgentSettings(tx, projectId, opts);
 }

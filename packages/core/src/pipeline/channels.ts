@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import { channels, withTenant, type Db } from "@threadline/db";
 import { TelegramAdapter, VkAdapter, type ChannelAdapter } from "@threadline/channels";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
+import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
 
 export type ChannelConfig = {
   id: string;
@@ -11,7 +12,6 @@ export type ChannelConfig = {
   externalId: string;
   webhookSecret: string;
   confirmation: string | null;
-  apiBaseUrl: string | null;
   state: "active" | "paused" | "error";
   token: string;
 };
@@ -39,13 +39,15 @@ export class ChannelDirectory {
   private readonly known = new Map<string, Entry>();
   private readonly unknown: LRUCache<string, Entry>;
   private readonly now: () => number;
+  private readonly endpoints: Readonly<Endpoints>;
 
   constructor(
     private readonly db: Db,
     private readonly secretKey: SecretKeyring,
-    options: { now?: () => number; maxUnknown?: number } = {},
+    options: { now?: () => number; maxUnknown?: number; endpoints?: Readonly<Endpoints> } = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.endpoints = options.endpoints ?? PUBLIC_ENDPOINTS;
     this.unknown = new LRUCache({ max: options.maxUnknown ?? MAX_UNKNOWN_CHANNEL_IDS, ttl: CHANNEL_TTL_MS, ttlResolution: 0, perf: { now: this.now } });
   }
 
@@ -82,8 +84,8 @@ export class ChannelDirectory {
     const config = await this.get(channelId);
     if (!config) return null;
     const entry = this.known.get(channelId);
-    if (!entry) return { config, adapter: createAdapter(config) };
-    entry.adapter ??= createAdapter(config);
+    if (!entry) return { config, adapter: createAdapter(config, this.endpoints) };
+    entry.adapter ??= createAdapter(config, this.endpoints);
     return { config, adapter: entry.adapter };
   }
 
@@ -129,16 +131,25 @@ export class ChannelDirectory {
       externalId: row.externalId,
       webhookSecret: row.webhookSecret,
       confirmation: row.confirmation,
-      apiBaseUrl: row.apiBaseUrl,
       state: row.state,
       token: decryptSecret(row.tokenEnc, this.secretKey),
     };
   }
 }
 
-const sameConnection = (a: ChannelConfig, b: ChannelConfig) => a.kind === b.kind && a.token === b.token && a.externalId === b.externalId && a.apiBaseUrl === b.apiBaseUrl;
+const sameConnection = (a: ChannelConfig, b: ChannelConfig) => a.kind === b.kind && a.token === b.token && a.externalId === b.externalId;
 
-export function createAdapter(config: Pick<ChannelConfig, "kind" | "token" | "externalId" | "apiBaseUrl">): ChannelAdapter {
-  if (config.kind === "vk") return new VkAdapter({ groupId: Number(config.externalId), token: config.token, apiBaseUrl: config.apiBaseUrl ?? undefined });
-  return new TelegramAdapter({ token: config.token, apiRoot: config.apiBaseUrl ?? undefined });
+/** A Telegram bot on the operator's Bot API root; its files only from that root's host. */
+export function telegramAdapter(endpoints: Readonly<Endpoints>, token: string): TelegramAdapter {
+  return new TelegramAdapter({ token, apiRoot: endpoints.telegramApiRoot, media: { extraOrigins: endpoints.mediaExtraOrigins } });
+}
+
+/** A VK community on the operator's VK API; its files only from VK's file hosts. */
+export function vkAdapter(endpoints: Readonly<Endpoints>, groupId: number, token: string): VkAdapter {
+  return new VkAdapter({ groupId, token, apiBaseUrl: endpoints.vkApiBaseUrl, media: { extraOrigins: endpoints.mediaExtraOrigins } });
+}
+
+export function createAdapter(config: Pick<ChannelConfig, "kind" | "token" | "externalId">, endpoints: Readonly<Endpoints> = PUBLIC_ENDPOINTS): ChannelAdapter {
+  if (config.kind === "vk") return vkAdapter(endpoints, Number(config.externalId), config.token);
+  return telegramAdapter(endpoints, config.token);
 }

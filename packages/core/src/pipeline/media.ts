@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { attachments, messages, withTenant, type Db } from "@threadline/db";
-import type { InboundAttachment } from "@threadline/channels";
+import { isChannelError, type InboundAttachment } from "@threadline/channels";
 import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import { storedFileType } from "../file-types.ts";
@@ -50,7 +50,9 @@ export async function fetchAttachment(deps: MediaDeps, job: MediaJob, opts: { fi
     await done({ state: "ready", storageKey: key, size: file.size, mime: storedFileType(a.mime ?? file.mime) });
     return "ready";
   } catch (err) {
-    if (!opts.finalAttempt) throw err;
+    // A refused link or a file the platform no longer has is final: trying again cannot help.
+    const permanent = isChannelError(err) && !err.retryable;
+    if (!opts.finalAttempt && !permanent) throw err;
     await done({ state: "failed", error: (err as { reasonRu?: string }).reasonRu ?? "Не удалось загрузить файл" });
     return "failed";
   }

@@ -18,9 +18,9 @@ const vk = new VkApiSimulator();
 let telegram: { id: string; token: string };
 let vkChannel: { id: string; groupId: number };
 
-async function channel(kind: "vk" | "telegram", externalId: string, token: string, apiBaseUrl: string) {
+async function channel(kind: "vk" | "telegram", externalId: string, token: string) {
   const [row] = await withTenant(env.db, T.project.id, (tx) =>
-    tx.insert(channels).values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: "s", apiBaseUrl }).returning(),
+    tx.insert(channels).values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: "s" }).returning(),
   );
   return row!.id;
 }
@@ -44,11 +44,12 @@ beforeAll(async () => {
   T = await env.createTenant("Outbound");
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
   const bot = tg.addBot({ username: "outbound_bot" });
-  telegram = { id: await channel("telegram", String(bot.botId), bot.token, tg.apiRoot), token: bot.token };
+  telegram = { id: await channel("telegram", String(bot.botId), bot.token), token: bot.token };
   const community = vk.addCommunity({ name: "Кофейня" });
-  vkChannel = { id: await channel("vk", String(community.groupId), community.token, vk.apiBaseUrl), groupId: community.groupId };
-  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey), storage: env.deps.storage, publish: env.deps.publish };
+  vkChannel = { id: await channel("vk", String(community.groupId), community.token), groupId: community.groupId };
+  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish };
 });
 afterAll(async () => {
   await tg.stop();

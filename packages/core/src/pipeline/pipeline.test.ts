@@ -18,11 +18,11 @@ const vk = new VkApiSimulator();
 let tgChannel: { id: string; token: string; secret: string };
 let vkChannel: { id: string; groupId: number; secret: string };
 
-async function insertChannel(kind: "vk" | "telegram", externalId: string, token: string, secret: string, apiBaseUrl: string, confirmation?: string) {
+async function insertChannel(kind: "vk" | "telegram", externalId: string, token: string, secret: string, confirmation?: string) {
   const [row] = await withTenant(env.db, T.project.id, (tx) =>
     tx
       .insert(channels)
-      .values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: secret, apiBaseUrl, confirmation })
+      .values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: secret, confirmation })
       .returning(),
   );
   return row!.id;
@@ -37,13 +37,14 @@ beforeAll(async () => {
   pipeline = await startTestPipeline(env);
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
   const bot = tg.addBot({ username: "zerno_bot" });
   const secret = "tg-secret-token-1";
-  tgChannel = { id: await insertChannel("telegram", String(bot.botId), bot.token, secret, tg.apiRoot), token: bot.token, secret };
+  tgChannel = { id: await insertChannel("telegram", String(bot.botId), bot.token, secret), token: bot.token, secret };
   await new TelegramAdapter({ token: bot.token, apiRoot: tg.apiRoot }).registerWebhook({ url: `${pipeline.url}/webhooks/telegram/${tgChannel.id}`, secret });
   const community = vk.addCommunity({ name: "Кофейня" });
   const vkSecret = "vk-secret-key-1";
-  vkChannel = { id: await insertChannel("vk", String(community.groupId), community.token, vkSecret, vk.apiBaseUrl, community.confirmation), groupId: community.groupId, secret: vkSecret };
+  vkChannel = { id: await insertChannel("vk", String(community.groupId), community.token, vkSecret, community.confirmation), groupId: community.groupId, secret: vkSecret };
   await new VkAdapter({ groupId: community.groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${pipeline.url}/webhooks/vk/${vkChannel.id}`, secret: vkSecret });
 });
 afterAll(async () => {
@@ -147,6 +148,60 @@ describe("media", () => {
     const rows = async () =>
       env.owner.select({ state: attachments.state, kind: attachments.kind, error: attachments.error }).from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).where(eq(messages.text, "Оплатил, вот чек"));
     await expect.poll(async () => (await rows()).map((r) => `${r.kind}:${r.state}`).sort(), { timeout: 8000 }).toEqual(["document:ready", "photo:ready"]);
+  });
+
+  it("a VK callback whose document link points inside the network fetches nothing: the file is marked failed with a reason, the message is kept", async () => {
+    // A server on this machine standing for an internal service; it counts every request.
+    const { createServer } = await import("node:http");
+    let hits = 0;
+    const inside = createServer((_req, res) => {
+      hits++;
+      res.end("internal secret");
+    });
+    await new Promise<void>((r) => inside.listen(0, "127.0.0.1", r));
+    const port = (inside.address() as { port: number }).port;
+    try {
+      const doc = (url: string, id: number) => ({ type: "doc", doc: { id, owner_id: 7401, title: "счёт.pdf", size: 15, ext: "pdf", url, date: 1, type: 1 } });
+      const event = {
+        type: "message_new",
+        group_id: vkChannel.groupId,
+        event_id: "e-ssrf",
+        v: "5.199",
+        secret: vkChannel.secret,
+        object: {
+          message: {
+            id: 88401,
+            date: Math.floor(Date.now() / 1000),
+            peer_id: 7401,
+            from_id: 7401,
+            text: "Вот счёт",
+            out: 0,
+            conversation_message_id: 1,
+            // Loopback directly, and an https link to a name that resolves to loopback.
+            attachments: [doc(`http://127.0.0.1:${port}/secret`, 1), doc(`https://localhost:${port}/secret`, 2)],
+            fwd_messages: [],
+            important: false,
+            is_hidden: false,
+            version: 1,
+          },
+          client_info: { button_actions: ["text"], keyboard: true, inline_keyboard: true, carousel: true, lang_id: 0 },
+        },
+      };
+      const res = await fetch(`${pipeline.url}/webhooks/vk/${vkChannel.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+      expect(res.status).toBe(200);
+      const rows = async () =>
+        env.owner
+          .select({ state: attachments.state, error: attachments.error, storageKey: attachments.storageKey })
+          .from(attachments)
+          .innerJoin(messages, eq(messages.id, attachments.messageId))
+          .where(eq(messages.externalId, "88401"));
+      await expect.poll(async () => (await rows()).map((r) => r.state), { timeout: 8000 }).toEqual(["failed", "failed"]);
+      for (const row of await rows()) expect(row).toEqual({ state: "failed", error: "ссылка на файл ведёт не на файловый сервер платформы", storageKey: null });
+      expect(await countMessages("88401")).toBe(1);
+      expect(hits).toBe(0);
+    } finally {
+      inside.close();
+    }
   });
 
   it("a client's photo is fetched into storage and served only to members who may see it", async () => {

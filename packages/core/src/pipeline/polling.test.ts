@@ -43,6 +43,7 @@ beforeAll(async () => {
   redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   await tg.start();
   await vk.start();
+  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
 });
 afterAll(async () => {
   await Promise.all(pollers.map((p) => p.close()));
@@ -57,7 +58,7 @@ describe("receiving by long polling", () => {
   it("a Telegram bot set to polling has no webhook; its clients' messages are stored once across a restart of the poller", async () => {
     const bot = tg.addBot({ username: "poll_shop_bot" });
     const owner = env.caller(T.owner.token);
-    const { id } = await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token, apiBaseUrl: tg.apiRoot, delivery: "polling" });
+    const { id } = await owner.channels.connectTelegram({ projectId: T.project.id, token: bot.token, delivery: "polling" });
     telegram = { id, token: bot.token };
     expect(await telegramWebhook(bot.token)).toBe("");
     expect((await owner.channels.list({ projectId: T.project.id })).find((c) => c.id === id)?.delivery).toBe("polling");
@@ -78,7 +79,7 @@ describe("receiving by long polling", () => {
   it("a VK community set to polling gets no Callback API server and receives through Bots Long Poll", async () => {
     const community = vk.addCommunity({ name: "Пекарня" });
     const owner = env.caller(T.owner.token);
-    const { id } = await owner.channels.connectVk({ projectId: T.project.id, token: community.token, groupId: community.groupId, apiBaseUrl: vk.apiBaseUrl, delivery: "polling" });
+    const { id } = await owner.channels.connectVk({ projectId: T.project.id, token: community.token, groupId: community.groupId, delivery: "polling" });
     vkId = id;
     const servers = (await (await fetch(`${vk.apiBaseUrl}/groups.getCallbackServers`, { method: "POST", body: new URLSearchParams({ access_token: community.token, group_id: String(community.groupId), v: "5.199" }) })).json()) as {
       response: { count: number };

@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
+import type { Endpoints } from "../endpoints.ts";
 import { IngestBatcher } from "../conversations/ingest-batcher.ts";
 import { sweepUploads } from "../conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
@@ -21,6 +22,8 @@ export type WorkerDeps = Omit<InboundDeps, "ingest"> &
     logger: Logger;
     /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
     secretKey?: SecretKeyring;
+    /** The operator's provider addresses (OPENAI_BASE_URL…); the providers' own when unset. */
+    endpoints?: Readonly<Endpoints>;
     /** How long the agent waits after a client message, so that a burst of messages gets one answer. */
     agentDelayMs?: number;
   };
@@ -46,6 +49,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     scheduleLeadTimeout: queues.scheduleLeadTimeout,
     cancelLeadTimeout: queues.cancelLeadTimeout,
     secretKey: deps.secretKey,
+    endpoints: deps.endpoints,
     logger: deps.logger,
   };
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });

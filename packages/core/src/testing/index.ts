@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { createLogger } from "@threadline/config";
 import { channels, memberships, roles, users, withTenant } from "@threadline/db";
 import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
+import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
 import { and, eq } from "drizzle-orm";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "../auth/rate-limit.ts";
 import { hashPassword } from "../auth/password.ts";
@@ -50,6 +51,8 @@ export async function createTestEnv() {
     secretKey: "test-secret-key-test-secret-key-0000",
     cookieSecure: false,
     urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
+    // The platforms' own until a test points them at its simulators (useEndpoints), as an operator's env would.
+    endpoints: { ...PUBLIC_ENDPOINTS, mediaExtraOrigins: [] },
     limiter: new LoginLimiter(redis, TEST_LOGIN_LIMITS, `${prefix}:login`),
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
@@ -99,6 +102,16 @@ export async function createTestEnv() {
     return result;
   }
 
+  /**
+   * Points the platforms and providers at a test's simulators, as the operator's environment does
+   * (the tRPC context and startTestPipeline read the same object). Simulator origins become
+   * allowed media origins (MEDIA_FETCH_EXTRA_ORIGINS).
+   */
+  function useEndpoints(endpoints: Partial<Endpoints>) {
+    const origins = [endpoints.telegramApiRoot, endpoints.vkApiBaseUrl].filter((u): u is string => !!u).map((u) => new URL(u).origin);
+    Object.assign(deps.endpoints, endpoints, { mediaExtraOrigins: [...new Set([...deps.endpoints.mediaExtraOrigins, ...origins, ...(endpoints.mediaExtraOrigins ?? [])])] });
+  }
+
   function caller(token: string | null, ip = "10.0.0.1") {
     return createCaller(() => makeContext({ cookies: token ? { [SESSION_COOKIE]: token } : {}, ip, setCookie: () => {} }));
   }
@@ -137,6 +150,7 @@ export async function createTestEnv() {
     /** The tRPC fetch handler itself: (Request, socket address) → Response. */
     fetch: handle,
     prefix,
+    useEndpoints,
     async close() {
       await queues.close();
       const keys = await redis.keys(`${prefix}:*`);
@@ -181,9 +195,9 @@ export async function startTestPipeline(env: TestEnv) {
   const { createServer } = await import("node:http");
   const { ChannelDirectory, startWorkers, webhookRouter } = await import("../pipeline/index.ts");
   const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  const channels = new ChannelDirectory(env.db, env.deps.secretKey);
+  const channels = new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints });
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
-  const workers = startWorkers({ db: env.db, publish: env.deps.publish, channels, storage, connection, prefix: env.queues.prefix, logger: env.deps.logger, enqueueMedia: env.queues.enqueueMedia });
+  const workers = startWorkers({ db: env.db, publish: env.deps.publish, channels, storage, connection, prefix: env.queues.prefix, logger: env.deps.logger, enqueueMedia: env.queues.enqueueMedia, endpoints: env.deps.endpoints });
   const app = express();
   app.use(webhookRouter({ channels, enqueueInbound: env.queues.enqueueInbound, logger: env.deps.logger }));
   const server = createServer(app);

@@ -4,6 +4,7 @@ import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "../auth/rate-limit.ts";
 import type { TrustProxy } from "../client-ip.ts";
+import type { Endpoints } from "../endpoints.ts";
 import type { Publish } from "../events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "../storage.ts";
@@ -20,6 +21,8 @@ export type ServerDeps = {
   cookieSecure: boolean;
   /** Absolute URLs people are sent to (invitation links). */
   urls: { inbox: string; admin: string; worker: string };
+  /** The platforms' and providers' addresses (operator settings). */
+  endpoints: Readonly<Endpoints>;
   limiter?: LoginLimiter;
   /** Which hops are trusted proxies whose X-Forwarded-For is believed (TRUST_PROXY); none when unset. */
   trustProxy?: TrustProxy;

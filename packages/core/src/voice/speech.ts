@@ -38,7 +38,7 @@ export type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 export async function voiceText(
   inTenant: InTenant,
   member: Member,
-  deps: { storage: FileStorage; secretKey: SecretKeyring },
+  deps: { storage: FileStorage; secretKey: SecretKeyring; elevenlabsBaseUrl: string },
   input: { conversationId: string; text: string },
 ): Promise<VoicedText> {
   assertCan(member, "conversations.reply");
@@ -47,7 +47,7 @@ export async function voiceText(
   if ([...text].length > MAX_VOICED_TEXT) throw badRequest(`Для озвучки текст должен быть не длиннее ${MAX_VOICED_TEXT} символов`);
   const config = await inTenant(async (tx) => {
     await getConversation(tx, member, input.conversationId);
-    return loadSpeechConfig(tx, member.projectId, deps.secretKey);
+    return loadSpeechConfig(tx, member.projectId, deps.secretKey, deps);
   });
   if (!config) throw badRequest("Озвучка не настроена: владелец проекта добавляет ключ ElevenLabs и голос в настройках агента.");
   let speech;

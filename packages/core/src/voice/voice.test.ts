@@ -22,6 +22,7 @@ let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 beforeAll(async () => {
   await sim.start();
   env = await createTestEnv();
+  env.useEndpoints({ elevenlabsBaseUrl: sim.baseUrl });
   T = await env.createTenant("Voice");
 });
 afterAll(async () => {
@@ -66,13 +67,14 @@ describe("voice replies", () => {
   });
 
   it("the owner saves the ElevenLabs key and voice; the key is stored encrypted and never shown; a manager may not see them", async () => {
-    const view = await connectVoice({ apiKey: sim.apiKey, voiceId: "voice-irina", baseUrl: sim.baseUrl });
-    expect(view).toEqual({ hasKey: true, voiceId: "voice-irina", modelId: "eleven_multilingual_v2", baseUrl: sim.baseUrl });
+    const view = await connectVoice({ apiKey: sim.apiKey, voiceId: "voice-irina" });
+    expect(view).toEqual({ hasKey: true, keyStale: false, voiceId: "voice-irina", modelId: "eleven_multilingual_v2" });
     const [row] = await env.owner.select().from(projects).where(eq(projects.id, T.project.id));
     expect(row!.elevenlabsKeyEnc).toMatch(/^v2\./);
     expect(row!.elevenlabsKeyEnc).not.toContain(sim.apiKey);
     expect((await failure(env.caller(T.manager.token).voice.settings({ projectId: T.project.id })))?.code).toBe("FORBIDDEN");
-    expect((await failure(connectVoice({ baseUrl: "ftp://x" })))?.code).toBe("BAD_REQUEST");
+    // ElevenLabs' address is the operator's (ELEVENLABS_BASE_URL): an input naming one is refused.
+    expect(await failure(connectVoice({ baseUrl: "http://127.0.0.1:9" }))).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("baseUrl") });
   });
 
   it("a manager voices a text, hears it, and sends it as a voice message with the text as its caption; the cost is recorded", async () => {
@@ -171,12 +173,13 @@ describe("voice replies", () => {
   it("a voiced reply reaches a VK client as an audio message (docs.getMessagesUploadServer type=audio_message)", async () => {
     const vk = new VkApiSimulator();
     await vk.start();
+    env.useEndpoints({ vkApiBaseUrl: vk.apiBaseUrl });
     try {
       const community = vk.addCommunity({ name: "Кофейня" });
       const [row] = await withTenant(env.db, T.project.id, (tx) =>
         tx
           .insert(channels)
-          .values({ projectId: T.project.id, kind: "vk", name: "VK", externalId: String(community.groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: "vk-secret", apiBaseUrl: vk.apiBaseUrl })
+          .values({ projectId: T.project.id, kind: "vk", name: "VK", externalId: String(community.groupId), tokenEnc: encryptSecret(community.token, env.deps.secretKey), webhookSecret: "vk-secret" })
           .returning(),
       );
       vk.simulateClientMessage({ groupId: community.groupId, userId: 7301, text: "Здравствуйте" });
@@ -187,7 +190,7 @@ describe("voice replies", () => {
       // The list shows what was sent, not the file's name.
       const listed = await env.caller(T.manager.token).conversations.list({ projectId: T.project.id, channelId: row!.id, limit: 5 });
       expect(listed.items.find((c) => c.id === conversationId)?.preview).toBe("🎤 Голосовое сообщение");
-      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey), storage: env.deps.storage, publish: env.deps.publish };
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish };
       expect(await sendOutbound(outbound, { projectId: T.project.id, messageId }, { finalAttempt: true })).toBe("sent");
       const [sent] = vk.sentMessages(7301, community.groupId);
       expect(sent!.text).toBe("");
@@ -195,6 +198,25 @@ describe("voice replies", () => {
       expect(isOggOpus(sent!.attachments[0]!.data!)).toBe(true);
     } finally {
       await vk.stop();
+    }
+  });
+});
+
+describe("a stored ElevenLabs key and the operator's address", () => {
+  it("is not sent once ELEVENLABS_BASE_URL changes: the settings ask for it again", async () => {
+    await connectVoice({ apiKey: sim.apiKey, voiceId: "voice-irina" });
+    const moved = new ElevenLabsSimulator({ voices: ["voice-irina"], apiKeys: [sim.apiKey] });
+    await moved.start();
+    try {
+      env.useEndpoints({ elevenlabsBaseUrl: moved.baseUrl });
+      expect(await env.caller(T.owner.token).voice.settings({ projectId: T.project.id })).toMatchObject({ hasKey: false, keyStale: true });
+      expect(await failure(speak("Добрый день!"))).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Озвучка не настроена") });
+      await connectVoice({ apiKey: sim.apiKey });
+      expect(await env.caller(T.owner.token).voice.settings({ projectId: T.project.id })).toMatchObject({ hasKey: true, keyStale: false });
+      expect((await speak("Добрый день!")).fileName).toBe("voice.ogg");
+    } finally {
+      env.useEndpoints({ elevenlabsBaseUrl: sim.baseUrl });
+      await moved.stop();
     }
   });
 });

@@ -32,7 +32,6 @@ export const agentSettings = pgTable("agent_settings", {
   channels: jsonb("channels").$type<Record<string, boolean>>().notNull().default({}),
   script: jsonb("script").$type<AgentScriptOverrides>().notNull().default({}),
   llmModel: text("llm_model"),
-  llmBaseUrl: text("llm_base_url"),
   updatedBy: uuid("updated_by").references(() => memberships.id),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });

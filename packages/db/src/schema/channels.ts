@@ -21,8 +21,6 @@ export const channels = pgTable(
     webhookSecret: text("webhook_secret").notNull(),
     // VK Callback API confirmation string.
     confirmation: text("confirmation"),
-    // Where the platform API lives; the platform's own by default.
-    apiBaseUrl: text("api_base_url"),
     state: text("state").$type<"active" | "paused" | "error">().notNull().default("active"),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),

@@ -5,7 +5,7 @@ import { users } from "./identity.ts";
 export type ProjectSettings = {
   timezone?: string;
   /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
-  voice?: { voiceId: string; modelId?: string; baseUrl?: string };
+  voice?: { voiceId: string; modelId?: string };
 };
 
 export const projects = pgTable("projects", {
@@ -16,6 +16,10 @@ export const projects = pgTable("projects", {
   // Provider keys, encrypted with SECRET_KEY (see crypto in @threadline/core). Never sent to browsers.
   openaiKeyEnc: text("openai_key_enc"),
   elevenlabsKeyEnc: text("elevenlabs_key_enc"),
+  // The provider base URL each key was saved for: a key is never sent to another host. When the
+  // operator's URL (OPENAI_BASE_URL, ELEVENLABS_BASE_URL) differs, the key counts as absent.
+  openaiKeyBaseUrl: text("openai_key_base_url"),
+  elevenlabsKeyBaseUrl: text("elevenlabs_key_base_url"),
   createdAt: createdAt(),
 });
 

@@ -4,24 +4,25 @@ import { channels, withTenant } from "@threadline/db";
 import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "../../channels/service.ts";
 import { decryptSecret } from "../../crypto.ts";
 import { badRequest } from "../../errors.ts";
+import type { Context } from "../context.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const manage = projectProcedure("channels.manage");
-// An own Bot API server (Telegram's local server) or a proxy; the platform's own when empty.
-const apiBaseUrl = z.string().url("Адрес API должен быть ссылкой").max(300).optional();
+const connectContext = (ctx: Pick<Context, "secretKey" | "urls" | "endpoints">) => ({ secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, endpoints: ctx.endpoints });
 const delivery = z.enum(deliveries).optional();
 
 export const channelsRouter = router({
   list: manage.query(({ ctx }) => listChannels(ctx.tx)),
 
+  // Strict: the platform's address is the operator's setting; an input naming one is refused.
   connectTelegram: manage
-    .input(z.object({ token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), apiBaseUrl, delivery }))
-    .mutation(({ ctx, input }) => connectTelegram(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input)),
+    .input(z.strictObject({ projectId: z.string(), token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), delivery }))
+    .mutation(({ ctx, input }) => connectTelegram(ctx.tx, ctx.member, connectContext(ctx), input)),
 
   connectVk: manage
-    .input(z.object({ token: z.string().trim().min(20, "Вставьте ключ доступа сообщества").max(500), groupId: z.number().int().positive("ID сообщества — положительное число"), apiBaseUrl, delivery }))
+    .input(z.strictObject({ projectId: z.string(), token: z.string().trim().min(20, "Вставьте ключ доступа сообщества").max(500), groupId: z.number().int().positive("ID сообщества — положительное число"), delivery }))
     .mutation(async ({ ctx, input }) => {
-      const connected = await connectVk(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker }, input);
+      const connected = await connectVk(ctx.tx, ctx.member, connectContext(ctx), input);
       ctx.afterCommit(async () => {
         try {
           await connected.register();
@@ -42,7 +43,7 @@ export const channelsRouter = router({
     .input(z.object({ channelId: z.string().uuid(), delivery: z.enum(deliveries) }))
     .mutation(async ({ ctx, input }) => {
       const token = (tokenEnc: string) => decryptSecret(tokenEnc, ctx.secretKey);
-      const result = await setChannelDelivery(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, token }, input.channelId, input.delivery);
+      const result = await setChannelDelivery(ctx.tx, ctx.member, { ...connectContext(ctx), token }, input.channelId, input.delivery);
       ctx.afterCommit(async () => {
         try {
           await result.register();

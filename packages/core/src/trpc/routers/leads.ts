@@ -38,7 +38,7 @@ const manage = projectProcedure("agent.manage");
 
 /** The project's first-contact agent: its switch per channel, script and model. */
 export const agentRouter = router({
-  get: manage.query(({ ctx }) => getAgentSettings(ctx.tx, ctx.member.projectId)),
+  get: manage.query(({ ctx }) => getAgentSettings(ctx.tx, ctx.member.projectId, { openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
 
   update: manage
     .input(
@@ -46,16 +46,16 @@ export const agentRouter = router({
         enabled: z.boolean().optional(),
         channels: z.record(z.string().uuid(), z.boolean().nullable()).optional(),
         script: script.optional(),
+        // Strict: the model API's address is the operator's setting (OPENAI_BASE_URL), not the project's.
         llm: z
-          .object({
+          .strictObject({
             model: text(100).nullable().optional(),
-            baseUrl: text(300).nullable().optional(),
             apiKey: text(300).nullable().optional(),
           })
           .optional(),
       }),
     )
-    .mutation(({ ctx, input }) => updateAgentSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey })),
+    .mutation(({ ctx, input }) => updateAgentSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
 
   /** Won conversations the agent learns from. */
   examples: manage

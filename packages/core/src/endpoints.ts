@@ -1,0 +1,38 @@
+import type { Env } from "@threadline/config";
+
+/**
+ * Where the platforms and providers are reached: operator settings from the environment, the
+ * same for every project (a tenant cannot point the worker at another host).
+ */
+export type Endpoints = {
+  telegramApiRoot: string;
+  vkApiBaseUrl: string;
+  openaiBaseUrl: string;
+  elevenlabsBaseUrl: string;
+  /** Exact origins client files may also come from, http or private allowed (simulators, a local Bot API). */
+  mediaExtraOrigins: string[];
+};
+
+/** The platforms' and providers' own addresses. */
+export const PUBLIC_ENDPOINTS: Readonly<Endpoints> = Object.freeze({
+  telegramApiRoot: "https://api.telegram.org",
+  vkApiBaseUrl: "https://api.vk.ru/method",
+  openaiBaseUrl: "https://api.openai.com/v1",
+  elevenlabsBaseUrl: "https://api.elevenlabs.io",
+  mediaExtraOrigins: [],
+});
+
+export function endpointsFromEnv(env: Env): Endpoints {
+  return {
+    telegramApiRoot: env.TELEGRAM_API_ROOT,
+    vkApiBaseUrl: env.VK_API_BASE_URL,
+    openaiBaseUrl: env.OPENAI_BASE_URL,
+    elevenlabsBaseUrl: env.ELEVENLABS_BASE_URL,
+    mediaExtraOrigins: env.MEDIA_FETCH_EXTRA_ORIGINS,
+  };
+}
+
+/** Base URLs compare without a trailing slash. */
+export function sameBaseUrl(a: string | null | undefined, b: string): boolean {
+  return !!a && a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+}
