@@ -1,4 +1,5 @@
 import type { Env } from "@threadline/config";
+import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 
 /**
  * Where the platforms and providers are reached: operator settings from the environment, the
@@ -35,4 +36,14 @@ export function endpointsFromEnv(env: Env): Endpoints {
 /** Base URLs compare without a trailing slash. */
 export function sameBaseUrl(a: string | null | undefined, b: string): boolean {
   return !!a && a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+}
+
+/** A Telegram bot on the operator's Bot API root; its files only from that root's host. */
+export function telegramAdapter(endpoints: Readonly<Endpoints>, token: string): TelegramAdapter {
+  return new TelegramAdapter({ token, apiRoot: endpoints.telegramApiRoot, media: { extraOrigins: endpoints.mediaExtraOrigins } });
+}
+
+/** A VK community on the operator's VK API; its files only from VK's file hosts. */
+export function vkAdapter(endpoints: Readonly<Endpoints>, groupId: number, token: string): VkAdapter {
+  return new VkAdapter({ groupId, token, apiBaseUrl: endpoints.vkApiBaseUrl, media: { extraOrigins: endpoints.mediaExtraOrigins } });
 }

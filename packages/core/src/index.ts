@@ -19,3 +19,4 @@ export { LocalDiskStorage, storageFromEnv, type FileStorage } from "./storage.ts
 export { S3Storage, type S3StorageConfig } from "./s3-storage.ts";
 export { listChannels, connectTelegram, connectVk, setChannelState } from "./channels/service.ts";
 export { resealSecrets, SEALED_COLUMNS, type ResealReport } from "./secrets/rotate.ts";
+export { messagePreview, messagePreviewSql, PREVIEW_LENGTH } from "./conversations/aggregates.ts";

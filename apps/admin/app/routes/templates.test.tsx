@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, Outlet, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
-import { callsTo, renderWithApi } from "../../../../packages/ui/src/testing/api.tsx";
+import { callsTo, renderWithApi } from "@threadline/ui/testing";
 import Templates from "./templates.tsx";
 
 type Template = { id: string; title: string; text: string; updatedAt: Date };

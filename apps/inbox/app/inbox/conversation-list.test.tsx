@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { callsTo, renderWithApi, type Fixtures } from "../../../../packages/ui/src/testing/api.tsx";
+import { callsTo, renderWithApi, type Fixtures } from "@threadline/ui/testing";
 import { ConversationList } from "./conversation-list.tsx";
 import { listPage, row } from "./testing/fixtures.ts";
 import type { ConversationRow } from "./types.ts";

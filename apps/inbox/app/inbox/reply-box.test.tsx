@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { renderWithApi, type Fixtures } from "../../../../packages/ui/src/testing/api.tsx";
+import { renderWithApi, type Fixtures } from "@threadline/ui/testing";
 import { ReplyBox } from "./reply-box.tsx";
 
 const templates = [

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { callsTo, FixtureError, renderWithApi, type Fixtures } from "../../../../packages/ui/src/testing/api.tsx";
+import { callsTo, FixtureError, renderWithApi, type Fixtures } from "@threadline/ui/testing";
 import { conversation, historyPage, message } from "./testing/fixtures.ts";
 import { Thread } from "./thread.tsx";
 import type { Access } from "./types.ts";

@@ -5,8 +5,7 @@ import { isChannelError, type TelegramAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { encryptSecret, type SecretKeyring } from "../crypto.ts";
-import type { Endpoints } from "../endpoints.ts";
-import { telegramAdapter, vkAdapter } from "../pipeline/channels.ts";
+import { telegramAdapter, vkAdapter, type Endpoints } from "../endpoints.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 
 /**

@@ -5,7 +5,7 @@ import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { sameBaseUrl } from "../endpoints.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 
 /** The agent of one project as the pipeline uses it. */
 export type AgentConfig = {

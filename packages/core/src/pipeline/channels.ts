@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
 import { channels, withTenant, type Db } from "@threadline/db";
-import { TelegramAdapter, VkAdapter, type ChannelAdapter } from "@threadline/channels";
+import type { ChannelAdapter } from "@threadline/channels";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
-import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
+import { PUBLIC_ENDPOINTS, telegramAdapter, vkAdapter, type Endpoints } from "../endpoints.ts";
 
 export type ChannelConfig = {
   id: string;
@@ -138,16 +138,6 @@ export class ChannelDirectory {
 }
 
 const sameConnection = (a: ChannelConfig, b: ChannelConfig) => a.kind === b.kind && a.token === b.token && a.externalId === b.externalId;
-
-/** A Telegram bot on the operator's Bot API root; its files only from that root's host. */
-export function telegramAdapter(endpoints: Readonly<Endpoints>, token: string): TelegramAdapter {
-  return new TelegramAdapter({ token, apiRoot: endpoints.telegramApiRoot, media: { extraOrigins: endpoints.mediaExtraOrigins } });
-}
-
-/** A VK community on the operator's VK API; its files only from VK's file hosts. */
-export function vkAdapter(endpoints: Readonly<Endpoints>, groupId: number, token: string): VkAdapter {
-  return new VkAdapter({ groupId, token, apiBaseUrl: endpoints.vkApiBaseUrl, media: { extraOrigins: endpoints.mediaExtraOrigins } });
-}
 
 export function createAdapter(config: Pick<ChannelConfig, "kind" | "token" | "externalId">, endpoints: Readonly<Endpoints> = PUBLIC_ENDPOINTS): ChannelAdapter {
   if (config.kind === "vk") return vkAdapter(endpoints, Number(config.externalId), config.token);

@@ -1,4 +1,5 @@
-export { ChannelDirectory, createAdapter, telegramAdapter, vkAdapter, type ChannelConfig } from "./channels.ts";
+export { ChannelDirectory, createAdapter, type ChannelConfig } from "./channels.ts";
+export { telegramAdapter, vkAdapter } from "../endpoints.ts";
 export { webhookRouter, MAX_WEBHOOK_BODY, type IngressDeps } from "./ingress.ts";
 export { processInbound, processInboundJob, type InboundDeps } from "./inbound.ts";
 export { sendOutbound, RetryLater, type OutboundDeps, type OutboundOutcome } from "./outbound.ts";

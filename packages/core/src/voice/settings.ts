@@ -5,7 +5,7 @@ import { assertCan, type Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { decryptSecret, encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { sameBaseUrl } from "../endpoints.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 
 type StoredVoice = NonNullable<ProjectSettings["voice"]>;
 
