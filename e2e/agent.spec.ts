@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // First contact on real parts: the project's agent greets a new Telegram lead and asks for the

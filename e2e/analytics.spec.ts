@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { usageRecords, withTenant } from "@threadline/db";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 

@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { expect, test } from "./fixtures.ts";
 
 // A bot on a server without a public address: the owner connects it to receive by polling, a

@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // History import on real parts: a VK community (the VK API simulator) with past dialogs is

@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // The core loop on real parts: a Telegram bot connected in admin (against the Bot API

@@ -1,4 +1,4 @@
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 // Saved replies: the owner writes one in admin; a manager types «/» and a few letters in the reply

@@ -1,5 +1,5 @@
-import { ElevenLabsSimulator } from "@threadline/ai/simulators";
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */

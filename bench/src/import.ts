@@ -5,12 +5,12 @@
 // restarted, and the stored history is compared with the community's by content checksum.
 import { eq } from "drizzle-orm";
 import { channels, conversations, importRuns, messages, withTenant } from "@threadline/db";
-import { VkApiSimulator } from "@threadline/channels/simulators";
-import { createTestEnv } from "@threadline/core/testing";
-import { encryptSecret } from "../../packages/core/src/crypto.ts";
-import { createImportRun } from "../../packages/core/src/import/runs.ts";
-import { startImportChild } from "../../packages/core/src/import/testing/child.ts";
-import { communityMessages, historyMismatch, messageFingerprint, minimalCalls, seedVkCommunity, seededRandom, simulatedFingerprint } from "../../packages/core/src/import/testing/community.ts";
+import { VkApiSimulator } from "@threadline/simulators/channels";
+import { createTestEnv } from "@threadline/testing";
+import { encryptSecret } from "@threadline/domain";
+import { createImportRun } from "@threadline/pipeline/import/runs.ts";
+import { startImportChild } from "@threadline/pipeline/import/testing/child.ts";
+import { communityMessages, historyMismatch, messageFingerprint, minimalCalls, seedVkCommunity, seededRandom, simulatedFingerprint } from "@threadline/pipeline/import/testing/community.ts";
 import { describeHost, numberArg, parseArgs, recordResult, round } from "./stats.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -9,10 +9,10 @@ import express from "express";
 import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { LocalDiskStorage, redisPublisher } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
-import { attachRealtime } from "@threadline/core/realtime";
+import { LocalDiskStorage, redisPublisher } from "@threadline/domain";
+import { createQueues } from "@threadline/pipeline/jobs";
+import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/pipeline";
+import { attachRealtime } from "@threadline/api/realtime";
 
 export type ServerRole = "ingress" | "jobs" | "realtime";
 export type ServerConfig = {

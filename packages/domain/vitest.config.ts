@@ -1,3 +1,3 @@
 import { defineProject } from "vitest/config";
 
-export default defineProject({ test: { name: "@threadline/core", testTimeout: 30_000, hookTimeout: 60_000 } });
+export default defineProject({ test: { name: "@threadline/domain", testTimeout: 30_000, hookTimeout: 60_000 } });

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { io } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ImportProgress } from "@threadline/core/import";
+import type { ImportProgress } from "@threadline/pipeline/import";
 
 /**
  * Live progress of a project's imports over Socket.IO: each pushed event updates the run's row

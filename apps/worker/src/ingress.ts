@@ -3,8 +3,8 @@ import express from "express";
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/pipeline";
+import { createQueues } from "@threadline/pipeline/jobs";
+import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/pipeline";
 
 /**
  * Everything that brings platform events in: the public webhook endpoints, which ack as soon as

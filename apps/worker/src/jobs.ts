@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
-import { redisPublisher, storageFromEnv } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, lowerCpuPriority, startWorkers } from "@threadline/core/pipeline";
-import { startImportWorker } from "@threadline/core/import";
+import { redisPublisher, storageFromEnv } from "@threadline/domain";
+import { createQueues } from "@threadline/pipeline/jobs";
+import { ChannelDirectory, lowerCpuPriority, startWorkers } from "@threadline/pipeline";
+import { startImportWorker } from "@threadline/pipeline/import";
 
 /** The queue jobs: inbound storing, sends, media, the agent, lead timeouts, imports, housekeeping. */
 export function startJobs(env: Env, logger: Logger) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadEnv } from "@threadline/config";
 import { S3Storage } from "./s3-storage.ts";
 import { LocalDiskStorage, storageFromEnv, type FileStorage } from "./storage.ts";
-import { S3Simulator } from "./testing/s3.ts";
+import { S3Simulator } from "@threadline/testing/s3";
 
 // Attachments live on local disk or in an S3-compatible bucket: both keep the same promises.
 // The bucket here is a local server speaking the S3 REST API and checking SigV4 signatures.

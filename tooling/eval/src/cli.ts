@@ -8,13 +8,13 @@ import { parseArgs } from "node:util";
 import { formatReport, loadFirstContactCases, type CaseResult } from "@threadline/ai";
 import { runCase, startEvalWorld } from "./first-contact.ts";
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
+const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const USAGE = "usage: npm run eval -- first-contact --cases DIR";
 
 async function firstContact(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { cases: { type: "string" } }, strict: true });
   if (!values.cases) throw new Error(USAGE);
-  // npm runs the script in the worker's folder: a relative DIR may also be meant from the repository root.
+  // npm runs the script in the eval tool's folder: a relative DIR may also be meant from the repository root.
   const dir = [path.resolve(values.cases), path.resolve(REPO_ROOT, values.cases)].find((d) => existsSync(d));
   if (!dir) throw new Error(`no such folder: ${values.cases}`);
   const cases = loadFirstContactCases(dir);

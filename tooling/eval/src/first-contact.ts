@@ -8,12 +8,12 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { checkCase, type AgentAction, type CaseOutcome, type CaseResult, type FirstContactCase, type LeadStage } from "@threadline/ai";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { agentSettings, channels, contacts, conversations, memberships, messages, roles, users, withTenant } from "@threadline/db";
-import { createProject, encryptSecret } from "@threadline/core";
-import { leadTimeoutJobId } from "@threadline/core/jobs";
-import { processLeadTimeout } from "@threadline/core/leads";
-import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/core/testing";
+import { createProject, encryptSecret } from "@threadline/domain";
+import { leadTimeoutJobId } from "@threadline/pipeline/jobs";
+import { processLeadTimeout } from "@threadline/domain/leads";
+import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
 const MINUTE_MS = 60_000;
 /** How long one client message may take through the whole pipeline before the eval gives up on it. */

@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
 import { createLogger, type Env } from "@threadline/config";
 import { appDatabaseUrl, createDb } from "@threadline/db";
-import { redisPublisher } from "../events.ts";
-import { createQueues } from "../jobs/index.ts";
-import { storageFromEnv } from "../storage.ts";
+import { redisPublisher } from "@threadline/domain/events.ts";
+import { createQueues } from "@threadline/pipeline/jobs";
+import { storageFromEnv } from "@threadline/domain/storage.ts";
 import type { ServerDeps } from "../trpc/context.ts";
 
 /** The dependencies a web app process builds once at start-up from its environment. */

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Request, Response } from "express";
 import { attachments, conversations, messages, withTenant } from "@threadline/db";
-import { can } from "../access/member.ts";
-import { memberOfSession } from "../access/load.ts";
-import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
-import { visibleTo } from "../conversations/list.ts";
-import { DomainError } from "../errors.ts";
-import type { FileStorage } from "../storage.ts";
+import { can } from "@threadline/domain/access/member.ts";
+import { memberOfSession } from "@threadline/domain/access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "@threadline/domain/auth/sessions.ts";
+import { visibleTo } from "@threadline/domain/conversations/list.ts";
+import { DomainError } from "@threadline/domain/errors.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
 import { importRuns, messages } from "@threadline/db";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { telegramImportHandler } from "./telegram-import.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let server: Server;
 let base: string;
-const oneChat = fileURLToPath(new URL("../import/testing/telegram/one-chat.json", import.meta.url));
+const oneChat = fileURLToPath(new URL("../../../pipeline/src/import/testing/telegram/one-chat.json", import.meta.url));
 
 beforeAll(async () => {
   env = await createTestEnv();

@@ -7,13 +7,13 @@ import { pipeline } from "node:stream/promises";
 import type { Request, Response } from "express";
 import { eq } from "drizzle-orm";
 import { channels, withTenant } from "@threadline/db";
-import { can } from "../access/member.ts";
-import { memberOfSession } from "../access/load.ts";
-import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
-import { DomainError } from "../errors.ts";
-import { createImportRun } from "../import/runs.ts";
-import { importTelegramExport } from "../import/telegram-import.ts";
-import { TelegramExportError } from "../import/telegram-export.ts";
+import { can } from "@threadline/domain/access/member.ts";
+import { memberOfSession } from "@threadline/domain/access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "@threadline/domain/auth/sessions.ts";
+import { DomainError } from "@threadline/domain/errors.ts";
+import { createImportRun } from "@threadline/pipeline/import/runs.ts";
+import { importTelegramExport } from "@threadline/pipeline/import/telegram-import.ts";
+import { TelegramExportError } from "@threadline/pipeline/import/telegram-export.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
 
 /** A full Telegram Desktop export of a busy account runs to hundreds of megabytes. */

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
 import { attachments, messages, uploads, withTenant } from "@threadline/db";
-import { claimUpload, sweepUploads, UPLOAD_KEPT_MS } from "../conversations/uploads.ts";
-import { solidPng } from "@threadline/channels/simulators";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { claimUpload, sweepUploads, UPLOAD_KEPT_MS } from "@threadline/domain/conversations/uploads.ts";
+import { solidPng } from "@threadline/simulators/channels";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { MAX_UPLOAD_BYTES, uploadsHandler } from "./uploads.ts";
 
 let env: TestEnv;

@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
-import { can } from "../access/member.ts";
-import { memberOfSession } from "../access/load.ts";
-import { SESSION_COOKIE, sessionIdOf } from "../auth/sessions.ts";
+import { can } from "@threadline/domain/access/member.ts";
+import { memberOfSession } from "@threadline/domain/access/load.ts";
+import { SESSION_COOKIE, sessionIdOf } from "@threadline/domain/auth/sessions.ts";
 import { withTenant } from "@threadline/db";
-import { recordUpload } from "../conversations/uploads.ts";
-import { DomainError } from "../errors.ts";
-import type { FileStorage } from "../storage.ts";
+import { recordUpload, uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
+import { DomainError } from "@threadline/domain/errors.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 import { parseCookies, type ServerDeps } from "../trpc/context.ts";
+
+// The prefix is the domain's (voice recordings are stored under it too); the API keeps exporting it.
+export { uploadPrefix };
 
 // Telegram bots may send files up to 50 MB; a manager's attachment is kept well under that.
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -21,9 +24,6 @@ export function uploadKind(mime: string): UploadKind {
   if (/^audio\/ogg/.test(mime)) return "voice";
   return "document";
 }
-
-/** Where a project's uploads live: a reply may only attach keys under its own project. */
-export const uploadPrefix = (projectId: string) => `${projectId}/uploads/`;
 
 /**
  * POST /uploads?projectId=… with the file as the body (Content-Type its type, X-File-Name its

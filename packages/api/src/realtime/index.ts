@@ -3,10 +3,10 @@ import { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
-import { can } from "../access/member.ts";
-import { loadMember } from "../access/load.ts";
-import { resolveSession, SESSION_COOKIE } from "../auth/sessions.ts";
-import { EVENTS_CHANNEL, type RealtimeEvent } from "../events.ts";
+import { can } from "@threadline/domain/access/member.ts";
+import { loadMember } from "@threadline/domain/access/load.ts";
+import { resolveSession, SESSION_COOKIE } from "@threadline/domain/auth/sessions.ts";
+import { EVENTS_CHANNEL, type RealtimeEvent } from "@threadline/domain/events.ts";
 import { parseCookies } from "../trpc/context.ts";
 
 // Rooms: u:<user> (every socket of a person), p:<project>:all (members who see every

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { createLogger } from "@threadline/config";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { attachRealtime } from "./index.ts";
 
 let env: TestEnv;

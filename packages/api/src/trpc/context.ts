@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
-import { LoginLimiter } from "../auth/rate-limit.ts";
-import type { Publish } from "../events.ts";
-import type { OutboundJob } from "../jobs/index.ts";
-import type { FileStorage } from "../storage.ts";
+import { LoginLimiter } from "@threadline/domain/auth/rate-limit.ts";
+import type { Publish } from "@threadline/domain/events.ts";
+import type { OutboundJob } from "@threadline/pipeline/jobs";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 
 export type CookieOptions = { maxAgeSeconds?: number };
 

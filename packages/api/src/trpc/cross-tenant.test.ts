@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { importRuns, notifications, withTenant } from "@threadline/db";
 import { uploadPrefix } from "../http/uploads.ts";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { appRouter } from "./index.ts";
 
 // A member of project A (its owner, who may do everything in A) uses B's ids with every

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { SESSION_COOKIE } from "../auth/sessions.ts";
+import { SESSION_COOKIE } from "@threadline/domain/auth/sessions.ts";
 import { createContextFactory, parseCookies, serializeCookie, type ServerDeps } from "./context.ts";
 import { appRouter } from "./index.ts";
 

@@ -2,10 +2,10 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 import { withProjectSession, withTenant, type ProjectEntry, type Tx } from "@threadline/db";
-import { assertCan, type Member, type Permission } from "../access/index.ts";
-import { memberOfEntry } from "../access/load.ts";
-import { resolveSession, SESSION_COOKIE, sessionIdOf, touchSession, type ResolvedSession } from "../auth/sessions.ts";
-import { DomainError } from "../errors.ts";
+import { assertCan, type Member, type Permission } from "@threadline/domain/access/index.ts";
+import { memberOfEntry } from "@threadline/domain/access/load.ts";
+import { resolveSession, SESSION_COOKIE, sessionIdOf, touchSession, type ResolvedSession } from "@threadline/domain/auth/sessions.ts";
+import { DomainError } from "@threadline/domain/errors.ts";
 import type { Context } from "./context.ts";
 
 const t = initTRPC.context<Context>().create({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, conversations, usageRecords, withTenant } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;

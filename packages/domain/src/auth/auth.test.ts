@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions } from "@threadline/db";
 import { sha256 } from "../crypto.ts";
 import { eq } from "drizzle-orm";
-import { createTestEnv, TEST_PASSWORD, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, TEST_PASSWORD, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, messages } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent } from "./ingest.ts";
 
 let env: TestEnv;

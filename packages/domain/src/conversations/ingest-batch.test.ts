@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { attachments, contacts, conversations, messages } from "@threadline/db";
 import { vkRandomId, type ChannelEvent } from "@threadline/channels";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent, type ChannelRef, type IngestResult } from "./ingest.ts";
 import { ingestBatch } from "./ingest-batch.ts";
 import { IngestBatcher } from "./ingest-batcher.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { contacts, conversations } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;

@@ -6,6 +6,9 @@ import type { FileStorage } from "../storage.ts";
 // them. One a manager dropped is removed, bytes and all, once it has waited this long.
 export const UPLOAD_KEPT_MS = 24 * 3600_000;
 
+/** Where a project's uploads live: a reply may only attach keys under its own project. */
+export const uploadPrefix = (projectId: string) => `${projectId}/uploads/`;
+
 /** Notes a file stored under the project's upload prefix as waiting for a reply. */
 export async function recordUpload(tx: Tx, projectId: string, storageKey: string): Promise<void> {
   await tx.insert(uploads).values({ projectId, storageKey });

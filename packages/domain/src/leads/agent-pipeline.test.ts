@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { channels, contacts, conversations, leadEvents, memberships, messages, notifications, withTenant } from "@threadline/db";
 import { TelegramAdapter, VkAdapter, vkRandomId } from "@threadline/channels";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { encryptSecret } from "../crypto.ts";
-import { leadTimeoutJobId } from "../jobs/index.ts";
-import { createTestEnv, startTestPipeline, type TestEnv } from "../testing/index.ts";
+import { leadTimeoutJobId } from "@threadline/pipeline/jobs";
+import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 import { processLeadTimeout } from "./agent.ts";
 import { NOTIFICATION_TEXTS } from "./stages.ts";
 

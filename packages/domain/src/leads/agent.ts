@@ -17,9 +17,16 @@ import { contacts, conversations, messages, usageRecords, withTenant, wonExample
 import type { Logger } from "@threadline/config";
 import { decryptSecret } from "../crypto.ts";
 import type { Publish } from "../events.ts";
-import type { AiJob, LeadTimeoutJob, OutboundJob } from "../jobs/index.ts";
 import { agentOnFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type PendingEvents } from "./stages.ts";
+
+// The jobs the lead pipeline takes and gives: the domain states their shape, the pipeline's queues carry them.
+/** A reply stored for sending. */
+export type OutboundJob = { projectId: string; messageId: number };
+/** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
+export type AiJob = { projectId: string; conversationId: string; messageId: number };
+/** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
+export type LeadTimeoutJob = { projectId: string; conversationId: string };
 
 export type LeadDeps = {
   db: Db;

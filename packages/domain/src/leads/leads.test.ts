@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { auditLog, conversations, leadEvents, memberships, messages, projects, usageRecords, withTenant, wonExamples } from "@threadline/db";
-import { OpenAiSimulator } from "@threadline/ai/simulators";
+import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { DEFAULT_TEXTS } from "@threadline/ai";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { processLeadMessage, type LeadDeps } from "./agent.ts";
 
 // The lead pipeline's services without the channel: settings, rotation, stage changes by hand,

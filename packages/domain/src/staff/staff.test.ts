@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog, invitations, memberships } from "@threadline/db";
 import { redactContact } from "../access/redact.ts";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { sha256 } from "../crypto.ts";
 
 let env: TestEnv;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { assertCan, type Member } from "../access/member.ts";
 import { badRequest, DomainError } from "../errors.ts";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { isWebm, RecordingFormatError, webmOpusToOgg } from "./webm.ts";
 import type { Tx } from "@threadline/db";

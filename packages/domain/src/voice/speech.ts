@@ -5,7 +5,7 @@ import { assertCan, type Member } from "../access/member.ts";
 import { getConversation } from "../conversations/thread.ts";
 import { recordUpload } from "../conversations/uploads.ts";
 import { badRequest, DomainError } from "../errors.ts";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
 import type { FileStorage } from "../storage.ts";
 import { loadSpeechConfig } from "./settings.ts";
 import type { VoiceUpload } from "./recording.ts";

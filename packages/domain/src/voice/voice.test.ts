@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
-import { ElevenLabsSimulator } from "@threadline/ai/simulators";
-import { VkApiSimulator } from "@threadline/channels/simulators";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
+import { VkApiSimulator } from "@threadline/simulators/channels";
 import { attachments, channels, messages, projects, usageRecords, withTenant } from "@threadline/db";
 import { encryptSecret } from "../crypto.ts";
-import { uploadPrefix } from "../http/uploads.ts";
-import { ChannelDirectory, sendOutbound } from "../pipeline/index.ts";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { uploadPrefix } from "../conversations/uploads.ts";
+import { ChannelDirectory, sendOutbound } from "@threadline/pipeline";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { webmOpusToOgg } from "./webm.ts";
 
 // A 1.2 s recording from Chromium's MediaRecorder (fake microphone), as the inbox uploads it.

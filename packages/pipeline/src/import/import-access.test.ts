@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { memberships, roles, withTenant } from "@threadline/db";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 
 // A role made only for history imports: it sees the project's channels on the import page (name
 // and kind, nothing of their settings) and its runs, and no more of the channels' management.

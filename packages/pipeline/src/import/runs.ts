@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { channels, importRuns, type Tx } from "@threadline/db";
-import type { Member } from "../access/member.ts";
-import { recordAudit } from "../audit/service.ts";
-import { conflict, notFound } from "../errors.ts";
+import type { Member } from "@threadline/domain/access/member.ts";
+import { recordAudit } from "@threadline/domain/audit/service.ts";
+import { conflict, notFound } from "@threadline/domain/errors.ts";
 
 // Import runs: one row per run with its state, cursor, totals and counts. One unfinished run per
 // channel (queued, running or paused); a person starts, pauses, resumes and cancels it.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { contacts, importRuns, messages, withTenant } from "@threadline/db";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { createImportRun } from "./runs.ts";
 import { importTelegramExport } from "./telegram-import.ts";
 import { TelegramExportError } from "./telegram-export.ts";

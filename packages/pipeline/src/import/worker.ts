@@ -2,7 +2,7 @@ import { Worker, type ConnectionOptions } from "bullmq";
 import { VkAdapter } from "@threadline/channels";
 import type { Db } from "@threadline/db";
 import type { ChannelDirectory } from "../pipeline/channels.ts";
-import type { Publish } from "../events.ts";
+import type { Publish } from "@threadline/domain/events.ts";
 import type { MediaJob } from "../jobs/index.ts";
 import { IMPORT_QUEUE, type ImportJob } from "./queue.ts";
 import { runVkImport, type RunOutcome } from "./vk-import.ts";

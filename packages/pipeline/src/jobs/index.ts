@@ -1,19 +1,16 @@
 import { createHash } from "node:crypto";
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { ChannelEvent } from "@threadline/channels";
-import { Coalescer } from "../coalescer.ts";
+import { Coalescer } from "@threadline/domain/coalescer.ts";
+import type { AiJob, LeadTimeoutJob, OutboundJob } from "@threadline/domain/leads/agent.ts";
 
 // One queue factory: every queue, its payload type and its retry policy are declared here, so
 // the ingress, the API and the workers agree on names and shapes.
 export type InboundJob = { channelId: string; projectId: string; kind: "vk" | "telegram"; event: ChannelEvent };
 /** Events that reached the ingress together: one queue job for them all (see enqueueInbound). */
 export type InboundBatchJob = { items: InboundJob[] };
-export type OutboundJob = { projectId: string; messageId: number };
+export type { AiJob, LeadTimeoutJob, OutboundJob };
 export type MediaJob = { projectId: string; attachmentId: string };
-/** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
-export type AiJob = { projectId: string; conversationId: string; messageId: number };
-/** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
-export type LeadTimeoutJob = { projectId: string; conversationId: string };
 
 export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout", maintenance: "maintenance" } as const;
 

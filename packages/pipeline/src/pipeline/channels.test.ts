@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { channels, withTenant } from "@threadline/db";
-import { encryptSecret } from "../crypto.ts";
-import { createTestEnv, type TestEnv } from "../testing/index.ts";
+import { encryptSecret } from "@threadline/domain/crypto.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { CHANNEL_MAX_STALE_MS, CHANNEL_TTL_MS, ChannelDirectory, type ChannelConfig } from "./channels.ts";
 
 let env: TestEnv;

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { channels, withTenant, type Db } from "@threadline/db";
 import { TelegramAdapter, VkAdapter, type ChannelAdapter } from "@threadline/channels";
-import { decryptSecret } from "../crypto.ts";
+import { decryptSecret } from "@threadline/domain/crypto.ts";
 
 export type ChannelConfig = {
   id: string;

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import type { ChannelEvent } from "@threadline/channels";
 import { createQueues, inboundJobId, type InboundBatchJob, type InboundJob } from "../jobs/index.ts";
-import type { IngestResult } from "../conversations/ingest.ts";
-import type { RealtimeEvent } from "../events.ts";
-import { clientMessage } from "../testing/index.ts";
+import type { IngestResult } from "@threadline/domain/conversations/ingest.ts";
+import type { RealtimeEvent } from "@threadline/domain/events.ts";
+import { clientMessage } from "@threadline/testing";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });

@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { contacts, withTenant, type Db } from "@threadline/db";
 import { VkAdapter, type ChannelEvent } from "@threadline/channels";
 import type { ChannelDirectory } from "./channels.ts";
-import type { ChannelRef, IngestResult } from "../conversations/ingest.ts";
-import type { Publish } from "../events.ts";
+import type { ChannelRef, IngestResult } from "@threadline/domain/conversations/ingest.ts";
+import type { Publish } from "@threadline/domain/events.ts";
 import type { InboundBatchJob, InboundJob, MediaJob } from "../jobs/index.ts";
 
 export type InboundDeps = {

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { attachments, messages, withTenant, type Db } from "@threadline/db";
 import type { InboundAttachment } from "@threadline/channels";
-import type { Publish } from "../events.ts";
+import type { Publish } from "@threadline/domain/events.ts";
 import type { MediaJob } from "../jobs/index.ts";
-import type { FileStorage } from "../storage.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 
 // Client files larger than this are kept as a link to the platform, not copied.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { channels, contacts, conversations, messages, withTenant } from "@threadline/db";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
-import { encryptSecret } from "../crypto.ts";
-import { clientMessage, createTestEnv, type TestEnv } from "../testing/index.ts";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
+import { encryptSecret } from "@threadline/domain/crypto.ts";
+import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { ChannelDirectory } from "./channels.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 

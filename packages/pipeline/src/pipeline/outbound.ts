@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
 import { isChannelError, type OutboundFile } from "@threadline/channels";
-import { messageKey } from "../conversations/ingest.ts";
-import type { Publish } from "../events.ts";
+import { messageKey } from "@threadline/domain/conversations/ingest.ts";
+import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
-import type { FileStorage } from "../storage.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 
 const UNCONFIRMED = "Нет подтверждения, что сообщение ушло: проверьте переписку в мессенджере и при необходимости отправьте ещё раз";

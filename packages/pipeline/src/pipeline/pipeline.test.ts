@@ -3,12 +3,12 @@ import { eq } from "drizzle-orm";
 import { attachments, channels, contacts, conversations, messages, uploads, withTenant } from "@threadline/db";
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { uploadPrefix } from "../http/uploads.ts";
+import { uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
 import { UPLOAD_SWEEP_EVERY_MS } from "../jobs/index.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
-import { encryptSecret } from "../crypto.ts";
-import { createTestEnv, startTestPipeline, type TestEnv } from "../testing/index.ts";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
+import { encryptSecret } from "@threadline/domain/crypto.ts";
+import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -152,7 +152,7 @@ describe("media", () => {
   it("a client's photo is fetched into storage and served only to members who may see it", async () => {
     const express = (await import("express")).default;
     const { createServer } = await import("node:http");
-    const { filesHandler } = await import("../http/files.ts");
+    const { filesHandler } = await import("@threadline/api/http");
     const app = express();
     app.get("/files/:attachmentId", filesHandler(env.deps, pipeline.storage));
     const server = createServer(app);

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { channels, messages } from "@threadline/db";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
-import { createTestEnv, startTestPipeline, type TestEnv } from "../testing/index.ts";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
+import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 import { startPollers } from "./polling.ts";
 
 // Channels without a public address receive by long polling: the worker polls, queues the events

@@ -1,9 +1,9 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
-import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "../leads/agent.ts";
-import { IngestBatcher } from "../conversations/ingest-batcher.ts";
-import { sweepUploads } from "../conversations/uploads.ts";
+import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "@threadline/domain/leads/agent.ts";
+import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
+import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";

@@ -1,6 +1,6 @@
 // Small valid audio files of silence: MP3 (MPEG audio Layer III frames), WAV, raw PCM and Ogg/Opus,
 // sized to a given duration, so players and uploaders downstream handle the simulator's audio like real.
-import { opusHead, writeOggOpus } from "../ogg-opus.ts";
+import { opusHead, writeOggOpus } from "@threadline/ai";
 
 const MPEG1_RATES = [44100, 48000, 32000];
 const MPEG2_RATES = [22050, 24000, 16000];

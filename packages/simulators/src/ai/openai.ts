@@ -2,9 +2,9 @@
 // JSON-schema structured output and usage, 401 for a key it does not know, 429 / 5xx on request.
 // Its answers are deterministic and bounded by the project's knowledge: it classifies with the
 // same rules as the agent and words replies from the plan and the knowledge in the prompt.
-import { analyzeMessage } from "../intent.ts";
-import { findAnswers } from "../knowledge.ts";
-import { INTENT_SCHEMA_NAME, knowledgeFromPrompt, REPLY_SCHEMA_NAME } from "../llm/prompt.ts";
+import { analyzeMessage } from "@threadline/ai";
+import { findAnswers } from "@threadline/ai";
+import { INTENT_SCHEMA_NAME, knowledgeFromPrompt, REPLY_SCHEMA_NAME } from "@threadline/ai";
 import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
 
 export interface OpenAiSimulatorOptions {

@@ -1,4 +1,4 @@
-import type { UtmTags } from "../types.ts";
+import type { UtmTags } from "@threadline/channels";
 
 // Realistic Russian conversations of clients with a small business, played by the scripted
 // clients into the simulators for the demo and for tests.

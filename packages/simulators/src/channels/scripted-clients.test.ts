@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeStartPayload } from "../attribution.ts";
-import { TelegramAdapter } from "../telegram/adapter.ts";
-import type { ChannelAdapter } from "../adapter.ts";
-import type { MessageEvent, PollResult } from "../types.ts";
-import { VkAdapter } from "../vk/adapter.ts";
+import { decodeStartPayload } from "@threadline/channels";
+import { TelegramAdapter } from "@threadline/channels";
+import type { ChannelAdapter } from "@threadline/channels";
+import type { MessageEvent, PollResult } from "@threadline/channels";
+import { VkAdapter } from "@threadline/channels";
 import { RUSSIAN_CONVERSATIONS } from "./conversations.ts";
 import { startScriptedClients, telegramScriptedTarget, vkScriptedTarget } from "./scripted-clients.ts";
 import { TelegramBotApiSimulator } from "./telegram/simulator.ts";

@@ -1,4 +1,4 @@
-import { encodeStartPayload } from "../attribution.ts";
+import { encodeStartPayload } from "@threadline/channels";
 import { RUSSIAN_CONVERSATIONS, type ConversationScript, type ScriptStep } from "./conversations.ts";
 import { sleep } from "./delivery.ts";
 import { solidPng } from "./images.ts";

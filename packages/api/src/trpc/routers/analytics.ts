@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { spendReport, trafficReport } from "../../analytics/index.ts";
+import { spendReport, trafficReport } from "@threadline/domain/analytics/index.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const MAX_DAYS = 366;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { signIn } from "../../auth/service.ts";
-import { createSession, revokeSession, revokeUserSessions, SESSION_COOKIE, SESSION_TTL_DAYS } from "../../auth/sessions.ts";
-import { listMyProjects } from "../../projects/service.ts";
-import { acceptInvitation, describeInvitation } from "../../staff/invitations.ts";
+import { signIn } from "@threadline/domain/auth/service.ts";
+import { createSession, revokeSession, revokeUserSessions, SESSION_COOKIE, SESSION_TTL_DAYS } from "@threadline/domain/auth/sessions.ts";
+import { listMyProjects } from "@threadline/domain/projects/service.ts";
+import { acceptInvitation, describeInvitation } from "@threadline/domain/staff/invitations.ts";
 import { authedProcedure, publicProcedure, router, sessionOf } from "../init.ts";
 import type { Context } from "../context.ts";
 

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { channels, withTenant } from "@threadline/db";
-import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "../../channels/service.ts";
-import { decryptSecret } from "../../crypto.ts";
-import { badRequest } from "../../errors.ts";
+import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "@threadline/domain/channels/service.ts";
+import { decryptSecret } from "@threadline/domain/crypto.ts";
+import { badRequest } from "@threadline/domain/errors.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const manage = projectProcedure("channels.manage");

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { leadStages } from "@threadline/db";
-import { countUnreadConversations, listConversations } from "../../conversations/list.ts";
-import { createReply, type ReplyFile } from "../../conversations/reply.ts";
-import { claimUpload } from "../../conversations/uploads.ts";
-import { badRequest } from "../../errors.ts";
+import { countUnreadConversations, listConversations } from "@threadline/domain/conversations/list.ts";
+import { createReply, type ReplyFile } from "@threadline/domain/conversations/reply.ts";
+import { claimUpload } from "@threadline/domain/conversations/uploads.ts";
+import { badRequest } from "@threadline/domain/errors.ts";
 import { uploadKind, uploadPrefix } from "../../http/uploads.ts";
-import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "../../conversations/thread.ts";
+import { assignConversation, getConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi } from "@threadline/domain/conversations/thread.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Redis } from "ioredis";
-import { badRequest, notFound } from "../../errors.ts";
-import { createImportQueue, type ImportQueue } from "../../import/queue.ts";
-import { cancelImportRun, createImportRun, getImportRun, listImportRuns, pauseImportRun, resumeImportRun } from "../../import/runs.ts";
-import { listChannels } from "../../channels/service.ts";
+import { badRequest, notFound } from "@threadline/domain/errors.ts";
+import { createImportQueue, type ImportQueue } from "@threadline/pipeline/import/queue.ts";
+import { cancelImportRun, createImportRun, getImportRun, listImportRuns, pauseImportRun, resumeImportRun } from "@threadline/pipeline/import/runs.ts";
+import { listChannels } from "@threadline/domain/channels/service.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const manage = projectProcedure("import.manage");

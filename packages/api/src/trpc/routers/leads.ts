@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { listWonExamples, removeWonExample } from "../../leads/examples.ts";
-import { countUnreadNotifications, listNotifications, markNotificationsRead } from "../../leads/notifications.ts";
-import { getAgentSettings, updateAgentSettings } from "../../leads/settings.ts";
-import { listLeadEvents, manualStages, setLeadStage } from "../../leads/stage-change.ts";
+import { listWonExamples, removeWonExample } from "@threadline/domain/leads/examples.ts";
+import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@threadline/domain/leads/notifications.ts";
+import { getAgentSettings, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
+import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();

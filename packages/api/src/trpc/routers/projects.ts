@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createProject, getProject, listMyProjects, updateProject } from "../../projects/service.ts";
+import { createProject, getProject, listMyProjects, updateProject } from "@threadline/domain/projects/service.ts";
 import { authedProcedure, projectProcedure, router } from "../init.ts";
 
 const slug = z

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { hideableFields, permissions } from "../../access/catalog.ts";
-import { listAudit } from "../../audit/service.ts";
-import { inviteMember, listInvitations, revokeInvitation } from "../../staff/invitations.ts";
-import { changeMemberRole, deactivateMember, listMembers, reactivateMember } from "../../staff/members.ts";
-import { createRole, listRoles, updateRole } from "../../staff/roles.ts";
+import { hideableFields, permissions } from "@threadline/domain/access/catalog.ts";
+import { listAudit } from "@threadline/domain/audit/service.ts";
+import { inviteMember, listInvitations, revokeInvitation } from "@threadline/domain/staff/invitations.ts";
+import { changeMemberRole, deactivateMember, listMembers, reactivateMember } from "@threadline/domain/staff/members.ts";
+import { createRole, listRoles, updateRole } from "@threadline/domain/staff/roles.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const id = z.string().uuid();

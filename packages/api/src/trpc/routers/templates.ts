@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createTemplate, listTemplates, removeTemplate, updateTemplate } from "../../templates/service.ts";
+import { createTemplate, listTemplates, removeTemplate, updateTemplate } from "@threadline/domain/templates/service.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const template = z.object({ title: z.string().max(100, "Название не длиннее 100 символов"), text: z.string().max(5000) });

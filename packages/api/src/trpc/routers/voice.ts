@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { voiceFromRecording } from "../../voice/recording.ts";
-import { getVoiceSettings, updateVoiceSettings } from "../../voice/settings.ts";
-import { voiceText } from "../../voice/speech.ts";
+import { voiceFromRecording } from "@threadline/domain/voice/recording.ts";
+import { getVoiceSettings, updateVoiceSettings } from "@threadline/domain/voice/settings.ts";
+import { voiceText } from "@threadline/domain/voice/speech.ts";
 import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 const optionalText = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`).nullable().optional();

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { VkApiSimulator } from "@threadline/channels/simulators";
+import type { VkApiSimulator } from "@threadline/simulators/channels";
 
 // A simulated VK community of N dialogs with realistic message counts, generated from a seed
 // by the VK simulator, and the checksums that compare what the import stored with it: what the
 // import tests and the bench run against.
 
-export { seededRandom, realisticMessageCount } from "@threadline/channels/simulators";
+export { seededRandom, realisticMessageCount } from "@threadline/simulators/channels";
 
 export interface SimulatedMessage {
   id: number;
