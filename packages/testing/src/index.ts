@@ -162,31 +162,35 @@ export function clientMessage(input: { chatId: string; text?: string; name?: str
 export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
 
 /**
- * The worker side of the product in-process: webhook ingress on a free port and the BullMQ
- * workers, on the test environment's own queues and a temporary storage folder.
+ * The worker side of the product in-process, composed as apps/worker composes it: webhook
+ * ingress on a free port (no polling loops), the BullMQ workers and the import worker, on the
+ * test environment's own queues and a temporary storage folder.
  */
 export async function startTestPipeline(env: TestEnv) {
   const { mkdtemp } = await import("node:fs/promises");
   const express = (await import("express")).default;
   const { createServer } = await import("node:http");
-  const { ChannelDirectory, startWorkers, webhookRouter } = await import("@threadline/pipeline");
+  const { composeWorker } = await import("@threadline/pipeline/worker");
   const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
-  const channels = new ChannelDirectory(env.db, env.deps.secretKey);
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
-  const workers = startWorkers({ db: env.db, publish: env.deps.publish, channels, storage, connection, prefix: env.queues.prefix, logger: env.deps.logger, enqueueMedia: env.queues.enqueueMedia });
+  const worker = composeWorker({
+    roles: ["ingress", "jobs"],
+    deps: { db: env.db, redis: connection, prefix: env.queues.prefix, queues: env.queues, secretKey: env.deps.secretKey, logger: env.deps.logger, polling: false, publish: env.deps.publish, storage },
+  });
   const app = express();
-  app.use(webhookRouter({ channels, enqueueInbound: env.queues.enqueueInbound, logger: env.deps.logger }));
+  app.use(worker.router!);
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    channels,
+    channels: worker.channels,
     storage,
-    workers,
+    workers: worker.workers!,
+    imports: worker.imports!,
     async close() {
       server.close();
-      await workers.close();
+      await worker.close();
       connection.disconnect();
     },
   };
