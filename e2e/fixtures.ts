@@ -1,8 +1,8 @@
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/channels/simulators";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
-import { seedDemo, type DemoAccount } from "@threadline/core";
+import { seedDemo, type DemoAccount } from "@threadline/domain";
 import { createDb, type Db } from "@threadline/db";
 import { repoRoot } from "@threadline/demo";
 
@@ -20,7 +20,7 @@ export function appUrls(): AppUrls {
 }
 
 export type Seed = {
-  /** The e2e database as the apps connect to it (app role, row-level security): pass it to @threadline/core services. */
+  /** The e2e database as the apps connect to it (app role, row-level security): pass it to @threadline/domain services. */
   db: Db;
   /** Two demo projects with a person for every role; safe to call again. */
   demo(): Promise<DemoAccount[]>;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { MessageEvent } from "@threadline/channels";
 import { channels, contacts, withTenant } from "@threadline/db";
-import { findDemoProjects, ingestEvent, type ChannelRef } from "@threadline/core";
+import { findDemoProjects, ingestEvent, type ChannelRef } from "@threadline/domain";
 import { expect, test } from "./fixtures.ts";
 
 // The inbox search as a manager uses it: a word in another form than the client wrote it, part

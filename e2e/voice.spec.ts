@@ -1,4 +1,4 @@
-import { ElevenLabsSimulator } from "@threadline/ai/simulators";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
 import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */

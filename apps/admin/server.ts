@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadEnv } from "@threadline/config";
-import { createServerDeps, startWebApp, telegramImportHandler } from "@threadline/core/http";
-import { attachRealtime } from "@threadline/core/realtime";
+import { createServerDeps, startWebApp, telegramImportHandler } from "@threadline/api/http";
+import { attachRealtime } from "@threadline/api/realtime";
 
 const env = loadEnv();
 const deps = createServerDeps(env, "admin");

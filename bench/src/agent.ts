@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decideTurn, loadFirstContactCases, scriptForCase, type AgentScript, type FirstContactCase, type LeadStage, type ThreadMessage } from "@threadline/ai";
-import { seededRandom } from "@threadline/channels/simulators";
+import { seededRandom } from "@threadline/simulators/channels";
 import { describeHost, formatSummary, numberArg, parseArgs, recordResult, stringArg, summarize } from "./stats.ts";
 
 const SHARED_CASES = "/work/shared/eval/first-contact";

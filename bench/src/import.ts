@@ -5,9 +5,9 @@
 // restarted, and the stored history is compared with the community's by content checksum.
 import { eq } from "drizzle-orm";
 import { channels, conversations, importRuns, messages, withTenant } from "@threadline/db";
-import { VkApiSimulator } from "@threadline/channels/simulators";
-import { encryptSecret } from "@threadline/core";
-import { createImportRun } from "@threadline/core/import";
+import { VkApiSimulator } from "@threadline/simulators/channels";
+import { encryptSecret } from "@threadline/domain";
+import { createImportRun } from "@threadline/pipeline/import";
 import {
   communityMessages,
   createTestEnv,
@@ -18,7 +18,7 @@ import {
   seededRandom,
   simulatedFingerprint,
   startImportChild,
-} from "@threadline/core/testing";
+} from "@threadline/testing";
 import { describeHost, numberArg, parseArgs, recordResult, round } from "./stats.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

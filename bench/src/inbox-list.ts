@@ -11,8 +11,8 @@ import { appDatabaseUrl, channels, memberships, roles, users, withTenant, type D
 import * as schema from "@threadline/db/schema";
 import { createTestDatabase } from "@threadline/db/testing";
 import { tmpdir } from "node:os";
-import { createProject, createSession, hashPassword, LocalDiskStorage, PUBLIC_ENDPOINTS, SESSION_COOKIE } from "@threadline/core";
-import { fetchHandler } from "@threadline/core/trpc";
+import { createProject, createSession, hashPassword, LocalDiskStorage, PUBLIC_ENDPOINTS, SESSION_COOKIE } from "@threadline/domain";
+import { fetchHandler } from "@threadline/api/trpc";
 import { bareStatement } from "./inbox-bare.ts";
 import { bulkLoad, type SeedReport } from "./inbox-seed.ts";
 import { describeHost, formatSummary, numberArg, parseArgs, recordResult, round, stringArg, summarize, type Summary } from "./stats.ts";

@@ -3,7 +3,7 @@
 // per-row round trips, foreign-key triggers off, secondary indexes dropped during the load and
 // rebuilt afterwards, then ANALYZE). Deterministic: the same sizes give the same data.
 import postgres from "postgres";
-import { messagePreviewSql } from "@threadline/core";
+import { messagePreviewSql } from "@threadline/domain";
 
 const femaleFirst = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Екатерина", "Татьяна", "Ирина", "Светлана", "Юлия", "Анастасия", "Дарья", "Полина", "Ксения", "Виктория", "Алина", "Марина", "Валентина", "Людмила", "Софья"];
 const maleFirst = ["Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Иван", "Михаил", "Артём", "Никита", "Евгений", "Владимир", "Павел", "Роман", "Олег", "Игорь", "Константин", "Денис", "Кирилл", "Николай"];

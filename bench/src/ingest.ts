@@ -14,9 +14,9 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { messages } from "@threadline/db";
-import { ingestEvent, IngestBatcher } from "@threadline/core";
-import { INBOUND_CONCURRENCY } from "@threadline/core/pipeline";
-import { clientMessage } from "@threadline/core/testing";
+import { ingestEvent, IngestBatcher } from "@threadline/domain";
+import { INBOUND_CONCURRENCY } from "@threadline/pipeline";
+import { clientMessage } from "@threadline/testing";
 import { createBenchEnv, createTelegramChannel, ingressClient, knowChats, processCpuReport, REDIS_URL, setAgent, telegramUpdate, type BenchChannel, type ProductProcess } from "./stack.ts";
 import { describeHost, formatSummary, numberArg, parseArgs, recordResult, round, sleep, stringArg, summarize, type Summary } from "./stats.ts";
 

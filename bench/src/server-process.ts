@@ -1,6 +1,6 @@
-// A product process for the benchmarks, wired as apps/worker's two processes (the ingress; the
-// BullMQ jobs, at the CPU priority the jobs process gives itself) and the inbox server's Socket.IO
-// (attachRealtime) are, on the benchmark's own database and queue prefix.
+// A product process for the benchmarks, wired as apps/worker's two processes (composeWorker: the
+// ingress; the BullMQ jobs, at the CPU priority the jobs process gives itself) and the inbox
+// server's Socket.IO (attachRealtime) are, on the benchmark's own database and queue prefix.
 // Started by stack.ts as a child process; reports its port and CPU use over IPC.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,10 +9,10 @@ import express from "express";
 import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { endpointsFromEnv, LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, lowerCpuPriority, startWorkers, webhookRouter } from "@threadline/core/pipeline";
-import { attachRealtime } from "@threadline/core/realtime";
+import { endpointsFromEnv, LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/domain";
+import { lowerCpuPriority } from "@threadline/pipeline";
+import { composeWorker, type WorkerRole } from "@threadline/pipeline/worker";
+import { attachRealtime } from "@threadline/api/realtime";
 
 export type ServerRole = "ingress" | "jobs" | "realtime";
 export type ServerConfig = {
@@ -37,30 +37,39 @@ if (!config) throw new Error("BENCH_SERVER_CONFIG is required (started by bench/
 const logger = createLogger(`bench-${config.roles.join("+")}`, "warn");
 const db = createDb(config.appUrl, { max: config.dbPool });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-const queues = createQueues(redis, config.prefix);
-// The platforms' addresses come from the environment the stack set, as apps/worker reads them.
-const endpoints = endpointsFromEnv(loadEnv());
-const channels = new ChannelDirectory(db, config.secretKey, { endpoints });
 const closers: (() => Promise<unknown>)[] = [];
 
 // The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
 // With the ingress in the same process (--layout one) there is nothing to yield to. Like the
 // product, it reads WORKER_JOBS_NICE.
 if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv().WORKER_JOBS_NICE, logger);
-if (config.roles.includes("jobs")) {
-  const deps = { db, publish: redisPublisher(redis), channels, storage: new LocalDiskStorage(config.storageDir), connection: redis, prefix: config.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: config.secretKey, endpoints };
-  // apps/worker runs startWorkers with its default concurrency; only the inbound one is varied here.
-  const workers = config.inboundConcurrency
-    ? startWorkers(deps, { inbound: config.inboundConcurrency, outbound: 8, media: 4, ai: 8, leadTimeout: 4 })
-    : startWorkers(deps);
-  closers.push(() => workers.close());
-}
+// The ingress and the jobs as apps/worker composes them; the benchmark's channels take webhooks,
+// so no polling loops. apps/worker runs the jobs at their default concurrency; only the inbound
+// one is varied here.
+const roles = config.roles.filter((r): r is WorkerRole => r === "ingress" || r === "jobs");
+const worker = composeWorker({
+  roles,
+  deps: {
+    db,
+    redis,
+    prefix: config.prefix,
+    secretKey: config.secretKey,
+    agentSecretKey: config.secretKey,
+    // The platforms' addresses come from the environment the stack set, as apps/worker reads them.
+    endpoints: endpointsFromEnv(loadEnv()),
+    logger,
+    polling: false,
+    publish: redisPublisher(redis),
+    storage: new LocalDiskStorage(config.storageDir),
+    concurrency: config.inboundConcurrency ? { inbound: config.inboundConcurrency, outbound: 8, media: 4, ai: 8, leadTimeout: 4 } : undefined,
+  },
+});
 
 const server = createServer();
-if (config.roles.includes("ingress")) {
+if (worker.router) {
   const app = express();
   app.disable("x-powered-by");
-  app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
+  app.use(worker.router);
   server.on("request", app);
 }
 if (config.roles.includes("realtime")) {
@@ -92,8 +101,7 @@ process.on("message", (msg: { type: string }) => {
     process.send?.(stats);
   } else if (msg.type === "stop") {
     server.close();
-    void Promise.all(closers.map((c) => c()))
-      .then(() => queues.close())
+    void Promise.all([...closers.map((c) => c()), worker.close()])
       .then(() => db.$close())
       .finally(() => {
         redis.disconnect();

@@ -1,5 +1,5 @@
 // The product's processes for the benchmarks: a fresh database and queue prefix (through the
-// test environment of @threadline/core), channels with encrypted tokens and webhook secrets,
+// test environment of @threadline/testing), channels with encrypted tokens and webhook secrets,
 // and ingress / workers / Socket.IO in child processes as they run in production.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import { agentSettings, channels } from "@threadline/db";
-import { TelegramBotApiSimulator } from "@threadline/channels/simulators";
-import { encryptSecret, type Endpoints } from "@threadline/core";
-import { createTestEnv, type TestEnv } from "@threadline/core/testing";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
+import { encryptSecret, type Endpoints } from "@threadline/domain";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
 import type { ServerConfig, ServerMessage, ServerRole } from "./server-process.ts";
 
 export const REDIS_URL = "redis://127.0.0.1:6379";

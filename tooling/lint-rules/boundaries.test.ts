@@ -57,7 +57,7 @@ describe("package boundaries", () => {
       // Tests in a domain folder may go through the real entry points.
       ["packages/core/src/leads/fixture.test.ts", 'import { createQueues } from "../jobs/index.ts";\nexport { createQueues };\n'],
       ["packages/channels/src/fixture.ts", 'import { Bot } from "grammy";\nexport { Bot };\n'],
-      ["bench/src/fixture.ts", 'import { createTestEnv } from "@threadline/core/testing";\nimport { round } from "./stats.ts";\nexport { createTestEnv, round };\n'],
+      ["bench/src/fixture.ts", 'import { createTestEnv } from "@threadline/testing";\nimport { round } from "./stats.ts";\nexport { createTestEnv, round };\n'],
     ];
     for (const [file, code] of allowed) expect(await restricted(file, code), file).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ClientToServer, ServerToClient } from "@threadline/core/realtime";
+import type { ClientToServer, ServerToClient } from "@threadline/api/realtime";
 
 /**
  * Live progress of a project's imports over Socket.IO: each pushed event updates the run's row

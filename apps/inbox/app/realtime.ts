@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent } from "react";
 import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ClientToServer, NotificationEvent, ServerToClient } from "@threadline/core/realtime";
+import type { ClientToServer, NotificationEvent, ServerToClient } from "@threadline/api/realtime";
 
 // Events come in bursts (a client sends five messages in a row, a worker flips delivery states):
 // refetches of the same queries are coalesced within this window.

@@ -3,9 +3,8 @@ import express from "express";
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { endpointsFromEnv, secretKeyringOf } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, startPollers, webhookRouter } from "@threadline/core/pipeline";
+import { endpointsFromEnv, secretKeyringOf } from "@threadline/domain";
+import { composeWorker } from "@threadline/pipeline/worker";
 
 /**
  * Everything that brings platform events in: the public webhook endpoints, which ack as soon as
@@ -15,23 +14,20 @@ export function startIngress(env: Env, logger: Logger, health: () => Record<stri
   // Channel settings (cached) and the pollers' scans are all this process reads.
   const db = createDb(env.APP_DATABASE_URL, { max: 4 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = createQueues(redis);
-  const channels = new ChannelDirectory(db, secretKeyringOf(env), { endpoints: endpointsFromEnv(env) });
-  const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger });
+  const worker = composeWorker({ roles: ["ingress"], deps: { db, redis, secretKey: secretKeyringOf(env), endpoints: endpointsFromEnv(env), logger } });
 
   const app = express();
   app.disable("x-powered-by");
   // The ingress is healthy while it answers, whatever the jobs do: their events wait in Redis.
   app.get("/healthz", (_req, res) => void res.json({ ok: true, ...health() }));
-  app.use(webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger }));
+  app.use(worker.router!);
   const server = createServer(app);
   server.listen(env.WORKER_PORT, env.HOST, () => logger.info({ port: env.WORKER_PORT }, "worker listening"));
 
   return {
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
-      await pollers.close();
-      await queues.close();
+      await worker.close();
       await db.$close();
       redis.disconnect();
     },

@@ -1,31 +1,25 @@
 import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { endpointsFromEnv, redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/core";
-import { createQueues } from "@threadline/core/jobs";
-import { ChannelDirectory, lowerCpuPriority, startWorkers } from "@threadline/core/pipeline";
-import { startImportWorker } from "@threadline/core/import";
+import { endpointsFromEnv, redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/domain";
+import { lowerCpuPriority } from "@threadline/pipeline";
+import { composeWorker } from "@threadline/pipeline/worker";
 
 /** The queue jobs: inbound storing, sends, media, the agent, lead timeouts, imports, housekeeping. */
 export function startJobs(env: Env, logger: Logger) {
   lowerCpuPriority(env.WORKER_JOBS_NICE, logger);
   const db = createDb(env.APP_DATABASE_URL, { max: 20 });
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const queues = createQueues(redis);
-  const endpoints = endpointsFromEnv(env);
-  const channels = new ChannelDirectory(db, secretKeyringOf(env), { endpoints });
-  const publish = redisPublisher(redis);
-  const storage = storageFromEnv(env);
-
-  const workers = startWorkers({ db, publish, channels, storage, connection: redis, logger, enqueueMedia: queues.enqueueMedia, secretKey: secretKeyringOf(env), endpoints });
-  // History imports: one run at a time per job, resumed from the run's cursor after any crash.
-  const imports = startImportWorker({ db, channels, publish, connection: redis, logger, enqueueMedia: queues.enqueueMedia });
+  const secretKey = secretKeyringOf(env);
+  const worker = composeWorker({
+    roles: ["jobs"],
+    deps: { db, redis, secretKey, agentSecretKey: secretKey, endpoints: endpointsFromEnv(env), logger, publish: redisPublisher(redis), storage: storageFromEnv(env) },
+  });
   logger.info({ nice: env.WORKER_JOBS_NICE }, "jobs running");
 
   return {
     close: async () => {
-      await Promise.all([workers.close(), imports.close()]);
-      await queues.close();
+      await worker.close();
       await db.$close();
       redis.disconnect();
     },

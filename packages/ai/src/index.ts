@@ -1,5 +1,5 @@
 // @threadline/ai: the first-contact agent's brain (deterministic, database-free), its LLM and TTS
-// clients, and the first-contact eval's case format and checks. Simulators: "@threadline/ai/simulators".
+// clients, and the first-contact eval's case format and checks. Simulators: "@threadline/simulators/ai".
 export * from "./agent/index.ts";
 export { analyzeMessage, classifyIntent, detectRefusal, detectSpam, matchHandoffTopics, INTENTS } from "./intent.ts";
 export type { Intent, MessageKind, MessageSignals, AnalyzeOptions } from "./intent.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isOggOpus, oggCrc, oggOpusSeconds, opusHead, opusPacketSamples, writeOggOpus } from "./ogg-opus.ts";
-import { silentOggOpus } from "./simulators/audio.ts";
+import { silentOggOpus } from "@threadline/simulators/ai";
 
 type Page = { flags: number; granule: bigint; serial: number; sequence: number; packets: Uint8Array[]; crcOk: boolean };
 

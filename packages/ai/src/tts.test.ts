@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ElevenLabsSimulator } from "./simulators/elevenlabs.ts";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
 import { isOggOpus, oggOpusSeconds } from "./ogg-opus.ts";
 import { speechCostUsd, SpeechError, synthesizeSpeech, type SpeechConfig } from "./tts.ts";
 

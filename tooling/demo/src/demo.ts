@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import exitHook from "async-exit-hook";
 import { ConfigError, loadEnv, loadOwnerEnv } from "@threadline/config";
-import { seedDemo, type DemoAccount } from "@threadline/core";
+import { seedDemo, type DemoAccount } from "@threadline/domain";
 import { appDatabaseUrl, createDb, migrate } from "@threadline/db";
 import { buildApps, needsBuild, type BuiltApp } from "./build.ts";
 import { LaunchError, describeError } from "./errors.ts";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { ElevenLabsSimulator } from "@threadline/ai/simulators";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
 import { channels, projects, withTenant, type Db } from "@threadline/db";
-import { encryptSecret, findDemoProjects } from "@threadline/core";
+import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import {
   startScriptedClients,
@@ -10,7 +10,7 @@ import {
   VkApiSimulator,
   vkScriptedTarget,
   type ScriptedClientsRun,
-} from "@threadline/channels/simulators";
+} from "@threadline/simulators/channels";
 
 // The demo's outside world: a VK and a Telegram simulator, one community and one bot per demo
 // project connected as real channels (tokens encrypted, webhooks registered with secrets),

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
-import type { AppRouter } from "@threadline/core/trpc";
+import type { AppRouter } from "@threadline/api/trpc";
 import {
   Button,
   Card,

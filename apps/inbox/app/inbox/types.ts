@@ -1,5 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@threadline/core/trpc";
+import type { AppRouter } from "@threadline/api/trpc";
 
 type Out = inferRouterOutputs<AppRouter>["conversations"];
 type In = inferRouterInputs<AppRouter>["conversations"];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultScript } from "../agent/script.ts";
 import { decideTurn } from "../agent/turn.ts";
 import type { ThreadMessage, TurnInput } from "../agent/types.ts";
-import { OpenAiSimulator } from "../simulators/openai.ts";
+import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { createLlmClient, LlmError, type JsonRequest, type JsonResult, type LlmClient, type LlmConfig } from "./client.ts";
 import { pickWonExamples, type WonExample } from "./examples.ts";
 import { llmCostUsd, priceOf } from "./pricing.ts";

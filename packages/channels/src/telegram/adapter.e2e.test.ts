@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChannelError } from "../errors.ts";
-import { solidPng } from "../simulators/images.ts";
-import { TelegramBotApiSimulator } from "../simulators/telegram/simulator.ts";
+import { solidPng } from "@threadline/simulators/channels";
+import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import type { BusinessConnectionEvent, MessageEvent } from "../types.ts";
 import { TelegramAdapter } from "./adapter.ts";
 

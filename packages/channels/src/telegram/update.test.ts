@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChannelError } from "../errors.ts";
-import { loadTelegramSpec } from "../test/vendor-specs.ts";
+import { loadTelegramSpec } from "@threadline/simulators/vendor-specs";
 import type { ChannelEvent, ParsedUpdate } from "../types.ts";
 import { parseTelegramUpdate, verifyAndParseTelegramUpdate } from "./update.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChannelError } from "../errors.ts";
-import { solidPng } from "../simulators/images.ts";
-import { VkApiSimulator } from "../simulators/vk/simulator.ts";
+import { solidPng } from "@threadline/simulators/channels";
+import { VkApiSimulator } from "@threadline/simulators/channels";
 import type { MessageEvent } from "../types.ts";
 import { VkAdapter, vkRandomId } from "./adapter.ts";
 

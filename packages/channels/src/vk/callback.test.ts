@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChannelError } from "../errors.ts";
-import { loadVkSchema } from "../test/vendor-specs.ts";
+import { loadVkSchema } from "@threadline/simulators/vendor-specs";
 import type { ChannelEvent } from "../types.ts";
 import { verifyAndParseVkCallback } from "./callback.ts";
 

@@ -13,7 +13,7 @@ export const projects = pgTable("projects", {
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
   settings: jsonb("settings").$type<ProjectSettings>().notNull().default({}),
-  // Provider keys, encrypted with SECRET_KEY (see crypto in @threadline/core). Never sent to browsers.
+  // Provider keys, encrypted with SECRET_KEY (see crypto in @threadline/domain). Never sent to browsers.
   openaiKeyEnc: text("openai_key_enc"),
   elevenlabsKeyEnc: text("elevenlabs_key_enc"),
   // The provider base URL each key was saved for: a key is never sent to another host. When the

@@ -3,7 +3,7 @@ import { render, type RenderResult } from "@testing-library/react";
 import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import type { ReactNode } from "react";
-import type { AppRouter } from "@threadline/core/trpc";
+import type { AppRouter } from "@threadline/api/trpc";
 import { TRPCProvider } from "../trpc.tsx";
 
 /** The answer to one procedure, by its path ("conversations.list"): a value, or a function of the input. */

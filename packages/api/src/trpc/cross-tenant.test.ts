@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { importRuns, notifications, withTenant } from "@threadline/db";
+import { uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
+import { createTestEnv, type TestEnv } from "@threadline/testing";
+import { appRouter } from "./index.ts";
+
+// A member of project A (its owner, who may do everything in A) uses B's ids with every
+// procedure that takes an id. Each call must fail with NOT_FOUND or FORBIDDEN, and B's rows
+// must be byte-for-byte what they were.
+let env: TestEnv;
+let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let B: Awaited<ReturnType<TestEnv["createTenant"]>>;
+let bInvitationId: string;
+let bExampleId: string;
+let bNotificationId: string;
+let bImportRunId: string;
+let bTemplateId: string;
+let bRecordingKey: string;
+
+type Tenant = typeof A;
+type Case = (a: Tenant, b: Tenant) => unknown[];
+
+// For each procedure: inputs that aim at B, first with B's project id, then with A's project id
+// and B's object ids.
+const cases: Record<string, Case> = {
+  "projects.get": (_a, b) => [{ projectId: b.project.id }],
+  "projects.update": (_a, b) => [{ projectId: b.project.id, name: "Захвачен" }],
+  "projects.access": (_a, b) => [{ projectId: b.project.id }],
+  "staff.list": (_a, b) => [{ projectId: b.project.id }],
+  "staff.invitations": (_a, b) => [{ projectId: b.project.id }],
+  "staff.invite": (a, b) => [
+    { projectId: b.project.id, email: "x@example.test", roleId: b.manager.roleId },
+    { projectId: a.project.id, email: "x@example.test", roleId: b.manager.roleId },
+  ],
+  "staff.revokeInvitation": (a, b) => [
+    { projectId: b.project.id, invitationId: bInvitationId },
+    { projectId: a.project.id, invitationId: bInvitationId },
+  ],
+  "staff.changeRole": (a, b) => [
+    { projectId: b.project.id, membershipId: b.manager.membershipId, roleId: b.admin.roleId },
+    { projectId: a.project.id, membershipId: b.manager.membershipId, roleId: a.admin.roleId },
+    { projectId: a.project.id, membershipId: a.manager.membershipId, roleId: b.admin.roleId },
+  ],
+  "staff.deactivate": (a, b) => [
+    { projectId: b.project.id, membershipId: b.manager.membershipId },
+    { projectId: a.project.id, membershipId: b.manager.membershipId },
+  ],
+  "staff.reactivate": (a, b) => [
+    { projectId: b.project.id, membershipId: b.finance.membershipId },
+    { projectId: a.project.id, membershipId: b.finance.membershipId },
+  ],
+  "roles.catalog": (_a, b) => [{ projectId: b.project.id }],
+  "roles.list": (_a, b) => [{ projectId: b.project.id }],
+  "roles.update": (a, b) => [
+    { projectId: b.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
+    { projectId: a.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
+  ],
+  "roles.create": (a, b) => [
+    { projectId: b.project.id, name: "Чужая" },
+    { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
+  ],
+  "audit.list": (_a, b) => [{ projectId: b.project.id }],
+  "templates.list": (_a, b) => [{ projectId: b.project.id }],
+  "templates.create": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой шаблон" }],
+  "templates.update": (a, b) => [
+    { projectId: b.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
+    { projectId: a.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
+  ],
+  "templates.remove": (a, b) => [
+    { projectId: b.project.id, templateId: bTemplateId },
+    { projectId: a.project.id, templateId: bTemplateId },
+  ],
+  "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
+  "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
+  "channels.list": (_a, b) => [{ projectId: b.project.id }],
+  "imports.list": (_a, b) => [{ projectId: b.project.id }],
+  "imports.channels": (_a, b) => [{ projectId: b.project.id }],
+  "imports.get": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.startVk": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id },
+    { projectId: a.project.id, channelId: b.channel.id },
+  ],
+  "imports.pause": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.resume": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "imports.cancel": (a, b) => [
+    { projectId: b.project.id, runId: bImportRunId },
+    { projectId: a.project.id, runId: bImportRunId },
+  ],
+  "channels.connectTelegram": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+  "channels.connectVk": (_a, b) => [{ projectId: b.project.id, token: "vk1.a.AAAAAAAAAAAAAAAAAAAAAAAA", groupId: 1 }],
+  "channels.setState": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id, state: "paused" },
+    { projectId: a.project.id, channelId: b.channel.id, state: "paused" },
+  ],
+  "channels.setDelivery": (a, b) => [
+    { projectId: b.project.id, channelId: b.channel.id, delivery: "polling" },
+    { projectId: a.project.id, channelId: b.channel.id, delivery: "polling" },
+  ],
+  "conversations.list": (_a, b) => [{ projectId: b.project.id }, { projectId: b.project.id, channelId: b.channel.id }],
+  "conversations.unreadCount": (_a, b) => [{ projectId: b.project.id }],
+  "conversations.get": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.messages": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.markRead": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.markUnread": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "conversations.assignees": (_a, b) => [{ projectId: b.project.id }],
+  "conversations.assign": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, assigneeId: b.manager.membershipId },
+    { projectId: a.project.id, conversationId: b.conversationId, assigneeId: a.manager.membershipId },
+    { projectId: a.project.id, conversationId: a.conversationId, assigneeId: b.manager.membershipId },
+  ],
+  "conversations.setAi": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, enabled: false },
+    { projectId: a.project.id, conversationId: b.conversationId, enabled: false },
+  ],
+  "conversations.reply": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
+    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
+  ],
+  "agent.get": (_a, b) => [{ projectId: b.project.id }],
+  "agent.update": (a, b) => [
+    { projectId: b.project.id, enabled: false },
+    { projectId: a.project.id, channels: { [b.channel.id]: false } },
+  ],
+  "agent.examples": (_a, b) => [{ projectId: b.project.id }],
+  "agent.removeExample": (a, b) => [
+    { projectId: b.project.id, exampleId: bExampleId },
+    { projectId: a.project.id, exampleId: bExampleId },
+  ],
+  "leads.setStage": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, stage: "lost" },
+    { projectId: a.project.id, conversationId: b.conversationId, stage: "lost" },
+  ],
+  "leads.events": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId },
+    { projectId: a.project.id, conversationId: b.conversationId },
+  ],
+  "notifications.list": (_a, b) => [{ projectId: b.project.id }],
+  "notifications.unreadCount": (_a, b) => [{ projectId: b.project.id }],
+  "notifications.markRead": (a, b) => [
+    { projectId: b.project.id },
+    { projectId: a.project.id, ids: [bNotificationId] },
+  ],
+  "voice.settings": (_a, b) => [{ projectId: b.project.id }],
+  "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
+  "voice.speak": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой голос" },
+    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой голос" },
+  ],
+  "voice.fromRecording": (a, b) => [
+    { projectId: b.project.id, storageKey: bRecordingKey },
+    { projectId: a.project.id, storageKey: bRecordingKey },
+  ],
+};
+
+// Procedures that take no tenant id at all (they act on the caller's own account).
+const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
+
+async function snapshotB(): Promise<string> {
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
+  const parts: string[] = [];
+  for (const t of tables) {
+    const col = t === "projects" ? "id" : "project_id";
+    const rows = await env.owner.execute(
+      sql`select row_to_json(x)::text as r from ${sql.identifier(t)} x where ${sql.identifier(col)} = ${B.project.id} order by 1`,
+    );
+    parts.push(`${t}:${rows.map((r) => (r as { r: string }).r).join("|")}`);
+  }
+  return parts.join("\n");
+}
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  A = await env.createTenant("Alpha");
+  B = await env.createTenant("Beta");
+  const inv = await env.caller(B.owner.token).staff.invite({ projectId: B.project.id, email: "new@example.test", roleId: B.manager.roleId });
+  bInvitationId = inv.id;
+  await env.caller(B.owner.token).staff.deactivate({ projectId: B.project.id, membershipId: B.finance.membershipId });
+  await env.caller(B.owner.token).agent.update({ projectId: B.project.id, script: { greeting: "Здравствуйте! Это Бета." } });
+  await env.caller(B.owner.token).leads.setStage({ projectId: B.project.id, conversationId: B.conversationId, stage: "won" });
+  bExampleId = (await env.caller(B.owner.token).agent.examples({ projectId: B.project.id }))[0]!.id;
+  const [note] = await withTenant(env.db, B.project.id, (tx) =>
+    tx.insert(notifications).values({ projectId: B.project.id, membershipId: B.manager.membershipId, conversationId: B.conversationId, kind: "lead.assigned", text: "Вам назначен новый лид с контактом" }).returning(),
+  );
+  bNotificationId = note!.id;
+  const [run] = await withTenant(env.db, B.project.id, (tx) => tx.insert(importRuns).values({ projectId: B.project.id, channelId: B.channel.id, source: "telegram_export", state: "paused" }).returning());
+  bImportRunId = run!.id;
+  bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
+  bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
+  await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
+});
+afterAll(async () => env?.close());
+
+describe("cross-tenant access", () => {
+  it("every procedure is either covered here or takes no tenant id", () => {
+    const all = Object.keys(appRouter._def.procedures).sort();
+    expect(all.filter((p) => !(p in cases) && !accountScoped.includes(p))).toEqual([]);
+  });
+
+  for (const [path, make] of Object.entries(cases)) {
+    it(`${path}: A's owner gets NOT_FOUND or FORBIDDEN for B's ids, B unchanged`, async () => {
+      const before = await snapshotB();
+      for (const input of make(A, B)) {
+        const [router, proc] = path.split(".") as [string, string];
+        const caller = env.caller(A.owner.token) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+        const error = await caller[router]![proc]!(input).then(
+          () => null,
+          (e: { code?: string }) => e.code,
+        );
+        expect(error, JSON.stringify(input)).toMatch(/^(NOT_FOUND|FORBIDDEN)$/);
+      }
+      expect(await snapshotB()).toBe(before);
+    });
+  }
+
+  it("a member of B sees only B in their project list", async () => {
+    const mine = await env.caller(B.manager.token).projects.mine();
+    expect(mine.map((p) => p.id)).toEqual([B.project.id]);
+  });
+});

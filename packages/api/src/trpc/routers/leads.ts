@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { assigneeOf } from "@threadline/domain/conversations/thread.ts";
+import { listWonExamples, removeWonExample } from "@threadline/domain/leads/examples.ts";
+import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@threadline/domain/leads/notifications.ts";
+import { getAgentSettings, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
+import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
+import { projectProcedure, router } from "../init.ts";
+
+const conversationId = z.string().uuid();
+const text = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`);
+
+const faqEntry = z.object({
+  q: z.array(text(300)).min(1, "Добавьте хотя бы один вариант вопроса").max(30),
+  a: text(2000).min(1, "Напишите ответ"),
+});
+
+// Every field is optional: a field left out keeps its saved value; an empty text restores the default.
+const script = z
+  .object({
+    greeting: text(1000),
+    facts: z.record(text(60).min(1, "Укажите название факта"), text(1000)).refine((f) => Object.keys(f).length <= 50, "Не больше 50 фактов"),
+    faq: z.array(faqEntry).max(200, "Не больше 200 вопросов"),
+    handoffTopics: z.array(text(60)).max(100),
+    askPhone: text(1000),
+    askPhoneAgain: text(1000),
+    reAskPhone: text(1000),
+    unknownQuestion: text(1000),
+    invalidPhone: text(1000),
+    confirmPhone: text(1000),
+    handoff: text(1000),
+    decline: text(1000),
+    maxPhoneAsks: z.number().int().min(1, "Хотя бы одна просьба").max(10, "Не больше 10 просьб"),
+    timeoutMinutes: z.number().int().min(1, "Не меньше минуты").max(7 * 24 * 60, "Не больше недели"),
+  })
+  .partial();
+
+const manage = projectProcedure("agent.manage");
+
+/** The project's first-contact agent: its switch per channel, script and model. */
+export const agentRouter = router({
+  get: manage.query(({ ctx }) => getAgentSettings(ctx.tx, ctx.member.projectId, { openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
+
+  update: manage
+    .input(
+      z.object({
+        enabled: z.boolean().optional(),
+        channels: z.record(z.string().uuid(), z.boolean().nullable()).optional(),
+        script: script.optional(),
+        // Strict: the model API's address is the operator's setting (OPENAI_BASE_URL), not the project's.
+        llm: z
+          .strictObject({
+            model: text(100).nullable().optional(),
+            apiKey: text(300).nullable().optional(),
+          })
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateAgentSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
+
+  /** Won conversations the agent learns from. */
+  examples: manage
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ ctx, input }) => listWonExamples(ctx.tx, ctx.member, input)),
+
+  removeExample: manage.input(z.object({ exampleId: z.string().uuid() })).mutation(({ ctx, input }) => removeWonExample(ctx.tx, ctx.member, input.exampleId)),
+});
+
+const inbox = projectProcedure("inbox.use");
+
+/** Lead stages of conversations, changed by hand and their history. */
+export const leadsRouter = router({
+  setStage: inbox
+    .input(z.object({ conversationId, stage: z.enum(manualStages), reason: text(200).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await setLeadStage(ctx.tx, ctx.member, input.conversationId, input.stage, input.reason);
+      if (result.changed) {
+        const assigneeId = await assigneeOf(ctx.tx, input.conversationId);
+        ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId }));
+      }
+      return result;
+    }),
+
+  events: inbox.input(z.object({ conversationId })).query(({ ctx, input }) => listLeadEvents(ctx.tx, ctx.member, input.conversationId)),
+});
+
+/** The signed-in member's own notifications in this project. */
+export const notificationsRouter = router({
+  list: projectProcedure()
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50), unreadOnly: z.boolean().default(false) }))
+    .query(({ ctx, input }) => listNotifications(ctx.tx, ctx.member, input)),
+
+  unreadCount: projectProcedure().query(({ ctx }) => countUnreadNotifications(ctx.tx, ctx.member)),
+
+  /** The ones given, or all of the member's notifications when `ids` is left out. */
+  markRead: projectProcedure()
+    .input(z.object({ ids: z.array(z.string().uuid()).min(1).max(500).optional() }))
+    .mutation(({ ctx, input }) => markNotificationsRead(ctx.tx, ctx.member, input.ids)),
+});

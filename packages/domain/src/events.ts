@@ -1,0 +1,81 @@
+import type { Redis } from "ioredis";
+import type { importRuns } from "@threadline/db";
+import type { NotificationText } from "./leads/notification-texts.ts";
+
+// Realtime events travel through Redis pub/sub so that any number of inbox servers and workers
+// can run side by side; the Socket.IO server forwards them to the rooms allowed to see them.
+// This closed union is the whole contract: the publishers, the room routing and both apps'
+// clients use these types and no other event exists.
+export const EVENTS_CHANNEL = "tl:events";
+
+/**
+ * A conversation changed (a message came or went, its state, stage or assignee changed). It says
+ * who it is assigned to now, so that only members who may see it hear of it; an assignment also
+ * names the one it was taken from (null: it was unassigned), who must hear that it left them.
+ */
+export type ConversationEvent = {
+  type: "conversation.message" | "conversation.updated";
+  projectId: string;
+  conversationId: string;
+  assigneeId: string | null;
+  previousAssigneeId?: string | null;
+  messageId?: number;
+  direction?: "in" | "out";
+};
+
+/** A notification row was written for one member (its text is one of the fixed texts). */
+export type NotificationEvent = {
+  type: "notification";
+  projectId: string;
+  membershipId: string;
+  conversationId: string | null;
+  notificationId: string;
+  text: NotificationText;
+};
+
+/** An import run's progress, for the admin's import page (published by the import runner). */
+type ImportRunState = (typeof importRuns.$inferSelect)["state"];
+
+export type ImportProgressEvent = {
+  type: "import.progress";
+  projectId: string;
+  runId: string;
+  channelId: string;
+  state: ImportRunState;
+  totalDialogs: number | null;
+  doneDialogs: number;
+  /** Percent of dialogs done, 0–100, as the run's view computes it. */
+  percent: number;
+  importedMessages: number;
+  apiRequests: number;
+  messagesPerSecond: number;
+  etaSeconds: number | null;
+};
+
+/**
+ * What a browser receives: ids and what changed, never contact data. The screens read the data
+ * again through the API, whose serializer removes what the member's role may not see.
+ */
+export type ClientEvent = ConversationEvent | NotificationEvent | ImportProgressEvent;
+
+/** What the realtime servers act on themselves (never forwarded): whose sockets close or re-join. */
+export type ControlEvent =
+  | { type: "member.deactivated"; projectId: string; userId: string }
+  /** A member was given another role: their sockets' rooms in the project are worked out again. */
+  | { type: "member.role_changed"; projectId: string; userId: string }
+  /** A role template's permissions or hidden fields changed: the same for everyone holding it. */
+  | { type: "role.updated"; projectId: string; roleId: string }
+  /** One session ended (sign-out): the sockets it opened close. */
+  | { type: "session.revoked"; sessionId: string }
+  /** Every session of a person ended («выйти на всех устройствах»). */
+  | { type: "sessions.revoked"; userId: string };
+
+export type RealtimeEvent = ClientEvent | ControlEvent;
+
+export type Publish = (event: RealtimeEvent) => Promise<void>;
+
+export function redisPublisher(redis: Redis): Publish {
+  return async (event) => {
+    await redis.publish(EVENTS_CHANNEL, JSON.stringify(event));
+  };
+}

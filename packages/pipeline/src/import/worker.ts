@@ -1,0 +1,52 @@
+import { Worker, type ConnectionOptions } from "bullmq";
+import { VkAdapter } from "@threadline/channels";
+import type { Db } from "@threadline/db";
+import type { ChannelDirectory } from "../pipeline/channels.ts";
+import type { Publish } from "@threadline/domain/events.ts";
+import type { MediaJob } from "../jobs/index.ts";
+import { IMPORT_QUEUE, type ImportJob } from "./queue.ts";
+import { runVkImport, type RunOutcome } from "./vk-import.ts";
+
+export interface ImportWorkerDeps {
+  db: Db;
+  channels: ChannelDirectory;
+  publish: Publish;
+  connection: ConnectionOptions;
+  prefix?: string;
+  requestsPerSecond?: number;
+  /** Queues imported files for the media job. */
+  enqueueMedia?: (job: MediaJob) => Promise<unknown>;
+  logger?: { info: (obj: object, msg?: string) => void; warn: (obj: object, msg?: string) => void };
+}
+
+/** The channel's VK adapter, with its decrypted token. */
+export async function vkAdapterOf(channels: ChannelDirectory, channelId: string): Promise<VkAdapter> {
+  const found = await channels.adapter(channelId);
+  if (!found) throw new Error("канал не найден");
+  if (!(found.adapter instanceof VkAdapter)) throw new Error("история через API доступна только для VK");
+  return found.adapter;
+}
+
+/** Runs import jobs. A short lock lets another worker take over a killed worker's run quickly. */
+export function startImportWorker(deps: ImportWorkerDeps) {
+  const worker = new Worker<ImportJob, RunOutcome>(
+    IMPORT_QUEUE,
+    async (job) => {
+      const outcome = await runVkImport(
+        {
+          db: deps.db,
+          adapter: (channelId) => vkAdapterOf(deps.channels, channelId),
+          publish: deps.publish,
+          enqueueMedia: deps.enqueueMedia,
+          requestsPerSecond: deps.requestsPerSecond,
+          onLog: (msg, details) => deps.logger?.warn({ projectId: job.data.projectId, runId: job.data.runId, ...details }, msg),
+        },
+        job.data,
+      );
+      deps.logger?.info({ projectId: job.data.projectId, runId: job.data.runId, outcome }, "import run stopped");
+      return outcome;
+    },
+    { connection: deps.connection, prefix: deps.prefix ?? "tl", concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 100 },
+  );
+  return { worker, close: () => worker.close() };
+}

@@ -1,0 +1,120 @@
+import { and, eq } from "drizzle-orm";
+import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
+import { isChannelError, type OutboundFile } from "@threadline/channels";
+import { messageKey } from "@threadline/domain/conversations/ingest.ts";
+import type { Publish } from "@threadline/domain/events.ts";
+import type { OutboundJob } from "../jobs/index.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
+import type { ChannelDirectory } from "./channels.ts";
+
+const UNCONFIRMED = "Нет подтверждения, что сообщение ушло: проверьте переписку в мессенджере и при необходимости отправьте ещё раз";
+
+function setAttempt(db: Db, projectId: string, messageId: number, at: Date | null) {
+  return withTenant(db, projectId, (tx) => tx.update(messages).set({ sendAttemptedAt: at }).where(and(eq(messages.id, messageId), eq(messages.delivery, "pending"))));
+}
+
+/** The platform asked to wait: the worker re-queues the job after `delayMs`. */
+export class RetryLater extends Error {
+  override name = "RetryLater";
+  constructor(
+    readonly delayMs: number,
+    readonly reason: string,
+  ) {
+    super(`retry in ${delayMs} ms: ${reason}`);
+  }
+}
+
+export type OutboundDeps = { db: Db; channels: ChannelDirectory; storage: FileStorage; publish: Publish };
+export type OutboundOutcome = "sent" | "failed" | "skipped";
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends one pending message through its channel. A message that is no longer pending is
+ * skipped, so a redelivered job never sends twice; VK also dedupes by random_id from clientKey.
+ * Where the platform cannot dedupe (Telegram), a send whose outcome is unknown is never repeated:
+ * the message is marked for the manager to check.
+ * Rate limits become RetryLater with the platform's delay; permanent refusals are recorded on the
+ * message with a reason a manager can read.
+ */
+export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: { finalAttempt: boolean }): Promise<OutboundOutcome> {
+  const loaded = await withTenant(deps.db, job.projectId, async (tx) => {
+    const [row] = await tx
+      .select({ message: messages, chatId: conversations.externalChatId, businessConnectionId: conversations.businessConnectionId, contactId: conversations.contactId, assigneeId: conversations.assigneeId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(eq(messages.id, job.messageId));
+    if (!row) return null;
+    const files = await tx.select().from(attachments).where(eq(attachments.messageId, job.messageId));
+    return { ...row, file: files[0] };
+  });
+  if (!loaded || loaded.message.delivery !== "pending") return "skipped";
+  const { message } = loaded;
+
+  const record = async (patch: Partial<typeof messages.$inferInsert>, contactInactive = false) => {
+    await withTenant(deps.db, job.projectId, async (tx) => {
+      // Contact before message, the order ingest locks them in: an echo or a client message
+      // stored at the same moment waits instead of deadlocking with this.
+      if (contactInactive) await tx.update(contacts).set({ active: false }).where(eq(contacts.id, loaded.contactId));
+      await tx.update(messages).set(patch).where(and(eq(messages.id, message.id), eq(messages.delivery, "pending")));
+    });
+    await deps.publish({ type: "conversation.message", projectId: job.projectId, conversationId: message.conversationId, messageId: message.id, direction: "out", assigneeId: loaded.assigneeId });
+  };
+
+  const channel = await deps.channels.adapter(message.channelId);
+  if (!channel) {
+    await record({ delivery: "failed", failureReason: "Канал отключён" });
+    return "failed";
+  }
+  // An earlier send was handed to the platform and its answer never recorded (the worker died, or
+  // the connection dropped): the message may be out. Where a repeat is not harmless, the manager
+  // decides instead of the queue.
+  if (message.sendAttemptedAt && !channel.adapter.idempotentSend) {
+    await record({ delivery: "failed", failureReason: UNCONFIRMED });
+    return "failed";
+  }
+  let file: OutboundFile | undefined;
+  if (loaded.file?.storageKey) {
+    const opened = await deps.storage.open(loaded.file.storageKey);
+    if (!opened) {
+      await record({ delivery: "failed", failureReason: "Файл не найден в хранилище" });
+      return "failed";
+    }
+    file = { kind: loaded.file.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: loaded.file.fileName ?? "file", mime: loaded.file.mime ?? undefined };
+  }
+  await setAttempt(deps.db, job.projectId, message.id, new Date());
+  try {
+    const sent = await channel.adapter.send({
+      chatId: loaded.chatId,
+      idempotencyKey: message.clientKey ?? String(message.id),
+      text: message.text || undefined,
+      file,
+      businessConnectionId: loaded.businessConnectionId ?? undefined,
+    });
+    await record({ delivery: "sent", externalId: messageKey(channel.config.kind, loaded.chatId, sent.externalMessageId), failureReason: null });
+    return "sent";
+  } catch (err) {
+    if (isChannelError(err)) {
+      if (err.outcomeUnknown && !channel.adapter.idempotentSend) {
+        await record({ delivery: "failed", failureReason: UNCONFIRMED });
+        return "failed";
+      }
+      if (err.retryable && !opts.finalAttempt) {
+        // The platform answered that it did not send: the next attempt starts clean.
+        if (!err.outcomeUnknown) await setAttempt(deps.db, job.projectId, message.id, null);
+        throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
+      }
+      await record({ delivery: "failed", failureReason: err.reasonRu }, err.kind === "client_denied");
+      return "failed";
+    }
+    if (opts.finalAttempt) {
+      await record({ delivery: "failed", failureReason: "Не удалось отправить: сервис канала недоступен" });
+      return "failed";
+    }
+    throw err;
+  }
+}

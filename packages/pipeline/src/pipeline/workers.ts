@@ -1,0 +1,127 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Logger } from "@threadline/config";
+import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
+import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "@threadline/domain/leads/agent.ts";
+import type { Endpoints } from "@threadline/domain/endpoints.ts";
+import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
+import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
+import { processInboundJob, type InboundDeps } from "./inbound.ts";
+import { fetchAttachment, type MediaDeps } from "./media.ts";
+import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
+import type { SecretKeyring } from "@threadline/domain/crypto.ts";
+
+const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+// Rate-limit waits do not count as failed attempts; this caps them all the same.
+const MAX_RATE_LIMIT_WAITS = 30;
+
+export type WorkerDeps = Omit<InboundDeps, "ingest"> &
+  OutboundDeps &
+  MediaDeps & {
+    connection: ConnectionOptions;
+    prefix?: string;
+    logger: Logger;
+    /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
+    secretKey?: SecretKeyring;
+    /** The operator's provider addresses (OPENAI_BASE_URL…); the providers' own when unset. */
+    endpoints?: Readonly<Endpoints>;
+    /** How long the agent waits after a client message, so that a burst of messages gets one answer. */
+    agentDelayMs?: number;
+  };
+
+/** A client who sends a greeting and a question in two quick messages gets one answer to both. */
+export const AGENT_DELAY_MS = 700;
+
+/**
+ * Inbound jobs wait on the database together: the more of them in flight, the larger each group
+ * commit and the less each event costs Postgres (a batch of ~50 costs a fifth of one of ~6).
+ */
+export const INBOUND_CONCURRENCY = 256;
+
+/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline. */
+export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_CONCURRENCY, outbound: 8, media: 4, ai: 8, leadTimeout: 4 }) {
+  const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
+  // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
+  const queues = createQueues(deps.connection, common.prefix);
+  const leads: LeadDeps = {
+    db: deps.db,
+    publish: deps.publish,
+    enqueueOutbound: queues.enqueueOutbound,
+    scheduleLeadTimeout: queues.scheduleLeadTimeout,
+    cancelLeadTimeout: queues.cancelLeadTimeout,
+    secretKey: deps.secretKey,
+    endpoints: deps.endpoints,
+    logger: deps.logger,
+  };
+  const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
+  const inboundDeps: InboundDeps = {
+    ...deps,
+    ingest: batcher.ingest,
+    onClientMessage:
+      deps.onClientMessage ??
+      (async (job, result) => {
+        await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
+      }),
+  };
+  const inbound = new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound });
+  const outbound = new Worker<OutboundJob & { waits?: number }>(
+    queueNames.outbound,
+    async (job, token) => {
+      const waits = job.data.waits ?? 0;
+      try {
+        const outcome = await sendOutbound(deps, job.data, { finalAttempt: isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS });
+        // The agent's next reply in this conversation goes out after this one.
+        await continueAgentReplies(leads, job.data);
+        return outcome;
+      } catch (err) {
+        if (!(err instanceof RetryLater)) throw err;
+        // The platform's own delay (retry_after, VK error 6/9), not our backoff.
+        await job.updateData({ ...job.data, waits: waits + 1 });
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        throw new DelayedError();
+      }
+    },
+    { ...common, concurrency: concurrency.outbound },
+  );
+  const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
+  const ai = new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai });
+  const leadTimeout = new Worker<LeadTimeoutJob>(
+    queueNames.leadTimeout,
+    async (job, token) => {
+      const outcome = await processLeadTimeout(leads, job.data);
+      if (outcome.kind !== "not_yet") return outcome;
+      // The client wrote meanwhile: the same job waits for the new deadline.
+      await job.moveToDelayed(outcome.at.getTime(), token);
+      throw new DelayedError();
+    },
+    { ...common, concurrency: concurrency.leadTimeout },
+  );
+  const maintenance = new Worker(
+    queueNames.maintenance,
+    async (job) => {
+      if (job.name !== "sweep-uploads") return;
+      const removed = await sweepUploads(deps.db, deps.storage);
+      if (removed) deps.logger.info({ removed }, "unsent uploads removed");
+    },
+    { ...common, concurrency: 1 },
+  );
+  void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
+  const all = [inbound, outbound, media, ai, leadTimeout, maintenance];
+  for (const w of all) {
+    w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
+    w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));
+  }
+  return {
+    inbound,
+    outbound,
+    media,
+    ai,
+    leadTimeout,
+    maintenance,
+    /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
+    leads,
+    close: () =>
+      Promise.all(all.map((w) => w.close()))
+        .then(() => queues.close())
+        .then(() => undefined),
+  };
+}

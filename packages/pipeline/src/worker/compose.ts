@@ -1,0 +1,95 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "@threadline/config";
+import type { Db } from "@threadline/db";
+import type { Publish } from "@threadline/domain/events.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
+import type { SecretKeyring } from "@threadline/domain/crypto.ts";
+import type { Endpoints } from "@threadline/domain/endpoints.ts";
+import { createQueues, type Queues } from "../jobs/index.ts";
+import { ChannelDirectory } from "../pipeline/channels.ts";
+import { webhookRouter } from "../pipeline/ingress.ts";
+import { startPollers } from "../pipeline/polling.ts";
+import { startWorkers } from "../pipeline/workers.ts";
+import { startImportWorker } from "../import/worker.ts";
+
+// The one place the worker is wired: apps/worker's two processes, the benchmarks' server process
+// and the tests' pipeline all start their parts here, so they run the same queues, workers and
+// routes. The hops the jobs run are named in hops.ts.
+
+/** `ingress`: webhook routes and long-polling loops that queue events. `jobs`: the queue workers. */
+export type WorkerRole = "ingress" | "jobs";
+
+export type WorkerParts = {
+  db: Db;
+  /** One connection for the queues, the workers and the pollers' leases. */
+  redis: Redis;
+  /** Queue and lease prefix; "tl" unless given. */
+  prefix?: string;
+  /** Decrypts the channels' tokens. */
+  secretKey: SecretKeyring;
+  /** The operator's platform and provider addresses; the platforms' own when unset. */
+  endpoints?: Readonly<Endpoints>;
+  logger: Logger;
+  /** Queues the caller already holds (and closes); otherwise they are created and closed here. */
+  queues?: Queues;
+  /** Long-polling loops for channels without a public address (ingress; on unless false). */
+  polling?: boolean;
+  /** Where files are kept (jobs). */
+  storage?: FileStorage;
+  /** Where events for the inbox go (jobs). */
+  publish?: Publish;
+  /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
+  agentSecretKey?: SecretKeyring;
+  /** The queue workers' concurrency; startWorkers' own defaults unless given. */
+  concurrency?: Parameters<typeof startWorkers>[1];
+};
+
+/**
+ * Starts the given roles of the worker on shared parts. The ingress comes back as an express
+ * router for the caller's server (it decides port and health routes); `close` stops what was
+ * started here, the caller's own database and Redis connection aside.
+ */
+export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: WorkerParts }) {
+  const { db, redis, logger } = deps;
+  const queues = deps.queues ?? createQueues(redis, deps.prefix);
+  const channels = new ChannelDirectory(db, deps.secretKey, { endpoints: deps.endpoints });
+  const closers: (() => Promise<unknown>)[] = [];
+
+  let router: ReturnType<typeof webhookRouter> | undefined;
+  if (roles.includes("ingress")) {
+    router = webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger });
+    if (deps.polling !== false) {
+      const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger, prefix: deps.prefix });
+      closers.push(() => pollers.close());
+    }
+  }
+
+  let workers: ReturnType<typeof startWorkers> | undefined;
+  let imports: ReturnType<typeof startImportWorker> | undefined;
+  if (roles.includes("jobs")) {
+    if (!deps.storage || !deps.publish) throw new Error("the jobs role needs storage and publish");
+    const { storage, publish } = deps;
+    const jobDeps = { db, publish, channels, storage, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints };
+    workers = deps.concurrency ? startWorkers(jobDeps, deps.concurrency) : startWorkers(jobDeps);
+    // History imports: one run at a time per job, resumed from the run's cursor after any crash.
+    imports = startImportWorker({ db, channels, publish, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
+    closers.push(() => workers!.close(), () => imports!.close());
+  }
+
+  return {
+    queues,
+    channels,
+    /** The webhook routes (ingress role). */
+    router,
+    /** The queue workers (jobs role); `workers.leads` is what the lead pipeline runs on. */
+    workers,
+    /** The history-import worker (jobs role). */
+    imports,
+    close: async () => {
+      await Promise.all(closers.map((close) => close()));
+      if (!deps.queues) await queues.close();
+    },
+  };
+}
+
+export type ComposedWorker = ReturnType<typeof composeWorker>;
