@@ -2,23 +2,9 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import jsxA11y from "eslint-plugin-jsx-a11y";
 
-// Package boundaries (docs/decisions/018-boundaries-in-lint.md). The globs name folders, so a
-// later split of packages/core into packages only moves them.
-const coreDomain = [
-  "access",
-  "auth",
-  "conversations",
-  "leads",
-  "staff",
-  "channels",
-  "voice",
-  "analytics",
-  "templates",
-  "projects",
-  "audit",
-];
-const coreTransport = ["trpc", "http", "realtime", "jobs", "pipeline"];
-const tests = ["**/*.test.ts", "**/*.test.tsx", "**/testing/**", "**/testing.ts"];
+// Package boundaries (docs/decisions/018-boundaries-in-lint.md, 021-packages-along-the-seams.md):
+// domain ← pipeline ← api ← apps; simulators and the test harness only in tests and tooling.
+const tests = ["**/*.test.ts", "**/*.test.tsx", "**/testing/**", "**/testing.ts", "**/test/**"];
 
 /** Another package's (or app's) sources reached by a relative path instead of its exports. */
 const crossPackagePaths = {
@@ -26,16 +12,20 @@ const crossPackagePaths = {
   message: "Import another package through its name and exports map (@threadline/…), not its src folder.",
 };
 const transportModules = {
-  group: ["@trpc/*", "express", "socket.io", "bullmq"],
-  message: "Domain code stays free of transport: take what it needs as plain data or a function.",
+  group: ["@trpc/*", "express", "socket.io", "bullmq", "@threadline/api", "@threadline/api/*", "@threadline/pipeline", "@threadline/pipeline/*"],
+  message: "Domain code stays free of transport (tRPC, HTTP, realtime, queues): take what it needs as plain data or a function.",
 };
-const coreTransportFolders = {
-  regex: `^(\\.\\.?/)+(${coreTransport.join("|")})(/|$)`,
-  message: "Domain code never imports core's transport folders (trpc, http, realtime, jobs, pipeline).",
+const apiModules = {
+  group: ["@trpc/*", "socket.io", "@threadline/api", "@threadline/api/*"],
+  message: "The pipeline never imports the API (tRPC, HTTP handlers, realtime): the API sits on top of it.",
+};
+const testOnlyModules = {
+  group: ["@threadline/simulators", "@threadline/simulators/*", "@threadline/testing", "@threadline/testing/*"],
+  message: "Production code never imports the platform simulators or the test harness.",
 };
 const databaseModules = {
   group: ["@threadline/db", "@threadline/db/*", "drizzle-orm", "drizzle-orm/*", "postgres"],
-  message: "channels and ai take and return plain data; the database belongs to core and the apps.",
+  message: "channels and ai take and return plain data; the database belongs to domain, pipeline and api.",
 };
 
 const restrict = (...patterns) => ["error", { patterns: [crossPackagePaths, ...patterns] }];
@@ -72,13 +62,29 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
-    // Domain code of core: no transport, neither libraries nor core's own transport folders.
-    files: [...coreDomain.map((d) => `packages/core/src/${d}/**`), "packages/core/src/{crypto,errors,storage}.ts"],
+    // Production code of the apps and packages: no simulators, no test harness.
+    files: ["apps/{inbox,admin,worker}/**", "packages/{config,db,domain,api,pipeline,ui}/src/**"],
     ignores: tests,
-    rules: { "no-restricted-imports": restrict(transportModules, coreTransportFolders) },
+    rules: { "no-restricted-imports": restrict(testOnlyModules) },
   },
   {
-    files: ["packages/channels/**", "packages/ai/**"],
+    files: ["packages/domain/src/**"],
+    ignores: tests,
+    rules: { "no-restricted-imports": restrict(transportModules, testOnlyModules) },
+  },
+  {
+    files: ["packages/pipeline/src/**"],
+    ignores: tests,
+    rules: { "no-restricted-imports": restrict(apiModules, testOnlyModules) },
+  },
+  {
+    files: ["packages/channels/src/**", "packages/ai/src/**"],
+    ignores: tests,
+    rules: { "no-restricted-imports": restrict(databaseModules, testOnlyModules) },
+  },
+  {
+    // Their tests use the simulators, and still no database.
+    files: tests.map((t) => `packages/{channels,ai}/src/${t.replace(/^\*\*\//, "**/")}`),
     rules: { "no-restricted-imports": restrict(databaseModules) },
   },
   {

@@ -81,7 +81,11 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 export type Workspace = { name: string; dir: string; dependsOn: string[] };
 
-/** The workspace packages (apps, packages, tooling, e2e, bench) and their @threadline/* dependencies. */
+/**
+ * The workspace packages (apps, packages, tooling, e2e, bench) and their runtime @threadline/*
+ * dependencies. Dev dependencies are left out: a package's tests may use the harness
+ * (@threadline/testing) and simulators that are built on the package itself (decision 021).
+ */
 export function workspaces(): Workspace[] {
   const { workspaces: globs } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { workspaces: string[] };
   const dirs = globs.flatMap((glob) => {
@@ -93,7 +97,7 @@ export function workspaces(): Workspace[] {
     .filter((dir) => existsSync(join(dir, "package.json")))
     .map((dir) => {
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Record<string, Record<string, string> | string | undefined>;
-      const deps = { ...(manifest.dependencies as object), ...(manifest.devDependencies as object), ...(manifest.peerDependencies as object) };
+      const deps = { ...(manifest.dependencies as object), ...(manifest.peerDependencies as object) };
       return { name: manifest.name as string, dir, dependsOn: Object.keys(deps).filter((d) => d.startsWith("@threadline/")) };
     });
 }
