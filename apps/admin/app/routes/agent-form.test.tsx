@@ -1,0 +1,118 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { createMemoryRouter, Outlet, RouterProvider } from "react-router";
+import { describe, expect, it } from "vitest";
+import { callsTo, FixtureError, renderWithApi } from "@threadline/ui/testing";
+import Agent from "./agent.tsx";
+import { formFrom, nextFactKey, settingsUpdate, TEXT_KEYS, type AgentSettings } from "./agent-form.ts";
+
+const texts = Object.fromEntries(TEXT_KEYS.map((k) => [k, ""])) as Record<(typeof TEXT_KEYS)[number], string>;
+
+function stored(): AgentSettings {
+  return {
+    enabled: true,
+    script: {
+      greeting: "Здравствуйте!",
+      facts: { hours: "10–20", address: "Тверь, ул. Советская, 1" },
+      faq: [{ q: ["Есть доставка?", "Доставляете?"], a: "Да, за 2 дня." }],
+      handoffTopics: ["опт", "скидк"],
+      ...texts,
+      handoff: "Передаю менеджеру.",
+      maxPhoneAsks: 2,
+      timeoutMinutes: 30,
+    },
+    // The server's defaults are typed as its literal texts; the form only shows them as placeholders.
+    defaults: { ...texts, greeting: "Добрый день!", maxPhoneAsks: 2, timeoutMinutes: 60 } as unknown as AgentSettings["defaults"],
+    channels: [
+      { id: "chan-vk", kind: "vk", name: "Бодрое утро ВК", state: "active", override: null, agentOn: true },
+      { id: "chan-tg", kind: "telegram", name: "Бодрое утро ТГ", state: "active", override: false, agentOn: false },
+    ],
+    llm: { model: "gpt-4o-mini", hasKey: true, keyStale: false },
+  };
+}
+
+describe("the agent form", () => {
+  it("saves the stored settings unchanged, the saved key kept", () => {
+    const update = settingsUpdate("p1", formFrom(stored()));
+    const { defaults: _defaults, channels: _channels, llm: _llm, ...same } = stored();
+    expect(update).toEqual({
+      projectId: "p1",
+      enabled: same.enabled,
+      channels: { "chan-vk": null, "chan-tg": false },
+      script: same.script,
+      llm: { model: "gpt-4o-mini" },
+    });
+  });
+
+  it("drops empty rows, trims keys and questions, splits topics on commas and lines", () => {
+    const form = formFrom(stored());
+    const update = settingsUpdate("p1", {
+      ...form,
+      facts: [{ key: " hours ", value: "9–21" }, { key: " ", value: "" }],
+      faq: [{ q: " Есть доставка? \n\n Сколько идёт?", a: "2 дня" }, { q: "", a: " " }],
+      handoffTopics: "опт,  скидк\nвозврат, ",
+      maxPhoneAsks: "3",
+      timeoutMinutes: "45",
+      llmModel: "",
+    });
+    expect(update.script).toMatchObject({
+      facts: { hours: "9–21" },
+      faq: [{ q: ["Есть доставка?", "Сколько идёт?"], a: "2 дня" }],
+      handoffTopics: ["опт", "скидк", "возврат"],
+      maxPhoneAsks: 3,
+      timeoutMinutes: 45,
+    });
+    expect(update.llm).toEqual({ model: null });
+  });
+
+  it("sends the key only when it was typed or removed", () => {
+    const form = formFrom(stored());
+    expect(form.llmKey).toBeUndefined();
+    expect(settingsUpdate("p1", { ...form, llmKey: "sk-new" }).llm).toEqual({ model: "gpt-4o-mini", apiKey: "sk-new" });
+    expect(settingsUpdate("p1", { ...form, llmKey: null }).llm).toEqual({ model: "gpt-4o-mini", apiKey: null });
+  });
+
+  it("a new fact suggests hours, then address, then nothing", () => {
+    expect(nextFactKey([])).toBe("hours");
+    expect(nextFactKey([{ key: "hours" }])).toBe("address");
+    expect(nextFactKey([{ key: "address" }, { key: "hours" }])).toBe("");
+  });
+});
+
+/** The agent page inside the project's outlet, as the console renders it; saving answers the new settings. */
+function renderAgent() {
+  let settings = stored();
+  const router = createMemoryRouter([{ path: "/", element: <Outlet context={{ projectId: "p1", access: { roleKey: "owner", permissions: [], hiddenFields: [] } }} />, children: [{ index: true, element: <Agent /> }] }]);
+  return renderWithApi(<RouterProvider router={router} />, {
+    "agent.get": () => settings,
+    "agent.update": (input: ReturnType<typeof settingsUpdate>) => {
+      settings = { ...settings, enabled: input.enabled!, script: { ...settings.script, ...input.script } } as AgentSettings;
+      return settings;
+    },
+    "agent.examples": () => [],
+    "voice.settings": () => {
+      throw new FixtureError("FORBIDDEN");
+    },
+  });
+}
+
+describe("Agent", () => {
+  it("saves what the manager edited, mapped to the server's settings, and shows the saved form", async () => {
+    const { calls } = renderAgent();
+    await userEvent.click(await screen.findByRole("button", { name: "Добавить факт" }));
+    const keys = screen.getAllByRole<HTMLInputElement>("textbox", { name: "Название" });
+    expect(keys.map((k) => k.value)).toEqual(["hours", "address", ""]);
+    await userEvent.type(keys[2]!, "phone");
+    await userEvent.type(screen.getAllByRole("textbox", { name: "Значение" })[2]!, "+7 900 000-00-00");
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: "Агент в канале: Бодрое утро ТГ" }), "project");
+    await userEvent.click(screen.getByRole("button", { name: "Сохранить" }));
+    await waitFor(() => expect(callsTo(calls, "agent.update")).toHaveLength(1));
+    const [update] = callsTo(calls, "agent.update") as ReturnType<typeof settingsUpdate>[];
+    expect(update!.channels).toEqual({ "chan-vk": null, "chan-tg": null });
+    expect(update!.script!.facts).toEqual({ hours: "10–20", address: "Тверь, ул. Советская, 1", phone: "+7 900 000-00-00" });
+    expect(update!.llm).toEqual({ model: "gpt-4o-mini" });
+    // The form starts again from the server's answer.
+    expect(await screen.findByText("Сохранено")).toBeTruthy();
+    expect(screen.getAllByRole<HTMLInputElement>("textbox", { name: "Название" }).map((k) => k.value)).toEqual(["hours", "address", "phone"]);
+  });
+});

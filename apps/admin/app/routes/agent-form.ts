@@ -1,0 +1,100 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { useState } from "react";
+import type { AppRouter } from "@threadline/api/trpc";
+import { useTRPC } from "@threadline/ui";
+import type { KeyChange } from "../provider-key.tsx";
+
+export const TEXT_KEYS = ["askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
+export type TextKey = (typeof TEXT_KEYS)[number];
+
+export type AgentSettings = inferRouterOutputs<AppRouter>["agent"]["get"];
+export type AgentSettingsUpdate = inferRouterInputs<AppRouter>["agent"]["update"];
+
+/** The agent's settings as the form edits them: lists as rows, numbers as typed. */
+export type AgentForm = {
+  enabled: boolean;
+  channels: Record<string, boolean | null>;
+  greeting: string;
+  facts: { key: string; value: string }[];
+  faq: { q: string; a: string }[];
+  handoffTopics: string;
+  texts: Record<TextKey, string>;
+  maxPhoneAsks: string;
+  timeoutMinutes: string;
+  llmModel: string;
+  llmKey: KeyChange;
+};
+
+/** The form filled from the stored settings; the saved key is never shown, only kept. */
+export function formFrom(s: AgentSettings): AgentForm {
+  return {
+    enabled: s.enabled,
+    channels: Object.fromEntries(s.channels.map((c) => [c.id, c.override])),
+    greeting: s.script.greeting,
+    facts: Object.entries(s.script.facts).map(([key, value]) => ({ key, value })),
+    faq: s.script.faq.map((f) => ({ q: f.q.join("\n"), a: f.a })),
+    handoffTopics: s.script.handoffTopics.join(", "),
+    texts: Object.fromEntries(TEXT_KEYS.map((k) => [k, s.script[k]])) as Record<TextKey, string>,
+    maxPhoneAsks: String(s.script.maxPhoneAsks),
+    timeoutMinutes: String(s.script.timeoutMinutes),
+    llmModel: s.llm.model ?? "",
+    llmKey: undefined,
+  };
+}
+
+/**
+ * The form as the server takes it: empty fact and FAQ rows are dropped, a FAQ's questions are
+ * one per line, topics are split on commas and lines; the key is sent only when it was changed.
+ */
+export function settingsUpdate(projectId: string, form: AgentForm): AgentSettingsUpdate {
+  return {
+    projectId,
+    enabled: form.enabled,
+    channels: form.channels,
+    script: {
+      greeting: form.greeting,
+      facts: Object.fromEntries(form.facts.filter((f) => f.key.trim() || f.value.trim()).map((f) => [f.key.trim(), f.value])),
+      faq: form.faq
+        .filter((f) => f.q.trim() || f.a.trim())
+        .map((f) => ({ q: f.q.split("\n").map((q) => q.trim()).filter(Boolean), a: f.a })),
+      handoffTopics: form.handoffTopics.split(/[,\n]/).map((x) => x.trim()).filter(Boolean),
+      ...form.texts,
+      maxPhoneAsks: Number(form.maxPhoneAsks),
+      timeoutMinutes: Number(form.timeoutMinutes),
+    },
+    llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
+  };
+}
+
+/** The key a new fact row suggests: «hours», then «address», then none. */
+export function nextFactKey(facts: readonly { key: string }[]): string {
+  return facts.some((f) => f.key === "hours") ? (facts.some((f) => f.key === "address") ? "" : "address") : "hours";
+}
+
+/** The stored settings, the form editing them, and saving it. */
+export function useAgentSettingsForm(projectId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const settings = useQuery(trpc.agent.get.queryOptions({ projectId }));
+  const [form, setForm] = useState<AgentForm | null>(null);
+
+  // The form starts from the stored settings, and again whenever they change (a save answers them).
+  const [formOf, setFormOf] = useState<typeof settings.data>();
+  if (settings.data && settings.data !== formOf) {
+    setFormOf(settings.data);
+    setForm(formFrom(settings.data));
+  }
+
+  const save = useMutation(
+    trpc.agent.update.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.agent.get.queryKey({ projectId }), data),
+    }),
+  );
+
+  const set = (patch: Partial<AgentForm>) => setForm((current) => (current ? { ...current, ...patch } : current));
+  const submit = () => {
+    if (form) save.mutate(settingsUpdate(projectId, form));
+  };
+  return { settings, form, set, save, submit };
+}

@@ -1,0 +1,214 @@
+import { Button, Card, Field, Input, Select, Switch, Table, Td, Textarea, Th, useT } from "@threadline/ui";
+import { ProviderKeyField } from "../provider-key.tsx";
+import { nextFactKey, TEXT_KEYS, type AgentForm, type AgentSettings } from "./agent-form.ts";
+
+/** Each section edits part of the form: it gets the form and the stored settings, and patches the form. */
+type SectionProps = { form: AgentForm; settings: AgentSettings; set: (patch: Partial<AgentForm>) => void };
+
+/** When the agent answers: for the project, and per channel following the project or not. */
+export function AgentWorkSection({ form, settings, set }: SectionProps) {
+  const t = useT();
+  return (
+    <Card className="space-y-4 p-6">
+      <h2 className="font-semibold">{t("agent.work")}</h2>
+      <label className="flex items-start gap-3">
+        <Switch checked={form.enabled} onCheckedChange={(enabled) => set({ enabled })} aria-label={t("agent.enabled")} className="mt-0.5" />
+        <span>
+          <span className="block text-sm font-medium">{t("agent.enabled")}</span>
+          <span className="block text-sm text-slate-500">{t("agent.enabledHint")}</span>
+        </span>
+      </label>
+      {settings.channels.length === 0 ? (
+        <p className="text-sm text-slate-500">{t("agent.noChannels")}</p>
+      ) : (
+        <Table aria-label={t("agent.channelMode")}>
+          <thead>
+            <tr>
+              <Th>{t("agent.channel")}</Th>
+              <Th>{t("agent.channelMode")}</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {settings.channels.map((c) => {
+              const value = form.channels[c.id];
+              return (
+                <tr key={c.id}>
+                  <Td>
+                    {c.kind === "vk" ? "VK" : "Telegram"} · {c.name}
+                  </Td>
+                  <Td>
+                    <Select
+                      aria-label={`${t("agent.channelMode")}: ${c.name}`}
+                      value={value === null || value === undefined ? "project" : value ? "on" : "off"}
+                      onChange={(e) => set({ channels: { ...form.channels, [c.id]: e.target.value === "project" ? null : e.target.value === "on" } })}
+                    >
+                      <option value="project">{t("agent.followProject", { state: form.enabled ? t("agent.on") : t("agent.off") })}</option>
+                      <option value="on">{t("agent.turnOn")}</option>
+                      <option value="off">{t("agent.turnOff")}</option>
+                    </Select>
+                  </Td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** What the agent knows: its greeting, facts, answers to frequent questions, and topics it hands over. */
+export function AgentKnowledgeSection({ form, settings, set }: SectionProps) {
+  const t = useT();
+  return (
+    <Card className="space-y-5 p-6">
+      <h2 className="font-semibold">{t("agent.knowledge")}</h2>
+      <Field label={t("agent.greeting")} htmlFor="agent-greeting">
+        <Textarea id="agent-greeting" rows={2} value={form.greeting} placeholder={settings.defaults.greeting} onChange={(e) => set({ greeting: e.target.value })} />
+        <p className="mt-1 text-xs text-slate-500">{t("agent.greetingHint")}</p>
+      </Field>
+
+      <AgentFactsEditor facts={form.facts} onChange={(facts) => set({ facts })} />
+      <AgentFaqEditor faq={form.faq} onChange={(faq) => set({ faq })} />
+
+      <Field label={t("agent.handoffTopics")} htmlFor="agent-topics">
+        <Input id="agent-topics" value={form.handoffTopics} placeholder="опт, скидк" onChange={(e) => set({ handoffTopics: e.target.value })} />
+        <p className="mt-1 text-xs text-slate-500">{t("agent.handoffTopicsHint")}</p>
+      </Field>
+    </Card>
+  );
+}
+
+/** The facts as key and value rows; a new row suggests «hours», then «address». */
+export function AgentFactsEditor({ facts, onChange }: { facts: AgentForm["facts"]; onChange: (facts: AgentForm["facts"]) => void }) {
+  const t = useT();
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">{t("agent.facts")}</legend>
+      <p className="text-xs text-slate-500">{t("agent.factsHint")}</p>
+      {facts.map((f, i) => (
+        <div key={i} className="flex gap-2">
+          <Input
+            aria-label={t("agent.factKey")}
+            className="w-40"
+            placeholder={t("agent.factKey")}
+            value={f.key}
+            onChange={(e) => onChange(facts.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
+          />
+          <Input
+            aria-label={t("agent.factValue")}
+            placeholder={t("agent.factValue")}
+            value={f.value}
+            onChange={(e) => onChange(facts.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+          />
+          <Button type="button" variant="outline" size="sm" onClick={() => onChange(facts.filter((_, j) => j !== i))}>
+            {t("agent.remove")}
+          </Button>
+        </div>
+      ))}
+      <Button type="button" variant="outline" size="sm" onClick={() => onChange([...facts, { key: nextFactKey(facts), value: "" }])}>
+        {t("agent.addFact")}
+      </Button>
+    </fieldset>
+  );
+}
+
+/** Frequent questions: several wordings, one per line, and the answer. */
+export function AgentFaqEditor({ faq, onChange }: { faq: AgentForm["faq"]; onChange: (faq: AgentForm["faq"]) => void }) {
+  const t = useT();
+  return (
+    <fieldset className="space-y-3">
+      <legend className="text-sm font-medium text-slate-700">{t("agent.faq")}</legend>
+      <p className="text-xs text-slate-500">{t("agent.faqHint")}</p>
+      {faq.map((f, i) => (
+        <div key={i} className="grid gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-2">
+          <Field label={t("agent.faqQuestions")} htmlFor={`faq-q-${i}`}>
+            <Textarea id={`faq-q-${i}`} rows={3} value={f.q} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, q: e.target.value } : x)))} />
+          </Field>
+          <Field label={t("agent.faqAnswer")} htmlFor={`faq-a-${i}`}>
+            <Textarea id={`faq-a-${i}`} rows={3} value={f.a} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, a: e.target.value } : x)))} />
+          </Field>
+          <div className="md:col-span-2">
+            <Button type="button" variant="outline" size="sm" onClick={() => onChange(faq.filter((_, j) => j !== i))}>
+              {t("agent.remove")}
+            </Button>
+          </div>
+        </div>
+      ))}
+      <Button type="button" variant="outline" size="sm" onClick={() => onChange([...faq, { q: "", a: "" }])}>
+        {t("agent.addFaq")}
+      </Button>
+    </fieldset>
+  );
+}
+
+/** The agent's own phrases; an empty one falls back to the default shown as its placeholder. */
+export function AgentTextsSection({ form, settings, set }: SectionProps) {
+  const t = useT();
+  return (
+    <Card className="space-y-4 p-6">
+      <div>
+        <h2 className="font-semibold">{t("agent.texts")}</h2>
+        <p className="text-sm text-slate-500">{t("agent.textsHint")}</p>
+      </div>
+      {TEXT_KEYS.map((key) => (
+        <Field key={key} label={t(`agent.${key}`)} htmlFor={`agent-${key}`}>
+          <Textarea
+            id={`agent-${key}`}
+            rows={2}
+            value={form.texts[key]}
+            placeholder={settings.defaults[key]}
+            onChange={(e) => set({ texts: { ...form.texts, [key]: e.target.value } })}
+          />
+        </Field>
+      ))}
+    </Card>
+  );
+}
+
+/** How often the agent asks for the phone, and how long it waits before handing over. */
+export function AgentLimitsSection({ form, set }: Omit<SectionProps, "settings">) {
+  const t = useT();
+  return (
+    <Card className="grid gap-4 p-6 md:grid-cols-2">
+      <h2 className="font-semibold md:col-span-2">{t("agent.limits")}</h2>
+      <Field label={t("agent.maxPhoneAsks")} htmlFor="agent-asks">
+        <Input id="agent-asks" type="number" min={1} max={10} required value={form.maxPhoneAsks} onChange={(e) => set({ maxPhoneAsks: e.target.value })} />
+        <p className="mt-1 text-xs text-slate-500">{t("agent.maxPhoneAsksHint")}</p>
+      </Field>
+      <Field label={t("agent.timeoutMinutes")} htmlFor="agent-timeout">
+        <Input id="agent-timeout" type="number" min={1} max={10080} required value={form.timeoutMinutes} onChange={(e) => set({ timeoutMinutes: e.target.value })} />
+        <p className="mt-1 text-xs text-slate-500">{t("agent.timeoutMinutesHint")}</p>
+      </Field>
+    </Card>
+  );
+}
+
+/** The language model the agent uses and the project's own key for it (write-only). */
+export function AgentLlmSection({ form, settings, set }: SectionProps) {
+  const t = useT();
+  return (
+    <Card className="space-y-4 p-6">
+      <div>
+        <h2 className="font-semibold">{t("agent.llm")}</h2>
+        <p className="text-sm text-slate-500">{t("agent.llmHint")}</p>
+      </div>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Field label={t("agent.llmModel")} htmlFor="agent-model">
+          <Input id="agent-model" placeholder="gpt-4o-mini" value={form.llmModel} onChange={(e) => set({ llmModel: e.target.value })} />
+        </Field>
+      </div>
+      <ProviderKeyField
+        id="agent-key"
+        label={t("agent.llmKey")}
+        placeholder="sk-…"
+        hasKey={settings.llm.hasKey}
+        stale={settings.llm.keyStale}
+        value={form.llmKey}
+        onChange={(llmKey) => set({ llmKey })}
+        savedText={t("agent.llmKeySaved")}
+        removeText={t("agent.llmKeyRemove")}
+      />
+    </Card>
+  );
+}

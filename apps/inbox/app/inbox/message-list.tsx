@@ -1,0 +1,43 @@
+import { Fragment } from "react";
+import { useT } from "@threadline/ui";
+import { dayLabel, daysAgo } from "./format.ts";
+import { MessageBubble } from "./message.tsx";
+import type { Message } from "./types.ts";
+
+/** A day's label, sticking to the top while its messages scroll under it. */
+export function DaySeparator({ at }: { at: Date }) {
+  return (
+    <div className="sticky top-2 z-10 flex justify-center py-2">
+      <span className="rounded-full bg-white/90 px-3 py-0.5 text-xs font-medium text-slate-500 shadow-sm ring-1 ring-slate-200">{dayLabel(at)}</span>
+    </div>
+  );
+}
+
+/**
+ * The history in reading order: a separator where the day changes, the author's name only where
+ * it changes, a gap where the side changes.
+ */
+export function MessageList({ messages, projectId, loading, hasOlder }: { messages: readonly Message[]; projectId: string; loading: boolean; hasOlder: boolean }) {
+  const t = useT();
+  if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
+  if (messages.length === 0) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.noMessages")}</p>;
+  return (
+    <>
+      <p className="py-2 text-center text-xs text-slate-400">{hasOlder ? t("inbox.loadingHistory") : t("inbox.historyStart")}</p>
+      {messages.map((m, i) => {
+        const prev = messages[i - 1];
+        const newDay = !prev || daysAgo(prev.sentAt, m.sentAt) !== 0;
+        const showAuthor = newDay || !prev || prev.author !== m.author || prev.authorName !== m.authorName;
+        const gap = !newDay && prev && prev.direction !== m.direction;
+        return (
+          <Fragment key={m.id}>
+            {newDay ? <DaySeparator at={m.sentAt} /> : null}
+            <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
+              <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
+            </div>
+          </Fragment>
+        );
+      })}
+    </>
+  );
+}
