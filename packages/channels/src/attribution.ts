@@ -93,6 +93,6 @@ function tooLong(message: string): ChannelError {
     channel: "telegram",
     kind: "invalid_request",
     message,
-    reasonRu: "метки не помещаются в ссылку (до 64 символов) — сократите значения UTM",
+    reason: { code: "channel.utmTooLong" }, reasonRu: "метки не помещаются в ссылку (до 64 символов) — сократите значения UTM",
   });
 }

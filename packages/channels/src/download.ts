@@ -42,11 +42,11 @@ export interface DownloadRequest extends MediaFetchOptions {
 }
 
 function refused(channel: ChannelKind, message: string): ChannelError {
-  return new ChannelError({ channel, kind: "invalid_request", message, reasonRu: "ссылка на файл ведёт не на файловый сервер платформы" });
+  return new ChannelError({ channel, kind: "invalid_request", message, reason: { code: "channel.fileForeignHost" }, reasonRu: "ссылка на файл ведёт не на файловый сервер платформы" });
 }
 
 function tooLarge(channel: ChannelKind, size: number | string, max: number): ChannelError {
-  return new ChannelError({ channel, kind: "invalid_request", message: `file of ${size} bytes exceeds ${max}`, reasonRu: "файл слишком большой для сохранения" });
+  return new ChannelError({ channel, kind: "invalid_request", message: `file of ${size} bytes exceeds ${max}`, reason: { code: "channel.fileTooLarge" }, reasonRu: "файл слишком большой для сохранения" });
 }
 
 function hostAllowed(host: string, hosts: readonly string[]): boolean {
@@ -167,7 +167,7 @@ export async function downloadFile(request: DownloadRequest): Promise<Downloaded
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new ChannelError({ channel, kind: "invalid_request", message: `file download answered ${status}`, reasonRu: "файл больше недоступен на платформе", platformCode: status });
+      throw new ChannelError({ channel, kind: "invalid_request", message: `file download answered ${status}`, reason: { code: "channel.fileGone" }, reasonRu: "файл больше недоступен на платформе", platformCode: status });
     }
     const declared = Number(response.headers["content-length"] ?? 0);
     if (declared > max) {

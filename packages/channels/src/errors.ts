@@ -1,3 +1,4 @@
+import type { ChannelFailure } from "./failures.ts";
 import type { ChannelKind } from "./types.ts";
 
 /**
@@ -13,7 +14,9 @@ export interface ChannelErrorOptions {
   channel: ChannelKind;
   kind: ChannelErrorKind;
   message: string;
-  /** Shown to managers next to a failed message. */
+  /** Why, as a code the UI words; stored next to a failed message or import. */
+  reason: ChannelFailure;
+  /** The same in Russian, for logs and readers that do not know the code. */
   reasonRu: string;
   retryAfterMs?: number;
   /** VK error_code or Telegram error_code, when the platform gave one. */
@@ -32,6 +35,7 @@ export class ChannelError extends Error {
   override name = "ChannelError";
   readonly channel: ChannelKind;
   readonly kind: ChannelErrorKind;
+  readonly reason: ChannelFailure;
   readonly reasonRu: string;
   readonly retryAfterMs?: number;
   readonly platformCode?: number;
@@ -42,6 +46,7 @@ export class ChannelError extends Error {
     super(options.message, { cause: options.cause });
     this.channel = options.channel;
     this.kind = options.kind;
+    this.reason = options.reason;
     this.reasonRu = options.reasonRu;
     this.retryAfterMs = options.retryAfterMs;
     this.platformCode = options.platformCode;
@@ -72,7 +77,7 @@ export function malformedPayload(channel: ChannelKind, message: string, cause?: 
     channel,
     kind: "invalid_request",
     message,
-    reasonRu: "платформа прислала данные в непонятном формате",
+    reason: { code: "channel.badPayload" }, reasonRu: "платформа прислала данные в непонятном формате",
     cause,
   });
 }
@@ -82,7 +87,7 @@ export function forgedSecret(channel: ChannelKind, message: string): ChannelErro
     channel,
     kind: "auth",
     message,
-    reasonRu: "запрос не подписан секретом канала",
+    reason: { code: "channel.unsigned" }, reasonRu: "запрос не подписан секретом канала",
   });
 }
 
@@ -126,6 +131,7 @@ export function platformUnavailable(channel: ChannelKind, cause: unknown, option
     channel,
     kind: "unavailable",
     message: `${channel} is unreachable: ${detail}`,
+    reason: { code: "channel.unavailable", params: { platform: channel === "vk" ? "VK" : "Telegram" } },
     reasonRu: channel === "vk" ? "VK не отвечает, повторим отправку" : "Telegram не отвечает, повторим отправку",
     retryAfterMs: 2000,
     outcomeUnknown: !options.answered && !neverConnected(cause),

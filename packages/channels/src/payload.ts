@@ -25,7 +25,7 @@ export function parseJsonBody(channel: ChannelKind, body: unknown): JsonObject {
         channel,
         kind: "invalid_request",
         message: `webhook body of ${size} bytes exceeds ${MAX_WEBHOOK_BODY_BYTES}`,
-        reasonRu: "слишком большой запрос для уведомления платформы",
+        reason: { code: "channel.payloadTooLarge" }, reasonRu: "слишком большой запрос для уведомления платформы",
         httpStatus: 413,
       });
     }

@@ -6,7 +6,8 @@ export { Card, PageHeader, Badge, EmptyState, Table, Th, Td } from "./components
 export { Dialog, ConfirmDialog } from "./components/dialog.tsx";
 export { Switch, Checkbox } from "./components/switch.tsx";
 export { useT, setLanguage, languages, i18next, type Language } from "./i18n/index.ts";
-export { ApiProvider, useTRPC, useTRPCClient, isUnauthorized, errorMessage } from "./trpc.tsx";
+export { ApiProvider, useTRPC, useTRPCClient, isUnauthorized } from "./trpc.tsx";
+export { errorMessage, errorText, fieldError, formError, storedErrorText } from "./errors.ts";
 export { SignInScreen } from "./screens/sign-in.tsx";
 export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";

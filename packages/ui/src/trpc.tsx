@@ -11,25 +11,6 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED";
 }
 
-export function errorMessage(error: unknown): string | undefined {
-  if (!error) return undefined;
-  if (error instanceof TRPCClientError) {
-    // Input validation errors carry zod's issues; show the first one's message.
-    const zod = (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError;
-    const first = zod?.fieldErrors && Object.values(zod.fieldErrors).flat()[0];
-    if (error.data?.code === "BAD_REQUEST" && error.message.startsWith("[")) {
-      try {
-        const issues = JSON.parse(error.message) as { message: string }[];
-        return issues[0]?.message ?? first;
-      } catch {
-        return first ?? error.message;
-      }
-    }
-    return error.message;
-  }
-  return (error as Error).message;
-}
-
 // A session ended elsewhere (signed out, fired) sends every open page back to sign-in on its
 // next request.
 function onError(error: unknown) {

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Badge, Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 
 const deliveries = ["webhook", "polling"] as const;
@@ -113,7 +113,7 @@ function ConnectCard(props: {
             </label>
           ))}
         </fieldset>
-        <ErrorNote>{errorMessage(props.error)}</ErrorNote>
+        <ErrorNote>{formError(props.error, ["token", "groupId"])}</ErrorNote>
         {props.connectedName ? <p className="text-sm text-emerald-700">{t("admin.connected", { name: props.connectedName })}</p> : null}
         <Button type="submit" variant="primary" disabled={props.pending}>
           {t("admin.connect")}
@@ -145,7 +145,7 @@ function ConnectTelegram({ projectId, onDone }: { projectId: string; onDone: () 
       connectedName={connect.data?.name}
       onSubmit={(extra) => connect.mutate({ projectId, token, ...extra })}
     >
-      <Field label={t("admin.botToken")} htmlFor="tg-token">
+      <Field label={t("admin.botToken")} htmlFor="tg-token" error={fieldError(connect.error, "token")}>
         <Input id="tg-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="123456789:AA…" />
       </Field>
     </ConnectCard>
@@ -175,10 +175,10 @@ function ConnectVk({ projectId, onDone }: { projectId: string; onDone: () => voi
       connectedName={connect.data?.name}
       onSubmit={(extra) => connect.mutate({ projectId, token, groupId: Number(groupId), ...extra })}
     >
-      <Field label={t("admin.vkGroupId")} htmlFor="vk-group">
+      <Field label={t("admin.vkGroupId")} htmlFor="vk-group" error={fieldError(connect.error, "groupId")}>
         <Input id="vk-group" required inputMode="numeric" value={groupId} onChange={(e) => setGroupId(e.target.value.replace(/\D/g, ""))} />
       </Field>
-      <Field label={t("admin.vkToken")} htmlFor="vk-token">
+      <Field label={t("admin.vkToken")} htmlFor="vk-token" error={fieldError(connect.error, "token")}>
         <Input id="vk-token" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="vk1.a.…" />
       </Field>
     </ConnectCard>

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, secondsLeft, uploadWithProgress, useT, useTRPC, type UploadProgress } from "@threadline/ui";
+import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, storedErrorText, secondsLeft, uploadWithProgress, useT, useTRPC, type UploadProgress } from "@threadline/ui";
 import { useImportProgress } from "../import-progress.ts";
 import { useProjectAccess } from "../session.ts";
 
@@ -93,7 +93,7 @@ export default function Import() {
                       {r.state === "running" && r.etaSeconds != null ? ` · ${t("import.left", { time: eta(t, r.etaSeconds) })}` : ""}
                     </div>
                   </Td>
-                  <Td className="max-w-64 text-sm text-red-700">{r.lastError ?? ""}</Td>
+                  <Td className="max-w-64 text-sm text-red-700">{storedErrorText(r.lastError) ?? ""}</Td>
                   <Td className="whitespace-nowrap text-right">
                     <div className="flex justify-end gap-2">
                       {live(r.state) && r.source === "vk_api" ? (

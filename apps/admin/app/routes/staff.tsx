@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 
 export default function Staff() {
@@ -188,7 +188,7 @@ function InviteDialog({
             invite.mutate({ projectId, email, roleId: roleId || defaultRole });
           }}
         >
-          <Field label={t("admin.inviteEmail")} htmlFor="invite-email">
+          <Field label={t("admin.inviteEmail")} htmlFor="invite-email" error={fieldError(invite.error, "email")}>
             <Input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
           <Field label={t("admin.inviteRole")} htmlFor="invite-role">
@@ -200,7 +200,7 @@ function InviteDialog({
               ))}
             </Select>
           </Field>
-          <ErrorNote>{errorMessage(invite.error)}</ErrorNote>
+          <ErrorNote>{formError(invite.error, ["email"])}</ErrorNote>
           <div className="flex justify-end gap-2">
             <Button type="button" variant="outline" onClick={() => close(false)}>
               {t("common.cancel")}

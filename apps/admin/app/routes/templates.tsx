@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Textarea, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Textarea, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 
 type Template = { id: string; title: string; text: string };
@@ -83,14 +83,14 @@ function TemplateForm({ projectId, editing, onDone }: { projectId: string; editi
           else create.mutate({ projectId, title, text });
         }}
       >
-        <Field label={t("templates.name")} htmlFor="template-title">
+        <Field label={t("templates.name")} htmlFor="template-title" error={fieldError(create.error ?? update.error, "title")}>
           <Input id="template-title" required maxLength={100} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t("templates.namePlaceholder")} />
         </Field>
-        <Field label={t("templates.text")} htmlFor="template-text">
+        <Field label={t("templates.text")} htmlFor="template-text" error={fieldError(create.error ?? update.error, "text")}>
           <Textarea id="template-text" required rows={6} value={text} onChange={(e) => setText(e.target.value)} placeholder={t("templates.textPlaceholder")} />
         </Field>
         <p className="text-xs text-slate-500">{t("templates.nameVariable")}</p>
-        <ErrorNote>{errorMessage(create.error ?? update.error)}</ErrorNote>
+        <ErrorNote>{formError(create.error ?? update.error, ["title", "text"])}</ErrorNote>
         <div className="flex gap-2">
           <Button type="submit" variant="primary" disabled={pending}>
             {editing ? t("common.save") : t("templates.add")}

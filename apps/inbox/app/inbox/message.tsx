@@ -1,6 +1,6 @@
 import { Check, CheckCheck, Clock, FileText, TriangleAlert } from "lucide-react";
 import { memo } from "react";
-import { cn, useT } from "@threadline/ui";
+import { cn, storedErrorText, useT } from "@threadline/ui";
 import { clock, fileSize, fileUrl } from "./format.ts";
 import type { Attachment, Message } from "./types.ts";
 
@@ -51,7 +51,7 @@ export const MessageBubble = memo(function MessageBubble({ message, projectId, s
       </div>
       {failed ? (
         <p className="mt-0.5 max-w-[min(75%,36rem)] text-right text-xs text-red-600" role="alert">
-          {message.failureReason || t("inbox.sendFailed")}
+          {storedErrorText(message.failureReason) || t("inbox.sendFailed")}
         </p>
       ) : null}
     </div>
@@ -85,7 +85,7 @@ function AttachmentView({ attachment: a, projectId }: { attachment: Attachment; 
     return (
       <div className="rounded-lg bg-slate-100 px-3 py-2 text-xs text-slate-600">
         {t("inbox.attachment.failed")}
-        {a.error ? `: ${a.error}` : ""}
+        {a.error ? `: ${storedErrorText(a.error)}` : ""}
       </div>
     );
   }

@@ -62,7 +62,7 @@ export function filesHandler(deps: Pick<ServerDeps, "db" | "logger">, storage: F
       res.setHeader("cache-control", "private, max-age=3600");
       file.stream.pipe(res);
     } catch (err) {
-      if (err instanceof DomainError && err.code === "NOT_FOUND") return notFound();
+      if (err instanceof DomainError && err.status === "NOT_FOUND") return notFound();
       deps.logger.error({ err }, "file download failed");
       if (!res.headersSent) res.status(500).json({ error: "Не удалось отдать файл" });
     }

@@ -61,7 +61,7 @@ export function telegramImportHandler(deps: Pick<ServerDeps, "db" | "logger">, m
       if (err instanceof BodyTooLarge) return refuse(413, tooLargeMessage);
       if (err instanceof TelegramExportError) return refuse(400, err.message);
       if (err instanceof DomainError) {
-        const status = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403, UNAUTHORIZED: 401, BAD_REQUEST: 400, TOO_MANY_REQUESTS: 429 }[err.code];
+        const status = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403, UNAUTHORIZED: 401, BAD_REQUEST: 400, TOO_MANY_REQUESTS: 429 }[err.status];
         return refuse(status, err.message);
       }
       deps.logger.error({ err }, "telegram export import failed");

@@ -44,7 +44,7 @@ export function uploadsHandler(deps: Pick<ServerDeps, "db" | "logger">, storage:
       res.json({ storageKey, fileName, mime, size: data.length, kind: uploadKind(mime) });
     } catch (err) {
       if (err instanceof BodyTooLarge) return refuse(413, `Файл больше ${MAX_UPLOAD_BYTES / 1024 / 1024} МБ`);
-      if (err instanceof DomainError && err.code === "NOT_FOUND") return refuse(404, "Проект не найден");
+      if (err instanceof DomainError && err.status === "NOT_FOUND") return refuse(404, "Проект не найден");
       if (err instanceof URIError) return refuse(400, "Имя файла передано неверно");
       deps.logger.error({ err }, "upload failed");
       refuse(500, "Не удалось сохранить файл");

@@ -1,18 +1,24 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { z } from "zod";
+import { z, ZodError } from "zod";
 import { withProjectSession, withTenant, type ProjectEntry, type Tx } from "@threadline/db";
 import { assertCan, type Member, type Permission } from "@threadline/domain/access/index.ts";
 import { memberOfEntry } from "@threadline/domain/access/load.ts";
 import { resolveSession, SESSION_COOKIE, sessionIdOf, touchSession, type ResolvedSession } from "@threadline/domain/auth/sessions.ts";
-import { DomainError } from "@threadline/domain/errors.ts";
+import { DomainError, unauthorized } from "@threadline/domain/errors.ts";
 import type { Context } from "./context.ts";
+import { fieldErrorsOf } from "./field-errors.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // `data.code` stays tRPC's (UNAUTHORIZED, NOT_FOUND…); `errorCode`/`params` say what went wrong
+  // for the UI to word, `fieldErrors` which input field. The message is the Russian fallback.
   errorFormatter({ shape, error }) {
-    const retryAfter = error.cause instanceof DomainError ? error.cause.retryAfterSeconds : undefined;
-    return { ...shape, data: { ...shape.data, retryAfterSeconds: retryAfter, stack: undefined } };
+    const cause = error.cause;
+    const described = cause instanceof DomainError ? { errorCode: cause.code, params: cause.params } : {};
+    const fieldErrors = cause instanceof ZodError ? fieldErrorsOf(cause) : undefined;
+    const retryAfter = cause instanceof DomainError ? cause.retryAfterSeconds : undefined;
+    return { ...shape, data: { ...shape.data, ...described, fieldErrors, retryAfterSeconds: retryAfter, stack: undefined } };
   },
 });
 
@@ -26,7 +32,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof DomainError) {
-      result.error = new TRPCError({ code: cause.code, message: cause.message, cause });
+      result.error = new TRPCError({ code: cause.status, message: cause.message, cause });
     } else if (result.error.code === "INTERNAL_SERVER_ERROR") {
       ctx.logger.error({ err: result.error.cause ?? result.error, path }, "request failed");
     }
@@ -41,7 +47,7 @@ export function sessionOf(ctx: Context): Promise<ResolvedSession | null> {
   return resolveSession(ctx.db, ctx.request.cookies[SESSION_COOKIE]);
 }
 
-const signedOut = () => new TRPCError({ code: "UNAUTHORIZED", message: "Сессия завершена. Войдите снова." });
+const signedOut = () => new TRPCError({ code: "UNAUTHORIZED", message: "Сессия завершена. Войдите снова.", cause: unauthorized("auth.sessionEnded", "Сессия завершена. Войдите снова.") });
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = await sessionOf(ctx);
@@ -71,7 +77,7 @@ function admit(entry: ProjectEntry | null, projectId: string, permission: Permis
   try {
     member = memberOfEntry(entry, projectId);
   } catch (e) {
-    if (e instanceof DomainError) throw new TRPCError({ code: e.code, message: e.message, cause: e });
+    if (e instanceof DomainError) throw new TRPCError({ code: e.status, message: e.message, cause: e });
     throw e;
   }
   if (permission) {

@@ -53,7 +53,7 @@ export class TelegramAdapter implements ChannelAdapter {
     const sent = await mapTelegramErrors((): Promise<{ message_id: number; date: number }> => {
       if (!file) {
         if (!text) {
-          throw new ChannelError({ channel: "telegram", kind: "invalid_request", message: "nothing to send", reasonRu: "пустое сообщение" });
+          throw new ChannelError({ channel: "telegram", kind: "invalid_request", message: "nothing to send", reason: { code: "channel.emptyMessage" }, reasonRu: "пустое сообщение" });
         }
         return this.api.sendMessage(chatId, text, business);
       }
@@ -74,6 +74,7 @@ export class TelegramAdapter implements ChannelAdapter {
         channel: "telegram",
         kind: "invalid_request",
         message: `getFile gave no file_path for ${fileId}`,
+        reason: { code: "channel.fileRejected", params: { platform: "Telegram" } },
         reasonRu: "Telegram не отдал файл",
       });
     }
@@ -86,7 +87,7 @@ export class TelegramAdapter implements ChannelAdapter {
         channel: "telegram",
         kind: "invalid_request",
         message: "attachment has no file_id",
-        reasonRu: "Telegram не дал идентификатор файла",
+        reason: { code: "channel.telegram.noFileId" }, reasonRu: "Telegram не дал идентификатор файла",
       });
     }
     const url = await this.fileDownloadUrl(attachment.fileId);

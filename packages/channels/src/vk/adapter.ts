@@ -57,7 +57,7 @@ function parsePeerId(chatId: string): number {
       channel: "vk",
       kind: "invalid_request",
       message: `"${chatId}" is not a VK peer id`,
-      reasonRu: "неверный идентификатор диалога VK",
+      reason: { code: "channel.vk.badPeer" }, reasonRu: "неверный идентификатор диалога VK",
     });
   }
   return peerId;
@@ -84,7 +84,7 @@ export class VkAdapter implements ChannelAdapter {
         channel: "vk",
         kind: "auth",
         message: `community ${this.config.groupId} not found`,
-        reasonRu: "сообщество не найдено — проверьте ID сообщества",
+        reason: { code: "channel.vk.groupNotFound" }, reasonRu: "сообщество не найдено — проверьте ID сообщества",
       });
     }
     return { externalId: String(group.id), name: group.name ?? "", ...(group.screen_name ? { username: group.screen_name } : {}) };
@@ -94,7 +94,7 @@ export class VkAdapter implements ChannelAdapter {
     const peerId = parsePeerId(message.chatId);
     const attachment = message.file ? await this.uploadFile(peerId, message.file) : undefined;
     if (!attachment && !message.text) {
-      throw new ChannelError({ channel: "vk", kind: "invalid_request", message: "nothing to send", reasonRu: "пустое сообщение" });
+      throw new ChannelError({ channel: "vk", kind: "invalid_request", message: "nothing to send", reason: { code: "channel.emptyMessage" }, reasonRu: "пустое сообщение" });
     }
     const id = await mapVkErrors(() =>
       this.api.messages.send({
@@ -130,6 +130,7 @@ export class VkAdapter implements ChannelAdapter {
         channel: "vk",
         kind: "invalid_request",
         message: `VK refused the ${file.kind}: ${error instanceof Error ? error.message : String(error)}`,
+        reason: { code: "channel.fileRejected", params: { platform: "VK" } },
         reasonRu: "VK не принял файл",
         cause: error,
       });
@@ -142,7 +143,7 @@ export class VkAdapter implements ChannelAdapter {
         channel: "vk",
         kind: "invalid_request",
         message: `VK gave no link for this ${attachment.kind}`,
-        reasonRu: "VK не даёт ссылку на этот файл",
+        reason: { code: "channel.fileNoLink" }, reasonRu: "VK не даёт ссылку на этот файл",
       });
     }
     return downloadFile({ ...this.config.media, channel: "vk", url: attachment.url, hosts: VK_FILE_HOSTS });

@@ -23,7 +23,7 @@ export function loadMember(db: Db, userId: string, projectId: string): Promise<M
 type MembershipRow = { id: string; active: boolean; roleId: string; roleKey: string; permissions: string[]; hiddenFields: string[] };
 
 function toMember(row: MembershipRow | null | undefined, userId: string, projectId: string): Member {
-  if (!row || !row.active) throw notFound("Проект");
+  if (!row || !row.active) throw notFound("project");
   return {
     membershipId: row.id,
     projectId,

@@ -12,7 +12,7 @@ import { periodBounds, type Period } from "./period.ts";
  */
 export async function trafficReport(tx: Tx, member: Member, period: Period) {
   // The report is made of traffic sources: a role that may not see them gets none of it.
-  if (member.hiddenFields.has("conversation.attribution")) throw forbidden("Ваша роль не видит источники трафика");
+  if (member.hiddenFields.has("conversation.attribution")) throw forbidden("analytics.trafficHidden", "Ваша роль не видит источники трафика");
   const { start, end } = await periodBounds(tx, member.projectId, period);
   const field = (utm: string, vk: string) =>
     sql<string>`coalesce(nullif(${conversations.attribution}->>${utm}, ''), nullif(${conversations.attribution}->>${vk}, ''), nullif(${contacts.firstTouch}->>${utm}, ''), nullif(${contacts.firstTouch}->>${vk}, ''), '')`;

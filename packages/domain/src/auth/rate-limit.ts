@@ -41,7 +41,7 @@ export function backoffSeconds(backoff: Backoff, past: number): number {
 export function tooManyAttempts(waitSeconds: number): DomainError {
   const wait = Math.max(1, Math.ceil(waitSeconds));
   const when = wait < 60 ? `${wait} с` : `${Math.ceil(wait / 60)} мин.`;
-  return new DomainError("TOO_MANY_REQUESTS", `Слишком много неудачных попыток входа. Попробуйте через ${when}`, wait);
+  return new DomainError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", `Слишком много неудачных попыток входа. Попробуйте через ${when}`, { seconds: wait }, wait);
 }
 
 /** One back-off: a counter of consecutive attempts and a gate that lets one attempt through per wait. */

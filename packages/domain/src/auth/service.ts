@@ -18,7 +18,7 @@ export async function signIn(db: Db, limiter: LoginLimiter, input: SignInInput) 
   await limiter.attempt(email, input.ip);
   const user = await findUserByEmail(db, email);
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
-  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Неверный e-mail или пароль");
+  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "auth.badCredentials", "Неверный e-mail или пароль");
   await limiter.succeeded(email, input.ip);
   const session = await createSession(db, user.id, { ip: input.ip, userAgent: input.userAgent });
   return { user: { id: user.id, email: user.email, name: user.name, locale: user.locale }, ...session };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import { channels, type Tx } from "@threadline/db";
-import { isChannelError, type TelegramAdapter } from "@threadline/channels";
+import { isChannelError, storedFailure, type TelegramAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { encryptSecret, type SecretKeyring } from "../crypto.ts";
@@ -30,20 +30,20 @@ export type ConnectContext = { secretKey: SecretKeyring; workerUrl: string; endp
 
 function platformError(e: unknown): never {
   if (isChannelError(e)) {
-    if (e.kind === "auth") throw badRequest("Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
-    throw badRequest(`Платформа ответила ошибкой: ${e.reasonRu}`);
+    if (e.kind === "auth") throw badRequest("channels.tokenRejected", "Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
+    throw badRequest("channels.platformError", `Платформа ответила ошибкой: ${e.reasonRu}`, { reason: storedFailure(e.reason) });
   }
   throw e;
 }
 
 async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channels.$inferInsert, "projectId">) {
   const existing = await tx.select({ id: channels.id }).from(channels).where(eq(channels.externalId, values.externalId));
-  if (existing.some(Boolean)) throw conflict("Этот канал уже подключён к проекту");
+  if (existing.some(Boolean)) throw conflict("channels.alreadyHere", "Этот канал уже подключён к проекту");
   try {
     const [row] = await tx.insert(channels).values({ ...values, projectId: member.projectId }).returning({ id: channels.id });
     return row!.id;
   } catch (e) {
-    if ((e as { cause?: { code?: string } }).cause?.code === "23505") throw conflict("Этот канал уже подключён к другому проекту");
+    if ((e as { cause?: { code?: string } }).cause?.code === "23505") throw conflict("channels.elsewhere", "Этот канал уже подключён к другому проекту");
     throw e;
   }
 }
@@ -114,7 +114,7 @@ async function pointTelegram(adapter: TelegramAdapter, ctx: ConnectContext, chan
  */
 export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectContext & { token: (tokenEnc: string) => string }, channelId: string, delivery: Delivery) {
   const [row] = await tx.select().from(channels).where(eq(channels.id, channelId));
-  if (!row) throw notFound("Канал");
+  if (!row) throw notFound("channel");
   const before = (row.settings.delivery as Delivery | undefined) ?? "webhook";
   const register = async () => {
     if (row.kind !== "vk" || delivery !== "webhook") return;
@@ -137,6 +137,6 @@ export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectCon
 
 export async function setChannelState(tx: Tx, member: Member, channelId: string, state: "active" | "paused") {
   const [row] = await tx.update(channels).set({ state }).where(eq(channels.id, channelId)).returning({ id: channels.id, name: channels.name });
-  if (!row) throw notFound("Канал");
+  if (!row) throw notFound("channel");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: state === "paused" ? "channel.paused" : "channel.resumed", targetType: "channel", targetId: channelId, details: { name: row.name } });
 }

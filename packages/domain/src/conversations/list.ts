@@ -147,7 +147,7 @@ async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], 
  */
 export async function listConversations(tx: Tx, member: Member, input: ListInput) {
   // The list filtered by «Продажа» would name the sales a role with payments hidden may not see.
-  if (input.stage === "won" && member.hiddenFields.has("payments")) throw forbidden("Ваша роль не видит продажи");
+  if (input.stage === "won" && member.hiddenFields.has("payments")) throw forbidden("conversations.wonHidden", "Ваша роль не видит продажи");
   const filters = listFilters(member, input);
   const search = input.search?.trim();
   const items = search ? await searchPage(tx, member, filters, input, search) : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);

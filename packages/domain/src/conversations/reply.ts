@@ -20,9 +20,9 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
   assertCan(member, "conversations.reply");
   const c = await getConversation(tx, member, conversationId);
   const text = input.text.trim();
-  if (!text && !input.file) throw badRequest("Напишите сообщение или приложите файл");
-  if (text.length > MAX_REPLY_LENGTH) throw badRequest(`Сообщение длиннее ${MAX_REPLY_LENGTH} символов`);
-  if (!c.contact.active) throw badRequest("Клиент запретил сообщения: отправить ответ нельзя");
+  if (!text && !input.file) throw badRequest("reply.empty", "Напишите сообщение или приложите файл");
+  if (text.length > MAX_REPLY_LENGTH) throw badRequest("reply.tooLong", `Сообщение длиннее ${MAX_REPLY_LENGTH} символов`, { max: MAX_REPLY_LENGTH });
+  if (!c.contact.active) throw badRequest("reply.contactDenied", "Клиент запретил сообщения: отправить ответ нельзя");
   const now = new Date();
   const [message] = await tx
     .insert(messages)

@@ -31,7 +31,7 @@ export async function getConversation(tx: Tx, member: Member, conversationId: st
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(and(eq(conversations.id, conversationId), visibleTo(member)));
-  if (!row) throw notFound("Диалог");
+  if (!row) throw notFound("conversation");
   return row;
 }
 
@@ -125,8 +125,8 @@ export async function assignConversation(tx: Tx, member: Member, conversationId:
   const c = await getConversation(tx, member, conversationId);
   if (assigneeId) {
     const [target] = await tx.select().from(memberships).where(eq(memberships.id, assigneeId));
-    if (!target) throw notFound("Сотрудник");
-    if (!target.active) throw badRequest("Этот сотрудник отключён");
+    if (!target) throw notFound("member");
+    if (!target.active) throw badRequest("conversations.memberInactive", "Этот сотрудник отключён");
   }
   await giveConversation(tx, member, { id: conversationId, stage: c.stage }, assigneeId, "manual");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "conversation.assigned", targetType: "conversation", targetId: conversationId, details: { assigneeId } });

@@ -47,6 +47,6 @@ export async function listWonExamples(tx: Tx, member: Member, opts: { limit: num
 
 export async function removeWonExample(tx: Tx, member: Member, exampleId: string) {
   const [row] = await tx.delete(wonExamples).where(eq(wonExamples.id, exampleId)).returning({ id: wonExamples.id, conversationId: wonExamples.conversationId });
-  if (!row) throw notFound("Пример");
+  if (!row) throw notFound("example");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "agent.example_removed", targetType: "conversation", targetId: row.conversationId });
 }

@@ -30,7 +30,7 @@ export async function markNotificationsRead(tx: Tx, member: Member, ids?: string
   const mine = eq(notifications.membershipId, member.membershipId);
   if (ids) {
     const found = await tx.select({ id: notifications.id }).from(notifications).where(and(mine, inArray(notifications.id, ids)));
-    if (found.length !== new Set(ids).size) throw notFound("Уведомление");
+    if (found.length !== new Set(ids).size) throw notFound("notification");
     await tx.update(notifications).set({ readAt: new Date() }).where(and(mine, inArray(notifications.id, ids), isNull(notifications.readAt)));
     return;
   }

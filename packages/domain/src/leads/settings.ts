@@ -40,7 +40,7 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     .from(projects)
     .leftJoin(agentSettings, eq(agentSettings.projectId, projects.id))
     .where(eq(projects.id, projectId));
-  if (!row) throw notFound("Проект");
+  if (!row) throw notFound("project");
   const s = row.settings;
   const overrides = s?.script ?? {};
   return {
@@ -115,7 +115,7 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
   const known = new Set((await tx.select({ id: channels.id }).from(channels)).map((c) => c.id));
   const channelSwitches = { ...current.channels };
   for (const [id, value] of Object.entries(patch.channels ?? {})) {
-    if (!known.has(id)) throw notFound("Канал");
+    if (!known.has(id)) throw notFound("channel");
     if (value === null) delete channelSwitches[id];
     else channelSwitches[id] = value;
   }

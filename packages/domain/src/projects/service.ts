@@ -31,7 +31,7 @@ export async function createProject(db: Db, ownerUserId: string, input: NewProje
       return { project: project!, ownerMembershipId: membership!.id };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict("Этот адрес проекта уже занят, выберите другой");
+    if (isUniqueViolation(e)) throw conflict("project.slugTaken", "Этот адрес проекта уже занят, выберите другой");
     throw e;
   }
 }
@@ -51,7 +51,7 @@ export async function listMyProjects(db: Db, userId: string) {
 
 export async function getProject(tx: Tx, projectId: string) {
   const [p] = await tx.select().from(projects).where(eq(projects.id, projectId));
-  if (!p) throw notFound("Проект");
+  if (!p) throw notFound("project");
   return { id: p.id, name: p.name, slug: p.slug, settings: p.settings, hasOpenaiKey: !!p.openaiKeyEnc, hasElevenlabsKey: !!p.elevenlabsKeyEnc, createdAt: p.createdAt };
 }
 

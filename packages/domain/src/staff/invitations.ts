@@ -12,15 +12,15 @@ export const INVITATION_TTL_DAYS = 7;
 
 export async function inviteMember(tx: Tx, actor: Member, input: { email: string; roleId: string }) {
   const [role] = await tx.select().from(roles).where(eq(roles.id, input.roleId));
-  if (!role) throw notFound("Роль");
-  if (role.key === "owner" && actor.roleKey !== "owner") throw forbidden("Назначить владельца может только владелец");
+  if (!role) throw notFound("role");
+  if (role.key === "owner" && actor.roleKey !== "owner") throw forbidden("staff.ownerOnlyInvite", "Назначить владельца может только владелец");
   const email = input.email.trim().toLowerCase();
   const existing = await tx
     .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.projectId, actor.projectId), eq(sql`lower(${users.email})`, email)));
-  if (existing.length > 0) throw badRequest("Этот сотрудник уже есть в проекте");
+  if (existing.length > 0) throw badRequest("staff.alreadyMember", "Этот сотрудник уже есть в проекте");
   const token = randomToken();
   const [invitation] = await tx
     .insert(invitations)
@@ -42,14 +42,14 @@ async function openInvitation(db: Db, token: string) {
   const [{ projectId } = { projectId: null }] = await db.execute<{ projectId: string | null }>(
     sql`select invitation_project(${hash}) as "projectId"`,
   );
-  if (!projectId) throw notFound("Приглашение");
+  if (!projectId) throw notFound("invitation");
   return { hash, projectId };
 }
 
 function assertUsable(inv: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }) {
-  if (inv.acceptedAt) throw badRequest("Приглашение уже использовано. Войдите со своим паролем.");
-  if (inv.revokedAt) throw badRequest("Приглашение отозвано. Попросите новое у администратора проекта.");
-  if (inv.expiresAt.getTime() < Date.now()) throw badRequest("Срок приглашения истёк. Попросите новое у администратора проекта.");
+  if (inv.acceptedAt) throw badRequest("invitation.used", "Приглашение уже использовано. Войдите со своим паролем.");
+  if (inv.revokedAt) throw badRequest("invitation.revoked", "Приглашение отозвано. Попросите новое у администратора проекта.");
+  if (inv.expiresAt.getTime() < Date.now()) throw badRequest("invitation.expired", "Срок приглашения истёк. Попросите новое у администратора проекта.");
 }
 
 /**
@@ -65,7 +65,7 @@ export async function describeInvitation(db: Db, token: string) {
       .innerJoin(projects, eq(projects.id, invitations.projectId))
       .innerJoin(roles, eq(roles.id, invitations.roleId))
       .where(eq(invitations.tokenHash, hash));
-    if (!row) throw notFound("Приглашение");
+    if (!row) throw notFound("invitation");
     assertUsable(row.invitation);
     return { email: row.invitation.email, projectName: row.projectName, roleName: row.roleName };
   });
@@ -91,7 +91,7 @@ export async function acceptInvitation(db: Db, limiter: LoginLimiter, input: Acc
   const { hash, projectId } = await openInvitation(db, input.token);
   return withTenant(db, projectId, async (tx) => {
     const [inv] = await tx.select().from(invitations).where(eq(invitations.tokenHash, hash)).for("update");
-    if (!inv) throw notFound("Приглашение");
+    if (!inv) throw notFound("invitation");
     assertUsable(inv);
     // Counted like a sign-in on the invited address, before anything is looked up.
     await limiter.attempt(inv.email, input.ip);
@@ -99,24 +99,24 @@ export async function acceptInvitation(db: Db, limiter: LoginLimiter, input: Acc
     let created = false;
     if (input.signedInAs) {
       if (input.signedInAs.email.trim().toLowerCase() !== inv.email) {
-        throw forbidden(`Приглашение отправлено на ${inv.email}. Выйдите и войдите под этим адресом, чтобы принять его.`);
+        throw forbidden("invitation.otherEmail", `Приглашение отправлено на ${inv.email}. Выйдите и войдите под этим адресом, чтобы принять его.`, { email: inv.email });
       }
       userId = input.signedInAs.id;
     } else {
       const password = input.password ?? "";
-      if (password.length < MIN_PASSWORD_LENGTH) throw badRequest(`Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов`);
+      if (password.length < MIN_PASSWORD_LENGTH) throw badRequest("invitation.passwordTooShort", `Пароль должен быть не короче ${MIN_PASSWORD_LENGTH} символов`, { min: MIN_PASSWORD_LENGTH });
       const name = input.name?.trim();
-      if (!name) throw badRequest("Укажите имя");
+      if (!name) throw badRequest("invitation.nameRequired", "Укажите имя");
       if (await findUserByEmail(tx, inv.email)) {
-        throw unauthorized("У этого адреса уже есть учётная запись Threadline. Войдите в неё, затем примите приглашение.");
+        throw unauthorized("invitation.accountExists", "У этого адреса уже есть учётная запись Threadline. Войдите в неё, затем примите приглашение.");
       }
       const [user] = await tx.insert(users).values({ email: inv.email, name, passwordHash: await hashPassword(password) }).returning();
       userId = user!.id;
       created = true;
     }
     const [existing] = await tx.select().from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
-    if (existing?.active) throw badRequest("Вы уже работаете в этом проекте: приглашение не нужно.");
-    if (existing) throw forbidden("Вы были отключены от этого проекта. Вернуть доступ может администратор проекта в разделе «Сотрудники».");
+    if (existing?.active) throw badRequest("invitation.alreadyMember", "Вы уже работаете в этом проекте: приглашение не нужно.");
+    if (existing) throw forbidden("invitation.disabled", "Вы были отключены от этого проекта. Вернуть доступ может администратор проекта в разделе «Сотрудники».");
     const [{ n }] = (await tx.select({ n: sql<number>`coalesce(max(${memberships.rotationOrder}), 0) + 1` }).from(memberships)) as [{ n: number }];
     await tx.insert(memberships).values({ projectId, userId, roleId: inv.roleId, rotationOrder: n });
     await tx.update(invitations).set({ acceptedAt: new Date() }).where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt)));
@@ -137,6 +137,6 @@ export async function listInvitations(tx: Tx) {
 
 export async function revokeInvitation(tx: Tx, actor: Member, invitationId: string) {
   const [inv] = await tx.update(invitations).set({ revokedAt: new Date() }).where(and(eq(invitations.id, invitationId), isNull(invitations.acceptedAt))).returning();
-  if (!inv) throw notFound("Приглашение");
+  if (!inv) throw notFound("invitation");
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "invitation.revoked", targetType: "invitation", targetId: inv.id, details: { email: inv.email } });
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { memberships, roles, users, type Tx } from "@threadline/db";
 import { recordAudit } from "../audit/service.ts";
-import { badRequest, forbidden, notFound } from "../errors.ts";
+import { badRequest, forbidden, notFound, type ErrorCode } from "../errors.ts";
 import type { Member } from "../access/member.ts";
 
 export async function listMembers(tx: Tx, projectId: string) {
@@ -32,7 +32,7 @@ async function getMembership(tx: Tx, membershipId: string) {
     .from(memberships)
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(eq(memberships.id, membershipId));
-  if (!row) throw notFound("Сотрудник");
+  if (!row) throw notFound("member");
   return row;
 }
 
@@ -46,17 +46,17 @@ async function activeOwnersOtherThan(tx: Tx, membershipId: string): Promise<numb
 }
 
 /** Only an owner may act on an owner (fire, bring back, change the role of). */
-function assertMayManage(actor: Member, targetRoleKey: string, message: string) {
-  if (targetRoleKey === "owner" && actor.roleKey !== "owner") throw forbidden(message);
+function assertMayManage(actor: Member, targetRoleKey: string, code: ErrorCode, message: string) {
+  if (targetRoleKey === "owner" && actor.roleKey !== "owner") throw forbidden(code, message);
 }
 
 export async function changeMemberRole(tx: Tx, actor: Member, membershipId: string, roleId: string) {
   const target = await getMembership(tx, membershipId);
   const [role] = await tx.select().from(roles).where(eq(roles.id, roleId));
-  if (!role) throw notFound("Роль");
-  assertMayManage(actor, role.key === "owner" ? "owner" : target.roleKey, "Менять роль владельца может только владелец");
+  if (!role) throw notFound("role");
+  assertMayManage(actor, role.key === "owner" ? "owner" : target.roleKey, "staff.ownerOnlyRole", "Менять роль владельца может только владелец");
   if (target.roleKey === "owner" && role.key !== "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
-    throw badRequest("В проекте должен остаться хотя бы один владелец");
+    throw badRequest("staff.lastOwner", "В проекте должен остаться хотя бы один владелец");
   }
   await tx.update(memberships).set({ roleId }).where(eq(memberships.id, membershipId));
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.role_changed", targetType: "membership", targetId: membershipId, details: { from: target.roleKey, to: role.key } });
@@ -70,11 +70,11 @@ export async function changeMemberRole(tx: Tx, actor: Member, membershipId: stri
  */
 export async function deactivateMember(tx: Tx, actor: Member, membershipId: string) {
   const target = await getMembership(tx, membershipId);
-  if (target.m.userId === actor.userId) throw badRequest("Нельзя отключить самого себя");
-  assertMayManage(actor, target.roleKey, "Отключить владельца может только владелец");
+  if (target.m.userId === actor.userId) throw badRequest("staff.selfDisable", "Нельзя отключить самого себя");
+  assertMayManage(actor, target.roleKey, "staff.ownerOnlyDisable", "Отключить владельца может только владелец");
   if (!target.m.active) return { userId: target.m.userId };
   if (target.roleKey === "owner" && (await activeOwnersOtherThan(tx, membershipId)) === 0) {
-    throw badRequest("В проекте должен остаться хотя бы один владелец");
+    throw badRequest("staff.lastOwner", "В проекте должен остаться хотя бы один владелец");
   }
   await tx.update(memberships).set({ active: false, deactivatedAt: new Date() }).where(eq(memberships.id, membershipId));
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.deactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId } });
@@ -84,7 +84,7 @@ export async function deactivateMember(tx: Tx, actor: Member, membershipId: stri
 /** Brings a fired member back, with the role they had: the only way back into the project. */
 export async function reactivateMember(tx: Tx, actor: Member, membershipId: string) {
   const target = await getMembership(tx, membershipId);
-  assertMayManage(actor, target.roleKey, "Вернуть владельца может только владелец");
+  assertMayManage(actor, target.roleKey, "staff.ownerOnlyRestore", "Вернуть владельца может только владелец");
   if (target.m.active) return;
   await tx.update(memberships).set({ active: true, deactivatedAt: null }).where(eq(memberships.id, membershipId));
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "member.reactivated", targetType: "membership", targetId: membershipId, details: { userId: target.m.userId } });

@@ -34,9 +34,9 @@ export async function updateRole(
   patch: { name?: string; permissions?: Permission[]; hiddenFields?: HideableField[] },
 ) {
   const [role] = await tx.select().from(roles).where(eq(roles.id, roleId));
-  if (!role) throw notFound("Роль");
+  if (!role) throw notFound("role");
   if (role.key === "owner" && patch.permissions && !ownerLockedPermissions.every((p) => patch.permissions!.includes(p))) {
-    throw badRequest("У владельца нельзя отнять управление сотрудниками, ролями и настройками проекта");
+    throw badRequest("staff.ownerKeepsManagement", "У владельца нельзя отнять управление сотрудниками, ролями и настройками проекта");
   }
   const next = {
     name: patch.name ?? role.name,
@@ -58,7 +58,7 @@ export async function createRole(tx: Tx, actor: Member, input: { name: string; c
   let base = { permissions: [] as string[], hiddenFields: [] as string[] };
   if (input.copyFromRoleId) {
     const [src] = await tx.select().from(roles).where(eq(roles.id, input.copyFromRoleId));
-    if (!src) throw notFound("Роль");
+    if (!src) throw notFound("role");
     base = { permissions: src.permissions, hiddenFields: src.hiddenFields };
   }
   const key = `custom-${Date.now().toString(36)}`;

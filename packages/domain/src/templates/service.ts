@@ -12,9 +12,9 @@ export type TemplateInput = { title: string; text: string };
 function validate(input: TemplateInput): TemplateInput {
   const title = input.title.trim();
   const text = input.text.trim();
-  if (!title) throw badRequest("Назовите шаблон");
-  if (!text) throw badRequest("Напишите текст шаблона");
-  if (text.length > MAX_REPLY_LENGTH) throw badRequest(`Текст длиннее ${MAX_REPLY_LENGTH} символов`);
+  if (!title) throw badRequest("templates.titleRequired", "Назовите шаблон");
+  if (!text) throw badRequest("templates.textRequired", "Напишите текст шаблона");
+  if (text.length > MAX_REPLY_LENGTH) throw badRequest("templates.tooLong", `Текст длиннее ${MAX_REPLY_LENGTH} символов`, { max: MAX_REPLY_LENGTH });
   return { title, text };
 }
 
@@ -32,7 +32,7 @@ export async function createTemplate(tx: Tx, member: Member, input: TemplateInpu
   assertCan(member, "project.settings");
   const values = validate(input);
   const existing = await tx.$count(replyTemplates);
-  if (existing >= MAX_TEMPLATES) throw badRequest(`Не больше ${MAX_TEMPLATES} шаблонов в проекте`);
+  if (existing >= MAX_TEMPLATES) throw badRequest("templates.tooMany", `Не больше ${MAX_TEMPLATES} шаблонов в проекте`, { count: MAX_TEMPLATES });
   const [row] = await tx.insert(replyTemplates).values({ projectId: member.projectId, ...values, createdBy: member.membershipId }).returning({ id: replyTemplates.id });
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "template.created", targetType: "template", targetId: row!.id, details: { name: values.title } });
   return { id: row!.id };
@@ -42,13 +42,13 @@ export async function updateTemplate(tx: Tx, member: Member, id: string, input: 
   assertCan(member, "project.settings");
   const values = validate(input);
   const [row] = await tx.update(replyTemplates).set({ ...values, updatedAt: new Date() }).where(eq(replyTemplates.id, id)).returning({ id: replyTemplates.id });
-  if (!row) throw notFound("Шаблон");
+  if (!row) throw notFound("template");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "template.updated", targetType: "template", targetId: id, details: { name: values.title } });
 }
 
 export async function removeTemplate(tx: Tx, member: Member, id: string) {
   assertCan(member, "project.settings");
   const [row] = await tx.delete(replyTemplates).where(eq(replyTemplates.id, id)).returning({ title: replyTemplates.title });
-  if (!row) throw notFound("Шаблон");
+  if (!row) throw notFound("template");
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "template.removed", targetType: "template", targetId: id, details: { name: row.title } });
 }

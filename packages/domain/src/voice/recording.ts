@@ -29,7 +29,7 @@ export async function voiceFromRecording(tx: Tx, member: Member, storage: FileSt
   // project's uploads is no upload at all.
   const waiting = isUploadKey(member.projectId, storageKey) && (await claimUpload(tx, storageKey));
   const bytes = waiting ? await readStored(storage, storageKey) : null;
-  if (!bytes) throw new DomainError("NOT_FOUND", "Запись не найдена: запишите сообщение ещё раз");
+  if (!bytes) throw new DomainError("NOT_FOUND", "voice.recordingMissing", "Запись не найдена: запишите сообщение ещё раз");
   // It waits again: the Ogg one for the reply, the WebM one for the sweeper.
   await recordUpload(tx, member.projectId, storageKey);
   let ogg: Uint8Array;
@@ -38,10 +38,10 @@ export async function voiceFromRecording(tx: Tx, member: Member, storage: FileSt
     try {
       ogg = webmOpusToOgg(bytes);
     } catch (error) {
-      if (error instanceof RecordingFormatError) throw badRequest(`Не удалось подготовить голосовое: ${error.message}`);
+      if (error instanceof RecordingFormatError) throw badRequest("voice.recordingBroken", `Не удалось подготовить голосовое: ${error.message}`);
       throw error;
     }
-  } else throw badRequest("Браузер записал звук в формате, который мессенджеры не принимают как голосовое. Запишите в Chrome, Edge, Firefox или Яндекс Браузере.");
+  } else throw badRequest("voice.recordingFormat", "Браузер записал звук в формате, который мессенджеры не принимают как голосовое. Запишите в Chrome, Edge, Firefox или Яндекс Браузере.");
   const target = ogg === bytes ? storageKey : `${uploadPrefix(member.projectId)}${randomUUID()}`;
   if (target !== storageKey) {
     await storage.put(target, ogg);

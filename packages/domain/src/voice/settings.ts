@@ -23,7 +23,7 @@ async function loadProject(tx: Tx, projectId: string, endpoint: VoiceEndpoint) {
     .select({ settings: projects.settings, storedKeyEnc: projects.elevenlabsKeyEnc, keyBaseUrl: projects.elevenlabsKeyBaseUrl })
     .from(projects)
     .where(eq(projects.id, projectId));
-  if (!row) throw notFound("Проект");
+  if (!row) throw notFound("project");
   // The key goes only to the address it was saved for.
   const keyEnc = row.storedKeyEnc && sameBaseUrl(row.keyBaseUrl, endpoint.elevenlabsBaseUrl) ? row.storedKeyEnc : null;
   return { settings: row.settings, keyEnc, keyStale: !!row.storedKeyEnc && !keyEnc };

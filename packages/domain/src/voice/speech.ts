@@ -17,12 +17,12 @@ export const MAX_VOICED_TEXT = 1000;
 const VOICE_FORMAT = "opus_48000_32";
 
 const SERVICE_ERRORS: Record<SpeechErrorKind, DomainError> = {
-  auth: new DomainError("BAD_REQUEST", "ElevenLabs не принял ключ проекта. Попросите владельца проверить ключ в настройках агента."),
-  quota: new DomainError("BAD_REQUEST", "У ключа ElevenLabs закончились символы. Пополните тариф или замените ключ в настройках агента."),
-  rate_limit: new DomainError("TOO_MANY_REQUESTS", "ElevenLabs сейчас перегружен запросами. Попробуйте озвучить ещё раз через минуту.", 60),
-  server: new DomainError("BAD_REQUEST", "Сервис озвучки ElevenLabs не отвечает. Попробуйте позже или отправьте текстом."),
-  network: new DomainError("BAD_REQUEST", "Сервис озвучки ElevenLabs не отвечает. Попробуйте позже или отправьте текстом."),
-  request: new DomainError("BAD_REQUEST", "ElevenLabs отклонил запрос: проверьте голос в настройках агента."),
+  auth: new DomainError("BAD_REQUEST", "voice.keyRejected", "ElevenLabs не принял ключ проекта. Попросите владельца проверить ключ в настройках агента."),
+  quota: new DomainError("BAD_REQUEST", "voice.quota", "У ключа ElevenLabs закончились символы. Пополните тариф или замените ключ в настройках агента."),
+  rate_limit: new DomainError("TOO_MANY_REQUESTS", "voice.busy", "ElevenLabs сейчас перегружен запросами. Попробуйте озвучить ещё раз через минуту.", {}, 60),
+  server: new DomainError("BAD_REQUEST", "voice.unavailable", "Сервис озвучки ElevenLabs не отвечает. Попробуйте позже или отправьте текстом."),
+  network: new DomainError("BAD_REQUEST", "voice.unavailable", "Сервис озвучки ElevenLabs не отвечает. Попробуйте позже или отправьте текстом."),
+  request: new DomainError("BAD_REQUEST", "voice.rejected", "ElevenLabs отклонил запрос: проверьте голос в настройках агента."),
 };
 
 export type VoicedText = VoiceUpload & { characters: number; costUsd: number; audio: Uint8Array };
@@ -43,13 +43,13 @@ export async function voiceText(
 ): Promise<VoicedText> {
   assertCan(member, "conversations.reply");
   const text = input.text.trim();
-  if (!text) throw badRequest("Напишите текст, который нужно озвучить");
-  if ([...text].length > MAX_VOICED_TEXT) throw badRequest(`Для озвучки текст должен быть не длиннее ${MAX_VOICED_TEXT} символов`);
+  if (!text) throw badRequest("voice.textRequired", "Напишите текст, который нужно озвучить");
+  if ([...text].length > MAX_VOICED_TEXT) throw badRequest("voice.textTooLong", `Для озвучки текст должен быть не длиннее ${MAX_VOICED_TEXT} символов`, { max: MAX_VOICED_TEXT });
   const config = await inTenant(async (tx) => {
     await getConversation(tx, member, input.conversationId);
     return loadSpeechConfig(tx, member.projectId, deps.secretKey, deps);
   });
-  if (!config) throw badRequest("Озвучка не настроена: владелец проекта добавляет ключ ElevenLabs и голос в настройках агента.");
+  if (!config) throw badRequest("voice.notConfigured", "Озвучка не настроена: владелец проекта добавляет ключ ElevenLabs и голос в настройках агента.");
   let speech;
   try {
     speech = await synthesizeSpeech({ ...config, outputFormat: VOICE_FORMAT, maxRetries: 1, timeoutMs: 30_000 }, text, "reply_voice");
@@ -57,7 +57,7 @@ export async function voiceText(
     if (error instanceof SpeechError) throw SERVICE_ERRORS[error.kind];
     throw error;
   }
-  if (!isOggOpus(speech.audio)) throw new DomainError("BAD_REQUEST", "ElevenLabs вернул звук не в формате голосового сообщения. Попробуйте ещё раз.");
+  if (!isOggOpus(speech.audio)) throw new DomainError("BAD_REQUEST", "voice.badAudio", "ElevenLabs вернул звук не в формате голосового сообщения. Попробуйте ещё раз.");
   const storageKey = `${uploadPrefix(member.projectId)}${randomUUID()}`;
   await deps.storage.put(storageKey, speech.audio);
   const { usage } = speech;

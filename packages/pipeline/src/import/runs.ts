@@ -82,7 +82,7 @@ export async function getImportRun(tx: Tx, runId: string): Promise<ImportRunView
     .from(importRuns)
     .innerJoin(channels, eq(channels.id, importRuns.channelId))
     .where(eq(importRuns.id, runId));
-  if (!r) throw notFound("Импорт");
+  if (!r) throw notFound("importRun");
   return viewRun(r.run, { name: r.name, kind: r.kind });
 }
 
@@ -91,12 +91,12 @@ export async function createImportRun(tx: Tx, input: { projectId: string; channe
   // Serialises starts on one channel: the check and the insert see the same world.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`import:${input.channelId}`}))`);
   const [channel] = await tx.select().from(channels).where(eq(channels.id, input.channelId));
-  if (!channel) throw notFound("Канал");
+  if (!channel) throw notFound("channel");
   const [open] = await tx
     .select({ id: importRuns.id })
     .from(importRuns)
     .where(and(eq(importRuns.channelId, input.channelId), inArray(importRuns.state, UNFINISHED)));
-  if (open) throw conflict("По этому каналу уже идёт импорт: дождитесь его окончания или отмените его");
+  if (open) throw conflict("imports.running", "По этому каналу уже идёт импорт: дождитесь его окончания или отмените его");
   const [run] = await tx.insert(importRuns).values({ projectId: input.projectId, channelId: input.channelId, source: input.source, state: "queued" }).returning();
   if (input.actor) {
     await recordAudit(tx, { projectId: input.projectId, actorUserId: input.actor.userId, action: "import.start", targetType: "import_run", targetId: run!.id, details: { channelId: input.channelId, source: input.source } });
@@ -112,8 +112,8 @@ async function transition(tx: Tx, runId: string, from: ImportRunState[], to: Imp
     .returning();
   if (!row) {
     const [current] = await tx.select({ state: importRuns.state }).from(importRuns).where(eq(importRuns.id, runId));
-    if (!current) throw notFound("Импорт");
-    throw conflict(`Импорт сейчас в состоянии «${current.state}»: это действие недоступно`);
+    if (!current) throw notFound("importRun");
+    throw conflict("imports.wrongState", `Импорт сейчас в состоянии «${current.state}»: это действие недоступно`, { state: current.state });
   }
   if (actor) await recordAudit(tx, { projectId: row.projectId, actorUserId: actor.userId, action, targetType: "import_run", targetId: runId });
   return row;

@@ -99,7 +99,7 @@ export async function runBatch(adapter: VkAdapter, calls: BatchCall[]): Promise<
       const mapped = e ? toVkChannelError(e) : undefined;
       const error = isChannelError(mapped)
         ? mapped
-        : new ChannelError({ channel: "vk", kind: "unavailable", message: `VK gave no result for ${call.kind}`, reasonRu: "VK не ответил на запрос истории" });
+        : new ChannelError({ channel: "vk", kind: "unavailable", message: `VK gave no result for ${call.kind}`, reason: { code: "channel.vk.noHistoryAnswer" }, reasonRu: "VK не ответил на запрос истории" });
       return { kind: "failed", call, error };
     }
     return call.kind === "conversations" ? parseConversations(call, value) : parseHistory(call, groupId, value);

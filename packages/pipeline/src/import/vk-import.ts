@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { importRuns, withTenant, type Db } from "@threadline/db";
-import { isChannelError, VK_EXECUTE_LIMIT, VkAdapter } from "@threadline/channels";
+import { isChannelError, storedFailure, VK_EXECUTE_LIMIT, VkAdapter } from "@threadline/channels";
 import { BatchError, runBatch, type CallResult } from "./vk-batch.ts";
 import { RequestPacer, type BackoffReason } from "./pacer.ts";
 import type { MediaJob } from "../jobs/index.ts";
@@ -66,7 +66,7 @@ function backoffReason(error: unknown): BackoffReason | null {
 }
 
 function errorText(error: unknown): string {
-  if (isChannelError(error)) return error.reasonRu ?? error.message;
+  if (isChannelError(error)) return storedFailure(error.reason);
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { attachments, messages, withTenant, type Db } from "@threadline/db";
-import { isChannelError, type InboundAttachment } from "@threadline/channels";
+import { isChannelError, storedFailure, type InboundAttachment } from "@threadline/channels";
 import { assigneeOf } from "@threadline/domain/conversations/thread.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import { storedFileType } from "@threadline/domain/file-types.ts";
@@ -53,7 +53,7 @@ export async function fetchAttachment(deps: MediaDeps, job: MediaJob, opts: { fi
     // A refused link or a file the platform no longer has is final: trying again cannot help.
     const permanent = isChannelError(err) && !err.retryable;
     if (!opts.finalAttempt && !permanent) throw err;
-    await done({ state: "failed", error: (err as { reasonRu?: string }).reasonRu ?? "Не удалось загрузить файл" });
+    await done({ state: "failed", error: storedFailure(isChannelError(err) ? err.reason : { code: "channel.downloadFailed" }) });
     return "failed";
   }
 }

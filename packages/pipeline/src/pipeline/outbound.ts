@@ -1,13 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
-import { isChannelError, type OutboundFile } from "@threadline/channels";
+import { isChannelError, storedFailure, type OutboundFile } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 
-const UNCONFIRMED = "Нет подтверждения, что сообщение ушло: проверьте переписку в мессенджере и при необходимости отправьте ещё раз";
+// No answer came back: the platform may have delivered it, so it is not sent again on its own.
+const UNCONFIRMED = storedFailure({ code: "channel.unconfirmed" });
 
 function setAttempt(db: Db, projectId: string, messageId: number, at: Date | null) {
   return withTenant(db, projectId, (tx) => tx.update(messages).set({ sendAttemptedAt: at }).where(and(eq(messages.id, messageId), eq(messages.delivery, "pending"))));
@@ -67,7 +68,7 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
 
   const channel = await deps.channels.adapter(message.channelId);
   if (!channel) {
-    await record({ delivery: "failed", failureReason: "Канал отключён" });
+    await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.disabled" }) });
     return "failed";
   }
   // An earlier send was handed to the platform and its answer never recorded (the worker died, or
@@ -81,7 +82,7 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
   if (loaded.file?.storageKey) {
     const opened = await deps.storage.open(loaded.file.storageKey);
     if (!opened) {
-      await record({ delivery: "failed", failureReason: "Файл не найден в хранилище" });
+      await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.fileNotStored" }) });
       return "failed";
     }
     file = { kind: loaded.file.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: loaded.file.fileName ?? "file", mime: loaded.file.mime ?? undefined };
@@ -108,11 +109,11 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
         if (!err.outcomeUnknown) await setAttempt(deps.db, job.projectId, message.id, null);
         throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
       }
-      await record({ delivery: "failed", failureReason: err.reasonRu }, err.kind === "client_denied");
+      await record({ delivery: "failed", failureReason: storedFailure(err.reason) }, err.kind === "client_denied");
       return "failed";
     }
     if (opts.finalAttempt) {
-      await record({ delivery: "failed", failureReason: "Не удалось отправить: сервис канала недоступен" });
+      await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.sendFailed" }) });
       return "failed";
     }
     throw err;

@@ -196,7 +196,7 @@ describe("media", () => {
           .innerJoin(messages, eq(messages.id, attachments.messageId))
           .where(eq(messages.externalId, "88401"));
       await expect.poll(async () => (await rows()).map((r) => r.state), { timeout: 8000 }).toEqual(["failed", "failed"]);
-      for (const row of await rows()) expect(row).toEqual({ state: "failed", error: "ссылка на файл ведёт не на файловый сервер платформы", storageKey: null });
+      for (const row of await rows()) expect(row).toEqual({ state: "failed", error: "channel.fileForeignHost", storageKey: null });
       expect(await countMessages("88401")).toBe(1);
       expect(hits).toBe(0);
     } finally {
@@ -259,7 +259,7 @@ describe("outbound", () => {
     const { messageId } = await env.caller(T.owner.token).conversations.reply({ projectId: T.project.id, conversationId: list.items[0]!.id, text: "Улица Баумана, 12" });
     await expect.poll(async () => (await env.owner.select().from(messages).where(eq(messages.id, messageId)))[0]?.delivery, { timeout: 8000 }).toBe("failed");
     const [row] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
-    expect(row!.failureReason).toMatch(/заблокировал|запретил/);
+    expect(row!.failureReason).toMatch(/^channel\.client(Blocked|Denied)$/);
     await expect.poll(async () => (await env.owner.select().from(contacts).where(eq(contacts.externalId, "602")))[0]?.active, { timeout: 5000 }).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { errorsEn } from "./errors-en.ts";
 import type { ru } from "./ru.ts";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
@@ -545,3 +546,5 @@ export const en: Shape<typeof ru> = {
     },
   },
 };
+
+export const enWithErrors = { ...en, errors: errorsEn };

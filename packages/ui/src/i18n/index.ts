@@ -1,7 +1,7 @@
 import i18next from "i18next";
 import { initReactI18next, useTranslation } from "react-i18next";
-import { en } from "./en.ts";
-import { ru } from "./ru.ts";
+import { enWithErrors } from "./en.ts";
+import { ruWithErrors } from "./ru.ts";
 
 export const languages = ["ru", "en"] as const;
 export type Language = (typeof languages)[number];
@@ -17,7 +17,7 @@ function initialLanguage(): Language {
 void i18next.use(initReactI18next).init({
   lng: initialLanguage(),
   fallbackLng: "ru",
-  resources: { ru: { translation: ru }, en: { translation: en } },
+  resources: { ru: { translation: ruWithErrors }, en: { translation: enWithErrors } },
   interpolation: { escapeValue: false },
 });
 

@@ -1,4 +1,6 @@
 // Russian is the product's language; every string a person reads lives here first.
+import { errorsRu } from "./errors-ru.ts";
+
 export const ru = {
   common: {
     product: "Threadline",
@@ -542,3 +544,6 @@ export const ru = {
     },
   },
 } as const;
+
+/** The whole Russian dictionary: the screens' texts and the server's error codes. */
+export const ruWithErrors = { ...ru, errors: errorsRu };

@@ -4,7 +4,8 @@ import { Button } from "../components/button.tsx";
 import { ErrorNote, Field, Input } from "../components/form.tsx";
 import { Card } from "../components/layout.tsx";
 import { useT } from "../i18n/index.ts";
-import { errorMessage, useTRPC } from "../trpc.tsx";
+import { errorMessage, fieldError, formError } from "../errors.ts";
+import { useTRPC } from "../trpc.tsx";
 
 /**
  * The page an invitation link opens. Signed in as the invited address: one button joins. Signed
@@ -79,13 +80,13 @@ function NewAccount({ token, email, accept }: { token: string; email: string; ac
           accept.mutate({ token, name, password });
         }}
       >
-        <Field label={t("auth.inviteName")} htmlFor="name">
+        <Field label={t("auth.inviteName")} htmlFor="name" error={fieldError(accept.error, "name")}>
           <Input id="name" required value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label={t("auth.inviteNewPassword")} htmlFor="password">
+        <Field label={t("auth.inviteNewPassword")} htmlFor="password" error={fieldError(accept.error, "password")}>
           <Input id="password" type="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
-        <ErrorNote>{errorMessage(accept.error)}</ErrorNote>
+        <ErrorNote>{formError(accept.error, ["name", "password"])}</ErrorNote>
         <Button type="submit" variant="primary" className="w-full" disabled={accept.isPending}>
           {t("auth.inviteAccept")}
         </Button>

@@ -5,7 +5,8 @@ import { Button } from "../components/button.tsx";
 import { ErrorNote, Field, Input } from "../components/form.tsx";
 import { Card } from "../components/layout.tsx";
 import { useT } from "../i18n/index.ts";
-import { errorMessage, useTRPC } from "../trpc.tsx";
+import { fieldError, formError } from "../errors.ts";
+import { useTRPC } from "../trpc.tsx";
 
 /** Where to go after signing in: a path of this site only (never //other.host or a full URL). */
 export function safeNext(next: string | null): string {
@@ -39,13 +40,13 @@ export function SignInScreen({ subtitle }: { subtitle: string }) {
             signIn.mutate({ email, password });
           }}
         >
-          <Field label={t("auth.email")} htmlFor="email">
+          <Field label={t("auth.email")} htmlFor="email" error={fieldError(signIn.error, "email")}>
             <Input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
           </Field>
-          <Field label={t("auth.password")} htmlFor="password">
+          <Field label={t("auth.password")} htmlFor="password" error={fieldError(signIn.error, "password")}>
             <Input id="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
           </Field>
-          <ErrorNote>{errorMessage(signIn.error)}</ErrorNote>
+          <ErrorNote>{formError(signIn.error, ["email", "password"])}</ErrorNote>
           <Button type="submit" variant="primary" className="w-full" disabled={signIn.isPending}>
             {signIn.isPending ? t("auth.signingIn") : t("auth.signIn")}
           </Button>

@@ -12,11 +12,15 @@ export type Fixtures = Record<string, (input: any) => unknown>;
 
 export type Call = { path: string; type: "query" | "mutation" | "subscription"; input: unknown };
 
-/** What the server says when it refuses: the tRPC code a component looks at (NOT_FOUND, FORBIDDEN, …). */
+/**
+ * What the server says when it refuses: the tRPC code a component looks at (NOT_FOUND, FORBIDDEN, …),
+ * and what the server adds to it: `{ errorCode, params }` or `{ fieldErrors }`.
+ */
 export class FixtureError extends Error {
   constructor(
     readonly code: string,
     message = code,
+    readonly data: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -43,8 +47,8 @@ export function fixtureLink(fixtures: Fixtures, calls: Call[]): TRPCLink<AppRout
               observer.complete();
             },
             (e: Error) => {
-              const code = e instanceof FixtureError ? e.code : "INTERNAL_SERVER_ERROR";
-              observer.error(TRPCClientError.from({ error: { message: e.message, code: -32000, data: { code } } }));
+              const data = e instanceof FixtureError ? { ...e.data, code: e.code } : { code: "INTERNAL_SERVER_ERROR" };
+              observer.error(TRPCClientError.from({ error: { message: e.message, code: -32000, data } }));
             },
           );
       });

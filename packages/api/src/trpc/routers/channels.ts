@@ -3,6 +3,7 @@ import { z } from "zod";
 import { channels, withTenant } from "@threadline/db";
 import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "@threadline/domain/channels/service.ts";
 import { decryptSecret } from "@threadline/domain/crypto.ts";
+import { isChannelError, storedFailure } from "@threadline/channels";
 import { badRequest } from "@threadline/domain/errors.ts";
 import type { Context } from "../context.ts";
 import { projectProcedure, router } from "../init.ts";
@@ -11,12 +12,18 @@ const manage = projectProcedure("channels.manage");
 const connectContext = (ctx: Pick<Context, "secretKey" | "urls" | "endpoints">) => ({ secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, endpoints: ctx.endpoints });
 const delivery = z.enum(deliveries).optional();
 
+function callbackRejected(e: unknown) {
+  const reason = isChannelError(e) ? e.reasonRu : (e as Error).message;
+  const params = isChannelError(e) ? { reason: storedFailure(e.reason) } : { reason };
+  return badRequest("channels.vkCallbackRejected", `VK не принял адрес для событий: ${reason}`, params);
+}
+
 export const channelsRouter = router({
   list: manage.query(({ ctx }) => listChannels(ctx.tx)),
 
   // Strict: the platform's address is the operator's setting; an input naming one is refused.
   connectTelegram: manage
-    .input(z.strictObject({ projectId: z.string(), token: z.string().trim().regex(/^\d+:[\w-]{20,}$/, "Токен бота выглядит как 123456789:AA…"), delivery }))
+    .input(z.strictObject({ projectId: z.string(), token: z.string().trim().refine((t) => /^\d+:[\w-]{20,}$/.test(t), { message: "Токен бота выглядит как 123456789:AA…", params: { code: "validation.telegramToken" } }), delivery }))
     .mutation(({ ctx, input }) => connectTelegram(ctx.tx, ctx.member, connectContext(ctx), input)),
 
   connectVk: manage
@@ -29,7 +36,7 @@ export const channelsRouter = router({
         } catch (e) {
           // Without a registered Callback API server the channel would stay silent: undo it.
           await withTenant(ctx.db, ctx.member.projectId, (tx) => tx.delete(channels).where(eq(channels.id, connected.id)));
-          throw badRequest(`VK не принял адрес для событий: ${(e as { reasonRu?: string }).reasonRu ?? (e as Error).message}`);
+          throw callbackRejected(e);
         }
       });
       return { id: connected.id, name: connected.name };
@@ -49,7 +56,7 @@ export const channelsRouter = router({
           await result.register();
         } catch (e) {
           // The switch is saved; the community stays silent until VK accepts the address.
-          throw badRequest(`VK не принял адрес для событий: ${(e as { reasonRu?: string }).reasonRu ?? (e as Error).message}`);
+          throw callbackRejected(e);
         }
       });
       return { changed: result.changed };

@@ -70,7 +70,7 @@ export const conversationsRouter = router({
         // Taking it here keeps the sweeper away from it; a failed reply gives it back (rollback).
         const waiting = isUploadKey(ctx.member.projectId, input.file.storageKey) && (await claimUpload(ctx.tx, input.file.storageKey));
         const stored = waiting ? await ctx.storage.open(input.file.storageKey) : null;
-        if (!stored) throw badRequest("Файл не найден: загрузите его ещё раз");
+        if (!stored) throw badRequest("reply.fileMissing", "Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
         const mime = storedFileType(input.file.mime);
         file = { ...input.file, mime, kind: uploadKind(mime), size: stored.size };

@@ -31,8 +31,8 @@ export const importsRouter = router({
   /** Starts importing a VK community's history through the API. */
   startVk: manage.input(z.object({ channelId: z.string().uuid() })).mutation(async ({ ctx, input }) => {
     const channel = (await listChannels(ctx.tx)).find((c) => c.id === input.channelId);
-    if (!channel) throw notFound("Канал");
-    if (channel.kind !== "vk") throw badRequest("История через API доступна только для VK; для Telegram загрузите экспорт");
+    if (!channel) throw notFound("channel");
+    if (channel.kind !== "vk") throw badRequest("imports.vkOnly", "История через API доступна только для VK; для Telegram загрузите экспорт");
     const run = await createImportRun(ctx.tx, { projectId: ctx.member.projectId, channelId: input.channelId, source: "vk_api", actor: ctx.member });
     const job = { projectId: ctx.member.projectId, runId: run.id };
     ctx.afterCommit(() => importQueue(ctx.redis, prefixOf(ctx.jobs)).enqueue(job));

@@ -8,7 +8,7 @@ const slug = z
   .toLowerCase()
   .min(3, "Адрес — от 3 символов")
   .max(40)
-  .regex(/^[a-z0-9-]+$/, "Только латинские буквы, цифры и дефис");
+  .refine((s) => /^[a-z0-9-]+$/.test(s), { message: "Только латинские буквы, цифры и дефис", params: { code: "validation.projectSlug" } });
 
 export const projectsRouter = router({
   mine: authedProcedure.query(({ ctx }) => listMyProjects(ctx.db, ctx.user.id)),
