@@ -158,6 +158,9 @@ describe("replies", () => {
     expect(row).toMatchObject({ delivery: "pending", direction: "out", author: "member", authorMembershipId: T.manager.membershipId });
     const detail = await manager.conversations.get({ projectId: T.project.id, conversationId: c.conversationId });
     expect(detail.aiEnabled).toBe(false);
+    // The thread names the member who wrote the reply; the client's message has no member author.
+    const thread = await manager.conversations.messages({ projectId: T.project.id, conversationId: c.conversationId });
+    expect(thread.items.map((m) => [m.author, m.authorName])).toEqual([["member", T.manager.user.name], ["client", null]]);
     expect(env.published).toContainEqual(expect.objectContaining({ type: "conversation.message", conversationId: c.conversationId, messageId }));
   });
 
