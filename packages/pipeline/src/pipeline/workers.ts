@@ -105,18 +105,14 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     { ...common, concurrency: 1 },
   );
   void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
-  const all = [inbound, outbound, media, ai, leadTimeout, maintenance];
+  const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance };
+  const all = Object.values(byQueue);
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));
   }
   return {
-    inbound,
-    outbound,
-    media,
-    ai,
-    leadTimeout,
-    maintenance,
+    ...byQueue,
     /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
     leads,
     close: () =>
