@@ -17,6 +17,7 @@ import { createProject } from "@threadline/domain/projects/service.ts";
 import { ingestEvent, type ChannelRef } from "@threadline/domain/conversations/ingest.ts";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import type { RoleKey } from "@threadline/domain/access/catalog.ts";
+import type { LeadDeps } from "@threadline/domain/leads/agent.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "@threadline/api/trpc";
 
 export const TEST_PASSWORD = "correct horse battery";
@@ -56,6 +57,16 @@ export async function createTestEnv() {
     limiter: new LoginLimiter(redis, TEST_LOGIN_LIMITS, `${prefix}:login`),
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
+  };
+  // The lead pipeline's dependencies as the worker builds them, on this environment's queues.
+  const leadDeps: LeadDeps = {
+    db: database.app,
+    publish: deps.publish,
+    enqueueOutbound: queues.enqueueOutbound,
+    scheduleLeadTimeout: queues.scheduleLeadTimeout,
+    cancelLeadTimeout: queues.cancelLeadTimeout,
+    secretKey: deps.secretKey,
+    endpoints: deps.endpoints,
   };
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
@@ -140,6 +151,7 @@ export async function createTestEnv() {
     owner: database.owner,
     redis,
     deps,
+    leadDeps,
     published,
     createUser,
     createTenant,

@@ -17,14 +17,7 @@ let deps: LeadDeps;
 beforeAll(async () => {
   env = await createTestEnv();
   T = await env.createTenant("Aggregates");
-  deps = {
-    db: env.db,
-    publish: env.deps.publish,
-    enqueueOutbound: env.queues.enqueueOutbound,
-    scheduleLeadTimeout: env.queues.scheduleLeadTimeout,
-    cancelLeadTimeout: env.queues.cancelLeadTimeout,
-    secretKey: env.deps.secretKey,
-  };
+  deps = env.leadDeps;
 });
 afterAll(async () => env?.close());
 
