@@ -18,6 +18,7 @@ import { ingestEvent, type ChannelRef } from "@threadline/domain/conversations/i
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import type { RoleKey } from "@threadline/domain/access/catalog.ts";
 import type { LeadDeps } from "@threadline/domain/leads/agent.ts";
+import { listenLocally } from "./http.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "@threadline/api/trpc";
 
 export const TEST_PASSWORD = "correct horse battery";
@@ -205,7 +206,6 @@ export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
 export async function startTestPipeline(env: TestEnv) {
   const { mkdtemp } = await import("node:fs/promises");
   const express = (await import("express")).default;
-  const { createServer } = await import("node:http");
   const { composeWorker } = await import("@threadline/pipeline/worker");
   const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
@@ -215,11 +215,9 @@ export async function startTestPipeline(env: TestEnv) {
   });
   const app = express();
   app.use(worker.router!);
-  const server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
+  const server = await listenLocally(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     channels: worker.channels,
     storage,
     workers: worker.workers!,
@@ -231,6 +229,8 @@ export async function startTestPipeline(env: TestEnv) {
     },
   };
 }
+
+export { listenLocally, type LocalServer } from "./http.ts";
 
 // The VK import's child process and simulated community, shared by its tests and the import benchmark.
 export { startImportChild, type ImportChild, type ImportChildEnv } from "@threadline/pipeline/import/testing/child.ts";
