@@ -17,7 +17,7 @@ import { createProject } from "@threadline/domain/projects/service.ts";
 import { ingestEvent, type ChannelRef } from "@threadline/domain/conversations/ingest.ts";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import type { RoleKey } from "@threadline/domain/access/catalog.ts";
-import type { LeadDeps } from "@threadline/domain/leads/agent.ts";
+import { leadDepsOn } from "@threadline/pipeline/pipeline/lead-deps.ts";
 import { listenLocally } from "./http.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "@threadline/api/trpc";
 
@@ -60,15 +60,7 @@ export async function createTestEnv() {
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
   // The lead pipeline's dependencies as the worker builds them, on this environment's queues.
-  const leadDeps: LeadDeps = {
-    db: database.app,
-    publish: deps.publish,
-    enqueueOutbound: queues.enqueueOutbound,
-    scheduleLeadTimeout: queues.scheduleLeadTimeout,
-    cancelLeadTimeout: queues.cancelLeadTimeout,
-    secretKey: deps.secretKey,
-    endpoints: deps.endpoints,
-  };
+  const leadDeps = leadDepsOn(queues, { db: database.app, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints });
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
 

@@ -1,11 +1,12 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
-import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "@threadline/domain/leads/agent.ts";
+import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@threadline/domain/leads/agent.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
+import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
@@ -42,16 +43,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
   // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
   const queues = createQueues(deps.connection, common.prefix);
-  const leads: LeadDeps = {
-    db: deps.db,
-    publish: deps.publish,
-    enqueueOutbound: queues.enqueueOutbound,
-    scheduleLeadTimeout: queues.scheduleLeadTimeout,
-    cancelLeadTimeout: queues.cancelLeadTimeout,
-    secretKey: deps.secretKey,
-    endpoints: deps.endpoints,
-    logger: deps.logger,
-  };
+  const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger });
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
   const inboundDeps: InboundDeps = {
     ...deps,
