@@ -190,6 +190,12 @@ export function clientMessage(input: { chatId: string; text?: string; name?: str
 
 export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
 
+/** A fresh test environment with one tenant in it, for a test file that needs no second project. */
+export async function createTenantEnv(name: string) {
+  const env = await createTestEnv();
+  return { env, T: await env.createTenant(name) };
+}
+
 /**
  * The worker side of the product in-process, composed as apps/worker composes it: webhook
  * ingress on a free port (no polling loops), the BullMQ workers and the import worker, on the

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, messages } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTenantEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent } from "./ingest.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Inbox");
-});
+beforeAll(async () => ({ env, T } = await createTenantEnv("Inbox")));
 afterAll(async () => env?.close());
 
 describe("ingest", () => {
