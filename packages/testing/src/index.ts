@@ -196,6 +196,12 @@ export async function createTenantEnv(name: string) {
   return { env, T: await env.createTenant(name) };
 }
 
+/** A fresh test environment with two tenants, to show that one project never reaches the other. */
+export async function createTwoTenantEnv(a: string, b: string) {
+  const env = await createTestEnv();
+  return { env, A: await env.createTenant(a), B: await env.createTenant(b) };
+}
+
 /**
  * The worker side of the product in-process, composed as apps/worker composes it: webhook
  * ingress on a free port (no polling loops), the BullMQ workers and the import worker, on the

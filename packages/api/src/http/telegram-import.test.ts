@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
 import { importRuns, messages } from "@threadline/db";
-import { createTestEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
 import { telegramImportHandler } from "./telegram-import.ts";
 
 let env: TestEnv;
@@ -13,8 +13,7 @@ let server: LocalServer;
 const oneChat = fileURLToPath(new URL("../../../pipeline/src/import/testing/telegram/one-chat.json", import.meta.url));
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("TgUpload");
+  ({ env, T } = await createTenantEnv("TgUpload"));
   const app = express();
   app.post("/imports/telegram", telegramImportHandler(env.deps, 64 * 1024));
   server = await listenLocally(app);

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { attachments, messages, uploads, withTenant } from "@threadline/db";
 import { claimUpload, sweepUploads, UPLOAD_KEPT_MS } from "@threadline/domain/conversations/uploads.ts";
 import { solidPng } from "@threadline/simulators/channels";
-import { createTestEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
 import { MAX_UPLOAD_BYTES, uploadsHandler } from "./uploads.ts";
 
 let env: TestEnv;
@@ -12,8 +12,7 @@ let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let server: LocalServer;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Files");
+  ({ env, T } = await createTenantEnv("Files"));
   const app = express();
   app.post("/uploads", ...uploadsHandler(env.deps, env.deps.storage));
   server = await listenLocally(app);
