@@ -161,6 +161,15 @@ export async function runIngest(argv: string[]) {
       outbound: await env.queues.outbound.getJobCounts("waiting", "active", "delayed", "completed", "failed"),
     });
 
+    /** A measured phase starts from the rows stored so far, fresh process stats and a CPU reading. */
+    async function startPhase(title: string) {
+      console.log("");
+      console.log(title);
+      const before = await storedCount();
+      processes.forEach((p) => p.resetStats());
+      return { before, meter: await cpuMeter() };
+    }
+
     // Warm-up: JIT, connection pools (every connection of the load generator's opened), channel cache.
     {
       const warm = Math.max(1000, connections * 4);
@@ -175,11 +184,7 @@ export async function runIngest(argv: string[]) {
     }
 
     if (phases.includes("capacity")) {
-      console.log("");
-      console.log(`capacity: ${messagesTotal} messages, closed loop over ${connections} keep-alive connections`);
-      const before = await storedCount();
-      processes.forEach((p) => p.resetStats());
-      const meter = await cpuMeter();
+      const { before, meter } = await startPhase(`capacity: ${messagesTotal} messages, closed loop over ${connections} keep-alive connections`);
       const acks: number[] = [];
       let errors = 0;
       let sent = 0;
@@ -234,11 +239,7 @@ export async function runIngest(argv: string[]) {
     }
 
     if (phases.includes("goal")) {
-      console.log("");
-      console.log(`goal: open loop at ${goalRate}/s for ${goalSeconds} s`);
-      const before = await storedCount();
-      processes.forEach((p) => p.resetStats());
-      const meter = await cpuMeter();
+      const { before, meter } = await startPhase(`goal: open loop at ${goalRate}/s for ${goalSeconds} s`);
       const acks: number[] = [];
       let errors = 0;
       let sent = 0;

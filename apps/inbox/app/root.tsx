@@ -1,22 +1,10 @@
-import { Outlet } from "react-router";
-import { ApiProvider, AppDocument, Loading, RouteError } from "@threadline/ui";
-import type { Route } from "./+types/root";
+import { AppDocument, AppRoot, Loading, RouteError } from "@threadline/ui";
 import "./app.css";
 
 export function Layout({ children }: { children: React.ReactNode }) {
   return <AppDocument title="Threadline — диалоги">{children}</AppDocument>;
 }
 
-export default function App() {
-  return (
-    <ApiProvider>
-      <Outlet />
-    </ApiProvider>
-  );
-}
-
+export default AppRoot;
 export const HydrateFallback = Loading;
-
-export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
-  return <RouteError error={error} />;
-}
+export const ErrorBoundary = RouteError;

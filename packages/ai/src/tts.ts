@@ -1,6 +1,7 @@
 // Voicing a reply with the project's own ElevenLabs key and voice. Returns the audio and a usage
 // record (ElevenLabs bills text-to-speech per character).
 import { ElevenLabsClient, ElevenLabsError, ElevenLabsTimeoutError } from "@elevenlabs/elevenlabs-js";
+import { ProviderError } from "./provider-error.ts";
 import type { SpeechUsage } from "./usage.ts";
 
 export interface SpeechConfig {
@@ -38,16 +39,7 @@ export function speechCostUsd(modelId: string, characters: number, per1k?: numbe
 
 export type SpeechErrorKind = "auth" | "quota" | "rate_limit" | "server" | "network" | "request";
 
-export class SpeechError extends Error {
-  constructor(
-    readonly kind: SpeechErrorKind,
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-    this.name = "SpeechError";
-  }
-}
+export class SpeechError extends ProviderError<SpeechErrorKind> {}
 
 export interface SpeechResult {
   audio: Uint8Array;

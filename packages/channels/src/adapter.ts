@@ -1,13 +1,4 @@
-import type {
-  ChannelIdentity,
-  ChannelKind,
-  DownloadedFile,
-  InboundAttachment,
-  OutboundMessage,
-  PollResult,
-  SentMessage,
-  WebhookRegistration,
-} from "./types.ts";
+import type { ChannelIdentity, ChannelKind, DownloadedFile, InboundAttachment, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "./types.ts";
 
 /**
  * One connected channel (a VK community or a Telegram bot). Every method throws ChannelError

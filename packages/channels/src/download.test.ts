@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { downloadFile, isPublicAddress, VK_FILE_HOSTS } from "./download.ts";
-import { ChannelError } from "./errors.ts";
+import { channelFailure } from "./testing.ts";
 
 type Local = { origin: string; hits: number; close: () => Promise<void> };
 const servers: Local[] = [];
@@ -29,18 +29,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(ChannelError);
-  return error as ChannelError;
-}
-
 const secret = (_req: IncomingMessage, res: ServerResponse) => res.end("internal secret");
 
 describe("downloadFile", () => {
   it("refuses a link that is not https to a VK file host, without connecting", async () => {
     const inside = await serve(secret);
-    const error = await failure(downloadFile({ channel: "vk", url: `${inside.origin}/doc.pdf`, hosts: VK_FILE_HOSTS }));
+    const error = await channelFailure(downloadFile({ channel: "vk", url: `${inside.origin}/doc.pdf`, hosts: VK_FILE_HOSTS }));
     expect(error).toMatchObject({ kind: "invalid_request", retryable: false, reasonRu: "ссылка на файл ведёт не на файловый сервер платформы" });
     expect(inside.hits).toBe(0);
   });
@@ -48,7 +42,7 @@ describe("downloadFile", () => {
   it("refuses a platform host name that resolves to a loopback address", async () => {
     const inside = await serve(secret);
     const port = new URL(inside.origin).port;
-    const error = await failure(downloadFile({ channel: "telegram", url: `https://localhost:${port}/file/bot1:x/a.jpg`, hosts: ["localhost"] }));
+    const error = await channelFailure(downloadFile({ channel: "telegram", url: `https://localhost:${port}/file/bot1:x/a.jpg`, hosts: ["localhost"] }));
     expect(error.message).toMatch(/non-public address/);
     expect(inside.hits).toBe(0);
   });
@@ -62,7 +56,7 @@ describe("downloadFile", () => {
     const ok = await downloadFile({ channel: "vk", url: `${allowed.origin}/ok`, hosts: VK_FILE_HOSTS, extraOrigins: [allowed.origin] });
     expect(Buffer.from(ok.data).toString()).toBe("file");
 
-    const error = await failure(downloadFile({ channel: "vk", url: `${allowed.origin}/redirect`, hosts: VK_FILE_HOSTS, extraOrigins: [allowed.origin] }));
+    const error = await channelFailure(downloadFile({ channel: "vk", url: `${allowed.origin}/redirect`, hosts: VK_FILE_HOSTS, extraOrigins: [allowed.origin] }));
     expect(error).toMatchObject({ kind: "invalid_request" });
     expect(inside.hits).toBe(0);
   });
@@ -79,20 +73,20 @@ describe("downloadFile", () => {
       };
       pump();
     });
-    const error = await failure(downloadFile({ channel: "vk", url: `${endless.origin}/big`, hosts: VK_FILE_HOSTS, extraOrigins: [endless.origin], maxBytes: 256 * 1024 }));
+    const error = await channelFailure(downloadFile({ channel: "vk", url: `${endless.origin}/big`, hosts: VK_FILE_HOSTS, extraOrigins: [endless.origin], maxBytes: 256 * 1024 }));
     expect(error).toMatchObject({ kind: "invalid_request", reasonRu: "файл слишком большой для сохранения" });
     expect(written).toBeLessThan(100 * 1024 * 1024);
   });
 
   it("refuses a declared Content-Length over the cap before reading", async () => {
     const big = await serve((_req, res) => res.writeHead(200, { "content-length": String(10 * 1024 * 1024) }).end());
-    const error = await failure(downloadFile({ channel: "vk", url: `${big.origin}/big`, hosts: VK_FILE_HOSTS, extraOrigins: [big.origin], maxBytes: 1024 }));
+    const error = await channelFailure(downloadFile({ channel: "vk", url: `${big.origin}/big`, hosts: VK_FILE_HOSTS, extraOrigins: [big.origin], maxBytes: 1024 }));
     expect(error.reasonRu).toBe("файл слишком большой для сохранения");
   });
 
   it("gives up on a server that never answers", async () => {
     const silent = await serve(() => undefined);
-    const error = await failure(downloadFile({ channel: "vk", url: `${silent.origin}/slow`, hosts: VK_FILE_HOSTS, extraOrigins: [silent.origin], timeoutMs: 300 }));
+    const error = await channelFailure(downloadFile({ channel: "vk", url: `${silent.origin}/slow`, hosts: VK_FILE_HOSTS, extraOrigins: [silent.origin], timeoutMs: 300 }));
     expect(error).toMatchObject({ kind: "unavailable" });
     expect(silent.hits).toBe(1);
   });

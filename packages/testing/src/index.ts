@@ -17,6 +17,8 @@ import { createProject } from "@threadline/domain/projects/service.ts";
 import { ingestEvent, type ChannelRef } from "@threadline/domain/conversations/ingest.ts";
 import type { ChannelEvent, MessageEvent } from "@threadline/channels";
 import type { RoleKey } from "@threadline/domain/access/catalog.ts";
+import { leadDepsOn } from "@threadline/pipeline/pipeline/lead-deps.ts";
+import { listenLocally } from "./http.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "@threadline/api/trpc";
 
 export const TEST_PASSWORD = "correct horse battery";
@@ -57,6 +59,8 @@ export async function createTestEnv() {
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
+  // The lead pipeline's dependencies as the worker builds them, on this environment's queues.
+  const leadDeps = leadDepsOn(queues, { db: database.app, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints });
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
 
@@ -140,6 +144,7 @@ export async function createTestEnv() {
     owner: database.owner,
     redis,
     deps,
+    leadDeps,
     published,
     createUser,
     createTenant,
@@ -185,6 +190,18 @@ export function clientMessage(input: { chatId: string; text?: string; name?: str
 
 export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
 
+/** A fresh test environment with one tenant in it, for a test file that needs no second project. */
+export async function createTenantEnv(name: string) {
+  const env = await createTestEnv();
+  return { env, T: await env.createTenant(name) };
+}
+
+/** A fresh test environment with two tenants, to show that one project never reaches the other. */
+export async function createTwoTenantEnv(a: string, b: string) {
+  const env = await createTestEnv();
+  return { env, A: await env.createTenant(a), B: await env.createTenant(b) };
+}
+
 /**
  * The worker side of the product in-process, composed as apps/worker composes it: webhook
  * ingress on a free port (no polling loops), the BullMQ workers and the import worker, on the
@@ -193,7 +210,6 @@ export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
 export async function startTestPipeline(env: TestEnv) {
   const { mkdtemp } = await import("node:fs/promises");
   const express = (await import("express")).default;
-  const { createServer } = await import("node:http");
   const { composeWorker } = await import("@threadline/pipeline/worker");
   const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
@@ -203,11 +219,9 @@ export async function startTestPipeline(env: TestEnv) {
   });
   const app = express();
   app.use(worker.router!);
-  const server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
+  const server = await listenLocally(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     channels: worker.channels,
     storage,
     workers: worker.workers!,
@@ -219,6 +233,8 @@ export async function startTestPipeline(env: TestEnv) {
     },
   };
 }
+
+export { listenLocally, type LocalServer } from "./http.ts";
 
 // The VK import's child process and simulated community, shared by its tests and the import benchmark.
 export { startImportChild, type ImportChild, type ImportChildEnv } from "@threadline/pipeline/import/testing/child.ts";

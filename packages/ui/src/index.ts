@@ -12,4 +12,4 @@ export { SignInScreen } from "./screens/sign-in.tsx";
 export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";
 export { ProjectSwitcher, type ProjectOption } from "./screens/project-switcher.tsx";
-export { AppDocument, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";
+export { AppDocument, AppRoot, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";

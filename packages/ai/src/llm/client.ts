@@ -1,6 +1,7 @@
 // The project's OpenAI-compatible model, called for structured output (JSON schema response
 // format). Every call that got an answer returns its usage, also when the answer was unusable.
 import OpenAI, { APIConnectionError, APIError, AuthenticationError, RateLimitError } from "openai";
+import { ProviderError } from "../provider-error.ts";
 import type { LlmUsage } from "../usage.ts";
 import { llmCostUsd, priceOf, type TokenPrice } from "./pricing.ts";
 
@@ -19,16 +20,15 @@ export interface LlmConfig {
 
 export type LlmErrorKind = "auth" | "rate_limit" | "server" | "network" | "request" | "invalid_output";
 
-export class LlmError extends Error {
+export class LlmError extends ProviderError<LlmErrorKind> {
   constructor(
-    readonly kind: LlmErrorKind,
+    kind: LlmErrorKind,
     message: string,
-    readonly status: number | null = null,
+    status: number | null = null,
     /** Present when the model answered (and charged) but the answer could not be used. */
     readonly usage: LlmUsage | null = null,
   ) {
-    super(message);
-    this.name = "LlmError";
+    super(kind, message, status);
   }
 }
 

@@ -1,27 +1,22 @@
-import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
 import { importRuns, messages } from "@threadline/db";
-import { createTestEnv, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
 import { telegramImportHandler } from "./telegram-import.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-let server: Server;
-let base: string;
+let server: LocalServer;
 const oneChat = fileURLToPath(new URL("../../../pipeline/src/import/testing/telegram/one-chat.json", import.meta.url));
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("TgUpload");
+  ({ env, T } = await createTenantEnv("TgUpload"));
   const app = express();
   app.post("/imports/telegram", telegramImportHandler(env.deps, 64 * 1024));
-  server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listenLocally(app);
 });
 afterAll(async () => {
   server?.close();
@@ -29,7 +24,7 @@ afterAll(async () => {
 });
 
 const upload = (token: string | null, body: Uint8Array | string, channelId: string, projectId = T.project.id) =>
-  fetch(`${base}/imports/telegram?projectId=${projectId}&channelId=${channelId}`, {
+  fetch(`${server.url}/imports/telegram?projectId=${projectId}&channelId=${channelId}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { cookie: `tl_session=${token}` } : {}) },
     body,

@@ -1,26 +1,21 @@
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import express from "express";
 import { eq } from "drizzle-orm";
 import { attachments, messages, uploads, withTenant } from "@threadline/db";
 import { claimUpload, sweepUploads, UPLOAD_KEPT_MS } from "@threadline/domain/conversations/uploads.ts";
 import { solidPng } from "@threadline/simulators/channels";
-import { createTestEnv, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, listenLocally, type LocalServer, type TestEnv } from "@threadline/testing";
 import { MAX_UPLOAD_BYTES, uploadsHandler } from "./uploads.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-let server: Server;
-let base: string;
+let server: LocalServer;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Files");
+  ({ env, T } = await createTenantEnv("Files"));
   const app = express();
   app.post("/uploads", ...uploadsHandler(env.deps, env.deps.storage));
-  server = createServer(app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server = await listenLocally(app);
 });
 afterAll(async () => {
   server?.close();
@@ -28,7 +23,7 @@ afterAll(async () => {
 });
 
 const upload = (token: string | null, body: Uint8Array, mime: string, name = "чек.png", projectId = T.project.id) =>
-  fetch(`${base}/uploads?projectId=${projectId}`, {
+  fetch(`${server.url}/uploads?projectId=${projectId}`, {
     method: "POST",
     headers: { "content-type": mime, "x-file-name": encodeURIComponent(name), ...(token ? { cookie: `tl_session=${token}` } : {}) },
     body,

@@ -21,6 +21,12 @@ let bRecordingKey: string;
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
 
+/** B's objects asked for in B's project, then under A's project id. */
+const inBothProjects = (a: Tenant, b: Tenant, ids: Record<string, unknown>) => [
+  { projectId: b.project.id, ...ids },
+  { projectId: a.project.id, ...ids },
+];
+
 // For each procedure: inputs that aim at B, first with B's project id, then with A's project id
 // and B's object ids.
 const cases: Record<string, Case> = {
@@ -29,33 +35,18 @@ const cases: Record<string, Case> = {
   "projects.access": (_a, b) => [{ projectId: b.project.id }],
   "staff.list": (_a, b) => [{ projectId: b.project.id }],
   "staff.invitations": (_a, b) => [{ projectId: b.project.id }],
-  "staff.invite": (a, b) => [
-    { projectId: b.project.id, email: "x@example.test", roleId: b.manager.roleId },
-    { projectId: a.project.id, email: "x@example.test", roleId: b.manager.roleId },
-  ],
-  "staff.revokeInvitation": (a, b) => [
-    { projectId: b.project.id, invitationId: bInvitationId },
-    { projectId: a.project.id, invitationId: bInvitationId },
-  ],
+  "staff.invite": (a, b) => inBothProjects(a, b, { email: "x@example.test", roleId: b.manager.roleId }),
+  "staff.revokeInvitation": (a, b) => inBothProjects(a, b, { invitationId: bInvitationId }),
   "staff.changeRole": (a, b) => [
     { projectId: b.project.id, membershipId: b.manager.membershipId, roleId: b.admin.roleId },
     { projectId: a.project.id, membershipId: b.manager.membershipId, roleId: a.admin.roleId },
     { projectId: a.project.id, membershipId: a.manager.membershipId, roleId: b.admin.roleId },
   ],
-  "staff.deactivate": (a, b) => [
-    { projectId: b.project.id, membershipId: b.manager.membershipId },
-    { projectId: a.project.id, membershipId: b.manager.membershipId },
-  ],
-  "staff.reactivate": (a, b) => [
-    { projectId: b.project.id, membershipId: b.finance.membershipId },
-    { projectId: a.project.id, membershipId: b.finance.membershipId },
-  ],
+  "staff.deactivate": (a, b) => inBothProjects(a, b, { membershipId: b.manager.membershipId }),
+  "staff.reactivate": (a, b) => inBothProjects(a, b, { membershipId: b.finance.membershipId }),
   "roles.catalog": (_a, b) => [{ projectId: b.project.id }],
   "roles.list": (_a, b) => [{ projectId: b.project.id }],
-  "roles.update": (a, b) => [
-    { projectId: b.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
-    { projectId: a.project.id, roleId: b.manager.roleId, permissions: ["inbox.use"] },
-  ],
+  "roles.update": (a, b) => inBothProjects(a, b, { roleId: b.manager.roleId, permissions: ["inbox.use"] }),
   "roles.create": (a, b) => [
     { projectId: b.project.id, name: "Чужая" },
     { projectId: a.project.id, name: "Копия", copyFromRoleId: b.manager.roleId },
@@ -63,99 +54,45 @@ const cases: Record<string, Case> = {
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
   "templates.list": (_a, b) => [{ projectId: b.project.id }],
   "templates.create": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой шаблон" }],
-  "templates.update": (a, b) => [
-    { projectId: b.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
-    { projectId: a.project.id, templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" },
-  ],
-  "templates.remove": (a, b) => [
-    { projectId: b.project.id, templateId: bTemplateId },
-    { projectId: a.project.id, templateId: bTemplateId },
-  ],
+  "templates.update": (a, b) => inBothProjects(a, b, { templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" }),
+  "templates.remove": (a, b) => inBothProjects(a, b, { templateId: bTemplateId }),
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.channels": (_a, b) => [{ projectId: b.project.id }],
-  "imports.get": (a, b) => [
-    { projectId: b.project.id, runId: bImportRunId },
-    { projectId: a.project.id, runId: bImportRunId },
-  ],
-  "imports.startVk": (a, b) => [
-    { projectId: b.project.id, channelId: b.channel.id },
-    { projectId: a.project.id, channelId: b.channel.id },
-  ],
-  "imports.pause": (a, b) => [
-    { projectId: b.project.id, runId: bImportRunId },
-    { projectId: a.project.id, runId: bImportRunId },
-  ],
-  "imports.resume": (a, b) => [
-    { projectId: b.project.id, runId: bImportRunId },
-    { projectId: a.project.id, runId: bImportRunId },
-  ],
-  "imports.cancel": (a, b) => [
-    { projectId: b.project.id, runId: bImportRunId },
-    { projectId: a.project.id, runId: bImportRunId },
-  ],
+  "imports.get": (a, b) => inBothProjects(a, b, { runId: bImportRunId }),
+  "imports.startVk": (a, b) => inBothProjects(a, b, { channelId: b.channel.id }),
+  "imports.pause": (a, b) => inBothProjects(a, b, { runId: bImportRunId }),
+  "imports.resume": (a, b) => inBothProjects(a, b, { runId: bImportRunId }),
+  "imports.cancel": (a, b) => inBothProjects(a, b, { runId: bImportRunId }),
   "channels.connectTelegram": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
   "channels.connectVk": (_a, b) => [{ projectId: b.project.id, token: "vk1.a.AAAAAAAAAAAAAAAAAAAAAAAA", groupId: 1 }],
-  "channels.setState": (a, b) => [
-    { projectId: b.project.id, channelId: b.channel.id, state: "paused" },
-    { projectId: a.project.id, channelId: b.channel.id, state: "paused" },
-  ],
-  "channels.setDelivery": (a, b) => [
-    { projectId: b.project.id, channelId: b.channel.id, delivery: "polling" },
-    { projectId: a.project.id, channelId: b.channel.id, delivery: "polling" },
-  ],
+  "channels.setState": (a, b) => inBothProjects(a, b, { channelId: b.channel.id, state: "paused" }),
+  "channels.setDelivery": (a, b) => inBothProjects(a, b, { channelId: b.channel.id, delivery: "polling" }),
   "conversations.list": (_a, b) => [{ projectId: b.project.id }, { projectId: b.project.id, channelId: b.channel.id }],
   "conversations.unreadCount": (_a, b) => [{ projectId: b.project.id }],
-  "conversations.get": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId },
-    { projectId: a.project.id, conversationId: b.conversationId },
-  ],
-  "conversations.messages": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId },
-    { projectId: a.project.id, conversationId: b.conversationId },
-  ],
-  "conversations.markRead": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId },
-    { projectId: a.project.id, conversationId: b.conversationId },
-  ],
-  "conversations.markUnread": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId },
-    { projectId: a.project.id, conversationId: b.conversationId },
-  ],
+  "conversations.get": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "conversations.messages": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "conversations.markRead": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "conversations.markUnread": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "conversations.assignees": (_a, b) => [{ projectId: b.project.id }],
   "conversations.assign": (a, b) => [
     { projectId: b.project.id, conversationId: b.conversationId, assigneeId: b.manager.membershipId },
     { projectId: a.project.id, conversationId: b.conversationId, assigneeId: a.manager.membershipId },
     { projectId: a.project.id, conversationId: a.conversationId, assigneeId: b.manager.membershipId },
   ],
-  "conversations.setAi": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId, enabled: false },
-    { projectId: a.project.id, conversationId: b.conversationId, enabled: false },
-  ],
-  "conversations.reply": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
-    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой ответ" },
-  ],
+  "conversations.setAi": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, enabled: false }),
+  "conversations.reply": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
   "agent.get": (_a, b) => [{ projectId: b.project.id }],
   "agent.update": (a, b) => [
     { projectId: b.project.id, enabled: false },
     { projectId: a.project.id, channels: { [b.channel.id]: false } },
   ],
   "agent.examples": (_a, b) => [{ projectId: b.project.id }],
-  "agent.removeExample": (a, b) => [
-    { projectId: b.project.id, exampleId: bExampleId },
-    { projectId: a.project.id, exampleId: bExampleId },
-  ],
-  "leads.setStage": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId, stage: "lost" },
-    { projectId: a.project.id, conversationId: b.conversationId, stage: "lost" },
-  ],
-  "leads.events": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId },
-    { projectId: a.project.id, conversationId: b.conversationId },
-  ],
+  "agent.removeExample": (a, b) => inBothProjects(a, b, { exampleId: bExampleId }),
+  "leads.setStage": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, stage: "lost" }),
+  "leads.events": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "notifications.list": (_a, b) => [{ projectId: b.project.id }],
   "notifications.unreadCount": (_a, b) => [{ projectId: b.project.id }],
   "notifications.markRead": (a, b) => [
@@ -164,14 +101,8 @@ const cases: Record<string, Case> = {
   ],
   "voice.settings": (_a, b) => [{ projectId: b.project.id }],
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
-  "voice.speak": (a, b) => [
-    { projectId: b.project.id, conversationId: b.conversationId, text: "Чужой голос" },
-    { projectId: a.project.id, conversationId: b.conversationId, text: "Чужой голос" },
-  ],
-  "voice.fromRecording": (a, b) => [
-    { projectId: b.project.id, storageKey: bRecordingKey },
-    { projectId: a.project.id, storageKey: bRecordingKey },
-  ],
+  "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),
+  "voice.fromRecording": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey }),
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChannelError } from "../errors.ts";
 import { solidPng } from "@threadline/simulators/channels";
 import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import type { BusinessConnectionEvent, MessageEvent } from "../types.ts";
+import { channelFailure } from "../testing.ts";
 import { TelegramAdapter } from "./adapter.ts";
 
 // The Telegram adapter, through grammY, against the Bot API simulator over HTTP.
@@ -11,15 +11,6 @@ const sim = new TelegramBotApiSimulator();
 let adapter: TelegramAdapter;
 let token: string;
 const CLIENT = { id: 4242, first_name: "Мария", last_name: "Кузнецова", username: "masha_k", language_code: "ru" };
-
-async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ChannelError);
-  return error as ChannelError;
-}
 
 beforeAll(async () => {
   await sim.start();
@@ -58,7 +49,7 @@ describe("Telegram adapter against the simulator", () => {
   it("surfaces 429 with the platform's retry_after", async () => {
     sim.setRates({ chatRate: { limit: 1, windowMs: 60_000 } });
     await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r1", text: "раз" });
-    const error = await failure(adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r2", text: "два" }));
+    const error = await channelFailure(adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r2", text: "два" }));
     expect(error).toMatchObject({ kind: "rate_limited", platformCode: 429, retryAfterMs: 60_000 });
     expect(error.retryable).toBe(true);
   });
@@ -66,23 +57,23 @@ describe("Telegram adapter against the simulator", () => {
   it("reports a client who blocked the bot as client_denied with a Russian reason", async () => {
     sim.simulateClientMessage({ from: { id: 5151, first_name: "Иван" }, text: "Больше не пишите" });
     sim.blockBot(5151);
-    const error = await failure(adapter.send({ chatId: "5151", idempotencyKey: "b1", text: "Акция!" }));
+    const error = await channelFailure(adapter.send({ chatId: "5151", idempotencyKey: "b1", text: "Акция!" }));
     expect(error).toMatchObject({ kind: "client_denied", platformCode: 403, reasonRu: "клиент заблокировал бота" });
     expect(error.retryable).toBe(false);
   });
 
   it("reports a bad token as auth", async () => {
     const forged = new TelegramAdapter({ token: "123:forged", apiRoot: sim.apiRoot });
-    expect(await failure(forged.describe())).toMatchObject({ kind: "auth", platformCode: 401 });
+    expect(await channelFailure(forged.describe())).toMatchObject({ kind: "auth", platformCode: 401 });
   });
 
   it("reports an unreachable Bot API as unavailable and retryable", async () => {
     const offline = new TelegramAdapter({ token, apiRoot: "http://127.0.0.1:9" });
-    expect(await failure(offline.describe())).toMatchObject({ kind: "unavailable", retryable: true });
+    expect(await channelFailure(offline.describe())).toMatchObject({ kind: "unavailable", retryable: true });
   });
 
   it("reports an unknown file id as a permanent failure", async () => {
-    expect(await failure(adapter.downloadAttachment({ kind: "photo", fileId: "AgACAgIAAxkBnope" }))).toMatchObject({ kind: "invalid_request", platformCode: 400 });
+    expect(await channelFailure(adapter.downloadAttachment({ kind: "photo", fileId: "AgACAgIAAxkBnope" }))).toMatchObject({ kind: "invalid_request", platformCode: 400 });
   });
 
   it("receives client messages through getUpdates long polling, with the start payload", async () => {
@@ -105,7 +96,7 @@ describe("Telegram adapter against the simulator", () => {
     const older = adapter.pollUpdates(cursor, { waitSeconds: 10 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await adapter.pollUpdates(cursor, { waitSeconds: 0 });
-    expect(await failure(older)).toMatchObject({ kind: "invalid_request", platformCode: 409 });
+    expect(await channelFailure(older)).toMatchObject({ kind: "invalid_request", platformCode: 409 });
   });
 
   it("downloads a photo the client sent through getFile", async () => {
@@ -120,7 +111,7 @@ describe("Telegram adapter against the simulator", () => {
 
   it("refuses getUpdates while a webhook is set, as Telegram does", async () => {
     await adapter.registerWebhook({ url: "http://127.0.0.1:9/telegram", secret: "s3cret" });
-    expect(await failure(adapter.pollUpdates(null, { waitSeconds: 0 }))).toMatchObject({ kind: "invalid_request", platformCode: 409 });
+    expect(await channelFailure(adapter.pollUpdates(null, { waitSeconds: 0 }))).toMatchObject({ kind: "invalid_request", platformCode: 409 });
     await adapter.deleteWebhook();
     await expect(adapter.pollUpdates(null, { waitSeconds: 0 })).resolves.toBeDefined();
   });

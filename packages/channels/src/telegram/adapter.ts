@@ -2,16 +2,7 @@ import { Api, InputFile } from "grammy";
 import type { ChannelAdapter } from "../adapter.ts";
 import { downloadFile, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
-import type {
-  ChannelEvent,
-  ChannelIdentity,
-  DownloadedFile,
-  InboundAttachment,
-  OutboundMessage,
-  PollResult,
-  SentMessage,
-  WebhookRegistration,
-} from "../types.ts";
+import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "../types.ts";
 import { mapTelegramErrors } from "./errors.ts";
 import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ChannelError } from "../errors.ts";
+import type { ChannelError } from "../errors.ts";
+import { thrownChannelError } from "../testing.ts";
 import { loadTelegramSpec } from "@threadline/simulators/vendor-specs";
 import type { ChannelEvent, ParsedUpdate } from "../types.ts";
 import { parseTelegramUpdate, verifyAndParseTelegramUpdate } from "./update.ts";
@@ -156,13 +157,7 @@ function ignored(update: unknown): ParsedUpdate {
 }
 
 function failure(input: Parameters<typeof verifyAndParseTelegramUpdate>[0]): ChannelError {
-  try {
-    verifyAndParseTelegramUpdate(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ChannelError);
-    return error as ChannelError;
-  }
-  throw new Error("expected a ChannelError");
+  return thrownChannelError(() => verifyAndParseTelegramUpdate(input));
 }
 
 describe("Telegram update parsing", () => {

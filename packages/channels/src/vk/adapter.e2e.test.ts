@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChannelError } from "../errors.ts";
 import { solidPng } from "@threadline/simulators/channels";
 import { VkApiSimulator } from "@threadline/simulators/channels";
 import type { MessageEvent } from "../types.ts";
+import { channelFailure } from "../testing.ts";
 import { VkAdapter, vkRandomId } from "./adapter.ts";
 
 // The VK adapter, through vk-io, against the VK API simulator over HTTP.
@@ -11,15 +11,6 @@ const sim = new VkApiSimulator({ callbackRetryDelaysMs: [50, 100] });
 let adapter: VkAdapter;
 let groupId: number;
 const CLIENT = 501;
-
-async function sendError(promise: Promise<unknown>): Promise<ChannelError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ChannelError);
-  return error as ChannelError;
-}
 
 beforeAll(async () => {
   await sim.start();
@@ -73,7 +64,7 @@ describe("VK adapter against the simulator", () => {
   });
 
   it("refuses a photo that is not an image as a permanent failure", async () => {
-    const error = await sendError(
+    const error = await channelFailure(
       adapter.send({ chatId: String(CLIENT), idempotencyKey: "bad-photo", file: { kind: "photo", data: Buffer.from("not an image"), fileName: "x.jpg" } }),
     );
     expect(error.kind).toBe("invalid_request");
@@ -84,14 +75,14 @@ describe("VK adapter against the simulator", () => {
     sim.setRateLimit(2, 60_000);
     await adapter.describe();
     await adapter.describe();
-    const error = await sendError(adapter.send({ chatId: String(CLIENT), idempotencyKey: "rate-1", text: "…" }));
+    const error = await channelFailure(adapter.send({ chatId: String(CLIENT), idempotencyKey: "rate-1", text: "…" }));
     expect(error).toMatchObject({ kind: "rate_limited", platformCode: 6, retryAfterMs: 1000 });
     expect(error.retryable).toBe(true);
   });
 
   it("surfaces flood control (9) as retryable", async () => {
     sim.failNext({ method: "messages.send", code: 9 });
-    const error = await sendError(adapter.send({ chatId: String(CLIENT), idempotencyKey: "flood-1", text: "…" }));
+    const error = await channelFailure(adapter.send({ chatId: String(CLIENT), idempotencyKey: "flood-1", text: "…" }));
     expect(error).toMatchObject({ kind: "rate_limited", platformCode: 9, retryAfterMs: 5000 });
   });
 
@@ -99,25 +90,25 @@ describe("VK adapter against the simulator", () => {
     const userId = 777;
     sim.simulateClientMessage({ groupId, userId, text: "Не пишите мне" });
     sim.blockBot(userId, groupId);
-    const error = await sendError(adapter.send({ chatId: String(userId), idempotencyKey: "deny-1", text: "Акция!" }));
+    const error = await channelFailure(adapter.send({ chatId: String(userId), idempotencyKey: "deny-1", text: "Акция!" }));
     expect(error).toMatchObject({ kind: "client_denied", platformCode: 901, reasonRu: "клиент запретил сообщения" });
     expect(error.retryable).toBe(false);
   });
 
   it("reports a bad token as auth", async () => {
     const stranger = new VkAdapter({ groupId, token: "forged", apiBaseUrl: sim.apiBaseUrl });
-    const error = await sendError(stranger.describe());
+    const error = await channelFailure(stranger.describe());
     expect(error).toMatchObject({ kind: "auth", platformCode: 5 });
   });
 
   it("reports an unreachable VK as unavailable and retryable", async () => {
     const offline = new VkAdapter({ groupId, token: "t", apiBaseUrl: "http://127.0.0.1:9/method", timeoutMs: 2000 });
-    const error = await sendError(offline.send({ chatId: String(CLIENT), idempotencyKey: "offline-1", text: "…" }));
+    const error = await channelFailure(offline.send({ chatId: String(CLIENT), idempotencyKey: "offline-1", text: "…" }));
     expect(error).toMatchObject({ kind: "unavailable", retryable: true });
   });
 
   it("reports a file VK no longer serves as a permanent download failure", async () => {
-    const error = await sendError(adapter.downloadAttachment({ kind: "photo", url: `${sim.url}/files/missing/photo.jpg` }));
+    const error = await channelFailure(adapter.downloadAttachment({ kind: "photo", url: `${sim.url}/files/missing/photo.jpg` }));
     expect(error).toMatchObject({ kind: "invalid_request", platformCode: 404 });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ChannelError } from "../errors.ts";
+import type { ChannelError } from "../errors.ts";
+import { thrownChannelError } from "../testing.ts";
 import { loadVkSchema } from "@threadline/simulators/vendor-specs";
 import type { ChannelEvent } from "../types.ts";
 import { verifyAndParseVkCallback } from "./callback.ts";
@@ -97,13 +98,7 @@ function parse(body: unknown): ChannelEvent[] {
 }
 
 function parseError(body: unknown, custom = channel): ChannelError {
-  try {
-    verifyAndParseVkCallback({ body, channel: custom });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ChannelError);
-    return error as ChannelError;
-  }
-  throw new Error("expected a ChannelError");
+  return thrownChannelError(() => verifyAndParseVkCallback({ body, channel: custom }));
 }
 
 describe("VK Callback API parsing", () => {

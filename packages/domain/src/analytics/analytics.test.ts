@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, conversations, usageRecords, withTenant } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -36,9 +36,7 @@ async function lead(T: typeof A, chatId: string, utm: { source?: string; campaig
 const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Moscow" });
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  A = await env.createTenant("Analytics");
-  B = await env.createTenant("Other");
+  ({ env, A, B } = await createTwoTenantEnv("Analytics", "Other"));
 });
 afterAll(async () => {
   await env?.close();

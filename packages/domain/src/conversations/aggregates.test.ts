@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { conversations, withTenant } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTenantEnv, type TestEnv } from "@threadline/testing";
 import { processLeadMessage, type LeadDeps } from "../leads/agent.ts";
 import { storeImportBatch } from "@threadline/pipeline/import/store.ts";
 import { ingestBatch } from "./ingest-batch.ts";
@@ -15,16 +15,8 @@ let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let deps: LeadDeps;
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Aggregates");
-  deps = {
-    db: env.db,
-    publish: env.deps.publish,
-    enqueueOutbound: env.queues.enqueueOutbound,
-    scheduleLeadTimeout: env.queues.scheduleLeadTimeout,
-    cancelLeadTimeout: env.queues.cancelLeadTimeout,
-    secretKey: env.deps.secretKey,
-  };
+  ({ env, T } = await createTenantEnv("Aggregates"));
+  deps = env.leadDeps;
 });
 afterAll(async () => env?.close());
 

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, messages } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTenantEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent } from "./ingest.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Inbox");
-});
+beforeAll(async () => ({ env, T } = await createTenantEnv("Inbox")));
 afterAll(async () => env?.close());
 
 describe("ingest", () => {
@@ -158,6 +155,9 @@ describe("replies", () => {
     expect(row).toMatchObject({ delivery: "pending", direction: "out", author: "member", authorMembershipId: T.manager.membershipId });
     const detail = await manager.conversations.get({ projectId: T.project.id, conversationId: c.conversationId });
     expect(detail.aiEnabled).toBe(false);
+    // The thread names the member who wrote the reply; the client's message has no member author.
+    const thread = await manager.conversations.messages({ projectId: T.project.id, conversationId: c.conversationId });
+    expect(thread.items.map((m) => [m.author, m.authorName])).toEqual([["member", T.manager.user.name], ["client", null]]);
     expect(env.published).toContainEqual(expect.objectContaining({ type: "conversation.message", conversationId: c.conversationId, messageId }));
   });
 

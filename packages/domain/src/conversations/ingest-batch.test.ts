@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { attachments, contacts, conversations, messages } from "@threadline/db";
 import { vkRandomId, type ChannelEvent } from "@threadline/channels";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent, type ChannelRef, type IngestResult } from "./ingest.ts";
 import { ingestBatch } from "./ingest-batch.ts";
 import { IngestBatcher } from "./ingest-batcher.ts";
@@ -11,9 +11,7 @@ let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let U: Awaited<ReturnType<TestEnv["createTenant"]>>;
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Batch");
-  U = await env.createTenant("Other");
+  ({ env, A: T, B: U } = await createTwoTenantEnv("Batch", "Other"));
 });
 afterAll(async () => env?.close());
 

@@ -4,6 +4,7 @@ import { assertCan, type Member } from "../access/member.ts";
 import { redactConversation, redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { memberName } from "../staff/member-name.ts";
 import { visibleTo } from "./list.ts";
 
 /**
@@ -56,7 +57,7 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
       id: messages.id,
       direction: messages.direction,
       author: messages.author,
-      authorName: users.name,
+      authorName: memberName(messages.authorMembershipId),
       kind: messages.kind,
       text: messages.text,
       sentAt: messages.sentAt,
@@ -67,8 +68,6 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
       imported: messages.imported,
     })
     .from(messages)
-    .leftJoin(memberships, eq(memberships.id, messages.authorMembershipId))
-    .leftJoin(users, eq(users.id, memberships.userId))
     .where(
       and(
         eq(messages.conversationId, conversationId),

@@ -1,9 +1,10 @@
 import { desc, eq } from "drizzle-orm";
-import { memberships, users, wonExamples, type Tx } from "@threadline/db";
+import { wonExamples, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { notFound } from "../errors.ts";
+import { memberName } from "../staff/member-name.ts";
 import { loadThread } from "./agent.ts";
 
 const SPEAKERS = { client: "Клиент", agent: "ИИ-агент", member: "Менеджер" } as const;
@@ -35,11 +36,9 @@ export async function listWonExamples(tx: Tx, member: Member, opts: { limit: num
       text: wonExamples.text,
       messages: wonExamples.messages,
       createdAt: wonExamples.createdAt,
-      addedByName: users.name,
+      addedByName: memberName(wonExamples.addedBy),
     })
     .from(wonExamples)
-    .leftJoin(memberships, eq(memberships.id, wonExamples.addedBy))
-    .leftJoin(users, eq(users.id, memberships.userId))
     .orderBy(desc(wonExamples.createdAt))
     .limit(opts.limit);
   return rows.map(({ messages, ...r }) => ({ ...r, text: redactText(member, r.text), messageCount: messages.length }));

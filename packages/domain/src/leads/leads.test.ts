@@ -32,15 +32,7 @@ async function conversation(id: string) {
 
 beforeAll(async () => {
   env = await createTestEnv();
-  deps = {
-    db: env.db,
-    publish: env.deps.publish,
-    enqueueOutbound: env.queues.enqueueOutbound,
-    scheduleLeadTimeout: env.queues.scheduleLeadTimeout,
-    cancelLeadTimeout: env.queues.cancelLeadTimeout,
-    secretKey: env.deps.secretKey,
-    endpoints: env.deps.endpoints,
-  };
+  deps = env.leadDeps;
 });
 afterAll(async () => env?.close());
 

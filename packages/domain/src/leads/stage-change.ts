@@ -1,9 +1,10 @@
 import { redactStage, redactText } from "../access/redact.ts";
 import { and, eq } from "drizzle-orm";
-import { conversations, leadEvents, memberships, users, type LeadStage, type Tx } from "@threadline/db";
+import { conversations, leadEvents, type LeadStage, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { getConversation } from "../conversations/thread.ts";
+import { memberName } from "../staff/member-name.ts";
 import { lockConversation } from "./agent.ts";
 import { addWonExample } from "./examples.ts";
 import { moveLead } from "./stages.ts";
@@ -51,13 +52,11 @@ export async function listLeadEvents(tx: Tx, member: Member, conversationId: str
       fromStage: leadEvents.fromStage,
       toStage: leadEvents.toStage,
       actorKind: leadEvents.actorKind,
-      actorName: users.name,
+      actorName: memberName(leadEvents.actorMembershipId),
       reason: leadEvents.reason,
       createdAt: leadEvents.createdAt,
     })
     .from(leadEvents)
-    .leftJoin(memberships, eq(memberships.id, leadEvents.actorMembershipId))
-    .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(leadEvents.conversationId, conversationId)))
     .orderBy(leadEvents.createdAt);
   return rows.map((e) => ({ ...e, fromStage: redactStage(member, e.fromStage), toStage: redactStage(member, e.toStage), reason: redactText(member, e.reason) }));

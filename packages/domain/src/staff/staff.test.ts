@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, invitations, memberships } from "@threadline/db";
 import { redactContact } from "../access/redact.ts";
-import { createTestEnv, TEST_PASSWORD, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, TEST_PASSWORD, type TestEnv } from "@threadline/testing";
 import { sha256 } from "../crypto.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Staff");
-});
+beforeAll(async () => ({ env, T } = await createTenantEnv("Staff")));
 afterAll(async () => env?.close());
 
 const tokenOf = (link: string) => link.split("/invite/")[1]!;

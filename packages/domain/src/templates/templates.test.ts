@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestEnv, type TestEnv } from "@threadline/testing";
+import { createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let B: Awaited<ReturnType<TestEnv["createTenant"]>>;
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  A = await env.createTenant("Templates");
-  B = await env.createTenant("Elsewhere");
+  ({ env, A, B } = await createTwoTenantEnv("Templates", "Elsewhere"));
 });
 afterAll(async () => {
   await env?.close();

@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { channels, withTenant } from "@threadline/db";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
-import { createTestEnv, type TestEnv } from "@threadline/testing";
+import { createTenantEnv, type TestEnv } from "@threadline/testing";
 import { CHANNEL_MAX_STALE_MS, CHANNEL_TTL_MS, ChannelDirectory, type ChannelConfig } from "./channels.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Directory");
-});
+beforeAll(async () => ({ env, T } = await createTenantEnv("Directory")));
 afterAll(async () => env?.close());
 
 /** A directory on a clock the test moves, counting its reads of the database. */

@@ -2,16 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { ChannelAdapter, InboundAttachment } from "@threadline/channels";
 import { attachments } from "@threadline/db";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTenantEnv, type TestEnv } from "@threadline/testing";
 import { ChannelDirectory, type ChannelConfig } from "./channels.ts";
 import { fetchAttachment } from "./media.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
-beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Media types");
-});
+beforeAll(async () => ({ env, T } = await createTenantEnv("Media types")));
 afterAll(async () => env?.close());
 
 /** A channel whose platform (or whatever server its link points at) answers with this Content-Type. */

@@ -1,11 +1,12 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
 import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
-import { continueAgentReplies, processLeadMessage, processLeadTimeout, type LeadDeps } from "@threadline/domain/leads/agent.ts";
+import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@threadline/domain/leads/agent.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
+import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
@@ -42,16 +43,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
   // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
   const queues = createQueues(deps.connection, common.prefix);
-  const leads: LeadDeps = {
-    db: deps.db,
-    publish: deps.publish,
-    enqueueOutbound: queues.enqueueOutbound,
-    scheduleLeadTimeout: queues.scheduleLeadTimeout,
-    cancelLeadTimeout: queues.cancelLeadTimeout,
-    secretKey: deps.secretKey,
-    endpoints: deps.endpoints,
-    logger: deps.logger,
-  };
+  const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger });
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
   const inboundDeps: InboundDeps = {
     ...deps,
@@ -105,18 +97,14 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     { ...common, concurrency: 1 },
   );
   void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
-  const all = [inbound, outbound, media, ai, leadTimeout, maintenance];
+  const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance };
+  const all = Object.values(byQueue);
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));
   }
   return {
-    inbound,
-    outbound,
-    media,
-    ai,
-    leadTimeout,
-    maintenance,
+    ...byQueue,
     /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
     leads,
     close: () =>

@@ -5,6 +5,7 @@ export { VK_METHODS } from "./vk/methods.ts";
 export type { VkFaultKind, VkFaultSchedule } from "./vk/faults.ts";
 export { SeededCommunityHistory, realisticMessageCount, seededRandom, type SeedOptions } from "./vk/seeded.ts";
 export { VK_ERRORS } from "./vk/params.ts";
+export type { VkSimMessage } from "./vk/records.ts";
 export {
   TelegramBotApiSimulator,
   type TelegramSimulatorOptions,

@@ -1,8 +1,8 @@
 import { useEffect } from "react";
-import { isRouteErrorResponse, Links, Meta, Scripts, ScrollRestoration, useNavigate } from "react-router";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { i18next } from "../i18n/index.ts";
-import { useTRPC } from "../trpc.tsx";
+import { ApiProvider, useTRPC } from "../trpc.tsx";
 
 /** The HTML document every app renders its pages into. */
 export function AppDocument({ title, children }: { title: string; children: React.ReactNode }) {
@@ -21,6 +21,15 @@ export function AppDocument({ title, children }: { title: string; children: Reac
         <Scripts />
       </body>
     </html>
+  );
+}
+
+/** An app's root route: every page talks to the API through one provider. */
+export function AppRoot() {
+  return (
+    <ApiProvider>
+      <Outlet />
+    </ApiProvider>
   );
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { VkApiSimulator } from "@threadline/simulators/channels";
+import type { VkApiSimulator, VkSimMessage } from "@threadline/simulators/channels";
 
 // A simulated VK community of N dialogs with realistic message counts, generated from a seed
 // by the VK simulator, and the checksums that compare what the import stored with it: what the
@@ -7,14 +7,8 @@ import type { VkApiSimulator } from "@threadline/simulators/channels";
 
 export { seededRandom, realisticMessageCount } from "@threadline/simulators/channels";
 
-export interface SimulatedMessage {
-  id: number;
-  peerId: number;
-  fromId: number;
-  date: number;
-  text: string;
-  out: 0 | 1;
-}
+/** What the checksums compare of a simulated message. */
+export type SimulatedMessage = Pick<VkSimMessage, "id" | "peerId" | "fromId" | "date" | "text" | "out">;
 
 type Community = NonNullable<ReturnType<VkApiSimulator["world"]["community"]>>;
 
