@@ -19,6 +19,7 @@ const things = {
   example: "Пример",
   notification: "Уведомление",
   importRun: "Импорт",
+  product: "Товар",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -111,6 +112,11 @@ export const errorCodes = [
   "uploads.tooLarge",
   "uploads.badName",
   "uploads.failed",
+  "catalog.nameRequired",
+  "catalog.priceInvalid",
+  "catalog.optionPriceInvalid",
+  "catalog.upsellUnknown",
+  "catalog.tooMany",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

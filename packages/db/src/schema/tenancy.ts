@@ -12,6 +12,8 @@ export const projects = pgTable("projects", {
   id: id(),
   name: text("name").notNull(),
   slug: text("slug").notNull().unique(),
+  /** ISO 4217 code of the project's prices and payments (catalog, orders, bills). */
+  currency: text("currency").notNull().default("RUB"),
   settings: jsonb("settings").$type<ProjectSettings>().notNull().default({}),
   // Provider keys, encrypted with SECRET_KEY (see crypto in @threadline/domain). Never sent to browsers.
   openaiKeyEnc: text("openai_key_enc"),

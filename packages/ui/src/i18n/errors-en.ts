@@ -12,6 +12,7 @@ export const errorsEn = {
     example: "Example not found",
     notification: "Notification not found",
     importRun: "Import not found",
+    product: "Product not found",
   },
   access: { forbidden: "You do not have permission to do this" },
   auth: {
@@ -56,6 +57,14 @@ export const errorsEn = {
     tooLong_other: "The message is longer than {{count}} characters",
     contactDenied: "The client has forbidden messages: a reply cannot be sent",
     fileMissing: "File not found: upload it again",
+  },
+  catalog: {
+    nameRequired: "Name the product",
+    priceInvalid: "Product “{{name}}”: the price must be above zero",
+    optionPriceInvalid: "Product “{{name}}”: option “{{option}}” has an invalid price change",
+    upsellUnknown: "Product “{{name}}”: the suggested “{{upsell}}” is not in the catalog",
+    tooMany_one: "At most {{count}} product in the catalog",
+    tooMany_other: "At most {{count}} products in the catalog",
   },
   templates: {
     titleRequired: "Name the template",

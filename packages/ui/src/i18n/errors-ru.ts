@@ -13,6 +13,7 @@ export const errorsRu = {
     example: "Пример не найден",
     notification: "Уведомление не найдено",
     importRun: "Импорт не найден",
+    product: "Товар не найден",
   },
   access: { forbidden: "Недостаточно прав для этого действия" },
   auth: {
@@ -67,6 +68,16 @@ export const errorsRu = {
     tooLong_other: "Сообщение длиннее {{count}} символа",
     contactDenied: "Клиент запретил сообщения: отправить ответ нельзя",
     fileMissing: "Файл не найден: загрузите его ещё раз",
+  },
+  catalog: {
+    nameRequired: "Укажите название товара",
+    priceInvalid: "Товар «{{name}}»: цена должна быть больше нуля",
+    optionPriceInvalid: "Товар «{{name}}»: у опции «{{option}}» неверная надбавка к цене",
+    upsellUnknown: "Товар «{{name}}»: к нему предложен «{{upsell}}», такого товара нет в каталоге",
+    tooMany_one: "Не больше {{count}} товара в каталоге",
+    tooMany_few: "Не больше {{count}} товаров в каталоге",
+    tooMany_many: "Не больше {{count}} товаров в каталоге",
+    tooMany_other: "Не больше {{count}} товара в каталоге",
   },
   templates: {
     titleRequired: "Назовите шаблон",
