@@ -1,6 +1,6 @@
 // One audit log entry as a person reads it: whom or what it was about and what changed, in words
 // of the interface (role names, stages, permissions), never internal keys.
-import type { useT } from "@threadline/ui";
+import { quoted, type useT } from "@threadline/ui";
 
 type T = ReturnType<typeof useT>;
 
@@ -15,7 +15,6 @@ export type AuditRow = {
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-const quoted = (name: string) => `«${name}»`;
 
 function roleName(row: AuditRow, key: unknown): string {
   const k = str(key) ?? "";

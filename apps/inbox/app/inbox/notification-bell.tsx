@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bell } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
-import { cn, useT, useTRPC } from "@threadline/ui";
+import { cn, quoted, useT, useTRPC } from "@threadline/ui";
 import { moment } from "./format.ts";
 
 const SHOWN = 30;
@@ -91,7 +91,7 @@ export function NotificationBell({ projectId }: { projectId: string }) {
                   </span>
                   {n.clientName !== null || n.channelName !== null ? (
                     <span className="text-xs text-slate-600">
-                      {t("inbox.bell.about", { client: n.clientName || t("inbox.bell.noName"), channel: `${n.channelKind === "vk" ? "VK" : "Telegram"} «${n.channelName ?? ""}»` })}
+                      {t("inbox.bell.about", { client: n.clientName || t("inbox.bell.noName"), channel: `${n.channelKind === "vk" ? "VK" : "Telegram"} ${quoted(n.channelName ?? "")}` })}
                     </span>
                   ) : null}
                   <span className="text-xs text-slate-400">{moment(n.createdAt)}</span>
