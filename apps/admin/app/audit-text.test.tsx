@@ -50,6 +50,7 @@ describe("audit entries in words", () => {
       "member.deactivated": { userId: "u1" },
       "member.reactivated": { userId: "u1" },
       "invitation.revoked": { email: "a@b.ru" },
+      "invitation.renewed": { email: "a@b.ru" },
       "role.updated": { key: "manager", before: { permissions: [], hiddenFields: [] }, after: { permissions: ["inbox.use"], hiddenFields: [] } },
       "role.created": { name: "Стажёр" },
       "channel.connected": { kind: "telegram", name: "Бот", delivery: "polling" },

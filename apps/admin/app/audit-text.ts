@@ -62,6 +62,7 @@ export function describeAudit(t: T, row: AuditRow): string {
     case "member.joined":
       return [target, str(d.email)].filter(Boolean).join(", ");
     case "invitation.revoked":
+    case "invitation.renewed":
       return str(d.email) ?? "";
     case "role.created":
       return quoted(str(d.name) ?? target);

@@ -260,6 +260,7 @@ export const en: Shape<typeof ru> = {
     "member.deactivated": "Member deactivated",
     "member.reactivated": "Access restored",
     "invitation.revoked": "Invitation revoked",
+    "invitation.renewed": "New invitation link issued",
     "role.updated": "Role changed",
     "role.created": "Role created",
     "channel.connected": "Channel connected",

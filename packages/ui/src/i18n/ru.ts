@@ -258,6 +258,7 @@ export const ru = {
     "member.deactivated": "Сотрудник уволен",
     "member.reactivated": "Доступ возвращён",
     "invitation.revoked": "Приглашение отозвано",
+    "invitation.renewed": "Выдана новая ссылка-приглашение",
     "role.updated": "Изменена роль",
     "role.created": "Создана роль",
     "channel.connected": "Подключён канал",
