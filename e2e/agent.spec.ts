@@ -52,6 +52,8 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await inbox.getByRole("button", { name: /Непрочитанных уведомлений/ }).click();
     const bell = inbox.getByRole("dialog", { name: "Уведомления" });
     await expect(bell).toContainText("Вам назначен новый лид с контактом");
+    // It names the client and the channel.
+    await expect(bell).toContainText("Денис Орлов · Telegram «@zerno_agent_bot»");
     await shot(inbox, "inbox-notification-bell", { docs: true });
     await bell.getByRole("button", { name: /Вам назначен новый лид/ }).click();
     const panel = inbox.getByTestId("contact-panel");

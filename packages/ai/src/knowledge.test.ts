@@ -153,3 +153,34 @@ describe("factKind and factReply", () => {
     expect(factReply("Wi-Fi", "пароль у бариста")).toBe("Пароль у бариста.");
   });
 });
+
+describe("FAQ matching prefers the entry about the asked subject", () => {
+  const delivery = {
+    facts: { delivery: "Доставка по городу — 200 ₽, от 1500 ₽ бесплатно." },
+    faq: [
+      { q: ["Сколько стоит доставка?"], a: "Доставка курьером — 200 ₽, от 1500 ₽ бесплатно." },
+      { q: ["Как быстро привезёте?", "Когда приедет курьер?"], a: "Курьер будет у вас через 60–90 минут после заказа." },
+    ],
+  };
+
+  it("a question about when gets the timing, not the price", () => {
+    for (const question of ["Когда ждать курьера?", "Курьер когда будет?", "Через сколько привезёте?"]) {
+      const answers = findAnswers(delivery, question);
+      expect(answers[0]?.text, question).toBe("Курьер будет у вас через 60–90 минут после заказа.");
+      expect(answers.map((a) => a.text).join(" "), question).not.toContain("200 ₽");
+    }
+  });
+
+  it("a question about the price gets the price", () => {
+    expect(findAnswers(delivery, "Сколько стоит доставка?")[0]?.text).toBe("Доставка курьером — 200 ₽, от 1500 ₽ бесплатно.");
+  });
+
+  it("without an entry about the subject, no answer about another one: a person answers", () => {
+    const priceOnly = { facts: {}, faq: [{ q: ["Сколько стоит доставка?"], a: "Доставка курьером — 200 ₽, от 1500 ₽ бесплатно." }] };
+    expect(findAnswers(priceOnly, "Когда ждать курьера?")).toEqual([]);
+  });
+
+  it("a question with no subject of its kind still gets every fitting answer", () => {
+    expect(findAnswers(delivery, "Доставляете?").length).toBeGreaterThan(1);
+  });
+});

@@ -248,6 +248,37 @@ interface Document {
   text: string;
   variants: string[][];
   all: TermPool;
+  /** What the entry answers about: when, or how much (see `aspectsOf`). */
+  aspects: Set<Aspect>;
+}
+
+/**
+ * The subject of a question beyond its topic: «Когда ждать курьера?» asks about time, «Сколько
+ * стоит доставка?» about price, though both are about delivery. An answer about the other subject
+ * is not an answer: «Когда ждать курьера?» must not get the delivery price.
+ */
+type Aspect = "time" | "price";
+
+const ASPECT_QUESTIONS: Record<Aspect, RegExp> = {
+  time: rx("\\W0(когда|во сколько|через сколько|как (быстро|долго|скоро)|сколько (ждать|времени|по времени|ехать|везти|идет|едет|займет)|в течение|какие сроки|срок[а-я]*|ждать|ожидать)\\W1"),
+  price: rx("\\W0(сколько (стоит|стоят|будет стоить|берете)|стоимост[а-я]*|цен[аыуео]\\W1|почем|прайс|платн[а-я]*|бесплатн[а-я]*)"),
+};
+
+// In an answer: money says price, minutes and hours say time.
+const ASPECT_ANSWERS: Record<Aspect, RegExp> = {
+  time: rx("\\W0(\\d+\\s*(мин|час|ч\\W1|дн|день|дня)|минут[а-я]*|час[а-я]*|в течение|сразу|сегодня|завтра|на следующий день|срок[а-я]*)"),
+  price: rx("(\\d\\s*(₽|руб|р\\.|р\\W1)|стоимост[а-я]*|бесплатн[а-я]*|\\W0цен[аыуе]\\W1)"),
+};
+
+function aspectsIn(text: string, patterns: Record<Aspect, RegExp>): Set<Aspect> {
+  const normalized = normalizeText(text);
+  return new Set((Object.keys(patterns) as Aspect[]).filter((a) => patterns[a].test(normalized)));
+}
+
+/** An entry's subjects: from its questions when they name one, else from its answer. */
+function aspectsOf(questions: string[], answer: string): Set<Aspect> {
+  const asked = new Set(questions.flatMap((q) => [...aspectsIn(q, ASPECT_QUESTIONS)]));
+  return asked.size ? asked : aspectsIn(answer, ASPECT_ANSWERS);
 }
 
 export interface KnowledgeIndex {
@@ -274,7 +305,7 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
     // question variant. Built-in kinds are asked about in ways their patterns already cover.
     const keyTerms = !kind && /\p{Script=Cyrillic}/u.test(key) ? terms(key) : [];
     const variants = keyTerms.length ? [keyTerms] : [];
-    documents.push({ source: "fact", key, text, variants, all: poolOf([...keyTerms, ...terms(value)]) });
+    documents.push({ source: "fact", key, text, variants, all: poolOf([...keyTerms, ...terms(value)]), aspects: aspectsOf([], value) });
   }
   for (const entry of knowledge.faq) {
     if (!entry.a.trim() || entry.q.length === 0) continue;
@@ -285,6 +316,7 @@ export function buildKnowledgeIndex(knowledge: ProjectKnowledge): KnowledgeIndex
       text: entry.a.trim(),
       variants,
       all: poolOf([...variants.flat(), ...terms(entry.a)]),
+      aspects: aspectsOf(entry.q, entry.a),
     });
   }
   const df = new Map<string, number>();
@@ -408,10 +440,20 @@ export function findAnswers(knowledge: ProjectKnowledge, message: string, limit 
     const t = terms(p);
     return { terms: t, pool: poolOf(t) };
   });
+  // An entry about the asked subject is also matched on the rest of the question: in «Когда
+  // ждать курьера?» the entry «Когда приедет курьер?» is about time, and «курьер» is the topic.
+  const asked = aspectsIn(normalized, ASPECT_QUESTIONS);
+  const topicQueries = [...asked].flatMap((aspect) =>
+    [...new Set(passages(message))].map((p) => {
+      const t = terms(normalizeText(p).replace(new RegExp(ASPECT_QUESTIONS[aspect].source, "gu"), " "));
+      return { aspect, terms: t, pool: poolOf(t) };
+    }),
+  );
   const scored: KnowledgeAnswer[] = [];
   for (const doc of index.documents) {
     let score = 0;
     for (const q of queries) score = Math.max(score, scoreDocument(index, doc, q));
+    for (const q of topicQueries) if (doc.source === "faq" && doc.aspects.has(q.aspect) && q.terms.length) score = Math.max(score, scoreDocument(index, doc, q));
     if (score >= MATCH_THRESHOLD) scored.push({ source: doc.source, key: doc.key, text: doc.text, score });
   }
   const top = Math.max(0, ...scored.map((s) => s.score));
@@ -419,7 +461,24 @@ export function findAnswers(knowledge: ProjectKnowledge, message: string, limit 
     // A far weaker second match is more likely noise than a second question.
     if (s.score >= top * 0.75 && !found.has(s.text)) found.set(s.text, s);
   }
-  return [...found.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  return bySubject(index, normalized, [...found.values()]).slice(0, limit);
+}
+
+/**
+ * When the question has a subject (time, price), answers about it come first and answers only
+ * about another subject are left out; otherwise the best scores first.
+ */
+function bySubject(index: KnowledgeIndex, normalized: string, answers: KnowledgeAnswer[]): KnowledgeAnswer[] {
+  const byScore = answers.sort((a, b) => b.score - a.score);
+  const asked = aspectsIn(normalized, ASPECT_QUESTIONS);
+  if (asked.size !== 1) return byScore;
+  const aspectsByText = new Map(index.documents.map((d) => [d.text, d.aspects]));
+  const fits = (a: KnowledgeAnswer) => {
+    const about = aspectsByText.get(a.text) ?? new Set<Aspect>();
+    if (about.size === 0) return 0;
+    return [...asked].some((x) => about.has(x)) ? 1 : -1;
+  };
+  return byScore.filter((a) => fits(a) >= 0).sort((a, b) => fits(b) - fits(a) || b.score - a.score);
 }
 
 /** The best answer text for a message, or null when the knowledge has none. */

@@ -85,6 +85,8 @@ export const errorCodes = [
   "analytics.trafficHidden",
   "channels.tokenRejected",
   "channels.platformError",
+  "channels.vkKeyRejected",
+  "channels.unreachable",
   "channels.alreadyHere",
   "channels.elsewhere",
   "channels.vkCallbackRejected",

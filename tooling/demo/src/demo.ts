@@ -2,6 +2,7 @@
 // Postgres (embedded unless DATABASE_URL is set) → Redis (redis-server unless REDIS_URL is set) →
 // migrations → demo data → builds → inbox, admin, worker, docs. Ctrl-C stops everything.
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import exitHook from "async-exit-hook";
 import { ConfigError, loadEnv, loadOwnerEnv } from "@threadline/config";
 import { seedDemo, type DemoAccount } from "@threadline/domain";
@@ -11,7 +12,7 @@ import { LaunchError, describeError } from "./errors.ts";
 import { dataDir, logsDir, shownPath } from "./paths.ts";
 import { portIsFree } from "./ports.ts";
 import { startPostgres } from "./postgres.ts";
-import { ProcessLedger, ownProcessGroup, processAlive } from "./processes.ts";
+import { ProcessLedger, ownProcessGroup, processAlive, stopAllStarted } from "./processes.ts";
 import { requireRedisServer, startRedis } from "./redis.ts";
 import { SERVICE_NAMES, launcherEnvironment, serviceEnv, startServices, stopServices, type RunningService, type ServiceName, type ServicePorts } from "./services.ts";
 import { Teardown } from "./teardown.ts";
@@ -20,16 +21,34 @@ import { startDemoSimulators, startDemoWorld } from "./world.ts";
 const verbose = process.env.DEMO_VERBOSE === "1";
 const teardown = new Teardown();
 let stopping: Promise<void> | undefined;
+/** Settles when the start-up sequence has ended: finished, failed or given up after an interruption. */
+let startUpEnded: Promise<void> = Promise.resolve();
+/** How long a stop waits for a start-up step in flight (Postgres starting, migrations) to end. */
+const STEP_WAIT_MS = 60_000;
+
+/** Thrown between start-up steps once a stop has begun: nothing more is started. */
+class Interrupted extends Error {}
+
+function checkpoint() {
+  if (stopping) throw new Interrupted("interrupted");
+}
 
 function step(text: string) {
   console.log(`› ${text}`);
 }
 
-/** Stops what was started, then exits. Safe to call more than once. */
+/**
+ * Stops what was started, then exits. Safe to call more than once, at any moment: a stop during
+ * start-up ends the child processes at once (builds, services coming up), lets the step in flight
+ * finish or fail (the sequence starts nothing after it), then stops everything in reverse order.
+ */
 function shutDown(code: number, reason?: string): Promise<void> {
   stopping ??= (async () => {
     if (reason) console.log(`\n${reason}`);
-    const problems = await teardown.run();
+    await stopAllStarted();
+    await Promise.race([startUpEnded, sleep(STEP_WAIT_MS)]);
+    const problems = [...(await teardown.run()), ...(await teardown.settleLate())];
+    await stopAllStarted(); // Anything a step started after the first sweep.
     for (const p of problems) console.error(`Could not stop ${p}`);
     if (reason) console.log("Stopped.");
     process.exit(problems.length && code === 0 ? 1 : code);
@@ -37,15 +56,18 @@ function shutDown(code: number, reason?: string): Promise<void> {
   return stopping;
 }
 
-// Ctrl-C, SIGTERM, SIGHUP. The embedded Postgres package exits through the same hook, so the
-// process ends only once both have finished (or after the hook's 10 s limit).
+// Ctrl-C, SIGTERM, SIGHUP: the first signal starts the stop; later ones (a terminal and npm both
+// pass Ctrl-C on) find it under way. The embedded Postgres package exits through the same hook,
+// so the process ends only once both have finished (or after the limit below).
 exitHook((done) => {
   if (typeof done !== "function") return; // Plain exit: process groups are killed on the way out.
   void shutDown(0, "Stopping…").finally(done);
 });
-exitHook.forceExitTimeout(30_000);
+exitHook.forceExitTimeout(STEP_WAIT_MS + 60_000);
 
-// `npm run demo` runs this file through npm → sh → npm → sh → tsx. A SIGTERM sent to the first npm
+// `npm run demo` runs this file through npm → sh → npm → sh → node with tsx as a loader (not the
+// tsx command: it relays signals to a child of its own and kills that child with SIGKILL when it
+// does not report a signal within a few milliseconds, which left everything else running). A SIGTERM sent to the first npm
 // alone (a supervisor's `kill`) ends npm and the first shell but never reaches this process. The
 // first npm leads the process group of the job, so when the group's leader is gone, the job is over.
 function stopWhenJobEnds() {
@@ -111,10 +133,12 @@ async function main() {
   const ledger = new ProcessLedger(join(dataDir, "demo-processes.json"));
 
   const leftovers = await ledger.stopLeftovers();
+  checkpoint();
   if (leftovers.length) step(`Stopped what an earlier launcher left running: ${leftovers.join(", ")}`);
   // Fail fast, before anything slow starts.
   requireRedisServer({ redisUrl: process.env.REDIS_URL });
   await checkPorts(ports);
+  checkpoint();
 
   const pg = await startPostgres({
     databaseUrl: process.env.DATABASE_URL,
@@ -123,15 +147,18 @@ async function main() {
     onNote: step,
   });
   teardown.add("Postgres", () => pg.stop());
+  checkpoint();
   step(`Postgres: ${pg.description}`);
 
   const redis = await startRedis({ redisUrl: process.env.REDIS_URL, logFile: join(logsDir, "redis.log"), ledger });
   teardown.add("Redis", () => redis.stop());
+  checkpoint();
   step(`Redis: ${redis.description}`);
 
   try {
     await migrate(pg.url, owner.APP_DATABASE_PASSWORD);
   } catch (error) {
+    checkpoint();
     throw new LaunchError(`Migrating the database failed: ${describeError(error)}`);
   }
   const appUrl = appDatabaseUrl(pg.url, owner.APP_DATABASE_PASSWORD, process.env.DATABASE_URL ? process.env.APP_DATABASE_URL : undefined);
@@ -140,10 +167,12 @@ async function main() {
   try {
     accounts = await seedDemo(appDb);
   } catch (error) {
+    checkpoint();
     throw new LaunchError(`Adding the demo data failed: ${describeError(error)}`);
   } finally {
     await appDb.$close();
   }
+  checkpoint();
   step("Database migrated, demo projects and staff in place");
 
   const builds: BuiltApp[] = ["inbox", "admin", "docs"];
@@ -152,10 +181,12 @@ async function main() {
     step(`Building ${stale.join(", ")} (the first start takes a few minutes; logs in ${shownPath(logsDir)}/build-*.log)`);
     await buildApps(stale);
   }
+  checkpoint();
 
   // The simulators first: the services get their addresses as the operator's endpoint settings.
   const simulators = await startDemoSimulators();
   teardown.add("platform simulators", () => simulators.stop());
+  checkpoint();
 
   step(`Starting ${SERVICE_NAMES.join(", ")} (logs in ${shownPath(logsDir)}/)`);
   const spawned: RunningService[] = [];
@@ -167,6 +198,7 @@ async function main() {
     onStart: (s) => spawned.push(s),
     onLine: showServiceLine,
   });
+  checkpoint();
 
   // The outside world: VK and Telegram simulators with a community and a bot per demo project,
   // connected as real channels, and scripted clients writing in.
@@ -176,8 +208,10 @@ async function main() {
   try {
     const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
     teardown.add("scripted clients", () => world.stop());
+    checkpoint();
     step(`VK, Telegram and ElevenLabs simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}; scripted clients are writing in`);
   } catch (error) {
+    checkpoint();
     throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);
   }
 
@@ -200,7 +234,9 @@ process.on("unhandledRejection", (reason) => {
   void shutDown(1);
 });
 
-main().catch((error: unknown) => {
+startUpEnded = main().catch((error: unknown) => {
+  // A failure caused by the stop itself (a server going away under a step) is not news.
+  if (error instanceof Interrupted || stopping) return;
   const message = error instanceof LaunchError || error instanceof ConfigError ? error.message : `Unexpected error: ${describeError(error)}`;
   console.error(`\n${message}`);
   if (!(error instanceof LaunchError || error instanceof ConfigError) && error instanceof Error && error.stack) console.error(error.stack);

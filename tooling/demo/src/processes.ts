@@ -63,6 +63,17 @@ function signalExists(target: number): boolean {
   }
 }
 
+/**
+ * Stops every process group this process started and has not stopped yet (builds, services still
+ * starting): a launcher that is interrupted half-way does not wait for them to finish.
+ */
+export async function stopAllStarted(graceMs = 5_000): Promise<void> {
+  await Promise.all([...liveGroups].map(async (pgid) => {
+    await stopGroup(pgid, graceMs);
+    liveGroups.delete(pgid);
+  }));
+}
+
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);

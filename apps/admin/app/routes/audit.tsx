@@ -1,17 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Button, Card, EmptyState, PageHeader, Table, Td, Th, i18next, useT, useTRPC } from "@threadline/ui";
+import { describeAudit } from "../audit-text.ts";
 import { useProjectAccess } from "../session.ts";
-
-function describe(details: Record<string, unknown>): string {
-  const parts: string[] = [];
-  if (typeof details.email === "string") parts.push(details.email);
-  if (typeof details.name === "string") parts.push(details.name);
-  if (typeof details.from === "string" && typeof details.to === "string") parts.push(`${details.from} → ${details.to}`);
-  if (typeof details.role === "string") parts.push(details.role);
-  if (typeof details.key === "string") parts.push(details.key);
-  if (typeof details.revokedSessions === "number") parts.push(`сессий завершено: ${details.revokedSessions}`);
-  return parts.join(" · ");
-}
 
 export default function Audit() {
   const t = useT();
@@ -47,7 +37,7 @@ export default function Audit() {
                   <Td className="whitespace-nowrap text-slate-500">{fmt.format(r.createdAt)}</Td>
                   <Td>{r.actorName ?? "—"}</Td>
                   <Td>{t(`auditAction.${r.action}`, { defaultValue: r.action })}</Td>
-                  <Td className="text-slate-500">{describe(r.details)}</Td>
+                  <Td className="text-slate-600">{describeAudit(t, r)}</Td>
                 </tr>
               ))}
             </tbody>

@@ -12,18 +12,30 @@ export default function Staff() {
   const roles = useQuery(trpc.roles.list.queryOptions({ projectId }));
   const invitations = useQuery(trpc.staff.invitations.queryOptions({ projectId }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.staff.pathKey() });
-  const changeRole = useMutation(trpc.staff.changeRole.mutationOptions({ onSettled: refresh }));
-  const reactivate = useMutation(trpc.staff.reactivate.mutationOptions({ onSettled: refresh }));
-  const revoke = useMutation(trpc.staff.revokeInvitation.mutationOptions({ onSettled: refresh }));
+  // Every change says how it ended: «Сохранено», or the error.
+  const [saved, setSaved] = useState(false);
+  const done = { onSuccess: () => setSaved(true), onMutate: () => setSaved(false), onSettled: refresh };
+  const [promoting, setPromoting] = useState<{ membershipId: string; roleId: string; name: string; roleName: string } | null>(null);
+  const changeRole = useMutation(trpc.staff.changeRole.mutationOptions({ ...done, onSuccess: () => (setSaved(true), setPromoting(null)) }));
+  const reactivate = useMutation(trpc.staff.reactivate.mutationOptions(done));
+  const revoke = useMutation(trpc.staff.revokeInvitation.mutationOptions(done));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [firing, setFiring] = useState<{ id: string; name: string } | null>(null);
+  const [renewed, setRenewed] = useState<{ email: string; link: string } | null>(null);
+  const renew = useMutation(trpc.staff.invitationLink.mutationOptions({ onMutate: () => setSaved(false) }));
   const deactivate = useMutation(
     trpc.staff.deactivate.mutationOptions({
-      onSuccess: () => setFiring(null),
-      onSettled: refresh,
+      ...done,
+      onSuccess: () => (setSaved(true), setFiring(null)),
     }),
   );
-  const rowError = errorMessage(changeRole.error ?? reactivate.error ?? deactivate.error ?? revoke.error);
+  const rowError = errorMessage(changeRole.error ?? reactivate.error ?? deactivate.error ?? revoke.error ?? renew.error);
+  /** Owner and administrator can do nearly anything: giving either role is confirmed first. */
+  const pickRole = (m: { id: string; name: string }, roleId: string) => {
+    const role = roles.data?.find((r) => r.id === roleId);
+    if (role && (role.key === "owner" || role.key === "admin")) setPromoting({ membershipId: m.id, roleId, name: m.name, roleName: role.name });
+    else changeRole.mutate({ projectId, membershipId: m.id, roleId });
+  };
 
   return (
     <>
@@ -36,6 +48,11 @@ export default function Staff() {
         }
       />
       <ErrorNote>{rowError}</ErrorNote>
+      {saved && !rowError ? (
+        <p role="status" className="text-sm text-emerald-700">
+          {t("common.saved")}
+        </p>
+      ) : null}
       <Card className="mt-3">
         <Table aria-label={t("admin.staff")}>
           <thead>
@@ -58,7 +75,7 @@ export default function Staff() {
                     className="h-8 w-48"
                     value={m.roleId}
                     disabled={!m.active || m.userId === me.user.id}
-                    onChange={(e) => changeRole.mutate({ projectId, membershipId: m.id, roleId: e.target.value })}
+                    onChange={(e) => pickRole(m, e.target.value)}
                   >
                     {roles.data?.map((r) => (
                       <option key={r.id} value={r.id}>
@@ -104,9 +121,19 @@ export default function Staff() {
                       </Td>
                       <Td className="text-right">
                         {state === "pending" ? (
-                          <Button size="sm" variant="ghost" onClick={() => revoke.mutate({ projectId, invitationId: i.id })}>
-                            {t("admin.revoke")}
-                          </Button>
+                          <>
+                            <Button
+                              size="sm"
+                              variant="ghost"
+                              disabled={renew.isPending}
+                              onClick={() => renew.mutate({ projectId, invitationId: i.id }, { onSuccess: (r) => setRenewed({ email: i.email, link: r.link }) })}
+                            >
+                              {t("admin.inviteLinkAgain")}
+                            </Button>
+                            <Button size="sm" variant="ghost" onClick={() => revoke.mutate({ projectId, invitationId: i.id })}>
+                              {t("admin.revoke")}
+                            </Button>
+                          </>
                         ) : null}
                       </Td>
                     </tr>
@@ -119,6 +146,19 @@ export default function Staff() {
       ) : null}
 
       <InviteDialog open={inviteOpen} onOpenChange={setInviteOpen} projectId={projectId} roles={roles.data ?? []} onInvited={refresh} />
+      <ConfirmDialog
+        open={!!promoting}
+        onOpenChange={(o) => !o && setPromoting(null)}
+        title={t("admin.promoteTitle", { role: promoting?.roleName ?? "" })}
+        description={t("admin.promoteText", { name: promoting?.name ?? "", role: promoting?.roleName ?? "" })}
+        confirmLabel={t("admin.promote")}
+        cancelLabel={t("common.cancel")}
+        pending={changeRole.isPending}
+        onConfirm={() => promoting && changeRole.mutate({ projectId, membershipId: promoting.membershipId, roleId: promoting.roleId })}
+      />
+      <Dialog open={!!renewed} onOpenChange={(o) => !o && setRenewed(null)} title={t("admin.inviteLinkAgain")}>
+        {renewed ? <LinkToCopy link={renewed.link} hint={t("admin.inviteLinkRenewed", { email: renewed.email })} onDone={() => setRenewed(null)} /> : null}
+      </Dialog>
       <ConfirmDialog
         open={!!firing}
         onOpenChange={(o) => !o && setFiring(null)}
@@ -150,7 +190,6 @@ function InviteDialog({
   const trpc = useTRPC();
   const [email, setEmail] = useState("");
   const [roleId, setRoleId] = useState("");
-  const [copied, setCopied] = useState(false);
   const invite = useMutation(trpc.staff.invite.mutationOptions({ onSuccess: onInvited }));
   const defaultRole = roles.find((r) => r.key === "manager")?.id ?? roles[0]?.id ?? "";
   const close = (o: boolean) => {
@@ -158,28 +197,12 @@ function InviteDialog({
     if (!o) {
       invite.reset();
       setEmail("");
-      setCopied(false);
     }
   };
   return (
     <Dialog open={open} onOpenChange={close} title={t("admin.invite")}>
       {invite.data ? (
-        <div className="space-y-3">
-          <p className="text-sm text-slate-600">{t("admin.inviteLink")}</p>
-          <Input readOnly value={invite.data.link} aria-label={t("admin.inviteLink")} onFocus={(e) => e.target.select()} />
-          <div className="flex justify-end gap-2">
-            <Button
-              variant="outline"
-              onClick={() => {
-                void navigator.clipboard?.writeText(invite.data.link);
-                setCopied(true);
-              }}
-            >
-              {copied ? t("admin.copied") : t("admin.copy")}
-            </Button>
-            <Button onClick={() => close(false)}>OK</Button>
-          </div>
-        </div>
+        <LinkToCopy link={invite.data.link} hint={t("admin.inviteLink")} onDone={() => close(false)} />
       ) : (
         <form
           className="space-y-4"
@@ -212,5 +235,29 @@ function InviteDialog({
         </form>
       )}
     </Dialog>
+  );
+}
+
+/** An invitation link with its copy button. */
+function LinkToCopy({ link, hint, onDone }: { link: string; hint: string; onDone: () => void }) {
+  const t = useT();
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="space-y-3">
+      <p className="text-sm text-slate-600">{hint}</p>
+      <Input readOnly value={link} aria-label={t("admin.inviteLink")} onFocus={(e) => e.target.select()} />
+      <div className="flex justify-end gap-2">
+        <Button
+          variant="outline"
+          onClick={() => {
+            void navigator.clipboard?.writeText(link);
+            setCopied(true);
+          }}
+        >
+          {copied ? t("admin.copied") : t("admin.copy")}
+        </Button>
+        <Button onClick={onDone}>OK</Button>
+      </div>
+    </div>
   );
 }

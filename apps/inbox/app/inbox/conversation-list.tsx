@@ -10,7 +10,7 @@ import type { ChannelKind, ConversationRow, ListFilter } from "./types.ts";
 
 const ROW_HEIGHT = 76;
 const PAGE_SIZE = 50;
-const filters: ListFilter[] = ["all", "mine", "unassigned", "unread"];
+const filters: ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting"];
 
 type SeenChannel = { id: string; name: string; kind: ChannelKind };
 
@@ -33,7 +33,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
 
   // A conversation that moved up between two page loads could show twice; keep its newest place.
-  // Under «Непрочитанные» the open conversation stays in its place once read, until the manager
+  // Under «Непрочитанные» and «Ждут ответа» the open conversation stays in its place once read or answered, until the manager
   // moves on, instead of vanishing under the cursor.
   const openRow = useRef<{ row: ConversationRow; index: number } | null>(null);
   const items = useMemo(() => {
@@ -47,7 +47,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
       }
     }
     const kept = openRow.current;
-    if (filter === "unread" && kept && kept.row.id === selectedId && !seen.has(kept.row.id)) {
+    if ((filter === "unread" || filter === "awaiting") && kept && kept.row.id === selectedId && !seen.has(kept.row.id)) {
       out.splice(Math.min(kept.index, out.length), 0, { ...kept.row, unread: 0 });
     }
     return out;
@@ -145,7 +145,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
             </button>
           ) : null}
         </div>
-        <div role="tablist" aria-label={t("inbox.filters")} className="flex gap-0.5">
+        <div role="tablist" aria-label={t("inbox.filters")} className="flex flex-wrap gap-0.5">
           {filters.map((f) => (
             <button
               key={f}
@@ -217,6 +217,7 @@ function ListEmpty({ search, filter, channelFiltered }: { search: string; filter
   } else if (filter === "mine") title = t("inbox.emptyMine");
   else if (filter === "unassigned") title = t("inbox.emptyUnassigned");
   else if (filter === "unread") title = t("inbox.emptyUnread");
+  else if (filter === "awaiting") title = t("inbox.emptyAwaiting");
   else if (channelFiltered) title = t("inbox.emptyChannel");
   else {
     title = t("inbox.noChannels");

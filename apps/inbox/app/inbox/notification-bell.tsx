@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bell } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router";
-import { cn, useT, useTRPC } from "@threadline/ui";
+import { cn, quoted, useT, useTRPC } from "@threadline/ui";
 import { moment } from "./format.ts";
 
 const SHOWN = 30;
@@ -76,12 +76,24 @@ export function NotificationBell({ projectId }: { projectId: string }) {
                   type="button"
                   className={cn("flex w-full flex-col gap-0.5 px-3 py-2 text-left text-sm hover:bg-slate-50", n.readAt ? "text-slate-500" : "bg-sky-50/60 text-slate-900")}
                   onClick={() => {
-                    if (!n.readAt) markRead.mutate({ projectId, ids: [n.id] });
+                    if (!n.readAt) markRead.mutate({ projectId, ids: n.ids });
                     setOpen(false);
                     if (n.conversationId) navigate(`/p/${projectId}?c=${n.conversationId}`);
                   }}
                 >
-                  <span className={n.readAt ? "" : "font-medium"}>{n.text}</span>
+                  <span className={cn("flex items-baseline gap-1.5", n.readAt ? "" : "font-medium")}>
+                    <span className="min-w-0 flex-1">{n.text}</span>
+                    {n.repeats > 1 ? (
+                      <span className="shrink-0 rounded bg-slate-100 px-1 text-xs text-slate-500" title={t("inbox.bell.repeats", { count: n.repeats })}>
+                        ×{n.repeats}
+                      </span>
+                    ) : null}
+                  </span>
+                  {n.clientName !== null || n.channelName !== null ? (
+                    <span className="text-xs text-slate-600">
+                      {t("inbox.bell.about", { client: n.clientName || t("inbox.bell.noName"), channel: `${n.channelKind === "vk" ? "VK" : "Telegram"} ${quoted(n.channelName ?? "")}` })}
+                    </span>
+                  ) : null}
                   <span className="text-xs text-slate-400">{moment(n.createdAt)}</span>
                 </button>
               </li>

@@ -19,7 +19,22 @@ export default function ProjectInbox() {
   const { projectId } = useParams();
   const project = me.projects.find((p) => p.id === projectId);
   if (!project) return <EmptyState title={t("common.noAccess")} hint={t("inbox.noProjects")} />;
-  if (!project.permissions.includes("inbox.use")) return <EmptyState title={t("common.noAccess")} hint={t("inbox.noInboxAccess")} />;
+  if (!project.permissions.includes("inbox.use")) {
+    // Finance, traffic and tech work in the admin console: the way there, not a dead end.
+    const console = project.permissions.some((p) => p !== "inbox.use");
+    if (!console) return <EmptyState title={t("common.noAccess")} hint={t("inbox.noInboxAccess")} />;
+    return (
+      <EmptyState
+        title={project.name}
+        hint={t("admin.inboxNotForRole")}
+        action={
+          <a className="mt-2 rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-800" href={`${me.consoleUrl}/p/${project.id}`}>
+            {t("admin.consoleLink")}
+          </a>
+        }
+      />
+    );
+  }
   return <Inbox key={project.id} projectId={project.id} myName={me.user.name} />;
 }
 

@@ -37,6 +37,7 @@ const cases: Record<string, Case> = {
   "staff.invitations": (_a, b) => [{ projectId: b.project.id }],
   "staff.invite": (a, b) => inBothProjects(a, b, { email: "x@example.test", roleId: b.manager.roleId }),
   "staff.revokeInvitation": (a, b) => inBothProjects(a, b, { invitationId: bInvitationId }),
+  "staff.invitationLink": (a, b) => inBothProjects(a, b, { invitationId: bInvitationId }),
   "staff.changeRole": (a, b) => [
     { projectId: b.project.id, membershipId: b.manager.membershipId, roleId: b.admin.roleId },
     { projectId: a.project.id, membershipId: b.manager.membershipId, roleId: a.admin.roleId },

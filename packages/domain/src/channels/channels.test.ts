@@ -57,7 +57,7 @@ describe("connecting channels", () => {
     const before = await env.owner.select().from(channels);
     const res = await env.http("channels.connectTelegram", { token: T.owner.token, input: { projectId: T.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
     expect(res.status).toBe(400);
-    expect(res.body.error?.json?.message).toMatch(/Токен не подошёл/);
+    expect(res.body.error?.json?.message).toMatch(/Telegram не принял токен.*@BotFather/);
     expect(await env.owner.select().from(channels)).toHaveLength(before.length);
   });
 
@@ -83,7 +83,24 @@ describe("connecting channels", () => {
     const community = vk.addCommunity();
     const res = await env.http("channels.connectVk", { token: T.owner.token, input: { projectId: T.project.id, token: "vk1.a.wrong-token-wrong-token", groupId: community.groupId } });
     expect(res.status).toBe(400);
+    expect(res.body.error?.json?.message).toMatch(/VK не принял ключ доступа.*Создайте новый ключ/);
     expect(await env.owner.select().from(channels).where(eq(channels.externalId, String(community.groupId)))).toHaveLength(0);
+  });
+
+  it("Telegram out of reach is said so, with what to do, and nothing is stored or promised to be retried", async () => {
+    const before = await env.owner.select().from(channels);
+    // A port nothing listens on: the operator's Telegram address cannot be reached.
+    env.useEndpoints({ telegramApiRoot: "http://127.0.0.1:9" });
+    try {
+      const res = await env.http("channels.connectTelegram", { token: T.owner.token, input: { projectId: T.project.id, token: tg.addBot({ username: "far_bot" }).token } });
+      expect(res.status).toBe(400);
+      const message = String(res.body.error?.json?.message);
+      expect(message).toMatch(/Telegram не отвечает серверу Threadline: канал не подключён\. Попробуйте ещё раз/);
+      expect(message).not.toMatch(/повторим/);
+    } finally {
+      env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
+    }
+    expect(await env.owner.select().from(channels)).toHaveLength(before.length);
   });
 
   it("a manager may not connect channels", async () => {

@@ -28,10 +28,26 @@ export async function listChannels(tx: Tx) {
 /** The platforms are reached at the operator's endpoints, never at an address a tenant gives. */
 export type ConnectContext = { secretKey: SecretKeyring; workerUrl: string; endpoints: Readonly<Endpoints> };
 
+/**
+ * A platform's refusal while connecting, as a person can act on it: what is wrong and what to do.
+ * Nothing was stored and nothing is retried: the owner fixes it and presses «Подключить» again.
+ */
 function platformError(e: unknown): never {
   if (isChannelError(e)) {
-    if (e.kind === "auth") throw badRequest("channels.tokenRejected", "Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
-    throw badRequest("channels.platformError", `Платформа ответила ошибкой: ${e.reasonRu}`, { reason: storedFailure(e.reason) });
+    const platform = e.channel === "vk" ? "VK" : "Telegram";
+    if (e.kind === "auth" && e.channel === "vk") {
+      throw badRequest(
+        "channels.vkKeyRejected",
+        "VK не принял ключ доступа: он неверный, отозван или создан для другого сообщества. Создайте новый ключ в «Управление → Работа с API» этого сообщества с правами на сообщения, фотографии и документы и вставьте его целиком",
+      );
+    }
+    if (e.kind === "auth") {
+      throw badRequest("channels.tokenRejected", "Telegram не принял токен: проверьте, что он скопирован из @BotFather целиком и бот не удалён. Если токен отозван, получите новый командой /token в @BotFather");
+    }
+    if (e.kind === "unavailable") {
+      throw badRequest("channels.unreachable", `${platform} не отвечает серверу Threadline: канал не подключён. Попробуйте ещё раз через минуту; если не выйдет — сообщите администратору сервера, что у сервера нет связи с ${platform}`, { platform });
+    }
+    throw badRequest("channels.platformError", `${platform} отказал: ${e.reasonRu}. Канал не подключён — исправьте это и нажмите «Подключить» ещё раз`, { platform, reason: storedFailure(e.reason) });
   }
   throw e;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { contacts, messages } from "@threadline/db";
+import { contacts, conversations, messages, type LeadStage } from "@threadline/db";
 import { clientMessage, createTenantEnv, type TestEnv } from "@threadline/testing";
 import { ingestEvent } from "./ingest.ts";
 
@@ -184,5 +184,50 @@ describe("replies", () => {
 
   it("finance cannot use the inbox at all", async () => {
     await expect(env.caller(T.finance.token).conversations.list({ projectId: T.project.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("waiting for a person", () => {
+  it("unread means waiting for a person: a conversation the agent is handling is neither counted nor listed as unread, nor as awaiting a reply", async () => {
+    // A project of its own: the other tests' conversations stay as they expect them.
+    const T = await env.createTenant("Unread");
+    const byAgent = await env.ingest(T.channel, clientMessage({ chatId: "3601", text: "Агент отвечает" }));
+    const byPerson = await env.ingest(T.channel, clientMessage({ chatId: "3602", text: "Ждёт человека" }));
+    const agentOff = await env.ingest(T.channel, clientMessage({ chatId: "3603", text: "Агент выключен" }));
+    const spam = await env.ingest(T.channel, clientMessage({ chatId: "3604", text: "Купите рекламу" }));
+    const set = (id: string, stage: LeadStage, aiEnabled = true) => env.owner.update(conversations).set({ stage, aiEnabled }).where(eq(conversations.id, id));
+    await set(byAgent.conversationId, "bot");
+    await set(byPerson.conversationId, "assigned");
+    await set(agentOff.conversationId, "bot", false);
+    await set(spam.conversationId, "spam");
+
+    const manager = env.caller(T.manager.token);
+    const ids = async (filter: "all" | "unread" | "awaiting") => (await manager.conversations.list({ projectId: T.project.id, filter, limit: 50 })).items.map((c) => c.id);
+    const countBefore = await manager.conversations.unreadCount({ projectId: T.project.id });
+    const unread = await ids("unread");
+    expect(unread).toEqual(expect.arrayContaining([byPerson.conversationId, agentOff.conversationId]));
+    expect(unread).not.toContain(byAgent.conversationId);
+    expect(unread).not.toContain(spam.conversationId);
+    // «Все» still shows the agent's conversation, without an unread badge.
+    const all = (await manager.conversations.list({ projectId: T.project.id, limit: 50 })).items;
+    expect(all.find((c) => c.id === byAgent.conversationId)?.unread).toBe(0);
+    expect(all.find((c) => c.id === byPerson.conversationId)?.unread).toBe(1);
+    const awaiting = await ids("awaiting");
+    expect(awaiting).toEqual(expect.arrayContaining([byPerson.conversationId, agentOff.conversationId]));
+    expect(awaiting).not.toContain(byAgent.conversationId);
+    expect(awaiting).not.toContain(spam.conversationId);
+
+    // The agent hands the conversation over: now it waits for a person, and counts.
+    await set(byAgent.conversationId, "needs_human");
+    expect(await manager.conversations.unreadCount({ projectId: T.project.id })).toBe(countBefore + 1);
+    expect(await ids("unread")).toContain(byAgent.conversationId);
+    expect(await ids("awaiting")).toContain(byAgent.conversationId);
+
+    // Reading does not answer: it stays awaiting until a person replies, then leaves the view.
+    await manager.conversations.markRead({ projectId: T.project.id, conversationId: byPerson.conversationId });
+    expect(await ids("unread")).not.toContain(byPerson.conversationId);
+    expect(await ids("awaiting")).toContain(byPerson.conversationId);
+    await manager.conversations.reply({ projectId: T.project.id, conversationId: byPerson.conversationId, text: "Здравствуйте!" });
+    expect(await ids("awaiting")).not.toContain(byPerson.conversationId);
   });
 });

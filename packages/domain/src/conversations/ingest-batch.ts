@@ -17,7 +17,8 @@ type MessageResult = Extract<IngestResult, { kind: "message" }>;
 const asJson = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 /** A chat, client or message id made unique across the project's channels. */
 const channelScoped = (channelId: string, id: string) => `${channelId}\u0000${id}`;
-const isPlainMessage = (item: IngestItem): item is MessageItem => item.event.type === "message" && !isVkEcho(item.event);
+// A shared contact card takes the one-event step too: it also fills the contact's phone (rare).
+const isPlainMessage = (item: IngestItem): item is MessageItem => item.event.type === "message" && !isVkEcho(item.event) && !item.event.contact;
 
 /**
  * Stores the events of one project in one tenant transaction, in order. Runs of plain messages

@@ -2,6 +2,7 @@ import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
 import { addDelta, deltaOf, deltaParams, messagePreview, type FileKind } from "./aggregates.ts";
 import { storedFileType } from "../file-types.ts";
+import { findPhone } from "@threadline/ai";
 import { vkRandomId, type ChannelEvent, type FirstTouchAttribution, type InboundAttachment, type MessageEvent } from "@threadline/channels";
 
 export type ChannelRef = { id: string; projectId: string; kind: "vk" | "telegram" };
@@ -60,6 +61,23 @@ export function messageText(event: MessageEvent): string {
   return event.contact ? `${event.text}${event.text ? "\n" : ""}📞 ${event.contact.phoneNumber}`.trim() : event.text;
 }
 
+/**
+ * The phone of a contact card the client shared about themselves (Telegram's contact button), in
+ * E.164; null for someone else's card or a number that is not a phone. Telegram writes the
+ * number international without "+", a phone book entry may be national ("8 916 …").
+ */
+export function sharedOwnPhone(event: MessageEvent): string | null {
+  const card = event.contact;
+  if (!card || event.direction !== "inbound") return null;
+  if (card.userId !== undefined && card.userId !== event.client.externalUserId) return null;
+  const raw = card.phoneNumber.trim();
+  for (const candidate of raw.startsWith("+") ? [raw] : [raw, `+${raw}`]) {
+    const found = findPhone(candidate, { expectingPhone: true });
+    if (found.kind === "valid") return found.e164;
+  }
+  return null;
+}
+
 /** VK's echo of a message sent from Threadline: matched to that message, never stored as a new one. */
 export const isVkEcho = (event: MessageEvent) => event.direction === "outbound" && event.vkRandomId !== undefined;
 
@@ -85,6 +103,9 @@ async function upsertContactAndConversation(tx: Tx, channel: ChannelRef, event: 
     .values({ projectId: channel.projectId, channelId: channel.id, contactId: contact!.id, externalChatId: event.chatId, attribution, businessConnectionId: event.businessConnectionId })
     .onConflictDoNothing({ target: [conversations.channelId, conversations.externalChatId] })
     .returning({ id: conversations.id, assigneeId: conversations.assigneeId });
+  // A shared contact card fills the phone, whoever answers the client (the agent or a person).
+  const phone = event.type === "message" ? sharedOwnPhone(event) : null;
+  if (phone) await tx.update(contacts).set({ phone: sql`coalesce(${contacts.phone}, ${phone})` }).where(eq(contacts.id, contact!.id));
   if (inserted[0]) return { contactId: contact!.id, conversation: inserted[0], newConversation: true };
   const [existing] = await tx
     .select({ id: conversations.id, assigneeId: conversations.assigneeId })

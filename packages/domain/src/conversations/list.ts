@@ -6,7 +6,7 @@ import { redactConversation } from "../access/redact.ts";
 import { forbidden } from "../errors.ts";
 import { findSearchHits, type ListCursor, type SearchHits } from "./search.ts";
 
-export type ConversationFilter = "all" | "mine" | "unassigned" | "unread";
+export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting";
 export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; search?: string; cursor?: ListCursor; limit: number };
 
 /** What a member may see: everything with conversations.viewAll, else their own and unassigned. */
@@ -22,6 +22,21 @@ const UNREAD_CAP = 100;
 // security only leakproof conditions reach an index, and Postgres does not count coalesce as one.
 const readPoint = sql`case when ${conversationReads.lastReadSeq} is null then 0 else ${conversationReads.lastReadSeq} end`;
 
+/**
+ * Waiting for a person: neither in the first-contact agent's hands (it answers there: `bot` and
+ * `low_quality` with the agent on in the conversation) nor spam (never routed to a person).
+ * Unread counts only such conversations, so the counts and «Непрочитанные» show what people have
+ * to read, not what the agent is handling. Conditions on the conversation row alone: checked on
+ * the rows the list index already reads.
+ */
+const forAPerson = sql`not (${conversations.aiEnabled} and ${conversations.stage} in ('bot', 'low_quality')) and ${conversations.stage} <> 'spam'`;
+
+/** Unread for this member: a client message past their read point, in a conversation waiting for a person. */
+const unreadFor = sql`${conversations.lastInboundSeq} > ${readPoint} and ${forAPerson}`;
+
+/** «Ждут ответа»: the client wrote last, and the conversation waits for a person. */
+const awaitingAnswer = sql`${conversations.lastMessageDirection} = 'in' and ${forAPerson}`;
+
 /** Join condition for the member's own read points. */
 const readsOf = (member: Member) => and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId));
 
@@ -32,7 +47,8 @@ function listFilters(member: Member, input: ListInput): (SQL | undefined)[] {
     visibleTo(member),
     input.filter === "mine" ? eq(conversations.assigneeId, member.membershipId) : undefined,
     input.filter === "unassigned" ? isNull(conversations.assigneeId) : undefined,
-    input.filter === "unread" ? sql`${conversations.lastInboundSeq} > ${readPoint}` : undefined,
+    input.filter === "unread" ? unreadFor : undefined,
+    input.filter === "awaiting" ? awaitingAnswer : undefined,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
   ];
@@ -106,7 +122,7 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
     contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
     // Counted for the page's rows only, and only where something is unread: an index range of
     // the client's messages past the read point.
-    unread: sql<number>`case when ${conversations.lastInboundSeq} > ${readPoint} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${readPoint} limit ${UNREAD_CAP}) u) else 0 end`,
+    unread: sql<number>`case when ${unreadFor} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${readPoint} limit ${UNREAD_CAP}) u) else 0 end`,
   };
   const rows = await inListOrder(tx.select(fields).from(conversations).$dynamic(), member, conditions, limit);
   // The channel and the contact are never null (foreign keys; left joins only for the plan).
@@ -156,7 +172,7 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
 }
 
 /**
- * Unread conversations per project for the project switcher badges: one pass over the visible
+ * Unread conversations (waiting for a person) per project for the project switcher badges: one pass over the visible
  * conversations joined to the member's read points (a hash join, not a lookup per row).
  */
 export async function countUnreadConversations(tx: Tx, member: Member): Promise<number> {
@@ -164,6 +180,6 @@ export async function countUnreadConversations(tx: Tx, member: Member): Promise<
     .select({ n: sql<number>`count(*)::int` })
     .from(conversations)
     .leftJoin(conversationReads, readsOf(member))
-    .where(and(sql`${conversations.lastMessageAt} is not null`, visibleTo(member), sql`${conversations.lastInboundSeq} > ${readPoint}`));
+    .where(and(sql`${conversations.lastMessageAt} is not null`, visibleTo(member), unreadFor));
   return row?.n ?? 0;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { auditLog, conversations, leadEvents, memberships, messages, projects, usageRecords, withTenant, wonExamples } from "@threadline/db";
+import { auditLog, conversations, leadEvents, memberships, messages, notifications, projects, usageRecords, withTenant, wonExamples } from "@threadline/db";
 import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { DEFAULT_TEXTS } from "@threadline/ai";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
@@ -237,7 +237,20 @@ describe("notifications", () => {
     await processLeadMessage(deps, b);
     const mine = env.caller(T.manager.token).notifications;
     const list = await mine.list({ projectId: T.project.id });
-    expect(list).toEqual([{ id: expect.any(String), text: "Вам назначен новый диалог", conversationId: a.conversationId, createdAt: expect.any(Date), readAt: null }]);
+    expect(list).toEqual([
+      {
+        id: expect.any(String),
+        ids: [list[0]!.id],
+        repeats: 1,
+        text: "Вам назначен новый диалог",
+        conversationId: a.conversationId,
+        clientName: "Анна Петрова",
+        channelKind: "telegram",
+        channelName: expect.any(String),
+        createdAt: expect.any(Date),
+        readAt: null,
+      },
+    ]);
     expect(await mine.unreadCount({ projectId: T.project.id })).toBe(1);
     const adminList = await env.caller(T.admin.token).notifications.list({ projectId: T.project.id });
     expect(adminList.map((n) => n.conversationId)).toEqual([b.conversationId]);
@@ -248,6 +261,35 @@ describe("notifications", () => {
     expect(await mine.list({ projectId: T.project.id, unreadOnly: true })).toEqual([]);
     await env.caller(T.admin.token).notifications.markRead({ projectId: T.project.id });
     expect(await env.caller(T.admin.token).notifications.unreadCount({ projectId: T.project.id })).toBe(0);
+  });
+});
+
+describe("repeated notifications", () => {
+  it("about one lead are one entry, counted once, read together", async () => {
+    const T = await env.createTenant("Repeats");
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, enabled: false });
+    await rotation(T, { manager: 1, admin: 2, owner: 3 });
+    const a = await clientWrites(T, "Здравствуйте");
+    await processLeadMessage(deps, a);
+    const b = await clientWrites(T, "Добрый день");
+    await processLeadMessage(deps, b);
+    const [first] = await env.owner.select().from(notifications).where(eq(notifications.conversationId, a.conversationId));
+    // The same alert about lead a twice more, and one about lead b (the admin's) for the manager too.
+    const { id: _id, createdAt: _at, ...again } = first!;
+    await env.owner.insert(notifications).values([again, again, { ...again, conversationId: b.conversationId }]);
+    const mine = env.caller(T.manager.token).notifications;
+    const list = await mine.list({ projectId: T.project.id });
+    expect(list.map((n) => [n.conversationId, n.repeats]).sort()).toEqual(
+      [
+        [a.conversationId, 3],
+        [b.conversationId, 1],
+      ].sort(),
+    );
+    expect(await mine.unreadCount({ projectId: T.project.id })).toBe(2);
+    const aboutA = list.find((n) => n.conversationId === a.conversationId)!;
+    await mine.markRead({ projectId: T.project.id, ids: aboutA.ids });
+    expect(await mine.unreadCount({ projectId: T.project.id })).toBe(1);
+    expect((await mine.list({ projectId: T.project.id })).find((n) => n.conversationId === a.conversationId)!.readAt).toBeInstanceOf(Date);
   });
 });
 

@@ -140,3 +140,18 @@ export async function revokeInvitation(tx: Tx, actor: Member, invitationId: stri
   if (!inv) throw notFound("invitation");
   await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "invitation.revoked", targetType: "invitation", targetId: inv.id, details: { email: inv.email } });
 }
+
+/**
+ * A new link for an invitation still waiting (not accepted, revoked or expired): only the link's
+ * hash is kept, so the link cannot be shown again; a new one replaces it and the old one stops
+ * working. The expiry stays as it was.
+ */
+export async function renewInvitationLink(tx: Tx, actor: Member, invitationId: string) {
+  const [inv] = await tx.select().from(invitations).where(eq(invitations.id, invitationId));
+  if (!inv) throw notFound("invitation");
+  assertUsable(inv);
+  const token = randomToken();
+  await tx.update(invitations).set({ tokenHash: sha256(token) }).where(eq(invitations.id, inv.id));
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "invitation.renewed", targetType: "invitation", targetId: inv.id, details: { email: inv.email } });
+  return { token, expiresAt: inv.expiresAt };
+}

@@ -98,8 +98,10 @@ export const errorsEn = {
   },
   analytics: { trafficHidden: "Your role cannot see traffic sources" },
   channels: {
-    tokenRejected: "The token did not work: check that it was copied whole and not revoked",
-    platformError: "The platform answered with an error: {{reason}}",
+    tokenRejected: "Telegram did not accept the token: check that it was copied from @BotFather whole and the bot is not deleted. If the token was revoked, get a new one with /token in @BotFather",
+    platformError: "{{platform}} refused: {{reason}}. The channel is not connected — fix this and press “Connect” again",
+    vkKeyRejected: "VK did not accept the access key: it is wrong, revoked or made for another community. Create a new key in the community's “Manage → API usage” with rights to messages, photos and documents, and paste it whole",
+    unreachable: "{{platform}} does not answer the Threadline server: the channel is not connected. Try again in a minute; if it still fails, tell the server's administrator that the server cannot reach {{platform}}",
     alreadyHere: "This channel is already connected to the project",
     elsewhere: "This channel is already connected to another project",
     vkCallbackRejected: "VK did not accept the events address: {{reason}}",

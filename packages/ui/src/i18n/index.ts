@@ -2,6 +2,7 @@ import i18next from "i18next";
 import { initReactI18next, useTranslation } from "react-i18next";
 import { enWithErrors } from "./en.ts";
 import { ruWithErrors } from "./ru.ts";
+import { nestQuotes } from "../lib/quote.ts";
 
 export const languages = ["ru", "en"] as const;
 export type Language = (typeof languages)[number];
@@ -14,12 +15,17 @@ function initialLanguage(): Language {
 }
 
 // Russian by default; English is a second language a person can pick.
-void i18next.use(initReactI18next).init({
-  lng: initialLanguage(),
-  fallbackLng: "ru",
-  resources: { ru: { translation: ruWithErrors }, en: { translation: enWithErrors } },
-  interpolation: { escapeValue: false },
-});
+// A name quoted in a sentence may bring its own quotation marks: they are nested, «Кофейня „Зерно“».
+void i18next
+  .use(initReactI18next)
+  .use({ type: "postProcessor", name: "nestQuotes", process: (value: string) => nestQuotes(value) })
+  .init({
+    postProcess: ["nestQuotes"],
+    lng: initialLanguage(),
+    fallbackLng: "ru",
+    resources: { ru: { translation: ruWithErrors }, en: { translation: enWithErrors } },
+    interpolation: { escapeValue: false },
+  });
 
 export function setLanguage(lang: Language) {
   localStorage.setItem(STORAGE_KEY, lang);

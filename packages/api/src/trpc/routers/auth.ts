@@ -17,7 +17,8 @@ export const authRouter = router({
   me: publicProcedure.query(async ({ ctx }) => {
     const session = await sessionOf(ctx);
     if (!session) return null;
-    return { user: session.user, projects: await listMyProjects(ctx.db, session.user.id) };
+    // consoleUrl: where people whose work is not in the inbox (finance, traffic, tech) are sent.
+    return { user: session.user, projects: await listMyProjects(ctx.db, session.user.id), consoleUrl: ctx.urls.admin };
   }),
 
   signIn: publicProcedure

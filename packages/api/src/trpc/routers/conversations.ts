@@ -15,7 +15,7 @@ export const conversationsRouter = router({
   list: inbox
     .input(
       z.object({
-        filter: z.enum(["all", "mine", "unassigned", "unread"]).default("all"),
+        filter: z.enum(["all", "mine", "unassigned", "unread", "awaiting"]).default("all"),
         channelId: z.string().uuid().optional(),
         stage: z.enum(leadStages).optional(),
         search: z.string().max(200).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { hideableFields, permissions } from "@threadline/domain/access/catalog.ts";
 import { listAudit } from "@threadline/domain/audit/service.ts";
-import { inviteMember, listInvitations, revokeInvitation } from "@threadline/domain/staff/invitations.ts";
+import { inviteMember, listInvitations, renewInvitationLink, revokeInvitation } from "@threadline/domain/staff/invitations.ts";
 import { changeMemberRole, deactivateMember, listMembers, reactivateMember } from "@threadline/domain/staff/members.ts";
 import { createRole, listRoles, updateRole } from "@threadline/domain/staff/roles.ts";
 import { projectProcedure, router } from "../init.ts";
@@ -18,6 +18,14 @@ export const staffRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { token, invitation } = await inviteMember(ctx.tx, ctx.member, input);
       return { id: invitation.id, link: `${ctx.urls.inbox}/invite/${token}`, expiresAt: invitation.expiresAt };
+    }),
+
+  /** A new link for a waiting invitation (the old one stops working), to copy again. */
+  invitationLink: projectProcedure("staff.manage")
+    .input(z.object({ invitationId: id }))
+    .mutation(async ({ ctx, input }) => {
+      const { token, expiresAt } = await renewInvitationLink(ctx.tx, ctx.member, input.invitationId);
+      return { link: `${ctx.urls.inbox}/invite/${token}`, expiresAt };
     }),
 
   revokeInvitation: projectProcedure("staff.manage")
