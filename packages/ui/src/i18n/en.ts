@@ -188,6 +188,8 @@ export const en: Shape<typeof ru> = {
     "analytics.spend": "AI and voice spend",
     "analytics.traffic": "Traffic sources",
     "payments.view": "Payments",
+    "catalog.manage": "Catalog and menu bot",
+    "orders.manage": "Orders board",
   },
   field: {
     "contact.profileUrl": "Client's profile link",

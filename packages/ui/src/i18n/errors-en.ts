@@ -13,6 +13,7 @@ export const errorsEn = {
     notification: "Notification not found",
     importRun: "Import not found",
     product: "Product not found",
+    order: "Order not found",
   },
   access: { forbidden: "You do not have permission to do this" },
   auth: {
@@ -65,6 +66,20 @@ export const errorsEn = {
     upsellUnknown: "Product “{{name}}”: the suggested “{{upsell}}” is not in the catalog",
     tooMany_one: "At most {{count}} product in the catalog",
     tooMany_other: "At most {{count}} products in the catalog",
+    photoType: "The photo must be JPEG, PNG or WebP",
+    photoTooLarge: "The photo is over {{max}} MB: make it smaller and upload it again",
+  },
+  order: {
+    empty: "Add at least one product to the order",
+    tooManyLines: "At most {{max}} lines in an order",
+    quantityInvalid: "The quantity must be from 1 to {{max}}",
+    productGone: "“{{name}}” is no longer in the catalog",
+    productUnavailable: "“{{name}}” is not available now (stop-list)",
+    optionUnknown: "“{{name}}” has no option “{{option}}”",
+    optionConflict: "“{{name}}”: choose one option of “{{group}}”",
+    transitionInvalid: "An order in status “{{from}}” cannot be moved to “{{to}}”",
+    phoneInvalid: "This does not look like a phone number: check it",
+    templateTooLong: "The message text is longer than {{max}} characters",
   },
   templates: {
     titleRequired: "Name the template",

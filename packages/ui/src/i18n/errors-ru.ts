@@ -14,6 +14,7 @@ export const errorsRu = {
     notification: "Уведомление не найдено",
     importRun: "Импорт не найден",
     product: "Товар не найден",
+    order: "Заказ не найден",
   },
   access: { forbidden: "Недостаточно прав для этого действия" },
   auth: {
@@ -78,6 +79,20 @@ export const errorsRu = {
     tooMany_few: "Не больше {{count}} товаров в каталоге",
     tooMany_many: "Не больше {{count}} товаров в каталоге",
     tooMany_other: "Не больше {{count}} товара в каталоге",
+    photoType: "Фото должно быть в формате JPEG, PNG или WebP",
+    photoTooLarge: "Фото больше {{max}} МБ: уменьшите его и загрузите снова",
+  },
+  order: {
+    empty: "Добавьте в заказ хотя бы один товар",
+    tooManyLines: "В заказе не больше {{max}} позиций",
+    quantityInvalid: "Количество должно быть от 1 до {{max}}",
+    productGone: "Товара «{{name}}» больше нет в каталоге",
+    productUnavailable: "«{{name}}» сейчас нет в наличии (стоп-лист)",
+    optionUnknown: "У товара «{{name}}» нет опции «{{option}}»",
+    optionConflict: "У товара «{{name}}» выберите одну опцию из группы «{{group}}»",
+    transitionInvalid: "Заказ в статусе «{{from}}» нельзя перевести в «{{to}}»",
+    phoneInvalid: "Телефон не похож на номер: проверьте его",
+    templateTooLong: "Текст сообщения длиннее {{max}} символов",
   },
   templates: {
     titleRequired: "Назовите шаблон",

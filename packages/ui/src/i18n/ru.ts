@@ -186,6 +186,8 @@ export const ru = {
     "analytics.spend": "Расходы на ИИ и озвучку",
     "analytics.traffic": "Источники трафика",
     "payments.view": "Оплаты",
+    "catalog.manage": "Каталог и меню-бот",
+    "orders.manage": "Доска заказов",
   },
   field: {
     "contact.profileUrl": "Ссылка на профиль клиента",
