@@ -587,6 +587,16 @@ export const en: Shape<typeof ru> = {
     noChannels: "Connect a channel to turn the menu bot on.",
     priceInvalid: "The price is a number above zero, e.g. 220 or 219.90",
     optionInvalid: "Line “{{line}}” does not look like “Group: name +price”",
+    panelTitle: "Orders",
+    panelNone: "No orders",
+    newOrder: "New order",
+    pickProduct: "Product",
+    quantity: "Quantity",
+    addLine: "Add line",
+    removeLine: "Remove",
+    takeOrder: "Take the order",
+    cancelNew: "Cancel",
+    taken: "Order #{{number}} taken; the client got a message",
   },
 };
 

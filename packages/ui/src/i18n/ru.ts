@@ -585,6 +585,16 @@ export const ru = {
     noChannels: "Подключите канал, чтобы включить меню-бот.",
     priceInvalid: "Цена — число больше нуля, например 220 или 219,90",
     optionInvalid: "Строка «{{line}}» не похожа на «Группа: название +надбавка»",
+    panelTitle: "Заказы",
+    panelNone: "Заказов нет",
+    newOrder: "Новый заказ",
+    pickProduct: "Товар",
+    quantity: "Количество",
+    addLine: "Добавить позицию",
+    removeLine: "Убрать",
+    takeOrder: "Принять заказ",
+    cancelNew: "Отмена",
+    taken: "Заказ №{{number}} принят, клиенту ушло сообщение",
   },
 } as const;
 
