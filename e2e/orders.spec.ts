@@ -75,7 +75,7 @@ test("a client orders through the Telegram menu bot; the barista moves the order
     await card.getByRole("button", { name: "Подтвердить" }).click();
     const confirmed = page.getByTestId("column-confirmed").getByTestId("order-card").filter({ hasText: "Алина" });
     await expect(confirmed).toBeVisible();
-    await confirmed.getByRole("button", { name: "Готов" }).click();
+    await confirmed.getByRole("button", { name: "Готов", exact: true }).click();
     await expect(page.getByTestId("column-ready").getByTestId("order-card").filter({ hasText: "Алина" })).toBeVisible();
     await shot(page, "admin-orders-ready", { docs: true });
 

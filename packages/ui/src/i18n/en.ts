@@ -555,7 +555,7 @@ export const en: Shape<typeof ru> = {
     empty: "No orders yet",
     emptyHint: "Turn the menu bot on for a channel under “Catalog”, or take an order in the client panel of the inbox.",
     status: { new: "New", confirmed: "Confirmed", preparing: "Preparing", ready: "Ready", done: "Handed over", cancelled: "Cancelled" },
-    move: { confirmed: "Confirm", preparing: "Prepare", ready: "Ready", done: "Handed over", cancelled: "Cancel" },
+    move: { confirmed: "Confirm", preparing: "Start preparing", ready: "Ready", done: "Handed over", cancelled: "Cancel" },
     order: "Order #{{number}}",
     total: "Total",
     pickup: "Pickup: {{time}}",

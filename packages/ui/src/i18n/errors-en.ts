@@ -68,6 +68,11 @@ export const errorsEn = {
     tooMany_other: "At most {{count}} products in the catalog",
     photoType: "The photo must be JPEG, PNG or WebP",
     photoTooLarge: "The photo is over {{max}} MB: make it smaller and upload it again",
+    fileTooLarge: "The price list file is over {{max}} KB",
+    fileUnreadable: "The file cannot be read as CSV or XLSX",
+    fileColumns: "The first row must be: {{columns}}",
+    rowDuplicate: "“{{name}}” appears twice in the file",
+    fileHasErrors: "Row {{row}} has an error: the price list was not loaded, fix the file",
   },
   order: {
     empty: "Add at least one product to the order",

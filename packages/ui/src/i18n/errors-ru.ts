@@ -81,6 +81,11 @@ export const errorsRu = {
     tooMany_other: "Не больше {{count}} товара в каталоге",
     photoType: "Фото должно быть в формате JPEG, PNG или WebP",
     photoTooLarge: "Фото больше {{max}} МБ: уменьшите его и загрузите снова",
+    fileTooLarge: "Файл прайс-листа больше {{max}} КБ",
+    fileUnreadable: "Файл не читается как CSV или XLSX",
+    fileColumns: "Первая строка должна быть: {{columns}}",
+    rowDuplicate: "Товар «{{name}}» встречается в файле дважды",
+    fileHasErrors: "В строке {{row}} ошибка: прайс-лист не загружен, исправьте файл",
   },
   order: {
     empty: "Добавьте в заказ хотя бы один товар",

@@ -553,7 +553,7 @@ export const ru = {
     empty: "Заказов пока нет",
     emptyHint: "Включите меню-бот на канале в разделе «Каталог» или примите заказ в карточке клиента в инбоксе.",
     status: { new: "Новый", confirmed: "Подтверждён", preparing: "Готовится", ready: "Готов", done: "Выдан", cancelled: "Отменён" },
-    move: { confirmed: "Подтвердить", preparing: "Готовить", ready: "Готов", done: "Выдан", cancelled: "Отменить" },
+    move: { confirmed: "Подтвердить", preparing: "В работу", ready: "Готов", done: "Выдан", cancelled: "Отменить" },
     order: "Заказ №{{number}}",
     total: "Сумма",
     pickup: "Самовывоз: {{time}}",
