@@ -42,6 +42,13 @@ const sidebars = {
     },
     {
       type: "category",
+      key: "shop",
+      label: "Каталог и заказы",
+      collapsed: false,
+      items: ["shop/catalog", "shop/menu-bot", "shop/orders"],
+    },
+    {
+      type: "category",
       key: "import",
       label: "Импорт истории",
       collapsed: false,

@@ -18,6 +18,8 @@ export default [
       route("traffic", "routes/traffic.tsx"),
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),
+      route("orders", "routes/orders.tsx"),
+      route("catalog", "routes/catalog.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;

@@ -81,6 +81,10 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
           return notify(event);
         case "import.progress":
           return; // the admin's import page
+        case "order.created":
+        case "order.updated":
+          // The contact panel's orders of that conversation.
+          return void queryClient.invalidateQueries({ queryKey: trpc.orders.forConversation.queryKey({ projectId, conversationId: event.conversationId }) });
         default: {
           const unknown: never = event;
           return unknown;

@@ -126,8 +126,23 @@ export interface BusinessConnectionEvent extends EventBase {
   canReply: boolean;
 }
 
+/**
+ * The client pressed a button of a bot message's keyboard (Telegram callback_query, VK
+ * message_event). It must be answered (answerButton) or the client's app keeps spinning.
+ */
+export interface ButtonEvent extends EventBase {
+  type: "button";
+  /** Telegram callback_query id / VK event_id: what the answer names. */
+  callbackId: string;
+  /** The button's payload as the bot set it (≤ 64 bytes on Telegram). */
+  data: string;
+  /** The message the keyboard was on, when the platform says (it may be too old to be sent). */
+  externalMessageId?: string;
+}
+
 export type ChannelEvent =
   | MessageEvent
+  | ButtonEvent
   | EditEvent
   | ReadEvent
   | ClientBlockedEvent
@@ -158,6 +173,19 @@ export interface OutboundMessage {
   text?: string;
   file?: OutboundFile;
   businessConnectionId?: string;
+}
+
+/** An inline keyboard: rows of buttons, each with the payload a press sends back. */
+export type MenuButton = { text: string; data: string };
+export type MenuKeyboard = MenuButton[][];
+
+/** A channel whose bot can show a button menu, edit it in place and answer presses. */
+export interface MenuChannel {
+  sendMenu(input: { chatId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile }): Promise<SentMessage>;
+  /** Replaces the text and keyboard of a menu message the bot sent. */
+  editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void>;
+  /** Answers a press: a short notice (or an alert the client must close), or nothing. */
+  answerButton(input: { callbackId: string; chatId: string; userId: string; text?: string; alert?: boolean }): Promise<void>;
 }
 
 export interface SentMessage {

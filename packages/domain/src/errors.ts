@@ -20,6 +20,7 @@ const things = {
   notification: "Уведомление",
   importRun: "Импорт",
   product: "Товар",
+  order: "Заказ",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -119,6 +120,23 @@ export const errorCodes = [
   "catalog.optionPriceInvalid",
   "catalog.upsellUnknown",
   "catalog.tooMany",
+  "catalog.photoType",
+  "catalog.photoTooLarge",
+  "catalog.fileTooLarge",
+  "catalog.fileUnreadable",
+  "catalog.fileColumns",
+  "catalog.rowDuplicate",
+  "catalog.fileHasErrors",
+  "order.empty",
+  "order.tooManyLines",
+  "order.quantityInvalid",
+  "order.productGone",
+  "order.productUnavailable",
+  "order.optionUnknown",
+  "order.optionConflict",
+  "order.transitionInvalid",
+  "order.phoneInvalid",
+  "order.templateTooLong",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

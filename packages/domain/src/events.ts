@@ -53,10 +53,23 @@ export type ImportProgressEvent = {
 };
 
 /**
+ * An order was taken or changed status. Routed like its conversation's events (by the assignee),
+ * so only members who may see the conversation hear of it; the board reads the order again.
+ */
+export type OrderEvent = {
+  type: "order.created" | "order.updated";
+  projectId: string;
+  orderId: string;
+  conversationId: string;
+  status: "new" | "confirmed" | "preparing" | "ready" | "done" | "cancelled";
+  assigneeId: string | null;
+};
+
+/**
  * What a browser receives: ids and what changed, never contact data. The screens read the data
  * again through the API, whose serializer removes what the member's role may not see.
  */
-export type ClientEvent = ConversationEvent | NotificationEvent | ImportProgressEvent;
+export type ClientEvent = ConversationEvent | NotificationEvent | ImportProgressEvent | OrderEvent;
 
 /** What the realtime servers act on themselves (never forwarded): whose sockets close or re-join. */
 export type ControlEvent =

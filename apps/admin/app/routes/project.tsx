@@ -4,6 +4,8 @@ import { EmptyState, cn, useT, useTRPC } from "@threadline/ui";
 import { useConsole } from "../session.ts";
 
 const sections = [
+  { to: "orders", label: "shop.ordersNav", permission: "orders.manage" },
+  { to: "catalog", label: "shop.catalogNav", permission: "catalog.manage" },
   { to: "staff", label: "admin.staff", permission: "staff.manage" },
   { to: "roles", label: "admin.roles", permission: "staff.manage" },
   { to: "channels", label: "admin.channels", permission: "channels.manage" },

@@ -5,6 +5,7 @@ import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui"
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
+import { OrdersSection } from "./orders-section.tsx";
 import { StageSection } from "./stage-section.tsx";
 import { can, hidden, type Access, type Attribution } from "./types.ts";
 
@@ -130,6 +131,8 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
           {setAi.error ? <p className="text-xs text-red-600">{errorMessage(setAi.error)}</p> : null}
         </div>
       </div>
+
+      {can(access, "inbox.use") ? <OrdersSection projectId={projectId} conversationId={conversationId} /> : null}
 
       {showSource ? (
         <div className="px-5 py-4">

@@ -10,7 +10,7 @@ import { resolveSession, SESSION_COOKIE } from "@threadline/domain/auth/sessions
 import { EVENTS_CHANNEL, type ClientEvent, type ControlEvent, type RealtimeEvent } from "@threadline/domain/events.ts";
 import { parseCookies } from "../trpc/context.ts";
 
-export type { ClientEvent, ConversationEvent, NotificationEvent, ImportProgressEvent } from "@threadline/domain/events.ts";
+export type { ClientEvent, ConversationEvent, NotificationEvent, ImportProgressEvent, OrderEvent } from "@threadline/domain/events.ts";
 
 // Rooms: u:<user> (every socket of a person), s:<session> (the sockets a session opened),
 // p:<project>:all (members who see every conversation), p:<project>:unassigned (members who see
@@ -25,13 +25,13 @@ const rooms = {
   member: (projectId: string, membershipId: string) => `p:${projectId}:m:${membershipId}`,
 };
 
-/** What a socket asked to follow in a project: the inbox, or the import page. */
-type Scope = "inbox" | "imports";
+/** What a socket asked to follow in a project: the inbox, the import page or the orders board. */
+type Scope = "inbox" | "imports" | "orders";
 
 type SocketData = { userId: string; sessionId: string; scopes: Map<string, Set<Scope>> };
 /** The socket's two directions, as the apps' clients type their Socket.IO socket. */
 export type ServerToClient = { event: (event: ClientEvent) => void };
-export type ClientToServer = { join: (payload: { projectId: string; scope?: "imports" }, ack?: (r: { ok: boolean; error?: string }) => void) => void };
+export type ClientToServer = { join: (payload: { projectId: string; scope?: "imports" | "orders" }, ack?: (r: { ok: boolean; error?: string }) => void) => void };
 type RealtimeSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 /** How often the sockets' sessions are checked for expiry. */
@@ -46,9 +46,11 @@ export function roomsFor(event: ClientEvent): string[] {
   const p = event.projectId;
   switch (event.type) {
     case "conversation.message":
-    case "conversation.updated": {
+    case "conversation.updated":
+    case "order.created":
+    case "order.updated": {
       const targets = [rooms.all(p), event.assigneeId ? rooms.member(p, event.assigneeId) : rooms.unassigned(p)];
-      const previous = event.previousAssigneeId;
+      const previous = "previousAssigneeId" in event ? event.previousAssigneeId : undefined;
       if (previous !== undefined && previous !== event.assigneeId) targets.push(previous ? rooms.member(p, previous) : rooms.unassigned(p));
       return targets;
     }
@@ -70,7 +72,8 @@ function memberRooms(member: Member, scope: Scope): string[] {
     if (!can(member, "import.manage")) throw new Error("no import access");
     return [rooms.imports(p)];
   }
-  if (!can(member, "inbox.use")) throw new Error("no inbox access");
+  // The orders board hears what the inbox would (orders follow their conversations' visibility).
+  if (scope === "orders" ? !can(member, "orders.manage") : !can(member, "inbox.use")) throw new Error("no inbox access");
   return [rooms.member(p, member.membershipId), can(member, "conversations.viewAll") ? rooms.all(p) : rooms.unassigned(p)];
 }
 
@@ -158,7 +161,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
       // Typed for the apps, read as untrusted input.
       const { projectId, scope } = (payload ?? {}) as { projectId?: unknown; scope?: unknown };
       if (typeof projectId !== "string") return ack?.({ ok: false, error: "projectId required" });
-      const wanted: Scope = scope === "imports" ? "imports" : "inbox";
+      const wanted: Scope = scope === "imports" ? "imports" : scope === "orders" ? "orders" : "inbox";
       // Recorded before the membership is read, so a deactivation meanwhile still finds this socket.
       const scopes = socket.data.scopes.get(projectId) ?? new Set<Scope>();
       const had = scopes.has(wanted);

@@ -17,6 +17,8 @@ let bNotificationId: string;
 let bImportRunId: string;
 let bTemplateId: string;
 let bRecordingKey: string;
+let bProductId: string;
+let bOrderId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -104,13 +106,29 @@ const cases: Record<string, Case> = {
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
   "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),
   "voice.fromRecording": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey }),
+  "catalog.get": (_a, b) => [{ projectId: b.project.id }],
+  "catalog.save": (_a, b) => [{ projectId: b.project.id, products: [{ name: "Чужой", priceMinor: 100 }] }],
+  "catalog.setAvailable": (a, b) => inBothProjects(a, b, { productId: bProductId, available: false }),
+  "catalog.archive": (a, b) => inBothProjects(a, b, { productId: bProductId }),
+  "catalog.menuChannels": (_a, b) => [{ projectId: b.project.id }],
+  "catalog.setMenuBot": (a, b) => inBothProjects(a, b, { channelId: b.channel.id, enabled: true }),
+  "orders.board": (_a, b) => [{ projectId: b.project.id }],
+  "orders.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "orders.history": (a, b) => inBothProjects(a, b, { orderId: bOrderId }),
+  "orders.create": (a, b) => [
+    { projectId: b.project.id, conversationId: b.conversationId, lines: [{ productId: bProductId, optionIds: [], quantity: 1 }] },
+    { projectId: a.project.id, conversationId: b.conversationId, lines: [{ productId: bProductId, optionIds: [], quantity: 1 }] },
+  ],
+  "orders.setStatus": (a, b) => inBothProjects(a, b, { orderId: bOrderId, status: "cancelled" }),
+  "orders.templates": (_a, b) => [{ projectId: b.project.id }],
+  "orders.setTemplates": (_a, b) => [{ projectId: b.project.id, templates: { ready: "Чужой" } }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -141,6 +159,9 @@ beforeAll(async () => {
   bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
+  await env.caller(B.owner.token).catalog.save({ projectId: B.project.id, products: [{ name: "Капучино", priceMinor: 22000, options: [{ group: "Молоко", name: "овсяное", priceDeltaMinor: 4000 }] }] });
+  bProductId = (await env.caller(B.owner.token).catalog.get({ projectId: B.project.id })).products[0]!.id;
+  bOrderId = (await env.caller(B.owner.token).orders.create({ projectId: B.project.id, conversationId: B.conversationId, lines: [{ productId: bProductId, optionIds: [], quantity: 1 }] })).orderId;
 });
 afterAll(async () => env?.close());
 

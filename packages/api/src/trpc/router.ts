@@ -10,6 +10,8 @@ import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.t
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
+import { catalogRouter } from "./routers/catalog.ts";
+import { ordersRouter } from "./routers/orders.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -27,6 +29,8 @@ export const appRouter = router({
   voice: voiceRouter,
   analytics: analyticsRouter,
   templates: templatesRouter,
+  catalog: catalogRouter,
+  orders: ordersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,7 +2,7 @@ import { Api, InputFile } from "grammy";
 import type { ChannelAdapter } from "../adapter.ts";
 import { downloadFile, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
-import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "../types.ts";
+import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, MenuChannel, MenuKeyboard, OutboundFile, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "../types.ts";
 import { mapTelegramErrors } from "./errors.ts";
 import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
 
@@ -20,7 +20,9 @@ function chatIdOf(chatId: string): number | string {
   return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
 }
 
-export class TelegramAdapter implements ChannelAdapter {
+const inlineKeyboard = (keyboard: MenuKeyboard) => ({ inline_keyboard: keyboard.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) });
+
+export class TelegramAdapter implements ChannelAdapter, MenuChannel {
   readonly kind = "telegram" as const;
   // The Bot API has no idempotency key: a repeated sendMessage is a second message.
   readonly idempotentSend = false;
@@ -55,6 +57,31 @@ export class TelegramAdapter implements ChannelAdapter {
       return this.api.sendDocument(chatId, input, other);
     });
     return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString() };
+  }
+
+  async sendMenu(input: { chatId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile }): Promise<SentMessage> {
+    const chatId = chatIdOf(input.chatId);
+    const reply_markup = inlineKeyboard(input.keyboard);
+    const sent = await mapTelegramErrors((): Promise<{ message_id: number; date: number }> =>
+      input.photo
+        ? this.api.sendPhoto(chatId, new InputFile(input.photo.data, input.photo.fileName), { caption: input.text, reply_markup })
+        : this.api.sendMessage(chatId, input.text, { reply_markup }),
+    );
+    return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString() };
+  }
+
+  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void> {
+    try {
+      await mapTelegramErrors(() => this.api.editMessageText(chatIdOf(input.chatId), Number(input.externalMessageId), input.text, { reply_markup: inlineKeyboard(input.keyboard) }));
+    } catch (error) {
+      // The same screen again (a press that changed nothing) is not a failure.
+      if (isChannelError(error) && /message is not modified/i.test(error.message)) return;
+      throw error;
+    }
+  }
+
+  async answerButton(input: { callbackId: string; text?: string; alert?: boolean }): Promise<void> {
+    await mapTelegramErrors(() => this.api.answerCallbackQuery(input.callbackId, { ...(input.text ? { text: input.text } : {}), ...(input.alert ? { show_alert: true } : {}) }));
   }
 
   /** A download link for a file id; it contains the bot token, so it must not be stored or logged. */

@@ -186,6 +186,16 @@ describe("Telegram update parsing", () => {
     ]);
   });
 
+  it("reads a press on an inline button (callback_query) in a private chat; ignores one without a message", () => {
+    const message = { message_id: 77, date: 1441645532, chat: privateChat, from: { id: 5000, is_bot: true, first_name: "Бот" }, text: "Меню" };
+    const update = { update_id: 10001, callback_query: { id: "4382bfdwdsb323b2d9", from: testUser, message, chat_instance: "-11", data: "tok:3:c:-" } };
+    expect(events(update)).toMatchObject([
+      { type: "button", channel: "telegram", dedupeId: "tg.callback.4382bfdwdsb323b2d9", chatId: "1111111", callbackId: "4382bfdwdsb323b2d9", data: "tok:3:c:-", externalMessageId: "77", client: { externalUserId: "1111111" } },
+    ]);
+    const inline = { update_id: 10002, callback_query: { id: "1", from: testUser, inline_message_id: "AAA", chat_instance: "-11", data: "x" } };
+    expect(parseTelegramUpdate(inline)).toMatchObject({ kind: "ignored" });
+  });
+
   it("keeps the replied-to message id and edits", () => {
     expect(events(guide.reply)).toMatchObject([{ replyToExternalMessageId: "1334" }]);
     expect(events(guide.edited)).toMatchObject([

@@ -2,7 +2,7 @@ import { telegramStartAttribution } from "../attribution.ts";
 import { forgedSecret, malformedPayload } from "../errors.ts";
 import { compact, parseJsonBody, PayloadReader, unixToIso, type JsonObject } from "../payload.ts";
 import { secretsMatch } from "../secret.ts";
-import type { ChannelEvent, ClientIdentity, EditEvent, MessageEvent, ParsedUpdate } from "../types.ts";
+import type { ButtonEvent, ChannelEvent, ClientIdentity, EditEvent, MessageEvent, ParsedUpdate } from "../types.ts";
 import { telegramAttachments, telegramContact } from "./attachments.ts";
 
 // Telegram updates (webhook body or one getUpdates item) → normalised events.
@@ -18,6 +18,7 @@ export const TELEGRAM_ALLOWED_UPDATES = [
   "business_connection",
   "business_message",
   "edited_business_message",
+  "callback_query",
 ] as const;
 
 export function telegramProfileUrl(userId: number, username: string | undefined): string {
@@ -145,6 +146,31 @@ function businessConnectionEvent(updateId: number, connection: PayloadReader): C
   };
 }
 
+/**
+ * A press on an inline button of the bot's message in a private chat. The chat is the message's
+ * (the presser is that chat's client); a press without a message (inline mode) is not ours.
+ */
+function buttonEvent(updateId: number, query: PayloadReader): ButtonEvent | undefined {
+  const from = query.obj("from");
+  const message = query.optObj("message");
+  const data = query.optStr("data");
+  if (!message || data === undefined) return undefined;
+  const chat = message.obj("chat");
+  if (chat.str("type") !== "private") return undefined;
+  return compact<ButtonEvent>({
+    type: "button",
+    channel: "telegram",
+    dedupeId: `tg.callback.${query.str("id")}`,
+    chatId: String(chat.int("id")),
+    client: userClient(from),
+    // A callback query carries no date; the update is handled as it arrives.
+    occurredAt: new Date().toISOString(),
+    callbackId: query.str("id"),
+    data,
+    externalMessageId: String(message.int("message_id")),
+  });
+}
+
 const NOT_PRIVATE = "only private chats are conversations";
 
 /** Normalises one update; throws ChannelError for a body that is not a Telegram update. */
@@ -173,6 +199,8 @@ export function parseTelegramUpdate(raw: JsonObject): ParsedUpdate {
       return events(membershipEvent(updateId, update.obj("my_chat_member")), "membership change that is not a block or unblock");
     case "business_connection":
       return events(businessConnectionEvent(updateId, update.obj("business_connection")));
+    case "callback_query":
+      return events(buttonEvent(updateId, update.obj("callback_query")), "a button press outside a private chat with the bot");
     default:
       return { kind: "ignored", reason: `Telegram update type ${type} is not handled` };
   }

@@ -6,6 +6,8 @@ export type ProjectSettings = {
   timezone?: string;
   /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
   voice?: { voiceId: string; modelId?: string };
+  /** What the client is told when their order changes status (blank: the default text). */
+  orderTemplates?: Partial<Record<"new" | "confirmed" | "preparing" | "ready" | "done" | "cancelled", string>>;
 };
 
 export const projects = pgTable("projects", {

@@ -15,6 +15,8 @@ export const permissions = [
   "analytics.spend",
   "analytics.traffic",
   "payments.view",
+  "catalog.manage",
+  "orders.manage",
 ] as const;
 export type Permission = (typeof permissions)[number];
 

@@ -88,3 +88,13 @@ export async function archiveProduct(tx: Tx, productId: string): Promise<boolean
     .returning({ id: catalogProducts.id });
   return rows.length > 0;
 }
+
+/** The stop-list toggle: an unavailable product is shown as such and never offered or ordered. */
+export async function setProductAvailable(tx: Tx, productId: string, available: boolean): Promise<boolean> {
+  const rows = await tx
+    .update(catalogProducts)
+    .set({ available, updatedAt: new Date() })
+    .where(and(eq(catalogProducts.id, productId), isNull(catalogProducts.archivedAt)))
+    .returning({ id: catalogProducts.id });
+  return rows.length > 0;
+}

@@ -252,5 +252,7 @@ export async function ingestInTransaction(tx: Tx, channel: ChannelRef, event: Ch
     }
     case "business_connection":
       return { kind: "ignored", reason: "business connection state is kept by the platform" };
+    case "button":
+      return { kind: "ignored", reason: "button presses are the menu bot's (menu/bot.ts), not messages" };
   }
 }

@@ -15,6 +15,8 @@ export type InboundDeps = {
   channels?: ChannelDirectory;
   publish: Publish;
   enqueueMedia: (job: MediaJob) => Promise<unknown>;
+  /** A press on a bot menu's button (the menu bot hooks in here); presses are not stored as messages. */
+  onButton?: (job: InboundJob) => Promise<void>;
   /** Called for every new client message (the first-contact agent hooks in here). */
   onClientMessage?: (job: InboundJob, result: Extract<IngestResult, { kind: "message" }>) => Promise<void>;
 };
@@ -38,6 +40,10 @@ export async function processInboundJob(deps: InboundDeps, job: InboundQueueJob)
 
 /** One event's step: store the event, fetch its files in the background, tell the screens. */
 export async function processInbound(deps: InboundDeps, job: InboundJob): Promise<IngestResult> {
+  if (job.event.type === "button") {
+    await deps.onButton?.(job);
+    return { kind: "ignored", reason: "a button press" };
+  }
   const result = await deps.ingest({ id: job.channelId, projectId: job.projectId, kind: job.kind }, job.event);
   if (result.kind === "message") {
     if (!result.created) return result;

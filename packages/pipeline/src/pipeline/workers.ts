@@ -6,6 +6,7 @@ import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
+import { processMenuButton, processMenuText, type MenuDeps } from "./menu.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
@@ -45,12 +46,16 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   const queues = createQueues(deps.connection, common.prefix);
   const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger });
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
+  const menu: MenuDeps = { db: deps.db, channels: deps.channels, publish: deps.publish, enqueueOutbound: (job) => queues.enqueueOutbound(job), logger: deps.logger };
   const inboundDeps: InboundDeps = {
     ...deps,
     ingest: batcher.ingest,
+    onButton: deps.onButton ?? ((job) => processMenuButton(menu, job)),
     onClientMessage:
       deps.onClientMessage ??
       (async (job, result) => {
+        // In a menu-mode channel /start, «Меню» and the checkout's answers are the menu bot's.
+        if (await processMenuText(menu, job, result.conversationId)) return;
         await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
       }),
   };

@@ -70,6 +70,16 @@ describe("Telegram simulator conformance", () => {
     await call("sendPhoto", { chat_id: CLIENT.id, photo: photoId });
     await call("sendDocument", upload({ chat_id: String(CLIENT.id) }, "document", Buffer.from("прайс"), "price.txt"));
     await call("sendVoice", upload({ chat_id: String(CLIENT.id), duration: "2" }, "voice", Buffer.alloc(3000), "voice.ogg"));
+    const menu = (await call("sendMessage", { chat_id: CLIENT.id, text: "Меню", reply_markup: { inline_keyboard: [[{ text: "Кофе", callback_data: "m.c.1" }]] } })).result as { message_id: number };
+    const press = sim.pressButton({ from: CLIENT.id, messageId: menu.message_id, text: "Кофе" });
+    await call("answerCallbackQuery", { callback_query_id: press, text: "Кофе" });
+    expect(sim.callbackAnswer(press)).toMatchObject({ answered: true, text: "Кофе" });
+    await call("editMessageText", { chat_id: CLIENT.id, message_id: menu.message_id, text: "Кофе", reply_markup: { inline_keyboard: [[{ text: "Капучино", callback_data: "m.p.1" }]] } });
+    await call("editMessageReplyMarkup", { chat_id: CLIENT.id, message_id: menu.message_id, reply_markup: { inline_keyboard: [[{ text: "Назад", callback_data: "m.h" }]] } });
+    expect(sim.lastKeyboardMessage(CLIENT.id)).toMatchObject({ text: "Кофе", edits: 2, keyboard: [[{ text: "Назад", callback_data: "m.h" }]] });
+    expect((await call("answerCallbackQuery", { callback_query_id: press })).description).toMatch(/query is too old/);
+    expect((await call("editMessageText", { chat_id: CLIENT.id, message_id: menu.message_id, text: "Кофе", reply_markup: { inline_keyboard: [[{ text: "Назад", callback_data: "m.h" }]] } })).description).toMatch(/message is not modified/);
+    expect((await call("sendMessage", { chat_id: CLIENT.id, text: "x", reply_markup: { inline_keyboard: [[{ text: "длинно", callback_data: "x".repeat(65) }]] } })).description).toBe("Bad Request: BUTTON_DATA_INVALID");
     sim.blockBot(CLIENT.id);
     sim.unblockBot(CLIENT.id);
     await call("getUpdates", { timeout: 0, offset: ((first.result as { update_id: number }[]).at(-1)!.update_id + 1) });
@@ -86,7 +96,7 @@ describe("Telegram simulator conformance", () => {
 
     const updates = results.filter((r) => r.method === "getUpdates").flatMap((r) => r.result as Record<string, unknown>[]);
     const kinds = new Set(updates.flatMap((u) => Object.keys(u).filter((k) => k !== "update_id")));
-    expect([...kinds].sort()).toEqual(["business_connection", "business_message", "edited_message", "message", "my_chat_member"]);
+    expect([...kinds].sort()).toEqual(["business_connection", "business_message", "callback_query", "edited_message", "message", "my_chat_member"]);
   });
 
   it("answers errors with error_code, description and ResponseParameters", async () => {

@@ -10,7 +10,9 @@ import {
   type TgBot,
   type TgFile,
   type TgJson,
+  type TgInlineKeyboard,
   type TgSentKind,
+  type TgSentMessage,
   type TgUser,
 } from "./world.ts";
 
@@ -181,6 +183,7 @@ function storeMessage(ctx: TgMethodContext, target: SendTarget, kind: TgSentKind
     ...(typeof content.caption === "string" ? { caption: content.caption } : {}),
     ...(file ? { file: { data: file.data, fileName: file.fileName, mime: file.mime } } : {}),
     ...(target.businessConnectionId ? { businessConnectionId: target.businessConnectionId } : {}),
+    ...(Array.isArray((content.reply_markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard) ? { keyboard: (content.reply_markup as { inline_keyboard: TgInlineKeyboard }).inline_keyboard } : {}),
     date,
   });
   ctx.host.recordSent();
@@ -195,6 +198,26 @@ function storeMessage(ctx: TgMethodContext, target: SendTarget, kind: TgSentKind
   };
 }
 
+/** reply_markup's inline keyboard, checked as Telegram does (callback_data of 1–64 bytes). */
+function inlineKeyboard(params: TgParams): TgInlineKeyboard | undefined {
+  const markup = params.optObject("reply_markup");
+  if (!markup) return undefined;
+  const rows = markup.inline_keyboard;
+  if (!Array.isArray(rows)) return undefined;
+  return rows.map((row) => {
+    if (!Array.isArray(row)) throw badRequest("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays");
+    return row.map((button: { text?: unknown; callback_data?: unknown }) => {
+      if (typeof button.text !== "string" || !button.text) throw badRequest("text buttons are unallowed in the inline keyboard");
+      const data = typeof button.callback_data === "string" ? button.callback_data : "";
+      const bytes = Buffer.byteLength(data);
+      if (bytes < 1 || bytes > 64) throw badRequest("BUTTON_DATA_INVALID");
+      return { text: button.text, callback_data: data };
+    });
+  });
+}
+
+const markupJson = (keyboard: TgInlineKeyboard | undefined): TgJson => (keyboard ? { reply_markup: { inline_keyboard: keyboard } } : {});
+
 function caption(params: TgParams): TgJson {
   const text = params.optStr("caption");
   if (text !== undefined && text.length > MAX_CAPTION) throw badRequest("message caption is too long");
@@ -203,13 +226,88 @@ function caption(params: TgParams): TgJson {
 
 const sendMessage: TgMethod = {
   name: "sendMessage",
-  params: ["chat_id", "text", "business_connection_id", "parse_mode"],
+  params: ["chat_id", "text", "business_connection_id", "parse_mode", "reply_markup"],
   handle: (ctx) => {
     const text = ctx.params.optStr("text");
     if (!text || text.trim() === "") throw badRequest("message text is empty");
     if (text.length > MAX_TEXT) throw badRequest("message is too long");
+    const keyboard = inlineKeyboard(ctx.params);
     const target = sendTarget(ctx);
-    return storeMessage(ctx, target, "text", { text });
+    return storeMessage(ctx, target, "text", { text, ...markupJson(keyboard) });
+  },
+};
+
+/** The bot's own message in a chat, to edit. */
+function ownMessage(ctx: TgMethodContext) {
+  const chatId = ctx.params.chatId();
+  const messageId = ctx.params.optInt("message_id");
+  const sent = ctx.bot.sent.find((m) => m.chatId === chatId && m.messageId === messageId && !m.businessConnectionId);
+  if (!sent) throw badRequest("message to edit not found");
+  return sent;
+}
+
+function editedJson(ctx: TgMethodContext, sent: TgSentMessage): TgJson {
+  const client = ctx.host.user(sent.chatId)!;
+  return {
+    message_id: sent.messageId,
+    from: ctx.bot.user,
+    chat: privateChat(client),
+    date: sent.date,
+    edit_date: now(),
+    ...(sent.text !== undefined ? { text: sent.text } : {}),
+    ...(sent.caption !== undefined ? { caption: sent.caption } : {}),
+    ...markupJson(sent.keyboard),
+  };
+}
+
+const NOT_MODIFIED = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
+
+const editMessageText: TgMethod = {
+  name: "editMessageText",
+  params: ["chat_id", "message_id", "text", "parse_mode", "reply_markup"],
+  handle: (ctx) => {
+    const text = ctx.params.optStr("text");
+    if (!text || text.trim() === "") throw badRequest("message text is empty");
+    if (text.length > MAX_TEXT) throw badRequest("message is too long");
+    const keyboard = inlineKeyboard(ctx.params);
+    const sent = ownMessage(ctx);
+    if (sent.kind !== "text") throw badRequest("there is no text in the message to edit");
+    if (sent.text === text && JSON.stringify(sent.keyboard ?? null) === JSON.stringify(keyboard ?? null)) throw badRequest(NOT_MODIFIED);
+    sent.text = text;
+    if (keyboard) sent.keyboard = keyboard;
+    else delete sent.keyboard;
+    sent.edits = (sent.edits ?? 0) + 1;
+    return editedJson(ctx, sent);
+  },
+};
+
+const editMessageReplyMarkup: TgMethod = {
+  name: "editMessageReplyMarkup",
+  params: ["chat_id", "message_id", "reply_markup"],
+  handle: (ctx) => {
+    const keyboard = inlineKeyboard(ctx.params);
+    const sent = ownMessage(ctx);
+    if (JSON.stringify(sent.keyboard ?? null) === JSON.stringify(keyboard ?? null)) throw badRequest(NOT_MODIFIED);
+    if (keyboard) sent.keyboard = keyboard;
+    else delete sent.keyboard;
+    sent.edits = (sent.edits ?? 0) + 1;
+    return editedJson(ctx, sent);
+  },
+};
+
+const answerCallbackQuery: TgMethod = {
+  name: "answerCallbackQuery",
+  params: ["callback_query_id", "text", "show_alert"],
+  handle: ({ bot, params }) => {
+    const id = params.optStr("callback_query_id");
+    const query = id ? bot.callbacks.get(id) : undefined;
+    if (!query || query.answered) throw badRequest("query is too old and response timeout expired or query ID is invalid");
+    const text = params.optStr("text");
+    if (text !== undefined && text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
+    query.answered = true;
+    if (text !== undefined) query.text = text;
+    query.showAlert = params.optBool("show_alert") ?? false;
+    return true;
   },
 };
 
@@ -234,11 +332,11 @@ function inputFile(bot: TgBot, input: TgInputFile | undefined, field: string, fo
 
 const sendPhoto: TgMethod = {
   name: "sendPhoto",
-  params: ["chat_id", "photo", "caption", "business_connection_id"],
+  params: ["chat_id", "photo", "caption", "business_connection_id", "reply_markup"],
   handle: (ctx) => {
     const input = ctx.params.file("photo");
     if (input?.kind === "upload" && !imageSize(input.part.data)) throw badRequest("IMAGE_PROCESS_FAILED");
-    const extra = caption(ctx.params);
+    const extra = { ...caption(ctx.params), ...markupJson(inlineKeyboard(ctx.params)) };
     const target = sendTarget(ctx);
     const file = inputFile(ctx.bot, input, "photo", "photos", "jpg");
     const size = imageSize(file.data) ?? { width: 800, height: 600 };
@@ -293,6 +391,9 @@ export const TG_METHODS: readonly TgMethod[] = [
   getWebhookInfo,
   getUpdates,
   sendMessage,
+  editMessageText,
+  editMessageReplyMarkup,
+  answerCallbackQuery,
   sendPhoto,
   sendDocument,
   sendVoice,

@@ -72,6 +72,15 @@ export class TgParams {
     return parsed as string[];
   }
 
+  /** An object parameter (reply_markup): a JSON object, or JSON text in form bodies. */
+  optObject(name: string): Record<string, unknown> | undefined {
+    const value = this.raw(name);
+    if (value === undefined || value === null) return undefined;
+    const parsed: unknown = typeof value === "string" ? safeJson(value) : value;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest(`can't parse ${name} JSON object`);
+    return parsed as Record<string, unknown>;
+  }
+
   /** InputFile or String: a multipart upload (directly or attach://name) or a file_id. */
   file(name: string): TgInputFile | undefined {
     const direct = this.declared.includes(name) ? this.files.get(name) : undefined;

@@ -183,6 +183,54 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     return this.clientMessage(bot, this.client(input.from), input, input.connectionId);
   }
 
+  /**
+   * The client presses an inline button of one of the bot's messages: by the button's text (or,
+   * for a forged press, any callback data). The bot gets a callback_query update; the press's
+   * id is returned, and the bot's answer is read with callbackAnswer.
+   */
+  pressButton(input: { botToken?: string; from: TgClient; messageId: number; text?: string | RegExp; data?: string; chatId?: number }): string {
+    const bot = this.bot(input.botToken);
+    const client = this.client(input.from);
+    const chatId = input.chatId ?? client.id;
+    const message = bot.sent.find((m) => m.chatId === chatId && m.messageId === input.messageId && !m.businessConnectionId);
+    if (!message) throw new Error(`no bot message ${input.messageId} in chat ${chatId}`);
+    let data = input.data;
+    if (data === undefined) {
+      const buttons = (message.keyboard ?? []).flat();
+      const button = buttons.find((b) => (typeof input.text === "string" ? b.text === input.text : input.text?.test(b.text)));
+      if (!button) throw new Error(`no button ${String(input.text)} on message ${input.messageId}: ${buttons.map((b) => b.text).join(" | ")}`);
+      data = button.callback_data;
+    }
+    const id = `${BigInt(client.id) * 1000n + BigInt(bot.nextUpdateId % 1000)}${randomBytes(3).readUIntBE(0, 3)}`;
+    bot.callbacks.set(id, { chatId, answered: false });
+    this.pushUpdate(bot, "callback_query", {
+      id,
+      from: userObject(client),
+      message: {
+        message_id: message.messageId,
+        from: bot.user,
+        chat: privateChat(this.client(chatId)),
+        date: message.date,
+        ...(message.text !== undefined ? { text: message.text } : {}),
+        ...(message.caption !== undefined ? { caption: message.caption } : {}),
+        ...(message.keyboard ? { reply_markup: { inline_keyboard: message.keyboard } } : {}),
+      },
+      chat_instance: String(BigInt(chatId) * 7919n),
+      data,
+    });
+    return id;
+  }
+
+  /** The bot's answer to a press, once it answered (answerCallbackQuery). */
+  callbackAnswer(callbackId: string, botToken?: string): { answered: boolean; text?: string; showAlert?: boolean } | undefined {
+    return this.bot(botToken).callbacks.get(callbackId);
+  }
+
+  /** The newest bot message in the chat that carries an inline keyboard: the menu the client sees. */
+  lastKeyboardMessage(chatId: number, botToken?: string): TgSentMessage | undefined {
+    return this.sentMessages(chatId, { botToken }).filter((m) => m.keyboard?.length).at(-1);
+  }
+
   sentMessages(chatId: number, options: { botToken?: string; businessConnectionId?: string } = {}): TgSentMessage[] {
     const bots = options.botToken ? [this.bot(options.botToken)] : [...this.bots.values()];
     return bots.flatMap((bot) =>

@@ -40,8 +40,15 @@ export interface TgBusinessConnection {
 
 export type TgSentKind = "text" | "photo" | "document" | "voice";
 
+/** An inline keyboard as the bot sent it. */
+export type TgInlineKeyboard = { text: string; callback_data: string }[][];
+
 export interface TgSentMessage {
   messageId: number;
+  /** The message's inline keyboard now (edits replace it). */
+  keyboard?: TgInlineKeyboard;
+  /** How many times the bot edited it. */
+  edits?: number;
   chatId: number;
   kind: TgSentKind;
   text?: string;
@@ -68,6 +75,8 @@ export class TgBot {
   readonly filesByPath = new Map<string, TgFile>();
   readonly sent: TgSentMessage[] = [];
   readonly businessConnections = new Map<string, TgBusinessConnection>();
+  /** Button presses by callback query id: who pressed, and the bot's answer once given. */
+  readonly callbacks = new Map<string, { chatId: number; answered: boolean; text?: string; showAlert?: boolean }>();
   /** Bumped by each getUpdates: a newer request terminates the one still waiting. */
   pollGeneration = 0;
   private nextFileNumber = 1;
