@@ -19,6 +19,8 @@ const things = {
   example: "Пример",
   notification: "Уведомление",
   importRun: "Импорт",
+  payment: "Платёж",
+  paymentAccount: "Платёжный счёт",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -111,6 +113,20 @@ export const errorCodes = [
   "uploads.tooLarge",
   "uploads.badName",
   "uploads.failed",
+  // Payments
+  "payments.hidden",
+  "payments.noAccount",
+  "payments.accountStale",
+  "payments.shopIdRequired",
+  "payments.secretKeyRequired",
+  "payments.providerFixed",
+  "payments.amountInvalid",
+  "payments.descriptionRequired",
+  "payments.receiptContactMissing",
+  "payments.providerTimeout",
+  "payments.keyRejected",
+  "payments.providerRejected",
+  "payments.providerUnavailable",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

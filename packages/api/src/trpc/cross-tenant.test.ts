@@ -17,6 +17,7 @@ let bNotificationId: string;
 let bImportRunId: string;
 let bTemplateId: string;
 let bRecordingKey: string;
+let bAccountId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -103,13 +104,26 @@ const cases: Record<string, Case> = {
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
   "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),
   "voice.fromRecording": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey }),
+  // Payments
+  "paymentAccounts.list": (_a, b) => [{ projectId: b.project.id }],
+  "paymentAccounts.save": (a, b) => [
+    { projectId: b.project.id, provider: "yookassa", name: "Чужой", shopId: "1", secretKey: "чужой", currency: "RUB" },
+    { projectId: a.project.id, accountId: bAccountId, provider: "yookassa", name: "Захвачен", shopId: "1", currency: "RUB" },
+  ],
+  "paymentAccounts.remove": (a, b) => inBothProjects(a, b, { accountId: bAccountId }),
+  "payments.bill": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, description: "Чужой счёт" }),
+    { projectId: a.project.id, conversationId: a.conversationId, amount: 1000, description: "Чужим счётом", accountId: bAccountId },
+  ],
+  "payments.markPaid": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
+  "payments.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "payment_accounts", "payments", "payment_events"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -140,6 +154,8 @@ beforeAll(async () => {
   bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
+  bAccountId = (await env.caller(B.owner.token).paymentAccounts.save({ projectId: B.project.id, provider: "yookassa", name: "ЮKassa", shopId: "123456", secretKey: "test_secret", currency: "RUB" })).id;
+  await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
 });
 afterAll(async () => env?.close());
 

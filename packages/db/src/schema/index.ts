@@ -5,3 +5,4 @@ export * from "./conversations.ts";
 export * from "./operations.ts";
 export * from "./agent.ts";
 export * from "./templates.ts";
+export * from "./payments.ts";
