@@ -85,7 +85,7 @@ export class StripeSimulator extends SimulatorServer {
   }
 
   protected handle(method: string, path: string, headers: RecordedRequest["headers"], body: unknown): Reply {
-    const page = path.match(/^\/c\/pay\/(cs_[A-Za-z0-9]+)(?:\/(pay|cancel))?$/);
+    const page = path.match(/^\/c\/pay\/(cs_[A-Za-z0-9_]+)(?:\/(pay|cancel))?$/);
     if (page) return this.checkout(method, page[1]!, page[2] as "pay" | "cancel" | undefined);
     const account = this.accountOf(headers);
     if (!account) return this.error(401, "invalid_request_error", "Invalid API Key provided");
