@@ -18,6 +18,7 @@ export default [
       route("traffic", "routes/traffic.tsx"),
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),
+      route("payments", "routes/payments.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;
