@@ -19,7 +19,7 @@ export async function trafficReport(tx: Tx, member: Member, period: Period) {
   const source = field("utmSource", "refSource");
   const campaign = field("utmCampaign", "ref");
   const medium = field("utmMedium", "utmMedium");
-  const content = field("utmContent", "startPayload");
+  const content = field("utmContent", "utmContent");
   // What each lead's payments earned (paid less refunded) and what its AI and voice cost.
   const earned = sql`(select coalesce(sum(p.amount - p.refunded_amount), 0) from ${payments} p where p.conversation_id = ${conversations.id} and p.status in ('succeeded', 'refunded'))`;
   const spent = sql`(select coalesce(sum(u.cost_usd), 0) from ${usageRecords} u where u.conversation_id = ${conversations.id})`;

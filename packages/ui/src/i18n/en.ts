@@ -390,7 +390,7 @@ export const en: Shape<typeof ru> = {
       title: "Payments",
       none: "No bills yet",
       bill: "Send a bill",
-      manual: "Paid",
+      manual: "Record a payment",
       amount: "Amount",
       amountInvalid: "Enter an amount, e.g. 1500 or 1500.50",
       description: "What for",

@@ -388,7 +388,7 @@ export const ru = {
       title: "Оплаты",
       none: "Счетов пока нет",
       bill: "Выставить счёт",
-      manual: "Оплачено",
+      manual: "Отметить оплату",
       amount: "Сумма, ₽",
       amountInvalid: "Введите сумму, например 1500 или 1500,50",
       description: "За что",
