@@ -64,6 +64,12 @@ export const simulatorPorts = {
   get elevenlabs() {
     return Number(process.env.E2E_ELEVENLABS_PORT);
   },
+  get yookassa() {
+    return Number(process.env.E2E_YOOKASSA_PORT);
+  },
+  get stripe() {
+    return Number(process.env.E2E_STRIPE_PORT);
+  },
 };
 
 export function telegramSimulator(): TelegramBotApiSimulator {

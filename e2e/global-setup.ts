@@ -29,7 +29,7 @@ import { e2eLogDir, rememberTeardown } from "./stack.ts";
  *   E2E_DATABASE_URL                   superuser URL of the e2e database
  *   E2E_APP_DATABASE_URL               the same database as the apps' role (row-level security)
  *   E2E_REDIS_URL                      the Redis the apps use
- *   E2E_TELEGRAM_PORT, E2E_VK_PORT, E2E_ELEVENLABS_PORT
+ *   E2E_TELEGRAM_PORT, E2E_VK_PORT, E2E_ELEVENLABS_PORT, E2E_YOOKASSA_PORT, E2E_STRIPE_PORT
  *                                      where a spec starts its simulators: the services were given
  *                                      them as the operator's endpoints (TELEGRAM_API_ROOT, …)
  * Environment variables set here are inherited by the test workers.
@@ -52,21 +52,25 @@ export default async function globalSetup(): Promise<void> {
 
     await buildApps(["inbox", "admin"], { logDir: e2eLogDir });
 
-    const ports = await distinctFreePorts(6);
+    const ports = await distinctFreePorts(8);
     const servicePorts: Partial<ServicePorts> = { inbox: ports[0], admin: ports[1], worker: ports[2] };
     // The platforms and ElevenLabs are simulators the specs start on these ports; the services
     // reach them only through the operator's settings, as a real installation does.
-    const simulators = { telegram: ports[3]!, vk: ports[4]!, elevenlabs: ports[5]! };
+    const simulators = { telegram: ports[3]!, vk: ports[4]!, elevenlabs: ports[5]!, yookassa: ports[6]!, stripe: ports[7]! };
     const local = (port: number) => `http://127.0.0.1:${port}`;
     const endpoints = {
       TELEGRAM_API_ROOT: local(simulators.telegram),
       VK_API_BASE_URL: `${local(simulators.vk)}/method`,
       ELEVENLABS_BASE_URL: local(simulators.elevenlabs),
+      YOOKASSA_API_URL: `${local(simulators.yookassa)}/v3`,
+      STRIPE_API_URL: local(simulators.stripe),
       MEDIA_FETCH_EXTRA_ORIGINS: [local(simulators.telegram), local(simulators.vk)].join(","),
     };
     process.env.E2E_TELEGRAM_PORT = String(simulators.telegram);
     process.env.E2E_VK_PORT = String(simulators.vk);
     process.env.E2E_ELEVENLABS_PORT = String(simulators.elevenlabs);
+    process.env.E2E_YOOKASSA_PORT = String(simulators.yookassa);
+    process.env.E2E_STRIPE_PORT = String(simulators.stripe);
     const spawned: RunningService[] = [];
     teardown.add("services", () => stopServices(spawned));
     const services = await startServices(["inbox", "admin", "worker"], {

@@ -17,7 +17,7 @@ const sidebars = {
       key: "admin",
       label: "Администрирование",
       collapsed: false,
-      items: ["admin/projects", "admin/staff", "admin/roles", "admin/analytics", "admin/audit-log"],
+      items: ["admin/projects", "admin/staff", "admin/roles", "admin/analytics", "admin/payments", "admin/audit-log"],
     },
     {
       type: "category",
@@ -31,7 +31,7 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments"],
     },
     {
       type: "category",

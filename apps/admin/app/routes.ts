@@ -20,6 +20,7 @@ export default [
       route("settings", "routes/settings.tsx"),
       route("orders", "routes/orders.tsx"),
       route("catalog", "routes/catalog.tsx"),
+      route("payments", "routes/payments.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;

@@ -77,6 +77,10 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
         case "conversation.message":
         case "conversation.updated":
           return schedule(event.conversationId);
+        case "payment.updated":
+          void queryClient.invalidateQueries(trpc.payments.forConversation.pathFilter());
+          if (event.conversationId) schedule(event.conversationId);
+          return;
         case "notification":
           return notify(event);
         case "import.progress":

@@ -67,6 +67,8 @@ const envSchema = z.object({
   VK_API_BASE_URL: baseUrl.default("https://api.vk.ru/method"),
   OPENAI_BASE_URL: baseUrl.default("https://api.openai.com/v1"),
   ELEVENLABS_BASE_URL: baseUrl.default("https://api.elevenlabs.io"),
+  YOOKASSA_API_URL: baseUrl.default("https://api.yookassa.ru/v3"),
+  STRIPE_API_URL: baseUrl.default("https://api.stripe.com"),
   // Exact origins (comma-separated) client files may also be fetched from, besides the platforms'
   // own https file hosts; only these may be http or private addresses (simulators, a local Bot API).
   MEDIA_FETCH_EXTRA_ORIGINS: z

@@ -10,6 +10,9 @@ export type Endpoints = {
   vkApiBaseUrl: string;
   openaiBaseUrl: string;
   elevenlabsBaseUrl: string;
+  /** YooKassa API v3 root (…/v3) and Stripe's API origin. */
+  yookassaApiUrl: string;
+  stripeApiUrl: string;
   /** Exact origins client files may also come from, http or private allowed (simulators, a local Bot API). */
   mediaExtraOrigins: string[];
 };
@@ -20,6 +23,8 @@ export const PUBLIC_ENDPOINTS: Readonly<Endpoints> = Object.freeze({
   vkApiBaseUrl: "https://api.vk.ru/method",
   openaiBaseUrl: "https://api.openai.com/v1",
   elevenlabsBaseUrl: "https://api.elevenlabs.io",
+  yookassaApiUrl: "https://api.yookassa.ru/v3",
+  stripeApiUrl: "https://api.stripe.com",
   mediaExtraOrigins: [],
 });
 
@@ -29,6 +34,8 @@ export function endpointsFromEnv(env: Env): Endpoints {
     vkApiBaseUrl: env.VK_API_BASE_URL,
     openaiBaseUrl: env.OPENAI_BASE_URL,
     elevenlabsBaseUrl: env.ELEVENLABS_BASE_URL,
+    yookassaApiUrl: env.YOOKASSA_API_URL,
+    stripeApiUrl: env.STRIPE_API_URL,
     mediaExtraOrigins: env.MEDIA_FETCH_EXTRA_ORIGINS,
   };
 }

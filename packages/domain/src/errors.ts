@@ -21,6 +21,8 @@ const things = {
   importRun: "Импорт",
   product: "Товар",
   order: "Заказ",
+  payment: "Платёж",
+  paymentAccount: "Платёжный счёт",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -137,6 +139,20 @@ export const errorCodes = [
   "order.transitionInvalid",
   "order.phoneInvalid",
   "order.templateTooLong",
+  // Payments
+  "payments.hidden",
+  "payments.noAccount",
+  "payments.accountStale",
+  "payments.shopIdRequired",
+  "payments.secretKeyRequired",
+  "payments.providerFixed",
+  "payments.amountInvalid",
+  "payments.descriptionRequired",
+  "payments.receiptContactMissing",
+  "payments.providerTimeout",
+  "payments.keyRejected",
+  "payments.providerRejected",
+  "payments.providerUnavailable",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -23,6 +23,18 @@ export type ConversationEvent = {
   direction?: "in" | "out";
 };
 
+/**
+ * A payment of the project was created or changed status (ids only). It goes to the members who
+ * may see the conversation and whose role sees payments.
+ */
+export type PaymentEvent = {
+  type: "payment.updated";
+  projectId: string;
+  paymentId: string;
+  conversationId: string | null;
+  assigneeId: string | null;
+};
+
 /** A notification row was written for one member (its text is one of the fixed texts). */
 export type NotificationEvent = {
   type: "notification";
@@ -69,7 +81,7 @@ export type OrderEvent = {
  * What a browser receives: ids and what changed, never contact data. The screens read the data
  * again through the API, whose serializer removes what the member's role may not see.
  */
-export type ClientEvent = ConversationEvent | NotificationEvent | ImportProgressEvent | OrderEvent;
+export type ClientEvent = ConversationEvent | NotificationEvent | ImportProgressEvent | OrderEvent | PaymentEvent;
 
 /** What the realtime servers act on themselves (never forwarded): whose sockets close or re-join. */
 export type ControlEvent =

@@ -1,4 +1,5 @@
 import type { ChannelEvent } from "@threadline/channels";
+import type { PaymentUpdate } from "./payments/gateway.ts";
 
 // What each queue carries: plain data that domain code produces and consumes, so it needs no
 // queue library to name it. The queues themselves are declared in jobs/index.ts.
@@ -11,3 +12,5 @@ export type MediaJob = { projectId: string; attachmentId: string };
 export type AiJob = { projectId: string; conversationId: string; messageId: number };
 /** The client's silence in a `bot` conversation ran out (a delayed job, one per conversation). */
 export type LeadTimeoutJob = { projectId: string; conversationId: string };
+/** A provider's verified news about a payment of the account (the ingress checked it). */
+export type PaymentJob = { projectId: string; accountId: string; update: PaymentUpdate };

@@ -16,6 +16,7 @@ const sections = [
   { to: "traffic", label: "analytics.traffic", permission: "analytics.traffic" },
   { to: "audit", label: "admin.audit", permission: "audit.view" },
   { to: "settings", label: "admin.settings", permission: "project.settings" },
+  { to: "payments", label: "paymentsAdmin.nav", permission: "project.settings" },
 ] as const;
 
 /** One project's console: the sections this member's role opens, and the page. */

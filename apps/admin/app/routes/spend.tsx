@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { csvNumber, downloadCsv } from "../analytics/csv.ts";
 import { PeriodPicker, Stat, usePeriod } from "../analytics/period.tsx";
 import { useProjectAccess } from "../session.ts";
 
@@ -27,8 +28,22 @@ export default function Spend() {
   return (
     <>
       <PageHeader title={t("analytics.spend")} description={t("analytics.spendHint")} />
-      <div className="mb-4">
+      <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
         <PeriodPicker value={period} onChange={setPeriod} />
+        {data && data.lines.length > 0 ? (
+          <Button
+            variant="outline"
+            size="sm"
+            onClick={() =>
+              downloadCsv(`spend-${period.from}-${period.to}.csv`, [
+                [t("analytics.service"), t("analytics.purpose"), t("analytics.model"), t("analytics.requests"), t("analytics.inputUnits"), t("analytics.outputUnits"), t("analytics.conversations"), t("analytics.costUsd")],
+                ...data.lines.map((l) => [l.provider, feature(l.feature), l.model, l.requests, l.inputUnits, l.outputUnits, l.conversations, csvNumber(l.costUsd, 6)]),
+              ])
+            }
+          >
+            {t("analytics.exportCsv")}
+          </Button>
+        ) : null}
       </div>
       <ErrorNote>{errorMessage(report.error)}</ErrorNote>
       {data ? (

@@ -6,6 +6,7 @@ import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
 import { OrdersSection } from "./orders-section.tsx";
+import { PaymentsSection } from "./payments.tsx";
 import { StageSection } from "./stage-section.tsx";
 import { can, hidden, type Access, type Attribution } from "./types.ts";
 
@@ -89,6 +90,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
       </dl>
 
       <StageSection projectId={projectId} conversationId={conversationId} stage={conv.stage} canChange={canAssign} />
+      <PaymentsSection projectId={projectId} conversationId={conversationId} access={access} />
 
       <div className="space-y-4 border-b border-slate-100 px-5 py-4">
         <div className="space-y-1.5">

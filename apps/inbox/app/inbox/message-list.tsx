@@ -2,6 +2,7 @@ import { Fragment } from "react";
 import { useT } from "@threadline/ui";
 import { dayLabel, daysAgo } from "./format.ts";
 import { MessageBubble } from "./message.tsx";
+import { PaymentChip, type Payment } from "./payments.tsx";
 import type { Message } from "./types.ts";
 
 /** A day's label, sticking to the top while its messages scroll under it. */
@@ -17,7 +18,20 @@ export function DaySeparator({ at }: { at: Date }) {
  * The history in reading order: a separator where the day changes, the author's name only where
  * it changes, a gap where the side changes.
  */
-export function MessageList({ messages, projectId, loading, hasOlder }: { messages: readonly Message[]; projectId: string; loading: boolean; hasOlder: boolean }) {
+export function MessageList({
+  messages,
+  projectId,
+  loading,
+  hasOlder,
+  payments,
+}: {
+  messages: readonly Message[];
+  projectId: string;
+  loading: boolean;
+  hasOlder: boolean;
+  /** Bills by the message that carried their link (none for a role that does not see payments). */
+  payments?: ReadonlyMap<number, Payment>;
+}) {
   const t = useT();
   if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
   if (messages.length === 0) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.noMessages")}</p>;
@@ -34,6 +48,11 @@ export function MessageList({ messages, projectId, loading, hasOlder }: { messag
             {newDay ? <DaySeparator at={m.sentAt} /> : null}
             <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
               <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
+              {payments?.get(m.id) ? (
+                <div className="flex justify-end">
+                  <PaymentChip payment={payments.get(m.id)!} />
+                </div>
+              ) : null}
             </div>
           </Fragment>
         );

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { useT, useTRPC } from "@threadline/ui";
 import { retryTransient } from "./hooks.ts";
 import { MessageList } from "./message-list.tsx";
+import { useConversationPayments } from "./payments.tsx";
 import { usePendingReplies } from "./pending-replies.ts";
 import { ReplyBox } from "./reply-box.tsx";
 import { ThreadGone, ThreadHeader } from "./thread-header.tsx";
@@ -39,6 +40,8 @@ export function Thread({
   useMarkReadWhenVisible({ projectId, conversationId, loaded: history.isSuccess, newestInbound });
   const markUnread = useMarkUnread(projectId, onClose);
   const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage });
+  const paymentsView = useConversationPayments(projectId, conversationId, access);
+  const paymentsByMessage = useMemo(() => new Map((paymentsView?.payments ?? []).flatMap((p) => (p.messageId ? [[p.messageId, p] as const] : []))), [paymentsView]);
   const reply = usePendingReplies({ projectId, conversationId, myName, historyKey: queryKey });
 
   if (conversation.isError) return <ThreadGone />;
@@ -63,7 +66,7 @@ export function Thread({
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
         <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
-          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} />
+          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage} />
         </div>
       </div>
 

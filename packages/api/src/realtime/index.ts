@@ -23,6 +23,8 @@ const rooms = {
   all: (projectId: string) => `p:${projectId}:all`,
   unassigned: (projectId: string) => `p:${projectId}:unassigned`,
   member: (projectId: string, membershipId: string) => `p:${projectId}:m:${membershipId}`,
+  /** The same room for members whose role sees payments (payment events go only there). */
+  payments: (room: string) => `${room}:pay`,
 };
 
 /** What a socket asked to follow in a project: the inbox, the import page or the orders board. */
@@ -54,6 +56,12 @@ export function roomsFor(event: ClientEvent): string[] {
       if (previous !== undefined && previous !== event.assigneeId) targets.push(previous ? rooms.member(p, previous) : rooms.unassigned(p));
       return targets;
     }
+    case "payment.updated": {
+      // A conversation's room, narrowed to members whose role sees payments; a payment whose
+      // conversation was deleted goes to those who see every conversation.
+      const targets = event.conversationId ? [rooms.all(p), event.assigneeId ? rooms.member(p, event.assigneeId) : rooms.unassigned(p)] : [rooms.all(p)];
+      return targets.map(rooms.payments);
+    }
     case "notification":
       return [rooms.member(p, event.membershipId)];
     case "import.progress":
@@ -74,7 +82,8 @@ function memberRooms(member: Member, scope: Scope): string[] {
   }
   // The orders board hears what the inbox would (orders follow their conversations' visibility).
   if (scope === "orders" ? !can(member, "orders.manage") : !can(member, "inbox.use")) throw new Error("no inbox access");
-  return [rooms.member(p, member.membershipId), can(member, "conversations.viewAll") ? rooms.all(p) : rooms.unassigned(p)];
+  const conversationRooms = [rooms.member(p, member.membershipId), can(member, "conversations.viewAll") ? rooms.all(p) : rooms.unassigned(p)];
+  return member.hiddenFields.has("payments") ? conversationRooms : [...conversationRooms, ...conversationRooms.map(rooms.payments)];
 }
 
 export type RealtimeOptions = {

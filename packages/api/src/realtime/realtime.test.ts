@@ -102,6 +102,24 @@ describe("realtime", () => {
     await expect.poll(() => got.map((e) => e.conversationId).sort(), { timeout: 3000 }).toEqual(["c-mine", "c-new"]);
   });
 
+  it("payment events reach members who see the conversation and payments, not a role with payments hidden", async () => {
+    const m = await open(A.manager.token);
+    expect(await join(m, A.project.id)).toEqual({ ok: true });
+    const got = collect(m);
+    await env.deps.publish({ type: "payment.updated", projectId: A.project.id, paymentId: "p1", conversationId: "c-mine-paid", assigneeId: A.manager.membershipId });
+    await env.deps.publish({ type: "payment.updated", projectId: A.project.id, paymentId: "p2", conversationId: "c-colleague-paid", assigneeId: A.admin.membershipId });
+    await expect.poll(() => got.map((e) => e.conversationId), { timeout: 3000 }).toEqual(["c-mine-paid"]);
+    await env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.manager.roleId, hiddenFields: ["payments"] });
+    try {
+      await expect.poll(() => roomsOf(m).some((r) => r.endsWith(":pay")), { timeout: 3000 }).toBe(false);
+      await env.deps.publish({ type: "payment.updated", projectId: A.project.id, paymentId: "p3", conversationId: "c-mine-hidden", assigneeId: A.manager.membershipId });
+      await env.deps.publish({ type: "conversation.updated", projectId: A.project.id, conversationId: "c-mine-after", assigneeId: A.manager.membershipId });
+      await expect.poll(() => got.map((e) => e.conversationId), { timeout: 3000 }).toEqual(["c-mine-paid", "c-mine-after"]);
+    } finally {
+      await env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.manager.roleId, hiddenFields: ["contact.profileUrl", "conversation.attribution"] });
+    }
+  });
+
   it("import progress reaches members who manage imports, on the import page only", async () => {
     const tech = await open(A.tech.token);
     const owner = await open(A.owner.token);

@@ -19,6 +19,7 @@ let bTemplateId: string;
 let bRecordingKey: string;
 let bProductId: string;
 let bOrderId: string;
+let bAccountId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -122,13 +123,26 @@ const cases: Record<string, Case> = {
   "orders.setStatus": (a, b) => inBothProjects(a, b, { orderId: bOrderId, status: "cancelled" }),
   "orders.templates": (_a, b) => [{ projectId: b.project.id }],
   "orders.setTemplates": (_a, b) => [{ projectId: b.project.id, templates: { ready: "Чужой" } }],
+  // Payments
+  "paymentAccounts.list": (_a, b) => [{ projectId: b.project.id }],
+  "paymentAccounts.save": (a, b) => [
+    { projectId: b.project.id, provider: "yookassa", name: "Чужой", shopId: "1", secretKey: "чужой", currency: "RUB" },
+    { projectId: a.project.id, accountId: bAccountId, provider: "yookassa", name: "Захвачен", shopId: "1", currency: "RUB" },
+  ],
+  "paymentAccounts.remove": (a, b) => inBothProjects(a, b, { accountId: bAccountId }),
+  "payments.bill": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, description: "Чужой счёт" }),
+    { projectId: a.project.id, conversationId: a.conversationId, amount: 1000, description: "Чужим счётом", accountId: bAccountId },
+  ],
+  "payments.markPaid": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
+  "payments.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -162,6 +176,8 @@ beforeAll(async () => {
   await env.caller(B.owner.token).catalog.save({ projectId: B.project.id, products: [{ name: "Капучино", priceMinor: 22000, options: [{ group: "Молоко", name: "овсяное", priceDeltaMinor: 4000 }] }] });
   bProductId = (await env.caller(B.owner.token).catalog.get({ projectId: B.project.id })).products[0]!.id;
   bOrderId = (await env.caller(B.owner.token).orders.create({ projectId: B.project.id, conversationId: B.conversationId, lines: [{ productId: bProductId, optionIds: [], quantity: 1 }] })).orderId;
+  bAccountId = (await env.caller(B.owner.token).paymentAccounts.save({ projectId: B.project.id, provider: "yookassa", name: "ЮKassa", shopId: "123456", secretKey: "test_secret", currency: "RUB" })).id;
+  await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
 });
 afterAll(async () => env?.close());
 

@@ -12,6 +12,7 @@ import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { ordersRouter } from "./routers/orders.ts";
+import { paymentAccountsRouter, paymentsRouter } from "./routers/payments.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -31,6 +32,9 @@ export const appRouter = router({
   templates: templatesRouter,
   catalog: catalogRouter,
   orders: ordersRouter,
+  // Payments
+  payments: paymentsRouter,
+  paymentAccounts: paymentAccountsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,3 +7,4 @@ export * from "./agent.ts";
 export * from "./templates.ts";
 export * from "./catalog.ts";
 export * from "./orders.ts";
+export * from "./payments.ts";

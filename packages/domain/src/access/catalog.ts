@@ -49,7 +49,8 @@ export const defaultRoleTemplates: RoleTemplate[] = [
     key: "traffic",
     name: "Трафик",
     permissions: ["analytics.traffic"],
-    hiddenFields: ["contact.profileUrl", "contact.phone", "payments"],
+    // Revenue per campaign is what the traffic team buys traffic by.
+    hiddenFields: ["contact.profileUrl", "contact.phone"],
   },
   {
     key: "tech",

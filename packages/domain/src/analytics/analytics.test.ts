@@ -91,12 +91,41 @@ describe("traffic report", () => {
 
     const report = await env.caller(A.traffic.token).analytics.traffic({ projectId: A.project.id, from: today, to: today });
     const bySource = Object.fromEntries(report.rows.map((r) => [`${r.source}/${r.campaign}`, r]));
-    expect(bySource["vk_ads/black_friday"]).toEqual({ source: "vk_ads", campaign: "black_friday", leads: 3, withPhone: 2, won: 1, lost: 1, junk: 0 });
+    expect(bySource["vk_ads/black_friday"]).toMatchObject({ source: "vk_ads", campaign: "black_friday", leads: 3, withPhone: 2, won: 1, lost: 1, junk: 0, paid: 0, revenue: 0 });
     expect(bySource["yandex/brand"]).toMatchObject({ leads: 1, withPhone: 1, won: 1 });
     // The tenant's own first conversation (createTenant) and the spam lead have no tags.
     expect(bySource["/"]).toMatchObject({ junk: 1 });
     expect(report.totals.won).toBe(2);
     expect(report.totals.leads).toBe(report.rows.reduce((n, r) => n + r.leads, 0));
+  });
+
+  it("revenue per campaign: paid leads, revenue less refunds, average check, conversion, AI spend per lead and per sale; none of the money for a role with payments hidden", async () => {
+    const c1 = await lead(A, "r1", { source: "tg_ads", campaign: "spring" });
+    const c2 = await lead(A, "r2", { source: "tg_ads", campaign: "spring" });
+    await lead(A, "r3", { source: "tg_ads", campaign: "spring" });
+    const owner = env.caller(A.owner.token);
+    await owner.payments.markPaid({ projectId: A.project.id, conversationId: c1, amount: 300000, method: "cash" });
+    await owner.payments.markPaid({ projectId: A.project.id, conversationId: c2, amount: 100000, method: "transfer" });
+    await usage(A.project.id, [
+      { feature: "agent_reply", provider: "openai", model: "gpt-4o-mini", input: 1000, cost: 0.3, at: new Date(), conversationId: c1 },
+      { feature: "voice_reply", provider: "elevenlabs", model: "eleven_multilingual_v2", input: 100, cost: 0.3, at: new Date(), conversationId: c2 },
+    ]);
+    const report = await env.caller(A.traffic.token).analytics.traffic({ projectId: A.project.id, from: today, to: today });
+    const row = report.rows.find((r) => r.source === "tg_ads" && r.campaign === "spring")!;
+    expect(row).toMatchObject({ leads: 3, paid: 2, revenue: 400000, averageCheck: 200000, conversion: 0.6667, spendUsd: 0.6, spendPerLeadUsd: 0.2, spendPerSaleUsd: 0.3 });
+    expect(report.totals.revenue).toBe(report.rows.reduce((n, r) => n + (r.revenue ?? 0), 0));
+
+    const roles = await owner.roles.list({ projectId: A.project.id });
+    const traffic = roles.find((r) => r.key === "traffic")!;
+    await owner.roles.update({ projectId: A.project.id, roleId: traffic.id, hiddenFields: [...traffic.hiddenFields, "payments"] });
+    try {
+      const hiddenReport = await env.caller(A.traffic.token).analytics.traffic({ projectId: A.project.id, from: today, to: today });
+      const hiddenRow = hiddenReport.rows.find((r) => r.source === "tg_ads")!;
+      expect(hiddenRow).toMatchObject({ leads: 3, paid: null, revenue: null, averageCheck: null, conversion: null, spendPerSaleUsd: null });
+      expect(hiddenReport.totals.revenue).toBeNull();
+    } finally {
+      await owner.roles.update({ projectId: A.project.id, roleId: traffic.id, hiddenFields: traffic.hiddenFields });
+    }
   });
 
   it("is refused to a role that may not see traffic sources, even when it was given the report", async () => {

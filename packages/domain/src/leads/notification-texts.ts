@@ -3,5 +3,6 @@ export const NOTIFICATION_TEXTS = {
   withContact: "Вам назначен новый лид с контактом",
   needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
   conversation: "Вам назначен новый диалог",
+  paymentReceived: "Клиент оплатил счёт",
 } as const;
 export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];

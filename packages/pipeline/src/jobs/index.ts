@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import { Coalescer } from "@threadline/domain/coalescer.ts";
 
-import type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob } from "@threadline/domain/job-payloads.ts";
+import type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob, PaymentJob } from "@threadline/domain/job-payloads.ts";
 
 // One queue factory: every queue, its payload type and its retry policy are declared here, so
 // the ingress, the API and the workers agree on names and shapes. The payloads are plain data
 // the domain hands over, so they are declared beside it (job-payloads.ts).
-export type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob };
+export type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob, PaymentJob };
 
-export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout", maintenance: "maintenance" } as const;
+export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout", maintenance: "maintenance", payments: "payments" } as const;
 
 const defaults: Record<keyof typeof queueNames, JobsOptions> = {
   inbound: { attempts: 10, backoff: { type: "exponential", delay: 200 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
@@ -21,6 +21,8 @@ const defaults: Record<keyof typeof queueNames, JobsOptions> = {
   leadTimeout: { attempts: 5, backoff: { type: "exponential", delay: 5000 }, removeOnComplete: true, removeOnFail: true },
   // Housekeeping that runs on a schedule: a failed run is simply done again at the next one.
   maintenance: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+  // A refund that arrives before its payment's completion waits for it: about four minutes in all.
+  payments: { attempts: 8, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 10_000, removeOnFail: 50_000 },
 };
 
 /** How often the worker removes uploads that no reply took. */
@@ -42,6 +44,14 @@ export function inboundJobId(items: InboundJob[]): string {
 /** The id of a conversation's silence timeout: at most one is pending per conversation. */
 export const leadTimeoutJobId = (conversationId: string) => `timeout_${conversationId}`;
 
+/**
+ * A payment notification's job id: the account and the provider's news (its event id, or the
+ * payment and the status it reached), so a notification delivered again is queued once.
+ */
+export function paymentJobId(job: PaymentJob): string {
+  return `pay_${createHash("sha1").update(`${job.accountId}\n${job.update.ref.kind}:${job.update.ref.id}\n${job.update.dedupeKey}`).digest("hex")}`;
+}
+
 export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const make = <T>(name: keyof typeof queueNames) => new Queue<T>(queueNames[name], { connection, prefix, defaultJobOptions: defaults[name] });
   const inbound = make<InboundBatchJob>("inbound");
@@ -57,6 +67,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const ai = make<AiJob>("ai");
   const leadTimeout = make<LeadTimeoutJob>("leadTimeout");
   const maintenance = make<Record<string, never>>("maintenance");
+  const payments = make<PaymentJob>("payments");
 
   /** Removes the conversation's pending timeout; one that is running right now finishes on its own. */
   async function cancelLeadTimeout(conversationId: string): Promise<void> {
@@ -72,11 +83,13 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     ai,
     leadTimeout,
     maintenance,
+    payments,
     /** One schedule per kind of housekeeping, however many workers start: the id is the schedule. */
     scheduleMaintenance: () => maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
     /** Resolves once the event is in Redis, in a job of its own or with events that came with it. */
     enqueueInbound: (job: InboundJob) => inboundBatches.add("", job),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
+    enqueuePayment: (job: PaymentJob) => payments.add("update", job, { jobId: paymentJobId(job) }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
     /**
      * An agent turn for the conversation's new client messages. The turn reads the whole thread,
@@ -104,7 +117,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       }
       return n;
     },
-    close: () => Promise.all([inbound.close(), outbound.close(), media.close(), ai.close(), leadTimeout.close(), maintenance.close()]).then(() => undefined),
+    close: () => Promise.all([inbound.close(), outbound.close(), media.close(), ai.close(), leadTimeout.close(), maintenance.close(), payments.close()]).then(() => undefined),
   };
 }
 

@@ -3,6 +3,7 @@ import { isChannelError, verifyAndParseTelegramUpdate, verifyAndParseVkCallback,
 import type { Logger } from "@threadline/config";
 import type { InboundJob } from "../jobs/index.ts";
 import type { ChannelDirectory } from "./channels.ts";
+import { paymentWebhookRoutes, type PaymentIngressDeps } from "./payments-ingress.ts";
 
 // Platforms send small JSON updates; anything larger is not one of theirs.
 export const MAX_WEBHOOK_BODY = "256kb";
@@ -11,6 +12,8 @@ export type IngressDeps = {
   channels: ChannelDirectory;
   enqueueInbound: (job: InboundJob) => Promise<unknown>;
   logger: Logger;
+  /** Payment providers' notifications (/webhooks/yookassa|stripe/:accountId). */
+  payments?: Omit<PaymentIngressDeps, "logger">;
 };
 
 /**
@@ -74,6 +77,8 @@ export function webhookRouter(deps: IngressDeps) {
       fail(res, err, channelId);
     }
   });
+
+  if (deps.payments) paymentWebhookRoutes(router, { ...deps.payments, logger: deps.logger });
 
   // Malformed JSON and oversized bodies are the sender's fault: 400 / 413, never a 500.
   router.use((err: { type?: string; status?: number }, _req: Request, res: Response, next: (e?: unknown) => void) => {

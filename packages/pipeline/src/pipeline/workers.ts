@@ -1,6 +1,7 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
-import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob } from "../jobs/index.ts";
+import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob, type PaymentJob } from "../jobs/index.ts";
+import { applyPaymentUpdate } from "@threadline/domain/payments/service.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@threadline/domain/leads/agent.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
@@ -101,8 +102,21 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: 1 },
   );
+  // Verified payment news: applied once (the payment's event key), statuses only forward; a
+  // refund that came before its payment's completion is tried again (PaymentNotYetKnown).
+  const payments = new Worker<PaymentJob>(
+    queueNames.payments,
+    async (job) => {
+      const outcome = await applyPaymentUpdate(deps.db, job.data);
+      if (outcome.kind === "applied") for (const event of outcome.events) await deps.publish(event);
+      else if (outcome.kind === "mismatch") deps.logger.warn({ paymentId: outcome.paymentId, update: job.data.update }, "payment notification refused: amount or currency differs from the bill");
+      else if (outcome.kind === "unknown") deps.logger.warn({ accountId: job.data.accountId, ref: job.data.update.ref }, "payment notification for a payment this project never billed");
+      return outcome.kind;
+    },
+    { ...common, concurrency: 4 },
+  );
   void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
-  const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance };
+  const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance, payments };
   const all = Object.values(byQueue);
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));

@@ -4,7 +4,7 @@ import type { Db } from "@threadline/db";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
-import type { Endpoints } from "@threadline/domain/endpoints.ts";
+import { PUBLIC_ENDPOINTS, type Endpoints } from "@threadline/domain/endpoints.ts";
 import { createQueues, type Queues } from "../jobs/index.ts";
 import { ChannelDirectory } from "../pipeline/channels.ts";
 import { webhookRouter } from "../pipeline/ingress.ts";
@@ -57,7 +57,12 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
 
   let router: ReturnType<typeof webhookRouter> | undefined;
   if (roles.includes("ingress")) {
-    router = webhookRouter({ channels, enqueueInbound: queues.enqueueInbound, logger });
+    router = webhookRouter({
+      channels,
+      enqueueInbound: queues.enqueueInbound,
+      logger,
+      payments: { db, secretKey: deps.secretKey, endpoints: deps.endpoints ?? PUBLIC_ENDPOINTS, enqueuePayment: queues.enqueuePayment },
+    });
     if (deps.polling !== false) {
       const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger, prefix: deps.prefix });
       closers.push(() => pollers.close());
