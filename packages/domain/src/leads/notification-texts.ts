@@ -3,5 +3,7 @@ export const NOTIFICATION_TEXTS = {
   withContact: "Вам назначен новый лид с контактом",
   needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
   conversation: "Вам назначен новый диалог",
+  reassigned: "Вам передан диалог отключённого сотрудника",
+  overdue: "Клиент ждёт ответа дольше нормы",
 } as const;
 export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];

@@ -545,6 +545,18 @@ export const en: Shape<typeof ru> = {
       model: "Model",
     },
   },
+  // The manager's day: firing without orphans, rotation rules, alerts.
+  team: {
+    conversations: "Conversations",
+    reassignLegend_one: "This member has {{count}} conversation. Who takes it?",
+    reassignLegend_few: "This member has {{count}} conversations. Who takes them?",
+    reassignLegend_many: "This member has {{count}} conversations. Who takes them?",
+    reassignLegend_other: "This member has {{count}} conversations. Who takes them?",
+    reassignRotation: "Share them out by the lead rotation",
+    reassignMember: "Give them to one member",
+    reassignTo: "Give to",
+    reassignHint: "They move at once, the new assignee is notified, and each move is written to the audit log.",
+  },
 };
 
 export const enWithErrors = { ...en, errors: errorsEn };

@@ -543,6 +543,18 @@ export const ru = {
       model: "Модель",
     },
   },
+  // The manager's day: firing without orphans, rotation rules, alerts.
+  team: {
+    conversations: "Диалоги",
+    reassignLegend_one: "У сотрудника {{count}} диалог. Кому его передать?",
+    reassignLegend_few: "У сотрудника {{count}} диалога. Кому их передать?",
+    reassignLegend_many: "У сотрудника {{count}} диалогов. Кому их передать?",
+    reassignLegend_other: "У сотрудника {{count}} диалога. Кому их передать?",
+    reassignRotation: "Раздать по распределению лидов",
+    reassignMember: "Передать одному сотруднику",
+    reassignTo: "Кому передать",
+    reassignHint: "Диалоги перейдут сразу, новый ответственный получит уведомление, каждое перемещение попадёт в журнал действий.",
+  },
 } as const;
 
 /** The whole Russian dictionary: the screens' texts and the server's error codes. */
