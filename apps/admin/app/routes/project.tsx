@@ -6,6 +6,7 @@ import { useConsole } from "../session.ts";
 const sections = [
   { to: "staff", label: "admin.staff", permission: "staff.manage" },
   { to: "roles", label: "admin.roles", permission: "staff.manage" },
+  { to: "rotation", label: "rotation.title", permission: "staff.manage" },
   { to: "channels", label: "admin.channels", permission: "channels.manage" },
   { to: "import", label: "admin.import", permission: "import.manage" },
   { to: "agent", label: "agent.nav", permission: "agent.manage" },

@@ -17,6 +17,7 @@ let bNotificationId: string;
 let bImportRunId: string;
 let bTemplateId: string;
 let bRecordingKey: string;
+let bRuleId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -103,13 +104,23 @@ const cases: Record<string, Case> = {
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
   "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),
   "voice.fromRecording": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey }),
+  // Rotation rules and the waiting queue.
+  "rotation.updateMember": (a, b) => inBothProjects(a, b, { membershipId: b.manager.membershipId, weight: 5 }),
+  "rotation.rules": (_a, b) => [{ projectId: b.project.id }],
+  "rotation.createRule": (a, b) => [
+    { projectId: b.project.id, source: "vk", membershipIds: [b.manager.membershipId] },
+    { projectId: a.project.id, source: "vk", membershipIds: [b.manager.membershipId] },
+    { projectId: a.project.id, channelId: b.channel.id, membershipIds: [a.manager.membershipId] },
+  ],
+  "rotation.removeRule": (a, b) => inBothProjects(a, b, { ruleId: bRuleId }),
+  "rotation.queue": (_a, b) => [{ projectId: b.project.id }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "rotation_rules", "staff_links", "staff_bots"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -140,6 +151,7 @@ beforeAll(async () => {
   bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
+  bRuleId = (await env.caller(B.owner.token).rotation.createRule({ projectId: B.project.id, source: "vk_ads", membershipIds: [B.manager.membershipId] })).id;
 });
 afterAll(async () => env?.close());
 

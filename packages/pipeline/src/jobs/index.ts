@@ -26,6 +26,9 @@ const defaults: Record<keyof typeof queueNames, JobsOptions> = {
 /** How often the worker removes uploads that no reply took. */
 export const UPLOAD_SWEEP_EVERY_MS = 3600_000;
 
+/** How often waiting leads are offered to members whose shift has started, and reminders checked. */
+export const STAFF_DAY_EVERY_MS = 60_000;
+
 /** Most events in one inbound job. */
 export const INBOUND_BATCH_MAX = 100;
 
@@ -73,7 +76,11 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     leadTimeout,
     maintenance,
     /** One schedule per kind of housekeeping, however many workers start: the id is the schedule. */
-    scheduleMaintenance: () => maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
+    scheduleMaintenance: () =>
+      Promise.all([
+        maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
+        maintenance.upsertJobScheduler("staff-day", { every: STAFF_DAY_EVERY_MS }, { name: "staff-day", data: {} }),
+      ]),
     /** Resolves once the event is in Redis, in a job of its own or with events that came with it. */
     enqueueInbound: (job: InboundJob) => inboundBatches.add("", job),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),

@@ -5,6 +5,7 @@ import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@t
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
+import { assignQueuedLeads } from "@threadline/domain/staff/rotation-settings.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
@@ -90,6 +91,11 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   const maintenance = new Worker(
     queueNames.maintenance,
     async (job) => {
+      if (job.name === "staff-day") {
+        const handed = await assignQueuedLeads(deps.db, deps.publish);
+        if (handed) deps.logger.info({ handed }, "waiting leads handed to members on shift");
+        return;
+      }
       if (job.name !== "sweep-uploads") return;
       const removed = await sweepUploads(deps.db, deps.storage);
       if (removed) deps.logger.info({ removed }, "unsent uploads removed");
