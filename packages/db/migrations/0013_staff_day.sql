@@ -73,3 +73,9 @@ CREATE OR REPLACE FUNCTION staff_day_projects() RETURNS TABLE (project_id uuid)
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
   $$ SELECT DISTINCT project_id FROM conversations WHERE queued_at IS NOT NULL
      UNION SELECT project_id FROM staff_bots $$;
+--> statement-breakpoint
+-- Projects with a response target (minutes), for the reminders of the same job.
+CREATE OR REPLACE FUNCTION response_targets() RETURNS TABLE (project_id uuid, minutes int)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+  $$ SELECT id, (settings->>'responseTargetMinutes')::int FROM projects
+     WHERE settings ? 'responseTargetMinutes' AND (settings->>'responseTargetMinutes')::int > 0 $$;

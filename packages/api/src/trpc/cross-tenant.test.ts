@@ -114,6 +114,15 @@ const cases: Record<string, Case> = {
   ],
   "rotation.removeRule": (a, b) => inBothProjects(a, b, { ruleId: bRuleId }),
   "rotation.queue": (_a, b) => [{ projectId: b.project.id }],
+  // Alerts and the staff bot.
+  "alerts.settings": (_a, b) => [{ projectId: b.project.id }],
+  "alerts.update": (_a, b) => [{ projectId: b.project.id, desktop: false }],
+  "alerts.linkTelegram": (_a, b) => [{ projectId: b.project.id }],
+  "alerts.unlinkTelegram": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.get": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.connect": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+  "staffBot.remove": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.setResponseTarget": (_a, b) => [{ projectId: b.project.id, minutes: 5 }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).

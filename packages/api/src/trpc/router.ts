@@ -11,6 +11,7 @@ import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
 import { rotationRouter } from "./routers/rotation.ts";
+import { alertsRouter, staffBotRouter } from "./routers/alerts.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -29,6 +30,8 @@ export const appRouter = router({
   analytics: analyticsRouter,
   templates: templatesRouter,
   rotation: rotationRouter,
+  alerts: alertsRouter,
+  staffBot: staffBotRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,7 @@ import { conversations, memberships, projects, withTenant, type WorkHours } from
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { loadMember } from "../access/load.ts";
 import { assignQueuedLeads, createRotationRule, updateMemberRotation } from "../staff/rotation-settings.ts";
-import { localTime, nextInRotation, onShift, validateWorkHours } from "./rotation.ts";
+import { localTime, nextInRotation, onShift, validateWorkHours, type LeadOrigin } from "./rotation.ts";
 import { handOver, NOTIFICATION_TEXTS } from "./stages.ts";
 
 const every = (from: string, to: string): WorkHours => ({ days: Object.fromEntries(["0", "1", "2", "3", "4", "5", "6"].map((d) => [d, [{ from, to }]])) });
@@ -63,7 +63,7 @@ describe("the rotation on a virtual clock", () => {
   });
   afterAll(async () => env?.close());
 
-  const picks = async (T: Tenant, n: number, now: Date, origin?: Parameters<typeof nextInRotation>[2]["origin"]) => {
+  const picks = async (T: Tenant, n: number, now: Date, origin?: LeadOrigin) => {
     const out: (string | null)[] = [];
     for (let i = 0; i < n; i++) out.push((await withTenant(env.db, T.project.id, (tx) => nextInRotation(tx, T.project.id, { now, origin })))?.membershipId ?? null);
     return out;

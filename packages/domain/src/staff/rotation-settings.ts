@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { channels, contacts, conversations, memberships, rotationRules, withTenant, type Db, type Tx, type WorkHours } from "@threadline/db";
+import { channels, contacts, conversations, memberships, notifications, rotationRules, withTenant, type Db, type Tx, type WorkHours } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -108,4 +108,38 @@ export async function assignQueuedLeads(db: Db, publish: (e: RealtimeEvent) => P
     for (const e of events) await publish(e);
   }
   return handed;
+}
+
+/**
+ * Reminds assignees of clients waiting longer than the project's response target: one reminder
+ * per client message left unanswered (a notification, which also goes to their Telegram).
+ */
+export async function remindOverdue(db: Db, publish: (e: RealtimeEvent) => Promise<void>, now = new Date()): Promise<number> {
+  const rows = (await db.execute(sql`select project_id, minutes from response_targets()`)) as unknown as { project_id: string; minutes: number }[];
+  let reminded = 0;
+  for (const { project_id: projectId, minutes } of rows) {
+    const events: RealtimeEvent[] = [];
+    await withTenant(db, projectId, async (tx) => {
+      const before = new Date(now.getTime() - minutes * 60_000);
+      const overdue = await tx
+        .select({ id: conversations.id, assigneeId: conversations.assigneeId })
+        .from(conversations)
+        .where(
+          sql`${conversations.assigneeId} is not null and ${conversations.lastMessageDirection} = 'in' and ${conversations.lastMessageAt} < ${before.toISOString()}::timestamptz
+            and ${conversations.stage} not in ('won', 'lost', 'spam', 'low_quality')
+            and not exists (select 1 from notifications n where n.conversation_id = ${conversations.id} and n.kind = 'reply.overdue' and n.created_at >= ${conversations.lastMessageAt})`,
+        )
+        .limit(200);
+      for (const c of overdue) {
+        const [note] = await tx
+          .insert(notifications)
+          .values({ projectId, membershipId: c.assigneeId!, conversationId: c.id, kind: "reply.overdue", text: NOTIFICATION_TEXTS.overdue })
+          .returning({ id: notifications.id });
+        events.push({ type: "notification", projectId, membershipId: c.assigneeId!, conversationId: c.id, notificationId: note!.id, text: NOTIFICATION_TEXTS.overdue });
+        reminded++;
+      }
+    });
+    for (const e of events) await publish(e);
+  }
+  return reminded;
 }
