@@ -71,6 +71,17 @@ test("the owner fires a manager with open conversations; each is reassigned", as
   );
   expect(orphans).toEqual([]);
 
+  // «Распределение лидов»: who takes leads now (the owner is out by default), and the hours.
+  await page.getByRole("link", { name: "Распределение лидов" }).click();
+  await expect(page.getByRole("switch", { name: `Получает лиды: ${"Ольга Владелец"}` })).not.toBeChecked();
+  await expect(page.getByRole("switch", { name: "Получает лиды: Мария Менеджер" })).toBeChecked();
+  await expect(page.getByTestId("rotation-queue")).toContainText("Очередь пуста");
+  await shot(page, "admin-rotation", { docs: true, fullPage: true });
+  await page.getByTestId("rotation-manager@zerno.demo").getByRole("button", { name: "Изменить" }).click();
+  await page.getByLabel("Пятница: конец").fill("02:00");
+  await shot(page, "admin-rotation-hours", { docs: true });
+  await page.getByRole("dialog").getByRole("button", { name: "Отмена" }).click();
+
   // The audit log has each move.
   await page.getByRole("link", { name: "Журнал действий" }).click();
   await expect(page.getByRole("cell", { name: "Сотрудник уволен" }).first()).toBeVisible();

@@ -31,7 +31,7 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/alerts"],
     },
     {
       type: "category",

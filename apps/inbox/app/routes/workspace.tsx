@@ -2,6 +2,7 @@ import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
 import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 import { NotificationBell } from "../inbox/notification-bell.tsx";
+import { AlertSettingsButton } from "../inbox/alerts.tsx";
 
 export function useWorkspace() {
   return useOutletContext<{ me: Me }>();
@@ -36,6 +37,7 @@ export default function Workspace() {
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto flex items-center gap-2">
           {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
+          {current?.permissions.includes("inbox.use") ? <AlertSettingsButton key={`alerts-${current.id}`} projectId={current.id} /> : null}
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>

@@ -25,6 +25,7 @@ export async function getAlertSettings(tx: Tx, member: Member, now = new Date())
   const [bot] = await tx.select({ username: staffBots.username }).from(staffBots);
   const [link] = await tx.select().from(staffLinks).where(eq(staffLinks.membershipId, member.membershipId));
   return {
+    membershipId: member.membershipId,
     ...DEFAULT_ALERTS,
     ...m?.settings,
     bot: bot ? { username: bot.username } : null,
