@@ -5,5 +5,6 @@ export const NOTIFICATION_TEXTS = {
   conversation: "Вам назначен новый диалог",
   reassigned: "Вам передан диалог отключённого сотрудника",
   overdue: "Клиент ждёт ответа дольше нормы",
+  channelError: "Канал перестал работать: проверьте его подключение в консоли администратора",
 } as const;
 export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];

@@ -166,6 +166,7 @@ export const errorsEn = {
     disabled: "The channel is disabled",
     unconfirmed: "No confirmation that the message went out: check the chat in the messenger and send it again if needed",
     fileNotStored: "File not found in storage",
+    repeatedFailures: "several sends in a row failed — check the channel's connection",
     sendFailed: "Not sent: the channel's service is unavailable",
     downloadFailed: "The file could not be downloaded",
     vk: {
