@@ -103,6 +103,22 @@ test("a hidden inbox tab gets the title count and a notification; the linked Tel
     // The link opens the conversation in the inbox.
     await inbox.goto(alert.text!.split("\n")[1]!);
     await expect(inbox.getByTestId("contact-panel")).toContainText("Глеб Смирнов");
+
+    // Channel health: the bot's token was revoked (the Bot API answers 401): the reply fails, and
+    // the channel shows as broken, with the reason, in the inbox and in admin; admins are told.
+    tg.failNext({ errorCode: 401, description: "Unauthorized", method: "sendMessage" });
+    const reply = inbox.getByTestId("reply-input");
+    await reply.fill("Глеб, добрый день! Каравай на сколько человек?");
+    await reply.press("Enter");
+    await expect(inbox.getByTestId("message").filter({ hasText: "Каравай на сколько человек?" })).toHaveAttribute("data-delivery", "failed", { timeout: 15_000 });
+    await inbox.reload();
+    const broken = `Канал «@${clientBot.username}» не работает: токен бота недействителен — переподключите канал.`;
+    await expect(inbox.getByTestId("channel-health")).toContainText(broken);
+    await shot(inbox, "inbox-channel-broken", { docs: true });
+    await page.reload();
+    await expect(page.getByTestId("channel-health")).toContainText(broken);
+    await expect(page.getByTestId("channel-health")).toContainText("Переподключите его в разделе «Каналы».");
+    await shot(page, "admin-channel-broken", { docs: true });
     await context.close();
   } finally {
     await tg.stop();

@@ -24,7 +24,7 @@ const sidebars = {
       key: "channels",
       label: "Каналы",
       collapsed: false,
-      items: ["channels/telegram", "channels/vk"],
+      items: ["channels/telegram", "channels/vk", "channels/health"],
     },
     {
       type: "category",

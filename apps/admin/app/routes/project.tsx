@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { NavLink, Outlet, useParams } from "react-router";
-import { EmptyState, cn, useT, useTRPC } from "@threadline/ui";
+import { ChannelHealthBanner, EmptyState, cn, useT, useTRPC } from "@threadline/ui";
 import { useConsole } from "../session.ts";
 
 const sections = [
@@ -44,6 +44,11 @@ export default function Project() {
         ))}
       </nav>
       <main className="min-w-0 flex-1 p-6">
+        {access.data?.permissions.includes("channels.manage") ? (
+          <div className="-mx-6 -mt-6 mb-4">
+            <ChannelHealthBanner projectId={projectId} hint="admin" />
+          </div>
+        ) : null}
         <Outlet context={{ me, projectId, access: access.data }} />
       </main>
     </div>

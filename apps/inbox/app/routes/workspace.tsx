@@ -1,6 +1,6 @@
 import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
-import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
+import { ChannelHealthBanner, Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 import { NotificationBell } from "../inbox/notification-bell.tsx";
 import { AlertSettingsButton } from "../inbox/alerts.tsx";
 
@@ -41,6 +41,7 @@ export default function Workspace() {
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>
+      {current?.permissions.includes("inbox.use") ? <ChannelHealthBanner key={`health-${current.id}`} projectId={current.id} hint="inbox" /> : null}
       <div className="min-h-0 flex-1">
         <Outlet context={{ me: me.data }} />
       </div>

@@ -123,6 +123,7 @@ const cases: Record<string, Case> = {
   "staffBot.connect": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
   "staffBot.remove": (_a, b) => [{ projectId: b.project.id }],
   "staffBot.setResponseTarget": (_a, b) => [{ projectId: b.project.id, minutes: 5 }],
+  "channelHealth.problems": (_a, b) => [{ projectId: b.project.id }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).

@@ -11,7 +11,7 @@ import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
 import { rotationRouter } from "./routers/rotation.ts";
-import { alertsRouter, staffBotRouter } from "./routers/alerts.ts";
+import { alertsRouter, channelHealthRouter, staffBotRouter } from "./routers/alerts.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -32,6 +32,7 @@ export const appRouter = router({
   rotation: rotationRouter,
   alerts: alertsRouter,
   staffBot: staffBotRouter,
+  channelHealth: channelHealthRouter,
 });
 
 export type AppRouter = typeof appRouter;

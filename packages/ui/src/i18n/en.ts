@@ -552,6 +552,11 @@ export const en: Shape<typeof ru> = {
     },
   },
   // The manager's day: firing without orphans, rotation rules, alerts.
+  channelHealth: {
+    broken: "Channel «{{name}}» is not working: {{reason}}.",
+    fixAdmin: "Reconnect it in «Channels».",
+    fixInbox: "Tell the project's administrator: replies to this channel may not arrive.",
+  },
   alerts: {
     settings: "Alerts",
     hint: "How you learn of new leads and messages while the inbox tab is hidden.",

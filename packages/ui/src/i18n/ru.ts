@@ -550,6 +550,11 @@ export const ru = {
     },
   },
   // The manager's day: firing without orphans, rotation rules, alerts.
+  channelHealth: {
+    broken: "Канал «{{name}}» не работает: {{reason}}.",
+    fixAdmin: "Переподключите его в разделе «Каналы».",
+    fixInbox: "Сообщите администратору проекта: ответы в этот канал могут не дойти.",
+  },
   alerts: {
     settings: "Оповещения",
     hint: "Как узнавать о новых лидах и сообщениях, когда вкладка «Входящих» скрыта.",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { channelProblems } from "@threadline/domain/channels/health.ts";
 import { getProject, updateProject } from "@threadline/domain/projects/service.ts";
 import { connectStaffBot, createLinkToken, getAlertSettings, removeStaffBot, staffBotOf, unlinkTelegram, updateAlertSettings } from "@threadline/domain/staff/alerts.ts";
 import { projectProcedure, router } from "../init.ts";
@@ -38,4 +39,9 @@ export const staffBotRouter = router({
     .mutation(async ({ ctx, input }) => {
       await updateProject(ctx.tx, ctx.user.id, ctx.member.projectId, { settings: { responseTargetMinutes: input.minutes ?? undefined } });
     }),
+});
+
+export const channelHealthRouter = router({
+  /** Channels in the error state, with the reason: the banner in admin and in the inbox. */
+  problems: projectProcedure().query(({ ctx }) => channelProblems(ctx.tx)),
 });
