@@ -24,14 +24,14 @@ const sidebars = {
       key: "channels",
       label: "Каналы",
       collapsed: false,
-      items: ["channels/telegram", "channels/vk"],
+      items: ["channels/telegram", "channels/vk", "channels/health"],
     },
     {
       type: "category",
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments", "inbox/alerts"],
     },
     {
       type: "category",

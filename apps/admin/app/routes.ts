@@ -9,6 +9,7 @@ export default [
     route("p/:projectId", "routes/project.tsx", [
       index("routes/project-index.tsx"),
       route("staff", "routes/staff.tsx"),
+      route("rotation", "routes/rotation.tsx"),
       route("channels", "routes/channels.tsx"),
       route("import", "routes/import.tsx"),
       route("agent", "routes/agent.tsx"),

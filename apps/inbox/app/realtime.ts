@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent } from "react";
 import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ClientToServer, NotificationEvent, ServerToClient } from "@threadline/api/realtime";
+import type { ClientToServer, ConversationEvent, NotificationEvent, ServerToClient } from "@threadline/api/realtime";
 
 // Events come in bursts (a client sends five messages in a row, a worker flips delivery states):
 // refetches of the same queries are coalesced within this window.
@@ -12,11 +12,12 @@ const COALESCE_MS = 150;
  * Live updates of one project's inbox over Socket.IO. The server only says what changed; the
  * screen refetches through the API, so field visibility stays the server's business.
  */
-export function useRealtime(projectId: string | undefined, onNotification?: (event: NotificationEvent) => void) {
+export function useRealtime(projectId: string | undefined, onNotification?: (event: NotificationEvent) => void, onConversationEvent?: (event: ConversationEvent) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // The latest handler, without reconnecting the socket when it changes.
   const notify = useEffectEvent((event: NotificationEvent) => onNotification?.(event));
+  const conversationEvent = useEffectEvent((event: ConversationEvent) => onConversationEvent?.(event));
 
   useEffect(() => {
     if (!projectId) return;
@@ -76,6 +77,7 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
       switch (event.type) {
         case "conversation.message":
         case "conversation.updated":
+          conversationEvent(event);
           return schedule(event.conversationId);
         case "payment.updated":
           void queryClient.invalidateQueries(trpc.payments.forConversation.pathFilter());

@@ -13,7 +13,7 @@ export function startJobs(env: Env, logger: Logger) {
   const secretKey = secretKeyringOf(env);
   const worker = composeWorker({
     roles: ["jobs"],
-    deps: { db, redis, secretKey, agentSecretKey: secretKey, endpoints: endpointsFromEnv(env), logger, publish: redisPublisher(redis), storage: storageFromEnv(env) },
+    deps: { db, redis, secretKey, agentSecretKey: secretKey, endpoints: endpointsFromEnv(env), logger, publish: redisPublisher(redis), storage: storageFromEnv(env), staffAlerts: { inboxUrl: env.PUBLIC_INBOX_URL ?? `http://127.0.0.1:${env.INBOX_PORT}` } },
   });
   logger.info({ nice: env.WORKER_JOBS_NICE }, "jobs running");
 

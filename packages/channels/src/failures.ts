@@ -23,6 +23,7 @@ export const channelFailureCodes = [
   "channel.unconfirmed",
   "channel.fileNotStored",
   "channel.sendFailed",
+  "channel.repeatedFailures",
   "channel.downloadFailed",
   "channel.vk.badPeer",
   "channel.vk.groupNotFound",

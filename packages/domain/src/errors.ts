@@ -153,6 +153,20 @@ export const errorCodes = [
   "payments.keyRejected",
   "payments.providerRejected",
   "payments.providerUnavailable",
+  // The manager's day: firing without orphans, rotation rules, staff alerts.
+  "staff.lastActiveMember",
+  "staff.reassignTargetInvalid",
+  "staff.noOneToReassign",
+  "rotation.badTime",
+  "rotation.shiftEmpty",
+  "rotation.shiftsOverlap",
+  "rotation.weight",
+  "rotation.pauseInPast",
+  "rotation.ruleEmpty",
+  "staffBot.notConfigured",
+  "staffBot.linkTokenInvalid",
+  "staffBot.linkTokenExpired",
+  "staffBot.blocked",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -14,3 +14,4 @@ export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";
 export { ProjectSwitcher, type ProjectOption } from "./screens/project-switcher.tsx";
 export { AppDocument, AppRoot, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";
+export { ChannelHealthBanner } from "./screens/channel-health.tsx";

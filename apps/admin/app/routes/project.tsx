@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { NavLink, Outlet, useParams } from "react-router";
-import { EmptyState, cn, useT, useTRPC } from "@threadline/ui";
+import { ChannelHealthBanner, EmptyState, cn, useT, useTRPC } from "@threadline/ui";
 import { useConsole } from "../session.ts";
 
 const sections = [
@@ -8,6 +8,7 @@ const sections = [
   { to: "catalog", label: "shop.catalogNav", permission: "catalog.manage" },
   { to: "staff", label: "admin.staff", permission: "staff.manage" },
   { to: "roles", label: "admin.roles", permission: "staff.manage" },
+  { to: "rotation", label: "rotation.title", permission: "staff.manage" },
   { to: "channels", label: "admin.channels", permission: "channels.manage" },
   { to: "import", label: "admin.import", permission: "import.manage" },
   { to: "agent", label: "agent.nav", permission: "agent.manage" },
@@ -46,6 +47,11 @@ export default function Project() {
         ))}
       </nav>
       <main className="min-w-0 flex-1 p-6">
+        {access.data?.permissions.includes("channels.manage") ? (
+          <div className="-mx-6 -mt-6 mb-4">
+            <ChannelHealthBanner projectId={projectId} hint="admin" />
+          </div>
+        ) : null}
         <Outlet context={{ me, projectId, access: access.data }} />
       </main>
     </div>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+import { StaffBotSettings } from "../staff-bot-settings.tsx";
 
 const timezones = ["Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka"];
 
@@ -56,6 +57,7 @@ export default function Settings() {
           </div>
         </form>
       </Card>
+      <StaffBotSettings projectId={projectId} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, fieldError, formError, useT, useTRPC } from "@threadline/ui";
+import { Badge, Button, Card, Dialog, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 
 export default function Staff() {
@@ -20,7 +20,7 @@ export default function Staff() {
   const reactivate = useMutation(trpc.staff.reactivate.mutationOptions(done));
   const revoke = useMutation(trpc.staff.revokeInvitation.mutationOptions(done));
   const [inviteOpen, setInviteOpen] = useState(false);
-  const [firing, setFiring] = useState<{ id: string; name: string } | null>(null);
+  const [firing, setFiring] = useState<{ id: string; name: string; open: number } | null>(null);
   const [renewed, setRenewed] = useState<{ email: string; link: string } | null>(null);
   const renew = useMutation(trpc.staff.invitationLink.mutationOptions({ onMutate: () => setSaved(false) }));
   const deactivate = useMutation(
@@ -29,7 +29,7 @@ export default function Staff() {
       onSuccess: () => (setSaved(true), setFiring(null)),
     }),
   );
-  const rowError = errorMessage(changeRole.error ?? reactivate.error ?? deactivate.error ?? revoke.error ?? renew.error);
+  const rowError = errorMessage(changeRole.error ?? reactivate.error ?? revoke.error ?? renew.error);
   /** Owner and administrator can do nearly anything: giving either role is confirmed first. */
   const pickRole = (m: { id: string; name: string }, roleId: string) => {
     const role = roles.data?.find((r) => r.id === roleId);
@@ -61,6 +61,7 @@ export default function Staff() {
               <Th>{t("auth.email")}</Th>
               <Th>{t("admin.role")}</Th>
               <Th>{t("admin.status")}</Th>
+              <Th>{t("team.conversations")}</Th>
               <Th />
             </tr>
           </thead>
@@ -85,9 +86,10 @@ export default function Staff() {
                   </Select>
                 </Td>
                 <Td>{m.active ? <Badge tone="green">{t("admin.active")}</Badge> : <Badge tone="red">{t("admin.deactivated")}</Badge>}</Td>
+                <Td data-testid="open-conversations">{m.openConversations}</Td>
                 <Td className="text-right">
                   {m.userId === me.user.id ? null : m.active ? (
-                    <Button size="sm" variant="outline" onClick={() => setFiring({ id: m.id, name: m.name })}>
+                    <Button size="sm" variant="outline" onClick={() => setFiring({ id: m.id, name: m.name, open: m.openConversations })}>
                       {t("admin.deactivate")}
                     </Button>
                   ) : (
@@ -159,17 +161,81 @@ export default function Staff() {
       <Dialog open={!!renewed} onOpenChange={(o) => !o && setRenewed(null)} title={t("admin.inviteLinkAgain")}>
         {renewed ? <LinkToCopy link={renewed.link} hint={t("admin.inviteLinkRenewed", { email: renewed.email })} onDone={() => setRenewed(null)} /> : null}
       </Dialog>
-      <ConfirmDialog
-        open={!!firing}
-        onOpenChange={(o) => !o && setFiring(null)}
-        title={t("admin.deactivateTitle")}
-        description={t("admin.deactivateText", { name: firing?.name ?? "" })}
-        confirmLabel={t("admin.deactivate")}
-        cancelLabel={t("common.cancel")}
+      <FireDialog
+        firing={firing}
+        onClose={() => {
+          setFiring(null);
+          deactivate.reset();
+        }}
+        targets={(members.data ?? []).filter((m) => m.active && m.worksInbox && m.id !== firing?.id)}
         pending={deactivate.isPending}
-        onConfirm={() => firing && deactivate.mutate({ projectId, membershipId: firing.id })}
+        error={errorMessage(deactivate.error) ?? null}
+        onConfirm={(reassignTo) => firing && deactivate.mutate({ projectId, membershipId: firing.id, reassignTo })}
       />
     </>
+  );
+}
+
+/**
+ * Firing asks, in the same dialog, who takes the member's conversations: the rotation, or one
+ * member chosen here. Nothing stays with the fired member.
+ */
+function FireDialog({
+  firing,
+  onClose,
+  targets,
+  pending,
+  error,
+  onConfirm,
+}: {
+  firing: { id: string; name: string; open: number } | null;
+  onClose: () => void;
+  targets: { id: string; name: string }[];
+  pending: boolean;
+  error: string | null;
+  onConfirm: (reassignTo: string | null) => void;
+}) {
+  const t = useT();
+  const [mode, setMode] = useState<"rotation" | "member">("rotation");
+  const [to, setTo] = useState("");
+  const chosen = to || targets[0]?.id || "";
+  return (
+    <Dialog open={!!firing} onOpenChange={(o) => !o && onClose()} title={t("admin.deactivateTitle")} description={t("admin.deactivateText", { name: firing?.name ?? "" })}>
+      <div className="space-y-3">
+        {firing && firing.open > 0 ? (
+          <fieldset className="space-y-2 text-sm">
+            <legend className="mb-1 font-medium">{t("team.reassignLegend", { count: firing.open })}</legend>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="reassign" checked={mode === "rotation"} onChange={() => setMode("rotation")} />
+              {t("team.reassignRotation")}
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="reassign" checked={mode === "member"} onChange={() => setMode("member")} />
+              {t("team.reassignMember")}
+            </label>
+            {mode === "member" ? (
+              <Select aria-label={t("team.reassignTo")} value={chosen} onChange={(e) => setTo(e.target.value)}>
+                {targets.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </Select>
+            ) : null}
+            <p className="text-slate-500">{t("team.reassignHint")}</p>
+          </fieldset>
+        ) : null}
+        <ErrorNote>{error}</ErrorNote>
+        <div className="flex justify-end gap-2">
+          <Button variant="outline" onClick={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button variant="destructive" disabled={pending || (mode === "member" && !chosen)} onClick={() => onConfirm(mode === "member" && firing && firing.open > 0 ? chosen : null)}>
+            {t("admin.deactivate")}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
   );
 }
 

@@ -7,6 +7,7 @@ import { ConversationList } from "../inbox/conversation-list.tsx";
 import { Notifications, useNotifications } from "../inbox/notifications.tsx";
 import { Thread } from "../inbox/thread.tsx";
 import { useRealtime } from "../realtime.ts";
+import { useDesktopAlerts, useTabBadge } from "../inbox/alerts.tsx";
 import { useWorkspace } from "./workspace.tsx";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,14 +64,19 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   const notifications = useNotifications();
   const pushNotification = notifications.push;
   const queryClient = useQueryClient();
+  // Alerts beyond the open tab: the title and favicon count, desktop notifications while hidden.
+  useTabBadge(projectId);
+  const desktop = useDesktopAlerts(projectId, select);
+  const desktopNotify = desktop.onNotification;
   const onNotification = useCallback(
-    (event: { text: string; conversationId?: string | null }) => {
+    (event: { text: string; conversationId?: string | null; notificationId?: string }) => {
       pushNotification(event);
+      desktopNotify(event);
       void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
     },
-    [pushNotification, queryClient, trpc],
+    [pushNotification, desktopNotify, queryClient, trpc],
   );
-  useRealtime(projectId, onNotification);
+  useRealtime(projectId, onNotification, desktop.onConversationEvent);
 
   const [panelOpen, setPanelOpen] = useState(() => typeof localStorage === "undefined" || localStorage.getItem(PANEL_KEY) !== "closed");
   const togglePanel = useCallback(() => {

@@ -1,7 +1,8 @@
 import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
-import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
+import { ChannelHealthBanner, Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 import { NotificationBell } from "../inbox/notification-bell.tsx";
+import { AlertSettingsButton } from "../inbox/alerts.tsx";
 
 export function useWorkspace() {
   return useOutletContext<{ me: Me }>();
@@ -36,9 +37,11 @@ export default function Workspace() {
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto flex items-center gap-2">
           {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
+          {current?.permissions.includes("inbox.use") ? <AlertSettingsButton key={`alerts-${current.id}`} projectId={current.id} /> : null}
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>
+      {current?.permissions.includes("inbox.use") ? <ChannelHealthBanner key={`health-${current.id}`} projectId={current.id} hint="inbox" /> : null}
       <div className="min-h-0 flex-1">
         <Outlet context={{ me: me.data }} />
       </div>

@@ -20,6 +20,7 @@ let bRecordingKey: string;
 let bProductId: string;
 let bOrderId: string;
 let bAccountId: string;
+let bRuleId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -136,13 +137,33 @@ const cases: Record<string, Case> = {
   ],
   "payments.markPaid": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
   "payments.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  // Rotation rules and the waiting queue.
+  "rotation.updateMember": (a, b) => inBothProjects(a, b, { membershipId: b.manager.membershipId, weight: 5 }),
+  "rotation.rules": (_a, b) => [{ projectId: b.project.id }],
+  "rotation.createRule": (a, b) => [
+    { projectId: b.project.id, source: "vk", membershipIds: [b.manager.membershipId] },
+    { projectId: a.project.id, source: "vk", membershipIds: [b.manager.membershipId] },
+    { projectId: a.project.id, channelId: b.channel.id, membershipIds: [a.manager.membershipId] },
+  ],
+  "rotation.removeRule": (a, b) => inBothProjects(a, b, { ruleId: bRuleId }),
+  "rotation.queue": (_a, b) => [{ projectId: b.project.id }],
+  // Alerts and the staff bot.
+  "alerts.settings": (_a, b) => [{ projectId: b.project.id }],
+  "alerts.update": (_a, b) => [{ projectId: b.project.id, desktop: false }],
+  "alerts.linkTelegram": (_a, b) => [{ projectId: b.project.id }],
+  "alerts.unlinkTelegram": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.get": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.connect": (_a, b) => [{ projectId: b.project.id, token: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+  "staffBot.remove": (_a, b) => [{ projectId: b.project.id }],
+  "staffBot.setResponseTarget": (_a, b) => [{ projectId: b.project.id, minutes: 5 }],
+  "channelHealth.problems": (_a, b) => [{ projectId: b.project.id }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -178,6 +199,7 @@ beforeAll(async () => {
   bOrderId = (await env.caller(B.owner.token).orders.create({ projectId: B.project.id, conversationId: B.conversationId, lines: [{ productId: bProductId, optionIds: [], quantity: 1 }] })).orderId;
   bAccountId = (await env.caller(B.owner.token).paymentAccounts.save({ projectId: B.project.id, provider: "yookassa", name: "ЮKassa", shopId: "123456", secretKey: "test_secret", currency: "RUB" })).id;
   await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
+  bRuleId = (await env.caller(B.owner.token).rotation.createRule({ projectId: B.project.id, source: "vk_ads", membershipIds: [B.manager.membershipId] })).id;
 });
 afterAll(async () => env?.close());
 

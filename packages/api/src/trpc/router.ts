@@ -13,6 +13,8 @@ import { voiceRouter } from "./routers/voice.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { ordersRouter } from "./routers/orders.ts";
 import { paymentAccountsRouter, paymentsRouter } from "./routers/payments.ts";
+import { rotationRouter } from "./routers/rotation.ts";
+import { alertsRouter, channelHealthRouter, staffBotRouter } from "./routers/alerts.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -35,6 +37,10 @@ export const appRouter = router({
   // Payments
   payments: paymentsRouter,
   paymentAccounts: paymentAccountsRouter,
+  rotation: rotationRouter,
+  alerts: alertsRouter,
+  staffBot: staffBotRouter,
+  channelHealth: channelHealthRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
-import { index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { createdAt, id } from "./columns.ts";
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { at, createdAt, id } from "./columns.ts";
 import { projects } from "./tenancy.ts";
 
 export const channelKinds = ["vk", "telegram"] as const;
@@ -22,6 +22,10 @@ export const channels = pgTable(
     // VK Callback API confirmation string.
     confirmation: text("confirmation"),
     state: text("state").$type<"active" | "paused" | "error">().notNull().default("active"),
+    // Health: why the channel is in the error state (an error code), since when, failures in a row.
+    errorCode: text("error_code"),
+    errorAt: at("error_at"),
+    failureCount: integer("failure_count").notNull().default(0),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },

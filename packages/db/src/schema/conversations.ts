@@ -75,6 +75,8 @@ export const conversations = pgTable(
     businessConnectionId: text("business_connection_id"),
     stage: text("stage").$type<LeadStage>().notNull().default("new"),
     assigneeId: uuid("assignee_id").references(() => memberships.id),
+    // A lead waiting for a member on shift (nobody was): the rotation job hands it over.
+    queuedAt: at("queued_at"),
     aiEnabled: boolean("ai_enabled").notNull().default(true),
     aiToggledBy: uuid("ai_toggled_by").references(() => memberships.id),
     aiToggledAt: at("ai_toggled_at"),
@@ -105,6 +107,8 @@ export const conversations = pgTable(
       .on(t.projectId, t.assigneeId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.lastMessageAt} is not null`),
     index("conversations_contact_idx").on(t.contactId),
+    index("conversations_queue").on(t.projectId, t.queuedAt).where(sql`${t.queuedAt} is not null`),
+    index("conversations_assignee_idx").on(t.assigneeId).where(sql`${t.assigneeId} is not null`),
   ],
 );
 

@@ -4,11 +4,18 @@ import { users } from "./identity.ts";
 
 export type ProjectSettings = {
   timezone?: string;
+  /** How long a client may wait for a manager's answer before the assignee is reminded (minutes). */
+  responseTargetMinutes?: number;
   /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
   voice?: { voiceId: string; modelId?: string };
   /** What the client is told when their order changes status (blank: the default text). */
   orderTemplates?: Partial<Record<"new" | "confirmed" | "preparing" | "ready" | "done" | "cancelled", string>>;
 };
+
+/** Shifts per weekday (0 = Sunday … 6), "HH:MM" in the project's time zone; `to` ≤ `from` runs past midnight. */
+export type WorkHours = { days: Partial<Record<"0" | "1" | "2" | "3" | "4" | "5" | "6", { from: string; to: string }[]>> };
+
+export type AlertSettings = { desktop?: boolean; sound?: boolean; telegram?: boolean };
 
 export const projects = pgTable("projects", {
   id: id(),
@@ -60,6 +67,17 @@ export const memberships = pgTable(
       .references(() => roles.id),
     // Position in the project's lead rotation (lower first).
     rotationOrder: integer("rotation_order").notNull().default(0),
+    // Rotation rules (see leads/rotation.ts): null = the role's default (an owner is out).
+    inRotation: boolean("in_rotation"),
+    rotationWeight: integer("rotation_weight").notNull().default(1),
+    // Smooth weighted round robin: the member's running credit, changed only under the pointer lock.
+    rotationCredit: integer("rotation_credit").notNull().default(0),
+    // Working hours in the project's time zone; null = always on shift.
+    workHours: jsonb("work_hours").$type<WorkHours>(),
+    pausedUntil: at("paused_until"),
+    pauseReason: text("pause_reason").$type<"vacation" | "sick" | "other">(),
+    // The member's own alert choices (desktop, sound, Telegram).
+    alertSettings: jsonb("alert_settings").$type<AlertSettings>().notNull().default({}),
     active: boolean("active").notNull().default(true),
     deactivatedAt: at("deactivated_at"),
     createdAt: createdAt(),
@@ -104,3 +122,55 @@ export const auditLog = pgTable(
   },
   (t) => [index("audit_log_project_time").on(t.projectId, t.createdAt.desc())],
 );
+
+// Which members take the leads of a channel or a traffic source (utm_source / ref source).
+export const rotationRules = pgTable(
+  "rotation_rules",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id"),
+    source: text("source"),
+    membershipIds: uuid("membership_ids").array().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("rotation_rules_project_idx").on(t.projectId)],
+);
+
+// A member's Telegram chat with the project's staff-notification bot, and the one-time link token.
+export const staffLinks = pgTable(
+  "staff_links",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    membershipId: uuid("membership_id")
+      .notNull()
+      .references(() => memberships.id, { onDelete: "cascade" }),
+    // sha256 of the deep-link token while one is pending; cleared when used.
+    tokenHash: text("token_hash").unique(),
+    tokenExpiresAt: at("token_expires_at"),
+    chatId: text("chat_id"),
+    telegramUsername: text("telegram_username"),
+    linkedAt: at("linked_at"),
+    // The member blocked the bot (403): nothing more is sent until they link again.
+    blockedAt: at("blocked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_links_membership").on(t.membershipId)],
+);
+
+// The project's staff-notification bot (Telegram): its token, sealed; the webhook secret.
+export const staffBots = pgTable("staff_bots", {
+  projectId: uuid("project_id")
+    .primaryKey()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  tokenEnc: text("token_enc").notNull(),
+  botId: text("bot_id").notNull(),
+  username: text("username").notNull(),
+  webhookSecret: text("webhook_secret").notNull(),
+  createdAt: createdAt(),
+});

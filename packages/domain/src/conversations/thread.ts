@@ -113,7 +113,7 @@ export async function markUnread(tx: Tx, member: Member, conversationId: string)
 /** Sets the assignee; a lead nobody has worked yet (new, bot) moves to «В работе», recorded with why. */
 export async function giveConversation(tx: Tx, member: Member, c: { id: string; stage: LeadStage }, assigneeId: string | null, reason: string) {
   const takesLead = !!assigneeId && (c.stage === "new" || c.stage === "bot");
-  await tx.update(conversations).set({ assigneeId, ...(takesLead ? { stage: "assigned" as const } : {}) }).where(eq(conversations.id, c.id));
+  await tx.update(conversations).set({ assigneeId, ...(assigneeId ? { queuedAt: null } : {}), ...(takesLead ? { stage: "assigned" as const } : {}) }).where(eq(conversations.id, c.id));
   if (takesLead) {
     await tx.insert(leadEvents).values({ projectId: member.projectId, conversationId: c.id, fromStage: c.stage, toStage: "assigned", actorKind: "member", actorMembershipId: member.membershipId, reason });
   }

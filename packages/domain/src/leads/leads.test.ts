@@ -19,9 +19,10 @@ async function clientWrites(T: Tenant, text: string, chatId = `c${++chat}`) {
   return { projectId: T.project.id, conversationId: r.conversationId, messageId: r.messageId };
 }
 
+/** Puts the members given in the rotation (the owner is out by default), in this order. */
 async function rotation(T: Tenant, order: Partial<Record<"manager" | "admin" | "owner", number>>) {
   await withTenant(env.db, T.project.id, async (tx) => {
-    for (const [key, n] of Object.entries(order)) await tx.update(memberships).set({ rotationOrder: n }).where(eq(memberships.id, T[key as "manager"].membershipId));
+    for (const [key, n] of Object.entries(order)) await tx.update(memberships).set({ rotationOrder: n, inRotation: true }).where(eq(memberships.id, T[key as "manager"].membershipId));
   });
 }
 

@@ -4,5 +4,8 @@ export const NOTIFICATION_TEXTS = {
   needsHuman: "Вам назначен новый лид: клиенту нужен менеджер",
   conversation: "Вам назначен новый диалог",
   paymentReceived: "Клиент оплатил счёт",
+  reassigned: "Вам передан диалог отключённого сотрудника",
+  overdue: "Клиент ждёт ответа дольше нормы",
+  channelError: "Канал перестал работать: проверьте его подключение в консоли администратора",
 } as const;
 export type NotificationText = (typeof NOTIFICATION_TEXTS)[keyof typeof NOTIFICATION_TEXTS];

@@ -33,28 +33,43 @@ export async function moveLead(
 
 /**
  * Gives a lead to a person: the conversation's assignee if it has one, else the next member in
- * the project's rotation, who gets a notification (a row in their list and a realtime event).
+ * the project's rotation (its rules, weights and shifts), who gets a notification (a row in their
+ * list and a realtime event). When nobody may take it now, the lead waits in the queue
+ * (`queued_at`) for the first member whose shift starts.
  */
 export async function handOver(
   tx: Tx,
-  input: { projectId: string; conversationId: string; assigneeId: string | null; text: NotificationText },
+  input: { projectId: string; conversationId: string; assigneeId: string | null; text: NotificationText; now?: Date; kind?: string },
   events: PendingEvents,
 ): Promise<string | null> {
   if (input.assigneeId) return input.assigneeId;
-  const next = await nextInRotation(tx, input.projectId);
-  if (!next) return null;
-  await tx.update(conversations).set({ assigneeId: next.membershipId }).where(eq(conversations.id, input.conversationId));
+  const [origin] = await tx.select({ channelId: conversations.channelId, attribution: conversations.attribution }).from(conversations).where(eq(conversations.id, input.conversationId));
+  const next = await nextInRotation(tx, input.projectId, { now: input.now, origin });
+  if (!next) {
+    await tx.update(conversations).set({ queuedAt: sql`coalesce(${conversations.queuedAt}, now())` }).where(eq(conversations.id, input.conversationId));
+    return null;
+  }
+  await assignWithNotice(tx, { projectId: input.projectId, conversationId: input.conversationId, membershipId: next.membershipId, text: input.text, kind: input.kind }, events);
+  return next.membershipId;
+}
+
+/** Makes the member the assignee (out of the queue) and tells them: a notification row and its event. */
+export async function assignWithNotice(
+  tx: Tx,
+  input: { projectId: string; conversationId: string; membershipId: string; text: NotificationText; kind?: string },
+  events: PendingEvents,
+): Promise<void> {
+  await tx.update(conversations).set({ assigneeId: input.membershipId, queuedAt: null }).where(eq(conversations.id, input.conversationId));
   const [note] = await tx
     .insert(notifications)
-    .values({ projectId: input.projectId, membershipId: next.membershipId, conversationId: input.conversationId, kind: "lead.assigned", text: input.text })
+    .values({ projectId: input.projectId, membershipId: input.membershipId, conversationId: input.conversationId, kind: input.kind ?? "lead.assigned", text: input.text })
     .returning({ id: notifications.id });
   events.push({
     type: "notification",
     projectId: input.projectId,
-    membershipId: next.membershipId,
+    membershipId: input.membershipId,
     conversationId: input.conversationId,
     notificationId: note!.id,
     text: input.text,
   });
-  return next.membershipId;
 }

@@ -28,6 +28,11 @@ const defaults: Record<keyof typeof queueNames, JobsOptions> = {
 /** How often the worker removes uploads that no reply took. */
 export const UPLOAD_SWEEP_EVERY_MS = 3600_000;
 
+export type MaintenanceJob = { projectId?: string; notificationId?: string };
+
+/** How often waiting leads are offered to members whose shift has started, and reminders checked. */
+export const STAFF_DAY_EVERY_MS = 60_000;
+
 /** Most events in one inbound job. */
 export const INBOUND_BATCH_MAX = 100;
 
@@ -66,7 +71,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
   const media = make<MediaJob>("media");
   const ai = make<AiJob>("ai");
   const leadTimeout = make<LeadTimeoutJob>("leadTimeout");
-  const maintenance = make<Record<string, never>>("maintenance");
+  // Housekeeping on a schedule, and staff alerts (one job per notification, its id the notification's).
+  const maintenance = make<MaintenanceJob>("maintenance");
   const payments = make<PaymentJob>("payments");
 
   /** Removes the conversation's pending timeout; one that is running right now finishes on its own. */
@@ -85,7 +91,14 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     maintenance,
     payments,
     /** One schedule per kind of housekeeping, however many workers start: the id is the schedule. */
-    scheduleMaintenance: () => maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
+    scheduleMaintenance: () =>
+      Promise.all([
+        maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
+        maintenance.upsertJobScheduler("staff-day", { every: STAFF_DAY_EVERY_MS }, { name: "staff-day", data: {} }),
+      ]),
+    /** A notification goes to its member's Telegram: once, however many workers heard of it. */
+    enqueueStaffAlert: (job: { projectId: string; notificationId: string }) =>
+      maintenance.add("staff-alert", job, { jobId: `alert_${job.notificationId}`, attempts: 3, backoff: { type: "exponential", delay: 2000 } }),
     /** Resolves once the event is in Redis, in a job of its own or with events that came with it. */
     enqueueInbound: (job: InboundJob) => inboundBatches.add("", job),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),

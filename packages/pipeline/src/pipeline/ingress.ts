@@ -1,6 +1,12 @@
 import express, { type Request, type Response } from "express";
 import { isChannelError, verifyAndParseTelegramUpdate, verifyAndParseVkCallback, type ChannelEvent } from "@threadline/channels";
 import type { Logger } from "@threadline/config";
+import { timingSafeEqual } from "node:crypto";
+import { SECRET_TOKEN_HEADER } from "@threadline/channels";
+import type { Db } from "@threadline/db";
+import type { SecretKeyring } from "@threadline/domain/crypto.ts";
+import type { Endpoints } from "@threadline/domain/endpoints.ts";
+import { answerStart, staffBotForWebhook } from "@threadline/domain/staff/alerts.ts";
 import type { InboundJob } from "../jobs/index.ts";
 import type { ChannelDirectory } from "./channels.ts";
 import { paymentWebhookRoutes, type PaymentIngressDeps } from "./payments-ingress.ts";
@@ -14,7 +20,18 @@ export type IngressDeps = {
   logger: Logger;
   /** Payment providers' notifications (/webhooks/yookassa|stripe/:accountId). */
   payments?: Omit<PaymentIngressDeps, "logger">;
+  /** The projects' staff-notification bots (members link their Telegram with /start <token>). */
+  staffBots?: { db: Db; secretKey: SecretKeyring; endpoints: Readonly<Endpoints> };
 };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * Webhook endpoints: verify the source, answer VK's confirmation, enqueue each event with a
@@ -79,6 +96,26 @@ export function webhookRouter(deps: IngressDeps) {
   });
 
   if (deps.payments) paymentWebhookRoutes(router, { ...deps.payments, logger: deps.logger });
+  // A project's staff bot: only /start <token> means anything. Acked first; the answer follows.
+  router.post("/webhooks/staff-bot/:projectId", json, async (req: Request, res: Response) => {
+    const projectId = String(req.params.projectId);
+    const staff = deps.staffBots;
+    try {
+      const bot = staff && uuidPattern.test(projectId) ? await staffBotForWebhook(staff.db, projectId, staff) : null;
+      if (!bot) return void res.status(404).json({ error: "unknown bot" });
+      if (!sameSecret(req.headers[SECRET_TOKEN_HEADER], bot.secret)) return void res.status(401).json({ error: "bad secret" });
+      res.json({ ok: true });
+      const message = (req.body as { message?: { text?: unknown; chat?: { id?: unknown }; from?: { username?: unknown } } } | null)?.message;
+      const start = typeof message?.text === "string" ? /^\/start\s+([\w-]{10,100})$/.exec(message.text.trim()) : null;
+      const chatId = message?.chat?.id;
+      if (!start || (typeof chatId !== "number" && typeof chatId !== "string")) return;
+      const username = typeof message?.from?.username === "string" ? message.from.username : null;
+      await answerStart(staff!.db, projectId, bot.adapter, { token: start[1]!, chatId: String(chatId), username });
+    } catch (err) {
+      if (res.headersSent) deps.logger.warn({ err, projectId }, "staff bot answer failed");
+      else fail(res, err, projectId);
+    }
+  });
 
   // Malformed JSON and oversized bodies are the sender's fault: 400 / 413, never a 500.
   router.use((err: { type?: string; status?: number }, _req: Request, res: Response, next: (e?: unknown) => void) => {

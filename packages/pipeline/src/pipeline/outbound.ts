@@ -6,6 +6,7 @@ import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
+import { recordChannelFailure, recordChannelSuccess } from "@threadline/domain/channels/health.ts";
 
 // No answer came back: the platform may have delivered it, so it is not sent again on its own.
 const UNCONFIRMED = storedFailure({ code: "channel.unconfirmed" });
@@ -58,6 +59,8 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
 
   const record = async (patch: Partial<typeof messages.$inferInsert>, contactInactive = false) => {
     await withTenant(deps.db, job.projectId, async (tx) => {
+      // A send that went through clears the channel's error state (channels/health.ts).
+      if (patch.delivery === "sent") await recordChannelSuccess(tx, message.channelId);
       // Contact before message, the order ingest locks them in: an echo or a client message
       // stored at the same moment waits instead of deadlocking with this.
       if (contactInactive) await tx.update(contacts).set({ active: false }).where(eq(contacts.id, loaded.contactId));
@@ -110,6 +113,7 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
         throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
       }
       await record({ delivery: "failed", failureReason: storedFailure(err.reason) }, err.kind === "client_denied");
+      await recordChannelFailure(deps.db, { projectId: job.projectId, channelId: message.channelId }, err, deps.publish);
       return "failed";
     }
     if (opts.finalAttempt) {

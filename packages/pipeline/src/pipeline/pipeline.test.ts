@@ -4,7 +4,7 @@ import { attachments, channels, contacts, conversations, messages, uploads, with
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
-import { UPLOAD_SWEEP_EVERY_MS } from "../jobs/index.ts";
+import { UPLOAD_SWEEP_EVERY_MS, STAFF_DAY_EVERY_MS } from "../jobs/index.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
@@ -279,9 +279,12 @@ describe("outbound", () => {
 });
 
 describe("housekeeping", () => {
-  it("the worker schedules the upload sweep once, and a sweep removes uploads no reply took for a day", async () => {
+  it("the worker schedules the upload sweep (and the staff-day job) once, and a sweep removes uploads no reply took for a day", async () => {
     const schedules = await env.queues.maintenance.getJobSchedulers();
-    expect(schedules).toEqual([expect.objectContaining({ key: "sweep-uploads", every: UPLOAD_SWEEP_EVERY_MS })]);
+    expect(schedules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: "sweep-uploads", every: UPLOAD_SWEEP_EVERY_MS }), expect.objectContaining({ key: "staff-day", every: STAFF_DAY_EVERY_MS })]),
+    );
+    expect(schedules).toHaveLength(2);
 
     const old = `${uploadPrefix(T.project.id)}brosheno-2-dnya`;
     const fresh = `${uploadPrefix(T.project.id)}tolko-chto`;

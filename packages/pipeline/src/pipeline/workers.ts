@@ -1,11 +1,14 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Logger } from "@threadline/config";
-import { createQueues, queueNames, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob, type PaymentJob } from "../jobs/index.ts";
+import { createQueues, queueNames, type MaintenanceJob, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob, type PaymentJob } from "../jobs/index.ts";
 import { applyPaymentUpdate } from "@threadline/domain/payments/service.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@threadline/domain/leads/agent.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
+import { assignQueuedLeads, remindOverdue } from "@threadline/domain/staff/rotation-settings.ts";
+import { sendStaffAlert } from "@threadline/domain/staff/alerts.ts";
+import { PUBLIC_ENDPOINTS } from "@threadline/domain/endpoints.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { processMenuButton, processMenuText, type MenuDeps } from "./menu.ts";
 import { leadDepsOn } from "./lead-deps.ts";
@@ -29,6 +32,8 @@ export type WorkerDeps = Omit<InboundDeps, "ingest"> &
     endpoints?: Readonly<Endpoints>;
     /** How long the agent waits after a client message, so that a burst of messages gets one answer. */
     agentDelayMs?: number;
+    /** Staff alerts to Telegram: the inbox's public address for links; off when unset. */
+    staffAlerts?: { inboxUrl: string };
   };
 
 /** A client who sends a greeting and a question in two quick messages gets one answer to both. */
@@ -93,9 +98,22 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.leadTimeout },
   );
-  const maintenance = new Worker(
+  const maintenance = new Worker<MaintenanceJob>(
     queueNames.maintenance,
     async (job) => {
+      if (job.name === "staff-day") {
+        const handed = await assignQueuedLeads(deps.db, deps.publish);
+        const reminded = await remindOverdue(deps.db, deps.publish);
+        if (handed || reminded) deps.logger.info({ handed, reminded }, "waiting leads handed over, members reminded");
+        return;
+      }
+      if (job.name === "staff-alert") {
+        const { projectId, notificationId } = job.data;
+        if (!projectId || !notificationId || !deps.staffAlerts || !deps.secretKey) return;
+        const outcome = await sendStaffAlert(deps.db, { projectId, notificationId }, { secretKey: deps.secretKey, endpoints: deps.endpoints ?? PUBLIC_ENDPOINTS, inboxUrl: deps.staffAlerts.inboxUrl });
+        if (outcome === "blocked") deps.logger.info({ projectId, notificationId }, "a member blocked the staff bot; their link is marked");
+        return;
+      }
       if (job.name !== "sweep-uploads") return;
       const removed = await sweepUploads(deps.db, deps.storage);
       if (removed) deps.logger.info({ removed }, "unsent uploads removed");

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "@threadline/config";
 import type { Db } from "@threadline/db";
-import type { Publish } from "@threadline/domain/events.ts";
+import { EVENTS_CHANNEL, type Publish } from "@threadline/domain/events.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "@threadline/domain/endpoints.ts";
@@ -42,6 +42,8 @@ export type WorkerParts = {
   agentSecretKey?: SecretKeyring;
   /** The queue workers' concurrency; startWorkers' own defaults unless given. */
   concurrency?: Parameters<typeof startWorkers>[1];
+  /** Staff alerts to Telegram (jobs): the inbox's public address for the links in them. */
+  staffAlerts?: { inboxUrl: string };
 };
 
 /**
@@ -62,6 +64,7 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
       enqueueInbound: queues.enqueueInbound,
       logger,
       payments: { db, secretKey: deps.secretKey, endpoints: deps.endpoints ?? PUBLIC_ENDPOINTS, enqueuePayment: queues.enqueuePayment },
+      staffBots: { db, secretKey: deps.secretKey, endpoints: deps.endpoints ?? PUBLIC_ENDPOINTS },
     });
     if (deps.polling !== false) {
       const pollers = startPollers({ db, channels, redis, enqueueInbound: queues.enqueueInbound, logger, prefix: deps.prefix });
@@ -74,11 +77,28 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
   if (roles.includes("jobs")) {
     if (!deps.storage || !deps.publish) throw new Error("the jobs role needs storage and publish");
     const { storage, publish } = deps;
-    const jobDeps = { db, publish, channels, storage, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints };
+    const jobDeps = { db, publish, channels, storage, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints, staffAlerts: deps.staffAlerts };
     workers = deps.concurrency ? startWorkers(jobDeps, deps.concurrency) : startWorkers(jobDeps);
     // History imports: one run at a time per job, resumed from the run's cursor after any crash.
     imports = startImportWorker({ db, channels, publish, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
     closers.push(() => workers!.close(), () => imports!.close());
+    if (deps.staffAlerts) {
+      // Every notification, whichever process wrote it (the API, the agent, the rotation job),
+      // is published on the events channel: each becomes a staff-alert job, queued once by its id.
+      const events = redis.duplicate();
+      void events.subscribe(EVENTS_CHANNEL);
+      events.on("message", (_channel: string, raw: string) => {
+        let event: { type?: string; projectId?: string; notificationId?: string };
+        try {
+          event = JSON.parse(raw) as typeof event;
+        } catch {
+          return;
+        }
+        if (event.type !== "notification" || !event.projectId || !event.notificationId) return;
+        queues.enqueueStaffAlert({ projectId: event.projectId, notificationId: event.notificationId }).catch((err: unknown) => logger.warn({ err }, "staff alert not queued"));
+      });
+      closers.push(async () => events.disconnect());
+    }
   }
 
   return {

@@ -105,6 +105,24 @@ export const errorsEn = {
     lastOwner: "A project must keep at least one owner",
     selfDisable: "You cannot disable yourself",
     alreadyMember: "This person is already in the project",
+    // Firing without orphans.
+    lastActiveMember: "You cannot disable the project's last active member",
+    reassignTargetInvalid: "Conversations can be handed only to an active member who works in the inbox",
+    noOneToReassign: "Nobody to hand the conversations to: no one else is in the rotation. Choose a member",
+  },
+  rotation: {
+    badTime: "Shift times are HH:MM",
+    shiftEmpty: "The shift starts and ends at the same time",
+    shiftsOverlap: "Shifts on the same day overlap",
+    weight: "The weight is a whole number from 1 to 10",
+    pauseInPast: "The end of the pause has already passed",
+    ruleEmpty: "Choose a channel or a source and at least one member",
+  },
+  staffBot: {
+    notConfigured: "The staff notification bot is not connected. Ask an administrator to connect it",
+    linkTokenInvalid: "This link was already used or is invalid. Get a new one in your profile",
+    linkTokenExpired: "This link has expired. Get a new one in your profile",
+    blocked: "You blocked the notification bot. Unblock it and link Telegram again",
   },
   invitation: {
     used: "This invitation has been used. Sign in with your password.",
@@ -196,6 +214,7 @@ export const errorsEn = {
     disabled: "The channel is disabled",
     unconfirmed: "No confirmation that the message went out: check the chat in the messenger and send it again if needed",
     fileNotStored: "File not found in storage",
+    repeatedFailures: "several sends in a row failed — check the channel's connection",
     sendFailed: "Not sent: the channel's service is unavailable",
     downloadFailed: "The file could not be downloaded",
     vk: {

@@ -41,12 +41,16 @@ export const staffRouter = router({
     }),
 
   deactivate: projectProcedure("staff.manage")
-    .input(z.object({ membershipId: id }))
+    // reassignTo: the member who takes all their conversations; left out (or null), the rotation.
+    .input(z.object({ membershipId: id, reassignTo: id.nullable().optional() }))
     .mutation(async ({ ctx, input }) => {
-      const result = await deactivateMember(ctx.tx, ctx.member, input.membershipId);
+      const result = await deactivateMember(ctx.tx, ctx.member, input.membershipId, input.reassignTo ? { mode: "member", membershipId: input.reassignTo } : { mode: "rotation" });
       // Once committed: the open pages of that project then find the membership already inactive.
-      ctx.afterCommit(() => ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId }));
-      return result;
+      ctx.afterCommit(async () => {
+        await ctx.publish({ type: "member.deactivated", projectId: ctx.member.projectId, userId: result.userId });
+        for (const event of result.events) await ctx.publish(event);
+      });
+      return { userId: result.userId, reassigned: result.reassigned };
     }),
 
   reactivate: projectProcedure("staff.manage")
