@@ -1,4 +1,5 @@
 export { cn } from "./lib/cn.ts";
+export { useMediaQuery, PHONE_QUERY } from "./lib/viewport.ts";
 export { uploadWithProgress, secondsLeft, type UploadProgress, type UploadAnswer } from "./lib/upload.ts";
 export { Button, type ButtonProps } from "./components/button.tsx";
 export { Input, Textarea, Select, Label, Field, ErrorNote } from "./components/form.tsx";

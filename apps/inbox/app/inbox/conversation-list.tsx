@@ -113,7 +113,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
   const showChannelFilter = channels.length > 1 || channelId !== "";
 
   return (
-    <aside className="flex w-[340px] shrink-0 flex-col border-r border-slate-200 bg-white">
+    <aside data-testid="conversation-list" className="flex w-full shrink-0 flex-col border-slate-200 bg-white md:w-[340px] md:border-r">
       <div className="space-y-2 border-b border-slate-200 px-3 pb-2 pt-3">
         <div className="relative">
           <Search className="pointer-events-none absolute left-2.5 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400" aria-hidden />
@@ -131,7 +131,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
             }}
             placeholder={t("inbox.searchPlaceholder")}
             aria-label={t("inbox.searchPlaceholder")}
-            className="h-8 w-full rounded-md border border-slate-200 bg-slate-50 pl-8 pr-8 text-sm text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-sky-500 [&::-webkit-search-cancel-button]:hidden"
+            className="h-8 w-full rounded-md border border-slate-200 bg-slate-50 pl-8 pr-8 text-base text-slate-900 md:text-sm placeholder:text-slate-400 focus:border-sky-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-sky-500 [&::-webkit-search-cancel-button]:hidden"
           />
           {searchInput ? (
             <button

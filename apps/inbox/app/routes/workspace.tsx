@@ -30,9 +30,9 @@ export default function Workspace() {
   if (!me.data) return <Loading />;
   const current = me.data.projects.find((p) => p.id === projectId);
   return (
-    <div className="flex h-full flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
-        <span className="font-semibold text-slate-900">Threadline</span>
+    <div data-touch className="flex h-full flex-col">
+      <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-2 md:gap-4 md:px-4">
+        <span className="hidden font-semibold text-slate-900 sm:inline">Threadline</span>
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto flex items-center gap-2">
           {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
