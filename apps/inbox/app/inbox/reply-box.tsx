@@ -3,7 +3,7 @@ import { useRef, useState } from "react";
 import { Button, errorMessage, PHONE_QUERY, useMediaQuery, useT } from "@threadline/ui";
 import { AttachmentChip } from "./attachment-chip.tsx";
 import { MAX_FILE_BYTES, useFileUpload, type UploadedFile } from "./file-upload.ts";
-import { useReplyDraft, useReplyField } from "./reply-draft.ts";
+import { useDraftFile, useReplyDraft, useReplyField } from "./reply-draft.ts";
 import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
 import { RecordingBar, VoiceDraftChip } from "./voice-draft.tsx";
 import { MAX_VOICED, useVoiceReply } from "./voice-reply.ts";
@@ -39,6 +39,7 @@ export function ReplyBox({
   const phone = useMediaQuery(PHONE_QUERY);
   const [text, setText] = useReplyDraft(conversationId);
   const { file, setFile, upload, start: startUpload } = useFileUpload(projectId);
+  useDraftFile(conversationId, file, setFile);
   const [fileError, setFileError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const field = useReplyField(text, !disabledReason);
