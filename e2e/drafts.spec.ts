@@ -1,21 +1,11 @@
-import type { MessageEvent } from "@threadline/channels";
-import { channels, withTenant } from "@threadline/db";
-import { findDemoProjects, ingestEvent, type ChannelRef } from "@threadline/domain";
 import { expect, test } from "./fixtures.ts";
+import { seedConversation } from "./seed-conversation.ts";
 
 // A reply started and not sent is kept per conversation: its text and its attached file come back
 // after a reload, and a second tab of the same inbox shows the same draft as it changes.
 test("a draft with its file survives a reload and follows across tabs", async ({ page, urls, seed, signIn }) => {
   const manager = await seed.demoAccount("manager");
-  const [project] = (await findDemoProjects(seed.db)).filter((p) => p.name === manager.project);
-  const [row] = await withTenant(seed.db, project!.id, (tx) =>
-    tx.insert(channels).values({ projectId: project!.id, kind: "telegram", name: "Черновики-бот", externalId: `drafts-${Date.now()}`, tokenEnc: "sealed", webhookSecret: "secret" }).returning(),
-  );
-  const channel: ChannelRef = { id: row!.id, projectId: project!.id, kind: "telegram" };
-  const chatId = String(7_300_000 + Math.floor(Math.random() * 99_999));
-  const at = new Date().toISOString();
-  const event: MessageEvent = { type: "message", channel: "telegram", dedupeId: `message:${chatId}:1`, chatId, client: { externalUserId: chatId, name: "Лариса Дроздова" }, occurredAt: at, externalMessageId: "1", direction: "inbound", text: "Пришлите, пожалуйста, договор", attachments: [], sentAt: at };
-  await ingestEvent(seed.db, channel, event);
+  await seedConversation(seed.db, manager.project, { name: "Лариса Дроздова", text: "Пришлите, пожалуйста, договор" });
 
   await signIn(page, urls.inbox, manager.email, manager.password);
   await page.getByTestId("conversation-row").filter({ hasText: "Лариса Дроздова" }).click();

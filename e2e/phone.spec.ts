@@ -17,7 +17,7 @@ async function expectNoSidewaysScroll(page: Page, screen: string) {
 /** Every visible button, link, field and select inside `area` is at least 44 px high (icon buttons also wide). */
 async function expectTouchTargets(area: Locator) {
   const small = await area.evaluate((root) =>
-    [...root.querySelectorAll<HTMLElement>("button:not([role=switch]), a[href], select, textarea, input:not([type=file])")]
+    Array.from(root.querySelectorAll<HTMLElement>("button:not([role=switch]), a[href], select, textarea, input:not([type=file])"))
       .filter((el) => el.offsetParent !== null)
       .map((el) => ({ label: el.getAttribute("aria-label") ?? el.textContent?.trim() ?? el.tagName, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.height < 44 || (box.width < 44 && box.width > 0))

@@ -12,5 +12,6 @@ export { errorMessage, errorText, fieldError, formError, storedErrorText } from 
 export { SignInScreen } from "./screens/sign-in.tsx";
 export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";
+export { HelpLink } from "./screens/help-link.tsx";
 export { ProjectSwitcher, type ProjectOption } from "./screens/project-switcher.tsx";
 export { AppDocument, AppRoot, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";

@@ -119,6 +119,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
           <Search className="pointer-events-none absolute left-2.5 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400" aria-hidden />
           <input
             type="search"
+            data-inbox-search
             value={searchInput}
             onChange={(e) => setSearchInput(e.target.value)}
             onKeyDown={(e) => {

@@ -1,10 +1,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
-import { EmptyState, PHONE_QUERY, useMediaQuery, useT, useTRPC } from "@threadline/ui";
+import { EmptyState, errorMessage, PHONE_QUERY, useMediaQuery, useT, useTRPC } from "@threadline/ui";
 import { ContactPanel } from "../inbox/contact-panel.tsx";
 import { ConversationList } from "../inbox/conversation-list.tsx";
 import { Notifications, useNotifications } from "../inbox/notifications.tsx";
+import { ShortcutSheet, useInboxShortcuts } from "../inbox/shortcuts.tsx";
 import { Thread } from "../inbox/thread.tsx";
 import { useRealtime } from "../realtime.ts";
 import { useWorkspace } from "./workspace.tsx";
@@ -99,7 +100,18 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   ) : null;
   const contact = (onBack?: () => void) =>
     selectedId ? <ContactPanel key={`panel-${selectedId}`} projectId={projectId} conversationId={selectedId} access={access.data} onBack={onBack} /> : null;
-  const notificationsLayer = <Notifications items={notifications.items} onOpen={(id) => select(id)} onDismiss={notifications.dismiss} />;
+  const shortcuts = useInboxShortcuts({ projectId, conversationId: selectedId, access: access.data });
+  const notificationsLayer = (
+    <>
+      <Notifications items={notifications.items} onOpen={(id) => select(id)} onDismiss={notifications.dismiss} />
+      <ShortcutSheet open={shortcuts.sheetOpen} onOpenChange={shortcuts.setSheetOpen} />
+      {shortcuts.error ? (
+        <p role="alert" className="fixed bottom-4 left-4 z-30 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 shadow">
+          {errorMessage(shortcuts.error)}
+        </p>
+      ) : null}
+    </>
+  );
 
   if (phone) {
     return (

@@ -1,6 +1,6 @@
 import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
-import { Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
+import { HelpLink, Loading, PHONE_QUERY, ProjectSwitcher, useMediaQuery, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 import { NotificationBell } from "../inbox/notification-bell.tsx";
 
 export function useWorkspace() {
@@ -27,6 +27,7 @@ export default function Workspace() {
   const navigate = useNavigate();
   const { projectId } = useParams();
   const projects = useUnreadBadges(me.data?.projects ?? []);
+  const phone = useMediaQuery(PHONE_QUERY);
   if (!me.data) return <Loading />;
   const current = me.data.projects.find((p) => p.id === projectId);
   return (
@@ -36,6 +37,7 @@ export default function Workspace() {
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto flex items-center gap-2">
           {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
+          <HelpLink page={phone ? "inbox/phone" : "inbox/conversations"} />
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>

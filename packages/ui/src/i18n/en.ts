@@ -386,7 +386,7 @@ export const en: Shape<typeof ru> = {
       telegram: "Telegram",
     },
     pickConversation: "Choose a conversation",
-    pickConversationHint: "↑ and ↓ move through the list, Esc closes the conversation.",
+    pickConversationHint: "↑ and ↓ move through the list, Esc closes the conversation, ? shows all shortcuts.",
     conversationGone: "Conversation unavailable",
     conversationGoneHint: "It may have been handed to another manager, or you no longer have access to it.",
     markUnread: "Mark as unread",
@@ -547,6 +547,24 @@ export const en: Shape<typeof ru> = {
       voiceIdHint: "In ElevenLabs: Voices → the voice → Copy voice ID.",
       model: "Model",
     },
+  },
+  shortcuts: {
+    title: "Keyboard shortcuts",
+    hint: "They work in the list and in a conversation. Alt + letter works in any layout, in the reply field too.",
+    sheet: "Show or hide this sheet",
+    search: "Go to search",
+    move: "Previous / next conversation",
+    close: "Close the conversation (back on a phone)",
+    send: "Send the reply",
+    newLine: "New line in the reply",
+    assignMe: "Assign the conversation to me",
+    stage: "Go to the stage",
+    won: "Stage «Paid»",
+    lost: "Stage «Lost»",
+  },
+  help: {
+    link: "Help",
+    title: "Help for this screen (opens in a new tab)",
   },
 };
 
