@@ -111,6 +111,10 @@ export const errorCodes = [
   "uploads.tooLarge",
   "uploads.badName",
   "uploads.failed",
+  "contacts.nameRequired",
+  "contacts.nameTooLong",
+  "contacts.phoneInvalid",
+  "contacts.phoneHidden",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, ExternalLink } from "lucide-react";
-import { useId } from "react";
+import { ArrowLeft, ExternalLink, Pencil } from "lucide-react";
+import { useId, useState } from "react";
 import { Button, cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
+import { ContactEditForm } from "./contact-edit.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
 import { StageSection } from "./stage-section.tsx";
@@ -29,6 +30,7 @@ export function ContactPanel({
   const c = trpc.conversations;
   const assigneeId = useId();
   const aiId = useId();
+  const [editing, setEditing] = useState(false);
 
   const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }, { retry: retryTransient }));
   const canAssign = can(access, "conversations.assign");
@@ -80,7 +82,22 @@ export function ContactPanel({
           <span>{t("inbox.contact.via", { channel: conv.channel.name })}</span>
         </div>
         {!contact.active ? <InactiveMark /> : null}
+        {canAssign && !editing ? (
+          <Button variant="ghost" size="sm" onClick={() => setEditing(true)} title={t("inbox.contact.editTitle")}>
+            <Pencil className="h-3.5 w-3.5" aria-hidden />
+            {t("inbox.contact.edit")}
+          </Button>
+        ) : null}
       </div>
+      {editing ? (
+        <ContactEditForm
+          projectId={projectId}
+          conversationId={conversationId}
+          contact={contact}
+          showPhone={!hidden(access, "contact.phone")}
+          onDone={() => setEditing(false)}
+        />
+      ) : null}
 
       <dl className="space-y-3 border-b border-slate-100 px-5 py-4 text-sm empty:hidden">
         {contact.username ? <Row label={t("inbox.contact.username")}>@{contact.username}</Row> : null}

@@ -84,7 +84,7 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
     return () => document.removeEventListener("keydown", onKey);
   }, [selectedId, close, phone, contactScreen]);
 
-  const list = <ConversationList projectId={projectId} selectedId={selectedId} onSelect={select} />;
+  const list = <ConversationList projectId={projectId} selectedId={selectedId} onSelect={select} wonHidden={access.data?.hiddenFields.includes("payments") ?? false} />;
   const thread = selectedId ? (
     <Thread
       key={`thread-${selectedId}`}
