@@ -31,7 +31,7 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/phone", "inbox/drafts", "inbox/shortcuts"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/contact-card", "inbox/phone", "inbox/drafts", "inbox/shortcuts"],
     },
     {
       type: "category",

@@ -394,7 +394,7 @@ export const en: Shape<typeof ru> = {
     close: "Close conversation",
     backToList: "Back to conversations",
     backToThread: "Back to conversation",
-    stageFilter: "Stage",
+    stageFilter: "Filter by stage",
     allStages: "All stages",
     emptyStage: "No conversations at this stage",
     replyPlaceholderPhone: "Message",

@@ -392,7 +392,7 @@ export const ru = {
     close: "Закрыть диалог",
     backToList: "К списку диалогов",
     backToThread: "К диалогу",
-    stageFilter: "Этап",
+    stageFilter: "Фильтр по этапу",
     allStages: "Все этапы",
     emptyStage: "На этом этапе диалогов нет",
     replyPlaceholderPhone: "Сообщение",
