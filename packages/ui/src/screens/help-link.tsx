@@ -15,7 +15,7 @@ export function HelpLink({ page }: { page: string }) {
       title={t("help.title")}
       aria-label={t("help.link")}
       data-testid="help-link"
-      className="inline-flex items-center justify-center gap-1 rounded px-2 py-1 text-sm text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+      className="inline-flex items-center justify-center gap-1 rounded px-2 py-1 text-sm text-slate-500 hover:bg-slate-100 hover:text-slate-800 max-md:min-w-11"
     >
       <CircleHelp className="h-4 w-4" aria-hidden />
       <span className="hidden sm:inline">{t("help.link")}</span>
