@@ -65,6 +65,8 @@ export default async function globalSetup(): Promise<void> {
       YOOKASSA_API_URL: `${local(simulators.yookassa)}/v3`,
       STRIPE_API_URL: local(simulators.stripe),
       MEDIA_FETCH_EXTRA_ORIGINS: [local(simulators.telegram), local(simulators.vk)].join(","),
+      // Where the apps' «Помощь» links lead (/help/<page> redirects there; nothing is fetched from it).
+      PUBLIC_DOCS_URL: "https://help.threadline.test",
     };
     process.env.E2E_TELEGRAM_PORT = String(simulators.telegram);
     process.env.E2E_VK_PORT = String(simulators.vk);

@@ -70,6 +70,26 @@ const config = {
 
   plugins: ["./plugins/screenshots.mjs"],
 
+  // Full-text search that works offline: the index is built with the site (no outside service).
+  // Russian words are stemmed («диалоги» finds «диалог»); English too, for button names and terms.
+  themes: [
+    [
+      "@easyops-cn/docusaurus-search-local",
+      /** @type {import("@easyops-cn/docusaurus-search-local").PluginOptions} */
+      ({
+        hashed: true,
+        language: ["ru", "en"],
+        docsRouteBasePath: "/",
+        indexDocs: true,
+        indexBlog: false,
+        indexPages: false,
+        highlightSearchTermsOnTargetPage: true,
+        searchResultLimits: 8,
+        searchBarShortcutHint: false,
+      }),
+    ],
+  ],
+
   themeConfig:
     /** @type {import('@docusaurus/preset-classic').ThemeConfig} */
     ({

@@ -10,7 +10,7 @@ const sidebars = {
       key: "start",
       label: "Начало работы",
       collapsed: false,
-      items: ["intro", "getting-started", "security"],
+      items: ["intro", "getting-started", "help-center", "security"],
     },
     {
       type: "category",
@@ -31,7 +31,7 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments", "inbox/alerts"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments", "inbox/alerts", "inbox/contact-card", "inbox/phone", "inbox/drafts", "inbox/shortcuts"],
     },
     {
       type: "category",

@@ -16,6 +16,11 @@ const pages = {
   "/admin/audit-log": "Журнал действий",
   "/inbox/sign-in": "Вход в рабочее место менеджера",
   "/inbox/voice": "Голосовые ответы",
+  "/inbox/contact-card": "Карточка клиента и фильтр по этапу",
+  "/inbox/phone": "Работа с телефона и тёмная тема",
+  "/inbox/drafts": "Черновики ответов",
+  "/inbox/shortcuts": "Сочетания клавиш",
+  "/help-center": "Как найти ответ в справке",
 };
 
 // Theme strings that would mean an untranslated interface.

@@ -3,7 +3,7 @@
 export * from "./agent/index.ts";
 export { analyzeMessage, classifyIntent, detectRefusal, detectSpam, matchHandoffTopics, INTENTS } from "./intent.ts";
 export type { Intent, MessageKind, MessageSignals, AnalyzeOptions } from "./intent.ts";
-export { findPhone, findPhoneInMessages, joinSplitPhone, formatPhone } from "./phone.ts";
+export { findPhone, findPhoneInMessages, joinSplitPhone, formatPhone, parsePhoneField } from "./phone.ts";
 export type { PhoneFinding, InvalidPhoneReason, PhoneSearchOptions } from "./phone.ts";
 export { findAnswers, answerFromKnowledge, buildKnowledgeIndex, factKind, factReply } from "./knowledge.ts";
 export type { FaqEntry, ProjectFacts, ProjectKnowledge, KnowledgeAnswer, FactKind } from "./knowledge.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findPhone, findPhoneInMessages, formatPhone, joinSplitPhone } from "./phone.ts";
+import { findPhone, findPhoneInMessages, formatPhone, joinSplitPhone, parsePhoneField } from "./phone.ts";
 
 const e164 = (text: string, options = {}) => {
   const finding = findPhone(text, options);
@@ -110,5 +110,22 @@ describe("formatPhone", () => {
   it("writes Russian numbers the Russian way and others internationally", () => {
     expect(formatPhone("+79123456789")).toBe("+7 912 345-67-89");
     expect(formatPhone("+375291234567")).toBe("+375 29 123 45 67");
+  });
+});
+
+describe("parsePhoneField", () => {
+  it("takes a whole field that is one valid number, Russian formats first, and gives E.164", () => {
+    expect(parsePhoneField("8 (912) 345-67-89")).toEqual({ kind: "valid", e164: "+79123456789" });
+    expect(parsePhoneField(" +7 912 345 67 89 ")).toEqual({ kind: "valid", e164: "+79123456789" });
+    expect(parsePhoneField("9123456789")).toEqual({ kind: "valid", e164: "+79123456789" });
+    expect(parsePhoneField("+375 29 123-45-67")).toEqual({ kind: "valid", e164: "+375291234567" });
+  });
+
+  it("refuses anything else with the reason", () => {
+    expect(parsePhoneField("12345")).toEqual({ kind: "invalid", reason: "too_short" });
+    expect(parsePhoneField("позвоните 89123456789")).toEqual({ kind: "invalid", reason: "not_a_phone" });
+    expect(parsePhoneField("4276 1600 1234 5678")).toEqual({ kind: "invalid", reason: "card_number" });
+    expect(parsePhoneField("8 800 555-35-35")).toEqual({ kind: "invalid", reason: "service_number" });
+    expect(parsePhoneField("")).toEqual({ kind: "invalid", reason: "not_a_phone" });
   });
 });

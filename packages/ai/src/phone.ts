@@ -134,6 +134,21 @@ function looksLikePhone(text: string, candidate: Candidate, expectingPhone: bool
 }
 
 /**
+ * A phone typed into a form field (the contact's card): the whole field must be one valid personal
+ * number — Russian formats first («8 912 345-67-89», «+7 (912) 345-67-89»), others with their
+ * country code. Its E.164 form, or why it is not one.
+ */
+export function parsePhoneField(input: string, options: { defaultCountry?: CountryCode } = {}): { kind: "valid"; e164: string } | { kind: "invalid"; reason: InvalidPhoneReason } {
+  const raw = input.trim();
+  if (!raw || !/^\+?[\d\s().\-–—]+$/.test(raw)) return { kind: "invalid", reason: "not_a_phone" };
+  if (CARD.test(raw)) return { kind: "invalid", reason: "card_number" };
+  const parsed = parseValid(raw, options.defaultCountry ?? "RU");
+  if (parsed === "service") return { kind: "invalid", reason: "service_number" };
+  if (!parsed) return { kind: "invalid", reason: invalidReason(digitsOf(raw), raw) };
+  return { kind: "valid", e164: parsed.number };
+}
+
+/**
  * The phone in one message: the longest run of digit groups that is a valid number wins; a
  * digit run that looks like a phone but is not valid is reported so the agent can say so.
  */

@@ -167,6 +167,10 @@ export const errorCodes = [
   "staffBot.linkTokenInvalid",
   "staffBot.linkTokenExpired",
   "staffBot.blocked",
+  "contacts.nameRequired",
+  "contacts.nameTooLong",
+  "contacts.phoneInvalid",
+  "contacts.phoneHidden",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,4 +1,5 @@
 export { cn } from "./lib/cn.ts";
+export { useMediaQuery, PHONE_QUERY } from "./lib/viewport.ts";
 export { uploadWithProgress, secondsLeft, type UploadProgress, type UploadAnswer } from "./lib/upload.ts";
 export { nestQuotes, quoted } from "./lib/quote.ts";
 export { Button, type ButtonProps } from "./components/button.tsx";
@@ -12,6 +13,7 @@ export { errorMessage, errorText, fieldError, formError, storedErrorText } from 
 export { SignInScreen } from "./screens/sign-in.tsx";
 export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";
+export { HelpLink } from "./screens/help-link.tsx";
 export { ProjectSwitcher, type ProjectOption } from "./screens/project-switcher.tsx";
 export { AppDocument, AppRoot, Loading, RouteError, useMe, type Me } from "./screens/document.tsx";
 export { ChannelHealthBanner } from "./screens/channel-health.tsx";

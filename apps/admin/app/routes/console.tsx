@@ -1,5 +1,6 @@
-import { NavLink, Outlet, useNavigate, useParams } from "react-router";
-import { Loading, ProjectSwitcher, UserMenu, useMe, useT } from "@threadline/ui";
+import { NavLink, Outlet, useLocation, useNavigate, useParams } from "react-router";
+import { HelpLink, Loading, ProjectSwitcher, UserMenu, useMe, useT } from "@threadline/ui";
+import { helpPageOf } from "../help-pages.ts";
 
 
 /** The signed-in frame: project switcher and account menu on top, the page below. */
@@ -8,6 +9,7 @@ export default function Console() {
   const me = useMe();
   const navigate = useNavigate();
   const { projectId } = useParams();
+  const { pathname } = useLocation();
   if (!me.data) return <Loading />;
   return (
     <div className="flex min-h-full flex-col">
@@ -22,6 +24,7 @@ export default function Console() {
           <a className="text-sm text-slate-500 hover:text-slate-800" href="/projects/new">
             {t("admin.newProject")}
           </a>
+          <HelpLink page={helpPageOf(pathname)} />
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>

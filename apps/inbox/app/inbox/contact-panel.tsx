@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ExternalLink } from "lucide-react";
-import { useId } from "react";
-import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
+import { ArrowLeft, ExternalLink, Pencil } from "lucide-react";
+import { useId, useState } from "react";
+import { Button, cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
+import { ContactEditForm } from "./contact-edit.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
 import { OrdersSection } from "./orders-section.tsx";
@@ -10,14 +11,28 @@ import { PaymentsSection } from "./payments.tsx";
 import { StageSection } from "./stage-section.tsx";
 import { can, hidden, type Access, type Attribution } from "./types.ts";
 
-/** The right pane: who the client is, and what the manager can change about the conversation. */
-export function ContactPanel({ projectId, conversationId, access }: { projectId: string; conversationId: string; access: Access | undefined }) {
+/**
+ * The right pane: who the client is, and what the manager can change about the conversation.
+ * On a phone it is a screen of its own, with `onBack` leading back to the thread.
+ */
+export function ContactPanel({
+  projectId,
+  conversationId,
+  access,
+  onBack,
+}: {
+  projectId: string;
+  conversationId: string;
+  access: Access | undefined;
+  onBack?: () => void;
+}) {
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const c = trpc.conversations;
   const assigneeId = useId();
   const aiId = useId();
+  const [editing, setEditing] = useState(false);
 
   const conversation = useQuery(c.get.queryOptions({ projectId, conversationId }, { retry: retryTransient }));
   const canAssign = can(access, "conversations.assign");
@@ -40,7 +55,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
   const conv = conversation.data;
   if (conversation.isError) return null;
   if (!conv) {
-    return <aside data-testid="contact-panel" className="w-[300px] shrink-0 border-l border-slate-200 bg-white" />;
+    return <aside data-testid="contact-panel" className="w-full shrink-0 border-slate-200 bg-white md:w-[300px] md:border-l" />;
   }
   const contact = conv.contact;
   const name = contact.name || (contact.username ? `@${contact.username}` : t("inbox.noName"));
@@ -51,7 +66,15 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
   const assigneeName = assignees.data?.find((a) => a.id === conv.assigneeId)?.name;
 
   return (
-    <aside data-testid="contact-panel" className="flex w-[300px] shrink-0 flex-col overflow-y-auto border-l border-slate-200 bg-white">
+    <aside data-testid="contact-panel" className="flex w-full shrink-0 flex-col overflow-y-auto border-slate-200 bg-white md:w-[300px] md:border-l">
+      {onBack ? (
+        <div className="flex h-14 shrink-0 items-center border-b border-slate-100 px-2">
+          <Button variant="ghost" size="sm" onClick={onBack} aria-label={t("inbox.backToThread")}>
+            <ArrowLeft className="h-4 w-4" aria-hidden />
+            {t("inbox.backToThread")}
+          </Button>
+        </div>
+      ) : null}
       <div className="flex flex-col items-center gap-2 border-b border-slate-100 px-5 pb-4 pt-6 text-center">
         <Avatar id={contact.id} name={name} size="lg" muted={!contact.active} />
         <div className={cn("text-base font-semibold", contact.active ? "text-slate-900" : "text-slate-500")}>{name}</div>
@@ -61,7 +84,22 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
           <span>{t("inbox.contact.via", { channel: conv.channel.name })}</span>
         </div>
         {!contact.active ? <InactiveMark /> : null}
+        {canAssign && !editing ? (
+          <Button variant="ghost" size="sm" onClick={() => setEditing(true)} title={t("inbox.contact.editTitle")}>
+            <Pencil className="h-3.5 w-3.5" aria-hidden />
+            {t("inbox.contact.edit")}
+          </Button>
+        ) : null}
       </div>
+      {editing ? (
+        <ContactEditForm
+          projectId={projectId}
+          conversationId={conversationId}
+          contact={contact}
+          showPhone={!hidden(access, "contact.phone")}
+          onDone={() => setEditing(false)}
+        />
+      ) : null}
 
       <dl className="space-y-3 border-b border-slate-100 px-5 py-4 text-sm empty:hidden">
         {contact.username ? <Row label={t("inbox.contact.username")}>@{contact.username}</Row> : null}

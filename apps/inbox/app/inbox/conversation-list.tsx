@@ -6,27 +6,41 @@ import { Button, cn, Select, useT, useTRPC } from "@threadline/ui";
 import { AiMark, Avatar, ChannelMark, InactiveMark, StageBadge, UnreadBadge } from "./bits.tsx";
 import { listTime } from "./format.ts";
 import { isTextField, useDebounced, useMinuteTick } from "./hooks.ts";
-import type { ChannelKind, ConversationRow, ListFilter } from "./types.ts";
+import type { ChannelKind, ConversationRow, ListFilter, Stage } from "./types.ts";
 
 const ROW_HEIGHT = 76;
 const PAGE_SIZE = 50;
 const filters: ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting"];
+/** Stages the list can be narrowed to, in the order a lead moves. */
+const stageFilters: Stage[] = ["new", "bot", "needs_human", "assigned", "won", "lost", "low_quality", "spam"];
 
 type SeenChannel = { id: string; name: string; kind: ChannelKind };
 
 /** The left pane: search, filters and the virtualised, cursor-paged conversation list. */
-export function ConversationList({ projectId, selectedId, onSelect }: { projectId: string; selectedId: string | null; onSelect: (id: string) => void }) {
+export function ConversationList({
+  projectId,
+  selectedId,
+  onSelect,
+  wonHidden = false,
+}: {
+  projectId: string;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  /** The role does not see sales: «Продажа» is not offered as a filter. */
+  wonHidden?: boolean;
+}) {
   const t = useT();
   const trpc = useTRPC();
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 300);
   const [filter, setFilter] = useState<ListFilter>("all");
   const [channelId, setChannelId] = useState("");
+  const [stage, setStage] = useState<Stage | "">("");
   const now = useMinuteTick();
 
   const query = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(
-      { projectId, filter, channelId: channelId || undefined, search: search || undefined, limit: PAGE_SIZE },
+      { projectId, filter, channelId: channelId || undefined, stage: stage || undefined, search: search || undefined, limit: PAGE_SIZE },
       { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
     ),
   );
@@ -108,17 +122,18 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
   // A new search or filter starts from the top.
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [filter, channelId, search]);
+  }, [filter, channelId, stage, search]);
 
   const showChannelFilter = channels.length > 1 || channelId !== "";
 
   return (
-    <aside className="flex w-[340px] shrink-0 flex-col border-r border-slate-200 bg-white">
+    <aside data-testid="conversation-list" className="flex w-full shrink-0 flex-col border-slate-200 bg-white md:w-[340px] md:border-r">
       <div className="space-y-2 border-b border-slate-200 px-3 pb-2 pt-3">
         <div className="relative">
           <Search className="pointer-events-none absolute left-2.5 top-1/2 h-4 w-4 -translate-y-1/2 text-slate-400" aria-hidden />
           <input
             type="search"
+            data-inbox-search
             value={searchInput}
             onChange={(e) => setSearchInput(e.target.value)}
             onKeyDown={(e) => {
@@ -131,7 +146,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
             }}
             placeholder={t("inbox.searchPlaceholder")}
             aria-label={t("inbox.searchPlaceholder")}
-            className="h-8 w-full rounded-md border border-slate-200 bg-slate-50 pl-8 pr-8 text-sm text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-sky-500 [&::-webkit-search-cancel-button]:hidden"
+            className="h-8 w-full rounded-md border border-slate-200 bg-slate-50 pl-8 pr-8 text-base text-slate-900 md:text-sm placeholder:text-slate-400 focus:border-sky-500 focus:bg-white focus:outline-none focus:ring-1 focus:ring-sky-500 [&::-webkit-search-cancel-button]:hidden"
           />
           {searchInput ? (
             <button
@@ -162,16 +177,28 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
             </button>
           ))}
         </div>
-        {showChannelFilter ? (
-          <Select aria-label={t("inbox.channelFilter")} value={channelId} onChange={(e) => setChannelId(e.target.value)} className="h-8 border-slate-200 text-xs">
-            <option value="">{t("inbox.allChannels")}</option>
-            {channels.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.kind === "vk" ? "VK" : "TG"} · {c.name}
-              </option>
-            ))}
+        <div className="flex gap-2">
+          {showChannelFilter ? (
+            <Select aria-label={t("inbox.channelFilter")} value={channelId} onChange={(e) => setChannelId(e.target.value)} className="h-8 min-w-0 flex-1 border-slate-200 text-xs">
+              <option value="">{t("inbox.allChannels")}</option>
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.kind === "vk" ? "VK" : "TG"} · {c.name}
+                </option>
+              ))}
+            </Select>
+          ) : null}
+          <Select aria-label={t("inbox.stageFilter")} value={stage} onChange={(e) => setStage(e.target.value as Stage | "")} className="h-8 min-w-0 flex-1 border-slate-200 text-xs">
+            <option value="">{t("inbox.allStages")}</option>
+            {stageFilters
+              .filter((s) => !(wonHidden && s === "won"))
+              .map((s) => (
+                <option key={s} value={s}>
+                  {t(`inbox.stage.${s}`)}
+                </option>
+              ))}
           </Select>
-        ) : null}
+        </div>
       </div>
 
       <div ref={scrollRef} className={cn("min-h-0 flex-1 overflow-y-auto", query.isPlaceholderData && "opacity-60")}>
@@ -185,7 +212,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
             </Button>
           </div>
         ) : items.length === 0 ? (
-          <ListEmpty search={search} filter={filter} channelFiltered={channelId !== ""} />
+          <ListEmpty search={search} filter={filter} channelFiltered={channelId !== ""} stageFiltered={stage !== ""} />
         ) : (
           <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {virtualItems.map((v) => {
@@ -207,7 +234,7 @@ export function ConversationList({ projectId, selectedId, onSelect }: { projectI
   );
 }
 
-function ListEmpty({ search, filter, channelFiltered }: { search: string; filter: ListFilter; channelFiltered: boolean }) {
+function ListEmpty({ search, filter, channelFiltered, stageFiltered }: { search: string; filter: ListFilter; channelFiltered: boolean; stageFiltered: boolean }) {
   const t = useT();
   let title: string;
   let hint: string | undefined;
@@ -218,6 +245,7 @@ function ListEmpty({ search, filter, channelFiltered }: { search: string; filter
   else if (filter === "unassigned") title = t("inbox.emptyUnassigned");
   else if (filter === "unread") title = t("inbox.emptyUnread");
   else if (filter === "awaiting") title = t("inbox.emptyAwaiting");
+  else if (stageFiltered) title = t("inbox.emptyStage");
   else if (channelFiltered) title = t("inbox.emptyChannel");
   else {
     title = t("inbox.noChannels");

@@ -66,6 +66,35 @@ describe("ReplyBox", () => {
     expect(field().value).toBe("Черновик для Марии");
   });
 
+  it("keeps the draft across a reload, and shows another tab's draft of the same conversation", async () => {
+    const first = renderBox({ conversationId: "conv-reload" });
+    await userEvent.type(field(), "Пришлю фото");
+    first.unmount();
+    // A reload: a new page reads what the last one kept.
+    renderBox({ conversationId: "conv-reload" });
+    expect(field().value).toBe("Пришлю фото");
+    // Another tab types into the same conversation's draft: this tab's field follows it.
+    const key = "tl.draft.conv-reload";
+    const newValue = JSON.stringify({ text: "Пришлю фото завтра", savedAt: Date.now() });
+    localStorage.setItem(key, newValue);
+    window.dispatchEvent(new StorageEvent("storage", { key, newValue }));
+    await waitFor(() => expect(field().value).toBe("Пришлю фото завтра"));
+    // Another conversation's draft changes nothing here.
+    window.dispatchEvent(new StorageEvent("storage", { key: "tl.draft.conv-other", newValue: JSON.stringify({ text: "чужой", savedAt: Date.now() }) }));
+    expect(field().value).toBe("Пришлю фото завтра");
+  });
+
+  it("drops a draft nobody touched for a month, and forgets a sent one", async () => {
+    localStorage.setItem("tl.draft.conv-old", JSON.stringify({ text: "старый черновик", savedAt: Date.now() - 31 * 86_400_000 }));
+    const old = renderBox({ conversationId: "conv-old" });
+    expect(field().value).toBe("");
+    expect(localStorage.getItem("tl.draft.conv-old")).toBeNull();
+    old.unmount();
+    renderBox({ conversationId: "conv-sent" });
+    await userEvent.type(field(), "Готово{Enter}");
+    expect(localStorage.getItem("tl.draft.conv-sent")).toBeNull();
+  });
+
   it("refuses a text longer than the channel takes, saying so", async () => {
     const { onSend } = renderBox();
     await userEvent.click(field());

@@ -1,9 +1,9 @@
 import { AudioLines, Loader2, Mic, Paperclip, SendHorizontal } from "lucide-react";
 import { useRef, useState } from "react";
-import { Button, errorMessage, useT } from "@threadline/ui";
+import { Button, errorMessage, PHONE_QUERY, useMediaQuery, useT } from "@threadline/ui";
 import { AttachmentChip } from "./attachment-chip.tsx";
 import { MAX_FILE_BYTES, useFileUpload, type UploadedFile } from "./file-upload.ts";
-import { useReplyDraft, useReplyField } from "./reply-draft.ts";
+import { useDraftFile, useReplyDraft, useReplyField } from "./reply-draft.ts";
 import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
 import { RecordingBar, VoiceDraftChip } from "./voice-draft.tsx";
 import { MAX_VOICED, useVoiceReply } from "./voice-reply.ts";
@@ -36,8 +36,10 @@ export function ReplyBox({
   onSend: (text: string, file?: UploadedFile) => Promise<unknown>;
 }) {
   const t = useT();
+  const phone = useMediaQuery(PHONE_QUERY);
   const [text, setText] = useReplyDraft(conversationId);
   const { file, setFile, upload, start: startUpload } = useFileUpload(projectId);
+  useDraftFile(conversationId, file, setFile);
   const [fileError, setFileError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const field = useReplyField(text, !disabledReason);
@@ -87,7 +89,7 @@ export function ReplyBox({
   const recorderProblem = recorder.state.phase === "failed" ? t(`voice.mic.${recorder.state.reason}`) : null;
   const problem = tooLong ? t("inbox.replyTooLong", { max: MAX_LENGTH }) : (fileError ?? recorderProblem ?? errorMessage(speak.error) ?? errorMessage(error));
   return (
-    <div className="shrink-0 border-t border-slate-200 bg-white px-6 py-3">
+    <div className="shrink-0 border-t border-slate-200 bg-white px-3 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] md:px-6">
       {file ? <AttachmentChip file={file} upload={upload} onRemove={() => setFile(null)} /> : null}
       {voice ? <VoiceDraftChip draft={voice} stale={stale} onCaption={voiceReply.setCaption} onDiscard={voiceReply.discard} /> : null}
       <div className="relative mx-auto flex max-w-4xl items-end gap-2">
@@ -113,10 +115,10 @@ export function ReplyBox({
                 send();
               }
             }}
-            placeholder={t("inbox.replyPlaceholder")}
+            placeholder={phone ? t("inbox.replyPlaceholderPhone") : t("inbox.replyPlaceholder")}
             aria-label={t("inbox.replyPlaceholder")}
             aria-invalid={tooLong || undefined}
-            className="min-h-9 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 text-sm leading-5 text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
+            className="min-h-9 min-w-0 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 text-base leading-5 md:text-sm text-slate-900 placeholder:text-slate-400 focus:border-sky-500 focus:outline-none focus:ring-1 focus:ring-sky-500"
           />
         )}
         {recording ? null : (
@@ -128,9 +130,10 @@ export function ReplyBox({
               onClick={voiceReply.voiceTheText}
               disabled={!voiceReply.canVoice || speak.isPending}
               title={text.trim().length > MAX_VOICED ? t("voice.tooLong", { max: MAX_VOICED }) : t("voice.speakTitle")}
+              aria-label={speak.isPending ? t("voice.speaking") : t("voice.speak")}
             >
               {speak.isPending ? <Loader2 className="h-4 w-4 animate-spin" /> : <AudioLines className="h-4 w-4" />}
-              {speak.isPending ? t("voice.speaking") : t("voice.speak")}
+              <span className="hidden md:inline">{speak.isPending ? t("voice.speaking") : t("voice.speak")}</span>
             </Button>
             <Button variant="ghost" size="icon" className="h-9 w-9 shrink-0" onClick={() => void recorder.start()} disabled={!!voice || !!file} title={t("voice.record")} aria-label={t("voice.record")}>
               <Mic className="h-4 w-4" />
@@ -161,7 +164,7 @@ export function ReplyBox({
 /** In place of the box when the manager cannot reply, saying why. */
 function ReplyUnavailable({ reason }: { reason: string }) {
   return (
-    <div className="shrink-0 border-t border-slate-200 bg-white px-6 py-3">
+    <div className="shrink-0 border-t border-slate-200 bg-white px-3 py-3 md:px-6">
       <p className="mx-auto max-w-4xl rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-500">{reason}</p>
     </div>
   );

@@ -1,14 +1,44 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { loadDraft, saveDraft } from "./drafts.ts";
+import { loadDraft, loadDraftFile, saveDraft, saveDraftFile, watchDraft } from "./drafts.ts";
 import { isTextField } from "./hooks.ts";
 
 const MAX_HEIGHT = 200;
 
-/** The reply's text, kept as a draft per conversation until it is sent. */
+/** The reply's text, kept as a draft per conversation until it is sent, and the same in every tab. */
 export function useReplyDraft(conversationId: string) {
   const [text, setText] = useState(() => loadDraft(conversationId));
   useEffect(() => saveDraft(conversationId, text), [conversationId, text]);
+  useEffect(() => watchDraft(conversationId, { onText: setText, onFile: () => {} }), [conversationId]);
   return [text, setText] as const;
+}
+
+/**
+ * The file attached to the reply, kept with the draft: it comes back after a reload, and a file
+ * attached or removed in another tab shows here too. Nothing is written until the stored file has
+ * been read, and what was just read is not written back (no echo between tabs).
+ */
+export function useDraftFile(conversationId: string, file: File | null, setFile: (file: File | null) => void) {
+  const known = useRef<File | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      void loadDraftFile(conversationId).then((stored) => {
+        if (!live) return;
+        known.current = stored;
+        setFile(stored);
+      });
+    load();
+    const stop = watchDraft(conversationId, { onText: () => {}, onFile: load });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [conversationId, setFile]);
+  useEffect(() => {
+    if (known.current === undefined || file === known.current) return;
+    known.current = file;
+    void saveDraftFile(conversationId, file);
+  }, [conversationId, file]);
 }
 
 /**

@@ -65,7 +65,7 @@ export function StageSection({ projectId, conversationId, stage, canChange }: { 
       </div>
       {canChange ? (
         <>
-          <Select id={selectId} className="h-8 text-sm" value={stage ?? ""} disabled={setStage.isPending} onChange={(e) => change(e.target.value as ManualStage)}>
+          <Select id={selectId} data-stage-select className="h-8 text-sm" value={stage ?? ""} disabled={setStage.isPending} onChange={(e) => change(e.target.value as ManualStage)}>
             {stage === "new" ? <option value="new">{t("inbox.stage.new")}</option> : null}
             {manualStages.map((s) => (
               <option key={s} value={s}>

@@ -1,4 +1,4 @@
-import { MailOpen, PanelRight, X } from "lucide-react";
+import { ArrowLeft, MailOpen, PanelRight, X } from "lucide-react";
 import { Button, cn, useT } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import type { Conversation } from "./types.ts";
@@ -12,6 +12,7 @@ export function ThreadHeader({
   onMarkUnread,
   onTogglePanel,
   onClose,
+  phone = false,
 }: {
   conversation: Conversation | undefined;
   /** The client's name as the thread shows it. */
@@ -21,11 +22,18 @@ export function ThreadHeader({
   onMarkUnread: () => void;
   onTogglePanel: () => void;
   onClose: () => void;
+  /** One screen at a time: a back arrow leads to the list, the panel button opens the contact's screen. */
+  phone?: boolean;
 }) {
   const t = useT();
   const contact = conversation?.contact;
   return (
-    <header className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
+    <header className="flex h-14 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-2 md:px-4">
+      {phone ? (
+        <Button variant="ghost" size="icon" className="h-8 w-8 shrink-0" onClick={onClose} title={t("inbox.backToList")} aria-label={t("inbox.backToList")}>
+          <ArrowLeft className="h-4 w-4" />
+        </Button>
+      ) : null}
       {conversation && contact ? (
         <>
           <Avatar id={contact.id} name={name} muted={!contact.active} />
@@ -53,17 +61,19 @@ export function ThreadHeader({
       <Button
         variant="ghost"
         size="icon"
-        className={cn("h-8 w-8", panelOpen && "bg-slate-100")}
+        className={cn("h-8 w-8", panelOpen && !phone && "bg-slate-100")}
         onClick={onTogglePanel}
         title={panelOpen ? t("inbox.hideContact") : t("inbox.showContact")}
         aria-label={panelOpen ? t("inbox.hideContact") : t("inbox.showContact")}
-        aria-pressed={panelOpen}
+        aria-pressed={phone ? undefined : panelOpen}
       >
         <PanelRight className="h-4 w-4" />
       </Button>
-      <Button variant="ghost" size="icon" className="h-8 w-8" onClick={onClose} title={`${t("inbox.close")} (Esc)`} aria-label={t("inbox.close")}>
-        <X className="h-4 w-4" />
-      </Button>
+      {phone ? null : (
+        <Button variant="ghost" size="icon" className="h-8 w-8" onClick={onClose} title={`${t("inbox.close")} (Esc)`} aria-label={t("inbox.close")}>
+          <X className="h-4 w-4" />
+        </Button>
+      )}
     </header>
   );
 }

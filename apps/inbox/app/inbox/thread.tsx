@@ -21,6 +21,7 @@ export function Thread({
   panelOpen,
   onTogglePanel,
   onClose,
+  phone = false,
 }: {
   projectId: string;
   conversationId: string;
@@ -29,6 +30,8 @@ export function Thread({
   panelOpen: boolean;
   onTogglePanel: () => void;
   onClose: () => void;
+  /** One screen at a time (see ThreadHeader). */
+  phone?: boolean;
 }) {
   const t = useT();
   const trpc = useTRPC();
@@ -62,10 +65,11 @@ export function Thread({
         onMarkUnread={() => markUnread.mutate({ projectId, conversationId })}
         onTogglePanel={onTogglePanel}
         onClose={onClose}
+        phone={phone}
       />
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
-        <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
+        <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-3 py-4 md:px-6">
           <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage} />
         </div>
       </div>

@@ -15,6 +15,6 @@ export type ChannelKind = ConversationRow["channelKind"];
 export type Attribution = NonNullable<Conversation["attribution"]>;
 
 /** What the member's role allows here (projects.access). */
-export type Access = { permissions: string[]; hiddenFields: string[] };
+export type Access = { permissions: string[]; hiddenFields: string[]; memberId?: string };
 export const can = (access: Access | undefined, permission: string) => !!access?.permissions.includes(permission);
 export const hidden = (access: Access | undefined, field: string) => !!access?.hiddenFields.includes(field);

@@ -1,10 +1,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
-import { EmptyState, useT, useTRPC } from "@threadline/ui";
+import { EmptyState, errorMessage, PHONE_QUERY, useMediaQuery, useT, useTRPC } from "@threadline/ui";
 import { ContactPanel } from "../inbox/contact-panel.tsx";
 import { ConversationList } from "../inbox/conversation-list.tsx";
 import { Notifications, useNotifications } from "../inbox/notifications.tsx";
+import { ShortcutSheet, useInboxShortcuts } from "../inbox/shortcuts.tsx";
 import { Thread } from "../inbox/thread.tsx";
 import { useRealtime } from "../realtime.ts";
 import { useDesktopAlerts, useTabBadge } from "../inbox/alerts.tsx";
@@ -13,7 +14,7 @@ import { useWorkspace } from "./workspace.tsx";
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PANEL_KEY = "tl.contactPanel";
 
-/** One project's inbox: conversation list, thread and contact panel. */
+/** One project's inbox: conversation list, thread and contact panel (on a phone, one at a time). */
 export default function ProjectInbox() {
   const t = useT();
   const { me } = useWorkspace();
@@ -60,6 +61,7 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
     [setParams],
   );
   const close = useCallback(() => select(null), [select]);
+  const phone = useMediaQuery(PHONE_QUERY);
 
   const notifications = useNotifications();
   const pushNotification = notifications.push;
@@ -79,6 +81,10 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   useRealtime(projectId, onNotification, desktop.onConversationEvent);
 
   const [panelOpen, setPanelOpen] = useState(() => typeof localStorage === "undefined" || localStorage.getItem(PANEL_KEY) !== "closed");
+  // On a phone the contact's panel is a screen over the thread, opened from the thread's header.
+  // It belongs to the conversation it was opened for: another conversation opens on its thread.
+  const [contactFor, setContactFor] = useState<string | null>(null);
+  const contactScreen = selectedId !== null && contactFor === selectedId;
   const togglePanel = useCallback(() => {
     setPanelOpen((open) => {
       localStorage.setItem(PANEL_KEY, open ? "closed" : "open");
@@ -92,33 +98,59 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
       if (e.key !== "Escape" || e.defaultPrevented || !selectedId) return;
       if (document.querySelector("[role=dialog]")) return;
       (document.activeElement as HTMLElement | null)?.blur();
-      close();
+      if (phone && contactScreen) setContactFor(null);
+      else close();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [selectedId, close]);
+  }, [selectedId, close, phone, contactScreen]);
+
+  const list = <ConversationList projectId={projectId} selectedId={selectedId} onSelect={select} wonHidden={access.data?.hiddenFields.includes("payments") ?? false} />;
+  const thread = selectedId ? (
+    <Thread
+      key={`thread-${selectedId}`}
+      projectId={projectId}
+      conversationId={selectedId}
+      access={access.data}
+      myName={myName}
+      panelOpen={phone ? false : panelOpen}
+      onTogglePanel={phone ? () => setContactFor(selectedId) : togglePanel}
+      onClose={close}
+      phone={phone}
+    />
+  ) : null;
+  const contact = (onBack?: () => void) =>
+    selectedId ? <ContactPanel key={`panel-${selectedId}`} projectId={projectId} conversationId={selectedId} access={access.data} onBack={onBack} /> : null;
+  const shortcuts = useInboxShortcuts({ projectId, conversationId: selectedId, access: access.data });
+  const notificationsLayer = (
+    <>
+      <Notifications items={notifications.items} onOpen={(id) => select(id)} onDismiss={notifications.dismiss} />
+      <ShortcutSheet open={shortcuts.sheetOpen} onOpenChange={shortcuts.setSheetOpen} />
+      {shortcuts.error ? (
+        <p role="alert" className="fixed bottom-4 left-4 z-30 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 shadow">
+          {errorMessage(shortcuts.error)}
+        </p>
+      ) : null}
+    </>
+  );
+
+  if (phone) {
+    return (
+      <div data-screen={!selectedId ? "list" : contactScreen ? "contact" : "thread"} className="flex h-full min-h-0">
+        {/* The list stays mounted under the thread, so its search, filters and scroll survive going back. */}
+        <div className={selectedId ? "hidden" : "flex min-w-0 flex-1"}>{list}</div>
+        {contactScreen ? contact(() => setContactFor(null)) : thread}
+        {notificationsLayer}
+      </div>
+    );
+  }
 
   return (
     <div className="flex h-full min-h-0">
-      <ConversationList projectId={projectId} selectedId={selectedId} onSelect={select} />
-      {selectedId ? (
-        <>
-          <Thread
-            key={`thread-${selectedId}`}
-            projectId={projectId}
-            conversationId={selectedId}
-            access={access.data}
-            myName={myName}
-            panelOpen={panelOpen}
-            onTogglePanel={togglePanel}
-            onClose={close}
-          />
-          {panelOpen ? <ContactPanel key={`panel-${selectedId}`} projectId={projectId} conversationId={selectedId} access={access.data} /> : null}
-        </>
-      ) : (
-        <NoConversation />
-      )}
-      <Notifications items={notifications.items} onOpen={(id) => select(id)} onDismiss={notifications.dismiss} />
+      {list}
+      {thread ?? <NoConversation />}
+      {thread && panelOpen ? contact() : null}
+      {notificationsLayer}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useQueries } from "@tanstack/react-query";
 import { Outlet, useNavigate, useOutletContext, useParams } from "react-router";
-import { ChannelHealthBanner, Loading, ProjectSwitcher, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
+import { ChannelHealthBanner, HelpLink, Loading, PHONE_QUERY, ProjectSwitcher, useMediaQuery, UserMenu, useMe, useTRPC, type Me } from "@threadline/ui";
 import { NotificationBell } from "../inbox/notification-bell.tsx";
 import { AlertSettingsButton } from "../inbox/alerts.tsx";
 
@@ -28,16 +28,18 @@ export default function Workspace() {
   const navigate = useNavigate();
   const { projectId } = useParams();
   const projects = useUnreadBadges(me.data?.projects ?? []);
+  const phone = useMediaQuery(PHONE_QUERY);
   if (!me.data) return <Loading />;
   const current = me.data.projects.find((p) => p.id === projectId);
   return (
-    <div className="flex h-full flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-4 border-b border-slate-200 bg-white px-4">
-        <span className="font-semibold text-slate-900">Threadline</span>
+    <div data-touch className="flex h-full flex-col">
+      <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 bg-white px-2 md:gap-4 md:px-4">
+        <span className="hidden font-semibold text-slate-900 sm:inline">Threadline</span>
         {projects.length > 0 ? <ProjectSwitcher projects={projects} current={projectId} onChange={(id) => navigate(`/p/${id}`)} /> : null}
         <div className="ml-auto flex items-center gap-2">
           {current?.permissions.includes("inbox.use") ? <NotificationBell key={current.id} projectId={current.id} /> : null}
           {current?.permissions.includes("inbox.use") ? <AlertSettingsButton key={`alerts-${current.id}`} projectId={current.id} /> : null}
+          <HelpLink page={phone ? "inbox/phone" : "inbox/conversations"} />
           <UserMenu name={me.data.user.name} email={me.data.user.email} />
         </div>
       </header>

@@ -28,6 +28,7 @@ export async function serveApp(env: Env, options: ServeAppOptions) {
     port,
     host: env.HOST,
     publicUrl: options.app === "inbox" ? env.PUBLIC_INBOX_URL : env.PUBLIC_ADMIN_URL,
+    docsUrl: env.PUBLIC_DOCS_URL,
     extend: (app) => options.routes?.(app, deps),
   });
   // Sockets are opened from the apps' own pages only (their public URLs; unset: this server's host).

@@ -6,6 +6,7 @@ import { fetchHandler } from "../trpc/fetch.ts";
 import type { ServerDeps } from "../trpc/context.ts";
 import { answerUnread, BodyTooLarge, readBody } from "./body.ts";
 import { requestGuards } from "./guards.ts";
+import { helpHandler } from "./help.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 // tRPC inputs are small; reading stops, and 413 answers, as soon as a body passes this.
@@ -42,6 +43,8 @@ export type WebAppOptions = {
   extend?: (app: express.Express) => void;
   /** The address people open the app at (PUBLIC_*_URL): its origin may POST, besides the request's own host. */
   publicUrl?: string;
+  /** The help center (PUBLIC_DOCS_URL) that `/help/<page>` redirects to. */
+  docsUrl?: string;
 };
 
 /** An app's HTTP server: /healthz, the tRPC API under /trpc, and the built pages. */
@@ -68,6 +71,7 @@ export async function startWebApp(options: WebAppOptions): Promise<Server> {
       if (!res.headersSent) res.status(500).json({ error: { message: "Внутренняя ошибка" } });
     }
   });
+  app.get("/help{/*page}", helpHandler(options.docsUrl));
   options.extend?.(app);
 
   app.use("/assets", express.static(join(clientDir, "assets"), { immutable: true, maxAge: "1y", fallthrough: false }));

@@ -104,6 +104,7 @@ const cases: Record<string, Case> = {
     { projectId: b.project.id },
     { projectId: a.project.id, ids: [bNotificationId] },
   ],
+  "conversations.updateContact": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, name: "Чужое имя", phone: "+79990001122" }),
   "voice.settings": (_a, b) => [{ projectId: b.project.id }],
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
   "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),

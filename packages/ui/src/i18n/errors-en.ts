@@ -192,6 +192,12 @@ export const errorsEn = {
     providerRejected: "The payment provider refused to create the bill",
     providerUnavailable: "The payment provider is unavailable: no bill was created, try later",
   },
+  contacts: {
+    nameRequired: "Enter the client's name",
+    nameTooLong: "The name is longer than {{max}} characters",
+    phoneInvalid: "«{{phone}}» is not a phone number. Enter it as +7 912 345-67-89 or with the country code",
+    phoneHidden: "Your role does not see clients' phones and cannot change them",
+  },
   channel: {
     payloadTooLarge: "the request is too large for a platform notification",
     badPayload: "the platform sent data in a format we do not understand",

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { i18next } from "../i18n/index.ts";
+import { useVisualViewportHeight } from "../lib/viewport.ts";
 import { ApiProvider, useTRPC } from "../trpc.tsx";
 
 /** The HTML document every app renders its pages into. */
@@ -10,7 +11,7 @@ export function AppDocument({ title, children }: { title: string; children: Reac
     <html lang="ru">
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover, interactive-widget=resizes-content" />
         <title>{title}</title>
         <Meta />
         <Links />
@@ -26,6 +27,7 @@ export function AppDocument({ title, children }: { title: string; children: Reac
 
 /** An app's root route: every page talks to the API through one provider. */
 export function AppRoot() {
+  useVisualViewportHeight();
   return (
     <ApiProvider>
       <Outlet />

@@ -1,6 +1,6 @@
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useMutation } from "@tanstack/react-query";
-import { ChevronDown, LogOut } from "lucide-react";
+import { ChevronDown, LogOut, UserRound } from "lucide-react";
 import { setLanguage, useT, i18next } from "../i18n/index.ts";
 import { useTRPC } from "../trpc.tsx";
 
@@ -15,7 +15,9 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
   return (
     <Menu.Root>
       <Menu.Trigger className="flex items-center gap-1 rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100" aria-label={name}>
-        <span className="max-w-40 truncate">{name}</span>
+        {/* A phone shows only the icon; the name is the menu's label. */}
+        <UserRound className="h-4 w-4 sm:hidden" aria-hidden />
+        <span className="hidden max-w-40 truncate sm:inline">{name}</span>
         <ChevronDown className="h-4 w-4" />
       </Menu.Trigger>
       <Menu.Portal>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "@threadline/domain/conversations/list.ts";
+import { CONTACT_NAME_MAX, editContact } from "@threadline/domain/conversations/contact-edit.ts";
 import { createReply, type ReplyFile } from "@threadline/domain/conversations/reply.ts";
 import { claimUpload, isUploadKey, uploadKind } from "@threadline/domain/conversations/uploads.ts";
 import { badRequest } from "@threadline/domain/errors.ts";
@@ -38,6 +39,18 @@ export const conversationsRouter = router({
   markUnread: inbox.input(z.object({ conversationId })).mutation(({ ctx, input }) => markUnread(ctx.tx, ctx.member, input.conversationId)),
 
   assignees: inbox.query(({ ctx }) => listAssignees(ctx.tx)),
+
+  /** Corrects the client's name, phone (validated, stored in E.164) or e-mail on their card. */
+  updateContact: inbox
+    .input(
+      z.object({
+        conversationId,
+        name: z.string().max(CONTACT_NAME_MAX * 4).optional(),
+        phone: z.string().max(64).nullable().optional(),
+        email: z.union([z.literal(""), z.string().trim().email().max(320)]).nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => editContact(ctx.tx, ctx.member, input.conversationId, input)),
 
   assign: inbox
     .input(z.object({ conversationId, assigneeId: z.string().uuid().nullable() }))

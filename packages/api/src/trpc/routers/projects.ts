@@ -30,6 +30,7 @@ export const projectsRouter = router({
 
   /** The caller's own role in the project: what the UI may offer them. */
   access: projectProcedure().query(({ ctx }) => ({
+    memberId: ctx.member.membershipId,
     roleKey: ctx.member.roleKey,
     permissions: [...ctx.member.permissions],
     hiddenFields: [...ctx.member.hiddenFields],
