@@ -8,7 +8,7 @@
 -- lexemes, not prefixes (null: no words to look for): a prefix makes the full-text index read every matching posting list
 -- whole, on every conversation it tests (decision 039).
 CREATE FUNCTION search_words(p_text text) RETURNS tsquery
-  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = public AS $$
+  LANGUAGE sql STABLE PARALLEL SAFE SET search_path = public SET jit = off AS $$
   SELECT string_agg(f.q, ' & ' ORDER BY f.ord)::tsquery
   FROM (
     SELECT w.ord, '(' || string_agg(DISTINCT quote_literal(replace(x.l, E'\\', '')), ' | ') || ')' AS q
@@ -33,15 +33,25 @@ CREATE FUNCTION search_hits(p_like text, p_phone text, p_phone_national text, p_
                             OUT contacts_common boolean, OUT messages_common boolean, OUT conversation_ids uuid[])
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public SET jit = off AS $$
 DECLARE
-  by_contact uuid[];
+  contact_ids uuid[] := '{}';
+  contact_ats timestamptz[] := '{}';
   by_text uuid[] := '{}';
   read_hits bigint;
 BEGIN
-  EXECUTE 'SELECT array(SELECT c.id FROM contacts ct JOIN conversations c ON c.contact_id = ct.id
-                        WHERE ct.project_id = app_project_id() AND c.project_id = app_project_id()
-                          AND (ct.name ILIKE $1 OR ct.phone LIKE $2 OR ct.phone LIKE $3) LIMIT $4)'
-    INTO by_contact USING p_like, p_phone, p_phone_national, p_limit + 1;
-  contacts_common := cardinality(by_contact) > p_limit;
+  -- Whether the contacts are common, from the trigram index and the contacts alone; if not,
+  -- their conversations with their place in the list, read once (OFFSET 0: hits first, never the
+  -- list walked in order for them).
+  EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM contacts ct WHERE ct.project_id = app_project_id()
+             AND (ct.name ILIKE $1 OR ct.phone LIKE $2 OR ct.phone LIKE $3) LIMIT $4) h'
+    INTO read_hits USING p_like, p_phone, p_phone_national, p_limit + 1;
+  contacts_common := read_hits > p_limit;
+  IF NOT contacts_common THEN
+    EXECUTE 'SELECT coalesce(array_agg(h.id), ''{}''), coalesce(array_agg(h.at), ''{}'') FROM (
+               SELECT c.id, c.last_message_at AS at FROM contacts ct JOIN conversations c ON c.contact_id = ct.id
+               WHERE ct.project_id = app_project_id() AND c.project_id = app_project_id() AND c.last_message_at IS NOT NULL
+                 AND (ct.name ILIKE $1 OR ct.phone LIKE $2 OR ct.phone LIKE $3) OFFSET 0) h'
+      INTO contact_ids, contact_ats USING p_like, p_phone, p_phone_national;
+  END IF;
   messages_common := false;
   IF numnode(p_words) > 0 THEN
     EXECUTE 'SELECT count(*), coalesce(array_agg(DISTINCT h.conversation_id), ''{}'') FROM (SELECT m.conversation_id FROM messages m
@@ -49,13 +59,16 @@ BEGIN
       INTO read_hits, by_text USING p_words, p_limit * 2 + 1;
     messages_common := read_hits > p_limit * 2 OR cardinality(by_text) > p_limit;
   END IF;
-  IF contacts_common THEN by_contact := '{}'; END IF;
+  IF contacts_common THEN contact_ids := '{}'; contact_ats := '{}'; END IF;
   IF messages_common THEN by_text := '{}'; END IF;
   conversation_ids := ARRAY(
-    SELECT c.id FROM conversations c
-    WHERE c.id = ANY(by_contact || by_text) AND c.project_id = app_project_id() AND c.last_message_at IS NOT NULL
-      AND (p_after_id IS NULL OR (c.last_message_at, c.id) < (p_after_at, p_after_id))
-    ORDER BY c.last_message_at DESC, c.id DESC);
+    SELECT h.id FROM (
+      SELECT u.id, u.at FROM unnest(contact_ids, contact_ats) AS u(id, at)
+      UNION
+      SELECT c.id, c.last_message_at FROM conversations c
+      WHERE c.id = ANY(by_text) AND c.project_id = app_project_id() AND c.last_message_at IS NOT NULL) h
+    WHERE p_after_id IS NULL OR (h.at, h.id) < (p_after_at, p_after_id)
+    ORDER BY h.at DESC, h.id DESC);
 END $$;--> statement-breakpoint
 -- The newest message of one conversation of the current tenant with all the words, for the
 -- search result to show and the thread to open at (null: none). The (conversation_id,
@@ -64,3 +77,16 @@ CREATE FUNCTION conversation_match(p_conversation uuid, p_words tsquery) RETURNS
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT max(m.id) FROM messages m
   WHERE m.conversation_id = p_conversation AND m.project_id = app_project_id() AND m.text_search @@ p_words $$;
+--> statement-breakpoint
+-- How many of the current tenant's messages the planner expects to have the words (its
+-- statistics of the text_search column, no index read): the search chooses its plan by it.
+-- VOLATILE only because PL/pgSQL runs EXPLAIN in no other kind of function; it reads nothing else.
+CREATE FUNCTION words_estimate(p_words tsquery) RETURNS float8
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public SET jit = off AS $$
+DECLARE
+  plan json;
+BEGIN
+  IF p_words IS NULL OR numnode(p_words) = 0 THEN RETURN 0; END IF;
+  EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM messages WHERE project_id = %L AND text_search @@ %L::tsquery', app_project_id(), p_words::text) INTO plan;
+  RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
+END $$;

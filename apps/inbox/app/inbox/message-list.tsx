@@ -1,5 +1,5 @@
 import { Fragment } from "react";
-import { useT } from "@threadline/ui";
+import { cn, useT } from "@threadline/ui";
 import { dayLabel, daysAgo } from "./format.ts";
 import { MessageBubble } from "./message.tsx";
 import type { Message } from "./types.ts";
@@ -17,7 +17,20 @@ export function DaySeparator({ at }: { at: Date }) {
  * The history in reading order: a separator where the day changes, the author's name only where
  * it changes, a gap where the side changes.
  */
-export function MessageList({ messages, projectId, loading, hasOlder }: { messages: readonly Message[]; projectId: string; loading: boolean; hasOlder: boolean }) {
+export function MessageList({
+  messages,
+  projectId,
+  loading,
+  hasOlder,
+  focusMessageId = null,
+}: {
+  messages: readonly Message[];
+  projectId: string;
+  loading: boolean;
+  hasOlder: boolean;
+  /** The message a search opened the thread at: highlighted. */
+  focusMessageId?: number | null;
+}) {
   const t = useT();
   if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
   if (messages.length === 0) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.noMessages")}</p>;
@@ -32,7 +45,12 @@ export function MessageList({ messages, projectId, loading, hasOlder }: { messag
         return (
           <Fragment key={m.id}>
             {newDay ? <DaySeparator at={m.sentAt} /> : null}
-            <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
+            <div
+              data-message-id={m.id}
+              data-focused={m.id === focusMessageId ? "true" : undefined}
+              aria-label={m.id === focusMessageId ? t("inbox.focusedMessage") : undefined}
+              className={cn(gap && "pt-2", m.id === focusMessageId && "-mx-2 rounded-lg bg-amber-100/80 px-2 py-1 ring-2 ring-amber-300")}
+            >
               <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
             </div>
           </Fragment>

@@ -15,6 +15,7 @@ import { can, type Access } from "./types.ts";
 export function Thread({
   projectId,
   conversationId,
+  focusMessageId = null,
   access,
   myName,
   panelOpen,
@@ -23,6 +24,8 @@ export function Thread({
 }: {
   projectId: string;
   conversationId: string;
+  /** A message to open the thread at (a search result's), scrolled to and highlighted. */
+  focusMessageId?: number | null;
   access: Access | undefined;
   myName: string;
   panelOpen: boolean;
@@ -38,7 +41,7 @@ export function Thread({
   const newestInbound = useMemo(() => newestInboundId(messages), [messages]);
   useMarkReadWhenVisible({ projectId, conversationId, loaded: history.isSuccess, newestInbound });
   const markUnread = useMarkUnread(projectId, onClose);
-  const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage });
+  const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage, focusMessageId });
   const reply = usePendingReplies({ projectId, conversationId, myName, historyKey: queryKey });
 
   if (conversation.isError) return <ThreadGone />;
@@ -63,7 +66,7 @@ export function Thread({
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
         <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
-          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} />
+          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} focusMessageId={focusMessageId} />
         </div>
       </div>
 

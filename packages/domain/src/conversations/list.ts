@@ -67,23 +67,23 @@ const idIn = (ids: string[]) => sql`${conversations.id} = any(${sql.param(ids)}:
 
 /**
  * The ids of up to `limit` conversations that pass `test`, walking the list in its order from
- * `cursor`, `window` rows at a time (each window four times larger), so the test runs on the rows
- * the page needs and not on every conversation the member sees. Stops after `maxWindows` windows:
- * `end` is then where the walk stopped, null when it reached the end of the list.
+ * `start`, `window` rows at a time (each window four times larger), so the test runs on the rows
+ * the page needs and not on every conversation the member sees: within a window it stops at the
+ * `limit`-th hit. Stops after `maxWindows` windows: `end` is then where the walk stopped, null
+ * when it reached the end of the list.
  */
 async function walkForHits(tx: Tx, member: Member, filters: (SQL | undefined)[], test: SQL, start: ListCursor | undefined, limit: number, window: number, maxWindows = Infinity) {
   const found: string[] = [];
   let cursor = start;
   for (let n = 0; n < maxWindows; n++, window *= 4) {
-    const query = tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt, hit: sql<boolean>`(${test})` }).from(conversations).$dynamic();
-    const rows = await inListOrder(query, member, [...filters, after(cursor)], window);
-    for (const r of rows) {
-      if (!r.hit) continue;
-      found.push(r.id);
-      if (found.length === limit) return { ids: found, end: { lastMessageAt: r.lastMessageAt!, id: r.id } };
-    }
-    const last = rows[rows.length - 1];
-    if (rows.length < window || !last) return { ids: found, end: null };
+    const rows = inListOrder(tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt, hit: sql<boolean>`(${test})`.as("hit") }).from(conversations).$dynamic(), member, [...filters, after(cursor)], window).as("w");
+    // The window's rows stream in list order; the test runs until enough of them passed.
+    const hits = await tx.select({ id: rows.id, lastMessageAt: rows.lastMessageAt }).from(rows).where(sql`${rows.hit}`).limit(limit - found.length);
+    found.push(...hits.map((h) => h.id));
+    const lastHit = hits[hits.length - 1];
+    if (found.length === limit && lastHit) return { ids: found, end: { lastMessageAt: lastHit.lastMessageAt!, id: lastHit.id } };
+    const [last] = await inListOrder(tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt }).from(conversations).$dynamic(), member, [...filters, after(cursor)], 1).offset(window - 1);
+    if (!last) return { ids: found, end: null };
     cursor = { lastMessageAt: last.lastMessageAt!, id: last.id };
   }
   return { ids: found, end: cursor ?? null };
@@ -143,23 +143,28 @@ async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], 
   const terms = await searchTerms(tx, member, search);
   const mentions = messagesTest(terms);
   const test = mentions ? sql`(${contactTest(terms)} or ${mentions})` : contactTest(terms);
-  const head = await walkForHits(tx, member, filters, test, input.cursor, input.limit, input.limit * 4, 1);
+  // Words the planner's statistics call common are looked for in the head of the list first.
+  const head = terms.wordsCommon ? await walkForHits(tx, member, filters, test, input.cursor, input.limit, input.limit * 4, 2) : { ids: [], end: input.cursor ?? null };
   let ids = head.ids;
   let items: Awaited<ReturnType<typeof pageRows>>;
-  if (ids.length === input.limit || !head.end) {
+  if (ids.length === input.limit || (terms.wordsCommon && !head.end)) {
     items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
   } else {
-    const hits = await findSearchHits(tx, terms, head.end);
+    const hits = await findSearchHits(tx, terms, head.end ?? undefined);
     if (hits.common) {
-      const rest = await walkForHits(tx, member, filters, sql`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`, head.end, input.limit - ids.length, input.limit * 16);
+      const rest = await walkForHits(tx, member, filters, sql`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`, head.end ?? undefined, input.limit - ids.length, input.limit * 16);
       ids = [...ids, ...rest.ids];
       items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
     } else {
-      // The head's finds come first in list order, then the rest looked up a few at a time.
-      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
-      for (let start = 0, size = input.limit * 4; start < hits.ids.length && items.length < input.limit; start += size, size *= 4) {
-        items.push(...(await pageRows(tx, member, [...filters, idIn(hits.ids.slice(start, start + size)), after(head.end)], input.limit - items.length)));
+      // The head's finds come first in list order, then the hits that pass the filters, looked
+      // up by id a few at a time (no list order in that statement: the planner would walk the
+      // list for it) and kept in the order the hits came in.
+      for (let start = 0, size = input.limit * 4; start < hits.ids.length && ids.length < input.limit; start += size, size *= 4) {
+        const chunk = hits.ids.slice(start, start + size);
+        const passed = new Set((await tx.select({ id: conversations.id }).from(conversations).leftJoin(conversationReads, readsOf(member)).where(and(...filters, idIn(chunk)))).map((r) => r.id));
+        ids = [...ids, ...chunk.filter((id) => passed.has(id))].slice(0, input.limit);
       }
+      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
     }
   }
   const matches = await findMatches(tx, member, terms, items.map((r) => r.id));

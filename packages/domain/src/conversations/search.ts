@@ -42,6 +42,8 @@ export type SearchTerms = {
   phoneNational: string | null;
   /** The words as a full-text query (its text form; empty: no words to look for). */
   words: string;
+  /** Whether the planner's statistics expect more messages with the words than RARE_LIMIT × 2. */
+  wordsCommon: boolean;
 };
 
 /**
@@ -56,12 +58,12 @@ export async function searchTerms(tx: Tx, member: Member, q: string): Promise<Se
   const alternatives = phoneHidden ? [] : phoneTokens(q);
   const alternative = alternatives.map((token) => `'${token}'`).join(" | ");
   const query = alternative ? sql`coalesce(search_words(${words}) || ${alternative}::tsquery, ${alternative}::tsquery)` : sql`search_words(${words})`;
-  const [row] = (await tx.execute(sql`select ${query}::text as words`)) as unknown as [{ words: string | null }];
+  const [row] = (await tx.execute(sql`select w::text as words, coalesce(words_estimate(w), 0) as estimate from ${query} w`)) as unknown as [{ words: string | null; estimate: number }];
   const phone = phoneHidden ? { contains: null, national: null } : phonePatterns(q);
-  return { like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, phone: phone.contains, phoneNational: phone.national, words: row.words ?? "" };
+  return { like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, phone: phone.contains, phoneNational: phone.national, words: row.words ?? "", wordsCommon: Number(row.estimate) > RARE_LIMIT * 2 };
 }
 
-const wordsOf = (t: SearchTerms) => (t.words ? sql`${t.words}::tsquery` : sql`null::tsquery`);
+export const wordsOf = (t: SearchTerms) => (t.words ? sql`${t.words}::tsquery` : sql`null::tsquery`);
 
 /** Whether a row of the list (conversation joined with its contact) is found by the contact's name or phone. */
 export function contactTest(t: SearchTerms): SQL {
@@ -104,7 +106,7 @@ export async function findSearchHits(tx: Tx, t: SearchTerms, after: ListCursor |
 export type SearchMatch = { messageId: number; sentAt: Date; text: string; marks: [number, number][] };
 
 // How much of a long message the result shows before and after the first match.
-const BEFORE = 40;
+const BEFORE = 20;
 const AFTER = 160;
 
 /** The lexemes of a full-text query's text form ('тюльп' | 'тюльпан' …). */
@@ -146,7 +148,7 @@ export async function findMatches(tx: Tx, member: Member, t: SearchTerms, conver
   if (!t.words || conversationIds.length === 0) return out;
   const rows = (await tx.execute(sql`
     select m.conversation_id as "conversationId", m.id, m.text, m.sent_at as "sentAt" from messages m
-    where m.id in (select conversation_match(c, ${wordsOf(t)}) from unnest(${sql.param(conversationIds)}::uuid[]) c)`)) as unknown as {
+    where m.id = any(array(select conversation_match(c, ${wordsOf(t)}) from unnest(${sql.param(conversationIds)}::uuid[]) c))`)) as unknown as {
     conversationId: string;
     id: string | number;
     text: string | null;
