@@ -286,7 +286,7 @@ const Row = memo(function Row({ row, selected, onSelect, now, search }: { row: C
       data-conversation-id={row.id}
       data-unread={unread ? "true" : "false"}
       aria-current={selected ? "true" : undefined}
-      onClick={() => onSelect(row.id, match?.messageId)}
+      onClick={() => (match ? onSelect(row.id, match.messageId) : onSelect(row.id))}
       className={cn(
         "flex h-full w-full items-start gap-3 border-l-2 px-3 py-2.5 text-left transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500",
         selected ? "border-sky-600 bg-sky-50" : "border-transparent hover:bg-slate-50",
