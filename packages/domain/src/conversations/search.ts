@@ -105,8 +105,8 @@ export async function findSearchHits(tx: Tx, t: SearchTerms, after: ListCursor |
 /** The message a search result shows: an excerpt around the first match, with the matches marked. */
 export type SearchMatch = { messageId: number; sentAt: Date; text: string; marks: [number, number][] };
 
-// How much of a long message the result shows before and after the first match.
-const BEFORE = 20;
+// How much of a message the result shows before and after the first match.
+const BEFORE = 16;
 const AFTER = 160;
 
 /** The lexemes of a full-text query's text form ('тюльп' | 'тюльпан' …). */
@@ -127,10 +127,15 @@ export function markMatches(text: string, words: string): { text: string; marks:
     const token = normal(m[0]);
     if (lexemes.some((l) => token.startsWith(l))) marks.push([m.index!, m.index! + m[0].length]);
   }
+  // The list shows one line: the excerpt starts a few words before the first match.
   const first = marks[0]?.[0] ?? 0;
-  if (text.length <= BEFORE + AFTER) return { text, marks };
-  const start = first <= BEFORE ? 0 : text.lastIndexOf(" ", first - BEFORE) + 1 || first - BEFORE;
+  let start = 0;
+  if (first > BEFORE) {
+    const space = text.indexOf(" ", first - BEFORE);
+    start = space >= 0 && space < first ? space + 1 : first - BEFORE;
+  }
   const end = Math.min(text.length, start + BEFORE + AFTER);
+  if (start === 0 && end === text.length) return { text, marks };
   const lead = start > 0 ? "…" : "";
   const shift = start - lead.length;
   return {
