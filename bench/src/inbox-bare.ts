@@ -19,8 +19,9 @@ const PAGE_JOINS = `
   left join memberships mb on mb.id = c.assignee_id
   left join users u on u.id = mb.user_id`;
 
-// A term with more hits than this is matched row by row while the list is walked (as the product does).
-const RARE_LIMIT = 2000;
+// A term with more hits than this is matched row by row while the list is walked (as the product
+// does, decision 039: conversations/search.ts RARE_LIMIT).
+const RARE_LIMIT = 10_000;
 
 export type Statement = { text: string; params: unknown[] };
 
@@ -36,18 +37,20 @@ export async function bareStatement(owner: postgres.Sql, ids: { projectId: strin
     const digits = search.replace(/\D/g, "");
     const like = `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     const phone = digits.length >= 3 ? `%${digits}%` : null;
+    // The words as the product reads them (decision 038), computed once.
+    const [{ words }] = (await owner.unsafe(`select search_words($1)::text as words`, [search])) as unknown as [{ words: string | null }];
     const [hits] = (await owner.unsafe(
       `select array(select c.id from contacts ct join conversations c on c.contact_id = ct.id
                     where ct.project_id = $1 and (ct.name ilike $2 or ct.phone like $3) limit ${RARE_LIMIT + 1}) as by_contact,
-              array(select conversation_id from messages where project_id = $1 and text_search @@ plainto_tsquery('russian', $4) limit ${RARE_LIMIT + 1}) as by_text`,
-      [ids.projectId, like, phone, search],
+              array(select conversation_id from messages where project_id = $1 and text_search @@ $4::tsquery limit ${RARE_LIMIT + 1}) as by_text`,
+      [ids.projectId, like, phone, words ?? ""],
     )) as unknown as [{ by_contact: string[]; by_text: string[] }];
     const any: string[] = [];
     const found: string[] = [];
     const p = (v: unknown) => `$${params.push(v) + 2}`;
     if (hits.by_contact.length > RARE_LIMIT) any.push(`ct.name ilike ${p(like)} or ct.phone like ${p(phone)}`);
     else found.push(...hits.by_contact);
-    if (hits.by_text.length > RARE_LIMIT) any.push(`exists (select 1 from messages m where m.conversation_id = c.id and m.text_search @@ plainto_tsquery('russian', ${p(search)}))`);
+    if (hits.by_text.length > RARE_LIMIT) any.push(`exists (select 1 from messages m where m.conversation_id = c.id and m.text_search @@ ${p(words ?? "")}::tsquery)`);
     else found.push(...hits.by_text);
     if (found.length) any.push(`c.id = any(${p([...new Set(found)])}::uuid[])`);
     where.push(any.length ? `(${any.join(" or ")})` : "false");

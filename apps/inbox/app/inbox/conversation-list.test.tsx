@@ -100,6 +100,26 @@ describe("ConversationList", () => {
     expect((callsTo(calls, "conversations.list") as ListInput[]).map((i) => i.filter)).toEqual(["all", "unread"]);
   });
 
+  it("a search result shows the message found with the words marked and opens the thread at it", async () => {
+    const found = {
+      ...row({ id: "c-tulips", name: "Инна Громова", preview: "Спасибо!" }),
+      match: { messageId: 4242, sentAt: new Date("2025-11-01T10:00:00"), text: "Хочу букет из 15 тюльпанов", marks: [[17, 26]] as [number, number][] },
+    };
+    const byName = { ...row({ id: "c-name", name: "Тюльпанова Ольга", preview: "Добрый день" }), match: null };
+    const { onSelect } = renderList({ "conversations.list": (input: ListInput) => listPage(input.search ? [found, byName] : all) });
+    await userEvent.type(screen.getByRole("searchbox"), "тюльпан");
+    await waitFor(() => expect(rowOf("c-tulips")).toBeTruthy());
+    const tulips = rowOf("c-tulips");
+    expect(within(tulips).getByTestId("search-match").textContent).toBe("Хочу букет из 15 тюльпанов");
+    expect(tulips.querySelector("mark")!.textContent).toBe("тюльпанов");
+    expect(within(tulips).queryByText("Спасибо!")).toBeNull();
+    // A name match marks the name and keeps the last message.
+    expect(rowOf("c-name").querySelector("mark")!.textContent).toBe("Тюльпан");
+    expect(within(rowOf("c-name")).getByText("Добрый день")).toBeTruthy();
+    await userEvent.click(tulips);
+    expect(onSelect).toHaveBeenCalledWith("c-tulips", 4242);
+  });
+
   it("searches what is typed and says when nothing is found; the cross clears the search", async () => {
     const { calls } = renderList({ "conversations.list": (input: ListInput) => listPage(input.search ? [] : all) });
     await waitFor(() => expect(shownRows()).toHaveLength(4));

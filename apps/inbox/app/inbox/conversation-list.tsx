@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Search, X } from "lucide-react";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Button, cn, Select, useT, useTRPC } from "@threadline/ui";
 import { AiMark, Avatar, ChannelMark, InactiveMark, StageBadge, UnreadBadge } from "./bits.tsx";
 import { listTime } from "./format.ts";
@@ -25,7 +25,7 @@ export function ConversationList({
 }: {
   projectId: string;
   selectedId: string | null;
-  onSelect: (id: string) => void;
+  onSelect: (id: string, messageId?: number) => void;
   /** The role does not see sales: «Продажа» is not offered as a filter. */
   wonHidden?: boolean;
 }) {
@@ -220,7 +220,7 @@ export function ConversationList({
               return (
                 <div key={v.key} className="absolute left-0 top-0 w-full" style={{ height: v.size, transform: `translateY(${v.start}px)` }}>
                   {row ? (
-                    <Row row={row} selected={row.id === selectedId} onSelect={onSelect} now={now} />
+                    <Row row={row} selected={row.id === selectedId} onSelect={onSelect} now={now} search={search} />
                   ) : (
                     <p className="px-4 py-3 text-xs text-slate-400">{t("inbox.loadingMore")}</p>
                   )}
@@ -275,12 +275,39 @@ function previewPrefix(row: ConversationRow, t: ReturnType<typeof useT>): string
   }
 }
 
-const Row = memo(function Row({ row, selected, onSelect, now }: { row: ConversationRow; selected: boolean; onSelect: (id: string) => void; now: number }) {
+/** `text` with the parts in `marks` ([start, end) offsets) highlighted. */
+export function Marked({ text, marks }: { text: string; marks: readonly (readonly [number, number])[] }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const [start, end] of marks) {
+    if (start < at) continue;
+    if (start > at) parts.push(text.slice(at, start));
+    parts.push(
+      <mark key={start} className="rounded-sm bg-amber-200 px-px text-inherit">
+        {text.slice(start, end)}
+      </mark>,
+    );
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+/** Where the query stands in a name (any case), for the highlight: none when it does not. */
+export function nameMarks(name: string, search: string): [number, number][] {
+  const at = search ? name.toLowerCase().indexOf(search.toLowerCase()) : -1;
+  return at < 0 ? [] : [[at, at + search.length]];
+}
+
+const Row = memo(function Row({ row, selected, onSelect, now, search }: { row: ConversationRow; selected: boolean; onSelect: (id: string, messageId?: number) => void; now: number; search: string }) {
   const t = useT();
   const unread = row.unread > 0;
   const inactive = !row.contact.active;
   const name = row.contact.name || (row.contact.username ? `@${row.contact.username}` : t("inbox.noName"));
   const preview = previewPrefix(row, t) + (row.preview ?? "");
+  // A search result shows the message it was found in, the found words marked, and opens the
+  // thread at that message.
+  const match = "match" in row ? row.match : null;
   return (
     <button
       type="button"
@@ -288,7 +315,7 @@ const Row = memo(function Row({ row, selected, onSelect, now }: { row: Conversat
       data-conversation-id={row.id}
       data-unread={unread ? "true" : "false"}
       aria-current={selected ? "true" : undefined}
-      onClick={() => onSelect(row.id)}
+      onClick={() => (match ? onSelect(row.id, match.messageId) : onSelect(row.id))}
       className={cn(
         "flex h-full w-full items-start gap-3 border-l-2 px-3 py-2.5 text-left transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500",
         selected ? "border-sky-600 bg-sky-50" : "border-transparent hover:bg-slate-50",
@@ -300,11 +327,19 @@ const Row = memo(function Row({ row, selected, onSelect, now }: { row: Conversat
       </span>
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline gap-2">
-          <span className={cn("min-w-0 flex-1 truncate text-sm", unread ? "font-semibold text-slate-900" : "font-medium text-slate-800", inactive && "text-slate-400")}>{name}</span>
+          <span className={cn("min-w-0 flex-1 truncate text-sm", unread ? "font-semibold text-slate-900" : "font-medium text-slate-800", inactive && "text-slate-400")}>
+            <Marked text={name} marks={nameMarks(name, search)} />
+          </span>
           <span className={cn("shrink-0 text-xs tabular-nums", unread ? "font-medium text-sky-700" : "text-slate-400")}>{listTime(row.lastMessageAt, new Date(now))}</span>
         </span>
         <span className="mt-0.5 flex items-center gap-2">
-          <span className={cn("min-w-0 flex-1 truncate text-[13px]", unread ? "font-medium text-slate-800" : "text-slate-500", inactive && "text-slate-400")}>{preview}</span>
+          {match ? (
+            <span data-testid="search-match" className="min-w-0 flex-1 truncate text-[13px] text-slate-600" title={t("inbox.searchMatch")}>
+              <Marked text={match.text} marks={match.marks} />
+            </span>
+          ) : (
+            <span className={cn("min-w-0 flex-1 truncate text-[13px]", unread ? "font-medium text-slate-800" : "text-slate-500", inactive && "text-slate-400")}>{preview}</span>
+          )}
           <UnreadBadge count={row.unread} />
         </span>
         <span className="mt-1 flex items-center gap-1.5 overflow-hidden">

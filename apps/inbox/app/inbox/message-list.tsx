@@ -1,5 +1,5 @@
 import { Fragment } from "react";
-import { useT } from "@threadline/ui";
+import { cn, useT } from "@threadline/ui";
 import { dayLabel, daysAgo } from "./format.ts";
 import { MessageBubble } from "./message.tsx";
 import { PaymentChip, type Payment } from "./payments.tsx";
@@ -24,6 +24,7 @@ export function MessageList({
   loading,
   hasOlder,
   payments,
+  focusMessageId = null,
 }: {
   messages: readonly Message[];
   projectId: string;
@@ -31,6 +32,8 @@ export function MessageList({
   hasOlder: boolean;
   /** Bills by the message that carried their link (none for a role that does not see payments). */
   payments?: ReadonlyMap<number, Payment>;
+  /** The message a search opened the thread at: highlighted. */
+  focusMessageId?: number | null;
 }) {
   const t = useT();
   if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
@@ -46,7 +49,12 @@ export function MessageList({
         return (
           <Fragment key={m.id}>
             {newDay ? <DaySeparator at={m.sentAt} /> : null}
-            <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
+            <div
+              data-message-id={m.id}
+              data-focused={m.id === focusMessageId ? "true" : undefined}
+              aria-label={m.id === focusMessageId ? t("inbox.focusedMessage") : undefined}
+              className={cn(gap && "pt-2", m.id === focusMessageId && "-mx-2 rounded-lg bg-amber-100/80 px-2 py-1 ring-2 ring-amber-300")}
+            >
               <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
               {payments?.get(m.id) ? (
                 <div className="flex justify-end">

@@ -5,6 +5,8 @@ import type { Message } from "./types.ts";
 const STICK_PX = 80;
 // Older history starts loading this far before the top is reached.
 const PRELOAD_PX = 400;
+// How far back the thread pages to find the message a search opened it at.
+const FOCUS_MAX_MESSAGES = 2000;
 
 /**
  * The thread's scrolling: it follows new messages while the manager is at the bottom, otherwise
@@ -18,12 +20,15 @@ export function useThreadScroll({
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
+  focusMessageId = null,
 }: {
   messages: readonly Message[];
   loaded: boolean;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => Promise<unknown>;
+  /** A message to show in the middle of the view instead of the newest ones (loaded first if older). */
+  focusMessageId?: number | null;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
@@ -71,6 +76,24 @@ export function useThreadScroll({
   };
 
   useLayoutEffect(keepPlace, [messages, keepPlace]);
+
+  // The message a search opened the thread at: older pages are loaded until it is there (up to a
+  // bound), then it is put in the middle of the view and kept there as history loads around it.
+  const focused = useRef(false);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!focusMessageId || focused.current || !el || !loaded) return;
+    const node = content.current?.querySelector<HTMLElement>(`[data-message-id="${focusMessageId}"]`);
+    if (!node) {
+      if (hasNextPage && !isFetchingNextPage && messages.length < FOCUS_MAX_MESSAGES) void fetchNextPage();
+      if (!hasNextPage || messages.length >= FOCUS_MAX_MESSAGES) focused.current = true;
+      return;
+    }
+    focused.current = true;
+    stick.current = false;
+    el.scrollTop = Math.max(0, node.offsetTop - (el.clientHeight - node.offsetHeight) / 2);
+    captureAnchor();
+  }, [messages, loaded, focusMessageId, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   // Images and players take their size after loading.
   useEffect(() => {

@@ -16,6 +16,7 @@ import { can, type Access } from "./types.ts";
 export function Thread({
   projectId,
   conversationId,
+  focusMessageId = null,
   access,
   myName,
   panelOpen,
@@ -25,6 +26,8 @@ export function Thread({
 }: {
   projectId: string;
   conversationId: string;
+  /** A message to open the thread at (a search result's), scrolled to and highlighted. */
+  focusMessageId?: number | null;
   access: Access | undefined;
   myName: string;
   panelOpen: boolean;
@@ -42,7 +45,7 @@ export function Thread({
   const newestInbound = useMemo(() => newestInboundId(messages), [messages]);
   useMarkReadWhenVisible({ projectId, conversationId, loaded: history.isSuccess, newestInbound });
   const markUnread = useMarkUnread(projectId, onClose);
-  const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage });
+  const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage, focusMessageId });
   const paymentsView = useConversationPayments(projectId, conversationId, access);
   const paymentsByMessage = useMemo(() => new Map((paymentsView?.payments ?? []).flatMap((p) => (p.messageId ? [[p.messageId, p] as const] : []))), [paymentsView]);
   const reply = usePendingReplies({ projectId, conversationId, myName, historyKey: queryKey });
@@ -70,7 +73,7 @@ export function Thread({
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
         <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-3 py-4 md:px-6">
-          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage} />
+          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage} focusMessageId={focusMessageId} />
         </div>
       </div>
 

@@ -45,15 +45,20 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   const [params, setParams] = useSearchParams();
   const requested = params.get("c");
   const selectedId = requested && uuid.test(requested) ? requested : null;
+  // The message a search result opens the thread at (?m=…), scrolled to and highlighted.
+  const focusParam = params.get("m");
+  const focusMessageId = selectedId && focusParam && /^\d{1,18}$/.test(focusParam) ? Number(focusParam) : null;
   const access = useQuery({ ...trpc.projects.access.queryOptions({ projectId }), staleTime: 60_000 });
 
   const select = useCallback(
-    (id: string | null) =>
+    (id: string | null, messageId?: number) =>
       setParams(
         (prev) => {
           const next = new URLSearchParams(prev);
           if (id) next.set("c", id);
           else next.delete("c");
+          if (id && messageId) next.set("m", String(messageId));
+          else next.delete("m");
           return next;
         },
         { replace: true },
@@ -108,9 +113,10 @@ function Inbox({ projectId, myName }: { projectId: string; myName: string }) {
   const list = <ConversationList projectId={projectId} selectedId={selectedId} onSelect={select} wonHidden={access.data?.hiddenFields.includes("payments") ?? false} />;
   const thread = selectedId ? (
     <Thread
-      key={`thread-${selectedId}`}
+      key={`thread-${selectedId}-${focusMessageId ?? ""}`}
       projectId={projectId}
       conversationId={selectedId}
+      focusMessageId={focusMessageId}
       access={access.data}
       myName={myName}
       panelOpen={phone ? false : panelOpen}

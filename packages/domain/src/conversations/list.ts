@@ -4,7 +4,7 @@ import { channels, contacts, conversationReads, conversations, memberships, user
 import { can, type Member } from "../access/member.ts";
 import { redactConversation } from "../access/redact.ts";
 import { forbidden } from "../errors.ts";
-import { findSearchHits, type ListCursor, type SearchHits } from "./search.ts";
+import { contactTest, findMatches, findSearchHits, messagesTest, searchTerms, type ListCursor, type SearchMatch } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting";
 export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; search?: string; cursor?: ListCursor; limit: number };
@@ -82,22 +82,27 @@ function inListOrder<Q extends PgSelect>(query: Q, member: Member, conditions: (
 const idIn = (ids: string[]) => sql`${conversations.id} = any(${sql.param(ids)}::uuid[])`;
 
 /**
- * The ids of the next `limit` conversations a common term finds, walking the list in its order
- * a window at a time (each window a few times larger) and testing each row, so the test runs on
- * the rows the page needs and not on every conversation the member sees.
+ * The ids of up to `limit` conversations that pass `test`, walking the list in its order from
+ * `start`, `window` rows at a time (each window four times larger), so the test runs on the rows
+ * the page needs and not on every conversation the member sees: within a window it stops at the
+ * `limit`-th hit. Stops after `maxWindows` windows: `end` is then where the walk stopped, null
+ * when it reached the end of the list.
  */
-async function walkForHits(tx: Tx, member: Member, filters: (SQL | undefined)[], hits: SearchHits, input: ListInput): Promise<string[]> {
+async function walkForHits(tx: Tx, member: Member, filters: (SQL | undefined)[], test: SQL, start: ListCursor | undefined, limit: number, window: number, maxWindows = Infinity) {
   const found: string[] = [];
-  const hit = sql<boolean>`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`;
-  let cursor = input.cursor;
-  for (let window = input.limit * 4; ; window *= 4) {
-    const query = tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt, hit }).from(conversations).$dynamic();
-    const rows = await inListOrder(query, member, [...filters, after(cursor)], window);
-    found.push(...rows.filter((r) => r.hit).map((r) => r.id));
-    const last = rows[rows.length - 1];
-    if (found.length >= input.limit || rows.length < window || !last) return found.slice(0, input.limit);
+  let cursor = start;
+  for (let n = 0; n < maxWindows; n++, window *= 4) {
+    const rows = inListOrder(tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt, hit: sql<boolean>`(${test})`.as("hit") }).from(conversations).$dynamic(), member, [...filters, after(cursor)], window).as("w");
+    // The window's rows stream in list order; the test runs until enough of them passed.
+    const hits = await tx.select({ id: rows.id, lastMessageAt: rows.lastMessageAt }).from(rows).where(sql`${rows.hit}`).limit(limit - found.length);
+    found.push(...hits.map((h) => h.id));
+    const lastHit = hits[hits.length - 1];
+    if (found.length === limit && lastHit) return { ids: found, end: { lastMessageAt: lastHit.lastMessageAt!, id: lastHit.id } };
+    const [last] = await inListOrder(tx.select({ id: conversations.id, lastMessageAt: conversations.lastMessageAt }).from(conversations).$dynamic(), member, [...filters, after(cursor)], 1).offset(window - 1);
+    if (!last) return { ids: found, end: null };
     cursor = { lastMessageAt: last.lastMessageAt!, id: last.id };
   }
+  return { ids: found, end: cursor ?? null };
 }
 
 /** A page of the list: the rows the member sees, with everything the list shows of them. */
@@ -144,17 +149,42 @@ function lastByOf(member: Member, r: { lastDirection: "in" | "out" | null; lastA
 }
 
 /**
- * A page of search results: the indexes' hits, or for a common term the list walked and tested,
- * then those conversations in list order, looked up by id a few at a time.
+ * A page of search results (decision 039). First the head of the list is tested row by row: a
+ * term found all over the list fills its page there, and the indexes are never asked for all its
+ * hits. Otherwise the indexes' hits after that head are resolved up to RARE_LIMIT conversations,
+ * and the page is a lookup of them in list order; for a kind of hit commoner than that, the walk
+ * goes on. Each result carries the newest message with the words, its matches marked.
  */
 async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], input: ListInput, search: string) {
-  const hits = await findSearchHits(tx, member, search, input.cursor);
-  const ids = hits.common ? await walkForHits(tx, member, filters, hits, input) : hits.ids;
-  const items: Awaited<ReturnType<typeof pageRows>> = [];
-  for (let start = 0, size = input.limit * 4; start < ids.length && items.length < input.limit; start += size, size *= 4) {
-    items.push(...(await pageRows(tx, member, [...filters, idIn(ids.slice(start, start + size)), after(input.cursor)], input.limit - items.length)));
+  const terms = await searchTerms(tx, member, search);
+  const mentions = messagesTest(terms);
+  const test = mentions ? sql`(${contactTest(terms)} or ${mentions})` : contactTest(terms);
+  // Words the planner's statistics call common are looked for in the head of the list first.
+  const head = terms.wordsCommon ? await walkForHits(tx, member, filters, test, input.cursor, input.limit, input.limit * 4, 2) : { ids: [], end: input.cursor ?? null };
+  let ids = head.ids;
+  let items: Awaited<ReturnType<typeof pageRows>>;
+  if (ids.length === input.limit || (terms.wordsCommon && !head.end)) {
+    items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
+  } else {
+    const hits = await findSearchHits(tx, terms, head.end ?? undefined);
+    if (hits.common) {
+      const rest = await walkForHits(tx, member, filters, sql`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`, head.end ?? undefined, input.limit - ids.length, input.limit * 16);
+      ids = [...ids, ...rest.ids];
+      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
+    } else {
+      // The head's finds come first in list order, then the hits that pass the filters, looked
+      // up by id a few at a time (no list order in that statement: the planner would walk the
+      // list for it) and kept in the order the hits came in.
+      for (let start = 0, size = input.limit * 4; start < hits.ids.length && ids.length < input.limit; start += size, size *= 4) {
+        const chunk = hits.ids.slice(start, start + size);
+        const passed = new Set((await tx.select({ id: conversations.id }).from(conversations).leftJoin(conversationReads, readsOf(member)).where(and(...filters, idIn(chunk)))).map((r) => r.id));
+        ids = [...ids, ...chunk.filter((id) => passed.has(id))].slice(0, input.limit);
+      }
+      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
+    }
   }
-  return items;
+  const matches = await findMatches(tx, member, terms, items.map((r) => r.id));
+  return items.map((r) => Object.assign(r, { match: matches.get(r.id) ?? null }));
 }
 
 /**
@@ -166,7 +196,9 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
   if (input.stage === "won" && member.hiddenFields.has("payments")) throw forbidden("conversations.wonHidden", "Ваша роль не видит продажи");
   const filters = listFilters(member, input);
   const search = input.search?.trim();
-  const items = search ? await searchPage(tx, member, filters, input, search) : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);
+  const items: (Awaited<ReturnType<typeof pageRows>>[number] & { match?: SearchMatch | null })[] = search
+    ? await searchPage(tx, member, filters, input, search)
+    : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);
   const last = items[items.length - 1];
   return { items, nextCursor: items.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { contacts, conversations } from "@threadline/db";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { markMatches, phonePatterns, RARE_LIMIT } from "./search.ts";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -65,6 +66,54 @@ describe("search", () => {
     expect((await searchAll(T.tech, "Святослав", 50)).ids).toEqual([mine]);
   });
 
+  it("finds a phone typed with a leading 8, with +7, without the country code or in pieces alike", async () => {
+    const phoned = await conversation("s5", "Глеб Носов", "Добрый вечер", T.manager, "+79161234567");
+    for (const typed of ["89161234567", "8 (916) 123-45-67", "+79161234567", "+7 916 123 45 67", "9161234567", "8916123"]) {
+      expect((await searchAll(T.owner, typed, 50)).ids, typed).toEqual([phoned]);
+    }
+    // A number the client wrote in a message is found however the manager types it.
+    const written = await conversation("s6", "Вера Лаптева", "Мой номер 89035556677, перезвоните", null);
+    for (const typed of ["+7 903 555-66-77", "89035556677", "9035556677"]) expect((await searchAll(T.owner, typed, 50)).ids, typed).toEqual([written]);
+    // A leading 8 is not a rule for digits in the middle of a number.
+    expect(phonePatterns("123 8")).toEqual({ contains: "%1238%", national: null });
+    expect(phonePatterns("8 916")).toEqual({ contains: "%8916%", national: "+7916%" });
+  });
+
+  it("finds every form of a word from its base form, and a base form from another form", async () => {
+    const tulips = await conversation("s7", "Инна Громова", "Хочу заказать букет из 15 тюльпанов к пятнице", null);
+    for (const typed of ["тюльпан", "тюльпаны", "Тюльпанов", "тюльпанами"]) expect((await searchAll(T.owner, typed, 50)).ids, typed).toEqual([tulips]);
+    expect((await searchAll(T.owner, "букет тюльпан", 50)).ids).toEqual([tulips]);
+    expect((await searchAll(T.owner, "тюльпан самолёт", 50)).ids).toEqual([]);
+  });
+
+  it("shows the newest matching message with the matched words marked, to open the thread at it", async () => {
+    const res = await env.caller(T.owner.token).conversations.list({ projectId: T.project.id, search: "тюльпан", limit: 50 });
+    const match = res.items[0]!.match!;
+    expect(match.text).toBe("…букет из 15 тюльпанов к пятнице");
+    expect(match.marks.map(([a, b]) => match.text.slice(a, b))).toEqual(["тюльпанов"]);
+    const [message] = (await env.owner.execute(sql`select id from messages where text like 'Хочу заказать букет%'`)) as unknown as [{ id: string }];
+    expect(match.messageId).toBe(Number(message.id));
+    // A name match has no message to show; the list's own preview stays.
+    const byName = await env.caller(T.owner.token).conversations.list({ projectId: T.project.id, search: "Громова", limit: 50 });
+    expect(byName.items[0]!.match).toBeNull();
+  });
+
+  it("masks a phone in the shown message for a role that may not see phones", async () => {
+    await conversation("s8", "Лев Орехов", "Тюльпаны доставьте, мой телефон +7 926 111-22-33", null);
+    await env.caller(T.owner.token).roles.update({ projectId: T.project.id, roleId: T.tech.roleId, permissions: ["inbox.use", "conversations.viewAll"] });
+    const res = await env.caller(T.tech.token).conversations.list({ projectId: T.project.id, search: "доставьте", limit: 50 });
+    expect(res.items).toHaveLength(1);
+    expect(res.items[0]!.match!.text).not.toContain("111-22-33");
+  });
+
+  it("an excerpt of a long message starts near the first match", () => {
+    const long = `${"Начало длинного сообщения без нужных слов. ".repeat(10)}А вот и тюльпаны, которые мы искали.`;
+    const shown = markMatches(long, "'тюльп' | 'тюльпа' | 'тюльпан'");
+    expect(shown.text.startsWith("…")).toBe(true);
+    expect(shown.marks.map(([a, b]) => shown.text.slice(a, b))).toEqual(["тюльпаны"]);
+    expect(shown.text.length).toBeLessThan(200);
+  });
+
   it("pages through results one by one in list order with no duplicates or gaps", async () => {
     const whole = await searchAll(T.owner, "доставка", 50);
     const oneByOne = await searchAll(T.owner, "доставка", 1);
@@ -73,9 +122,10 @@ describe("search", () => {
   });
 });
 
-describe("search for a term with thousands of hits", () => {
+// Ten thousand rows and more: these take longer than a test's usual 30 s on a busy machine.
+describe("search for a term with thousands of hits", { timeout: 300_000 }, () => {
   // More hits than the indexes are asked for up front: the list is walked and each row checked.
-  const MANY = 2400;
+  const MANY = RARE_LIMIT + 400;
   let expectedForManager: string[];
   let expectedForOwner: string[];
   beforeAll(async () => {
@@ -117,10 +167,11 @@ describe("search for a term with thousands of hits", () => {
   });
 
   it("a word in thousands of messages of one conversation and one message of another finds both", async () => {
+    // More messages than the indexes read up front (twice RARE_LIMIT): the walk finds them too.
     await env.owner.execute(sql`
       insert into messages (project_id, conversation_id, channel_id, external_id, direction, author, text, sent_at)
       select ${T.project.id}, ${mine}, ${T.channel.id}, 'receipt-' || g, 'out', 'system', 'Квитанция №' || g || ' отправлена', now() - interval '3 days'
-      from generate_series(1, ${MANY}) g`);
+      from generate_series(1, ${RARE_LIMIT * 2 + 100}) g`);
     await env.owner.execute(sql`
       insert into messages (project_id, conversation_id, channel_id, external_id, direction, author, text, sent_at)
       values (${T.project.id}, ${unassigned}, ${T.channel.id}, 'receipt-0', 'in', 'client', 'Пришлите квитанцию, пожалуйста', now() - interval '3 days')`);

@@ -409,6 +409,8 @@ export const en: Shape<typeof ru> = {
     noChannelsHint: "An administrator connects VK and Telegram channels in the admin console.",
     searchPlaceholder: "Search: name, phone, text",
     clearSearch: "Clear search",
+    searchMatch: "Found in this message: click to open the thread at it",
+    focusedMessage: "The message the search found",
     filters: "Conversation filter",
     filter: {
       all: "All",

@@ -407,6 +407,8 @@ export const ru = {
     noChannelsHint: "Каналы VK и Telegram подключает администратор проекта в консоли администратора.",
     searchPlaceholder: "Поиск: имя, телефон, текст",
     clearSearch: "Очистить поиск",
+    searchMatch: "Найдено в этом сообщении: нажмите, чтобы открыть переписку на нём",
+    focusedMessage: "Сообщение, найденное поиском",
     filters: "Фильтр диалогов",
     filter: {
       all: "Все",
