@@ -27,3 +27,5 @@ export { formatMoney, moneyNumber } from "./sales/money.ts";
 export { COLLECT_FIELDS } from "./sales/types.ts";
 export type { AgentCatalog, AgentCatalogOption, AgentCatalogProduct, CollectField, KnowledgePassage, Objection, TurnTrace } from "./sales/types.ts";
 export * from "./eval/sales.ts";
+export { transcribeAudio, transcriptionCostUsd, audioSeconds, DEFAULT_TRANSCRIPTION_MODEL } from "./transcribe.ts";
+export type { TranscriptionConfig, TranscriptionResult } from "./transcribe.ts";

@@ -117,6 +117,13 @@ export const errorCodes = [
   "catalog.optionPriceInvalid",
   "catalog.upsellUnknown",
   "catalog.tooMany",
+  "knowledge.fileType",
+  "knowledge.tooLarge",
+  "knowledge.textTooLong",
+  "knowledge.empty",
+  "knowledge.unreadable",
+  "knowledge.tooMany",
+  "knowledge.titleRequired",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -43,7 +43,9 @@ export function answerFromPassages(passages: readonly KnowledgePassage[] | undef
   const df = new Map<string, number>();
   for (const t of query) df.set(t, sentences.filter((s) => termStrength(t, s.terms) >= 0.85).length);
   // A word no sentence uses says little about which sentence answers: it weighs a little.
-  const weightOf = (t: string) => (df.get(t) ? Math.log(1 + n / (df.get(t) ?? 1)) : UNSEEN_WEIGHT) * (isWeakTerm(t) ? 0.4 : 1);
+  // A word every sentence has still says what the question is about (the search found these
+  // passages by it): weights start at 1, rarer words weigh more.
+  const weightOf = (t: string) => (df.get(t) ? 1 + Math.log(1 + n / (df.get(t) ?? 1)) : UNSEEN_WEIGHT) * (isWeakTerm(t) ? 0.4 : 1);
   // Framing words and weak concepts ("сколько", a price) only add when the sentence has them.
   const strongTotal = strong.reduce((s, t) => s + weightOf(t), 0);
   const scored = sentences

@@ -6,3 +6,4 @@ export * from "./operations.ts";
 export * from "./agent.ts";
 export * from "./templates.ts";
 export * from "./catalog.ts";
+export * from "./knowledge.ts";

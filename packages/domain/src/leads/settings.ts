@@ -16,6 +16,8 @@ export type AgentConfig = {
   script: AgentScript;
   /** keyBaseUrl: the model API the key was saved for; it is sent nowhere else. */
   llm: { model: string | null; keyEnc: string | null; keyBaseUrl: string | null };
+  /** Speech-to-text model for clients' voice notes, with the same key; null: voice notes are not transcribed. */
+  transcriptionModel: string | null;
 };
 
 /** The project's model key, only if it was saved for the operator's model API (OPENAI_BASE_URL). */
@@ -49,6 +51,7 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     overrides,
     script: scriptFrom(row.name, overrides),
     llm: { model: s?.llmModel ?? null, keyEnc: row.openaiKeyEnc, keyBaseUrl: row.openaiKeyBaseUrl },
+    transcriptionModel: s?.transcriptionModel ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
+import { transcribeVoiceNotes } from "./transcribe.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
@@ -75,7 +76,15 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     { ...common, concurrency: concurrency.outbound },
   );
   const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
-  const ai = new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai });
+  const ai = new Worker<AiJob>(
+    queueNames.ai,
+    async (job) => {
+      // Voice notes are read as text before the agent's turn.
+      await transcribeVoiceNotes({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
+      return processLeadMessage(leads, job.data);
+    },
+    { ...common, concurrency: concurrency.ai },
+  );
   const leadTimeout = new Worker<LeadTimeoutJob>(
     queueNames.leadTimeout,
     async (job, token) => {

@@ -66,6 +66,15 @@ export const errorsEn = {
     tooMany_one: "At most {{count}} product in the catalog",
     tooMany_other: "At most {{count}} products in the catalog",
   },
+  knowledge: {
+    fileType: "This file type does not fit: upload text (.txt), Markdown (.md), PDF or DOCX",
+    tooLarge: "The file is larger than {{mb}} MB: split it",
+    textTooLong: "The document has more than {{count}} characters of text: split it",
+    empty: "The document has no readable text",
+    unreadable: "The file could not be read: it is damaged or password-protected",
+    tooMany: "The knowledge base already has {{count}} documents: delete some",
+    titleRequired: "Name the document",
+  },
   templates: {
     titleRequired: "Name the template",
     textRequired: "Write the template's text",
