@@ -2,4 +2,4 @@ export { addDocument, agentCatalog, conversationTraces, deleteDocument, getDocum
 export type { DocumentInput, DocumentView, FoundPassage } from "./service.ts";
 export { documentKind, extractDocumentText, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, type DocumentKind } from "./extract.ts";
 export { splitIntoPassages, PASSAGE_CHARS } from "./passages.ts";
-export { saveTranscript, voiceNotesToTranscribe, MAX_TRANSCRIPTIONS_PER_TURN } from "./transcripts.ts";
+export { saveTranscript, filesToRead, MAX_TRANSCRIPTIONS_PER_TURN } from "./transcripts.ts";

@@ -1,19 +1,27 @@
-// Voice notes read as text: the client's voice messages the agent has not read yet and that have
-// no transcript, and the transcript written back with its cost (a spend feature, "transcription").
-import { and, asc, eq, isNull } from "drizzle-orm";
+// Files read as text: the client's voice notes and PDF documents the agent has not read yet and
+// that have no text of their own yet; the text (a transcript, a PDF's text) is written back to the
+// message, with the transcription's cost (a spend feature, "transcription").
+import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { LlmUsage } from "@threadline/ai";
 import { attachments, messages, usageRecords, type Tx } from "@threadline/db";
 
 /** Voice notes transcribed per turn at most: a flood of them waits for the next turns. */
 export const MAX_TRANSCRIPTIONS_PER_TURN = 5;
 
-export async function voiceNotesToTranscribe(tx: Tx, conversationId: string) {
+export async function filesToRead(tx: Tx, conversationId: string) {
   return tx
-    .select({ messageId: messages.id, attachmentId: attachments.id, state: attachments.state, storageKey: attachments.storageKey, mime: attachments.mime, size: attachments.size })
+    .select({ messageId: messages.id, kind: attachments.kind, attachmentId: attachments.id, state: attachments.state, storageKey: attachments.storageKey, mime: attachments.mime, size: attachments.size })
     .from(messages)
     .innerJoin(attachments, eq(attachments.messageId, messages.id))
     .where(
-      and(eq(messages.conversationId, conversationId), eq(messages.author, "client"), eq(messages.kind, "voice"), eq(messages.seenByAgent, false), isNull(messages.transcript), eq(attachments.kind, "voice")),
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.author, "client"),
+        inArray(messages.kind, ["voice", "document"]),
+        eq(messages.seenByAgent, false),
+        isNull(messages.transcript),
+        or(eq(attachments.kind, "voice"), and(eq(attachments.kind, "document"), eq(attachments.mime, "application/pdf"))),
+      ),
     )
     .orderBy(asc(messages.id))
     .limit(MAX_TRANSCRIPTIONS_PER_TURN);

@@ -8,7 +8,7 @@ import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
 import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
-import { transcribeVoiceNotes } from "./transcribe.ts";
+import { readIncomingFiles } from "./transcribe.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
@@ -79,8 +79,8 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   const ai = new Worker<AiJob>(
     queueNames.ai,
     async (job) => {
-      // Voice notes are read as text before the agent's turn.
-      await transcribeVoiceNotes({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
+      // Voice notes and PDFs are read as text before the agent's turn.
+      await readIncomingFiles({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
       return processLeadMessage(leads, job.data);
     },
     { ...common, concurrency: concurrency.ai },
