@@ -61,3 +61,17 @@ describe("the knowledge base", () => {
     expect(parts.join(" ")).toContain("Предложение номер 39");
   });
 });
+
+describe("the sales script in the agent settings", () => {
+  it("keeps objections and fields to collect when the owner saves other settings", async () => {
+    const { loadAgentConfig } = await import("../leads/settings.ts");
+    await env.caller(A.owner.token).agent.update({
+      projectId: A.project.id,
+      script: { objections: [{ q: ["дорого", " "], a: " Первое занятие бесплатно. " }], collect: ["name"] },
+    });
+    await env.caller(A.owner.token).agent.update({ projectId: A.project.id, script: { greeting: "Здравствуйте!" } });
+    const config = await inA((tx) => loadAgentConfig(tx, A.project.id));
+    expect(config.script.objections).toEqual([{ q: ["дорого"], a: "Первое занятие бесплатно." }]);
+    expect(config.script.collect).toEqual(["phone", "name"]);
+  });
+});

@@ -105,6 +105,13 @@ function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
   if (script.handoffTopics) out.handoffTopics = [...new Set(script.handoffTopics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (script.maxPhoneAsks !== undefined) out.maxPhoneAsks = script.maxPhoneAsks;
   if (script.timeoutMinutes !== undefined) out.timeoutMinutes = script.timeoutMinutes;
+  // The sales script: objection answers, fields to collect and their questions, the owner's instructions.
+  if (script.objections) {
+    out.objections = script.objections.map((o) => ({ q: o.q.map((q) => q.trim()).filter(Boolean), a: o.a.trim() })).filter((o) => o.q.length > 0 && o.a);
+  }
+  if (script.collect) out.collect = [...new Set(["phone" as const, ...script.collect])];
+  if (script.fieldAsks) out.fieldAsks = Object.fromEntries(Object.entries(script.fieldAsks).filter(([, v]) => v?.trim()).map(([k, v]) => [k, v!.trim()]));
+  if (script.instructions?.trim()) out.instructions = script.instructions.trim();
   return out;
 }
 
