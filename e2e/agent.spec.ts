@@ -32,7 +32,7 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await signIn(inbox, urls.inbox, manager.email, manager.password);
 
     const agentTexts = (chatId: number) => tg.sentMessages(chatId, { botToken: bot.token }).map((m) => m.text ?? m.caption ?? "");
-    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Здравствуйте! Сколько стоит доставка?" });
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: 9101, first_name: "Денис", last_name: "Орлов" }, text: "Здравствуйте! Хочу заказать доставку на завтра" });
     await expect.poll(() => agentTexts(9101).join("\n"), { timeout: 15_000 }).toMatch(/телефон/i);
     // What the owner taught it a minute ago, in another wording of the question.
     tg.simulateClientMessage({ botToken: bot.token, from: { id: 9103, first_name: "Артур", last_name: "Гайнутдинов" }, text: "Добрый день, а где можно оставить машину?" });

@@ -16,3 +16,16 @@ export { synthesizeSpeech, speechCostUsd, SpeechError, DEFAULT_SPEECH_MODEL, DEF
 export type { SpeechConfig, SpeechResult, SpeechErrorKind } from "./tts.ts";
 export type { LlmUsage, SpeechUsage, UsageRecord } from "./usage.ts";
 export { writeOggOpus, opusHead, opusPacketSamples, isOggOpus, oggOpusSeconds, oggCrc } from "./ogg-opus.ts";
+export { answerFromCatalog, asksPrice, findProducts } from "./sales/catalog.ts";
+export type { CatalogReply, CatalogTurn } from "./sales/catalog.ts";
+export { answerFromPassages } from "./sales/passages.ts";
+export type { PassageAnswer } from "./sales/passages.ts";
+export { matchObjection } from "./sales/objections.ts";
+export { FIELD_ASKS, readField } from "./sales/collect.ts";
+export { AllowedNumbers, allowedCatalogNumbers, numberTokens } from "./sales/numbers.ts";
+export { formatMoney, moneyNumber } from "./sales/money.ts";
+export { COLLECT_FIELDS } from "./sales/types.ts";
+export type { AgentCatalog, AgentCatalogOption, AgentCatalogProduct, CollectField, KnowledgePassage, Objection, TurnTrace } from "./sales/types.ts";
+export * from "./eval/sales.ts";
+export { transcribeAudio, transcriptionCostUsd, audioSeconds, DEFAULT_TRANSCRIPTION_MODEL } from "./transcribe.ts";
+export type { TranscriptionConfig, TranscriptionResult } from "./transcribe.ts";

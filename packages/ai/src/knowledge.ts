@@ -485,3 +485,18 @@ function bySubject(index: KnowledgeIndex, normalized: string, answers: Knowledge
 export function answerFromKnowledge(knowledge: ProjectKnowledge, message: string): string | null {
   return findAnswers(knowledge, message, 1)[0]?.text ?? null;
 }
+
+/** A text's matching terms (stems, concept tokens), as the FAQ matcher sees them: for the catalog and passage matchers. */
+export function textTerms(text: string): string[] {
+  return terms(text);
+}
+
+/** How strongly a term is present among a text's terms (1 equal, 0.6–0.85 a near form, 0 absent). */
+export function termStrength(term: string, textTermsList: readonly string[]): number {
+  return bestMatch(term, poolOf(textTermsList));
+}
+
+/** Whether a term only frames a request or is a weak concept ("сколько", "#price"). */
+export function isWeakTerm(term: string): boolean {
+  return FRAMING.has(term) || WEAK_CONCEPTS.has(term);
+}

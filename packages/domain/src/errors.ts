@@ -171,6 +171,13 @@ export const errorCodes = [
   "contacts.nameTooLong",
   "contacts.phoneInvalid",
   "contacts.phoneHidden",
+  "knowledge.fileType",
+  "knowledge.tooLarge",
+  "knowledge.textTooLong",
+  "knowledge.empty",
+  "knowledge.unreadable",
+  "knowledge.tooMany",
+  "knowledge.titleRequired",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

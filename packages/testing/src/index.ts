@@ -207,7 +207,7 @@ export async function createTwoTenantEnv(a: string, b: string) {
  * ingress on a free port (no polling loops), the BullMQ workers and the import worker, on the
  * test environment's own queues and a temporary storage folder.
  */
-export async function startTestPipeline(env: TestEnv) {
+export async function startTestPipeline(env: TestEnv, opts: { projectKeys?: boolean } = {}) {
   const { mkdtemp } = await import("node:fs/promises");
   const express = (await import("express")).default;
   const { composeWorker } = await import("@threadline/pipeline/worker");
@@ -215,7 +215,20 @@ export async function startTestPipeline(env: TestEnv) {
   const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-storage-")));
   const worker = composeWorker({
     roles: ["ingress", "jobs"],
-    deps: { db: env.db, redis: connection, prefix: env.queues.prefix, queues: env.queues, secretKey: env.deps.secretKey, endpoints: env.deps.endpoints, logger: env.deps.logger, polling: false, publish: env.deps.publish, storage },
+    deps: {
+      db: env.db,
+      redis: connection,
+      prefix: env.queues.prefix,
+      queues: env.queues,
+      secretKey: env.deps.secretKey,
+      // Projects' own model keys opened (speech-to-text, the model when one is set), as apps/worker does.
+      ...(opts.projectKeys ? { agentSecretKey: env.deps.secretKey } : {}),
+      endpoints: env.deps.endpoints,
+      logger: env.deps.logger,
+      polling: false,
+      publish: env.deps.publish,
+      storage,
+    },
   });
   const app = express();
   app.use(worker.router!);

@@ -30,9 +30,9 @@ export type EvalWorld = {
 };
 
 /** A fresh database, Redis prefix, ingress, workers and both platform simulators. */
-export async function startEvalWorld(): Promise<EvalWorld> {
+export async function startEvalWorld(opts: { projectKeys?: boolean } = {}): Promise<EvalWorld> {
   const env = await createTestEnv();
-  const pipeline = await startTestPipeline(env);
+  const pipeline = await startTestPipeline(env, opts);
   // The eval measures the agent, not the platforms' flood limits: generous send rates.
   const tg = new TelegramBotApiSimulator({ botRate: { limit: 1000, windowMs: 1000 }, chatRate: { limit: 1000, windowMs: 1000 } });
   const vk = new VkApiSimulator();
@@ -55,7 +55,7 @@ export async function startEvalWorld(): Promise<EvalWorld> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = TURN_TIMEOUT_MS): Promise<T> {
+export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = TURN_TIMEOUT_MS): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -66,7 +66,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 }
 
 /** A project as the case describes it; its managers are the only members in the rotation. */
-async function buildProject(world: EvalWorld, c: FirstContactCase) {
+export async function buildProject(world: EvalWorld, c: Pick<FirstContactCase, "project">) {
   const { env } = world;
   const db = env.db;
   const owner = await env.createUser(`eval-owner-${randomBytes(3).toString("hex")}`);
@@ -103,15 +103,17 @@ async function buildProject(world: EvalWorld, c: FirstContactCase) {
   return { projectId: project.id, managerIds };
 }
 
-type Client = {
+export type Client = {
   channelId: string;
   /** Sends one client message through the platform simulator. */
   say: (text: string) => void;
+  /** Sends a voice note with these bytes through the platform simulator. */
+  voice: (data: Buffer, durationSec: number) => void;
   /** What the platform delivered to the client, in order. */
   received: () => string[];
 };
 
-async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | "telegram", clientId: number): Promise<Client> {
+export async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | "telegram", clientId: number): Promise<Client> {
   const { env, pipeline, tg, vk } = world;
   const secretKey = env.deps.secretKey;
   const secret = `eval-${randomBytes(8).toString("hex")}`;
@@ -127,6 +129,7 @@ async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | 
     return {
       channelId: row!.id,
       say: (text) => void tg.simulateClientMessage({ botToken: bot.token, from: { id: clientId, first_name: "Клиент" }, text }),
+      voice: (data, durationSec) => void tg.simulateClientMessage({ botToken: bot.token, from: { id: clientId, first_name: "Клиент" }, voice: { data, durationSec } }),
       received: () => tg.sentMessages(clientId, { botToken: bot.token }).map((m) => m.text ?? ""),
     };
   }
@@ -149,6 +152,7 @@ async function connectChannel(world: EvalWorld, projectId: string, kind: "vk" | 
   return {
     channelId: row!.id,
     say: (text) => void vk.simulateClientMessage({ groupId: community.groupId, userId: clientId, text }),
+    voice: (data, durationSec) => void vk.simulateClientMessage({ groupId: community.groupId, userId: clientId, attachments: [{ type: "audio_message", durationSec, data }] }),
     received: () => vk.sentMessages(clientId, community.groupId).map((m) => m.text ?? ""),
   };
 }
@@ -173,7 +177,7 @@ async function projectJobs(world: EvalWorld, projectId: string): Promise<string[
  * Waits until the case's project has nothing left to do: no job of its queued or running, no reply
  * unsent. Judged per project, so a case that failed does not hold up the next one.
  */
-async function settle(world: EvalWorld, projectId: string) {
+export async function settle(world: EvalWorld, projectId: string) {
   const { env } = world;
   let quiet = 0;
   let waitingFor: string[] = [];
@@ -190,14 +194,14 @@ async function settle(world: EvalWorld, projectId: string) {
   });
 }
 
-async function clientMessageCount(world: EvalWorld, projectId: string, channelId: string): Promise<number> {
+export async function clientMessageCount(world: EvalWorld, projectId: string, channelId: string): Promise<number> {
   const [row] = await withTenant(world.env.db, projectId, (tx) =>
     tx.select({ n: sql<number>`count(*)::int` }).from(messages).where(and(eq(messages.channelId, channelId), eq(messages.direction, "in"))),
   );
   return row!.n;
 }
 
-async function conversationOf(world: EvalWorld, projectId: string, channelId: string) {
+export async function conversationOf(world: EvalWorld, projectId: string, channelId: string) {
   const [row] = await withTenant(world.env.db, projectId, (tx) =>
     tx
       .select({ id: conversations.id, stage: conversations.stage, assigneeId: conversations.assigneeId, phone: contacts.phone })
@@ -208,7 +212,7 @@ async function conversationOf(world: EvalWorld, projectId: string, channelId: st
   return row;
 }
 
-async function agentMessages(world: EvalWorld, projectId: string, channelId: string) {
+export async function agentMessages(world: EvalWorld, projectId: string, channelId: string) {
   return withTenant(world.env.db, projectId, (tx) =>
     tx
       .select({ id: messages.id, text: messages.text, action: messages.agentAction, delivery: messages.delivery })
@@ -222,7 +226,7 @@ async function agentMessages(world: EvalWorld, projectId: string, channelId: str
  * The client's silence on the virtual clock: the conversation's pending timeout job, when it is
  * due by `now`, runs as the worker would run it then.
  */
-async function passTime(world: EvalWorld, projectId: string, conversationId: string, now: Date) {
+export async function passTime(world: EvalWorld, projectId: string, conversationId: string, now: Date) {
   const job = await world.env.queues.leadTimeout.getJob(leadTimeoutJobId(conversationId));
   if (!job) return;
   const due = job.timestamp + (job.opts.delay ?? 0);

@@ -20,6 +20,10 @@ function stored(): AgentSettings {
       handoff: "Передаю менеджеру.",
       maxPhoneAsks: 2,
       timeoutMinutes: 30,
+      objections: [],
+      collect: ["phone"],
+      fieldAsks: {},
+      instructions: "",
     },
     // The server's defaults are typed as its literal texts; the form only shows them as placeholders.
     defaults: { ...texts, greeting: "Добрый день!", maxPhoneAsks: 2, timeoutMinutes: 60 } as unknown as AgentSettings["defaults"],
@@ -35,11 +39,13 @@ describe("the agent form", () => {
   it("saves the stored settings unchanged, the saved key kept", () => {
     const update = settingsUpdate("p1", formFrom(stored()));
     const { defaults: _defaults, channels: _channels, llm: _llm, ...same } = stored();
+    // What the form does not edit (collected fields, their questions) is left out and kept by the server.
+    const { collect: _collect, fieldAsks: _fieldAsks, objections: _objections, instructions: _instructions, ...edited } = same.script;
     expect(update).toEqual({
       projectId: "p1",
       enabled: same.enabled,
       channels: { "chan-vk": null, "chan-tg": false },
-      script: same.script,
+      script: edited,
       llm: { model: "gpt-4o-mini" },
     });
   });

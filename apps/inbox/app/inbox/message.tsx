@@ -39,6 +39,12 @@ export const MessageBubble = memo(function MessageBubble({ message, projectId, s
             ))}
           </div>
         ) : null}
+        {message.transcript ? (
+          <div data-testid="transcript" className="mb-1 border-l-2 border-slate-300 pl-2 text-xs italic text-slate-600">
+            <span className="not-italic font-medium">{t(message.kind === "voice" ? "inbox.transcript.voice" : "inbox.transcript.document")}: </span>
+            {message.transcript}
+          </div>
+        ) : null}
         {message.text ? <span className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{linkify(message.text)}</span> : null}
         <span className="float-right ml-3 mt-1 flex translate-y-0.5 items-center gap-1 text-[11px] leading-none text-slate-400">
           {message.editedAt ? <span>{t("inbox.edited")}</span> : null}

@@ -20,6 +20,7 @@ export function pendingReply(text: string, file: PendingFile | undefined, author
     kind: file ? "document" : "text",
     // A voice message shows as such until the sent one, with its player, replaces it.
     text: text.trim() || (file ? (file.mime === "audio/ogg" ? `🎤 ${voiceLabel}` : `📎 ${file.fileName}`) : ""),
+    transcript: null,
     sentAt: new Date(),
     delivery: "pending",
     failureReason: null,

@@ -1,6 +1,7 @@
 // The project's agent script: what the agent knows and how it speaks. Owners edit it in admin;
 // every text has a Russian default so a new project works before anyone touches it.
 import type { FaqEntry, ProjectFacts, ProjectKnowledge } from "../knowledge.ts";
+import type { CollectField, Objection } from "../sales/types.ts";
 
 export interface AgentScript extends ProjectKnowledge {
   /** The project's name as clients know it, used in the greeting. */
@@ -31,6 +32,14 @@ export interface AgentScript extends ProjectKnowledge {
   maxPhoneAsks: number;
   /** Client silence, in minutes, after which a lead in `bot` becomes low quality. */
   timeoutMinutes: number;
+  /** Objection phrasings and the project's answers. */
+  objections: Objection[];
+  /** What to collect before handing over; the phone is collected always. */
+  collect: CollectField[];
+  /** The agent's question for a field, where the project words it its own way. */
+  fieldAsks: Partial<Record<CollectField, string>>;
+  /** The owner's instructions to the agent (tone, what it may and may not say): for the model. */
+  instructions: string;
 }
 
 export const DEFAULT_TEXTS = {
@@ -59,6 +68,10 @@ export function defaultScript(projectName: string, overrides: Partial<Omit<Agent
     facts: {},
     faq: [],
     handoffTopics: [],
+    objections: [],
+    collect: ["phone"],
+    fieldAsks: {},
+    instructions: "",
     maxPhoneAsks: DEFAULT_MAX_PHONE_ASKS,
     timeoutMinutes: DEFAULT_TIMEOUT_MINUTES,
     ...defined,

@@ -35,4 +35,10 @@ describe("silence timeout on a virtual clock", () => {
     expect(timeoutTransition({ script, thread, stage: "assigned", now: at(200) })).toBeNull();
     expect(timeoutTransition({ script, thread, stage: "bot", known: { phone: "+79123456789" }, now: at(200) })).toBeNull();
   });
+
+  it("hands a lead with the phone to a person when the client leaves a script field unanswered", () => {
+    const asking = [...thread, { author: "agent" as const, text: "Как к вам обращаться?", action: "ask_field" as const, sentAt: at(2) }];
+    expect(timeoutTransition({ script, thread: asking, stage: "bot", known: { phone: "+79123456789" }, now: at(63) })).toEqual({ to: "assigned", reason: "phone_known" });
+    expect(timeoutTransition({ script, thread: asking, stage: "bot", known: { phone: "+79123456789" }, now: at(30) })).toBeNull();
+  });
 });

@@ -15,7 +15,7 @@ function time(value: Date | string): number {
  * counted only once the agent has asked for the phone (before that it is not waiting for anything).
  */
 export function silenceDeadline(thread: readonly ThreadMessage[], timeoutMinutes: number): Date | null {
-  if (!thread.some((m) => m.author === "agent" && m.action === "ask_phone")) return null;
+  if (!thread.some((m) => m.author === "agent" && (m.action === "ask_phone" || m.action === "ask_field"))) return null;
   const last = thread.at(-1);
   if (!last) return null;
   return new Date(time(last.sentAt) + timeoutMinutes * MINUTE_MS);
@@ -35,10 +35,14 @@ export interface TimeoutInput {
   now: Date;
 }
 
-/** The transition a silence timeout causes: `bot` without a phone → `low_quality`, else none. */
+/**
+ * The transition a silence timeout causes: `bot` without a phone → `low_quality`; with the phone
+ * (the agent was still collecting the script's other fields) → `assigned`, a person takes it as it is.
+ */
 export function timeoutTransition(input: TimeoutInput): LeadTransition | null {
-  if (input.stage !== "bot" || input.known?.phone) return null;
-  return isSilenceExpired(input.thread, input.script.timeoutMinutes, input.now)
-    ? { to: "low_quality", reason: "silence_timeout" }
-    : null;
+  if (input.stage !== "bot") return null;
+  if (!isSilenceExpired(input.thread, input.script.timeoutMinutes, input.now)) return null;
+  if (!input.known?.phone) return { to: "low_quality", reason: "silence_timeout" };
+  const lastAsk = [...input.thread].reverse().find((m) => m.author === "agent" && (m.action === "ask_phone" || m.action === "ask_field"));
+  return lastAsk?.action === "ask_field" ? { to: "assigned", reason: "phone_known" } : null;
 }

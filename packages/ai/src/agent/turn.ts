@@ -5,6 +5,13 @@ import { extractEntitiesFromMessages, type ExtractedEntities } from "../entities
 import { analyzeMessage, detectSpam, type MessageKind, type MessageSignals } from "../intent.ts";
 import { findAnswers } from "../knowledge.ts";
 import { findPhone, findPhoneInMessages, formatPhone, joinSplitPhone, type PhoneFinding } from "../phone.ts";
+import { answerFromCatalog, asksPrice } from "../sales/catalog.ts";
+import { FIELD_ASKS, mentionedField, readField, type ExtraField } from "../sales/collect.ts";
+import { allowedCatalogNumbers, AllowedNumbers } from "../sales/numbers.ts";
+import { matchObjection } from "../sales/objections.ts";
+import { answerFromPassages } from "../sales/passages.ts";
+import type { CollectField, TurnTrace } from "../sales/types.ts";
+import { normalizeText } from "../stem.ts";
 import { fillTemplate, type AgentScript } from "./script.ts";
 import type {
   AgentAction,
@@ -97,8 +104,77 @@ function silent(
   return { replies: [], entities, transition, intent: signals?.intent ?? "other", phone, signals, silentReason: reason };
 }
 
+// "за сколько сделаете", "какие сроки", "когда будет готово": a question about a term.
+const TERM_CUE = /(?<![\p{L}])(какой срок|какие сроки|сроки|срок изготовлен|как долго|за сколько (дней|часов|недель|времени)|сколько (дней|времени|ждать)|когда (будет )?готов)/u;
+
+/** Asks per optional field before the agent hands over without it. */
+const MAX_FIELD_ASKS = 2;
+
+/** What the client gave of the script's optional fields, reading the thread in order. */
+function collectState(script: AgentScript, thread: readonly ThreadMessage[]) {
+  const fields = script.collect.filter((f): f is ExtraField => f !== "phone");
+  const collected: Partial<Record<CollectField, string>> = {};
+  const asks: Partial<Record<ExtraField, number>> = {};
+  let pending: ExtraField | null = null;
+  const missing = () => fields.filter((f) => collected[f] === undefined);
+  for (const m of thread) {
+    if (m.author === "agent" && m.action === "ask_field") {
+      pending = missing()[0] ?? null;
+      if (pending) asks[pending] = (asks[pending] ?? 0) + 1;
+    } else if (m.author === "client") {
+      const text = textOf(m);
+      for (const f of missing()) {
+        const v = f === pending ? readField(f, text) : mentionedField(f, text);
+        if (v) collected[f] = v;
+      }
+      pending = null;
+    }
+  }
+  const next = missing().find((f) => (asks[f] ?? 0) < MAX_FIELD_ASKS) ?? null;
+  return { collected, next };
+}
+
 /** Decides the agent's replies and the lead's transition for the client's latest message(s). */
 export function decideTurn(input: TurnInput): TurnDecision {
+  return guardNumbers(decideTurnRules(input), input);
+}
+
+/**
+ * Every reply is checked for numbers the project's knowledge and the client's messages do not
+ * hold: such a reply is replaced with the script's "a manager will answer this" line.
+ */
+export function guardNumbers(decision: TurnDecision, input: TurnInput): TurnDecision {
+  if (decision.replies.length === 0) return decision;
+  const allowed = allowedNumbersFor(input);
+  let blocked = 0;
+  const replies = decision.replies.map((r) => {
+    if (allowed.invented(r.text).length === 0) return r;
+    blocked++;
+    return { action: r.action === "confirm" ? ("confirm" as const) : ("answer" as const), text: input.script.unknownQuestion };
+  });
+  if (!blocked) return decision;
+  const used: TurnTrace = { passages: decision.used?.passages ?? [], rules: [...(decision.used?.rules ?? []), "number_guard"] };
+  return { ...decision, replies, used };
+}
+
+/** The numbers an agent reply may contain in this conversation. */
+export function allowedNumbersFor(input: Pick<TurnInput, "script" | "catalog" | "passages" | "thread" | "known">): AllowedNumbers {
+  const allowed = new AllowedNumbers();
+  const s = input.script;
+  for (const value of Object.values(s)) if (typeof value === "string") allowed.addText(value);
+  for (const v of Object.values(s.facts)) allowed.addText(v);
+  for (const f of [...s.faq, ...s.objections]) {
+    allowed.addText(f.a);
+    for (const q of f.q) allowed.addText(q);
+  }
+  for (const p of input.passages ?? []) allowed.addText(p.title).addText(p.text);
+  allowedCatalogNumbers(input.catalog, allowed);
+  for (const m of input.thread) if (m.author === "client") allowed.addClientText(m.text);
+  allowed.addClientText(input.known?.phone ?? null);
+  return allowed;
+}
+
+function decideTurnRules(input: TurnInput): TurnDecision {
   const script: AgentScript = input.script;
   const stage = input.stage ?? "bot";
   const thread = readThread(input);
@@ -145,6 +221,9 @@ export function decideTurn(input: TurnInput): TurnDecision {
   }
 
   const replies: AgentReply[] = [];
+  const rules: string[] = [];
+  const usedPassages: TurnTrace["passages"] = [];
+  const collect = collectState(script, input.thread);
   const say = (action: AgentAction, text: string) => replies.push({ action, text });
   const decide = (to: LeadTransition["to"], reason: TransitionReason): TurnDecision => ({
     replies,
@@ -154,6 +233,8 @@ export function decideTurn(input: TurnInput): TurnDecision {
     phone,
     signals,
     silentReason: null,
+    used: { passages: usedPassages, rules },
+    collected: collect.collected,
   });
   const stay = (reason: SilentReason = "small_talk"): TurnDecision => ({
     replies,
@@ -163,6 +244,8 @@ export function decideTurn(input: TurnInput): TurnDecision {
     phone,
     signals,
     silentReason: replies.length ? null : reason,
+    used: { passages: usedPassages, rules },
+    collected: collect.collected,
   });
   const confirm = (e164: string) => say("confirm", fillTemplate(script.confirmPhone, { phone: formatPhone(e164) }));
 
@@ -183,18 +266,58 @@ export function decideTurn(input: TurnInput): TurnDecision {
     return newPhone ? decide("assigned", "phone_captured") : decide("needs_human", personReason);
   }
 
+  // What the project knows: its catalog, facts and FAQ, documents and objection answers.
+  const history = input.thread.slice(0, input.thread.length - fresh.length).map(textOf);
+  const agentSaid = input.thread.filter((m) => m.author === "agent").map(textOf);
+  const catalogTurn = signals.empty ? { replies: [], asked: false } : answerFromCatalog(input.catalog, freshText, history, agentSaid);
+  const catalogAnswers = catalogTurn.replies.filter((r) => r.rule !== "upsell");
+  const objection = signals.empty ? null : matchObjection(script.objections, freshText);
   const answers = signals.empty ? [] : findAnswers(script, freshText);
-  for (const answer of answers) say("answer", answer.text);
-
-  if (knownPhone) {
-    // The contact's number is on file: never ask for it, hand the lead over.
-    say("handoff", script.handoff);
-    return decide("assigned", "phone_known");
+  const passageAnswer =
+    signals.empty || answers.length || catalogAnswers.length || objection ? null : answerFromPassages(input.passages, freshText);
+  for (const r of catalogAnswers) {
+    replies.push({ action: "answer", text: r.text, ...(r.photoKey ? { photoKey: r.photoKey } : {}) });
+    rules.push(r.rule);
   }
-  if (newPhone) {
-    confirm(newPhone);
+  for (const answer of answers) {
+    say("answer", answer.text);
+    rules.push(`${answer.source}:${answer.key}`);
+  }
+  if (passageAnswer) {
+    say("answer", passageAnswer.text);
+    usedPassages.push(...passageAnswer.passages);
+    rules.push("passage");
+  }
+  if (objection) {
+    say("answer", objection.a.trim());
+    rules.push("objection");
+  }
+  for (const r of catalogTurn.replies.filter((x) => x.rule === "upsell")) {
+    say("answer", r.text);
+    rules.push(r.rule);
+  }
+  const answered = replies.some((r) => r.action === "answer");
+
+  // A price or a term the project does not hold: a person answers it, never a guess.
+  if (!answered && !signals.greetingOnly && (asksPrice(freshText) || TERM_CUE.test(normalizeText(freshText)))) {
+    rules.push("unknown_price_or_term");
+    if (newPhone && !knownPhone) confirm(newPhone);
     say("handoff", script.handoff);
-    return decide("assigned", "phone_captured");
+    if (knownPhone || newPhone) return (decide("assigned", knownPhone ? "phone_known" : "phone_captured"));
+    return (decide("needs_human", "question_needs_person"));
+  }
+
+  if (knownPhone || newPhone) {
+    // The number is on file or just given: never ask for it again; the script's other fields
+    // are asked one by one, then the lead goes to a manager.
+    if (newPhone && !knownPhone) confirm(newPhone);
+    if (collect.next) {
+      rules.push(`collect:${collect.next}`);
+      say("ask_field", script.fieldAsks[collect.next] || FIELD_ASKS[collect.next]);
+      return (stay());
+    }
+    say("handoff", script.handoff);
+    return (knownPhone ? decide("assigned", "phone_known") : decide("assigned", "phone_captured"));
   }
 
   if (signals.refusal) {
@@ -226,7 +349,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
     return stay();
   }
 
-  const unanswered = signals.question && answers.length === 0 && !signals.greetingOnly;
+  const unanswered = signals.question && !answered && !signals.greetingOnly;
   // Thanks, "ок", an emoji or a sticker after the agent has already asked: nothing to add.
   const nothingNew = signals.smallTalk && !signals.question && thread.greeted && asks > 0;
   if (nothingNew) return stay("small_talk");

@@ -1,14 +1,15 @@
 import type { ExtractedEntities } from "../entities.ts";
 import type { Intent, MessageKind, MessageSignals } from "../intent.ts";
 import type { PhoneFinding } from "../phone.ts";
+import type { AgentCatalog, CollectField, KnowledgePassage, TurnTrace } from "../sales/types.ts";
 import type { AgentScript } from "./script.ts";
 
 export type LeadStage = "bot" | "assigned" | "needs_human" | "low_quality" | "spam" | "won" | "lost";
 export const LEAD_STAGES: readonly LeadStage[] = ["bot", "assigned", "needs_human", "low_quality", "spam", "won", "lost"];
 
 /** What an agent message did, recorded on the message so behaviour can be measured. */
-export type AgentAction = "greet" | "answer" | "ask_phone" | "confirm" | "handoff" | "decline";
-export const AGENT_ACTIONS: readonly AgentAction[] = ["greet", "answer", "ask_phone", "confirm", "handoff", "decline"];
+export type AgentAction = "greet" | "answer" | "ask_phone" | "ask_field" | "confirm" | "handoff" | "decline";
+export const AGENT_ACTIONS: readonly AgentAction[] = ["greet", "answer", "ask_phone", "ask_field", "confirm", "handoff", "decline"];
 
 export type MessageAuthor = "client" | "agent" | "member";
 
@@ -45,11 +46,17 @@ export interface TurnInput {
   /** The conversation's stage now; `bot` unless given. */
   stage?: LeadStage;
   hints?: IntentHints;
+  /** The project's price list, when it has one. */
+  catalog?: AgentCatalog;
+  /** Passages of the project's documents found for the client's new message(s), best first. */
+  passages?: readonly KnowledgePassage[];
 }
 
 export interface AgentReply {
   text: string;
   action: AgentAction;
+  /** A catalog product's photo to send with the text, where the channel allows. */
+  photoKey?: string | null;
 }
 
 export type TransitionReason =
@@ -85,6 +92,10 @@ export interface TurnDecision {
   signals: MessageSignals | null;
   /** Why there is nothing to say, when replies is empty. */
   silentReason: SilentReason | null;
+  /** The passages and rules this turn's replies came from. */
+  used?: TurnTrace;
+  /** Fields the client gave in answer to the agent's questions (the script's `collect`). */
+  collected?: Partial<Record<CollectField, string>>;
 }
 
 export type { AgentScript };

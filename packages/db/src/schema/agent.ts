@@ -19,6 +19,12 @@ export type AgentScriptOverrides = {
   decline?: string;
   maxPhoneAsks?: number;
   timeoutMinutes?: number;
+  objections?: { q: string[]; a: string }[];
+  /** Fields collected before the handoff; the phone always. */
+  collect?: ("phone" | "name" | "date" | "address" | "budget")[];
+  fieldAsks?: Partial<Record<"name" | "date" | "address" | "budget", string>>;
+  /** The owner's instructions for the model: tone, what it may and may not say. */
+  instructions?: string;
 };
 
 // The first-contact agent of a project: on or off (for the project, with a per-channel override),
@@ -32,6 +38,8 @@ export const agentSettings = pgTable("agent_settings", {
   channels: jsonb("channels").$type<Record<string, boolean>>().notNull().default({}),
   script: jsonb("script").$type<AgentScriptOverrides>().notNull().default({}),
   llmModel: text("llm_model"),
+  /** Speech-to-text model for clients' voice notes (OpenAI-compatible, the project's key); null: off. */
+  transcriptionModel: text("transcription_model"),
   updatedBy: uuid("updated_by").references(() => memberships.id),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });

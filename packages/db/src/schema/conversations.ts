@@ -93,6 +93,8 @@ export const conversations = pgTable(
     // Sequence of the newest message: unread = messages past a member's read point.
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
     lastInboundSeq: bigint("last_inbound_seq", { mode: "number" }).notNull().default(0),
+    /** What the client wants, as the agent classified it: purchase, question, support, complaint, spam. */
+    intent: text("intent"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -149,7 +151,9 @@ export const messages = pgTable(
     createdAt: createdAt(),
     // The text's Russian word forms, kept by Postgres: search matches them without re-parsing
     // every message it looks at.
-    textSearch: tsvector("text_search").generatedAlwaysAs(sql`to_tsvector('russian', text)`),
+    // A voice note's transcript is searched with the text (see migration of the knowledge base).
+    transcript: text("transcript"),
+    textSearch: tsvector("text_search").generatedAlwaysAs(sql`to_tsvector('russian', text || ' ' || coalesce(transcript, ''))`),
   },
   (t) => [
     uniqueIndex("messages_channel_external").on(t.channelId, t.externalId),

@@ -8,3 +8,4 @@ export * from "./templates.ts";
 export * from "./catalog.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
+export * from "./knowledge.ts";

@@ -60,6 +60,7 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
       authorName: memberName(messages.authorMembershipId),
       kind: messages.kind,
       text: messages.text,
+      transcript: messages.transcript,
       sentAt: messages.sentAt,
       delivery: messages.delivery,
       failureReason: messages.failureReason,
@@ -82,7 +83,13 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
         .from(attachments)
         .where(inArray(attachments.messageId, rows.map((r) => r.id)))
     : [];
-  const items = rows.map((r) => ({ ...r, text: redactText(member, r.text), attachments: files.filter((f) => f.messageId === r.id) }));
+  const items = rows.map((r) => ({
+    ...r,
+    text: redactText(member, r.text),
+    // A voice note's transcript or a PDF's text: hidden like the text it stands for.
+    transcript: r.transcript ? redactText(member, r.transcript) : null,
+    attachments: files.filter((f) => f.messageId === r.id),
+  }));
   const last = rows[rows.length - 1];
   return { items, nextCursor: rows.length === opts.limit && last ? { sentAt: last.sentAt, id: last.id } : null };
 }

@@ -21,6 +21,7 @@ import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
+import { agentCatalog, recordTrace, searchPassages, type FoundPassage } from "../knowledge/service.ts";
 import { agentOnFor, llmKeyFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
 
@@ -89,7 +90,16 @@ export type AgentThread = { messages: ThreadMessage[]; unread: number[] };
  */
 export async function loadThread(tx: Tx, conversationId: string): Promise<AgentThread> {
   const rows = await tx
-    .select({ id: messages.id, author: messages.author, kind: messages.kind, text: messages.text, action: messages.agentAction, sentAt: messages.sentAt, seen: messages.seenByAgent })
+    .select({
+      id: messages.id,
+      author: messages.author,
+      kind: messages.kind,
+      text: messages.text,
+      transcript: messages.transcript,
+      action: messages.agentAction,
+      sentAt: messages.sentAt,
+      seen: messages.seenByAgent,
+    })
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.id))
@@ -99,9 +109,11 @@ export async function loadThread(tx: Tx, conversationId: string): Promise<AgentT
   const fresh: (ThreadMessage & { id: number })[] = [];
   for (const r of rows) {
     if (r.author === "system") continue;
+    // A voice note is read by its transcript; a PDF by its text (see the knowledge base).
+    const text = [r.text, r.transcript ?? ""].filter((t) => t.trim() !== "").join("\n");
     const m: ThreadMessage = {
       author: r.author,
-      text: r.text === "" ? null : r.text,
+      text: text === "" ? null : text,
       kind: r.kind,
       action: (r.action as ThreadMessage["action"]) ?? null,
       sentAt: r.sentAt,
@@ -131,8 +143,8 @@ async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
 }
 
 /** Stores the agent's replies as pending messages, in order, and updates the conversation's list fields. */
-async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, replies: readonly AgentReply[]): Promise<ThreadMessage[]> {
-  if (replies.length === 0) return [];
+async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, replies: readonly AgentReply[]): Promise<{ messages: ThreadMessage[]; ids: number[] }> {
+  if (replies.length === 0) return { messages: [], ids: [] };
   const base = Date.now();
   const rows = replies.map((r, i) => ({
     projectId,
@@ -154,14 +166,26 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, rep
       .sort((a, b) => a.id - b.id),
   );
   await tx.update(conversations).set(addDelta(deltaParams(delta!))).where(eq(conversations.id, conversation.id));
-  return rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt }));
+  return {
+    messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt })),
+    ids: stored.map((s) => s.id),
+  };
+}
+
+/** The client's messages since the agent last spoke: what the knowledge search looks for. */
+function freshClientText(thread: readonly ThreadMessage[]): string {
+  const out: string[] = [];
+  for (let i = thread.length - 1; i >= 0 && thread[i]?.author === "client"; i--) out.unshift(thread[i]?.text ?? "");
+  return out.join("\n").trim();
 }
 
 /** What the client told the agent, onto the contact: a valid phone, and a name or e-mail it lacked. */
-async function applyEntities(tx: Tx, conversation: Loaded, entities: TurnDecision["entities"]): Promise<boolean> {
+async function applyEntities(tx: Tx, conversation: Loaded, entities: TurnDecision["entities"], collected?: TurnDecision["collected"]): Promise<boolean> {
   const patch: Partial<typeof contacts.$inferInsert> = {};
   if (entities.phone && !conversation.phone) patch.phone = entities.phone;
   if (entities.name && !conversation.name.trim()) patch.name = entities.name;
+  // A name the client gave when the agent asked for it is their own: it replaces the platform's profile name.
+  if (collected?.name && collected.name !== conversation.name) patch.name = collected.name;
   if (entities.email && !conversation.email) patch.email = entities.email;
   if (Object.keys(patch).length === 0) return false;
   await tx.update(contacts).set(patch).where(eq(contacts.id, conversation.contactId));
@@ -246,8 +270,21 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     const agentWorks = (stage === "bot" || stage === "low_quality") && c.aiEnabled && agentOn;
     let decision: (TurnDecision & { mode?: LeadTurnOutcome["mode"] }) | null = null;
     let usage: readonly LlmUsage[] = [];
+    let retrieved: FoundPassage[] = [];
+    let query = "";
     if (agentWorks) {
-      const input = { script: config.script, thread, known: { phone: c.phone, name: c.name || null, email: c.email }, stage: stage as "bot" | "low_quality" };
+      // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
+      query = freshClientText(thread);
+      retrieved = query ? await searchPassages(tx, query) : [];
+      const catalog = await agentCatalog(tx);
+      const input = {
+        script: config.script,
+        thread,
+        known: { phone: c.phone, name: c.name || null, email: c.email },
+        stage: stage as "bot" | "low_quality",
+        catalog,
+        passages: retrieved,
+      };
       const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
       if (llm) {
         const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
@@ -260,7 +297,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     }
 
     // Write: the contact first, then the conversation.
-    if (decision && (await applyEntities(tx, c, decision.entities))) effects.updated = true;
+    if (decision && (await applyEntities(tx, c, decision.entities, decision.collected))) effects.updated = true;
     if (route) {
       if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
@@ -273,6 +310,8 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     if (decision) {
       await recordUsage(tx, projectId, conversationId, usage);
       const sent = await storeReplies(tx, projectId, c, decision.replies);
+      if (query) await recordTrace(tx, projectId, { conversationId, query, retrieved, used: decision.used, replyIds: sent.ids });
+      if (decision.intent && decision.intent !== "other") await tx.update(conversations).set({ intent: decision.intent }).where(eq(conversations.id, conversationId));
       const t = decision.transition;
       if (t && t.to !== stage) {
         if (t.to === "assigned" || t.to === "needs_human") {
@@ -283,7 +322,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
         stage = t.to;
       }
       // The client's silence counts from the agent's last ask; any client message moves it on.
-      effects.timeout = stage === "bot" ? silenceDeadline([...thread, ...sent], config.script.timeoutMinutes) : null;
+      effects.timeout = stage === "bot" ? silenceDeadline([...thread, ...sent.messages], config.script.timeoutMinutes) : null;
     } else {
       // A person has the conversation (or the agent is switched off in it): the agent stays out.
       effects.timeout = null;
@@ -366,6 +405,7 @@ export type TimeoutOutcome = { kind: "moved"; stage: LeadStage } | { kind: "not_
  */
 export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, now: Date = new Date()): Promise<TimeoutOutcome> {
   const { projectId, conversationId } = job;
+  const events: PendingEvents = [];
   const outcome = await withTenant(deps.db, projectId, async (tx): Promise<TimeoutOutcome> => {
     await lockConversation(tx, conversationId);
     const c = await loadConversation(tx, conversationId);
@@ -375,6 +415,8 @@ export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, no
     const { messages: thread } = await loadThread(tx, conversationId);
     const transition = timeoutTransition({ script: config.script, thread, stage: c.stage, known: { phone: c.phone }, now });
     if (transition) {
+      // A lead with the phone whose client left the script's other questions unanswered goes to a person as it is.
+      if (transition.to === "assigned") await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.withContact }, events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: transition.to, actor: { kind: "system" }, reason: transition.reason });
       return { kind: "moved", stage: transition.to };
     }
@@ -382,5 +424,6 @@ export async function processLeadTimeout(deps: LeadDeps, job: LeadTimeoutJob, no
     return deadline && deadline.getTime() > now.getTime() ? { kind: "not_yet", at: deadline } : { kind: "none" };
   });
   if (outcome.kind === "moved") await deps.publish({ type: "conversation.updated", projectId, conversationId, assigneeId: await withTenant(deps.db, projectId, (tx) => assigneeOf(tx, conversationId)) });
+  for (const event of events) await deps.publish(event);
   return outcome;
 }

@@ -148,7 +148,7 @@ describe("stages by hand, history and the example library", () => {
   });
 
   it("a member with conversations.assign marks a lead won: recorded with their name, kept as an example, visible and removable in admin", async () => {
-    const job = await clientWrites(T, "Здравствуйте! Хочу торт на субботу, сколько стоит?");
+    const job = await clientWrites(T, "Здравствуйте! Хочу торт на субботу");
     await processLeadMessage(deps, job);
     await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: job.conversationId, text: "Торт от 1 800 ₽ за килограмм, оформим?" });
     await env.ingest(T.channel, clientMessage({ chatId: `c${chat}`, text: "Да, давайте" }));

@@ -16,6 +16,8 @@ export type AgentConfig = {
   script: AgentScript;
   /** keyBaseUrl: the model API the key was saved for; it is sent nowhere else. */
   llm: { model: string | null; keyEnc: string | null; keyBaseUrl: string | null };
+  /** Speech-to-text model for clients' voice notes, with the same key; null: voice notes are not transcribed. */
+  transcriptionModel: string | null;
 };
 
 /** The project's model key, only if it was saved for the operator's model API (OPENAI_BASE_URL). */
@@ -49,6 +51,7 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     overrides,
     script: scriptFrom(row.name, overrides),
     llm: { model: s?.llmModel ?? null, keyEnc: row.openaiKeyEnc, keyBaseUrl: row.openaiKeyBaseUrl },
+    transcriptionModel: s?.transcriptionModel ?? null,
   };
 }
 
@@ -102,6 +105,13 @@ function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
   if (script.handoffTopics) out.handoffTopics = [...new Set(script.handoffTopics.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (script.maxPhoneAsks !== undefined) out.maxPhoneAsks = script.maxPhoneAsks;
   if (script.timeoutMinutes !== undefined) out.timeoutMinutes = script.timeoutMinutes;
+  // The sales script: objection answers, fields to collect and their questions, the owner's instructions.
+  if (script.objections) {
+    out.objections = script.objections.map((o) => ({ q: o.q.map((q) => q.trim()).filter(Boolean), a: o.a.trim() })).filter((o) => o.q.length > 0 && o.a);
+  }
+  if (script.collect) out.collect = [...new Set(["phone" as const, ...script.collect])];
+  if (script.fieldAsks) out.fieldAsks = Object.fromEntries(Object.entries(script.fieldAsks).filter(([, v]) => v?.trim()).map(([k, v]) => [k, v!.trim()]));
+  if (script.instructions?.trim()) out.instructions = script.instructions.trim();
   return out;
 }
 

@@ -13,6 +13,7 @@ import { processInboundJob, type InboundDeps } from "./inbound.ts";
 import { processMenuButton, processMenuText, type MenuDeps } from "./menu.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
+import { readIncomingFiles } from "./transcribe.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
@@ -86,7 +87,15 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     { ...common, concurrency: concurrency.outbound },
   );
   const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
-  const ai = new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai });
+  const ai = new Worker<AiJob>(
+    queueNames.ai,
+    async (job) => {
+      // Voice notes and PDFs are read as text before the agent's turn.
+      await readIncomingFiles({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
+      return processLeadMessage(leads, job.data);
+    },
+    { ...common, concurrency: concurrency.ai },
+  );
   const leadTimeout = new Worker<LeadTimeoutJob>(
     queueNames.leadTimeout,
     async (job, token) => {

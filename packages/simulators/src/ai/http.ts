@@ -33,6 +33,8 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  // Uploads (audio to transcribe) stay bytes.
+  if (String(req.headers["content-type"] ?? "").startsWith("multipart/")) return Buffer.concat(chunks);
   const text = Buffer.concat(chunks).toString("utf8");
   if (!text) return null;
   try {

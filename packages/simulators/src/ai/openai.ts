@@ -5,7 +5,25 @@
 import { analyzeMessage } from "@threadline/ai";
 import { findAnswers } from "@threadline/ai";
 import { INTENT_SCHEMA_NAME, knowledgeFromPrompt, REPLY_SCHEMA_NAME } from "@threadline/ai";
+import { boundaryOf, parseMultipart } from "../channels/multipart.ts";
 import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
+
+/**
+ * Simulated speech: the text a simulated voice note "says" rides in its bytes after this marker
+ * (base64), so any simulated client can send a voice note whose transcription is known.
+ */
+export const SPEECH_MARKER = "TLSPEECH:";
+
+/** Ogg bytes of a simulated voice note that says `text`: a real Ogg capture pattern, silence, and the text. */
+export function simulatedVoice(text: string, durationSec = Math.max(2, Math.ceil(text.length / 15))): Buffer {
+  return Buffer.concat([Buffer.from("OggS"), Buffer.alloc(durationSec * 2000), Buffer.from(`${SPEECH_MARKER}${Buffer.from(text, "utf8").toString("base64")}`, "latin1")]);
+}
+
+function spokenText(audio: Buffer): string {
+  const at = audio.lastIndexOf(SPEECH_MARKER);
+  if (at < 0) return "";
+  return Buffer.from(audio.subarray(at + SPEECH_MARKER.length).toString("latin1"), "base64").toString("utf8");
+}
 
 export interface OpenAiSimulatorOptions {
   /** Keys it accepts; ["sk-simulator"] unless given. */
@@ -103,8 +121,26 @@ export class OpenAiSimulator extends SimulatorServer {
     if (method === "GET" && path === "/v1/models") {
       return json(200, { object: "list", data: ["gpt-4o-mini", "gpt-4.1-mini"].map((id) => ({ id, object: "model", created: 0, owned_by: "simulator" })) });
     }
+    if (method === "POST" && path === "/v1/audio/transcriptions") return this.transcribe(headers, body);
     if (method !== "POST" || path !== "/v1/chat/completions") return error(404, `Unknown request URL: ${method} ${path}.`, "invalid_request_error", "unknown_url");
     return this.complete(body as ChatRequest);
+  }
+
+  /** The transcription requests received, oldest first. */
+  get transcriptions(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === "/v1/audio/transcriptions");
+  }
+
+  /** `/v1/audio/transcriptions` (multipart: file, model): the text a simulated voice note carries. */
+  private transcribe(headers: RecordedRequest["headers"], body: unknown): Reply {
+    const boundary = boundaryOf(String(headers["content-type"] ?? ""));
+    if (!boundary || !Buffer.isBuffer(body)) return error(400, "Could not parse multipart form", "invalid_request_error");
+    const parts = parseMultipart(body, boundary);
+    const file = parts.find((p) => p.name === "file");
+    const model = parts.find((p) => p.name === "model")?.data.toString("utf8");
+    if (!model) return error(400, "you must provide a model parameter", "invalid_request_error", null, "model");
+    if (!file || file.data.length === 0) return error(400, "No file was provided", "invalid_request_error", null, "file");
+    return json(200, { text: spokenText(file.data) });
   }
 
   private complete(request: ChatRequest): Reply {

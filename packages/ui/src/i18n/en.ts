@@ -546,6 +546,10 @@ export const en: Shape<typeof ru> = {
       received: "Received",
     },
     sendFailed: "The message was not sent",
+    transcript: {
+      voice: "Transcript",
+      document: "Document text",
+    },
     attachment: {
       loading: "Loading…",
       failed: "The file did not load",

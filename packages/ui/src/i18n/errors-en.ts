@@ -88,6 +88,15 @@ export const errorsEn = {
     phoneInvalid: "This does not look like a phone number: check it",
     templateTooLong: "The message text is longer than {{max}} characters",
   },
+  knowledge: {
+    fileType: "This file type does not fit: upload text (.txt), Markdown (.md), PDF or DOCX",
+    tooLarge: "The file is larger than {{mb}} MB: split it",
+    textTooLong: "The document has more than {{count}} characters of text: split it",
+    empty: "The document has no readable text",
+    unreadable: "The file could not be read: it is damaged or password-protected",
+    tooMany: "The knowledge base already has {{count}} documents: delete some",
+    titleRequired: "Name the document",
+  },
   templates: {
     titleRequired: "Name the template",
     textRequired: "Write the template's text",

@@ -544,6 +544,10 @@ export const ru = {
       received: "Получено",
     },
     sendFailed: "Сообщение не отправлено",
+    transcript: {
+      voice: "Расшифровка",
+      document: "Текст документа",
+    },
     attachment: {
       loading: "Загружается…",
       failed: "Файл не загрузился",

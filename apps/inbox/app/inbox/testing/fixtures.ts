@@ -65,6 +65,7 @@ export function message(over: Partial<Message> = {}): Message {
     authorName: null,
     kind: "text",
     text: "Здравствуйте!",
+    transcript: null,
     sentAt: new Date(),
     delivery: "received",
     failureReason: null,

@@ -31,6 +31,11 @@ const script = z
     decline: text(1000),
     maxPhoneAsks: z.number().int().min(1, "Хотя бы одна просьба").max(10, "Не больше 10 просьб"),
     timeoutMinutes: z.number().int().min(1, "Не меньше минуты").max(7 * 24 * 60, "Не больше недели"),
+    // The sales script: objection answers, fields collected before the handoff, the owner's instructions.
+    objections: z.array(faqEntry).max(100, "Не больше 100 возражений"),
+    collect: z.array(z.enum(["phone", "name", "date", "address", "budget"])).max(5),
+    fieldAsks: z.object({ name: text(500), date: text(500), address: text(500), budget: text(500) }).partial(),
+    instructions: text(4000),
   })
   .partial();
 
