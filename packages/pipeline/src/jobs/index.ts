@@ -109,3 +109,21 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
 }
 
 export type Queues = ReturnType<typeof createQueues>;
+
+export type Backlog = { waiting: number; active: number; delayed: number; oldestWaitingMs: number | null };
+
+/**
+ * How far a queue's workers are behind: jobs due and waiting (oldest first is the order they are
+ * taken in), running, not yet due, and how long the oldest due job has waited since it became due.
+ */
+export async function queueBacklog(queue: Queue, now = Date.now()): Promise<Backlog> {
+  const counts = await queue.getJobCounts("wait", "prioritized", "active", "delayed");
+  const oldest = (await queue.getJobs(["wait", "prioritized"], 0, 0, true)).filter((j) => j !== undefined);
+  const due = oldest.map((j) => j.timestamp + (j.opts.delay ?? 0));
+  return {
+    waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
+    active: counts.active ?? 0,
+    delayed: counts.delayed ?? 0,
+    oldestWaitingMs: due.length ? Math.max(0, now - Math.min(...due)) : null,
+  };
+}

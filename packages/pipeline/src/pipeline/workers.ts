@@ -38,8 +38,15 @@ export const AGENT_DELAY_MS = 700;
  */
 export const INBOUND_CONCURRENCY = 256;
 
-/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline. */
-export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_CONCURRENCY, outbound: 8, media: 4, ai: 8, leadTimeout: 4 }) {
+/** The queue workers a process can run; a process runs some or all of them (see composeWorker's roles). */
+export type WorkerQueue = "inbound" | "outbound" | "media" | "ai" | "leadTimeout" | "maintenance";
+export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = ["inbound", "outbound", "media", "ai", "leadTimeout", "maintenance"];
+
+export const DEFAULT_CONCURRENCY = { inbound: INBOUND_CONCURRENCY, outbound: 8, media: 4, ai: 8, leadTimeout: 4 };
+
+/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline (`only` picks some). */
+export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY, only: readonly WorkerQueue[] = ALL_WORKER_QUEUES) {
+  const runs = (q: WorkerQueue) => only.includes(q);
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
   // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
   const queues = createQueues(deps.connection, common.prefix);
@@ -54,8 +61,8 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
         await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
       }),
   };
-  const inbound = new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound });
-  const outbound = new Worker<OutboundJob & { waits?: number }>(
+  const inbound = runs("inbound") ? new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound }) : undefined;
+  const outbound = !runs("outbound") ? undefined : new Worker<OutboundJob & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
       const waits = job.data.waits ?? 0;
@@ -74,9 +81,9 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.outbound },
   );
-  const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
-  const ai = new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai });
-  const leadTimeout = new Worker<LeadTimeoutJob>(
+  const media = runs("media") ? new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media }) : undefined;
+  const ai = runs("ai") ? new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai }) : undefined;
+  const leadTimeout = !runs("leadTimeout") ? undefined : new Worker<LeadTimeoutJob>(
     queueNames.leadTimeout,
     async (job, token) => {
       const outcome = await processLeadTimeout(leads, job.data);
@@ -87,7 +94,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.leadTimeout },
   );
-  const maintenance = new Worker(
+  const maintenance = !runs("maintenance") ? undefined : new Worker(
     queueNames.maintenance,
     async (job) => {
       if (job.name !== "sweep-uploads") return;
@@ -96,9 +103,9 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: 1 },
   );
-  void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
+  if (maintenance) void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
   const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance };
-  const all = Object.values(byQueue);
+  const all = Object.values(byQueue).filter((w) => w !== undefined);
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));

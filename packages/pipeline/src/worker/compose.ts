@@ -9,15 +9,32 @@ import { createQueues, type Queues } from "../jobs/index.ts";
 import { ChannelDirectory } from "../pipeline/channels.ts";
 import { webhookRouter } from "../pipeline/ingress.ts";
 import { startPollers } from "../pipeline/polling.ts";
-import { startWorkers } from "../pipeline/workers.ts";
+import { startWorkers, DEFAULT_CONCURRENCY, type WorkerQueue } from "../pipeline/workers.ts";
 import { startImportWorker } from "../import/worker.ts";
+import { SharedRateLimits } from "../pipeline/rate-limits.ts";
 
 // The one place the worker is wired: apps/worker's two processes, the benchmarks' server process
 // and the tests' pipeline all start their parts here, so they run the same queues, workers and
 // routes. The hops the jobs run are named in hops.ts.
 
-/** `ingress`: webhook routes and long-polling loops that queue events. `jobs`: the queue workers. */
-export type WorkerRole = "ingress" | "jobs";
+/**
+ * `ingress`: webhook routes and long-polling loops that queue events. The queue workers, by how
+ * urgent their work is: `inbound` stores client messages and publishes them to the inbox (a
+ * manager waits for it); `agent` runs the first-contact agent's turns and silence timeouts (it may
+ * fall behind); `delivery` sends replies, fetches files, runs history imports and housekeeping.
+ * `jobs` is all three in one process.
+ */
+export type WorkerRole = "ingress" | "inbound" | "agent" | "delivery" | "jobs";
+
+/** The queue workers each job role runs. */
+export const roleQueues: Record<Exclude<WorkerRole, "ingress">, readonly WorkerQueue[]> = {
+  inbound: ["inbound"],
+  agent: ["ai", "leadTimeout"],
+  delivery: ["outbound", "media", "maintenance"],
+  jobs: ["inbound", "ai", "leadTimeout", "outbound", "media", "maintenance"],
+};
+/** Which role runs history imports. */
+const importsRun = (roles: WorkerRole[]) => roles.includes("jobs") || roles.includes("delivery");
 
 export type WorkerParts = {
   db: Db;
@@ -54,6 +71,8 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
   const queues = deps.queues ?? createQueues(redis, deps.prefix);
   const channels = new ChannelDirectory(db, deps.secretKey, { endpoints: deps.endpoints });
   const closers: (() => Promise<unknown>)[] = [];
+  // The platforms' per-token limits, counted in Redis for every process that sends or imports.
+  const limits = new SharedRateLimits(redis, deps.prefix);
 
   let router: ReturnType<typeof webhookRouter> | undefined;
   if (roles.includes("ingress")) {
@@ -66,14 +85,19 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
 
   let workers: ReturnType<typeof startWorkers> | undefined;
   let imports: ReturnType<typeof startImportWorker> | undefined;
-  if (roles.includes("jobs")) {
-    if (!deps.storage || !deps.publish) throw new Error("the jobs role needs storage and publish");
+  const jobQueues = [...new Set(roles.flatMap((r) => (r === "ingress" ? [] : roleQueues[r])))];
+  if (jobQueues.length) {
+    if (!deps.storage || !deps.publish) throw new Error("the job roles need storage and publish");
     const { storage, publish } = deps;
-    const jobDeps = { db, publish, channels, storage, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints };
-    workers = deps.concurrency ? startWorkers(jobDeps, deps.concurrency) : startWorkers(jobDeps);
+    const jobDeps = { db, publish, channels, storage, limits, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints };
+    workers = startWorkers(jobDeps, deps.concurrency ?? DEFAULT_CONCURRENCY, jobQueues);
+    closers.push(() => workers!.close());
+  }
+  if (importsRun(roles)) {
+    if (!deps.publish) throw new Error("the import worker needs publish");
     // History imports: one run at a time per job, resumed from the run's cursor after any crash.
-    imports = startImportWorker({ db, channels, publish, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
-    closers.push(() => workers!.close(), () => imports!.close());
+    imports = startImportWorker({ db, channels, publish: deps.publish, limits, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
+    closers.push(() => imports!.close());
   }
 
   return {
@@ -81,9 +105,9 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
     channels,
     /** The webhook routes (ingress role). */
     router,
-    /** The queue workers (jobs role); `workers.leads` is what the lead pipeline runs on. */
+    /** The queue workers (job roles); `workers.leads` is what the lead pipeline runs on. */
     workers,
-    /** The history-import worker (jobs role). */
+    /** The history-import worker (jobs or delivery role). */
     imports,
     close: async () => {
       await Promise.all(closers.map((close) => close()));
