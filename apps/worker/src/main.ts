@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
+import { redisWarnings } from "@threadline/pipeline/jobs";
 import { startIngress } from "./ingress.ts";
 import { startJobs } from "./jobs.ts";
 import { superviseChild } from "./supervise.ts";
@@ -14,6 +16,13 @@ const env = loadEnv();
 const role = env.WORKER_ROLE;
 const logger = createLogger(role === "all" || role === "ingress" ? "worker" : `worker-${role}`, env.LOG_LEVEL);
 for (const warning of env.warnings) logger.warn(warning);
+if (role === "all" || role === "ingress" || role === "jobs") {
+  // The queues' Redis must never evict a key (one process of the deployment says so).
+  const probe = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  void redisWarnings(probe)
+    .then((warnings) => warnings.forEach((w) => logger.warn(w)))
+    .finally(() => probe.disconnect());
+}
 
 const parts: { close: () => Promise<void> }[] = [];
 if (role !== "all" && role !== "ingress") parts.push(startJobs(env, logger, role));

@@ -127,3 +127,19 @@ export async function queueBacklog(queue: Queue, now = Date.now()): Promise<Back
     oldestWaitingMs: due.length ? Math.max(0, now - Math.min(...due)) : null,
   };
 }
+
+/**
+ * What is wrong with the Redis the queues use, for the start-up log: BullMQ needs
+ * `maxmemory-policy noeviction` (an evicted key is a lost job or a broken queue). A Redis that
+ * does not let us read its configuration (some managed ones) is reported as unknown.
+ */
+export async function redisWarnings(redis: { config: (op: "GET", key: string) => Promise<unknown> }): Promise<string[]> {
+  try {
+    const reply = (await redis.config("GET", "maxmemory-policy")) as string[];
+    const policy = reply[1];
+    if (policy && policy !== "noeviction") return [`Redis maxmemory-policy is ${policy}: set it to noeviction, or queued jobs can be evicted and lost when Redis fills up.`];
+    return [];
+  } catch {
+    return ["Redis maxmemory-policy could not be read (CONFIG GET refused): make sure it is noeviction, or queued jobs can be evicted and lost."];
+  }
+}

@@ -38,6 +38,32 @@ export const AGENT_DELAY_MS = 700;
  */
 export const INBOUND_CONCURRENCY = 256;
 
+/** Longest an agent turn waits for the inbound queue to drain before it runs anyway. */
+export const AGENT_YIELD_MAX_MS = 2000;
+
+/**
+ * Resolves when `queue` has no job waiting (read at most every 100 ms, shared by the callers), or
+ * after `maxWaitMs`: work that can wait lets more urgent work on the same database go first.
+ */
+function yieldTo(queue: { getWaitingCount: () => Promise<number> }, maxWaitMs: number) {
+  let readAt = 0;
+  let reading: Promise<number> | undefined;
+  let waiting = 0;
+  const waitingNow = async () => {
+    if (Date.now() - readAt < 100) return waiting;
+    reading ??= queue.getWaitingCount().finally(() => {
+      readAt = Date.now();
+      reading = undefined;
+    });
+    waiting = await reading.catch(() => 0);
+    return waiting;
+  };
+  return async () => {
+    const until = Date.now() + maxWaitMs;
+    while ((await waitingNow()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  };
+}
+
 /** The queue workers a process can run; a process runs some or all of them (see composeWorker's roles). */
 export type WorkerQueue = "inbound" | "outbound" | "media" | "ai" | "leadTimeout" | "maintenance";
 export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = ["inbound", "outbound", "media", "ai", "leadTimeout", "maintenance"];
@@ -82,7 +108,18 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
     { ...common, concurrency: concurrency.outbound },
   );
   const media = runs("media") ? new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media }) : undefined;
-  const ai = runs("ai") ? new Worker<AiJob>(queueNames.ai, (job) => processLeadMessage(leads, job.data), { ...common, concurrency: concurrency.ai }) : undefined;
+  // A turn waits (a little) while client messages wait to be stored: the manager sees them first.
+  const inboundDrained = yieldTo(queues.inbound, AGENT_YIELD_MAX_MS);
+  const ai = !runs("ai")
+    ? undefined
+    : new Worker<AiJob>(
+        queueNames.ai,
+        async (job) => {
+          await inboundDrained();
+          return processLeadMessage(leads, job.data);
+        },
+        { ...common, concurrency: concurrency.ai },
+      );
   const leadTimeout = !runs("leadTimeout") ? undefined : new Worker<LeadTimeoutJob>(
     queueNames.leadTimeout,
     async (job, token) => {
