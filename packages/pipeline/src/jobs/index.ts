@@ -92,6 +92,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       await leadTimeout.add("timeout", job, { jobId: leadTimeoutJobId(job.conversationId), delay: Math.max(0, at.getTime() - Date.now()) });
     },
     cancelLeadTimeout,
+    /** How far behind the first-contact agent is (all projects' turns: they share its workers). */
+    agentBacklog: () => queueBacklog(ai),
     /**
      * Messages still on their way: inbound events, agent turns and sends queued or running (file
      * downloads and silence timeouts aside). Zero when every conversation is where it will stay.
