@@ -2,23 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { channels, importRuns, messages, withTenant } from "@threadline/db";
-import { LocalDiskStorage } from "@threadline/domain";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { composeWorker } from "../worker/compose.ts";
+import { startJobsChild } from "../worker/testing/jobs-child.ts";
 import { createImportQueue } from "../import/queue.ts";
 import { createImportRun } from "../import/runs.ts";
 import { seedVkCommunity } from "../import/testing/community.ts";
 import { SharedRateLimits } from "./rate-limits.ts";
 
 // The platforms' limits are per token, whatever process sends: job processes that each keep
-// their own pace would together exceed them. Here two independent job pipelines (each with its
-// own Redis connection, as two processes have) share one bot, and a history import shares a VK
-// token with live sends; the simulators count every request refused for its rate.
+// their own pace would together exceed them. Here two job processes share one bot, and a history
+// import shares a VK token with live sends in them; the simulators (in this process, so that
+// what they record is when requests arrive) count every request refused for its rate.
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -53,20 +49,10 @@ async function queuedReply(channelId: string, kind: "vk" | "telegram", chatId: n
   return messageId;
 }
 
-/** A job process: its own Redis connection, the delivery role's workers (sends, files, imports). */
+/** A job process of the delivery role (sends, files, imports), started as its own process. */
 async function jobProcess() {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const storage = new LocalDiskStorage(await mkdtemp(join(tmpdir(), "tl-rate-")));
-  const worker = composeWorker({
-    roles: ["delivery"],
-    deps: { db: env.db, redis, prefix: env.queues.prefix, secretKey: env.deps.secretKey, endpoints: env.deps.endpoints, logger: env.deps.logger, polling: false, publish: env.deps.publish, storage },
-  });
-  return {
-    close: async () => {
-      await worker.close();
-      redis.disconnect();
-    },
-  };
+  const child = await startJobsChild({ appUrl: env.database.appUrl, redisUrl, prefix: env.queues.prefix, secretKey: env.deps.secretKey as string, endpoints: env.deps.endpoints, roles: ["delivery"] });
+  return { close: () => child.stop() };
 }
 
 async function delivered(ids: number[]) {
