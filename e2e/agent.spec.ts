@@ -26,6 +26,10 @@ test("the agent takes the first contact and hands the lead to a manager", async 
     await expect(page.getByText("Сохранено")).toBeVisible();
     await page.getByRole("heading", { name: "ИИ-агент" }).scrollIntoViewIfNeeded();
     await shot(page, "admin-agent", { docs: true });
+    // How far behind the agent is, read from its queue.
+    const backlog = page.getByTestId("agent-backlog");
+    await expect(backlog.getByRole("heading", { name: "Очередь агента" })).toBeVisible();
+    await expect(backlog).toContainText(/Ждут ответа агента\d+/);
 
     const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } });
     const inbox = await context.newPage();

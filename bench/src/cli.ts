@@ -4,6 +4,7 @@ import { runImport } from "./import.ts";
 import { runIngest } from "./ingest.ts";
 import { runInboxList } from "./inbox-list.ts";
 import { runLatency } from "./latency.ts";
+import { runScale } from "./scale.ts";
 
 const benchmarks: Record<string, (argv: string[]) => Promise<void>> = {
   latency: runLatency,
@@ -11,6 +12,7 @@ const benchmarks: Record<string, (argv: string[]) => Promise<void>> = {
   "inbox-list": runInboxList,
   agent: runAgent,
   import: runImport,
+  scale: runScale,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -4,6 +4,7 @@
 import { eq } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { conversations } from "@threadline/db";
+import { queueBacklog } from "@threadline/pipeline/jobs";
 import { createBenchEnv, createTelegramChannel, ingressClient, knowChats, processCpuReport, setAgent, telegramUpdate } from "./stack.ts";
 import { describeHost, formatSummary, numberArg, parseArgs, recordResult, sleep, stringArg, summarize } from "./stats.ts";
 
@@ -26,6 +27,9 @@ export async function runLatency(argv: string[]) {
   const maxSeconds = numberArg(args, "max-seconds", Math.ceil(samples / probeRate) + 60);
   const agent = stringArg(args, "agent", "on");
   const backgroundBots = numberArg(args, "background-bots", 8);
+  // split: apps/worker's layout (one process per job role); jobs: every job in one process.
+  const layout = stringArg(args, "layout", "split");
+  if (layout !== "split" && layout !== "jobs") throw new Error("--layout is split or jobs");
   // Who watches: the owner sees every conversation; a manager only unassigned and own ones, and
   // the lead pipeline hands conversations to people by rotation (then a manager stops seeing them).
   const as = stringArg(args, "as", "owner");
@@ -34,9 +38,13 @@ export async function runLatency(argv: string[]) {
   console.log("latency: webhook POST → Socket.IO `event` at a logged-in member's socket, under background webhook load");
   console.log(describeHost());
   console.log(
-    `params: samples=${samples} probe-rate=${probeRate}/s probe-chats=${probeChats} background-rate=${backgroundRate}/s background-chats=${backgroundChats} background-bots=${backgroundBots} warmup=${warmupSeconds}s timeout=${timeoutMs}ms agent=${agent} as=${as} inbound-concurrency=${inboundConcurrency || "default"} max-seconds=${maxSeconds}`,
+    `params: samples=${samples} probe-rate=${probeRate}/s probe-chats=${probeChats} background-rate=${backgroundRate}/s background-chats=${backgroundChats} background-bots=${backgroundBots} warmup=${warmupSeconds}s timeout=${timeoutMs}ms agent=${agent} as=${as} layout=${layout} inbound-concurrency=${inboundConcurrency || "default"} max-seconds=${maxSeconds}`,
   );
-  console.log("layout: apps/worker's two processes (ingress | BullMQ jobs incl. the agent, at the jobs' lower CPU priority) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)");
+  console.log(
+    layout === "split"
+      ? "layout: apps/worker's processes (ingress | inbound jobs | delivery jobs | agent jobs, each at its role's CPU priority) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)"
+      : "layout: ingress | every BullMQ job incl. the agent in one process (at WORKER_JOBS_NICE) | inbox process (Socket.IO via attachRealtime) | this process (load, socket client, Telegram Bot API simulator)",
+  );
 
   const bench = await createBenchEnv();
   const sockets: Socket[] = [];
@@ -50,7 +58,7 @@ export async function runLatency(argv: string[]) {
     knowChats(bench.telegram, probe, Array.from({ length: probeChats }, (_, i) => 900_000 + i));
     for (const ch of background) knowChats(bench.telegram, ch, Array.from({ length: backgroundChats }, (_, i) => 1_000_000 + i));
     const ingress = await bench.start(["ingress"], { dbPool: 4 });
-    const jobs = await bench.start(["jobs"], { inboundConcurrency });
+    const jobs = layout === "split" ? [await bench.start(["inbound"], { inboundConcurrency }), await bench.start(["delivery"]), await bench.start(["agent"])] : [await bench.start(["jobs"], { inboundConcurrency })];
     const inbox = await bench.start(["realtime"]);
     const probeClient = ingressClient(ingress.port!, 8);
     const backgroundClient = ingressClient(ingress.port!, 32);
@@ -134,7 +142,7 @@ export async function runLatency(argv: string[]) {
     })();
 
     await sleep(warmupSeconds * 1000);
-    for (const p of [ingress, jobs, inbox]) p.resetStats();
+    for (const p of [ingress, ...jobs, inbox]) p.resetStats();
     inbox.resetStats();
     const backgroundSentAtStart = backgroundSent;
     const measureStarted = performance.now();
@@ -177,10 +185,11 @@ export async function runLatency(argv: string[]) {
     while (pending.size > 0 && performance.now() < drainUntil) await sleep(10);
     probesLost += pending.size;
     const measuredSeconds = (performance.now() - measureStarted) / 1000;
-    const cpu = await processCpuReport([ingress, jobs, inbox]);
+    const cpu = await processCpuReport([ingress, ...jobs, inbox]);
     stopBackground = true;
     await backgroundLoop;
     const backgroundRateAchieved = (backgroundSent - backgroundSentAtStart) / measuredSeconds;
+    const agentBacklog = await queueBacklog(env.queues.ai);
     const counts = {
       inbound: await env.queues.inbound.getJobCounts("waiting", "active", "completed", "failed"),
       ai: await env.queues.ai.getJobCounts("waiting", "active", "completed", "failed"),
@@ -196,6 +205,7 @@ export async function runLatency(argv: string[]) {
     console.log(`measured: ${measuredSeconds.toFixed(1)} s; probes sent ${probesSent}, received ${latencies.length}, lost (no event within ${timeoutMs} ms) ${probesLost}, http errors ${probeErrors}, skipped while busy ${probesBusy}`);
     console.log(`background: ${backgroundRateAchieved.toFixed(1)} msgs/s achieved during the measurement (target ${backgroundRate}), ${backgroundSent} sent in all, ${backgroundErrors} errors, ${backgroundSkipped} skipped at the in-flight cap; background events at the socket: ${backgroundEvents}`);
     console.log(`queues after the run: ${JSON.stringify(counts)}; agent replies sent through the Telegram simulator: ${[probe, ...background].reduce((n, ch) => n + (bench.telegram.bots.get(ch.token)?.sent.length ?? 0), 0)}`);
+    console.log(`agent backlog: ${agentBacklog.waiting} turns waiting (oldest due ${agentBacklog.oldestWaitingMs === null ? "-" : `${(agentBacklog.oldestWaitingMs / 1000).toFixed(1)} s`} ago), ${agentBacklog.active} running, ${agentBacklog.delayed} not yet due`);
     console.log(formatSummary("webhook → socket event", lat));
     console.log(formatSummary("probe webhook ack", probeAck));
     console.log(formatSummary("background webhook ack", bgAck));
@@ -212,6 +222,8 @@ export async function runLatency(argv: string[]) {
       backgroundErrors,
       warmupEvents,
       queue: counts,
+      agentBacklog,
+      layout,
       cpu,
     });
     console.log(`results appended to ${file}`);

@@ -10,11 +10,11 @@ import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
 import { createDb } from "@threadline/db";
 import { endpointsFromEnv, LocalDiskStorage, redisPublisher, type SecretKeyring } from "@threadline/domain";
-import { lowerCpuPriority } from "@threadline/pipeline";
+import { DEFAULT_CONCURRENCY, jobRoleNice, lowerCpuPriority } from "@threadline/pipeline";
 import { composeWorker, type WorkerRole } from "@threadline/pipeline/worker";
 import { attachRealtime } from "@threadline/api/realtime";
 
-export type ServerRole = "ingress" | "jobs" | "realtime";
+export type ServerRole = "ingress" | "jobs" | "inbound" | "agent" | "delivery" | "realtime";
 export type ServerConfig = {
   roles: ServerRole[];
   appUrl: string;
@@ -39,14 +39,18 @@ const db = createDb(config.appUrl, { max: config.dbPool });
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 const closers: (() => Promise<unknown>)[] = [];
 
-// The jobs alone in their process, as apps/worker runs them: they yield the CPU to the ingress.
-// With the ingress in the same process (--layout one) there is nothing to yield to. Like the
-// product, it reads WORKER_JOBS_NICE.
-if (config.roles.includes("jobs") && !config.roles.includes("ingress")) lowerCpuPriority(loadEnv().WORKER_JOBS_NICE, logger);
+// A job role alone in its process, as apps/worker runs it: it yields the CPU by its role's nice
+// (inbound storing first, the agent last). With the ingress in the same process (--layout one)
+// there is nothing to yield to. Like the product, it reads WORKER_*_NICE.
+const jobRole = config.roles.length === 1 ? config.roles.find((r) => r === "jobs" || r === "inbound" || r === "agent" || r === "delivery") : undefined;
+if (jobRole) {
+  const nice = jobRoleNice(loadEnv(), jobRole);
+  if (nice > 0) lowerCpuPriority(nice, logger);
+}
 // The ingress and the jobs as apps/worker composes them; the benchmark's channels take webhooks,
 // so no polling loops. apps/worker runs the jobs at their default concurrency; only the inbound
 // one is varied here.
-const roles = config.roles.filter((r): r is WorkerRole => r === "ingress" || r === "jobs");
+const roles = config.roles.filter((r): r is WorkerRole => r !== "realtime");
 const worker = composeWorker({
   roles,
   deps: {
@@ -61,7 +65,7 @@ const worker = composeWorker({
     polling: false,
     publish: redisPublisher(redis),
     storage: new LocalDiskStorage(config.storageDir),
-    concurrency: config.inboundConcurrency ? { inbound: config.inboundConcurrency, outbound: 8, media: 4, ai: 8, leadTimeout: 4 } : undefined,
+    concurrency: config.inboundConcurrency ? { ...DEFAULT_CONCURRENCY, inbound: config.inboundConcurrency } : undefined,
   },
 });
 

@@ -2,15 +2,29 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useEffectEvent } from "react";
 import { io, type Socket } from "socket.io-client";
 import { useTRPC } from "@threadline/ui";
-import type { ClientToServer, ConversationEvent, NotificationEvent, ServerToClient } from "@threadline/api/realtime";
+import type { ClientEvent, ClientToServer, ConversationEvent, JoinAck, NotificationEvent, ServerToClient } from "@threadline/api/realtime";
 
 // Events come in bursts (a client sends five messages in a row, a worker flips delivery states):
 // refetches of the same queries are coalesced within this window.
 const COALESCE_MS = 150;
 
+/** The later of two event cursors (Redis stream ids, "ms-seq"). */
+export function laterCursor(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a ?? b;
+  const [am, as] = a.split("-").map(Number) as [number, number];
+  const [bm, bs] = b.split("-").map(Number) as [number, number];
+  return am > bm || (am === bm && as > bs) ? a : b;
+}
+
 /**
  * Live updates of one project's inbox over Socket.IO. The server only says what changed; the
  * screen refetches through the API, so field visibility stays the server's business.
+ *
+ * After a network drop: when Socket.IO restores the connection (`socket.recovered`) the missed
+ * events are replayed to it and nothing else is done; when it cannot (another server, a restart)
+ * the join carries the last event cursor seen and the server answers with the missed events,
+ * which refetch just the conversations they name; only when its log no longer reaches that far
+ * is everything the screen shows fetched again.
  */
 export function useRealtime(projectId: string | undefined, onNotification?: (event: NotificationEvent) => void, onConversationEvent?: (event: ConversationEvent) => void) {
   const trpc = useTRPC();
@@ -49,14 +63,21 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
 
     const socket: Socket<ServerToClient, ClientToServer> = io({ path: "/socket.io", withCredentials: true });
     let connectedBefore = false;
+    let cursor: string | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
 
     socket.on("connect", () => {
-      socket.emit("join", { projectId }, (ack?: { ok: boolean; error?: string }) => {
-        if (ack && !ack.ok) console.warn("realtime: join refused", ack.error);
+      // Restored with its rooms; the events it missed are replayed to the "event" handler.
+      if (socket.recovered) return;
+      const returning = connectedBefore;
+      const since = returning ? cursor : undefined;
+      socket.emit("join", { projectId, ...(since ? { since } : {}) }, (ack?: JoinAck) => {
+        if (ack && !ack.ok) return console.warn("realtime: join refused", ack.error);
+        if (!returning || !ack) return;
+        // Back after a gap: only what changed meanwhile, unless the server can no longer tell.
+        if (ack.resync || !since) resync();
+        else for (const event of ack.missed ?? []) onEvent(event);
       });
-      // Whatever happened while we were away is fetched again.
-      if (connectedBefore) resync();
       connectedBefore = true;
     });
     socket.on("disconnect", (reason) => {
@@ -72,8 +93,9 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
       // A refused handshake is not retried by the client on its own; try again a bit later.
       if (!socket.active) retry = setTimeout(() => socket.connect(), 5_000);
     });
-    socket.on("event", (event) => {
+    const onEvent = (event: ClientEvent & { cursor?: string }) => {
       if (!event || event.projectId !== projectId) return;
+      cursor = laterCursor(cursor, event.cursor);
       switch (event.type) {
         case "conversation.message":
         case "conversation.updated":
@@ -96,7 +118,8 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
           return unknown;
         }
       }
-    });
+    };
+    socket.on("event", onEvent);
 
     return () => {
       if (timer) clearTimeout(timer);

@@ -1,25 +1,38 @@
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
+import { redisWarnings } from "@threadline/pipeline/jobs";
 import { startIngress } from "./ingress.ts";
 import { startJobs } from "./jobs.ts";
 import { superviseChild } from "./supervise.ts";
 
-// One worker, two processes: the ingress answers the platforms' webhooks and the jobs store,
-// send and run the agent. Kept apart, a busy job never delays an ack, and the jobs process can
-// yield the CPU to the ingress (WORKER_JOBS_NICE). WORKER_ROLE runs one of them alone, e.g. to
-// scale the jobs on other machines; "all" (the default) runs the ingress here and the jobs in a
-// child process it restarts if it dies.
+// One worker, several processes: the ingress answers the platforms' webhooks; the job processes
+// store inbound messages (inbound), run the agent (agent) and send, fetch and import (delivery).
+// Kept apart, a busy job never delays an ack, and a busy agent never delays a client's message on
+// its way to the inbox: each job process yields the CPU by its role's nice. WORKER_ROLE runs one
+// of them alone, e.g. to scale the jobs on other machines; "all" (the default) runs the ingress
+// here and each job role in a child process it restarts if it dies.
 const env = loadEnv();
-const logger = createLogger(env.WORKER_ROLE === "jobs" ? "worker-jobs" : "worker", env.LOG_LEVEL);
+const role = env.WORKER_ROLE;
+const logger = createLogger(role === "all" || role === "ingress" ? "worker" : `worker-${role}`, env.LOG_LEVEL);
 for (const warning of env.warnings) logger.warn(warning);
+if (role === "all" || role === "ingress" || role === "jobs") {
+  // The queues' Redis must never evict a key (one process of the deployment says so).
+  const probe = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  void redisWarnings(probe)
+    .then((warnings) => warnings.forEach((w) => logger.warn(w)))
+    .finally(() => probe.disconnect());
+}
 
 const parts: { close: () => Promise<void> }[] = [];
-if (env.WORKER_ROLE === "jobs") parts.push(startJobs(env, logger));
+if (role !== "all" && role !== "ingress") parts.push(startJobs(env, logger, role));
 else {
-  const jobs = env.WORKER_ROLE === "all" ? superviseChild({ entry: fileURLToPath(import.meta.url), env: { WORKER_ROLE: "jobs" }, name: "jobs", logger }) : null;
-  // /healthz also says whether the job process runs and how often it has been started.
-  parts.push(startIngress(env, logger, () => (jobs ? { jobs: { running: jobs.pid !== null, starts: jobs.starts } } : {})));
-  if (jobs) parts.push({ close: () => jobs.stop() });
+  const entry = fileURLToPath(import.meta.url);
+  const children = role === "all" ? (["inbound", "delivery", "agent"] as const).map((r) => ({ role: r, child: superviseChild({ entry, env: { WORKER_ROLE: r }, name: r, logger }) })) : [];
+  // /healthz also says whether each job process runs and how often it has been started.
+  const health = () => (children.length ? { jobs: Object.fromEntries(children.map(({ role: r, child }) => [r, { running: child.pid !== null, starts: child.starts }])) } : {});
+  parts.push(startIngress(env, logger, health));
+  for (const { child } of children) parts.push({ close: () => child.stop() });
 }
 
 let closing = false;

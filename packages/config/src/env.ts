@@ -43,12 +43,17 @@ const envSchema = z.object({
   WORKER_PORT: z.coerce.number().int().positive().default(3002),
   DOCS_PORT: z.coerce.number().int().positive().default(3003),
   HOST: z.string().default("127.0.0.1"),
-  // What a worker process runs: the webhook ingress, the queue jobs, or both ("all": the ingress
-  // here and the jobs in a child process it starts and restarts).
-  WORKER_ROLE: z.enum(["all", "ingress", "jobs"]).default("all"),
-  // CPU priority (nice, 0–19) the job process gives itself: under load the CPU goes to the
-  // ingress first, whose answer the platforms time; the jobs catch up from the queue.
+  // What a worker process runs: the webhook ingress; a kind of queue job (inbound: storing client
+  // messages and publishing them to the inbox; agent: the first-contact agent; delivery: sends,
+  // files, imports, housekeeping); every job ("jobs"); or everything ("all": the ingress here and
+  // one child process per job role, started and restarted by this one).
+  WORKER_ROLE: z.enum(["all", "ingress", "jobs", "inbound", "agent", "delivery"]).default("all"),
+  // CPU priority (nice, 0–19) each job process gives itself: under load the CPU goes to the
+  // ingress and inbound storing first (a platform and a manager wait for them), then to sends,
+  // and the agent gets what is left; the jobs catch up from their queues.
   WORKER_JOBS_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  WORKER_INBOUND_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  WORKER_AGENT_NICE: z.coerce.number().int().min(0).max(19).default(19),
   STORAGE_DIR: z.string().default(".data/storage"),
   // Attachments go to an S3-compatible bucket instead of STORAGE_DIR when S3_BUCKET is set.
   S3_BUCKET: z.string().min(3).optional(),

@@ -99,8 +99,54 @@ export type RealtimeEvent = ClientEvent | ControlEvent;
 
 export type Publish = (event: RealtimeEvent) => Promise<void>;
 
+/**
+ * Every client event is also kept, for a while, in its project's event log (a Redis stream): its
+ * id is the event's cursor, which the inbox keeps, so that a socket that reconnects where Socket.IO
+ * cannot restore its session (another server, a server restart) catches up from its cursor.
+ */
+export const eventLogKey = (projectId: string) => `tl:events:p:${projectId}`;
+/** About this many events per project are kept (approximate trim), and an idle log expires. */
+export const EVENT_LOG_MAX = 10_000;
+export const EVENT_LOG_TTL_MS = 3600_000;
+
+/** A client event with its place in its project's log. */
+export type LoggedEvent = ClientEvent & { cursor: string };
+
+// Logs the event and publishes "<cursor> <json>" in one step, so the order on the channel is the
+// order in the log.
+const LOG_AND_PUBLISH = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], id .. ' ' .. ARGV[1])
+return id
+`;
+
+export const isControlEvent = (event: RealtimeEvent): event is ControlEvent =>
+  event.type === "member.deactivated" || event.type === "member.role_changed" || event.type === "role.updated" || event.type === "session.revoked" || event.type === "sessions.revoked";
+
 export function redisPublisher(redis: Redis): Publish {
   return async (event) => {
-    await redis.publish(EVENTS_CHANNEL, JSON.stringify(event));
+    const json = JSON.stringify(event);
+    // Control events act on the servers' sockets now; there is nothing to catch up on.
+    if (isControlEvent(event)) await redis.publish(EVENTS_CHANNEL, json);
+    else await redis.eval(LOG_AND_PUBLISH, 1, eventLogKey(event.projectId), json, EVENT_LOG_MAX, EVENT_LOG_TTL_MS, EVENTS_CHANNEL);
   };
+}
+
+/** A message on the events channel: a logged client event ("<cursor> <json>") or a control event (json). */
+export function parseChannelMessage(raw: string): { event: RealtimeEvent; cursor?: string } | null {
+  try {
+    if (raw.startsWith("{")) return { event: JSON.parse(raw) as RealtimeEvent };
+    const space = raw.indexOf(" ");
+    return { event: JSON.parse(raw.slice(space + 1)) as RealtimeEvent, cursor: raw.slice(0, space) };
+  } catch {
+    return null;
+  }
+}
+
+/** Stream ids ("ms-seq") in order. */
+export function compareCursors(a: string, b: string): number {
+  const [am, as] = a.split("-").map(Number) as [number, number];
+  const [bm, bs] = b.split("-").map(Number) as [number, number];
+  return am - bm || as - bs;
 }

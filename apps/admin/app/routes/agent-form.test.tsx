@@ -96,6 +96,7 @@ function renderAgent() {
       return settings;
     },
     "agent.examples": () => [],
+    "agent.backlog": () => ({ waiting: 3, active: 1, delayed: 0, oldestWaitingMs: 4200 }),
     "voice.settings": () => {
       throw new FixtureError("FORBIDDEN");
     },
@@ -120,5 +121,13 @@ describe("Agent", () => {
     // The form starts again from the server's answer.
     expect(await screen.findByText("Сохранено")).toBeTruthy();
     expect(screen.getAllByRole<HTMLInputElement>("textbox", { name: "Название" }).map((k) => k.value)).toEqual(["hours", "address", "phone"]);
+  });
+
+  it("shows how far behind the agent is", async () => {
+    renderAgent();
+    const backlog = await screen.findByTestId("agent-backlog");
+    await waitFor(() => expect(backlog.textContent).toContain("Ждут ответа агента3"));
+    expect(backlog.textContent).toContain("Самый старый ждёт4 с");
+    expect(backlog.textContent).toContain("Отвечает сейчас1");
   });
 });

@@ -2,6 +2,7 @@ import { EmptyState, PageHeader, useT } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 import { SaveRow } from "../provider-key.tsx";
 import { VoiceSettings } from "../voice-settings.tsx";
+import { AgentBacklog } from "./agent-backlog.tsx";
 import { AgentExamples } from "./agent-examples.tsx";
 import { useAgentSettingsForm } from "./agent-form.ts";
 import { AgentKnowledgeSection, AgentLimitsSection, AgentLlmSection, AgentTextsSection, AgentWorkSection } from "./agent-sections.tsx";
@@ -34,6 +35,7 @@ export default function Agent() {
         <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </form>
       <VoiceSettings projectId={projectId} />
+      <AgentBacklog projectId={projectId} />
       <AgentExamples projectId={projectId} />
     </>
   );

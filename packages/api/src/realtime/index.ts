@@ -7,10 +7,10 @@ import type { Logger } from "@threadline/config";
 import { can, type Member } from "@threadline/domain/access/member.ts";
 import { loadMember } from "@threadline/domain/access/load.ts";
 import { resolveSession, SESSION_COOKIE } from "@threadline/domain/auth/sessions.ts";
-import { EVENTS_CHANNEL, type ClientEvent, type ControlEvent, type RealtimeEvent } from "@threadline/domain/events.ts";
+import { compareCursors, eventLogKey, EVENTS_CHANNEL, isControlEvent, parseChannelMessage, type ClientEvent, type ControlEvent, type LoggedEvent } from "@threadline/domain/events.ts";
 import { parseCookies } from "../trpc/context.ts";
 
-export type { ClientEvent, ConversationEvent, NotificationEvent, ImportProgressEvent, OrderEvent } from "@threadline/domain/events.ts";
+export type { ClientEvent, ConversationEvent, NotificationEvent, ImportProgressEvent, OrderEvent, PaymentEvent, LoggedEvent } from "@threadline/domain/events.ts";
 
 // Rooms: u:<user> (every socket of a person), s:<session> (the sockets a session opened),
 // p:<project>:all (members who see every conversation), p:<project>:unassigned (members who see
@@ -31,13 +31,23 @@ const rooms = {
 type Scope = "inbox" | "imports" | "orders";
 
 type SocketData = { userId: string; sessionId: string; scopes: Map<string, Set<Scope>> };
+/**
+ * What a join answers. With `since` (the last cursor the client saw), `missed` holds the events of
+ * the socket's rooms logged after it, oldest first; `resync` says the log no longer reaches back
+ * that far (or too much happened): the client refetches what it shows instead.
+ */
+export type JoinAck = { ok: boolean; error?: string; missed?: LoggedEvent[]; resync?: boolean };
 /** The socket's two directions, as the apps' clients type their Socket.IO socket. */
-export type ServerToClient = { event: (event: ClientEvent) => void };
-export type ClientToServer = { join: (payload: { projectId: string; scope?: "imports" | "orders" }, ack?: (r: { ok: boolean; error?: string }) => void) => void };
+export type ServerToClient = { event: (event: ClientEvent & { cursor?: string }) => void };
+export type ClientToServer = { join: (payload: { projectId: string; scope?: "imports" | "orders"; since?: string }, ack?: (r: JoinAck) => void) => void };
 type RealtimeSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 /** How often the sockets' sessions are checked for expiry. */
 const SESSION_CHECK_MS = 60_000;
+
+/** Most logged events a reconnecting socket catches up on; beyond it, it refetches instead. */
+export const CATCH_UP_MAX = 2000;
+const CURSOR = /^\d{1,16}-\d{1,10}$/;
 
 /**
  * Which rooms a client event goes to: only members allowed to see the conversation get it, by
@@ -134,9 +144,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
     try {
       const session = await resolveSession(deps.db, parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE]);
       if (!session) return next(new Error("unauthorized"));
+      // A socket whose connection state was recovered keeps the projects it followed (its rooms
+      // are restored too and checked again on connection), if it is the same person's.
+      const recovered = socket.recovered && socket.data.userId === session.user.id ? socket.data.scopes : undefined;
       socket.data.userId = session.user.id;
       socket.data.sessionId = session.sessionId;
-      socket.data.scopes = new Map();
+      socket.data.scopes = recovered ?? new Map();
       next();
     } catch (err) {
       deps.logger.error({ err }, "socket auth failed");
@@ -164,11 +177,31 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
   const local = () => [...io.of("/").sockets.values()];
   const inProject = (projectId: string) => local().filter((s) => s.data.scopes?.has(projectId));
 
+  /**
+   * The logged events of a project after `since` that go to the socket's rooms, or `resync` when
+   * the log no longer holds `since` (trimmed, expired) or more than CATCH_UP_MAX came since.
+   */
+  async function catchUp(socket: RealtimeSocket, projectId: string, since: string): Promise<{ missed?: LoggedEvent[]; resync?: boolean }> {
+    const key = eventLogKey(projectId);
+    const [first] = await events.xrange(key, "-", "+", "COUNT", 1);
+    if (!first || compareCursors(first[0], since) > 0) return { resync: true };
+    const entries = await events.xrange(key, `(${since}`, "+", "COUNT", CATCH_UP_MAX + 1);
+    if (entries.length > CATCH_UP_MAX) return { resync: true };
+    const missed: LoggedEvent[] = [];
+    for (const [cursor, fields] of entries) {
+      const event = JSON.parse(fields[1]!) as ClientEvent;
+      if (roomsFor(event).some((room) => socket.rooms.has(room))) missed.push({ ...event, cursor });
+    }
+    return { missed };
+  }
+
   io.on("connection", (socket) => {
     void socket.join([rooms.user(socket.data.userId), rooms.session(socket.data.sessionId)]);
+    // Restored rooms follow the member's role as it is now (it may have changed meanwhile).
+    if (socket.recovered) for (const projectId of socket.data.scopes.keys()) void placeInProject(socket, projectId).catch(() => undefined);
     socket.on("join", async (payload, ack) => {
       // Typed for the apps, read as untrusted input.
-      const { projectId, scope } = (payload ?? {}) as { projectId?: unknown; scope?: unknown };
+      const { projectId, scope, since } = (payload ?? {}) as { projectId?: unknown; scope?: unknown; since?: unknown };
       if (typeof projectId !== "string") return ack?.({ ok: false, error: "projectId required" });
       const wanted: Scope = scope === "imports" ? "imports" : scope === "orders" ? "orders" : "inbox";
       // Recorded before the membership is read, so a deactivation meanwhile still finds this socket.
@@ -178,7 +211,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
       try {
         const member = await loadMember(deps.db, socket.data.userId, projectId);
         await socket.join(memberRooms(member, wanted));
-        ack?.({ ok: true });
+        if (typeof since === "string" && CURSOR.test(since)) ack?.({ ok: true, ...(await catchUp(socket, projectId, since)) });
+        else ack?.({ ok: true });
       } catch (err) {
         if (!had) scopes.delete(wanted);
         if (!scopes.size) socket.data.scopes.delete(projectId);
@@ -211,24 +245,20 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
     }
   }
 
-  const isControl = (event: RealtimeEvent): event is ControlEvent =>
-    event.type === "member.deactivated" || event.type === "member.role_changed" || event.type === "role.updated" || event.type === "session.revoked" || event.type === "sessions.revoked";
-
   const subscriber = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  // Reads the projects' event logs for catching up (a subscribed connection cannot).
+  const events = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   void subscriber.subscribe(EVENTS_CHANNEL);
   subscriber.on("message", (_channel, raw) => {
-    let event: RealtimeEvent;
-    try {
-      event = JSON.parse(raw) as RealtimeEvent;
-    } catch {
-      return;
-    }
-    if (isControl(event)) {
+    const parsed = parseChannelMessage(raw);
+    if (!parsed) return;
+    const { event, cursor } = parsed;
+    if (isControlEvent(event)) {
       onControl(event).catch((err: unknown) => deps.logger.error({ err, type: event.type }, "realtime control event failed"));
       return;
     }
     try {
-      io.to(roomsFor(event)).emit("event", event);
+      io.to(roomsFor(event)).emit("event", cursor ? { ...event, cursor } : event);
     } catch (err) {
       deps.logger.warn({ err }, "realtime event dropped");
     }
@@ -252,6 +282,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
     close: async () => {
       clearInterval(sessionCheck);
       subscriber.disconnect();
+      events.disconnect();
       await io.close();
     },
   };

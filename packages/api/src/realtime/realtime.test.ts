@@ -160,7 +160,7 @@ describe("realtime", () => {
     await owner.conversations.setAi({ projectId: A.project.id, conversationId: open2, enabled: false });
     await expect.poll(() => got.some((e) => e.conversationId === open2), { timeout: 3000 }).toBe(true);
     expect(got.filter((e) => e.conversationId === colleague)).toHaveLength(1);
-    expect(got.every((e) => Object.keys(e).every((k) => ["type", "projectId", "conversationId", "assigneeId", "previousAssigneeId", "messageId", "direction"].includes(k)))).toBe(true);
+    expect(got.every((e) => Object.keys(e).every((k) => ["type", "projectId", "conversationId", "assigneeId", "previousAssigneeId", "messageId", "direction", "cursor"].includes(k)))).toBe(true);
   });
 
   it("a role change moves the socket's rooms without reconnecting it", async () => {

@@ -6,7 +6,7 @@ import { LoginLimiter } from "@threadline/domain/auth/rate-limit.ts";
 import type { TrustProxy } from "@threadline/domain/client-ip.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import type { Publish } from "@threadline/domain/events.ts";
-import type { OutboundJob } from "@threadline/pipeline/jobs/index.ts";
+import type { Backlog, OutboundJob } from "@threadline/pipeline/jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
@@ -28,8 +28,8 @@ export type ServerDeps = {
   trustProxy?: TrustProxy;
   /** Attachment bytes (uploads for replies). */
   storage: FileStorage;
-  /** Background work the API hands over (outbound sends). */
-  jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown> };
+  /** Background work the API hands over (outbound sends), and how far the agent's is behind. */
+  jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown>; agentBacklog: () => Promise<Backlog> };
 };
 
 /** What a transport (Express, fetch) hands over for one request. */

@@ -95,6 +95,7 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, channels: { [b.channel.id]: false } },
   ],
   "agent.examples": (_a, b) => [{ projectId: b.project.id }],
+  "agent.backlog": (_a, b) => [{ projectId: b.project.id }],
   "agent.removeExample": (a, b) => inBothProjects(a, b, { exampleId: bExampleId }),
   "leads.setStage": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, stage: "lost" }),
   "leads.events": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),

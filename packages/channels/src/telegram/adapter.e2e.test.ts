@@ -72,6 +72,23 @@ describe("Telegram adapter against the simulator", () => {
     expect(await channelFailure(offline.describe())).toMatchObject({ kind: "unavailable", retryable: true });
   });
 
+  it("gives up on a Bot API that never answers after its timeout, as a send whose outcome is unknown", async () => {
+    // A server that accepts the request and never answers (grammY alone would wait 500 s).
+    const { createServer } = await import("node:http");
+    const hung = createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = hung.address() as { port: number };
+      const slow = new TelegramAdapter({ token, apiRoot: `http://127.0.0.1:${port}`, timeoutSeconds: 1 });
+      const started = Date.now();
+      expect(await channelFailure(slow.send({ chatId: "4242", idempotencyKey: "k1", text: "Здравствуйте" }))).toMatchObject({ kind: "unavailable", outcomeUnknown: true });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      hung.closeAllConnections();
+      hung.close();
+    }
+  });
+
   it("reports an unknown file id as a permanent failure", async () => {
     expect(await channelFailure(adapter.downloadAttachment({ kind: "photo", fileId: "AgACAgIAAxkBnope" }))).toMatchObject({ kind: "invalid_request", platformCode: 400 });
   });

@@ -8,12 +8,20 @@ import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
 
 export const TELEGRAM_API_ROOT = "https://api.telegram.org";
 
+/**
+ * Longest a Bot API request may take (grammY's own default is 500 s, which would hold a send job
+ * and its worker slot for minutes when Telegram hangs): above the long poll's 25 s wait.
+ */
+export const TELEGRAM_TIMEOUT_SECONDS = 40;
+
 export interface TelegramChannelConfig {
   token: string;
   /** The operator's Bot API root (TELEGRAM_API_ROOT); defaults to https://api.telegram.org. */
   apiRoot?: string;
   /** How files may be fetched: only from the Bot API root's host (operator settings). */
   media?: MediaFetchOptions;
+  /** Longest a Bot API request may take; TELEGRAM_TIMEOUT_SECONDS unless given. */
+  timeoutSeconds?: number;
 }
 
 function chatIdOf(chatId: string): number | string {
@@ -31,7 +39,7 @@ export class TelegramAdapter implements ChannelAdapter, MenuChannel {
 
   constructor(readonly config: TelegramChannelConfig) {
     this.apiRoot = config.apiRoot ?? TELEGRAM_API_ROOT;
-    this.api = new Api(config.token, { apiRoot: this.apiRoot });
+    this.api = new Api(config.token, { apiRoot: this.apiRoot, timeoutSeconds: config.timeoutSeconds ?? TELEGRAM_TIMEOUT_SECONDS });
   }
 
   async describe(): Promise<ChannelIdentity> {

@@ -8,7 +8,7 @@ import { attachments, channels, messages, projects, usageRecords, withTenant } f
 import { claimUpload, recordUpload } from "../conversations/uploads.ts";
 import { encryptSecret } from "../crypto.ts";
 import { uploadPrefix } from "../conversations/uploads.ts";
-import { ChannelDirectory, sendOutbound } from "@threadline/pipeline/pipeline/index.ts";
+import { ChannelDirectory, SharedRateLimits, sendOutbound } from "@threadline/pipeline/pipeline/index.ts";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { webmOpusToOgg } from "./webm.ts";
 
@@ -190,7 +190,7 @@ describe("voice replies", () => {
       // The list shows what was sent, not the file's name.
       const listed = await env.caller(T.manager.token).conversations.list({ projectId: T.project.id, channelId: row!.id, limit: 5 });
       expect(listed.items.find((c) => c.id === conversationId)?.preview).toBe("🎤 Голосовое сообщение");
-      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish };
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
       expect(await sendOutbound(outbound, { projectId: T.project.id, messageId }, { finalAttempt: true })).toBe("sent");
       const [sent] = vk.sentMessages(7301, community.groupId);
       expect(sent!.text).toBe("");

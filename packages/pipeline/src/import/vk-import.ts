@@ -46,6 +46,11 @@ export interface VkImportDeps {
   requestsPerSecond?: number;
   /** Executes in flight at once. */
   concurrency?: number;
+  /**
+   * Waits for a request slot under the token's limit shared with every other process (live
+   * sends and other workers on the same token); the run's own pacer still adapts to VK's answers.
+   */
+  sharedSlot?: (channelId: string) => Promise<void>;
   onLog?: (message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -193,6 +198,7 @@ export async function runVkImport(deps: VkImportDeps, input: { projectId: string
       }
       const paceStart = Date.now();
       await pacer.acquire();
+      if (deps.sharedSlot) await deps.sharedSlot(channel.id);
       timing.paceMs += Date.now() - paceStart;
       if (stop) break;
       const calls = planner.plan();

@@ -118,6 +118,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       await leadTimeout.add("timeout", job, { jobId: leadTimeoutJobId(job.conversationId), delay: Math.max(0, at.getTime() - Date.now()) });
     },
     cancelLeadTimeout,
+    /** How far behind the first-contact agent is (all projects' turns: they share its workers). */
+    agentBacklog: () => queueBacklog(ai),
     /**
      * Messages still on their way: inbound events, agent turns and sends queued or running (file
      * downloads and silence timeouts aside). Zero when every conversation is where it will stay.
@@ -135,3 +137,37 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
 }
 
 export type Queues = ReturnType<typeof createQueues>;
+
+export type Backlog = { waiting: number; active: number; delayed: number; oldestWaitingMs: number | null };
+
+/**
+ * How far a queue's workers are behind: jobs due and waiting (oldest first is the order they are
+ * taken in), running, not yet due, and how long the oldest due job has waited since it became due.
+ */
+export async function queueBacklog(queue: Queue, now = Date.now()): Promise<Backlog> {
+  const counts = await queue.getJobCounts("wait", "prioritized", "active", "delayed");
+  const oldest = (await queue.getJobs(["wait", "prioritized"], 0, 0, true)).filter((j) => j !== undefined);
+  const due = oldest.map((j) => j.timestamp + (j.opts.delay ?? 0));
+  return {
+    waiting: (counts.wait ?? 0) + (counts.prioritized ?? 0),
+    active: counts.active ?? 0,
+    delayed: counts.delayed ?? 0,
+    oldestWaitingMs: due.length ? Math.max(0, now - Math.min(...due)) : null,
+  };
+}
+
+/**
+ * What is wrong with the Redis the queues use, for the start-up log: BullMQ needs
+ * `maxmemory-policy noeviction` (an evicted key is a lost job or a broken queue). A Redis that
+ * does not let us read its configuration (some managed ones) is reported as unknown.
+ */
+export async function redisWarnings(redis: { config: (op: "GET", key: string) => Promise<unknown> }): Promise<string[]> {
+  try {
+    const reply = (await redis.config("GET", "maxmemory-policy")) as string[];
+    const policy = reply[1];
+    if (policy && policy !== "noeviction") return [`Redis maxmemory-policy is ${policy}: set it to noeviction, or queued jobs can be evicted and lost when Redis fills up.`];
+    return [];
+  } catch {
+    return ["Redis maxmemory-policy could not be read (CONFIG GET refused): make sure it is noeviction, or queued jobs can be evicted and lost."];
+  }
+}

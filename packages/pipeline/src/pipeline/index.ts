@@ -4,6 +4,7 @@ export { webhookRouter, MAX_WEBHOOK_BODY, type IngressDeps } from "./ingress.ts"
 export { processInbound, processInboundJob, type InboundDeps } from "./inbound.ts";
 export { sendOutbound, RetryLater, type OutboundDeps, type OutboundOutcome } from "./outbound.ts";
 export { fetchAttachment, MAX_STORED_FILE, type MediaDeps } from "./media.ts";
-export { startWorkers, INBOUND_CONCURRENCY, type WorkerDeps } from "./workers.ts";
+export { startWorkers, INBOUND_CONCURRENCY, DEFAULT_CONCURRENCY, type WorkerDeps, type WorkerQueue } from "./workers.ts";
 export { startPollers, type PollingDeps } from "./polling.ts";
-export { lowerCpuPriority } from "./priority.ts";
+export { jobRoleNice, lowerCpuPriority } from "./priority.ts";
+export { SharedRateLimits, sendRules, telegramSendRules, vkTokenRules, RATE_MARGIN_MS, type RateRule } from "./rate-limits.ts";

@@ -6,6 +6,7 @@ import { encryptSecret } from "@threadline/domain/crypto.ts";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
 import { ChannelDirectory } from "./channels.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
+import { SharedRateLimits } from "./rate-limits.ts";
 
 // "Never sends twice" where the platform cannot help: Telegram has no idempotency key, so a send
 // whose answer was lost, or a worker that died mid-send, must not be repeated by the queue.
@@ -49,7 +50,7 @@ beforeAll(async () => {
   telegram = { id: await channel("telegram", String(bot.botId), bot.token), token: bot.token };
   const community = vk.addCommunity({ name: "Кофейня" });
   vkChannel = { id: await channel("vk", String(community.groupId), community.token), groupId: community.groupId };
-  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish };
+  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
 });
 afterAll(async () => {
   await tg.stop();

@@ -7,6 +7,7 @@ import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 import { recordChannelFailure, recordChannelSuccess } from "@threadline/domain/channels/health.ts";
+import { sendRules, type SharedRateLimits } from "./rate-limits.ts";
 
 // No answer came back: the platform may have delivered it, so it is not sent again on its own.
 const UNCONFIRMED = storedFailure({ code: "channel.unconfirmed" });
@@ -26,7 +27,13 @@ export class RetryLater extends Error {
   }
 }
 
-export type OutboundDeps = { db: Db; channels: ChannelDirectory; storage: FileStorage; publish: Publish };
+export type OutboundDeps = { db: Db; channels: ChannelDirectory; storage: FileStorage; publish: Publish; limits: SharedRateLimits };
+
+/**
+ * How long a send waits in place for its rate-limit slot; a longer wait (a group's per-minute
+ * limit, a bot flooded by many processes) goes back to the queue as a delayed job instead.
+ */
+export const MAX_SLOT_WAIT_MS = 2000;
 export type OutboundOutcome = "sent" | "failed" | "skipped";
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
@@ -90,6 +97,9 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     }
     file = { kind: loaded.file.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: loaded.file.fileName ?? "file", mime: loaded.file.mime ?? undefined };
   }
+  // The token's limits, shared with every process sending on it (and a VK history import).
+  const slot = await deps.limits.take(sendRules(channel.config, loaded.chatId, loaded.businessConnectionId ?? undefined), MAX_SLOT_WAIT_MS);
+  if (!slot.ok) throw new RetryLater(slot.waitMs, "rate limit");
   await setAttempt(deps.db, job.projectId, message.id, new Date());
   try {
     const sent = await channel.adapter.send({

@@ -46,8 +46,41 @@ export const AGENT_DELAY_MS = 700;
  */
 export const INBOUND_CONCURRENCY = 256;
 
-/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline. */
-export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_CONCURRENCY, outbound: 8, media: 4, ai: 8, leadTimeout: 4 }) {
+/** Longest an agent turn waits for the inbound queue to drain before it runs anyway. */
+export const AGENT_YIELD_MAX_MS = 2000;
+
+/**
+ * Resolves when `queue` has no job waiting (read at most every 100 ms, shared by the callers), or
+ * after `maxWaitMs`: work that can wait lets more urgent work on the same database go first.
+ */
+function yieldTo(queue: { getWaitingCount: () => Promise<number> }, maxWaitMs: number) {
+  let readAt = 0;
+  let reading: Promise<number> | undefined;
+  let waiting = 0;
+  const waitingNow = async () => {
+    if (Date.now() - readAt < 100) return waiting;
+    reading ??= queue.getWaitingCount().finally(() => {
+      readAt = Date.now();
+      reading = undefined;
+    });
+    waiting = await reading.catch(() => 0);
+    return waiting;
+  };
+  return async () => {
+    const until = Date.now() + maxWaitMs;
+    while ((await waitingNow()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  };
+}
+
+/** The queue workers a process can run; a process runs some or all of them (see composeWorker's roles). */
+export type WorkerQueue = "inbound" | "outbound" | "media" | "ai" | "leadTimeout" | "maintenance" | "payments";
+export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = ["inbound", "outbound", "media", "ai", "leadTimeout", "maintenance", "payments"];
+
+export const DEFAULT_CONCURRENCY = { inbound: INBOUND_CONCURRENCY, outbound: 8, media: 4, ai: 8, leadTimeout: 4 };
+
+/** The BullMQ workers of this process: inbound events, outbound sends, media downloads, the lead pipeline (`only` picks some). */
+export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY, only: readonly WorkerQueue[] = ALL_WORKER_QUEUES) {
+  const runs = (q: WorkerQueue) => only.includes(q);
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
   // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
   const queues = createQueues(deps.connection, common.prefix);
@@ -66,8 +99,8 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
         await queues.enqueueAi({ projectId: job.projectId, conversationId: result.conversationId, messageId: result.messageId }, { delayMs: deps.agentDelayMs ?? AGENT_DELAY_MS });
       }),
   };
-  const inbound = new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound });
-  const outbound = new Worker<OutboundJob & { waits?: number }>(
+  const inbound = runs("inbound") ? new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound }) : undefined;
+  const outbound = !runs("outbound") ? undefined : new Worker<OutboundJob & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
       const waits = job.data.waits ?? 0;
@@ -86,17 +119,22 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.outbound },
   );
-  const media = new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media });
-  const ai = new Worker<AiJob>(
-    queueNames.ai,
-    async (job) => {
-      // Voice notes and PDFs are read as text before the agent's turn.
-      await readIncomingFiles({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
-      return processLeadMessage(leads, job.data);
-    },
-    { ...common, concurrency: concurrency.ai },
-  );
-  const leadTimeout = new Worker<LeadTimeoutJob>(
+  const media = runs("media") ? new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media }) : undefined;
+  // A turn waits (a little) while client messages wait to be stored: the manager sees them first.
+  const inboundDrained = yieldTo(queues.inbound, AGENT_YIELD_MAX_MS);
+  const ai = !runs("ai")
+    ? undefined
+    : new Worker<AiJob>(
+        queueNames.ai,
+        async (job) => {
+          await inboundDrained();
+          // Voice notes and PDFs are read as text before the agent's turn.
+          await readIncomingFiles({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
+          return processLeadMessage(leads, job.data);
+        },
+        { ...common, concurrency: concurrency.ai },
+      );
+  const leadTimeout = !runs("leadTimeout") ? undefined : new Worker<LeadTimeoutJob>(
     queueNames.leadTimeout,
     async (job, token) => {
       const outcome = await processLeadTimeout(leads, job.data);
@@ -107,7 +145,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: concurrency.leadTimeout },
   );
-  const maintenance = new Worker<MaintenanceJob>(
+  const maintenance = !runs("maintenance") ? undefined : new Worker<MaintenanceJob>(
     queueNames.maintenance,
     async (job) => {
       if (job.name === "staff-day") {
@@ -131,7 +169,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
   );
   // Verified payment news: applied once (the payment's event key), statuses only forward; a
   // refund that came before its payment's completion is tried again (PaymentNotYetKnown).
-  const payments = new Worker<PaymentJob>(
+  const payments = !runs("payments") ? undefined : new Worker<PaymentJob>(
     queueNames.payments,
     async (job) => {
       const outcome = await applyPaymentUpdate(deps.db, job.data);
@@ -142,9 +180,9 @@ export function startWorkers(deps: WorkerDeps, concurrency = { inbound: INBOUND_
     },
     { ...common, concurrency: 4 },
   );
-  void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
+  if (maintenance) void queues.scheduleMaintenance().catch((err: unknown) => deps.logger.error({ err }, "housekeeping schedule failed"));
   const byQueue = { inbound, outbound, media, ai, leadTimeout, maintenance, payments };
-  const all = Object.values(byQueue);
+  const all = Object.values(byQueue).filter((w) => w !== undefined);
   for (const w of all) {
     w.on("failed", (job, err) => deps.logger.warn({ queue: w.name, jobId: job?.id, err: err.message }, "job failed"));
     w.on("error", (err) => deps.logger.error({ queue: w.name, err }, "worker error"));

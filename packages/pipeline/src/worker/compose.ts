@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "@threadline/config";
 import type { Db } from "@threadline/db";
-import { EVENTS_CHANNEL, type Publish } from "@threadline/domain/events.ts";
+import { EVENTS_CHANNEL, parseChannelMessage, type Publish } from "@threadline/domain/events.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "@threadline/domain/endpoints.ts";
@@ -9,15 +9,32 @@ import { createQueues, type Queues } from "../jobs/index.ts";
 import { ChannelDirectory } from "../pipeline/channels.ts";
 import { webhookRouter } from "../pipeline/ingress.ts";
 import { startPollers } from "../pipeline/polling.ts";
-import { startWorkers } from "../pipeline/workers.ts";
+import { startWorkers, DEFAULT_CONCURRENCY, type WorkerQueue } from "../pipeline/workers.ts";
 import { startImportWorker } from "../import/worker.ts";
+import { SharedRateLimits } from "../pipeline/rate-limits.ts";
 
 // The one place the worker is wired: apps/worker's two processes, the benchmarks' server process
 // and the tests' pipeline all start their parts here, so they run the same queues, workers and
 // routes. The hops the jobs run are named in hops.ts.
 
-/** `ingress`: webhook routes and long-polling loops that queue events. `jobs`: the queue workers. */
-export type WorkerRole = "ingress" | "jobs";
+/**
+ * `ingress`: webhook routes and long-polling loops that queue events. The queue workers, by how
+ * urgent their work is: `inbound` stores client messages and publishes them to the inbox (a
+ * manager waits for it); `agent` runs the first-contact agent's turns and silence timeouts (it may
+ * fall behind); `delivery` sends replies, fetches files, runs history imports and housekeeping.
+ * `jobs` is all three in one process.
+ */
+export type WorkerRole = "ingress" | "inbound" | "agent" | "delivery" | "jobs";
+
+/** The queue workers each job role runs. */
+export const roleQueues: Record<Exclude<WorkerRole, "ingress">, readonly WorkerQueue[]> = {
+  inbound: ["inbound"],
+  agent: ["ai", "leadTimeout"],
+  delivery: ["outbound", "media", "maintenance", "payments"],
+  jobs: ["inbound", "ai", "leadTimeout", "outbound", "media", "maintenance", "payments"],
+};
+/** Which role runs history imports. */
+const importsRun = (roles: WorkerRole[]) => roles.includes("jobs") || roles.includes("delivery");
 
 export type WorkerParts = {
   db: Db;
@@ -56,6 +73,8 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
   const queues = deps.queues ?? createQueues(redis, deps.prefix);
   const channels = new ChannelDirectory(db, deps.secretKey, { endpoints: deps.endpoints });
   const closers: (() => Promise<unknown>)[] = [];
+  // The platforms' per-token limits, counted in Redis for every process that sends or imports.
+  const limits = new SharedRateLimits(redis, deps.prefix);
 
   let router: ReturnType<typeof webhookRouter> | undefined;
   if (roles.includes("ingress")) {
@@ -74,31 +93,31 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
 
   let workers: ReturnType<typeof startWorkers> | undefined;
   let imports: ReturnType<typeof startImportWorker> | undefined;
-  if (roles.includes("jobs")) {
-    if (!deps.storage || !deps.publish) throw new Error("the jobs role needs storage and publish");
+  const jobQueues = [...new Set(roles.flatMap((r) => (r === "ingress" ? [] : roleQueues[r])))];
+  if (jobQueues.length) {
+    if (!deps.storage || !deps.publish) throw new Error("the job roles need storage and publish");
     const { storage, publish } = deps;
-    const jobDeps = { db, publish, channels, storage, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints, staffAlerts: deps.staffAlerts };
-    workers = deps.concurrency ? startWorkers(jobDeps, deps.concurrency) : startWorkers(jobDeps);
+    const jobDeps = { db, publish, channels, storage, limits, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia, secretKey: deps.agentSecretKey, endpoints: deps.endpoints, staffAlerts: deps.staffAlerts };
+    workers = startWorkers(jobDeps, deps.concurrency ?? DEFAULT_CONCURRENCY, jobQueues);
+    closers.push(() => workers!.close());
+  }
+  if (jobQueues.includes("maintenance") && deps.staffAlerts) {
+    // Every notification, whichever process wrote it (the API, the agent, the rotation job),
+    // is published on the events channel: each becomes a staff-alert job, queued once by its id.
+    const events = redis.duplicate();
+    void events.subscribe(EVENTS_CHANNEL);
+    events.on("message", (_channel: string, raw: string) => {
+      const event = parseChannelMessage(raw)?.event;
+      if (event?.type !== "notification" || !event.projectId || !event.notificationId) return;
+      queues.enqueueStaffAlert({ projectId: event.projectId, notificationId: event.notificationId }).catch((err: unknown) => logger.warn({ err }, "staff alert not queued"));
+    });
+    closers.push(async () => events.disconnect());
+  }
+  if (importsRun(roles)) {
+    if (!deps.publish) throw new Error("the import worker needs publish");
     // History imports: one run at a time per job, resumed from the run's cursor after any crash.
-    imports = startImportWorker({ db, channels, publish, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
-    closers.push(() => workers!.close(), () => imports!.close());
-    if (deps.staffAlerts) {
-      // Every notification, whichever process wrote it (the API, the agent, the rotation job),
-      // is published on the events channel: each becomes a staff-alert job, queued once by its id.
-      const events = redis.duplicate();
-      void events.subscribe(EVENTS_CHANNEL);
-      events.on("message", (_channel: string, raw: string) => {
-        let event: { type?: string; projectId?: string; notificationId?: string };
-        try {
-          event = JSON.parse(raw) as typeof event;
-        } catch {
-          return;
-        }
-        if (event.type !== "notification" || !event.projectId || !event.notificationId) return;
-        queues.enqueueStaffAlert({ projectId: event.projectId, notificationId: event.notificationId }).catch((err: unknown) => logger.warn({ err }, "staff alert not queued"));
-      });
-      closers.push(async () => events.disconnect());
-    }
+    imports = startImportWorker({ db, channels, publish: deps.publish, limits, connection: redis, prefix: deps.prefix, logger, enqueueMedia: queues.enqueueMedia });
+    closers.push(() => imports!.close());
   }
 
   return {
@@ -106,9 +125,9 @@ export function composeWorker({ roles, deps }: { roles: WorkerRole[]; deps: Work
     channels,
     /** The webhook routes (ingress role). */
     router,
-    /** The queue workers (jobs role); `workers.leads` is what the lead pipeline runs on. */
+    /** The queue workers (job roles); `workers.leads` is what the lead pipeline runs on. */
     workers,
-    /** The history-import worker (jobs role). */
+    /** The history-import worker (jobs or delivery role). */
     imports,
     close: async () => {
       await Promise.all(closers.map((close) => close()));

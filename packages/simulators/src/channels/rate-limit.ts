@@ -1,6 +1,8 @@
 /** A per-key sliding window: at most `limit` hits in any `windowMs`. */
 export class SlidingWindowLimiter {
   private readonly hits = new Map<string, number[]>();
+  /** Hits refused since the last reset: what a test checks to see a client stayed within the limit. */
+  rejected = 0;
 
   constructor(
     public limit: number,
@@ -12,6 +14,7 @@ export class SlidingWindowLimiter {
     const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (recent.length >= this.limit) {
       this.hits.set(key, recent);
+      this.rejected++;
       return { ok: false, retryAfterMs: this.windowMs - (now - recent[0]!) };
     }
     recent.push(now);
@@ -21,5 +24,6 @@ export class SlidingWindowLimiter {
 
   reset(): void {
     this.hits.clear();
+    this.rejected = 0;
   }
 }

@@ -600,6 +600,12 @@ export const en: Shape<typeof ru> = {
     dismiss: "Dismiss",
   },
   agent: {
+    backlogTitle: "Agent queue",
+    backlogHint: "Client messages appear in conversations at once; this shows how far behind the agent's answers are (one queue for all projects, oldest turns first).",
+    backlogWaiting: "Waiting for the agent",
+    backlogOldest: "Oldest has waited",
+    backlogSeconds: "{{seconds}} s",
+    backlogRunning: "Answering now",
     nav: "AI agent",
     title: "First-contact AI agent",
     description: "The agent greets new clients, answers common questions and asks for a phone number, then hands the lead to a manager in rotation.",

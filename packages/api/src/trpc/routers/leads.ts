@@ -68,6 +68,13 @@ export const agentRouter = router({
     .query(({ ctx, input }) => listWonExamples(ctx.tx, ctx.member, input)),
 
   removeExample: manage.input(z.object({ exampleId: z.string().uuid() })).mutation(({ ctx, input }) => removeWonExample(ctx.tx, ctx.member, input.exampleId)),
+
+  /**
+   * How far behind the agent is: turns due and waiting, running, not yet due, and how long the
+   * oldest has waited. Client messages reach the inbox at once either way; this is when the agent
+   * answers them.
+   */
+  backlog: manage.query(({ ctx }) => ctx.jobs.agentBacklog()),
 });
 
 const inbox = projectProcedure("inbox.use");

@@ -291,6 +291,11 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     return this.users.get(id);
   }
 
+  /** Sends refused with 429 since the rates were last set: over the bot's rate, or a chat's. */
+  get rateRejections(): { bot: number; chat: number } {
+    return { bot: this.botRate.rejected, chat: this.chatRate.rejected };
+  }
+
   checkSendRate(bot: TgBot, chatId: number, businessConnectionId?: string): void {
     // A business account's chat with a client is another chat than the bot's own with them.
     const chatKey = `${bot.id}:${businessConnectionId ?? ""}:${chatId}`;

@@ -315,6 +315,11 @@ export class VkApiSimulator implements VkMethodHost {
     return this.faults?.injected ?? null;
   }
 
+  /** Requests refused with error 6 (over a token's rate) since the limit was last set. */
+  get rateRejections(): number {
+    return this.limiter.rejected;
+  }
+
   setRateLimit(limit: number, windowMs = 1000): void {
     this.limiter.limit = limit;
     this.limiter.windowMs = windowMs;
