@@ -17,7 +17,20 @@ export function DaySeparator({ at }: { at: Date }) {
  * The history in reading order: a separator where the day changes, the author's name only where
  * it changes, a gap where the side changes.
  */
-export function MessageList({ messages, projectId, loading, hasOlder }: { messages: readonly Message[]; projectId: string; loading: boolean; hasOlder: boolean }) {
+export function MessageList({
+  messages,
+  projectId,
+  loading,
+  hasOlder,
+  startCampaign = null,
+}: {
+  messages: readonly Message[];
+  projectId: string;
+  loading: boolean;
+  hasOlder: boolean;
+  /** The campaign of the link the client opened the bot by, for its `/start`. */
+  startCampaign?: string | null;
+}) {
   const t = useT();
   if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
   if (messages.length === 0) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.noMessages")}</p>;
@@ -33,7 +46,7 @@ export function MessageList({ messages, projectId, loading, hasOlder }: { messag
           <Fragment key={m.id}>
             {newDay ? <DaySeparator at={m.sentAt} /> : null}
             <div data-message-id={m.id} className={gap ? "pt-2" : undefined}>
-              <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
+              <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} startCampaign={startCampaign} />
             </div>
           </Fragment>
         );

@@ -63,7 +63,13 @@ export function Thread({
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
         <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-6 py-4">
-          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} />
+          <MessageList
+            messages={messages}
+            projectId={projectId}
+            loading={history.isPending}
+            hasOlder={hasNextPage}
+            startCampaign={conv?.attribution?.utmCampaign ?? conv?.attribution?.startPayload ?? null}
+          />
         </div>
       </div>
 

@@ -343,6 +343,8 @@ export const en: Shape<typeof ru> = {
     noLeadsHint: "Leads count by the day of the client's first message. Imported history is not included.",
   },
   inbox: {
+    openedBot: "The client opened the bot",
+    openedBotFrom: "The client opened the bot by a link of the campaign “{{campaign}}”",
     attach: "Attach a file",
     cancelUpload: "Cancel the upload",
     uploading: "File upload",
