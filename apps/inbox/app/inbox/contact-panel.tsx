@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ExternalLink } from "lucide-react";
 import { useId } from "react";
-import { cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
+import { cn, displayPhone, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
@@ -66,7 +66,7 @@ export function ContactPanel({ projectId, conversationId, access }: { projectId:
         {showPhone ? (
           <Row label={t("inbox.contact.phone")}>
             <a href={`tel:${contact.phone}`} className="text-slate-900 hover:text-sky-700">
-              {contact.phone}
+              {displayPhone(contact.phone ?? "")}
             </a>
           </Row>
         ) : null}
