@@ -130,6 +130,8 @@ export const en: Shape<typeof ru> = {
     import: "History import",
   },
   import: {
+    whyNoDialogs: "Nothing to import: the channel has no conversations with clients.",
+    whyNothingNew: "No new messages: every message of these conversations is already in Threadline — it came through the connected channel or an earlier import. Messages are never imported twice.",
     title: "History import",
     hint: "Bring over past conversations with clients: a VK community's history through the API, or a Telegram Desktop export. Imported history is not unread and does not wake the AI agent.",
     vkTitle: "VK community history",
