@@ -2,6 +2,7 @@ export { cn } from "./lib/cn.ts";
 export { useMediaQuery, PHONE_QUERY } from "./lib/viewport.ts";
 export { uploadWithProgress, secondsLeft, type UploadProgress, type UploadAnswer } from "./lib/upload.ts";
 export { nestQuotes, quoted } from "./lib/quote.ts";
+export { displayPhone } from "./lib/phone.ts";
 export { Button, type ButtonProps } from "./components/button.tsx";
 export { Input, Textarea, Select, Label, Field, ErrorNote } from "./components/form.tsx";
 export { Card, PageHeader, Badge, EmptyState, Table, Th, Td } from "./components/layout.tsx";

@@ -116,10 +116,15 @@ async function checkPorts(ports: ServicePorts) {
   }
 }
 
-function printAccounts(accounts: DemoAccount[]) {
-  const rows = [["project", "role", "email", "password"], ...accounts.map((a) => [a.project, a.role, a.email, a.password])];
+/** Which app each role works in: managers answer clients in the inbox, the others use the console. */
+function appFor(role: DemoAccount["role"], urls: { inbox: string; admin: string }): string {
+  return role === "manager" ? `inbox ${urls.inbox}` : role === "owner" || role === "admin" ? `admin ${urls.admin} (and inbox)` : `admin ${urls.admin}`;
+}
+
+function printAccounts(accounts: DemoAccount[], urls: { inbox: string; admin: string }) {
+  const rows = [["project", "role", "email", "password", "app"], ...accounts.map((a) => [a.project, a.role, a.email, a.password, appFor(a.role, urls)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log("\nDemo accounts:");
+  console.log("\nDemo accounts (manager@zerno.demo works in both projects: try the project switcher):");
   for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`);
 }
 
@@ -209,7 +214,7 @@ async function main() {
     const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
     teardown.add("scripted clients", () => world.stop());
     checkpoint();
-    step(`VK, Telegram and ElevenLabs simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}; scripted clients are writing in`);
+    step("Each project has a Telegram bot and a VK community; scripted clients are writing in");
   } catch (error) {
     checkpoint();
     throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);
@@ -217,7 +222,8 @@ async function main() {
 
   console.log("");
   for (const s of services) console.log(`${s.name}: ${s.url}`);
-  printAccounts(accounts);
+  const urlOf = (name: ServiceName) => services.find((s) => s.name === name)!.url;
+  printAccounts(accounts, { inbox: urlOf("inbox"), admin: urlOf("admin") });
   console.log(`\nLogs: ${shownPath(logsDir)}/<service>.log. Stop with Ctrl-C.`);
 
   for (const s of services) {

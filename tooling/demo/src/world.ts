@@ -11,6 +11,7 @@ import {
   vkScriptedTarget,
   type ScriptedClientsRun,
 } from "@threadline/simulators/channels";
+import { DEMO_CONVERSATIONS } from "./clients.ts";
 
 // The demo's outside world: a VK and a Telegram simulator, one community and one bot per demo
 // project connected as real channels (tokens encrypted, webhooks registered with secrets),
@@ -62,8 +63,9 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     await giveVoice(options, project.id, { apiKey: elevenlabs.apiKey, baseUrl: elevenlabs.baseUrl, voiceId: "demo-voice-anna" });
     if (options.clients !== false) {
       const paceMs = options.paceMs ?? 7000;
-      runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
-      runs.push(startScriptedClients({ target: telegramScriptedTarget(tg, bot.token, 600_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
+      const scripts = DEMO_CONVERSATIONS[project.slug];
+      runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), scripts, paceMs, loop: true, concurrency: 2 }));
+      runs.push(startScriptedClients({ target: telegramScriptedTarget(tg, bot.token, 600_000_001 + i * 10_000), scripts, paceMs, loop: true, concurrency: 2 }));
     }
   }
   return {

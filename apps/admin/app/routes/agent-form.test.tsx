@@ -107,9 +107,10 @@ describe("Agent", () => {
   it("saves what the manager edited, mapped to the server's settings, and shows the saved form", async () => {
     const { calls } = renderAgent();
     await userEvent.click(await screen.findByRole("button", { name: "Добавить факт" }));
-    const keys = screen.getAllByRole<HTMLInputElement>("textbox", { name: "Название" });
-    expect(keys.map((k) => k.value)).toEqual(["hours", "address", ""]);
-    await userEvent.type(keys[2]!, "phone");
+    // Facts are chosen from a list in Russian, not typed as keys.
+    const kinds = screen.getAllByRole<HTMLSelectElement>("combobox", { name: "О чём факт" });
+    expect(kinds.map((k) => k.selectedOptions[0]!.textContent)).toEqual(["Часы работы", "Адрес", "Другое…"]);
+    await userEvent.selectOptions(kinds[2]!, "Телефон");
     await userEvent.type(screen.getAllByRole("textbox", { name: "Значение" })[2]!, "+7 900 000-00-00");
     await userEvent.selectOptions(screen.getByRole("combobox", { name: "Агент в канале: Бодрое утро ТГ" }), "project");
     await userEvent.click(screen.getByRole("button", { name: "Сохранить" }));
@@ -120,7 +121,7 @@ describe("Agent", () => {
     expect(update!.llm).toEqual({ model: "gpt-4o-mini" });
     // The form starts again from the server's answer.
     expect(await screen.findByText("Сохранено")).toBeTruthy();
-    expect(screen.getAllByRole<HTMLInputElement>("textbox", { name: "Название" }).map((k) => k.value)).toEqual(["hours", "address", "phone"]);
+    expect(screen.getAllByRole<HTMLSelectElement>("combobox", { name: "О чём факт" }).map((k) => k.value)).toEqual(["hours", "address", "phone"]);
   });
 
   it("shows how far behind the agent is", async () => {

@@ -79,33 +79,50 @@ export function AgentKnowledgeSection({ form, settings, set }: SectionProps) {
   );
 }
 
-/** The facts as key and value rows; a new row suggests «hours», then «address». */
+/** The facts the agent recognises however a client asks, stored under these keys. */
+export const FACT_KINDS = ["hours", "address", "delivery", "payment", "parking", "phone", "website", "email"] as const;
+const OTHER = "__other";
+
+/**
+ * The facts as rows: what the fact is about, chosen from a list in Russian (Часы работы, Адрес,
+ * Доставка, …), or «Другое» with a name of the owner's own; and its value. A new row suggests
+ * «Часы работы», then «Адрес».
+ */
 export function AgentFactsEditor({ facts, onChange }: { facts: AgentForm["facts"]; onChange: (facts: AgentForm["facts"]) => void }) {
   const t = useT();
+  const setKey = (i: number, key: string) => onChange(facts.map((x, j) => (j === i ? { ...x, key } : x)));
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-slate-700">{t("agent.facts")}</legend>
       <p className="text-xs text-slate-500">{t("agent.factsHint")}</p>
-      {facts.map((f, i) => (
-        <div key={i} className="flex gap-2">
-          <Input
-            aria-label={t("agent.factKey")}
-            className="w-40"
-            placeholder={t("agent.factKey")}
-            value={f.key}
-            onChange={(e) => onChange(facts.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))}
-          />
-          <Input
-            aria-label={t("agent.factValue")}
-            placeholder={t("agent.factValue")}
-            value={f.value}
-            onChange={(e) => onChange(facts.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
-          />
-          <Button type="button" variant="outline" size="sm" onClick={() => onChange(facts.filter((_, j) => j !== i))}>
-            {t("agent.remove")}
-          </Button>
-        </div>
-      ))}
+      {facts.map((f, i) => {
+        const kind = (FACT_KINDS as readonly string[]).includes(f.key) ? f.key : OTHER;
+        return (
+          <div key={i} className="flex flex-wrap gap-2">
+            <Select aria-label={t("agent.factKind")} className="w-44" value={kind} onChange={(e) => setKey(i, e.target.value === OTHER ? "" : e.target.value)}>
+              {FACT_KINDS.map((k) => (
+                <option key={k} value={k} disabled={k !== f.key && facts.some((x) => x.key === k)}>
+                  {t(`agent.factKinds.${k}`)}
+                </option>
+              ))}
+              <option value={OTHER}>{t("agent.factOther")}</option>
+            </Select>
+            {kind === OTHER ? (
+              <Input aria-label={t("agent.factKey")} className="w-40" placeholder={t("agent.factKeyPlaceholder")} value={f.key} onChange={(e) => setKey(i, e.target.value)} />
+            ) : null}
+            <Input
+              aria-label={t("agent.factValue")}
+              className="min-w-48 flex-1"
+              placeholder={t("agent.factValue")}
+              value={f.value}
+              onChange={(e) => onChange(facts.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+            />
+            <Button type="button" variant="outline" size="sm" onClick={() => onChange(facts.filter((_, j) => j !== i))}>
+              {t("agent.remove")}
+            </Button>
+          </div>
+        );
+      })}
       <Button type="button" variant="outline" size="sm" onClick={() => onChange([...facts, { key: nextFactKey(facts), value: "" }])}>
         {t("agent.addFact")}
       </Button>

@@ -92,6 +92,9 @@ export default function Import() {
                       {r.state === "running" ? ` · ${t("import.perSecond", { count: r.messagesPerSecond })}` : ""}
                       {r.state === "running" && r.etaSeconds != null ? ` · ${t("import.left", { time: eta(t, r.etaSeconds) })}` : ""}
                     </div>
+                    {r.state === "done" && r.importedMessages === 0 ? (
+                      <div className="mt-1 text-xs text-slate-600">{t(r.doneDialogs === 0 ? "import.whyNoDialogs" : "import.whyNothingNew")}</div>
+                    ) : null}
                   </Td>
                   <Td className="max-w-64 text-sm text-red-700">{storedErrorText(r.lastError) ?? ""}</Td>
                   <Td className="whitespace-nowrap text-right">

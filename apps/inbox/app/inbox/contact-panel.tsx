@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, ExternalLink, Pencil } from "lucide-react";
 import { useId, useState } from "react";
-import { Button, cn, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
+import { Button, cn, displayPhone, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
 import { ContactEditForm } from "./contact-edit.tsx";
 import { moment } from "./format.ts";
@@ -106,7 +106,7 @@ export function ContactPanel({
         {showPhone ? (
           <Row label={t("inbox.contact.phone")}>
             <a href={`tel:${contact.phone}`} className="text-slate-900 hover:text-sky-700">
-              {contact.phone}
+              {displayPhone(contact.phone ?? "")}
             </a>
           </Row>
         ) : null}

@@ -25,6 +25,7 @@ export function MessageList({
   hasOlder,
   payments,
   focusMessageId = null,
+  startCampaign = null,
 }: {
   messages: readonly Message[];
   projectId: string;
@@ -34,6 +35,8 @@ export function MessageList({
   payments?: ReadonlyMap<number, Payment>;
   /** The message a search opened the thread at: highlighted. */
   focusMessageId?: number | null;
+  /** The campaign of the link the client opened the bot by, for its `/start`. */
+  startCampaign?: string | null;
 }) {
   const t = useT();
   if (loading) return <p className="py-8 text-center text-xs text-slate-400">{t("inbox.loadingHistory")}</p>;
@@ -55,7 +58,7 @@ export function MessageList({
               aria-label={m.id === focusMessageId ? t("inbox.focusedMessage") : undefined}
               className={cn(gap && "pt-2", m.id === focusMessageId && "-mx-2 rounded-lg bg-amber-100/80 px-2 py-1 ring-2 ring-amber-300")}
             >
-              <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} />
+              <MessageBubble message={m} projectId={projectId} showAuthor={showAuthor} startCampaign={startCampaign} />
               {payments?.get(m.id) ? (
                 <div className="flex justify-end">
                   <PaymentChip payment={payments.get(m.id)!} />

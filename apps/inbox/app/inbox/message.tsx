@@ -5,9 +5,29 @@ import { clock, fileSize, fileUrl } from "./format.ts";
 import type { Attachment, Message } from "./types.ts";
 
 /** One message as a bubble: the client's on the left, ours (manager, agent) on the right. */
-export const MessageBubble = memo(function MessageBubble({ message, projectId, showAuthor }: { message: Message; projectId: string; showAuthor: boolean }) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  projectId,
+  showAuthor,
+  startCampaign = null,
+}: {
+  message: Message;
+  projectId: string;
+  showAuthor: boolean;
+  startCampaign?: string | null;
+}) {
   const t = useT();
   const out = message.direction === "out";
+  // Telegram's /start is the client opening the bot, not something they wrote.
+  if (message.author === "client" && message.text === "/start") {
+    return (
+      <div data-testid="message" data-direction={message.direction} className="flex justify-center py-1">
+        <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600">
+          {startCampaign ? t("inbox.openedBotFrom", { campaign: startCampaign }) : t("inbox.openedBot")}
+        </span>
+      </div>
+    );
+  }
   if (message.author === "system") {
     return (
       <div data-testid="message" data-direction={message.direction} data-delivery={message.delivery} className="flex justify-center py-1">

@@ -71,6 +71,19 @@ describe("Thread", () => {
     await waitFor(() => expect(callsTo(calls, "conversations.markRead")).toEqual([{ projectId: "p1", conversationId: "conv-1" }]));
   });
 
+  it("shows a client's /start as the client opening the bot by the campaign's link", async () => {
+    renderWithApi(
+      <Thread projectId="p1" conversationId="conv-1" access={manager} myName="Анна Смирнова" panelOpen={false} onTogglePanel={() => {}} onClose={() => {}} />,
+      {
+        "conversations.get": () => ({ ...conversation(), attribution: { utmSource: "vk_ads", utmCampaign: "spring" } }),
+        "conversations.messages": () => historyPage([message({ text: "/start", sentAt: new Date("2025-11-27T10:00:00") }), message({ text: "Здравствуйте", sentAt: new Date("2025-11-27T10:00:05") })]),
+        "conversations.markRead": () => ({ ok: true }),
+      },
+    );
+    expect(await screen.findByText("Клиент открыл бота по ссылке кампании «spring»")).toBeTruthy();
+    expect(screen.queryByText("/start")).toBeNull();
+  });
+
   it("sends a reply that shows at once as pending, then as the server has it", async () => {
     let sent = false;
     let deliver = () => {};

@@ -73,7 +73,10 @@ export function Thread({
 
       <div ref={scroller} onScroll={onScroll} className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]">
         <div ref={content} className="relative mx-auto flex max-w-4xl flex-col gap-1 px-3 py-4 md:px-6">
-          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage} focusMessageId={focusMessageId} />
+          <MessageList messages={messages} projectId={projectId} loading={history.isPending} hasOlder={hasNextPage} payments={paymentsByMessage}
+            focusMessageId={focusMessageId}
+            startCampaign={conv?.attribution?.utmCampaign ?? conv?.attribution?.startPayload ?? null}
+          />
         </div>
       </div>
 

@@ -4,6 +4,7 @@ import type { RoleKey } from "../access/catalog.ts";
 import { hashPassword } from "../auth/password.ts";
 import { findUserByEmail } from "../auth/service.ts";
 import { createProject } from "../projects/service.ts";
+import { seedDemoKnowledge } from "./demo-knowledge.ts";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -48,6 +49,7 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
       projectId = found;
     }
     accounts.push({ project: p.name, role: "owner", email: ownerEmail, password: DEMO_PASSWORD });
+    await withTenant(db, projectId, (tx) => seedDemoKnowledge(tx, projectId, p.slug));
     const extra: [RoleKey, string, string][] = [
       ["admin", `admin@${p.prefix}.demo`, people.admin],
       ["manager", `manager@${p.prefix}.demo`, people.manager],
@@ -57,9 +59,12 @@ export async function seedDemo(db: Db): Promise<DemoAccount[]> {
       ["tech", `tech@${p.prefix}.demo`, people.tech],
     ];
     // Leads go to the managers first; the owner and admin take them only after.
-    const rotation: Record<string, number> = { [`manager@${p.prefix}.demo`]: 1, [`manager2@${p.prefix}.demo`]: 2, [`admin@${p.prefix}.demo`]: 3 };
+    const rotation: Record<string, number> = { [`manager@${p.prefix}.demo`]: 1, [`manager2@${p.prefix}.demo`]: 2, [`admin@${p.prefix}.demo`]: 3, [`manager@${demoProjects[0]!.prefix}.demo`]: 4 };
     let order = 10;
     await withTenant(db, projectId, (tx) => tx.update(memberships).set({ rotationOrder: 20 }).where(eq(memberships.userId, ownerId)));
+    // One person in two projects, so that switching projects can be tried: the coffee shop's
+    // manager also answers the clinic's clients.
+    if (p !== demoProjects[0]) extra.push(["manager", `manager@${demoProjects[0]!.prefix}.demo`, people.manager]);
     for (const [key, email, name] of extra) {
       const userId = await ensureUser(db, email, name, passwordHash);
       await withTenant(db, projectId, async (tx) => {
