@@ -4,6 +4,7 @@ import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageH
 import { useProjectAccess } from "../session.ts";
 import { money } from "../money.ts";
 import { optionsText, parseOptions, parsePrice, priceText } from "../catalog-form.ts";
+import { PriceListImport } from "../price-list.tsx";
 
 type Product = { id: string; name: string; category: string | null; description: string; priceMinor: number; available: boolean; options: { group: string; name: string; priceDeltaMinor: number }[]; upsell: string[] };
 
@@ -74,6 +75,7 @@ export default function Catalog() {
             )}
             <ErrorNote>{errorMessage(setAvailable.error)}</ErrorNote>
           </Card>
+          <PriceListImport projectId={projectId} />
           <MenuBotChannels projectId={projectId} />
         </div>
         <ProductForm key={editing?.id ?? "new"} projectId={projectId} currency={currency} editing={editing} onDone={() => (setEditing(null), void refresh())} />
