@@ -35,6 +35,17 @@ test("a client orders through the Telegram menu bot; the barista moves the order
     await expect(form.getByRole("alert")).toHaveText("Цена — число больше нуля, например 220 или 219,90");
     await add({ name: "Круассан", category: "Выпечка", price: "150", description: "Сливочный, из печи" });
     await add({ name: "Капучино", category: "Кофе", price: "220", description: "300 мл", options: "Молоко: овсяное +40\nМолоко: миндальное +50\nсироп +30", upsell: "Круассан" });
+    // A price list with a broken row: the preview names the row, nothing can be loaded.
+    const header = "Категория;Товар;Описание;Цена;В наличии;Добавки;Предлагать вместе с";
+    await page.getByLabel("Файл прайс-листа").setInputFiles({ name: "price.csv", mimeType: "text/csv", buffer: Buffer.from(`${header}\nВыпечка;Круассан;Сливочный, из печи;150;да;;\nДесерты;Медовик;;-10;да;;\nДесерты;Эклер;;190;да;;\n`) });
+    await page.getByRole("button", { name: "Проверить файл" }).click();
+    const importRows = page.getByTestId("import-row");
+    await expect(importRows.nth(0)).toContainText("без изменений");
+    await expect(importRows.nth(1)).toContainText("Товар «Медовик»: цена должна быть больше нуля");
+    await expect(importRows.nth(2)).toContainText("новый");
+    await expect(page.getByRole("button", { name: "Загрузить изменения: 1" })).toBeDisabled();
+    await shot(page, "admin-price-list-preview", { docs: true, fullPage: true });
+
     await page.getByRole("switch", { name: "Меню-бот: @zerno_menu_bot" }).click();
     await expect(page.getByRole("switch", { name: "Меню-бот: @zerno_menu_bot" })).toBeChecked();
     await shot(page, "admin-catalog", { docs: true, fullPage: true });

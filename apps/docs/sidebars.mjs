@@ -45,7 +45,7 @@ const sidebars = {
       key: "shop",
       label: "Каталог и заказы",
       collapsed: false,
-      items: ["shop/catalog", "shop/menu-bot", "shop/orders"],
+      items: ["shop/catalog", "shop/price-list", "shop/menu-bot", "shop/orders"],
     },
     {
       type: "category",

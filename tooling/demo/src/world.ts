@@ -1,9 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { ElevenLabsSimulator } from "@threadline/simulators/ai";
 import { channels, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
+import { seedCoffeeMenu } from "@threadline/domain/seed/coffee-menu.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import {
+  startMenuShoppers,
   startScriptedClients,
   telegramScriptedTarget,
   TelegramBotApiSimulator,
@@ -50,7 +52,7 @@ export async function startDemoSimulators(): Promise<DemoSimulators> {
 
 export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
   const { vk, tg, elevenlabs } = options.simulators;
-  const runs: ScriptedClientsRun[] = [];
+  const runs: Pick<ScriptedClientsRun, "stop">[] = [];
   const projects = await findDemoProjects(options.db);
   for (const [i, project] of projects.entries()) {
     const groupId = 210_000 + i;
@@ -61,11 +63,18 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     const vkId = await upsertChannel(options, project.id, { kind: "vk", name: project.name, externalId: String(groupId), token: community.token, confirmation: community.confirmation });
     await new VkAdapter({ groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${options.workerUrl}/webhooks/vk/${vkId.id}`, secret: vkId.secret });
     await giveVoice(options, project.id, { apiKey: elevenlabs.apiKey, baseUrl: elevenlabs.baseUrl, voiceId: "demo-voice-anna" });
+    // The coffee shop sells through its bot's button menu; its menu clients keep the orders board alive.
+    const coffeeShop = project.slug === "zerno";
+    if (coffeeShop) {
+      await seedCoffeeMenu(options.db, project.id);
+      await withTenant(options.db, project.id, (tx) => tx.update(channels).set({ settings: sql`jsonb_set(${channels.settings}, '{menuBot}', 'true'::jsonb)` }).where(eq(channels.id, tgId.id)));
+    }
     if (options.clients !== false) {
       const paceMs = options.paceMs ?? 7000;
       const scripts = DEMO_CONVERSATIONS[project.slug];
       runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), scripts, paceMs, loop: true, concurrency: 2 }));
       runs.push(startScriptedClients({ target: telegramScriptedTarget(tg, bot.token, 600_000_001 + i * 10_000), scripts, paceMs, loop: true, concurrency: 2 }));
+      if (coffeeShop) runs.push(startMenuShoppers({ sim: tg, botToken: bot.token, firstClientId: 700_000_001, pauseMs: paceMs * 3 }));
     }
   }
   return {

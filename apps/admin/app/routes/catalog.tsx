@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Switch, Table, Td, Textarea, Th, errorMessage, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Switch, Table, Td, Textarea, Th, errorMessage, errorText, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 import { money } from "../money.ts";
 import { optionsText, parseOptions, parsePrice, priceText } from "../catalog-form.ts";
+import { PriceListImport } from "../price-list.tsx";
 
 type Product = { id: string; name: string; category: string | null; description: string; priceMinor: number; available: boolean; options: { group: string; name: string; priceDeltaMinor: number }[]; upsell: string[] };
 
@@ -74,6 +75,7 @@ export default function Catalog() {
             )}
             <ErrorNote>{errorMessage(setAvailable.error)}</ErrorNote>
           </Card>
+          <PriceListImport projectId={projectId} />
           <MenuBotChannels projectId={projectId} />
         </div>
         <ProductForm key={editing?.id ?? "new"} projectId={projectId} currency={currency} editing={editing} onDone={() => (setEditing(null), void refresh())} />
@@ -149,12 +151,40 @@ function ProductForm({ projectId, currency, editing, onDone }: { projectId: stri
         <Field label={t("shop.upsell")} htmlFor="product-upsell">
           <Input id="product-upsell" value={upsell} onChange={(e) => setUpsell(e.target.value)} placeholder={t("shop.upsellHint")} />
         </Field>
+        {editing && <PhotoUpload projectId={projectId} productId={editing.id} />}
         <ErrorNote>{problem ?? errorMessage(save.error)}</ErrorNote>
         <Button type="submit" disabled={save.isPending}>
           {t("shop.save")}
         </Button>
       </form>
     </Card>
+  );
+}
+
+/** The product's photo, sent as the body to /catalog/photo (checked there: type by its bytes, 5 MB). */
+function PhotoUpload({ projectId, productId }: { projectId: string; productId: string }) {
+  const t = useT();
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  return (
+    <div className="space-y-1">
+      <label htmlFor="product-photo" className="text-sm font-medium text-slate-800">
+        {t("shop.photo")}
+      </label>
+      <input
+        id="product-photo"
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          if (!file) return;
+          const res = await fetch(`/catalog/photo?projectId=${projectId}&productId=${productId}`, { method: "POST", body: file, headers: { "content-type": file.type || "application/octet-stream" } });
+          const body = (await res.json().catch(() => ({}))) as { errorCode?: string; params?: Record<string, string | number>; error?: string };
+          setNote(res.ok ? { ok: true, text: t("shop.photoSaved") } : { ok: false, text: (body.errorCode && errorText(body.errorCode, body.params)) || body.error || String(res.status) });
+        }}
+      />
+      <p className="text-xs text-slate-500">{t("shop.photoHint")}</p>
+      {note && (note.ok ? <p role="status" className="text-xs text-emerald-700">{note.text}</p> : <ErrorNote>{note.text}</ErrorNote>)}
+    </div>
   );
 }
 

@@ -120,6 +120,22 @@ describe("realtime", () => {
     }
   });
 
+  it("order events follow their conversation's visibility; the orders board needs orders.manage", async () => {
+    const m = await open(A.manager.token);
+    expect(await join(m, A.project.id)).toEqual({ ok: true });
+    const board = await open(A.owner.token);
+    expect(await board.emitWithAck("join", { projectId: A.project.id, scope: "orders" })).toEqual({ ok: true });
+    const refused = await open(A.manager.token);
+    expect((await refused.emitWithAck("join", { projectId: A.project.id, scope: "orders" })).ok).toBe(false);
+    const got = collect(m);
+    const onBoard = collect(board);
+    const order = (conversationId: string, assigneeId: string | null) => ({ type: "order.created" as const, projectId: A.project.id, orderId: `o-${conversationId}`, conversationId, status: "new" as const, assigneeId });
+    await env.deps.publish(order("c-colleague", A.admin.membershipId));
+    await env.deps.publish(order("c-new", null));
+    await expect.poll(() => onBoard.filter((e) => e.type === "order.created").length, { timeout: 3000 }).toBe(2);
+    await expect.poll(() => got.filter((e) => e.type === "order.created").map((e) => e.conversationId), { timeout: 3000 }).toEqual(["c-new"]);
+  });
+
   it("import progress reaches members who manage imports, on the import page only", async () => {
     const tech = await open(A.tech.token);
     const owner = await open(A.owner.token);

@@ -25,4 +25,4 @@ export {
   type ScriptedClientsRun,
   type ScriptedClientTarget,
 } from "./scripted-clients.ts";
-export { TelegramMenuClient, type MenuCheckout, type MenuOrderLine } from "./menu-client.ts";
+export { TelegramMenuClient, startMenuShoppers, type MenuCheckout, type MenuOrderLine } from "./menu-client.ts";

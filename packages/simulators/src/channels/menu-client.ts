@@ -82,3 +82,36 @@ export class TelegramMenuClient {
     return this.menu()?.text ?? "";
   }
 }
+
+/** Orders the demo's menu clients place, in turn. */
+const DEMO_ORDERS: { lines: MenuOrderLine[]; checkout: Omit<MenuCheckout, "name"> }[] = [
+  { lines: [{ category: "Кофе", product: "Капучино", options: ["овсяное"] }, { category: "Выпечка", product: "Круассан" }], checkout: { phone: "+7 912 555-10-01", pickupTime: "через 15 минут" } },
+  { lines: [{ category: "Кофе", product: "Латте", options: ["сироп карамель"] }], checkout: { phone: "+7 903 555-20-02", pickupTime: "к 9:30" } },
+  { lines: [{ category: "Кофе", product: "Флэт уайт" }, { category: "Десерты", product: "Медовик" }], checkout: { phone: "+7 921 555-30-03", address: "ул. Лесная, 5, кв. 12" } },
+  { lines: [{ category: "Кофе", product: "Раф ванильный", options: ["миндальное"] }, { category: "Выпечка", product: "Синнабон" }], checkout: { phone: "+7 916 555-40-04", pickupTime: "через полчаса" } },
+];
+const DEMO_NAMES = ["Алина", "Кирилл", "Марина", "Тимур", "Ева", "Денис", "Ольга", "Артём"];
+
+/**
+ * Clients who order through the bot's button menu one after another, with a pause between
+ * them, until stopped: the demo's orders board fills by itself. A failed order is skipped.
+ */
+export function startMenuShoppers(options: { sim: TelegramBotApiSimulator; botToken: string; firstClientId: number; pauseMs?: number; count?: number }): { stop: () => Promise<void> } {
+  let stopped = false;
+  const pause = options.pauseMs ?? 20_000;
+  const run = (async () => {
+    for (let i = 0; !stopped && (options.count === undefined || i < options.count); i++) {
+      const plan = DEMO_ORDERS[i % DEMO_ORDERS.length]!;
+      const name = DEMO_NAMES[i % DEMO_NAMES.length]!;
+      const client = new TelegramMenuClient(options.sim, options.botToken, { id: options.firstClientId + i, first_name: name }, 30_000);
+      await client.order(plan.lines, { ...plan.checkout, name }).catch(() => undefined);
+      for (let waited = 0; !stopped && waited < pause; waited += 250) await sleep(250);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await run;
+    },
+  };
+}

@@ -4,6 +4,7 @@ import { MAX_PRICE_MINOR } from "@threadline/domain/catalog/write.ts";
 import { can } from "@threadline/domain/access/member.ts";
 import { forbidden, notFound } from "@threadline/domain/errors.ts";
 import { listMenuChannels, setMenuBot } from "@threadline/domain/menu/settings.ts";
+import { applyPriceList, exportPriceList, MAX_PRICE_LIST_BYTES, previewPriceList, readPriceListFile } from "@threadline/domain/catalog/price-list.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const id = z.string().uuid();
@@ -40,6 +41,21 @@ export const catalogRouter = router({
     .mutation(async ({ ctx, input }) => {
       if (!(await archiveProduct(ctx.tx, input.productId))) throw notFound("product");
     }),
+
+  /** A price list file (CSV or XLSX, base64) compared with the catalog: nothing is written. */
+  previewImport: projectProcedure("catalog.manage")
+    .input(z.object({ file: z.string().max(Math.ceil((MAX_PRICE_LIST_BYTES * 4) / 3) + 8) }))
+    .mutation(async ({ ctx, input }) => {
+      const rows = await previewPriceList(ctx.tx, await readPriceListFile(Buffer.from(input.file, "base64")));
+      return rows.map((r) => (r.status === "error" ? r : { row: r.row, status: r.status, name: r.name, priceMinor: r.draft.priceMinor }));
+    }),
+
+  /** The same file applied: all rows or none. */
+  applyImport: projectProcedure("catalog.manage")
+    .input(z.object({ file: z.string().max(Math.ceil((MAX_PRICE_LIST_BYTES * 4) / 3) + 8) }))
+    .mutation(async ({ ctx, input }) => applyPriceList(ctx.tx, ctx.member.projectId, await readPriceListFile(Buffer.from(input.file, "base64")))),
+
+  exportCsv: projectProcedure("catalog.manage").query(({ ctx }) => exportPriceList(ctx.tx)),
 
   menuChannels: projectProcedure("catalog.manage").query(({ ctx }) => listMenuChannels(ctx.tx, ctx.member)),
 
