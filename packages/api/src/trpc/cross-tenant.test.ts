@@ -59,6 +59,7 @@ const cases: Record<string, Case> = {
   "templates.remove": (a, b) => inBothProjects(a, b, { templateId: bTemplateId }),
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
+  "analytics.performance": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.channels": (_a, b) => [{ projectId: b.project.id }],

@@ -8,6 +8,8 @@ export type ProjectSettings = {
   responseTargetMinutes?: number;
   /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
   voice?: { voiceId: string; modelId?: string };
+  /** The project's working hours: response times of members without their own count only these. */
+  workHours?: WorkHours;
 };
 
 /** Shifts per weekday (0 = Sunday … 6), "HH:MM" in the project's time zone; `to` ≤ `from` runs past midnight. */
