@@ -58,4 +58,18 @@ test("the owner sees a manager's response time and leads in the performance repo
   expect(text.startsWith("\uFEFFСотрудник;")).toBe(true);
   expect(text).toContain(`Вера Быстрова ${suffix};10;10;1;1;1;1;0`);
   await shot(page, "admin-performance", { docs: true });
+
+  // Project hours, for members without their own, are set beside the rotation.
+  await page.getByRole("navigation").getByRole("link", { name: "Распределение лидов" }).click();
+  const hours = page.getByTestId("project-hours");
+  await expect(hours).toContainText("Рабочие часы проекта");
+  await hours.getByRole("button", { name: "Изменить часы проекта" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Часы работы: проект");
+  await page.getByRole("button", { name: "Сохранить" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect(hours).toContainText("09:00–18:00");
+  // Back to no schedule, so other tests see the demo project as it was.
+  await hours.getByRole("button", { name: "Изменить часы проекта" }).click();
+  await page.getByRole("button", { name: "Без графика" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
 });

@@ -131,6 +131,26 @@ describe("performance report", () => {
     }
   });
 
+  it("takes the project's hours as set in «Распределение лидов»; bad hours are refused and lose nothing", async () => {
+    const owner = env.caller(A.owner.token);
+    const night = { days: { "1": [{ from: "22:00", to: "06:00" }] } };
+    await expect(owner.rotation.projectHours({ projectId: A.project.id })).resolves.toEqual(night);
+    await expect(owner.rotation.setProjectHours({ projectId: A.project.id, workHours: { days: { "2": [{ from: "25:00", to: "18:00" }] } } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(owner.rotation.setProjectHours({ projectId: A.project.id, workHours: { days: { "2": [{ from: "09:00", to: "18:00" }, { from: "12:00", to: "20:00" }] } } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(env.caller(A.manager.token).rotation.setProjectHours({ projectId: A.project.id, workHours: null })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(owner.rotation.projectHours({ projectId: A.project.id })).resolves.toEqual(night);
+
+    // Cleared: the administrator (no own hours) now waits around the clock: Monday 21:00 → Tuesday 07:00 is 10 hours.
+    await owner.rotation.setProjectHours({ projectId: A.project.id, workHours: null });
+    try {
+      await expect(owner.rotation.projectHours({ projectId: A.project.id })).resolves.toBeNull();
+      const report = await owner.analytics.performance({ projectId: A.project.id, ...period });
+      expect(report.rows.find((r) => r.membershipId === A.admin.membershipId)).toMatchObject({ responseMs: 10 * 60 * MIN });
+    } finally {
+      await owner.rotation.setProjectHours({ projectId: A.project.id, workHours: night });
+    }
+  });
+
   it("is for those who manage the staff, and a period of at most a year", async () => {
     await expect(env.caller(A.manager.token).analytics.performance({ projectId: A.project.id, ...period })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(env.caller(A.admin.token).analytics.performance({ projectId: A.project.id, ...period })).resolves.toBeTruthy();
