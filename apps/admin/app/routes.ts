@@ -17,6 +17,7 @@ export default [
       route("templates", "routes/templates.tsx"),
       route("spend", "routes/spend.tsx"),
       route("traffic", "routes/traffic.tsx"),
+      route("performance", "routes/performance.tsx"),
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),
       route("orders", "routes/orders.tsx"),

@@ -15,6 +15,7 @@ const sections = [
   { to: "templates", label: "templates.title", permission: "project.settings" },
   { to: "spend", label: "analytics.spend", permission: "analytics.spend" },
   { to: "traffic", label: "analytics.traffic", permission: "analytics.traffic" },
+  { to: "performance", label: "performance.title", permission: "staff.manage" },
   { to: "audit", label: "admin.audit", permission: "audit.view" },
   { to: "settings", label: "admin.settings", permission: "project.settings" },
   { to: "payments", label: "paymentsAdmin.nav", permission: "project.settings" },

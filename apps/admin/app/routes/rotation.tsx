@@ -19,6 +19,11 @@ export default function Rotation() {
   const update = useMutation(trpc.rotation.updateMember.mutationOptions({ onSettled: refresh }));
   const [editing, setEditing] = useState<{ id: string; name: string; hours: WorkHours | null } | null>(null);
   const [pausing, setPausing] = useState<{ id: string; name: string } | null>(null);
+  const projectHours = useQuery(trpc.rotation.projectHours.queryOptions({ projectId }));
+  const setProjectHours = useMutation(
+    trpc.rotation.setProjectHours.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.rotation.projectHours.queryKey({ projectId }) }) }),
+  );
+  const [editingProject, setEditingProject] = useState(false);
   const inbox = (members.data ?? []).filter((m) => m.active && m.worksInbox);
 
   return (
@@ -83,6 +88,29 @@ export default function Rotation() {
           </tbody>
         </Table>
       </Card>
+
+      <Card className="mt-4 flex flex-wrap items-center justify-between gap-3 p-4" data-testid="project-hours">
+        <div className="text-sm">
+          <div className="font-medium text-slate-900">{t("rotation.projectHours")}</div>
+          <div className="text-slate-600">{projectHours.data === undefined ? "" : hoursSummary(projectHours.data, t)}</div>
+          <div className="text-xs text-slate-500">{t("rotation.projectHoursHint")}</div>
+        </div>
+        <Button variant="outline" onClick={() => setEditingProject(true)} disabled={projectHours.data === undefined}>
+          {t("rotation.projectHoursEdit")}
+        </Button>
+      </Card>
+      {editingProject && projectHours.data !== undefined ? (
+        <HoursDialog
+          member={{ name: t("rotation.projectHoursName"), hours: projectHours.data }}
+          pending={setProjectHours.isPending}
+          error={errorMessage(setProjectHours.error) ?? null}
+          onClose={() => {
+            setEditingProject(false);
+            setProjectHours.reset();
+          }}
+          onSave={(workHours) => setProjectHours.mutate({ projectId, workHours }, { onSuccess: () => setEditingProject(false) })}
+        />
+      ) : null}
 
       <RulesSection projectId={projectId} members={inbox} />
 

@@ -10,6 +10,8 @@ export type ProjectSettings = {
   voice?: { voiceId: string; modelId?: string };
   /** What the client is told when their order changes status (blank: the default text). */
   orderTemplates?: Partial<Record<"new" | "confirmed" | "preparing" | "ready" | "done" | "cancelled", string>>;
+  /** The project's working hours: response times of members without their own count only these. */
+  workHours?: WorkHours;
 };
 
 /** Shifts per weekday (0 = Sunday … 6), "HH:MM" in the project's time zone; `to` ≤ `from` runs past midnight. */

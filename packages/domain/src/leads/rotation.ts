@@ -21,7 +21,7 @@ export const MAX_ROTATION_WEIGHT = 10;
 export const takesLeads = (c: Pick<RotationCandidate, "inRotation" | "roleKey">) => c.inRotation ?? c.roleKey !== "owner";
 
 const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
-function minutesOf(time: string): number {
+export function minutesOf(time: string): number {
   const m = TIME.exec(time);
   if (!m) throw badRequest("rotation.badTime", "Время смены — в формате ЧЧ:ММ");
   return time === "24:00" ? 1440 : Number(m[1]) * 60 + Number(m[2]);

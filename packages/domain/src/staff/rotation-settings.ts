@@ -1,11 +1,12 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { channels, contacts, conversations, memberships, notifications, rotationRules, withTenant, type Db, type Tx, type WorkHours } from "@threadline/db";
+import { channels, contacts, conversations, memberships, notifications, projects, rotationRules, withTenant, type Db, type Tx, type WorkHours } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
 import type { RealtimeEvent } from "../events.ts";
 import { MAX_ROTATION_WEIGHT, queuedLeads, rotationCandidates, validateWorkHours } from "../leads/rotation.ts";
 import { handOver, NOTIFICATION_TEXTS } from "../leads/stages.ts";
+import { updateProject } from "../projects/service.ts";
 
 export type RotationPatch = {
   inRotation?: boolean;
@@ -41,6 +42,19 @@ export async function updateMemberRotation(tx: Tx, actor: Member, membershipId: 
     targetId: membershipId,
     details: { ...patch, pausedUntil: patch.pausedUntil?.toISOString() ?? patch.pausedUntil },
   });
+}
+
+/** The project's working hours (null: none), counted for members without their own in the performance report. */
+export async function projectWorkHours(tx: Tx, projectId: string): Promise<WorkHours | null> {
+  const [row] = await tx.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId));
+  return row?.settings.workHours ?? null;
+}
+
+/** Sets or clears the project's working hours, checked like a member's. */
+export async function setProjectWorkHours(tx: Tx, actor: Member, hours: WorkHours | null) {
+  const workHours = hours ? validateWorkHours(hours) : undefined;
+  await updateProject(tx, actor.userId, actor.projectId, { settings: { workHours } });
+  return workHours ?? null;
 }
 
 export async function listRotationRules(tx: Tx) {

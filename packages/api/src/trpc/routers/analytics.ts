@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { spendReport, trafficReport } from "@threadline/domain/analytics/index.ts";
+import { performanceReport, spendReport, trafficReport } from "@threadline/domain/analytics/index.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const MAX_DAYS = 366;
@@ -21,4 +21,9 @@ export const analyticsRouter = router({
   traffic: projectProcedure("analytics.traffic")
     .input(period)
     .query(({ ctx, input }) => trafficReport(ctx.tx, ctx.member, input)),
+
+  // Members' response times and results: for those who manage the staff (owners, administrators).
+  performance: projectProcedure("staff.manage")
+    .input(period)
+    .query(({ ctx, input }) => performanceReport(ctx.tx, ctx.member, input)),
 });
