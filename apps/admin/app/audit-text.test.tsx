@@ -68,6 +68,12 @@ describe("audit entries in words", () => {
       "template.created": { name: "Доставка" },
       "template.updated": { name: "Доставка" },
       "template.removed": { name: "Доставка" },
+      "member.rotation_changed": { inRotation: true, weight: 2, pausedUntil: "2026-12-20T00:00:00.000Z" },
+      "rotation.rule_created": { channelId: "c1", source: "vk_ads", membershipIds: ["m1"] },
+      "rotation.rule_removed": {},
+      "staff_bot.connected": { username: "zerno_staff_bot" },
+      "staff_bot.removed": { username: "zerno_staff_bot" },
+      "contact.updated": { fields: ["name", "phone"] },
     };
     const importSummary = { source: "vk_api", state: "running", dialogs: 3, totalDialogs: null, messages: 0, error: null };
     for (const action of Object.keys(i18next.getResourceBundle("ru", "translation").auditAction as object)) {

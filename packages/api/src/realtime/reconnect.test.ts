@@ -76,7 +76,7 @@ describe("reconnects catch up exactly", () => {
     const ownerGot = collect(owner);
     const managerGot = collect(manager);
     await env.deps.publish(message("before"));
-    await expect.poll(() => managerGot.length, { timeout: 3000 }).toBe(1);
+    await expect.poll(() => managerGot.length, { timeout: 10_000 }).toBe(1);
     const cursor = managerGot[0]!.cursor!;
     expect(cursor).toMatch(/^\d+-\d+$/);
 
@@ -95,7 +95,7 @@ describe("reconnects catch up exactly", () => {
     owner.connect();
     await new Promise<void>((resolve) => owner.once("connect", () => resolve()));
     expect(owner.recovered).toBe(true);
-    await expect.poll(() => ids(ownerGot), { timeout: 3000 }).toEqual([...expected, "colleague"].sort());
+    await expect.poll(() => ids(ownerGot), { timeout: 10_000 }).toEqual([...expected, "colleague"].sort());
 
     // The manager's comes back on the other server, which never knew it: it joins with its cursor.
     const again = await open(second.url, A.manager.token);
@@ -108,8 +108,8 @@ describe("reconnects catch up exactly", () => {
     expect((ack.missed as Got[]).map((e) => e.conversationId)).toEqual(expected.slice(1));
     catchUpGot.push(...(ack.missed as Got[]));
     await env.deps.publish(message("after"));
-    await expect.poll(() => ids(catchUpGot), { timeout: 3000 }).toEqual([...expected, "after"].sort());
-    await expect.poll(() => ids(ownerGot), { timeout: 3000 }).toContain("after");
+    await expect.poll(() => ids(catchUpGot), { timeout: 10_000 }).toEqual([...expected, "after"].sort());
+    await expect.poll(() => ids(ownerGot), { timeout: 10_000 }).toContain("after");
   }, GAP_MS + 30_000);
 
   it("asks for a refetch when the log no longer reaches the cursor, and takes no malformed cursor", async () => {

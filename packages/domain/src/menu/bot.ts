@@ -219,7 +219,7 @@ async function apply(tx: Tx, input: { projectId: string; conversationId: string 
       if (now !== screen.unitMinor || optionIds.length !== screen.optionIds.length) {
         screen.optionIds = optionIds;
         screen.unitMinor = now;
-        return { answer: { text: `Цена изменилась: теперь ${money(now)}. Проверьте и нажмите «Добавить» ещё раз.`, alert: true } };
+        return { answer: { text: `Цена изменилась: теперь ${money(now)}. Проверьте и нажмите „Добавить“ ещё раз.`, alert: true } };
       }
       const same = state.cart.find((l) => l.productId === p.id && l.optionIds.join() === optionIds.join());
       if (same) same.quantity = Math.min(same.quantity + 1, 99);

@@ -1,7 +1,7 @@
 import { eq, getTableColumns, getTableName, isTable } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "@threadline/db/schema";
-import { channels, projects } from "@threadline/db";
+import { channels, projects, staffBots } from "@threadline/db";
 import { decryptSecret, encryptSecret, sealedWithCurrentKey } from "../crypto.ts";
 import { sealV1 } from "@threadline/testing/secrets.ts";
 import { ChannelDirectory } from "@threadline/pipeline/pipeline/channels.ts";
@@ -40,11 +40,22 @@ describe("re-encrypting stored secrets", () => {
     await env.owner.update(channels).set({ tokenEnc: unknown }).where(eq(channels.id, broken.id));
     await env.owner.update(projects).set({ openaiKeyEnc: encryptSecret("sk-a", OLD), elevenlabsKeyEnc: sealV1("el-a", OLD) }).where(eq(projects.id, a.project.id));
     await env.owner.update(projects).set({ openaiKeyEnc: sealV1("sk-b", NEW), elevenlabsKeyEnc: null }).where(eq(projects.id, b.project.id));
+    // Keyed by project rather than by id: one staff bot per project.
+    await env.owner.insert(staffBots).values({ projectId: a.project.id, tokenEnc: encryptSecret("staff-bot-a", OLD), botId: "1", username: "a_staff_bot", webhookSecret: "s" });
     const untouchedBefore = await env.owner.select({ tokenEnc: channels.tokenEnc }).from(channels).where(eq(channels.id, vk.id));
 
     const report = await resealSecrets(env.owner, keyring, 1);
 
-    expect(report.resealed).toEqual({ "channels.token_enc": 2, "projects.openai_key_enc": 2, "projects.elevenlabs_key_enc": 1 });
+    expect(report.resealed).toEqual({
+      "channels.token_enc": 2,
+      "projects.openai_key_enc": 2,
+      "projects.elevenlabs_key_enc": 1,
+      "payment_accounts.secret_key_enc": 0,
+      "payment_accounts.webhook_secret_enc": 0,
+      "staff_bots.token_enc": 1,
+    });
+    const [bot] = await env.owner.select().from(staffBots).where(eq(staffBots.projectId, a.project.id));
+    expect(decryptSecret(bot!.tokenEnc, NEW)).toBe("staff-bot-a");
     expect(report.failures).toEqual([{ table: "channels", column: "token_enc", id: broken.id, reason: expect.stringMatching(/neither SECRET_KEY nor in SECRET_KEY_PREVIOUS/) }]);
 
     const rows = await env.owner.select({ id: channels.id, tokenEnc: channels.tokenEnc }).from(channels);
@@ -60,6 +71,13 @@ describe("re-encrypting stored secrets", () => {
     expect((await directory.get(b.channel.id))!.token).toBe("tg-token-b");
 
     // A second run finds nothing left to do.
-    expect((await resealSecrets(env.owner, keyring)).resealed).toEqual({ "channels.token_enc": 0, "projects.openai_key_enc": 0, "projects.elevenlabs_key_enc": 0 });
+    expect((await resealSecrets(env.owner, keyring)).resealed).toEqual({
+      "channels.token_enc": 0,
+      "projects.openai_key_enc": 0,
+      "projects.elevenlabs_key_enc": 0,
+      "payment_accounts.secret_key_enc": 0,
+      "payment_accounts.webhook_secret_enc": 0,
+      "staff_bots.token_enc": 0,
+    });
   });
 });

@@ -5,9 +5,13 @@ import { decryptSecret, encryptSecret, secretKeyId, type SecretKeyring } from ".
 // Every column that holds a sealed secret (schema fields ending in Enc; a test keeps this list
 // complete). Each table has a uuid primary key `id`.
 export const SEALED_COLUMNS = [
-  { table: "channels", column: "token_enc" },
-  { table: "projects", column: "openai_key_enc" },
-  { table: "projects", column: "elevenlabs_key_enc" },
+  { table: "channels", column: "token_enc", key: "id" },
+  { table: "projects", column: "openai_key_enc", key: "id" },
+  { table: "projects", column: "elevenlabs_key_enc", key: "id" },
+  { table: "payment_accounts", column: "secret_key_enc", key: "id" },
+  { table: "payment_accounts", column: "webhook_secret_enc", key: "id" },
+  // One staff bot per project: the project's id is its key.
+  { table: "staff_bots", column: "token_enc", key: "project_id" },
 ] as const;
 
 export type ResealReport = {
@@ -25,14 +29,15 @@ export type ResealReport = {
 export async function resealSecrets(db: Db, keyring: SecretKeyring, batchSize = 200): Promise<ResealReport> {
   const current = `v2.${secretKeyId(keyring)}.%`;
   const report: ResealReport = { resealed: {}, failures: [] };
-  for (const { table, column } of SEALED_COLUMNS) {
+  for (const { table, column, key } of SEALED_COLUMNS) {
     const t = sql.identifier(table);
     const c = sql.identifier(column);
+    const k = sql.identifier(key);
     let count = 0;
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
       const rows = (await db.execute(
-        sql`select id::text as id, ${c} as sealed from ${t} where ${c} is not null and ${c} not like ${current} and id > ${after}::uuid order by id limit ${batchSize}`,
+        sql`select ${k}::text as id, ${c} as sealed from ${t} where ${c} is not null and ${c} not like ${current} and ${k} > ${after}::uuid order by ${k} limit ${batchSize}`,
       )) as unknown as { id: string; sealed: string }[];
       if (!rows.length) break;
       for (const row of rows) {
@@ -43,7 +48,7 @@ export async function resealSecrets(db: Db, keyring: SecretKeyring, batchSize = 
           report.failures.push({ table, column, id: row.id, reason: (error as Error).message });
           continue;
         }
-        const updated = (await db.execute(sql`update ${t} set ${c} = ${encryptSecret(plain, keyring)} where id = ${row.id}::uuid and ${c} = ${row.sealed} returning id`)) as unknown as unknown[];
+        const updated = (await db.execute(sql`update ${t} set ${c} = ${encryptSecret(plain, keyring)} where ${k} = ${row.id}::uuid and ${c} = ${row.sealed} returning 1`)) as unknown as unknown[];
         count += updated.length;
       }
       after = rows[rows.length - 1]!.id;

@@ -66,7 +66,7 @@ describe("menu bot (Telegram)", () => {
     // The first menu message was edited through the cart, not sent again for every press.
     expect(Math.max(...tg.sentMessages(8101, { botToken }).map((m) => m.edits ?? 0))).toBeGreaterThan(5);
     // The «принят» message goes out through the outbound queue.
-    await expect.poll(() => tg.sentMessages(8101, { botToken }).map((m) => m.text ?? "").join("\n"), { timeout: 5000 }).toMatch(/Заказ №1 принят: Капучино \(овсяное\), Круассан/);
+    await expect.poll(() => tg.sentMessages(8101, { botToken }).map((m) => m.text ?? "").join("\n"), { timeout: 20_000 }).toMatch(/Заказ №1 принят: Капучино \(овсяное\), Круассан/);
   });
 
   it("a double tap adds once; a press on an old menu, a forged or another chat's button is refused and changes nothing", async () => {
@@ -126,7 +126,7 @@ describe("menu bot (Telegram)", () => {
     await client.tap(/^Латте/);
     await withTenant(env.db, T.project.id, (tx) => upsertCatalog(tx, T.project.id, [{ name: "Латте", category: "Кофе", priceMinor: 26000 }]));
     const answer = await client.tap(/^Добавить в корзину/);
-    expect(answer).toEqual({ text: "Цена изменилась: теперь 260\u00a0₽. Проверьте и нажмите «Добавить» ещё раз.", showAlert: true });
+    expect(answer).toEqual({ text: "Цена изменилась: теперь 260\u00a0₽. Проверьте и нажмите „Добавить“ ещё раз.", showAlert: true });
     await expect.poll(() => client.menu()!.text, { timeout: 5000 }).toMatch(/Итого: 260/);
   });
 
