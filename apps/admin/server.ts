@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { loadEnv } from "@threadline/config";
-import { serveApp, telegramImportHandler } from "@threadline/api/http";
+import { serveApp, telegramImportHandler, uploadsHandler } from "@threadline/api/http";
 
 // Live import progress for the import page arrives over the realtime sockets serveApp attaches.
 await serveApp(loadEnv(), {
@@ -8,5 +8,7 @@ await serveApp(loadEnv(), {
   clientDir: fileURLToPath(new URL("./build/client", import.meta.url)),
   routes: (app, deps) => {
     app.post("/imports/telegram", telegramImportHandler(deps));
+    // Knowledge base documents are stored here first, then taken by knowledge.addUpload.
+    app.post("/uploads", ...uploadsHandler(deps, deps.storage));
   },
 });

@@ -124,6 +124,7 @@ export const errorCodes = [
   "knowledge.unreadable",
   "knowledge.tooMany",
   "knowledge.titleRequired",
+  "knowledge.uploadMissing",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -17,6 +17,7 @@ let bNotificationId: string;
 let bImportRunId: string;
 let bTemplateId: string;
 let bRecordingKey: string;
+let bDocumentId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -103,13 +104,18 @@ const cases: Record<string, Case> = {
   "voice.updateSettings": (_a, b) => [{ projectId: b.project.id, voiceId: "чужой-голос", apiKey: "чужой-ключ" }],
   "voice.speak": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой голос" }),
   "voice.fromRecording": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey }),
+  "knowledge.list": (_a, b) => [{ projectId: b.project.id }],
+  "knowledge.get": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
+  "knowledge.addUpload": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey, fileName: "чужой.txt" }),
+  "knowledge.addText": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой документ" }],
+  "knowledge.remove": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "kb_documents", "kb_passages"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -140,6 +146,7 @@ beforeAll(async () => {
   bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
+  bDocumentId = (await env.caller(B.owner.token).knowledge.addText({ projectId: B.project.id, title: "Доставка", text: "Доставляем по Казани за два часа." })).id;
 });
 afterAll(async () => env?.close());
 

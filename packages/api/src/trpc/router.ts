@@ -10,6 +10,7 @@ import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.t
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { templatesRouter } from "./routers/templates.ts";
 import { voiceRouter } from "./routers/voice.ts";
+import { knowledgeRouter } from "./routers/knowledge.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   voice: voiceRouter,
   analytics: analyticsRouter,
   templates: templatesRouter,
+  knowledge: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -87,6 +87,7 @@ export const errorsRu = {
     unreadable: "Не удалось прочитать файл: он повреждён или защищён паролем",
     tooMany: "В базе знаний уже {{count}} документов: удалите ненужные",
     titleRequired: "Укажите название документа",
+    uploadMissing: "Файл не найден: загрузите его ещё раз",
   },
   templates: {
     titleRequired: "Назовите шаблон",
