@@ -92,6 +92,7 @@ const cases: Record<string, Case> = {
   ],
   "agent.examples": (_a, b) => [{ projectId: b.project.id }],
   "agent.removeExample": (a, b) => inBothProjects(a, b, { exampleId: bExampleId }),
+  "agent.sandbox": (_a, b) => [{ projectId: b.project.id, messages: [{ author: "client", text: "Сколько стоит доставка?" }] }],
   "leads.setStage": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, stage: "lost" }),
   "leads.events": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "notifications.list": (_a, b) => [{ projectId: b.project.id }],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withTenant } from "@threadline/db";
+import { conversations, messages, withTenant } from "@threadline/db";
+import { sql } from "drizzle-orm";
 import { recordUpload, uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
 import { MAX_DOCUMENT_BYTES } from "@threadline/domain/knowledge/index.ts";
 import { createTestEnv, type TestEnv } from "@threadline/testing";
@@ -56,5 +57,19 @@ describe("knowledge procedures", () => {
     const doc = await owner.addText({ projectId: T.project.id, title: "Гарантия", text: "Гарантия на ремонт — год." });
     await owner.remove({ projectId: T.project.id, documentId: doc.id });
     await expect(owner.get({ projectId: T.project.id, documentId: doc.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("the sandbox answers from a document and shows the passage, storing no message", async () => {
+    const owner = env.caller(T.owner.token);
+    const doc = await owner.knowledge.addText({ projectId: T.project.id, title: "Самовывоз", text: "Самовывоз работает с понедельника по пятницу с 9 до 18 на Баумана 12." });
+    const count = () => withTenant(env.db, T.project.id, async (tx) => [(await tx.select({ n: sql<number>`count(*)::int` }).from(messages))[0]!.n, (await tx.select({ n: sql<number>`count(*)::int` }).from(conversations))[0]!.n]);
+    const before = await count();
+    const turn = await owner.agent.sandbox({ projectId: T.project.id, messages: [{ author: "client", text: "Здравствуйте! По какому адресу самовывоз?" }] });
+    expect(turn.replies.map((r) => r.text).join("\n")).toContain("Баумана 12");
+    expect(turn.passages.map((p) => p.id)).toContain((await owner.knowledge.get({ projectId: T.project.id, documentId: doc.id })).passages[0]!.id);
+    expect(turn.passages[0]!.text).toContain("Баумана");
+    expect(turn.rules.length).toBeGreaterThan(0);
+    expect(await count()).toEqual(before);
+    await expect(env.caller(T.manager.token).agent.sandbox({ projectId: T.project.id, messages: [{ author: "client", text: "Адрес?" }] })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
