@@ -7,6 +7,7 @@ type Action = "greet" | "answer" | "ask_phone" | "ask_field" | "confirm" | "hand
 type Entry =
   | { author: "client"; text: string }
   | { author: "agent"; text: string; action: Action; passages?: { id: string; title: string; text: string }[]; rules?: string[]; handoff?: boolean };
+const RULES = ["passage", "objection", "unknown_price_or_term", "number_guard", "catalog_price", "catalog_option", "catalog_unavailable", "upsell", "fact", "faq", "collect"] as const;
 type Known = { phone?: string | null; name?: string | null; email?: string | null };
 
 /** «Проверить агента»: the owner writes as a client; the conversation lives only on this page. */
@@ -115,10 +116,17 @@ function Used({ passages, rules, handoff }: { passages: { id: string; title: str
       ) : null}
       {rules.length ? (
         <div>
-          <span className="font-medium">{t("sandbox.rules")}:</span> {rules.join(", ")}
+          <span className="font-medium">{t("sandbox.rules")}:</span> {rules.map((r) => ruleLabel(t, r)).join(", ")}
         </div>
       ) : null}
       {handoff ? <p className="font-medium text-amber-700">{t("sandbox.handoff")}</p> : null}
     </div>
   );
+}
+
+/** A rule's name as people read it: «частый вопрос: доставка», «сбор данных: name». */
+function ruleLabel(t: ReturnType<typeof useT>, rule: string): string {
+  const [head = "", ...rest] = rule.split(":");
+  const known = (RULES as readonly string[]).includes(head) ? t(`sandbox.rule.${head as (typeof RULES)[number]}`) : head;
+  return rest.length ? `${known}: ${rest.join(":")}` : known;
 }
