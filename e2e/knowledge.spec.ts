@@ -24,6 +24,18 @@ test("the owner uploads a document and the sandbox answers from it", async ({ pa
   await expect(page.getByText("Этот тип файла не подходит")).toBeVisible();
   await expect(list).toContainText(`dostavka ${suffix}`);
 
+  // An objection answer and a field to collect, set in the «Продажи» section of the agent page.
+  await page.getByRole("link", { name: "ИИ-агент" }).click();
+  await page.getByRole("button", { name: "Добавить возражение" }).click();
+  await page.getByLabel("Что говорит клиент").last().fill("Слишком дорого\nДороговато");
+  await page.getByLabel("Ответ агента").last().fill("Понимаю. Зато самовывоз бесплатный, а на всё гарантия год.");
+  await page.getByRole("checkbox", { name: "Дата" }).check();
+  await page.getByRole("button", { name: "Сохранить" }).first().click();
+  await expect(page.getByText("Сохранено")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Ответ агента").last()).toHaveValue("Понимаю. Зато самовывоз бесплатный, а на всё гарантия год.");
+  await expect(page.getByRole("checkbox", { name: "Дата" })).toBeChecked();
+
   await page.getByRole("link", { name: "Проверить агента" }).click();
   await page.getByLabel("Например: сколько стоит доставка?").fill("Где забрать заказ самовывозом?");
   await page.getByRole("button", { name: "Отправить" }).click();
@@ -33,4 +45,9 @@ test("the owner uploads a document and the sandbox answers from it", async ({ pa
   await expect(chat).toContainText("Доставка и самовывоз");
   await expect(chat).toContainText("Правила: фрагмент базы знаний");
   await shot(page, "admin-sandbox", { docs: true });
+
+  await page.getByLabel("Например: сколько стоит доставка?").fill("Слишком дорого");
+  await page.getByRole("button", { name: "Отправить" }).click();
+  await expect(chat).toContainText("Зато самовывоз бесплатный", { timeout: 30_000 });
+  await expect(chat).toContainText("ответ на возражение");
 });

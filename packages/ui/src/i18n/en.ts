@@ -504,6 +504,18 @@ export const en: Shape<typeof ru> = {
     dismiss: "Dismiss",
   },
   agent: {
+    // The sales script section.
+    sales: "Sales",
+    objections: "Objection answers",
+    objectionsHint: "What a hesitating client says («too expensive», «I'll think about it»), one wording a line, and what the agent answers.",
+    objectionWordings: "What the client says",
+    objectionAnswer: "The agent's answer",
+    addObjection: "Add an objection",
+    collect: "What to learn before the handoff",
+    collectHint: "The agent asks for these in turn; the phone always.",
+    collectField: { phone: "Phone", name: "Name", date: "Date", address: "Address", budget: "Budget" },
+    instructions: "Instructions to the agent",
+    instructionsHint: "How to lead the conversation: tone, what to offer first, what not to talk about.",
     nav: "AI agent",
     title: "First-contact AI agent",
     description: "The agent greets new clients, answers common questions and asks for a phone number, then hands the lead to a manager in rotation.",
