@@ -72,4 +72,14 @@ describe("knowledge procedures", () => {
     expect(await count()).toEqual(before);
     await expect(env.caller(T.manager.token).agent.sandbox({ projectId: T.project.id, messages: [{ author: "client", text: "Адрес?" }] })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
+
+  it("the sandbox refuses a conversation too long or not ending with the client, in Russian", async () => {
+    const owner = env.caller(T.owner.token).agent;
+    const many = Array.from({ length: 41 }, (_, i) => ({ author: i % 2 ? ("agent" as const) : ("client" as const), text: `Сообщение ${i}` }));
+    await expect(owner.sandbox({ projectId: T.project.id, messages: many })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("не больше 40 сообщений") });
+    await expect(owner.sandbox({ projectId: T.project.id, messages: [{ author: "client", text: "Привет" }, { author: "agent", text: "Здравствуйте" }] })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Последнее сообщение — от клиента"),
+    });
+  });
 });
