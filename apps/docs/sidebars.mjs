@@ -38,7 +38,7 @@ const sidebars = {
       key: "ai-agent",
       label: "ИИ-агент",
       collapsed: false,
-      items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/takeover", "ai-agent/sales"],
+      items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/takeover", "ai-agent/sales", "ai-agent/knowledge"],
     },
     {
       type: "category",

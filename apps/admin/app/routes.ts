@@ -13,6 +13,8 @@ export default [
       route("channels", "routes/channels.tsx"),
       route("import", "routes/import.tsx"),
       route("agent", "routes/agent.tsx"),
+      route("knowledge", "routes/knowledge.tsx"),
+      route("sandbox", "routes/sandbox.tsx"),
       route("roles", "routes/roles.tsx"),
       route("templates", "routes/templates.tsx"),
       route("spend", "routes/spend.tsx"),

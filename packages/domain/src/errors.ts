@@ -178,6 +178,7 @@ export const errorCodes = [
   "knowledge.unreadable",
   "knowledge.tooMany",
   "knowledge.titleRequired",
+  "knowledge.uploadMissing",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -39,14 +39,29 @@ describe("the agent form", () => {
   it("saves the stored settings unchanged, the saved key kept", () => {
     const update = settingsUpdate("p1", formFrom(stored()));
     const { defaults: _defaults, channels: _channels, llm: _llm, ...same } = stored();
-    // What the form does not edit (collected fields, their questions) is left out and kept by the server.
-    const { collect: _collect, fieldAsks: _fieldAsks, objections: _objections, instructions: _instructions, ...edited } = same.script;
+    // What the form does not edit (the questions for collected fields) is left out and kept by the server.
+    const { fieldAsks: _fieldAsks, ...edited } = same.script;
     expect(update).toEqual({
       projectId: "p1",
       enabled: same.enabled,
       channels: { "chan-vk": null, "chan-tg": false },
       script: edited,
       llm: { model: "gpt-4o-mini" },
+    });
+  });
+
+  it("sends objections one wording a line, the phone always among the fields, and the instructions", () => {
+    const form = formFrom(stored());
+    const update = settingsUpdate("p1", {
+      ...form,
+      objections: [{ q: " Дорого \nПодумаю", a: "Зато с гарантией год." }, { q: "", a: "" }],
+      collect: ["date", "name"],
+      instructions: "Сначала предлагайте набор.",
+    });
+    expect(update.script).toMatchObject({
+      objections: [{ q: ["Дорого", "Подумаю"], a: "Зато с гарантией год." }],
+      collect: ["phone", "date", "name"],
+      instructions: "Сначала предлагайте набор.",
     });
   });
 

@@ -7,6 +7,9 @@ import type { KeyChange } from "../provider-key.tsx";
 
 export const TEXT_KEYS = ["askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
 export type TextKey = (typeof TEXT_KEYS)[number];
+/** What the agent may collect before the handoff; the phone always. */
+export const COLLECT_KEYS = ["phone", "name", "date", "address", "budget"] as const;
+export type CollectKey = (typeof COLLECT_KEYS)[number];
 
 export type AgentSettings = inferRouterOutputs<AppRouter>["agent"]["get"];
 export type AgentSettingsUpdate = inferRouterInputs<AppRouter>["agent"]["update"];
@@ -24,6 +27,9 @@ export type AgentForm = {
   timeoutMinutes: string;
   llmModel: string;
   llmKey: KeyChange;
+  objections: { q: string; a: string }[];
+  collect: CollectKey[];
+  instructions: string;
 };
 
 /** The form filled from the stored settings; the saved key is never shown, only kept. */
@@ -40,6 +46,9 @@ export function formFrom(s: AgentSettings): AgentForm {
     timeoutMinutes: String(s.script.timeoutMinutes),
     llmModel: s.llm.model ?? "",
     llmKey: undefined,
+    objections: s.script.objections.map((o) => ({ q: o.q.join("\n"), a: o.a })),
+    collect: s.script.collect,
+    instructions: s.script.instructions,
   };
 }
 
@@ -55,16 +64,22 @@ export function settingsUpdate(projectId: string, form: AgentForm): AgentSetting
     script: {
       greeting: form.greeting,
       facts: Object.fromEntries(form.facts.filter((f) => f.key.trim() || f.value.trim()).map((f) => [f.key.trim(), f.value])),
-      faq: form.faq
-        .filter((f) => f.q.trim() || f.a.trim())
-        .map((f) => ({ q: f.q.split("\n").map((q) => q.trim()).filter(Boolean), a: f.a })),
+      faq: entriesOf(form.faq),
       handoffTopics: form.handoffTopics.split(/[,\n]/).map((x) => x.trim()).filter(Boolean),
       ...form.texts,
       maxPhoneAsks: Number(form.maxPhoneAsks),
       timeoutMinutes: Number(form.timeoutMinutes),
+      objections: entriesOf(form.objections),
+      collect: ["phone", ...form.collect.filter((f) => f !== "phone")],
+      instructions: form.instructions,
     },
     llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
   };
+}
+
+/** Question-and-answer rows (FAQ, objections) as the server takes them: empty rows dropped, one wording a line. */
+function entriesOf(rows: readonly { q: string; a: string }[]) {
+  return rows.filter((f) => f.q.trim() || f.a.trim()).map((f) => ({ q: f.q.split("\n").map((q) => q.trim()).filter(Boolean), a: f.a }));
 }
 
 /** The key a new fact row suggests: «hours», then «address», then none. */

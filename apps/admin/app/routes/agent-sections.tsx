@@ -1,6 +1,6 @@
 import { Button, Card, Field, Input, Select, Switch, Table, Td, Textarea, Th, useT } from "@threadline/ui";
 import { ProviderKeyField } from "../provider-key.tsx";
-import { nextFactKey, TEXT_KEYS, type AgentForm, type AgentSettings } from "./agent-form.ts";
+import { COLLECT_KEYS, nextFactKey, TEXT_KEYS, type AgentForm, type AgentSettings } from "./agent-form.ts";
 
 /** Each section edits part of the form: it gets the form and the stored settings, and patches the form. */
 type SectionProps = { form: AgentForm; settings: AgentSettings; set: (patch: Partial<AgentForm>) => void };
@@ -131,19 +131,20 @@ export function AgentFactsEditor({ facts, onChange }: { facts: AgentForm["facts"
 }
 
 /** Frequent questions: several wordings, one per line, and the answer. */
-export function AgentFaqEditor({ faq, onChange }: { faq: AgentForm["faq"]; onChange: (faq: AgentForm["faq"]) => void }) {
+export function AgentFaqEditor({ faq, onChange, kind = "faq" }: { faq: AgentForm["faq"]; onChange: (faq: AgentForm["faq"]) => void; kind?: "faq" | "objections" }) {
   const t = useT();
+  const id = kind === "faq" ? "faq" : "objection";
   return (
     <fieldset className="space-y-3">
-      <legend className="text-sm font-medium text-slate-700">{t("agent.faq")}</legend>
-      <p className="text-xs text-slate-500">{t("agent.faqHint")}</p>
+      <legend className="text-sm font-medium text-slate-700">{kind === "faq" ? t("agent.faq") : t("agent.objections")}</legend>
+      <p className="text-xs text-slate-500">{kind === "faq" ? t("agent.faqHint") : t("agent.objectionsHint")}</p>
       {faq.map((f, i) => (
         <div key={i} className="grid gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-2">
-          <Field label={t("agent.faqQuestions")} htmlFor={`faq-q-${i}`}>
-            <Textarea id={`faq-q-${i}`} rows={3} value={f.q} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, q: e.target.value } : x)))} />
+          <Field label={kind === "faq" ? t("agent.faqQuestions") : t("agent.objectionWordings")} htmlFor={`${id}-q-${i}`}>
+            <Textarea id={`${id}-q-${i}`} rows={3} value={f.q} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, q: e.target.value } : x)))} />
           </Field>
-          <Field label={t("agent.faqAnswer")} htmlFor={`faq-a-${i}`}>
-            <Textarea id={`faq-a-${i}`} rows={3} value={f.a} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, a: e.target.value } : x)))} />
+          <Field label={kind === "faq" ? t("agent.faqAnswer") : t("agent.objectionAnswer")} htmlFor={`${id}-a-${i}`}>
+            <Textarea id={`${id}-a-${i}`} rows={3} value={f.a} onChange={(e) => onChange(faq.map((x, j) => (j === i ? { ...x, a: e.target.value } : x)))} />
           </Field>
           <div className="md:col-span-2">
             <Button type="button" variant="outline" size="sm" onClick={() => onChange(faq.filter((_, j) => j !== i))}>
@@ -153,9 +154,39 @@ export function AgentFaqEditor({ faq, onChange }: { faq: AgentForm["faq"]; onCha
         </div>
       ))}
       <Button type="button" variant="outline" size="sm" onClick={() => onChange([...faq, { q: "", a: "" }])}>
-        {t("agent.addFaq")}
+        {kind === "faq" ? t("agent.addFaq") : t("agent.addObjection")}
       </Button>
     </fieldset>
+  );
+}
+
+/** The sales script: answers to objections, what to collect before the handoff, the owner's instructions. */
+export function AgentSalesSection({ form, set }: Omit<SectionProps, "settings">) {
+  const t = useT();
+  return (
+    <Card className="space-y-5 p-6">
+      <h2 className="font-semibold">{t("agent.sales")}</h2>
+      <AgentFaqEditor kind="objections" faq={form.objections} onChange={(objections) => set({ objections })} />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-700">{t("agent.collect")}</legend>
+        <p className="text-xs text-slate-500">{t("agent.collectHint")}</p>
+        {COLLECT_KEYS.map((key) => (
+          <label key={key} className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              checked={key === "phone" || form.collect.includes(key)}
+              disabled={key === "phone"}
+              onChange={(e) => set({ collect: e.target.checked ? [...form.collect, key] : form.collect.filter((f) => f !== key) })}
+            />
+            {t(`agent.collectField.${key}`)}
+          </label>
+        ))}
+      </fieldset>
+      <Field label={t("agent.instructions")} htmlFor="agent-instructions">
+        <Textarea id="agent-instructions" rows={4} maxLength={4000} value={form.instructions} onChange={(e) => set({ instructions: e.target.value })} />
+        <p className="mt-1 text-xs text-slate-500">{t("agent.instructionsHint")}</p>
+      </Field>
+    </Card>
   );
 }
 

@@ -5,7 +5,7 @@ import { VoiceSettings } from "../voice-settings.tsx";
 import { AgentBacklog } from "./agent-backlog.tsx";
 import { AgentExamples } from "./agent-examples.tsx";
 import { useAgentSettingsForm } from "./agent-form.ts";
-import { AgentKnowledgeSection, AgentLimitsSection, AgentLlmSection, AgentTextsSection, AgentWorkSection } from "./agent-sections.tsx";
+import { AgentKnowledgeSection, AgentLimitsSection, AgentLlmSection, AgentSalesSection, AgentTextsSection, AgentWorkSection } from "./agent-sections.tsx";
 
 /** The project's first-contact agent: when it answers, what it knows and says, and its examples. */
 export default function Agent() {
@@ -29,6 +29,7 @@ export default function Agent() {
       >
         <AgentWorkSection form={form} settings={s} set={set} />
         <AgentKnowledgeSection form={form} settings={s} set={set} />
+        <AgentSalesSection form={form} set={set} />
         <AgentTextsSection form={form} settings={s} set={set} />
         <AgentLimitsSection form={form} set={set} />
         <AgentLlmSection form={form} settings={s} set={set} />

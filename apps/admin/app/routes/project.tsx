@@ -12,6 +12,8 @@ const sections = [
   { to: "channels", label: "admin.channels", permission: "channels.manage" },
   { to: "import", label: "admin.import", permission: "import.manage" },
   { to: "agent", label: "agent.nav", permission: "agent.manage" },
+  { to: "knowledge", label: "knowledge.nav", permission: "project.settings" },
+  { to: "sandbox", label: "sandbox.nav", permission: "agent.manage" },
   { to: "templates", label: "templates.title", permission: "project.settings" },
   { to: "spend", label: "analytics.spend", permission: "analytics.spend" },
   { to: "traffic", label: "analytics.traffic", permission: "analytics.traffic" },

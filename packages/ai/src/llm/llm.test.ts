@@ -7,7 +7,7 @@ import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { createLlmClient, LlmError, type JsonRequest, type JsonResult, type LlmClient, type LlmConfig } from "./client.ts";
 import { pickWonExamples, type WonExample } from "./examples.ts";
 import { llmCostUsd, priceOf } from "./pricing.ts";
-import { INTENT_SCHEMA, INTENT_SCHEMA_NAME, readIntentVerdict } from "./prompt.ts";
+import { INTENT_SCHEMA, INTENT_SCHEMA_NAME, readIntentVerdict, replyMessages } from "./prompt.ts";
 import { classifyWithLlm } from "./classify.ts";
 import { decideTurnWithLlm } from "./turn.ts";
 
@@ -270,5 +270,15 @@ describe("classifyWithLlm", () => {
     sim.failNext({ status: 503 });
     const result = await classifyWithLlm([client("Заработок от 5000₽ в день без вложений! Пиши в лс")], config);
     expect(result).toMatchObject({ intent: "spam", verdict: null, usage: [], llmError: { kind: "server" } });
+  });
+});
+
+describe("the reply prompt", () => {
+  it("carries the owner's instructions after the rules, and nothing when there are none", () => {
+    const base = { projectName: "Зерно", knowledge: defaultScript("Зерно"), examples: [], thread: [], plan: [] };
+    const withInstructions = replyMessages({ ...base, instructions: " Сначала предлагайте набор дня. " })[0]!.content;
+    expect(withInstructions).toContain("Указания владельца о тоне и подаче (правила выше важнее):\nСначала предлагайте набор дня.\n\nЗнания проекта:");
+    expect(withInstructions.indexOf("Правила:")).toBeLessThan(withInstructions.indexOf("Сначала предлагайте"));
+    expect(replyMessages({ ...base, instructions: "  " })[0]!.content).not.toContain("Указания владельца");
   });
 });

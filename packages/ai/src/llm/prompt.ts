@@ -125,6 +125,8 @@ export function replyMessages(input: {
   examples: readonly WonExample[];
   thread: readonly ThreadMessage[];
   plan: readonly AgentReply[];
+  /** The owner's instructions (tone, what to offer, what not to say); the rules above still hold. */
+  instructions?: string;
 }): ChatMessage[] {
   const system = [
     `Ты — вежливый помощник «${input.projectName}» в мессенджере. Пиши по-русски, на «вы», коротко и по-человечески.`,
@@ -134,6 +136,7 @@ export function replyMessages(input: {
     "- Тебе дан план ответа: верни те же сообщения в том же порядке и с теми же action. Текст можешь переформулировать, не меняя смысла.",
     "- Номер телефона в сообщении confirm пиши ровно как в плане. Не проси номер, если в плане нет ask_phone.",
     "",
+    ...(input.instructions?.trim() ? ["Указания владельца о тоне и подаче (правила выше важнее):", input.instructions.trim(), ""] : []),
     "Знания проекта:",
     knowledgeBlock(input.knowledge),
     ...(input.examples.length

@@ -115,7 +115,7 @@ export async function decideTurnWithLlm(input: TurnInput, options: LlmTurnOption
       feature: "agent_reply",
       schemaName: REPLY_SCHEMA_NAME,
       schema: REPLY_SCHEMA,
-      messages: replyMessages({ projectName: input.script.projectName, knowledge: input.script, examples, thread: input.thread, plan: decision.replies }),
+      messages: replyMessages({ projectName: input.script.projectName, knowledge: input.script, examples, thread: input.thread, plan: decision.replies, instructions: input.script.instructions }),
       read: readReplies,
     });
     usage.push(worded.usage);

@@ -21,6 +21,7 @@ let bProductId: string;
 let bOrderId: string;
 let bAccountId: string;
 let bRuleId: string;
+let bDocumentId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -100,6 +101,7 @@ const cases: Record<string, Case> = {
   "agent.examples": (_a, b) => [{ projectId: b.project.id }],
   "agent.backlog": (_a, b) => [{ projectId: b.project.id }],
   "agent.removeExample": (a, b) => inBothProjects(a, b, { exampleId: bExampleId }),
+  "agent.sandbox": (_a, b) => [{ projectId: b.project.id, messages: [{ author: "client", text: "Сколько стоит доставка?" }] }],
   "leads.setStage": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, stage: "lost" }),
   "leads.events": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "notifications.list": (_a, b) => [{ projectId: b.project.id }],
@@ -165,13 +167,18 @@ const cases: Record<string, Case> = {
   "staffBot.remove": (_a, b) => [{ projectId: b.project.id }],
   "staffBot.setResponseTarget": (_a, b) => [{ projectId: b.project.id, minutes: 5 }],
   "channelHealth.problems": (_a, b) => [{ projectId: b.project.id }],
+  "knowledge.list": (_a, b) => [{ projectId: b.project.id }],
+  "knowledge.get": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
+  "knowledge.addUpload": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey, fileName: "чужой.txt" }),
+  "knowledge.addText": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой документ" }],
+  "knowledge.remove": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots", "kb_documents", "kb_passages"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -208,6 +215,7 @@ beforeAll(async () => {
   bAccountId = (await env.caller(B.owner.token).paymentAccounts.save({ projectId: B.project.id, provider: "yookassa", name: "ЮKassa", shopId: "123456", secretKey: "test_secret", currency: "RUB" })).id;
   await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
   bRuleId = (await env.caller(B.owner.token).rotation.createRule({ projectId: B.project.id, source: "vk_ads", membershipIds: [B.manager.membershipId] })).id;
+  bDocumentId = (await env.caller(B.owner.token).knowledge.addText({ projectId: B.project.id, title: "Доставка", text: "Доставляем по Казани за два часа." })).id;
 });
 afterAll(async () => env?.close());
 

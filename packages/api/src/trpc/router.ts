@@ -15,6 +15,7 @@ import { ordersRouter } from "./routers/orders.ts";
 import { paymentAccountsRouter, paymentsRouter } from "./routers/payments.ts";
 import { rotationRouter } from "./routers/rotation.ts";
 import { alertsRouter, channelHealthRouter, staffBotRouter } from "./routers/alerts.ts";
+import { knowledgeRouter } from "./routers/knowledge.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -41,6 +42,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   staffBot: staffBotRouter,
   channelHealth: channelHealthRouter,
+  knowledge: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

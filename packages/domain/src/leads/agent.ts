@@ -7,6 +7,7 @@ import {
   silenceDeadline,
   timeoutTransition,
   type AgentReply,
+  type KnownContact,
   type LlmConfig,
   type LlmUsage,
   type ThreadMessage,
@@ -193,7 +194,7 @@ async function applyEntities(tx: Tx, conversation: Loaded, entities: TurnDecisio
   return true;
 }
 
-async function recordUsage(tx: Tx, projectId: string, conversationId: string, usage: readonly LlmUsage[]) {
+export async function recordUsage(tx: Tx, projectId: string, conversationId: string | null, usage: readonly LlmUsage[]) {
   if (usage.length === 0) return;
   await tx.insert(usageRecords).values(
     usage.map((u) => ({
@@ -241,6 +242,31 @@ function planRoute(c: Loaded, config: AgentConfig, thread: readonly ThreadMessag
     : { to: "assigned", reason: "rotation", notify: NOTIFICATION_TEXTS.conversation };
 }
 
+export type AgentTurn = { decision: TurnDecision & { mode?: LeadTurnOutcome["mode"] }; usage: readonly LlmUsage[]; retrieved: FoundPassage[]; query: string };
+
+/**
+ * One agent turn on a thread, read-only: the passages found for what the client just wrote, the
+ * catalog, then the model (or the rules alone without a model key). The pipeline stores what it
+ * decides; the admin's sandbox only shows it.
+ */
+export async function agentTurn(
+  tx: Tx,
+  deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger">,
+  config: AgentConfig,
+  turn: { thread: readonly ThreadMessage[]; known: KnownContact; stage: "bot" | "low_quality"; conversationId: string | null },
+): Promise<AgentTurn> {
+  // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
+  const query = freshClientText(turn.thread);
+  const retrieved = query ? await searchPassages(tx, query) : [];
+  const catalog = await agentCatalog(tx);
+  const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved };
+  const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
+  if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: [], retrieved, query };
+  const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
+  if (withLlm.llmError) deps.logger?.warn({ conversationId: turn.conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
+  return { decision: withLlm, usage: withLlm.usage, retrieved, query };
+}
+
 /**
  * The lead pipeline's step for one client message, run by the `ai` job: a new lead is routed
  * (agent or rotation), then in `bot` the agent reads the whole thread and answers, the contact
@@ -273,27 +299,12 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     let retrieved: FoundPassage[] = [];
     let query = "";
     if (agentWorks) {
-      // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
-      query = freshClientText(thread);
-      retrieved = query ? await searchPassages(tx, query) : [];
-      const catalog = await agentCatalog(tx);
-      const input = {
-        script: config.script,
+      ({ decision, usage, retrieved, query } = await agentTurn(tx, deps, config, {
         thread,
         known: { phone: c.phone, name: c.name || null, email: c.email },
         stage: stage as "bot" | "low_quality",
-        catalog,
-        passages: retrieved,
-      };
-      const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
-      if (llm) {
-        const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
-        if (withLlm.llmError) deps.logger?.warn({ projectId, conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
-        usage = withLlm.usage;
-        decision = withLlm;
-      } else {
-        decision = { ...decideTurn(input), mode: "rules" };
-      }
+        conversationId,
+      }));
     }
 
     // Write: the contact first, then the conversation.

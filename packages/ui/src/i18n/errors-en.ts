@@ -96,6 +96,7 @@ export const errorsEn = {
     unreadable: "The file could not be read: it is damaged or password-protected",
     tooMany: "The knowledge base already has {{count}} documents: delete some",
     titleRequired: "Name the document",
+    uploadMissing: "The file was not found: upload it again",
   },
   templates: {
     titleRequired: "Name the template",

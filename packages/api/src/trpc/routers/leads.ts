@@ -4,6 +4,7 @@ import { listWonExamples, removeWonExample } from "@threadline/domain/leads/exam
 import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@threadline/domain/leads/notifications.ts";
 import { getAgentSettings, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
 import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
+import { AGENT_ACTIONS, sandboxTurn } from "@threadline/domain/leads/sandbox.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
@@ -75,6 +76,29 @@ export const agentRouter = router({
    * answers them.
    */
   backlog: manage.query(({ ctx }) => ctx.jobs.agentBacklog()),
+  /** «Проверить агента»: one turn on a conversation held by the page, stored nowhere but the model's usage. */
+  sandbox: manage
+    .input(
+      z.object({
+        messages: z
+          .array(z.object({ author: z.enum(["client", "agent"]), text: z.string().trim().min(1).max(2000), action: z.enum(AGENT_ACTIONS).nullable().optional() }))
+          .min(1)
+          .max(40, "Начните проверку заново: не больше 40 сообщений")
+          .refine((m) => m.at(-1)?.author === "client", "Последнее сообщение — от клиента"),
+        known: z.object({ phone: z.string().max(30).nullable(), name: z.string().max(200).nullable(), email: z.string().max(200).nullable() }).partial().optional(),
+      }),
+    )
+    .output(
+      z.object({
+        replies: z.array(z.object({ text: z.string(), action: z.enum(AGENT_ACTIONS) })),
+        passages: z.array(z.object({ id: z.string(), title: z.string(), text: z.string() })),
+        rules: z.array(z.string()),
+        known: z.object({ phone: z.string().nullable().optional(), name: z.string().nullable().optional(), email: z.string().nullable().optional() }),
+        stage: z.string(),
+        mode: z.enum(["llm", "fallback", "rules"]),
+      }),
+    )
+    .mutation(({ ctx, input }) => sandboxTurn(ctx.tx, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger }, input)),
 });
 
 const inbox = projectProcedure("inbox.use");
