@@ -19,6 +19,7 @@ export default [
       route("audit", "routes/audit.tsx"),
       route("settings", "routes/settings.tsx"),
       route("payments", "routes/payments.tsx"),
+      route("finance", "routes/finance.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;

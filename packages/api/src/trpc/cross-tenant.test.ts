@@ -117,6 +117,7 @@ const cases: Record<string, Case> = {
   ],
   "payments.markPaid": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
   "payments.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "payments.list": (_a, b) => [{ projectId: b.project.id, from: "2026-01-01", to: "2026-12-31" }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
