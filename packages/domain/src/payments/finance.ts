@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { contacts, conversations, payments, type PaymentStatus, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { periodBounds, type Period } from "../analytics/period.ts";
+import { firstTouchTag } from "../analytics/traffic.ts";
 import { forbidden } from "../errors.ts";
 import { memberName } from "../staff/member-name.ts";
 import { revenueOf } from "./service.ts";
@@ -20,8 +21,7 @@ export async function listPayments(tx: Tx, member: Member, filter: FinanceFilter
   assertCan(member, "payments.view");
   if (member.hiddenFields.has("payments")) throw forbidden("payments.hidden", "Ваша роль не видит платежи");
   const { start, end } = await periodBounds(tx, member.projectId, filter);
-  const tag = (utm: string, vk: string) =>
-    sql<string>`coalesce(nullif(${conversations.attribution}->>${utm}, ''), nullif(${conversations.attribution}->>${vk}, ''), nullif(${contacts.firstTouch}->>${utm}, ''), nullif(${contacts.firstTouch}->>${vk}, ''), '')`;
+  const tag = firstTouchTag;
   const source = tag("utmSource", "refSource");
   const where: SQL[] = [gte(payments.createdAt, start), lt(payments.createdAt, end)];
   if (filter.status) where.push(eq(payments.status, filter.status));
