@@ -21,6 +21,7 @@ const things = {
   importRun: "Импорт",
   payment: "Платёж",
   paymentAccount: "Платёжный счёт",
+  trackedLink: "Ссылка",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -127,6 +128,13 @@ export const errorCodes = [
   "payments.keyRejected",
   "payments.providerRejected",
   "payments.providerUnavailable",
+  // Tracked links
+  "links.tagsRequired",
+  "links.tooLong",
+  "links.badBot",
+  "links.badCommunity",
+  "links.tooMany",
+  "links.duplicate",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

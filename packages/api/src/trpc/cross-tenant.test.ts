@@ -18,6 +18,7 @@ let bImportRunId: string;
 let bTemplateId: string;
 let bRecordingKey: string;
 let bAccountId: string;
+let bLinkId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -59,6 +60,9 @@ const cases: Record<string, Case> = {
   "templates.remove": (a, b) => inBothProjects(a, b, { templateId: bTemplateId }),
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
+  "analytics.links": (_a, b) => [{ projectId: b.project.id }],
+  "analytics.createLink": (_a, b) => [{ projectId: b.project.id, name: "Чужая", kind: "telegram", target: "alien_bot", source: "x" }],
+  "analytics.deleteLink": (a, b) => inBothProjects(a, b, { linkId: bLinkId }),
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.channels": (_a, b) => [{ projectId: b.project.id }],
@@ -157,6 +161,7 @@ beforeAll(async () => {
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
   bAccountId = (await env.caller(B.owner.token).paymentAccounts.save({ projectId: B.project.id, provider: "yookassa", name: "ЮKassa", shopId: "123456", secretKey: "test_secret", currency: "RUB" })).id;
   await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
+  bLinkId = (await env.caller(B.owner.token).analytics.createLink({ projectId: B.project.id, name: "Бета", kind: "telegram", target: "beta_bot", source: "beta" })).id;
 });
 afterAll(async () => env?.close());
 

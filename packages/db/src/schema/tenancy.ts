@@ -6,6 +6,21 @@ export type ProjectSettings = {
   timezone?: string;
   /** Voiced replies: the ElevenLabs voice (the key itself is `elevenlabs_key_enc`). */
   voice?: { voiceId: string; modelId?: string };
+  /** The traffic team's tracked links (Telegram start / VK ref), newest first. */
+  trackedLinks?: TrackedLink[];
+};
+
+/** A tracked link for a campaign: its address carries the UTM tags as a start payload or VK ref. */
+export type TrackedLink = {
+  id: string;
+  name: string;
+  kind: "telegram" | "vk";
+  target: string;
+  payload: string;
+  refSource?: string;
+  url: string;
+  tags: { source?: string; medium?: string; campaign?: string; content?: string };
+  createdAt: string;
 };
 
 export const projects = pgTable("projects", {

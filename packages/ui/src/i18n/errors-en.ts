@@ -14,6 +14,7 @@ export const errorsEn = {
     importRun: "Import not found",
     payment: "Payment not found",
     paymentAccount: "Payment account not found",
+    trackedLink: "Link not found",
   },
   access: { forbidden: "You do not have permission to do this" },
   auth: {
@@ -142,6 +143,14 @@ export const errorsEn = {
     keyRejected: "The payment provider does not accept the account's keys: check them in the settings",
     providerRejected: "The payment provider refused to create the bill",
     providerUnavailable: "The payment provider is unavailable: no bill was created, try later",
+  },
+  links: {
+    tagsRequired: "Give at least one tag: source, medium, campaign or ad",
+    tooLong: "The tags do not fit into the link ({{max}} characters at most) — shorten them",
+    badBot: "A bot username is Latin letters, digits and _, 5 to 32 characters",
+    badCommunity: "A community short name is Latin letters, digits, _ and dots",
+    tooMany: "At most {{max}} links per project — delete the ones you no longer need",
+    duplicate: "This link already exists: «{{name}}»",
   },
   channel: {
     payloadTooLarge: "the request is too large for a platform notification",
