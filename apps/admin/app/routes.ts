@@ -20,6 +20,7 @@ export default [
       route("settings", "routes/settings.tsx"),
       route("payments", "routes/payments.tsx"),
       route("finance", "routes/finance.tsx"),
+      route("links", "routes/links.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;
