@@ -176,7 +176,7 @@ async function main() {
   try {
     const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
     teardown.add("scripted clients", () => world.stop());
-    step(`VK, Telegram and ElevenLabs simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}; scripted clients are writing in`);
+    step(`VK, Telegram, ElevenLabs and YooKassa simulators: ${world.vkApi}, ${world.telegramApi}, ${world.elevenLabsApi}, ${world.yookassaApi}; scripted clients are writing in`);
   } catch (error) {
     throw new LaunchError(`Connecting the demo channels failed: ${describeError(error)}`);
   }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { ElevenLabsSimulator } from "@threadline/simulators/ai";
-import { channels, projects, withTenant, type Db } from "@threadline/db";
+import { StripeSimulator, YooKassaSimulator } from "@threadline/simulators/payments";
+import { channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import {
@@ -17,38 +18,55 @@ import {
 // scripted clients writing in at a gentle pace, and an ElevenLabs simulator whose key and voice
 // each demo project holds, so that «Озвучить» works in the inbox. Fixed ids and tokens make a restart reuse the
 // channels and conversations of the previous run.
-export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; stop: () => Promise<void> };
+export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; yookassaApi: string; stop: () => Promise<void> };
 
 /** The simulators, started before the services: the services reach them through these variables. */
-export type DemoSimulators = { vk: VkApiSimulator; tg: TelegramBotApiSimulator; elevenlabs: ElevenLabsSimulator; env: Record<string, string>; stop: () => Promise<void> };
+export type DemoSimulators = {
+  vk: VkApiSimulator;
+  tg: TelegramBotApiSimulator;
+  elevenlabs: ElevenLabsSimulator;
+  yookassa: YooKassaSimulator;
+  stripe: StripeSimulator;
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+};
 
 export async function startDemoSimulators(): Promise<DemoSimulators> {
   const vk = new VkApiSimulator();
   const tg = new TelegramBotApiSimulator();
   const elevenlabs = new ElevenLabsSimulator();
+  const yookassa = new YooKassaSimulator();
+  const stripe = new StripeSimulator();
   await vk.start();
   await tg.start();
   await elevenlabs.start();
+  await yookassa.start();
+  await stripe.start();
   return {
     vk,
     tg,
     elevenlabs,
+    yookassa,
+    stripe,
     // The operator's settings, pointed at this machine: the simulators' own origins are the only
     // http and private ones client files may be fetched from.
     env: {
       TELEGRAM_API_ROOT: tg.apiRoot,
       VK_API_BASE_URL: vk.apiBaseUrl,
       ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+      YOOKASSA_API_URL: yookassa.apiUrl,
+      STRIPE_API_URL: stripe.apiUrl,
       MEDIA_FETCH_EXTRA_ORIGINS: [tg.apiRoot, vk.url].map((u) => new URL(u).origin).join(","),
     },
     stop: async () => {
-      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop()]);
+      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop(), yookassa.stop(), stripe.stop()]);
     },
   };
 }
 
 export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
   const { vk, tg, elevenlabs } = options.simulators;
+  const yookassaApi = options.simulators.yookassa.apiUrl;
   const runs: ScriptedClientsRun[] = [];
   const projects = await findDemoProjects(options.db);
   for (const [i, project] of projects.entries()) {
@@ -60,6 +78,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     const vkId = await upsertChannel(options, project.id, { kind: "vk", name: project.name, externalId: String(groupId), token: community.token, confirmation: community.confirmation });
     await new VkAdapter({ groupId, token: community.token, apiBaseUrl: vk.apiBaseUrl }).registerWebhook({ url: `${options.workerUrl}/webhooks/vk/${vkId.id}`, secret: vkId.secret });
     await giveVoice(options, project.id, { apiKey: elevenlabs.apiKey, baseUrl: elevenlabs.baseUrl, voiceId: "demo-voice-anna" });
+    await givePaymentAccount(options, project.id, i);
     if (options.clients !== false) {
       const paceMs = options.paceMs ?? 7000;
       runs.push(startScriptedClients({ target: vkScriptedTarget(vk, groupId, 300_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
@@ -70,6 +89,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     vkApi: vk.apiBaseUrl,
     telegramApi: tg.apiRoot,
     elevenLabsApi: elevenlabs.baseUrl,
+    yookassaApi,
     // The simulators are stopped by whoever started them.
     stop: async () => {
       runs.forEach((r) => r.stop());
@@ -105,4 +125,25 @@ async function giveVoice(options: { db: Db; secretKey: string }, projectId: stri
       .set({ settings: { ...row!.settings, voice: { voiceId: voice.voiceId } }, elevenlabsKeyEnc: encryptSecret(voice.apiKey, options.secretKey), elevenlabsKeyBaseUrl: voice.baseUrl })
       .where(eq(projects.id, projectId));
   });
+}
+
+/**
+ * The project's YooKassa shop on the simulator, connected as a payment account (key encrypted,
+ * saved for this run's simulator address), with the shop's notifications sent to the worker.
+ * A fixed shop id and key make a restart reuse the account.
+ */
+async function givePaymentAccount(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators }, projectId: string, i: number) {
+  const yk = options.simulators.yookassa;
+  const shop = yk.addShop({ shopId: String(506_000 + i), secretKey: `test_demo_${projectId.replaceAll("-", "").slice(0, 24)}` });
+  const accountId = await withTenant(options.db, projectId, async (tx) => {
+    const values = { secretKeyEnc: encryptSecret(shop.secretKey, options.secretKey), apiBaseUrl: yk.apiUrl };
+    const [existing] = await tx.select({ id: paymentAccounts.id }).from(paymentAccounts).where(and(eq(paymentAccounts.provider, "yookassa"), eq(paymentAccounts.shopId, shop.shopId)));
+    if (existing) {
+      await tx.update(paymentAccounts).set(values).where(eq(paymentAccounts.id, existing.id));
+      return existing.id;
+    }
+    const [row] = await tx.insert(paymentAccounts).values({ projectId, provider: "yookassa", name: "ЮKassa (демо)", shopId: shop.shopId, currency: "RUB", ...values }).returning({ id: paymentAccounts.id });
+    return row!.id;
+  });
+  yk.setNotificationUrl(shop.shopId, `${options.workerUrl}/webhooks/yookassa/${accountId}`);
 }
