@@ -85,6 +85,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
       runs.push(startScriptedClients({ target: telegramScriptedTarget(tg, bot.token, 600_000_001 + i * 10_000), paceMs, loop: true, concurrency: 2 }));
     }
   }
+  const payer = options.clients !== false ? startDemoPayer(options.simulators.yookassa) : null;
   return {
     vkApi: vk.apiBaseUrl,
     telegramApi: tg.apiRoot,
@@ -93,6 +94,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     // The simulators are stopped by whoever started them.
     stop: async () => {
       runs.forEach((r) => r.stop());
+      payer?.stop();
     },
   };
 }
@@ -146,4 +148,31 @@ async function givePaymentAccount(options: { db: Db; secretKey: string; workerUr
     return row!.id;
   });
   yk.setNotificationUrl(shop.shopId, `${options.workerUrl}/webhooks/yookassa/${accountId}`);
+}
+
+/**
+ * Scripted clients pay the links they get: a bill a manager sends is paid on the simulator's page
+ * (the same as the page's «Оплатить») a little later — two bills in three; the third is left
+ * unpaid, as real clients do.
+ */
+export function startDemoPayer(yk: YooKassaSimulator, options: { delayMs?: number; everyMs?: number } = {}) {
+  const delayMs = options.delayMs ?? 8000;
+  const seen = new Map<string, number>();
+  let count = 0;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [id, payment] of yk.payments) {
+      if (payment.status !== "pending") continue;
+      const since = seen.get(id);
+      if (since === undefined) {
+        seen.set(id, now);
+        continue;
+      }
+      if (since < 0 || now - since < delayMs) continue;
+      seen.set(id, -1);
+      if (count++ % 3 !== 2) void yk.pay(id);
+    }
+  }, options.everyMs ?? 2000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
