@@ -4,6 +4,8 @@ import { StripeSimulator, YooKassaSimulator } from "@threadline/simulators/payme
 import { channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
+import type { BillDeps } from "@threadline/domain/payments/service.ts";
+import { billScriptedClients } from "./cashier.ts";
 import {
   startScriptedClients,
   telegramScriptedTarget,
@@ -64,7 +66,18 @@ export async function startDemoSimulators(): Promise<DemoSimulators> {
   };
 }
 
-export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
+/** What the demo's till bills with: the bill service's settings and the outbound queue. */
+export type DemoCashier = { deps: BillDeps; enqueueOutbound: (job: { projectId: string; messageId: number }) => Promise<unknown>; everyMs?: number };
+
+export async function startDemoWorld(options: {
+  db: Db;
+  secretKey: string;
+  workerUrl: string;
+  simulators: DemoSimulators;
+  paceMs?: number;
+  clients?: boolean;
+  cashier?: DemoCashier;
+}): Promise<DemoWorld> {
   const { vk, tg, elevenlabs } = options.simulators;
   const yookassaApi = options.simulators.yookassa.apiUrl;
   const runs: ScriptedClientsRun[] = [];
@@ -86,6 +99,8 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     }
   }
   const payer = options.clients !== false ? startDemoPayer(options.simulators.yookassa) : null;
+  // A few scripted clients are billed once they have written twice, so revenue shows on the first start.
+  const cashier = options.clients !== false && options.cashier ? startDemoCashier(options.db, projects, options.cashier) : null;
   return {
     vkApi: vk.apiBaseUrl,
     telegramApi: tg.apiRoot,
@@ -95,6 +110,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
     stop: async () => {
       runs.forEach((r) => r.stop());
       payer?.stop();
+      cashier?.stop();
     },
   };
 }
@@ -173,6 +189,21 @@ export function startDemoPayer(yk: YooKassaSimulator, options: { delayMs?: numbe
       if (count++ % 3 !== 2) void yk.pay(id);
     }
   }, options.everyMs ?? 2000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function startDemoCashier(db: Db, projects: { id: string; ownerUserId: string }[], cashier: DemoCashier) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    billScriptedClients({ db, projects, deps: cashier.deps, enqueueOutbound: cashier.enqueueOutbound })
+      .catch((error: unknown) => console.error(`Demo bills: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = false;
+      });
+  }, cashier.everyMs ?? 15_000);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
