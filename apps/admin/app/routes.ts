@@ -25,6 +25,8 @@ export default [
       route("orders", "routes/orders.tsx"),
       route("catalog", "routes/catalog.tsx"),
       route("payments", "routes/payments.tsx"),
+      route("finance", "routes/finance.tsx"),
+      route("links", "routes/links.tsx"),
     ]),
   ]),
 ] satisfies RouteConfig;

@@ -23,6 +23,7 @@ const things = {
   order: "Заказ",
   payment: "Платёж",
   paymentAccount: "Платёжный счёт",
+  trackedLink: "Ссылка",
 } as const;
 export type Thing = keyof typeof things;
 
@@ -179,6 +180,13 @@ export const errorCodes = [
   "knowledge.tooMany",
   "knowledge.titleRequired",
   "knowledge.uploadMissing",
+  // Tracked links
+  "links.tagsRequired",
+  "links.tooLong",
+  "links.badBot",
+  "links.badCommunity",
+  "links.tooMany",
+  "links.duplicate",
   ...channelFailureCodes,
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

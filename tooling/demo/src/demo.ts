@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import exitHook from "async-exit-hook";
 import { ConfigError, loadEnv, loadOwnerEnv } from "@threadline/config";
-import { seedDemo, type DemoAccount } from "@threadline/domain";
+import { endpointsFromEnv, seedDemo, type DemoAccount } from "@threadline/domain";
+import { createQueues } from "@threadline/pipeline/jobs";
 import { appDatabaseUrl, createDb, migrate } from "@threadline/db";
 import { buildApps, needsBuild, type BuiltApp } from "./build.ts";
 import { LaunchError, describeError } from "./errors.ts";
@@ -211,7 +212,15 @@ async function main() {
   teardown.add("demo database connection", () => worldDb.$close());
   const workerUrl = services.find((s) => s.name === "worker")!.url;
   try {
-    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000) });
+    // The demo's till bills through the bill service and the worker's outbound queue ("tl").
+    const redisAddress = new URL(redis.url);
+    const queues = createQueues({ host: redisAddress.hostname, port: Number(redisAddress.port || 6379), password: redisAddress.password || undefined, db: Number(redisAddress.pathname.slice(1)) || 0, maxRetriesPerRequest: null });
+    teardown.add("demo queues", () => Promise.all([queues.outbound.close(), queues.inbound.close(), queues.media.close(), queues.ai.close(), queues.leadTimeout.close(), queues.maintenance.close(), queues.payments.close()]).then(() => undefined));
+    const cashier = {
+      deps: { secretKey: env.SECRET_KEY, endpoints: endpointsFromEnv(loadEnv({ ...launcherEnv, ...simulators.env })), returnUrl: services.find((s) => s.name === "inbox")!.url },
+      enqueueOutbound: queues.enqueueOutbound,
+    };
+    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000), cashier });
     teardown.add("scripted clients", () => world.stop());
     checkpoint();
     step("Each project has a Telegram bot and a VK community; scripted clients are writing in");

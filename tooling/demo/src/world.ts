@@ -1,9 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { ElevenLabsSimulator } from "@threadline/simulators/ai";
-import { channels, projects, withTenant, type Db } from "@threadline/db";
+import { StripeSimulator, YooKassaSimulator } from "@threadline/simulators/payments";
+import { channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { seedCoffeeMenu } from "@threadline/domain/seed/coffee-menu.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
+import type { BillDeps } from "@threadline/domain/payments/service.ts";
+import { billScriptedClients } from "./cashier.ts";
 import {
   startMenuShoppers,
   startScriptedClients,
@@ -20,38 +23,66 @@ import { DEMO_CONVERSATIONS } from "./clients.ts";
 // scripted clients writing in at a gentle pace, and an ElevenLabs simulator whose key and voice
 // each demo project holds, so that «Озвучить» works in the inbox. Fixed ids and tokens make a restart reuse the
 // channels and conversations of the previous run.
-export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; stop: () => Promise<void> };
+export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; yookassaApi: string; stop: () => Promise<void> };
 
 /** The simulators, started before the services: the services reach them through these variables. */
-export type DemoSimulators = { vk: VkApiSimulator; tg: TelegramBotApiSimulator; elevenlabs: ElevenLabsSimulator; env: Record<string, string>; stop: () => Promise<void> };
+export type DemoSimulators = {
+  vk: VkApiSimulator;
+  tg: TelegramBotApiSimulator;
+  elevenlabs: ElevenLabsSimulator;
+  yookassa: YooKassaSimulator;
+  stripe: StripeSimulator;
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+};
 
 export async function startDemoSimulators(): Promise<DemoSimulators> {
   const vk = new VkApiSimulator();
   const tg = new TelegramBotApiSimulator();
   const elevenlabs = new ElevenLabsSimulator();
+  const yookassa = new YooKassaSimulator();
+  const stripe = new StripeSimulator();
   await vk.start();
   await tg.start();
   await elevenlabs.start();
+  await yookassa.start();
+  await stripe.start();
   return {
     vk,
     tg,
     elevenlabs,
+    yookassa,
+    stripe,
     // The operator's settings, pointed at this machine: the simulators' own origins are the only
     // http and private ones client files may be fetched from.
     env: {
       TELEGRAM_API_ROOT: tg.apiRoot,
       VK_API_BASE_URL: vk.apiBaseUrl,
       ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+      YOOKASSA_API_URL: yookassa.apiUrl,
+      STRIPE_API_URL: stripe.apiUrl,
       MEDIA_FETCH_EXTRA_ORIGINS: [tg.apiRoot, vk.url].map((u) => new URL(u).origin).join(","),
     },
     stop: async () => {
-      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop()]);
+      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop(), yookassa.stop(), stripe.stop()]);
     },
   };
 }
 
-export async function startDemoWorld(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators; paceMs?: number; clients?: boolean }): Promise<DemoWorld> {
+/** What the demo's till bills with: the bill service's settings and the outbound queue. */
+export type DemoCashier = { deps: BillDeps; enqueueOutbound: (job: { projectId: string; messageId: number }) => Promise<unknown>; everyMs?: number };
+
+export async function startDemoWorld(options: {
+  db: Db;
+  secretKey: string;
+  workerUrl: string;
+  simulators: DemoSimulators;
+  paceMs?: number;
+  clients?: boolean;
+  cashier?: DemoCashier;
+}): Promise<DemoWorld> {
   const { vk, tg, elevenlabs } = options.simulators;
+  const yookassaApi = options.simulators.yookassa.apiUrl;
   const runs: Pick<ScriptedClientsRun, "stop">[] = [];
   const projects = await findDemoProjects(options.db);
   for (const [i, project] of projects.entries()) {
@@ -69,6 +100,7 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
       await seedCoffeeMenu(options.db, project.id);
       await withTenant(options.db, project.id, (tx) => tx.update(channels).set({ settings: sql`jsonb_set(${channels.settings}, '{menuBot}', 'true'::jsonb)` }).where(eq(channels.id, tgId.id)));
     }
+    await givePaymentAccount(options, project.id, i);
     if (options.clients !== false) {
       const paceMs = options.paceMs ?? 7000;
       const scripts = DEMO_CONVERSATIONS[project.slug];
@@ -77,13 +109,19 @@ export async function startDemoWorld(options: { db: Db; secretKey: string; worke
       if (coffeeShop) runs.push(startMenuShoppers({ sim: tg, botToken: bot.token, firstClientId: 700_000_001, pauseMs: paceMs * 3 }));
     }
   }
+  const payer = options.clients !== false ? startDemoPayer(options.simulators.yookassa) : null;
+  // A few scripted clients are billed once they have written twice, so revenue shows on the first start.
+  const cashier = options.clients !== false && options.cashier ? startDemoCashier(options.db, projects, options.cashier) : null;
   return {
     vkApi: vk.apiBaseUrl,
     telegramApi: tg.apiRoot,
     elevenLabsApi: elevenlabs.baseUrl,
+    yookassaApi,
     // The simulators are stopped by whoever started them.
     stop: async () => {
       runs.forEach((r) => r.stop());
+      payer?.stop();
+      cashier?.stop();
     },
   };
 }
@@ -116,4 +154,67 @@ async function giveVoice(options: { db: Db; secretKey: string }, projectId: stri
       .set({ settings: { ...row!.settings, voice: { voiceId: voice.voiceId } }, elevenlabsKeyEnc: encryptSecret(voice.apiKey, options.secretKey), elevenlabsKeyBaseUrl: voice.baseUrl })
       .where(eq(projects.id, projectId));
   });
+}
+
+/**
+ * The project's YooKassa shop on the simulator, connected as a payment account (key encrypted,
+ * saved for this run's simulator address), with the shop's notifications sent to the worker.
+ * A fixed shop id and key make a restart reuse the account.
+ */
+async function givePaymentAccount(options: { db: Db; secretKey: string; workerUrl: string; simulators: DemoSimulators }, projectId: string, i: number) {
+  const yk = options.simulators.yookassa;
+  const shop = yk.addShop({ shopId: String(506_000 + i), secretKey: `test_demo_${projectId.replaceAll("-", "").slice(0, 24)}` });
+  const accountId = await withTenant(options.db, projectId, async (tx) => {
+    const values = { secretKeyEnc: encryptSecret(shop.secretKey, options.secretKey), apiBaseUrl: yk.apiUrl };
+    const [existing] = await tx.select({ id: paymentAccounts.id }).from(paymentAccounts).where(and(eq(paymentAccounts.provider, "yookassa"), eq(paymentAccounts.shopId, shop.shopId)));
+    if (existing) {
+      await tx.update(paymentAccounts).set(values).where(eq(paymentAccounts.id, existing.id));
+      return existing.id;
+    }
+    const [row] = await tx.insert(paymentAccounts).values({ projectId, provider: "yookassa", name: "ЮKassa (демо)", shopId: shop.shopId, currency: "RUB", ...values }).returning({ id: paymentAccounts.id });
+    return row!.id;
+  });
+  yk.setNotificationUrl(shop.shopId, `${options.workerUrl}/webhooks/yookassa/${accountId}`);
+}
+
+/**
+ * Scripted clients pay the links they get: a bill a manager sends is paid on the simulator's page
+ * (the same as the page's «Оплатить») a little later — two bills in three; the third is left
+ * unpaid, as real clients do.
+ */
+export function startDemoPayer(yk: YooKassaSimulator, options: { delayMs?: number; everyMs?: number } = {}) {
+  const delayMs = options.delayMs ?? 8000;
+  const seen = new Map<string, number>();
+  let count = 0;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [id, payment] of yk.payments) {
+      if (payment.status !== "pending") continue;
+      const since = seen.get(id);
+      if (since === undefined) {
+        seen.set(id, now);
+        continue;
+      }
+      if (since < 0 || now - since < delayMs) continue;
+      seen.set(id, -1);
+      if (count++ % 3 !== 2) void yk.pay(id);
+    }
+  }, options.everyMs ?? 2000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function startDemoCashier(db: Db, projects: { id: string; ownerUserId: string }[], cashier: DemoCashier) {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    billScriptedClients({ db, projects, deps: cashier.deps, enqueueOutbound: cashier.enqueueOutbound })
+      .catch((error: unknown) => console.error(`Demo bills: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = false;
+      });
+  }, cashier.everyMs ?? 15_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

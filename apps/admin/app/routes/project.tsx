@@ -21,6 +21,8 @@ const sections = [
   { to: "audit", label: "admin.audit", permission: "audit.view" },
   { to: "settings", label: "admin.settings", permission: "project.settings" },
   { to: "payments", label: "paymentsAdmin.nav", permission: "project.settings" },
+  { to: "finance", label: "finance.title", permission: "payments.view" },
+  { to: "links", label: "links.title", permission: "analytics.traffic" },
 ] as const;
 
 /** One project's console: the sections this member's role opens, and the page. */

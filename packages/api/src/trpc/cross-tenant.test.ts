@@ -22,6 +22,7 @@ let bOrderId: string;
 let bAccountId: string;
 let bRuleId: string;
 let bDocumentId: string;
+let bLinkId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -67,6 +68,9 @@ const cases: Record<string, Case> = {
   "analytics.performance": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "rotation.projectHours": (_a, b) => [{ projectId: b.project.id }],
   "rotation.setProjectHours": (_a, b) => [{ projectId: b.project.id, workHours: { days: { "1": [{ from: "09:00", to: "18:00" }] } } }],
+  "analytics.links": (_a, b) => [{ projectId: b.project.id }],
+  "analytics.createLink": (_a, b) => [{ projectId: b.project.id, name: "Чужая", kind: "telegram", target: "alien_bot", source: "x" }],
+  "analytics.deleteLink": (a, b) => inBothProjects(a, b, { linkId: bLinkId }),
   "channels.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.list": (_a, b) => [{ projectId: b.project.id }],
   "imports.channels": (_a, b) => [{ projectId: b.project.id }],
@@ -172,6 +176,7 @@ const cases: Record<string, Case> = {
   "knowledge.addUpload": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey, fileName: "чужой.txt" }),
   "knowledge.addText": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой документ" }],
   "knowledge.remove": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
+  "payments.list": (_a, b) => [{ projectId: b.project.id, from: "2026-01-01", to: "2026-12-31" }],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
@@ -216,6 +221,7 @@ beforeAll(async () => {
   await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
   bRuleId = (await env.caller(B.owner.token).rotation.createRule({ projectId: B.project.id, source: "vk_ads", membershipIds: [B.manager.membershipId] })).id;
   bDocumentId = (await env.caller(B.owner.token).knowledge.addText({ projectId: B.project.id, title: "Доставка", text: "Доставляем по Казани за два часа." })).id;
+  bLinkId = (await env.caller(B.owner.token).analytics.createLink({ projectId: B.project.id, name: "Бета", kind: "telegram", target: "beta_bot", source: "beta" })).id;
 });
 afterAll(async () => env?.close());
 

@@ -12,6 +12,21 @@ export type ProjectSettings = {
   orderTemplates?: Partial<Record<"new" | "confirmed" | "preparing" | "ready" | "done" | "cancelled", string>>;
   /** The project's working hours: response times of members without their own count only these. */
   workHours?: WorkHours;
+  /** The traffic team's tracked links (Telegram start / VK ref), newest first. */
+  trackedLinks?: TrackedLink[];
+};
+
+/** A tracked link for a campaign: its address carries the UTM tags as a start payload or VK ref. */
+export type TrackedLink = {
+  id: string;
+  name: string;
+  kind: "telegram" | "vk";
+  target: string;
+  payload: string;
+  refSource?: string;
+  url: string;
+  tags: { source?: string; medium?: string; campaign?: string; content?: string };
+  createdAt: string;
 };
 
 /** Shifts per weekday (0 = Sunday … 6), "HH:MM" in the project's time zone; `to` ≤ `from` runs past midnight. */

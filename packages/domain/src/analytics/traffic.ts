@@ -5,6 +5,14 @@ import { forbidden } from "../errors.ts";
 import { periodBounds, type Period } from "./period.ts";
 
 /**
+ * A first-touch tag of a lead (a query over conversations joined with contacts): the
+ * conversation's UTM tag or VK field, else the contact's own first touch, else "".
+ */
+export function firstTouchTag(utm: string, vk: string) {
+  return sql<string>`coalesce(nullif(${conversations.attribution}->>${utm}, ''), nullif(${conversations.attribution}->>${vk}, ''), nullif(${contacts.firstTouch}->>${utm}, ''), nullif(${contacts.firstTouch}->>${vk}, ''), '')`;
+}
+
+/**
  * Leads of a period by where they came from, and how far they went: given a phone, sold (the
  * «Продажа» stage, set when the client paid), lost, junk. The source is the conversation's first
  * touch: utm_source / utm_campaign from a Telegram /start payload, VK's ref_source / ref, or the
@@ -14,8 +22,7 @@ export async function trafficReport(tx: Tx, member: Member, period: Period) {
   // The report is made of traffic sources: a role that may not see them gets none of it.
   if (member.hiddenFields.has("conversation.attribution")) throw forbidden("analytics.trafficHidden", "Ваша роль не видит источники трафика");
   const { start, end } = await periodBounds(tx, member.projectId, period);
-  const field = (utm: string, vk: string) =>
-    sql<string>`coalesce(nullif(${conversations.attribution}->>${utm}, ''), nullif(${conversations.attribution}->>${vk}, ''), nullif(${contacts.firstTouch}->>${utm}, ''), nullif(${contacts.firstTouch}->>${vk}, ''), '')`;
+  const field = firstTouchTag;
   const source = field("utmSource", "refSource");
   const campaign = field("utmCampaign", "ref");
   const medium = field("utmMedium", "utmMedium");

@@ -278,6 +278,22 @@ describe("bad input around the bill", () => {
   });
 });
 
+describe("finance list", () => {
+  it("lists the period's payments with what they earned, filtered by status, provider and manager; refused to roles without it", async () => {
+    const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Moscow" });
+    const finance = env.caller(A.finance.token);
+    const all = await finance.payments.list({ projectId: A.project.id, from: today, to: today });
+    expect(all.rows.length).toBeGreaterThan(3);
+    expect(all.revenue).toBe(all.rows.reduce((n, r) => n + r.revenue, 0));
+    const paid = await finance.payments.list({ projectId: A.project.id, from: today, to: today, status: "succeeded" });
+    expect(paid.rows.every((r) => r.status === "succeeded")).toBe(true);
+    const manual = await finance.payments.list({ projectId: A.project.id, from: today, to: today, provider: "manual", managerId: A.manager.membershipId });
+    expect(manual.rows).toEqual([expect.objectContaining({ provider: "manual", method: "transfer", amount: 250000, revenue: 250000, managerName: expect.any(String) })]);
+    await expect(env.caller(A.manager.token).payments.list({ projectId: A.project.id, from: today, to: today })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(env.caller(A.traffic.token).payments.list({ projectId: A.project.id, from: today, to: today })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
 describe("Stripe: Checkout Sessions and signed webhooks", () => {
   it("a session is created through the SDK and paid: checkout.session.completed wins the lead", async () => {
     const cid = await newConversation(A, "7030");

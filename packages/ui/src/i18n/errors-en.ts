@@ -16,6 +16,7 @@ export const errorsEn = {
     order: "Order not found",
     payment: "Payment not found",
     paymentAccount: "Payment account not found",
+    trackedLink: "Link not found",
   },
   access: { forbidden: "You do not have permission to do this" },
   auth: {
@@ -207,6 +208,14 @@ export const errorsEn = {
     nameTooLong: "The name is longer than {{max}} characters",
     phoneInvalid: "«{{phone}}» is not a phone number. Enter it as +7 912 345-67-89 or with the country code",
     phoneHidden: "Your role does not see clients' phones and cannot change them",
+  },
+  links: {
+    tagsRequired: "Give at least one tag: source, medium, campaign or ad",
+    tooLong: "The tags do not fit into the link ({{max}} characters at most) — shorten them",
+    badBot: "A bot username is Latin letters, digits and _, 5 to 32 characters",
+    badCommunity: "A community short name is Latin letters, digits, _ and dots",
+    tooMany: "At most {{max}} links per project — delete the ones you no longer need",
+    duplicate: "This link already exists: «{{name}}»",
   },
   channel: {
     payloadTooLarge: "the request is too large for a platform notification",

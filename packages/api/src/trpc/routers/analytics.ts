@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { performanceReport, spendReport, trafficReport } from "@threadline/domain/analytics/index.ts";
+import { createTrackedLink, deleteTrackedLink, listTrackedLinks } from "@threadline/domain/analytics/links.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const MAX_DAYS = 366;
@@ -11,6 +12,8 @@ const period = z
     message: `Период не длиннее ${MAX_DAYS} дней`,
     params: { code: "validation.periodTooLong", max: MAX_DAYS },
   });
+
+const tag = z.string().max(200, "Не длиннее 200 символов").optional();
 
 /** Reports for finance (what the AI and voice cost) and traffic (where leads come from, how they end). */
 export const analyticsRouter = router({
@@ -26,4 +29,27 @@ export const analyticsRouter = router({
   performance: projectProcedure("staff.manage")
     .input(period)
     .query(({ ctx, input }) => performanceReport(ctx.tx, ctx.member, input)),
+
+  // Tracked links for campaigns (Telegram start payload, VK ref), with their leads and revenue.
+  links: projectProcedure("analytics.traffic").query(({ ctx }) => listTrackedLinks(ctx.tx, ctx.member)),
+
+  createLink: projectProcedure("analytics.traffic")
+    .input(
+      z.strictObject({
+        projectId: z.string(),
+        name: z.string().trim().min(1, "Укажите название").max(100, "Не длиннее 100 символов"),
+        kind: z.enum(["telegram", "vk"]),
+        target: z.string().trim().min(1, "Укажите бота или сообщество").max(64, "Не длиннее 64 символов"),
+        source: tag,
+        medium: tag,
+        campaign: tag,
+        content: tag,
+        refSource: tag,
+      }),
+    )
+    .mutation(({ ctx, input }) => createTrackedLink(ctx.tx, ctx.member, input)),
+
+  deleteLink: projectProcedure("analytics.traffic")
+    .input(z.object({ projectId: z.string(), linkId: z.string().uuid() }))
+    .mutation(({ ctx, input }) => deleteTrackedLink(ctx.tx, ctx.member, input.linkId)),
 });

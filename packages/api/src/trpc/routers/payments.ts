@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { paymentProviders } from "@threadline/db";
+import { paymentProviders, paymentStatuses } from "@threadline/db";
+import { listPayments } from "@threadline/domain/payments/finance.ts";
 import { listPaymentAccounts, removePaymentAccount, savePaymentAccount } from "@threadline/domain/payments/accounts.ts";
 import { createBill, listConversationPayments, markPaidManually, MAX_BILL_AMOUNT, MAX_DESCRIPTION } from "@threadline/domain/payments/service.ts";
 import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
@@ -61,6 +62,20 @@ export const paymentsRouter = router({
       });
       return { paymentId };
     }),
+
+  /** Finance: the period's payments with filters (status, provider, manager, source). */
+  list: projectProcedure("payments.view")
+    .input(
+      z.object({
+        from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Дата в виде ГГГГ-ММ-ДД"),
+        to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Дата в виде ГГГГ-ММ-ДД"),
+        status: z.enum(paymentStatuses).optional(),
+        provider: z.enum(["yookassa", "stripe", "manual"]).optional(),
+        managerId: z.string().uuid().optional(),
+        source: z.string().max(200).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listPayments(ctx.tx, ctx.member, input)),
 
   /** A conversation's payments and what they earned; null for a role that does not see payments. */
   forConversation: projectProcedure("inbox.use")
