@@ -36,7 +36,7 @@ test("traffic sees a tagged lead through to the sale, finance sees the AI spend"
     const trafficPage = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 1440, height: 900 } })).newPage();
     await signIn(trafficPage, urls.admin, traffic.email, traffic.password);
     await expect(trafficPage.getByRole("heading", { name: "Источники лидов" })).toBeVisible();
-    await expect(trafficPage.getByRole("navigation").getByRole("link")).toHaveText(["Источники лидов"]);
+    await expect(trafficPage.getByRole("navigation").getByRole("link")).toHaveText(["Источники лидов", "Ссылки для рекламы"]);
     const row = trafficPage.getByRole("row").filter({ hasText: "black_friday" });
     await expect(row).toContainText("vk_ads");
     await expect(row.getByRole("cell").nth(4)).toHaveText("1");

@@ -30,7 +30,7 @@ test("an owner corrects the client's card; a bad phone is refused and nothing is
   await form.getByLabel("Телефон").fill("8 (912) 345-67-89");
   await form.getByRole("button", { name: "Сохранить" }).click();
   await expect(form).toHaveCount(0);
-  await expect(panel).toContainText("+79123456789");
+  await expect(panel).toContainText("+7 912 345-67-89");
   await expect(panel).toContainText("stepan@example.ru");
   const [changed] = await stored();
   expect(changed).toMatchObject({ phone: "+79123456789", email: "stepan@example.ru" });

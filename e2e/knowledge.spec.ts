@@ -12,7 +12,7 @@ test("the owner uploads a document and the sandbox answers from it", async ({ pa
   await page.locator("#knowledge-file").setInputFiles({
     name: `dostavka-${suffix}.md`,
     mimeType: "text/markdown",
-    buffer: Buffer.from(`# Доставка и самовывоз\n\nСамовывоз заказов работает на складе у станции метро Красносельская с 10 до 20 каждый день.\n`),
+    buffer: Buffer.from(`# Подарочная упаковка\n\nПодарочную упаковку делаем из крафтовой бумаги с атласной лентой, её можно заказать к любому набору.\n`),
   });
   const list = page.getByRole("list", { name: "База знаний" });
   await expect(list).toContainText(`dostavka ${suffix}`);
@@ -37,12 +37,12 @@ test("the owner uploads a document and the sandbox answers from it", async ({ pa
   await expect(page.getByRole("checkbox", { name: "Дата" })).toBeChecked();
 
   await page.getByRole("link", { name: "Проверить агента" }).click();
-  await page.getByLabel("Например: сколько стоит доставка?").fill("Где забрать заказ самовывозом?");
+  await page.getByLabel("Например: сколько стоит доставка?").fill("Делаете подарочную упаковку?");
   await page.getByRole("button", { name: "Отправить" }).click();
   const chat = page.getByRole("list", { name: "Проверить агента" });
-  await expect(chat).toContainText("Красносельская", { timeout: 30_000 });
+  await expect(chat).toContainText("крафтовой", { timeout: 30_000 });
   await expect(chat).toContainText("Фрагменты базы знаний");
-  await expect(chat).toContainText("Доставка и самовывоз");
+  await expect(chat).toContainText("Подарочная упаковка");
   await expect(chat).toContainText("Правила: фрагмент базы знаний");
   await shot(page, "admin-sandbox", { docs: true });
 

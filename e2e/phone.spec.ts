@@ -36,7 +36,8 @@ test("a manager on a phone opens a conversation from the list, replies and goes 
   try {
     const owner = await seed.demoAccount("owner");
     const manager = await seed.demoAccount("manager");
-    const bot = tg.addBot({ username: `phone_${Date.now()}_bot`, firstName: "Цветы у дома" });
+    // A token of its own: the simulators of other specs number theirs from the same start.
+    const bot = tg.addBot({ token: `7100000009:AA${"phonelayout".repeat(3)}`, username: `phone_${Date.now()}_bot`, firstName: "Цветы у дома" });
     await signIn(page, urls.admin, owner.email, owner.password);
     await connectTelegramBot(page, bot);
 
@@ -48,6 +49,8 @@ test("a manager on a phone opens a conversation from the list, replies and goes 
     // The list fills the screen.
     const row = inbox.getByTestId("conversation-row").filter({ hasText: "Вероника Сомова" });
     await expect(row).toBeVisible({ timeout: 10_000 });
+    // The project's agent answers first (it asks for the phone); the manager replies after it.
+    await expect.poll(() => tg.sentMessages(9301, { botToken: bot.token }).map((m) => m.text ?? "").join("\n"), { timeout: 20_000 }).toMatch(/телефон/i);
     await expect(inbox.getByTestId("thread")).toHaveCount(0);
     expect((await inbox.getByTestId("conversation-list").boundingBox())?.width).toBe(390);
     await expectNoSidewaysScroll(inbox, "list");

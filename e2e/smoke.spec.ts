@@ -7,8 +7,9 @@ test("inbox, admin and worker answer /healthz", async ({ request, urls }) => {
     const response = await request.get(`${url}/healthz`);
     expect(response.status(), `${url}/healthz`).toBe(200);
   }
-  // The worker runs its queue jobs in a child process of its own, started once.
-  expect(await (await request.get(`${urls.worker}/healthz`)).json()).toEqual({ ok: true, jobs: { running: true, starts: 1 } });
+  // The worker runs its queue jobs in a child process per role (inbound, delivery, agent), each started once.
+  const one = { running: true, starts: 1 };
+  expect(await (await request.get(`${urls.worker}/healthz`)).json()).toEqual({ ok: true, jobs: { inbound: one, delivery: one, agent: one } });
 });
 
 for (const app of ["admin", "inbox"] as const) {

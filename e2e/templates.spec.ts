@@ -14,10 +14,10 @@ test("a manager answers with a saved reply that carries the client's name", asyn
     await signIn(page, urls.admin, owner.email, owner.password);
     await connectTelegramBot(page, bot);
     await page.getByRole("link", { name: "Шаблоны ответов" }).click();
-    await page.getByLabel("Название").fill("Доставка");
+    await page.getByLabel("Название").fill("Пробный набор зёрен");
     await page.getByLabel("Текст").fill("{имя}, доставляем каждый день с 9 до 21, от 1500 ₽ — бесплатно.");
     await page.getByRole("button", { name: "Добавить шаблон" }).click();
-    await expect(page.getByRole("list", { name: "Шаблоны ответов" })).toContainText("Доставка");
+    await expect(page.getByRole("list", { name: "Шаблоны ответов" })).toContainText("Пробный набор зёрен");
     await shot(page, "admin-templates", { docs: true });
 
     const client = { id: 9501, first_name: "Эвелина", last_name: "Ракитина" };
@@ -26,7 +26,7 @@ test("a manager answers with a saved reply that carries the client's name", asyn
     await signIn(inbox, urls.inbox, manager.email, manager.password);
     await inbox.getByTestId("conversation-row").filter({ hasText: "Эвелина Ракитина" }).click({ timeout: 20_000 });
     const field = inbox.getByTestId("reply-input");
-    await field.fill("/дост");
+    await field.fill("/пробн");
     const list = inbox.getByRole("listbox", { name: "Шаблоны ответов" });
     await expect(list.getByRole("option")).toHaveCount(1);
     await shot(inbox, "inbox-templates", { docs: true });
