@@ -106,7 +106,8 @@ test("a hidden inbox tab gets the title count and a notification; the linked Tel
 
     // Channel health: the bot's token was revoked (the Bot API answers 401): the reply fails, and
     // the channel shows as broken, with the reason, in the inbox and in admin; admins are told.
-    tg.failNext({ errorCode: 401, description: "Unauthorized", method: "sendMessage" });
+    // A revoked token refuses every send, not only the next one (other sends may come first).
+    tg.failNext({ errorCode: 401, description: "Unauthorized", method: "sendMessage", count: 5 });
     const reply = inbox.getByTestId("reply-input");
     await reply.fill("Глеб, добрый день! Каравай на сколько человек?");
     await reply.press("Enter");
