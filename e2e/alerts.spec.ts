@@ -30,8 +30,10 @@ test("a hidden inbox tab gets the title count and a notification; the linked Tel
     await page.goto(`${urls.admin}/p/${project.id}/staff`);
     await connectTelegramBot(page, clientBot);
     await page.getByRole("link", { name: "Настройки" }).click();
-    await page.getByLabel("Токен бота").fill(staffBot.token);
-    await page.getByRole("button", { name: "Подключить бота" }).click();
+    // «Каналы» has a «Токен бота» field too: fill the staff bot's once «Настройки» is on screen.
+    const staffBotCard = page.getByTestId("staff-bot");
+    await staffBotCard.getByLabel("Токен бота").fill(staffBot.token);
+    await staffBotCard.getByRole("button", { name: "Подключить бота" }).click();
     await expect(page.getByTestId("staff-bot")).toContainText(`Подключён бот @${staffBot.username}`);
     await page.getByLabel("Норма ответа клиенту, минут").fill("15");
     await page.getByTestId("staff-bot").getByRole("button", { name: "Сохранить" }).click();

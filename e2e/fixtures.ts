@@ -1,4 +1,5 @@
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
+import type { YooKassaSimulator } from "@threadline/simulators/payments";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
@@ -52,7 +53,7 @@ export async function signIn(page: Page, appUrl: string, email: string, password
 
 /**
  * The simulators a spec plays the platforms with, on the ports global setup gave the services as
- * their endpoints (TELEGRAM_API_ROOT, VK_API_BASE_URL, ELEVENLABS_BASE_URL). Specs run one at a time.
+ * their endpoints (TELEGRAM_API_ROOT, VK_API_BASE_URL, ELEVENLABS_BASE_URL, OPENAI_BASE_URL). Specs run one at a time.
  */
 export const simulatorPorts = {
   get telegram() {
@@ -69,6 +70,9 @@ export const simulatorPorts = {
   },
   get stripe() {
     return Number(process.env.E2E_STRIPE_PORT);
+  },
+  get openai() {
+    return Number(process.env.E2E_OPENAI_PORT);
   },
 };
 
@@ -89,6 +93,33 @@ export async function connectTelegramBot(page: Page, bot: { token: string; usern
   await page.getByLabel("Токен бота").fill(bot.token);
   await page.getByRole("button", { name: "Подключить" }).first().click();
   await expect(page.getByRole("cell", { name: `@${bot.username}` })).toBeVisible();
+}
+
+/**
+ * Connects a VK community of the VK API simulator on the admin's «Каналы» page (the signed-in
+ * page is in admin); done when the page says it is connected.
+ */
+export async function connectVkCommunity(page: Page, community: { groupId: number; token: string; name: string }): Promise<void> {
+  await page.getByRole("link", { name: "Каналы" }).click();
+  await page.getByLabel("ID сообщества").fill(String(community.groupId));
+  await page.getByLabel("Ключ доступа сообщества").fill(community.token);
+  await page.getByRole("button", { name: "Подключить" }).last().click();
+  await expect(page.getByText(`Подключено: ${community.name}`)).toBeVisible({ timeout: 15_000 });
+}
+
+/**
+ * Connects a YooKassa shop of the simulator on the admin's «Платежи» page and gives the simulator
+ * the notification URL the page shows (on the worker); returns that URL as shown.
+ */
+export async function connectYooKassa(page: Page, yk: YooKassaSimulator, shop: { shopId: string; secretKey: string }, workerUrl: string): Promise<string> {
+  await page.getByRole("link", { name: "Платежи" }).click();
+  await expect(page.getByRole("heading", { name: "Платёжные системы" })).toBeVisible();
+  await page.getByLabel("shopId").fill(shop.shopId);
+  await page.getByLabel("Секретный ключ").fill(shop.secretKey);
+  await page.getByRole("button", { name: "Подключить" }).click();
+  const webhookUrl = (await page.locator("code").filter({ hasText: "/webhooks/yookassa/" }).first().textContent())!;
+  yk.setNotificationUrl(shop.shopId, `${workerUrl}${new URL(webhookUrl).pathname}`);
+  return webhookUrl;
 }
 
 const docsScreenshots = join(repoRoot, "apps", "docs", "static", "img", "screenshots");

@@ -52,11 +52,11 @@ export default async function globalSetup(): Promise<void> {
 
     await buildApps(["inbox", "admin"], { logDir: e2eLogDir });
 
-    const ports = await distinctFreePorts(8);
+    const ports = await distinctFreePorts(9);
     const servicePorts: Partial<ServicePorts> = { inbox: ports[0], admin: ports[1], worker: ports[2] };
-    // The platforms and ElevenLabs are simulators the specs start on these ports; the services
+    // The platforms, the model API and ElevenLabs are simulators the specs start on these ports; the services
     // reach them only through the operator's settings, as a real installation does.
-    const simulators = { telegram: ports[3]!, vk: ports[4]!, elevenlabs: ports[5]!, yookassa: ports[6]!, stripe: ports[7]! };
+    const simulators = { telegram: ports[3]!, vk: ports[4]!, elevenlabs: ports[5]!, yookassa: ports[6]!, stripe: ports[7]!, openai: ports[8]! };
     const local = (port: number) => `http://127.0.0.1:${port}`;
     const endpoints = {
       TELEGRAM_API_ROOT: local(simulators.telegram),
@@ -64,6 +64,7 @@ export default async function globalSetup(): Promise<void> {
       ELEVENLABS_BASE_URL: local(simulators.elevenlabs),
       YOOKASSA_API_URL: `${local(simulators.yookassa)}/v3`,
       STRIPE_API_URL: local(simulators.stripe),
+      OPENAI_BASE_URL: `${local(simulators.openai)}/v1`,
       MEDIA_FETCH_EXTRA_ORIGINS: [local(simulators.telegram), local(simulators.vk)].join(","),
       // Where the apps' «Помощь» links lead (/help/<page> redirects there; nothing is fetched from it).
       PUBLIC_DOCS_URL: "https://help.threadline.test",
@@ -73,6 +74,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.E2E_ELEVENLABS_PORT = String(simulators.elevenlabs);
     process.env.E2E_YOOKASSA_PORT = String(simulators.yookassa);
     process.env.E2E_STRIPE_PORT = String(simulators.stripe);
+    process.env.E2E_OPENAI_PORT = String(simulators.openai);
     const spawned: RunningService[] = [];
     teardown.add("services", () => stopServices(spawned));
     const services = await startServices(["inbox", "admin", "worker"], {

@@ -36,6 +36,30 @@ test("a link for ads is built, listed, and counts the lead that came by it", asy
       await page.reload();
       await expect(page.getByRole("row").filter({ hasText: "Посевы весна" }).getByRole("cell").nth(2)).toHaveText("1", { timeout: 2_000 });
     }).toPass({ timeout: 30_000 });
+    // The period filter: the lead came today, so «Прошлый месяц» shows the link with none and
+    // «7 дней» with it; the period stays in the address through a reload.
+    const leadsOfLink = () => page.getByRole("row").filter({ hasText: "Посевы весна" }).getByRole("cell").nth(2);
+    const period = page.getByRole("group", { name: "Период" });
+    await period.getByRole("button", { name: "Прошлый месяц" }).click();
+    await expect(period.getByRole("button", { name: "Прошлый месяц" })).toHaveAttribute("aria-pressed", "true");
+    await expect(page).toHaveURL(/[?&]from=\d{4}-\d{2}-\d{2}(&|$)/);
+    await expect(page).toHaveURL(/[?&]to=\d{4}-\d{2}-\d{2}(&|$)/);
+    await expect(leadsOfLink()).toHaveText("0");
+    await page.reload();
+    await expect(period.getByRole("button", { name: "Прошлый месяц" })).toHaveAttribute("aria-pressed", "true");
+    await expect(leadsOfLink()).toHaveText("0");
+    await period.getByRole("button", { name: "7 дней" }).click();
+    await expect(leadsOfLink()).toHaveText("1");
+    // Dates typed by hand: up to yesterday (the browser's day is Moscow's, as the project's).
+    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Europe/Moscow" });
+    await period.getByLabel("По").fill(yesterday);
+    await expect(page).toHaveURL(new RegExp(`[?&]to=${yesterday}(&|$)`));
+    await expect(leadsOfLink()).toHaveText("0");
+    await shot(page, "admin-links-period");
+    await period.getByRole("button", { name: "За всё время" }).click();
+    await expect(page).not.toHaveURL(/[?&]from=/);
+    await expect(leadsOfLink()).toHaveText("1");
+
     // The traffic report reads the decoded tags.
     await page.getByRole("row").filter({ hasText: "Посевы весна" }).getByRole("button", { name: "QR-код" }).click();
     await shot(page, "admin-links", { docs: true });

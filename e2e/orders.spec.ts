@@ -26,7 +26,8 @@ test("a client orders through the Telegram menu bot; the barista moves the order
       await form.getByLabel("Добавки").fill(p.options ?? "");
       await form.getByLabel("Предлагать вместе с").fill(p.upsell ?? "");
       await form.getByRole("button", { name: "Сохранить товар" }).click();
-      await expect(page.getByTestId("catalog-row").filter({ hasText: p.name })).toBeVisible();
+      // The name cell starts with the product's name; its up-sell follows after «+».
+      await expect(page.getByTestId("catalog-row").filter({ has: page.getByRole("cell", { name: new RegExp(`^${p.name}( \\+ |$)`) }) })).toBeVisible();
     };
     // A zero price is refused in the form with a clear message, nothing saved.
     await form.getByLabel("Товар").fill("Эспрессо");

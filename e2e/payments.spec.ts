@@ -1,5 +1,5 @@
 import { YooKassaSimulator } from "@threadline/simulators/payments";
-import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
+import { connectTelegramBot, connectYooKassa, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 // From the click to the money: the owner connects YooKassa, a client comes from a tagged link, the
 // manager sends a bill from the conversation, the client pays on YooKassa's page, the thread shows
@@ -19,14 +19,8 @@ test("a bill sent from the conversation is paid on the provider's page and reach
     // The owner connects the bot and YooKassa, and gives YooKassa the notification URL.
     await signIn(page, urls.admin, owner.email, owner.password);
     await connectTelegramBot(page, bot);
-    await page.getByRole("link", { name: "Платежи" }).click();
-    await expect(page.getByRole("heading", { name: "Платёжные системы" })).toBeVisible();
-    await page.getByLabel("shopId").fill(shop.shopId);
-    await page.getByLabel("Секретный ключ").fill(shop.secretKey);
-    await page.getByRole("button", { name: "Подключить" }).click();
-    const webhookUrl = (await page.locator("code").filter({ hasText: "/webhooks/yookassa/" }).first().textContent())!;
+    const webhookUrl = await connectYooKassa(page, yk, shop, urls.worker);
     expect(webhookUrl).toMatch(/\/webhooks\/yookassa\/[0-9a-f-]{36}$/);
-    yk.setNotificationUrl(shop.shopId, `${urls.worker}${new URL(webhookUrl).pathname}`);
     await shot(page, "admin-payments", { docs: true });
 
     // The click: t.me/zerno_pay_bot?start=u-vk_ads-cpc-spring_cakes, then a question.
@@ -64,7 +58,7 @@ test("a bill sent from the conversation is paid on the provider's page and reach
     await expect(thread.getByTestId("payment-chip")).toContainText("оплачен", { timeout: 15_000 });
     await expect(thread.getByTestId("payment-chip").getByTestId("payment-status")).toHaveAttribute("data-status", "succeeded");
     await expect(panel.getByLabel("Этап")).toHaveValue("won");
-    await expect(panel.getByTestId("payments-revenue")).toHaveText(/2\s500,00\s₽/);
+    await expect(panel.getByTestId("payments-revenue")).toHaveText(/2\s500\s₽/);
     await shot(inbox, "inbox-bill-paid", { docs: true });
 
     // The traffic report: the campaign's revenue.
@@ -73,6 +67,20 @@ test("a bill sent from the conversation is paid on the provider's page and reach
     await expect(row).toContainText("vk_ads");
     await expect(row).toContainText(/2\s500\s₽/);
     await shot(page, "admin-traffic-revenue", { docs: true });
+
+    // Finance: the payment in the period's list; the manager's name narrows the list to their payments.
+    await page.getByRole("navigation").getByRole("link", { name: "Оплаты", exact: true }).click();
+    const paid = page.getByRole("row").filter({ hasText: "Марина Лебедева" });
+    await expect(paid).toContainText(/2\s500\s₽/);
+    const billedBy = (await paid.getByRole("cell").nth(5).innerText()).trim();
+    await paid.getByRole("button", { name: billedBy, exact: true }).click();
+    await expect(page.getByRole("button", { name: `Менеджер: ${billedBy} ✕` })).toBeVisible();
+    const rows = page.getByRole("table", { name: "Оплаты" }).locator("tbody tr");
+    await expect(rows.filter({ hasText: "Марина Лебедева" })).toHaveCount(1);
+    for (const r of await rows.all()) await expect(r.getByRole("cell").nth(5)).toHaveText(billedBy);
+    await shot(page, "admin-finance", { docs: true });
+    await page.getByRole("button", { name: `Менеджер: ${billedBy} ✕` }).click();
+    await expect(page.getByRole("button", { name: `Менеджер: ${billedBy} ✕` })).toHaveCount(0);
   } finally {
     await yk.stop();
     await tg.stop();

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { MessageEvent } from "@threadline/channels";
-import { channels, contacts, withTenant } from "@threadline/db";
+import { channels, contacts, searchLexicon, withTenant } from "@threadline/db";
 import { findDemoProjects, ingestEvent, type ChannelRef } from "@threadline/domain";
 import { expect, test } from "./fixtures.ts";
 
@@ -70,4 +70,53 @@ test("a manager finds conversations by a word form, a name and phone digits", as
 
   await search.fill("пылесос");
   await expect(page.getByText("Ничего не найдено")).toBeVisible();
+});
+
+// When the words as typed find nothing: the last word read as a beginning still being typed, then
+// the client's name with a typo (decision 054). Its own channel and clients, so it stands alone.
+test("a manager finds a word by its beginning and a name with a typo", async ({ page, urls, seed, signIn, shot }) => {
+  const manager = await seed.demoAccount("manager");
+  const [project] = (await findDemoProjects(seed.db)).filter((p) => p.name === manager.project);
+  const tag = Math.random().toString(36).slice(2, 8);
+  const [row] = await withTenant(seed.db, project!.id, (tx) =>
+    tx.insert(channels).values({ projectId: project!.id, kind: "telegram", name: "Поиск-бот 2", externalId: `search-prefix-${tag}`, tokenEnc: "sealed", webhookSecret: "secret" }).returning(),
+  );
+  const channel: ChannelRef = { id: row!.id, projectId: project!.id, kind: "telegram" };
+  const write = (chatId: string, name: string, text: string) => {
+    const at = new Date().toISOString();
+    const event: MessageEvent = { type: "message", channel: "telegram", dedupeId: `message:${tag}-${chatId}:1`, chatId: `${tag}-${chatId}`, client: { externalUserId: `${tag}-${chatId}`, name }, occurredAt: at, externalMessageId: "1", direction: "inbound", text, attachments: [], sentAt: at };
+    return ingestEvent(seed.db, channel, event);
+  };
+  await write("1", "Зоя Колокольцева", "Подскажите часы работы");
+  await write("2", "Марк Бережной", "Добрый день! Есть ли у вас гироскутеры для детей?");
+  await write("3", "Лев Сорокин", "Нужен торт медовик на юбилей, на двенадцать человек");
+
+  await signIn(page, urls.inbox, manager.email, manager.password);
+  const search = page.getByRole("searchbox", { name: "Поиск: имя, телефон, текст" });
+  const rows = page.getByTestId("conversation-row");
+
+  // A word still being typed: its beginning finds the word, marked in the message found.
+  await search.fill("Гироскут");
+  const scooter = rows.filter({ hasText: "Марк Бережной" });
+  await expect(scooter).toBeVisible();
+  await expect(scooter.locator("mark")).toHaveText("гироскутеры");
+  await shot(page, "inbox-search-prefix", { docs: true });
+
+  // A name with a typo is found when nothing else is.
+  await search.fill("Колокальцева");
+  await expect(rows.filter({ hasText: "Зоя Колокольцева" })).toBeVisible();
+  await expect(rows.filter({ hasText: "Марк Бережной" })).toHaveCount(0);
+
+  // A word of a message with a typo: searched as the project's own word most like it, once the
+  // worker's housekeeping (every 20 s) has added the new messages' words to the project's lexicon.
+  await expect
+    .poll(() => withTenant(seed.db, project!.id, (tx) => tx.select().from(searchLexicon).where(eq(searchLexicon.word, "медовик"))).then((rows) => rows.length), { timeout: 60_000 })
+    .toBe(1);
+  await search.fill("медовек");
+  const corrected = page.getByTestId("search-corrected");
+  await expect(corrected).toHaveText("Показаны результаты по запросу «медовик»");
+  const cake = rows.filter({ hasText: "Лев Сорокин" });
+  await expect(cake).toBeVisible();
+  await expect(cake.locator("mark")).toHaveText("медовик");
+  await shot(page, "inbox-search-typo", { docs: true });
 });

@@ -1,4 +1,5 @@
 import { ElevenLabsSimulator } from "@threadline/simulators/ai";
+import { oggOpusSeconds } from "@threadline/ai";
 import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */
@@ -82,6 +83,13 @@ test("a manager voices a reply and records one; the client receives both as voic
     const sentBubble = inbox.getByTestId("thread").getByTestId("message").filter({ hasText: "к шести вечера" });
     await expect(sentBubble).toHaveAttribute("data-delivery", /sent|read/, { timeout: 10_000 });
     await expect(sentBubble.locator("audio")).toHaveAttribute("src", /\/files\//);
+    // Its length as stored from the generated audio, not the player's «0:00».
+    await expect(sentBubble.getByTestId("voice-duration")).toHaveText(/^0:(0[1-9]|[1-5]\d)$/);
+    // Listening: the position runs against the stored length, and a pause stops it.
+    await sentBubble.getByRole("button", { name: "Слушать" }).click();
+    await expect(sentBubble.getByTestId("voice-position")).toHaveText(/^0:0[1-9]$/, { timeout: 10_000 });
+    await sentBubble.getByRole("button", { name: "Пауза" }).click();
+    await expect(sentBubble.getByRole("button", { name: "Слушать" })).toBeVisible();
 
     // A recording: timer, stop, listen back, send.
     await inbox.getByRole("button", { name: "Записать голосовое" }).click();
@@ -97,6 +105,9 @@ test("a manager voices a reply and records one; the client receives both as voic
     expect(recorded.caption).toBeUndefined();
     expect(isOggOpus(recorded.file!.data)).toBe(true);
     expect(recorded.file!.data.length).toBeGreaterThan(1000);
+    // The recording's length shows on its bubble: the length of the Ogg/Opus the client got.
+    const seconds = Math.max(1, Math.round(oggOpusSeconds(recorded.file!.data)));
+    await expect(inbox.getByTestId("thread").getByTestId("message").last().getByTestId("voice-duration")).toHaveText(`0:${String(seconds).padStart(2, "0")}`, { timeout: 10_000 });
     await shot(inbox, "inbox-voice-sent", { docs: true });
     await context.close();
   } finally {

@@ -31,14 +31,14 @@ const sidebars = {
       key: "inbox",
       label: "Рабочее место менеджера",
       collapsed: false,
-      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/voice", "inbox/payments", "inbox/alerts", "inbox/contact-card", "inbox/phone", "inbox/drafts", "inbox/shortcuts"],
+      items: ["inbox/sign-in", "inbox/conversations", "inbox/unread-and-search", "inbox/templates", "inbox/copilot", "inbox/voice", "inbox/payments", "inbox/alerts", "inbox/contact-card", "inbox/tags-and-notes", "inbox/phone", "inbox/drafts", "inbox/shortcuts"],
     },
     {
       type: "category",
       key: "ai-agent",
       label: "ИИ-агент",
       collapsed: false,
-      items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/takeover", "ai-agent/sales", "ai-agent/knowledge"],
+      items: ["ai-agent/setup", "ai-agent/stages", "ai-agent/rotation", "ai-agent/intent", "ai-agent/takeover", "ai-agent/sales", "ai-agent/knowledge"],
     },
     {
       type: "category",

@@ -197,7 +197,7 @@ export async function runInboxList(argv: string[]) {
       urls: { inbox: "http://inbox.test", admin: "http://admin.test", worker: "http://worker.test" },
       endpoints: PUBLIC_ENDPOINTS,
       storage: new LocalDiskStorage(tmpdir()),
-      jobs: { enqueueOutbound: async () => undefined, agentBacklog: async () => ({ waiting: 0, active: 0, delayed: 0, oldestWaitingMs: null }) },
+      jobs: { enqueueOutbound: async () => undefined, enqueueMessageChange: async () => undefined, agentBacklog: async () => ({ waiting: 0, active: 0, delayed: 0, oldestWaitingMs: null }) },
     });
     const cookie = `${SESSION_COOKIE}=${meta.managerToken}`;
     const api = async (input: Record<string, unknown>) => {

@@ -1,6 +1,7 @@
 // latency: a Telegram webhook POST to the real ingress → the `event` pushed by Socket.IO to a
 // manager's logged-in socket in the project's room, while other webhook traffic keeps a steady
 // background load on the same ingress, jobs and realtime server.
+import os from "node:os";
 import { eq } from "drizzle-orm";
 import { io as connect, type Socket } from "socket.io-client";
 import { conversations } from "@threadline/db";
@@ -190,6 +191,12 @@ export async function runLatency(argv: string[]) {
     await backgroundLoop;
     const backgroundRateAchieved = (backgroundSent - backgroundSentAtStart) / measuredSeconds;
     const agentBacklog = await queueBacklog(env.queues.ai);
+    // Where an inbound job's time went: waiting in the queue to be taken, then being stored and
+    // published (the job's own run), for the jobs queued during the measurement.
+    const inboundJobs = (await env.queues.inbound.getJobs(["completed"], 0, 9_999)).filter((j) => j && j.timestamp >= Date.now() - measuredSeconds * 1000 && j.processedOn && j.finishedOn);
+    const inboundWait = summarize(inboundJobs.map((j) => j.processedOn! - j.timestamp));
+    const inboundRun = summarize(inboundJobs.map((j) => j.finishedOn! - j.processedOn!));
+    const inboundBatch = summarize(inboundJobs.map((j) => ("items" in j.data ? j.data.items.length : 1)));
     const counts = {
       inbound: await env.queues.inbound.getJobCounts("waiting", "active", "completed", "failed"),
       ai: await env.queues.ai.getJobCounts("waiting", "active", "completed", "failed"),
@@ -207,9 +214,13 @@ export async function runLatency(argv: string[]) {
     console.log(`queues after the run: ${JSON.stringify(counts)}; agent replies sent through the Telegram simulator: ${[probe, ...background].reduce((n, ch) => n + (bench.telegram.bots.get(ch.token)?.sent.length ?? 0), 0)}`);
     console.log(`agent backlog: ${agentBacklog.waiting} turns waiting (oldest due ${agentBacklog.oldestWaitingMs === null ? "-" : `${(agentBacklog.oldestWaitingMs / 1000).toFixed(1)} s`} ago), ${agentBacklog.active} running, ${agentBacklog.delayed} not yet due`);
     console.log(formatSummary("webhook → socket event", lat));
+    console.log(formatSummary("inbound job: wait to be taken", inboundWait));
+    console.log(formatSummary("inbound job: store + publish", inboundRun));
+    console.log(formatSummary("inbound job: events per job", inboundBatch, ""));
     console.log(formatSummary("probe webhook ack", probeAck));
     console.log(formatSummary("background webhook ack", bgAck));
     for (const c of cpu) console.log(`process ${c.roles.padEnd(16)} cpu ${c.cpuPct}%  event-loop delay p99 ${c.loopP99Ms} ms max ${c.loopMaxMs} ms  rss ${c.rssMb} MB`);
+    console.log(`load avg at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     console.log(`ratio p95/goal(300 ms): ${(lat.p95 / 300).toFixed(2)}; p99/p50: ${(lat.p99 / lat.p50).toFixed(2)}`);
     const file = recordResult("latency", {
       params: { as, samples, probeRate, backgroundRate, probeChats, backgroundChats, backgroundBots, warmupSeconds, timeoutMs, agent, inboundConcurrency },
@@ -223,6 +234,8 @@ export async function runLatency(argv: string[]) {
       warmupEvents,
       queue: counts,
       agentBacklog,
+      inboundJobs: { wait: inboundWait, run: inboundRun, events: inboundBatch },
+      loadAverage: os.loadavg(),
       layout,
       cpu,
     });

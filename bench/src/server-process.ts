@@ -77,7 +77,7 @@ if (worker.router) {
   server.on("request", app);
 }
 if (config.roles.includes("realtime")) {
-  const realtime = attachRealtime(server, { db, redisUrl: config.redisUrl, logger });
+  const realtime = attachRealtime(server, { db, redis: config.redisUrl, logger });
   closers.push(() => realtime.close());
 }
 

@@ -74,6 +74,11 @@ describe("audit entries in words", () => {
       "staff_bot.connected": { username: "zerno_staff_bot" },
       "staff_bot.removed": { username: "zerno_staff_bot" },
       "contact.updated": { fields: ["name", "phone"] },
+      "tag.created": { name: "VIP" },
+      "tag.updated": { name: "Постоянный", previousName: "VIP" },
+      "tag.deleted": { name: "VIP" },
+      "media.added": { name: "Меню недели.pdf" },
+      "media.removed": { name: "Меню недели.pdf" },
     };
     const importSummary = { source: "vk_api", state: "running", dialogs: 3, totalDialogs: null, messages: 0, error: null };
     for (const action of Object.keys(i18next.getResourceBundle("ru", "translation").auditAction as object)) {

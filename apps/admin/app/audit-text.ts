@@ -87,6 +87,8 @@ export function describeAudit(t: T, row: AuditRow): string {
     case "template.created":
     case "template.updated":
     case "template.removed":
+    case "media.added":
+    case "media.removed":
       return quoted(str(d.name) ?? "");
     case "project.created":
       return quoted(str(d.name) ?? "");

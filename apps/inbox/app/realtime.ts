@@ -21,8 +21,9 @@ export function laterCursor(a: string | undefined, b: string | undefined): strin
  * screen refetches through the API, so field visibility stays the server's business.
  *
  * After a network drop: when Socket.IO restores the connection (`socket.recovered`) the missed
- * events are replayed to it and nothing else is done; when it cannot (another server, a restart)
- * the join carries the last event cursor seen and the server answers with the missed events,
+ * events are replayed to it, and the join with the last cursor covers the moment of the restore;
+ * when it cannot (another server, a restart) the join carries the last event cursor seen and the
+ * server answers with the missed events,
  * which refetch just the conversations they name; only when its log no longer reaches that far
  * is everything the screen shows fetched again.
  */
@@ -50,6 +51,7 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
         // Only the open conversation's queries are active, so only they refetch.
         void queryClient.invalidateQueries(c.messages.infiniteQueryFilter({ projectId, conversationId }));
         void queryClient.invalidateQueries(c.get.queryFilter({ projectId, conversationId }));
+        void queryClient.invalidateQueries(c.clientCard.queryFilter({ projectId, conversationId }));
       }
       pendingList = false;
       pendingConversations.clear();
@@ -67,8 +69,11 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
     let retry: ReturnType<typeof setTimeout> | undefined;
 
     socket.on("connect", () => {
-      // Restored with its rooms; the events it missed are replayed to the "event" handler.
-      if (socket.recovered) return;
+      // Restored with its rooms, the events it missed are replayed to the "event" handler. An event
+      // sent while the server was still checking the returning session is not among them, so the
+      // socket also asks the project's log for what came after its cursor (a seen event again
+      // only refetches what it names once more).
+      if (socket.recovered && !cursor) return;
       const returning = connectedBefore;
       const since = returning ? cursor : undefined;
       socket.emit("join", { projectId, ...(since ? { since } : {}) }, (ack?: JoinAck) => {
@@ -103,6 +108,8 @@ export function useRealtime(projectId: string | undefined, onNotification?: (eve
           return schedule(event.conversationId);
         case "payment.updated":
           void queryClient.invalidateQueries(trpc.payments.forConversation.pathFilter());
+          // An order's «оплачен» is read from its bill.
+          if (event.conversationId) void queryClient.invalidateQueries({ queryKey: trpc.orders.forConversation.queryKey({ projectId, conversationId: event.conversationId }) });
           if (event.conversationId) schedule(event.conversationId);
           return;
         case "notification":

@@ -1,9 +1,8 @@
 import { createServer } from "node:http";
 import express from "express";
-import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { endpointsFromEnv, secretKeyringOf } from "@threadline/domain";
+import { connectRedis, endpointsFromEnv, secretKeyringOf } from "@threadline/domain";
 import { composeWorker } from "@threadline/pipeline/worker";
 
 /**
@@ -13,7 +12,7 @@ import { composeWorker } from "@threadline/pipeline/worker";
 export function startIngress(env: Env, logger: Logger, health: () => Record<string, unknown> = () => ({})) {
   // Channel settings (cached) and the pollers' scans are all this process reads.
   const db = createDb(env.APP_DATABASE_URL, { max: 4 });
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = connectRedis(env.redis, { maxRetriesPerRequest: null });
   const worker = composeWorker({ roles: ["ingress"], deps: { db, redis, secretKey: secretKeyringOf(env), endpoints: endpointsFromEnv(env), logger } });
 
   const app = express();

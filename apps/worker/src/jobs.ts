@@ -1,7 +1,6 @@
-import { Redis } from "ioredis";
 import type { Env, Logger } from "@threadline/config";
 import { createDb } from "@threadline/db";
-import { endpointsFromEnv, redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/domain";
+import { connectRedis, endpointsFromEnv, redisPublisher, secretKeyringOf, storageFromEnv } from "@threadline/domain";
 import { jobRoleNice, lowerCpuPriority } from "@threadline/pipeline";
 import { composeWorker } from "@threadline/pipeline/worker";
 
@@ -12,7 +11,7 @@ export function startJobs(env: Env, logger: Logger, role: JobRole = "jobs") {
   const nice = jobRoleNice(env, role);
   if (nice > 0) lowerCpuPriority(nice, logger);
   const db = createDb(env.APP_DATABASE_URL, { max: 20 });
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = connectRedis(env.redis, { maxRetriesPerRequest: null });
   const secretKey = secretKeyringOf(env);
   const worker = composeWorker({
     roles: [role],
@@ -21,6 +20,8 @@ export function startJobs(env: Env, logger: Logger, role: JobRole = "jobs") {
   logger.info({ role, nice }, "jobs running");
 
   return {
+    /** Whether the process can take jobs: its Redis answers. */
+    ping: () => redis.ping(),
     close: async () => {
       // Workers finish their running jobs (BullMQ's close waits for them) before the connections go.
       await worker.close();

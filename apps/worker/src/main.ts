@@ -1,9 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { createLogger, loadEnv } from "@threadline/config";
+import { connectRedis } from "@threadline/domain";
 import { redisWarnings } from "@threadline/pipeline/jobs";
 import { startIngress } from "./ingress.ts";
 import { startJobs } from "./jobs.ts";
+import { startJobHealth } from "./health.ts";
 import { superviseChild } from "./supervise.ts";
 
 // One worker, several processes: the ingress answers the platforms' webhooks; the job processes
@@ -18,15 +19,24 @@ const logger = createLogger(role === "all" || role === "ingress" ? "worker" : `w
 for (const warning of env.warnings) logger.warn(warning);
 if (role === "all" || role === "ingress" || role === "jobs") {
   // The queues' Redis must never evict a key (one process of the deployment says so).
-  const probe = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const probe = connectRedis(env.redis, { maxRetriesPerRequest: 1, lazyConnect: true });
   void redisWarnings(probe)
     .then((warnings) => warnings.forEach((w) => logger.warn(w)))
     .finally(() => probe.disconnect());
 }
 
 const parts: { close: () => Promise<void> }[] = [];
-if (role !== "all" && role !== "ingress") parts.push(startJobs(env, logger, role));
-else {
+let closing = false;
+if (role !== "all" && role !== "ingress") {
+  const jobs = startJobs(env, logger, role);
+  parts.push(jobs);
+  // A job-only process has no webhook port: its health check is its own, when asked for.
+  if (env.WORKER_HEALTH_PORT) {
+    const health = startJobHealth({ role, port: env.WORKER_HEALTH_PORT, host: env.HOST, ping: jobs.ping, stopping: () => closing });
+    health.then(() => logger.info({ port: env.WORKER_HEALTH_PORT }, "health check listening"), (err: unknown) => logger.error({ err }, "health check port not opened"));
+    parts.push({ close: () => health.then((server) => new Promise<void>((resolve) => server.close(() => resolve())), () => undefined) });
+  }
+} else {
   const entry = fileURLToPath(import.meta.url);
   const children = role === "all" ? (["inbound", "delivery", "agent"] as const).map((r) => ({ role: r, child: superviseChild({ entry, env: { WORKER_ROLE: r }, name: r, logger }) })) : [];
   // /healthz also says whether each job process runs and how often it has been started.
@@ -35,7 +45,6 @@ else {
   for (const { child } of children) parts.push({ close: () => child.stop() });
 }
 
-let closing = false;
 function shutDown() {
   if (closing) return;
   closing = true;

@@ -1,11 +1,11 @@
 // What a client message is about, decided by rules on normalised text: the intent used to route a
-// new conversation (purchase, question, support, spam, other) and the signals the agent acts on
+// new conversation (purchase, question, support, complaint, spam, other) and the signals the agent acts on
 // (refusal to give a phone, handoff topics, a request for a person, greetings, empty messages).
 // Every pattern is linear in the text, so a 5,000-character message costs no more than a scan.
 import { normalizeText } from "./stem.ts";
 
-export type Intent = "purchase" | "question" | "support" | "spam" | "other";
-export const INTENTS: readonly Intent[] = ["purchase", "question", "support", "spam", "other"];
+export type Intent = "purchase" | "question" | "support" | "complaint" | "spam" | "other";
+export const INTENTS: readonly Intent[] = ["purchase", "question", "support", "complaint", "spam", "other"];
 
 /** What a message carries besides text: a sticker or a photo without caption has no words. */
 export type MessageKind = "text" | "sticker" | "photo" | "voice" | "video" | "document" | "other";
@@ -74,8 +74,13 @@ const HUMAN = [
   rx("\\W0(поговорить|пообщаться|общаться|связаться)\\s+с\\s+(менеджер|человек|оператор|сотрудник|живым|администратор|руководител)"),
 ];
 
+// An unhappy client: a complaint goes to whoever the owner chose for complaints, before the rest of support.
+const COMPLAINT = [
+  rx("\\W0(жалоб|пожаловаться|претензи|обман|мошенни|верните\\s+деньги|вернуть\\s+деньги|возврат[а-я]*\\s+(денег|средств)|безобрази|возмутительн|отвратительн|ужасн[а-я]*\\s+(сервис|обслуживани|качеств)|хамств|нахамил)"),
+];
+
 const SUPPORT = [
-  rx("\\W0(жалоб|претензи|обман|мошенни|верните\\s+деньги|вернуть\\s+деньги|возврат[а-я]*\\s+(денег|средств|товара|заказа))"),
+  rx("\\W0(возврат[а-я]*\\s+(товара|заказа))"),
   rx("\\W0не\\s+(пришел|пришла|пришло|пришли|доставили|привезли|работает|включается|заряжается|подходит)\\W1"),
   rx("\\W0(сломал|сломан|брак|бракован|испорчен|испортил|поврежден|разбит)"),
   rx("\\W0(где\\s+мой\\s+заказ|статус\\s+заказа|отследить\\s+(заказ|посылку)|трек-?номер)"),
@@ -222,6 +227,7 @@ export function analyzeMessage(text: string | null | undefined, options: Analyze
 
   let intent: Intent = "other";
   if (spam.spam) intent = "spam";
+  else if (any(COMPLAINT, bare)) intent = "complaint";
   else if (any(SUPPORT, bare)) intent = "support";
   else if (any(PURCHASE, bare)) intent = "purchase";
   else if (question) intent = "question";
@@ -245,7 +251,7 @@ export function analyzeMessage(text: string | null | undefined, options: Analyze
   };
 }
 
-/** The routing intent of a message: purchase, question, support, spam or other. */
+/** The routing intent of a message: purchase, question, support, complaint, spam or other. */
 export function classifyIntent(text: string): Intent {
   return analyzeMessage(text).intent;
 }

@@ -74,7 +74,8 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   return out;
 }
 
-function describe(error: unknown): SpeechError {
+/** An ElevenLabs SDK failure (any endpoint) as a SpeechError of a kind the caller can act on. */
+export function describeElevenLabsError(error: unknown): SpeechError {
   if (error instanceof ElevenLabsTimeoutError) return new SpeechError("network", "ElevenLabs did not answer in time");
   if (error instanceof ElevenLabsError) {
     const status = error.statusCode ?? null;
@@ -91,18 +92,23 @@ function describe(error: unknown): SpeechError {
   return new SpeechError("network", error instanceof Error ? error.message : String(error));
 }
 
+/** The SDK's client for the project's key, at the given address (the public API unless given). */
+export function elevenLabsClient(config: { apiKey: string; baseUrl?: string; timeoutMs?: number; maxRetries?: number }, defaultRetries: number): ElevenLabsClient {
+  return new ElevenLabsClient({
+    apiKey: config.apiKey,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+    timeoutInSeconds: Math.ceil((config.timeoutMs ?? 60_000) / 1000),
+    maxRetries: config.maxRetries ?? defaultRetries,
+  });
+}
+
 /** Speaks `text` in the project's voice. Throws SpeechError with a kind the caller can act on. */
 export async function synthesizeSpeech(config: SpeechConfig, text: string, feature = "tts"): Promise<SpeechResult> {
   const spoken = text.trim();
   if (!spoken) throw new SpeechError("request", "There is no text to speak");
   const modelId = config.modelId ?? DEFAULT_SPEECH_MODEL;
   const outputFormat = config.outputFormat ?? DEFAULT_OUTPUT_FORMAT;
-  const client = new ElevenLabsClient({
-    apiKey: config.apiKey,
-    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    timeoutInSeconds: Math.ceil((config.timeoutMs ?? 60_000) / 1000),
-    maxRetries: config.maxRetries ?? 2,
-  });
+  const client = elevenLabsClient(config, 2);
   try {
     const { data, rawResponse } = await client.textToSpeech
       .convert(config.voiceId, {
@@ -119,6 +125,6 @@ export async function synthesizeSpeech(config: SpeechConfig, text: string, featu
       usage: { provider: "elevenlabs", feature, model: modelId, characters, costUsd: speechCostUsd(modelId, characters, config.pricePer1kChars) },
     };
   } catch (error) {
-    throw describe(error);
+    throw describeElevenLabsError(error);
   }
 }

@@ -1,4 +1,4 @@
-import type { ChannelIdentity, ChannelKind, DownloadedFile, InboundAttachment, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "./types.ts";
+import type { ChannelIdentity, ChannelKind, DownloadedFile, InboundAttachment, MessageEdit, OutboundMessage, PollResult, SentMessage, SentMessageRef, WebhookRegistration } from "./types.ts";
 
 /**
  * One connected channel (a VK community or a Telegram bot). Every method throws ChannelError
@@ -18,6 +18,12 @@ export interface ChannelAdapter {
 
   /** Sends text, or one file with the text as its caption. */
   send(message: OutboundMessage): Promise<SentMessage>;
+
+  /** Replaces the text (or caption) of a message the channel sent. */
+  editMessage(edit: MessageEdit): Promise<void>;
+
+  /** Deletes a message the channel sent, for the client too. */
+  deleteMessage(message: SentMessageRef): Promise<void>;
 
   /** Fetches the bytes of a file a client sent. */
   downloadAttachment(attachment: InboundAttachment): Promise<DownloadedFile>;

@@ -2,6 +2,7 @@ export type * from "./types.ts";
 export type { ChannelAdapter } from "./adapter.ts";
 export { createChannelAdapter, type ChannelConfig } from "./connect.ts";
 export { ChannelError, isChannelError, type ChannelErrorKind, type ChannelErrorOptions } from "./errors.ts";
+export { assertUploadFits, isFileRef, PLATFORM_UPLOAD_LIMITS } from "./file-refs.ts";
 export { channelFailureCodes, storedFailure, type ChannelFailure, type ChannelFailureCode } from "./failures.ts";
 export {
   decodeStartPayload,

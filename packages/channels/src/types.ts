@@ -163,6 +163,21 @@ export interface OutboundFile {
   data: Uint8Array;
   fileName: string;
   mime?: string;
+  /** A voice message's length in seconds, when known: the client's player shows it. */
+  durationSec?: number;
+}
+
+/**
+ * A file the platform already holds for this channel: what it answered the first time the file
+ * went out (a Telegram file_id, a VK attachment string such as `photo-1_2_key`). Sent by
+ * reference, without the bytes.
+ */
+export interface OutboundFileRef {
+  kind: OutboundFileKind;
+  platformRef: string;
+  fileName: string;
+  /** A voice message's length in seconds, when known. */
+  durationSec?: number;
 }
 
 export interface OutboundMessage {
@@ -171,8 +186,10 @@ export interface OutboundMessage {
   idempotencyKey: string;
   /** Message text, or the caption when a file is attached. */
   text?: string;
-  file?: OutboundFile;
+  file?: OutboundFile | OutboundFileRef;
   businessConnectionId?: string;
+  /** Buttons under the message (an order proposal's «Подтвердить» / «Отменить»); presses come back as button events. */
+  keyboard?: MenuKeyboard;
 }
 
 /** An inline keyboard: rows of buttons, each with the payload a press sends back. */
@@ -188,9 +205,27 @@ export interface MenuChannel {
   answerButton(input: { callbackId: string; chatId: string; userId: string; text?: string; alert?: boolean }): Promise<void>;
 }
 
+/** A message the business sent, to edit or delete on the platform. */
+export interface SentMessageRef {
+  chatId: string;
+  /** The platform's own message id (Telegram message_id, VK message id). */
+  externalMessageId: string;
+  businessConnectionId?: string;
+}
+
+export interface MessageEdit extends SentMessageRef {
+  text: string;
+  /** The message is a file with the text as its caption (Telegram edits captions apart). */
+  caption: boolean;
+}
+
 export interface SentMessage {
   externalMessageId: string;
   sentAt: string;
+  /** A sent voice message's length as the platform took it (Telegram's voice.duration). */
+  durationSec?: number;
+  /** The platform's reference to the file just sent, to send it again without uploading. */
+  fileRef?: string;
 }
 
 /** The bot or community a channel speaks as. */

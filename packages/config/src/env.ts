@@ -2,6 +2,7 @@ import { z } from "zod";
 import { appDatabaseUrl, APP_ROLE, DEFAULT_APP_DATABASE_PASSWORD, LOCAL_DATABASE_URL } from "./database.ts";
 import { ConfigError, nodeEnvSchema, parseEnv, refuse } from "./parse.ts";
 import { resolveSecretKeys } from "./secrets.ts";
+import { redisConnectionOptions, type RedisConnectionOptions } from "./redis.ts";
 
 /** An http(s) URL without query or fragment; a trailing slash is dropped. */
 const baseUrl = z
@@ -30,6 +31,11 @@ const envSchema = z.object({
   APP_DATABASE_URL: z.string().url().optional(),
   APP_DATABASE_PASSWORD: z.string().min(8).optional(),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  // High availability: the Sentinels (host:port,…) and the name of the primary they monitor; every
+  // Redis connection then asks them where the primary is (REDIS_URL gives password, db and TLS).
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   // 32+ chars; encrypts channel tokens and provider keys at rest. SECRET_KEY_PREVIOUS
   // (comma-separated) still decrypts what older keys sealed, until they are re-encrypted (README: Configuration).
   SECRET_KEY: z.string().min(32).optional(),
@@ -54,6 +60,9 @@ const envSchema = z.object({
   WORKER_JOBS_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WORKER_INBOUND_NICE: z.coerce.number().int().min(0).max(19).default(0),
   WORKER_AGENT_NICE: z.coerce.number().int().min(0).max(19).default(19),
+  // A job-only process (WORKER_ROLE inbound, agent, delivery or jobs) answers GET /healthz on this
+  // port when set; the ingress (and "all") answers on WORKER_PORT.
+  WORKER_HEALTH_PORT: z.coerce.number().int().positive().optional(),
   STORAGE_DIR: z.string().default(".data/storage"),
   // Attachments go to an S3-compatible bucket instead of STORAGE_DIR when S3_BUCKET is set.
   S3_BUCKET: z.string().min(3).optional(),
@@ -102,7 +111,9 @@ const envSchema = z.object({
 
 type Parsed = z.infer<typeof envSchema>;
 /** An app process's settings: the app role's URL only, never the owner's. */
-export type Env = Omit<Parsed, "DATABASE_URL" | "APP_DATABASE_PASSWORD" | "APP_DATABASE_URL" | "SECRET_KEY" | "SECRET_KEY_PREVIOUS" | "COOKIE_SECURE"> & {
+export type Env = Omit<Parsed, "DATABASE_URL" | "APP_DATABASE_PASSWORD" | "APP_DATABASE_URL" | "SECRET_KEY" | "SECRET_KEY_PREVIOUS" | "COOKIE_SECURE" | "REDIS_SENTINELS" | "REDIS_SENTINEL_NAME" | "REDIS_SENTINEL_PASSWORD"> & {
+  /** How every Redis connection of the process is made (REDIS_URL, or the Sentinels). */
+  redis: RedisConnectionOptions;
   APP_DATABASE_URL: string;
   SECRET_KEY: string;
   SECRET_KEY_PREVIOUS: string[];
@@ -117,7 +128,8 @@ export type Env = Omit<Parsed, "DATABASE_URL" | "APP_DATABASE_PASSWORD" | "APP_D
  * names the variable and what to do.
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const { DATABASE_URL, APP_DATABASE_URL, APP_DATABASE_PASSWORD, SECRET_KEY, SECRET_KEY_PREVIOUS, COOKIE_SECURE, ...rest } = parseEnv(envSchema, source);
+  const { DATABASE_URL, APP_DATABASE_URL, APP_DATABASE_PASSWORD, SECRET_KEY, SECRET_KEY_PREVIOUS, COOKIE_SECURE, REDIS_SENTINELS, REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD, ...rest } = parseEnv(envSchema, source);
+  const redis = redisConnectionOptions({ REDIS_URL: rest.REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD });
   if (rest.S3_BUCKET && !(rest.S3_ACCESS_KEY_ID && rest.S3_SECRET_ACCESS_KEY)) {
     throw new ConfigError("S3_BUCKET is set: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set too.");
   }
@@ -140,7 +152,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const cookieSecure = COOKIE_SECURE ? COOKIE_SECURE === "true" : production;
   if (production && COOKIE_SECURE === "false") warnings.push("COOKIE_SECURE=false: session cookies also travel over plain http; set it only when TLS ends in front of the apps and nothing reaches them over http.");
   refuse(problems, source);
-  return { ...rest, APP_DATABASE_URL: appUrl!, SECRET_KEY: keys.current, SECRET_KEY_PREVIOUS: keys.previous, COOKIE_SECURE: cookieSecure, warnings };
+  return { ...rest, APP_DATABASE_URL: appUrl!, SECRET_KEY: keys.current, SECRET_KEY_PREVIOUS: keys.previous, COOKIE_SECURE: cookieSecure, redis, warnings };
 }
 
 /** The environment for a child process: this process's, with `overrides` on top. */

@@ -4,3 +4,4 @@ export { ConfigError, type NodeEnv } from "./parse.ts";
 export { APP_ROLE, DEFAULT_APP_DATABASE_PASSWORD, appDatabaseUrl } from "./database.ts";
 export { DEFAULT_SECRET_KEY, weakSecretKey, type SecretKeys } from "./secrets.ts";
 export { createLogger, type Logger } from "./logger.ts";
+export { redisConnectionOptions, parseSentinels, type RedisConnectionOptions } from "./redis.ts";

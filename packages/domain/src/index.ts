@@ -4,6 +4,7 @@ export { endpointsFromEnv, PUBLIC_ENDPOINTS, type Endpoints } from "./endpoints.
 export * from "./auth/index.ts";
 export * from "./access/index.ts";
 export * from "./events.ts";
+export { connectRedis } from "./redis.ts";
 export { createProject, listMyProjects, getProject, updateProject } from "./projects/service.ts";
 export { inviteMember, acceptInvitation, describeInvitation, listInvitations, revokeInvitation } from "./staff/invitations.ts";
 export { listMembers, changeMemberRole, deactivateMember, reactivateMember } from "./staff/members.ts";

@@ -5,6 +5,10 @@ import { channels, memberships, roles, users, withTenant } from "@threadline/db"
 import { createTestDatabase, type TestDatabase } from "@threadline/db/testing";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "@threadline/domain/endpoints.ts";
 import { and, eq } from "drizzle-orm";
+import { AiLimiter } from "@threadline/domain/leads/ai-limits.ts";
+import { DEFAULT_TIMEZONE } from "@threadline/domain/leads/rotation.ts";
+import { AgentHealth } from "@threadline/domain/leads/agent-health.ts";
+import { EditLimiter } from "@threadline/domain/conversations/edit-limits.ts";
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from "@threadline/domain/auth/rate-limit.ts";
 import { hashPassword } from "@threadline/domain/auth/password.ts";
 import { createSession, SESSION_COOKIE } from "@threadline/domain/auth/sessions.ts";
@@ -22,6 +26,9 @@ import { listenLocally } from "./http.ts";
 import { createCaller, createContextFactory, fetchHandler, type ServerDeps } from "@threadline/api/trpc";
 
 export const TEST_PASSWORD = "correct horse battery";
+
+/** Today as a project with the default time zone reckons it (reports take days in the project's zone). */
+export const projectToday = (at = new Date()) => at.toLocaleDateString("sv-SE", { timeZone: DEFAULT_TIMEZONE });
 
 // The product's free tries, with waits long enough that no test depends on how fast it runs.
 const TEST_LOGIN_LIMITS: LoginLimits = {
@@ -56,11 +63,14 @@ export async function createTestEnv() {
     // The platforms' own until a test points them at its simulators (useEndpoints), as an operator's env would.
     endpoints: { ...PUBLIC_ENDPOINTS, mediaExtraOrigins: [] },
     limiter: new LoginLimiter(redis, TEST_LOGIN_LIMITS, `${prefix}:login`),
+    aiLimiter: new AiLimiter(redis, undefined, `${prefix}:ai`),
+    agentHealth: new AgentHealth(redis, prefix),
+    editLimiter: new EditLimiter(redis, undefined, `${prefix}:edits`),
     jobs: queues,
     storage: new LocalDiskStorage(join(tmpdir(), `tl-test-storage-${randomBytes(4).toString("hex")}`)),
   };
   // The lead pipeline's dependencies as the worker builds them, on this environment's queues.
-  const leadDeps = leadDepsOn(queues, { db: database.app, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints });
+  const leadDeps = leadDepsOn(queues, { db: database.app, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, health: deps.agentHealth });
   const handle = fetchHandler(deps);
   const makeContext = createContextFactory(deps);
 

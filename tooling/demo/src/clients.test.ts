@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { decideTurn } from "@threadline/ai";
 import { DEMO_KNOWLEDGE } from "@threadline/domain/seed/demo-knowledge.ts";
 import { scriptFrom } from "@threadline/domain/leads/settings.ts";
+import type { ScriptStep } from "@threadline/simulators/channels";
 import { DEMO_CONVERSATIONS } from "./clients.ts";
+
+// What a step says: its text, or the words a voice note carries (the agent reads its transcript).
+const wordsOf = (s: ScriptStep) => ("say" in s ? s.say : "voice" in s ? (s.voice.says ?? "") : "");
 
 const businesses = { zerno: "Кофейня «Зерно»", ulybka: "Стоматология «Улыбка»" } as const;
 
@@ -16,9 +20,9 @@ describe("the demo fits its businesses", () => {
     const answers = [...Object.values(knowledge.script.facts ?? {}), ...(knowledge.script.faq ?? []).map((e) => e.a)];
 
     for (const conversation of DEMO_CONVERSATIONS[slug]!) {
-      const first = conversation.steps.find((s) => "say" in s) as { say: string };
-      it(`${name}: «${first.say}» is answered from the business's knowledge`, () => {
-        const decision = decideTurn({ script, thread: [{ author: "client", text: first.say, sentAt: new Date() }] });
+      const first = conversation.steps.map(wordsOf).find(Boolean)!;
+      it(`${name}: «${first}» is answered from the business's knowledge`, () => {
+        const decision = decideTurn({ script, thread: [{ author: "client", text: first, sentAt: new Date() }] });
         const said = decision.replies.map((r) => r.text).join("\n");
         expect(
           answers.some((a) => said.includes(a.split(/[,.—]/)[0]!.trim())),
@@ -30,7 +34,7 @@ describe("the demo fits its businesses", () => {
   }
 
   it("a coffee shop's clients do not ask about flowers, nor a clinic's about coffee", () => {
-    const words = (slug: string) => DEMO_CONVERSATIONS[slug]!.flatMap((c) => c.steps.map((s) => ("say" in s ? s.say : ""))).join(" ");
+    const words = (slug: string) => DEMO_CONVERSATIONS[slug]!.flatMap((c) => c.steps.map(wordsOf)).join(" ");
     expect(words("zerno")).not.toMatch(/тюльпан|букет|зуб|имплант/i);
     expect(words("ulybka")).not.toMatch(/тюльпан|букет|кофе|капучино|торт/i);
   });

@@ -28,6 +28,11 @@ export const DEMO_CONVERSATIONS: Record<string, readonly ConversationScript[]> =
       steps: [{ say: "А у вас есть овсяное молоко для капучино?" }, reply, { say: "Отлично, спасибо!" }],
     },
     {
+      id: "zerno-voice",
+      title: "Голосовое о доставке",
+      steps: [{ voice: { durationSec: 5, says: "Здравствуйте, а сколько у вас стоит доставка?" } }, reply, { say: "Спасибо!" }],
+    },
+    {
       id: "zerno-delivery",
       title: "Доставка",
       steps: [{ say: "Сколько у вас стоит доставка?" }, reply, { say: "Хорошо, тогда закажу на 1200 ₽" }],
@@ -54,6 +59,11 @@ export const DEMO_CONVERSATIONS: Record<string, readonly ConversationScript[]> =
       id: "ulybka-hours",
       title: "Часы работы",
       steps: [{ say: "Вы работаете в воскресенье?" }, reply, { say: "Понял, приду в субботу" }],
+    },
+    {
+      id: "ulybka-voice",
+      title: "Голосовое о часах работы",
+      steps: [{ voice: { durationSec: 4, says: "Добрый день, вы работаете в воскресенье?" } }, reply, { say: "Понял, спасибо" }],
     },
     {
       id: "ulybka-implant",

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
-import { ElevenLabsSimulator } from "@threadline/simulators/ai";
+import { ElevenLabsSimulator, OpenAiSimulator } from "@threadline/simulators/ai";
 import { StripeSimulator, YooKassaSimulator } from "@threadline/simulators/payments";
-import { channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
+import { agentSettings, channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { seedCoffeeMenu } from "@threadline/domain/seed/coffee-menu.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
@@ -21,8 +21,10 @@ import { DEMO_CONVERSATIONS } from "./clients.ts";
 // The demo's outside world: a VK and a Telegram simulator, one community and one bot per demo
 // project connected as real channels (tokens encrypted, webhooks registered with secrets),
 // scripted clients writing in at a gentle pace, and an ElevenLabs simulator whose key and voice
-// each demo project holds, so that «Озвучить» works in the inbox. Fixed ids and tokens make a restart reuse the
-// channels and conversations of the previous run.
+// each demo project holds, so that «Озвучить» works in the inbox. The coffee shop's agent words its
+// answers with a model (the OpenAI simulator) and transcribes voice notes there; the clinic's stays
+// rules-only and has its voice notes transcribed by ElevenLabs (Scribe on the simulator). Fixed ids
+// and tokens make a restart reuse the channels and conversations of the previous run.
 export type DemoWorld = { vkApi: string; telegramApi: string; elevenLabsApi: string; yookassaApi: string; stop: () => Promise<void> };
 
 /** The simulators, started before the services: the services reach them through these variables. */
@@ -30,6 +32,7 @@ export type DemoSimulators = {
   vk: VkApiSimulator;
   tg: TelegramBotApiSimulator;
   elevenlabs: ElevenLabsSimulator;
+  openai: OpenAiSimulator;
   yookassa: YooKassaSimulator;
   stripe: StripeSimulator;
   env: Record<string, string>;
@@ -40,17 +43,20 @@ export async function startDemoSimulators(): Promise<DemoSimulators> {
   const vk = new VkApiSimulator();
   const tg = new TelegramBotApiSimulator();
   const elevenlabs = new ElevenLabsSimulator();
+  const openai = new OpenAiSimulator();
   const yookassa = new YooKassaSimulator();
   const stripe = new StripeSimulator();
   await vk.start();
   await tg.start();
   await elevenlabs.start();
+  await openai.start();
   await yookassa.start();
   await stripe.start();
   return {
     vk,
     tg,
     elevenlabs,
+    openai,
     yookassa,
     stripe,
     // The operator's settings, pointed at this machine: the simulators' own origins are the only
@@ -59,12 +65,13 @@ export async function startDemoSimulators(): Promise<DemoSimulators> {
       TELEGRAM_API_ROOT: tg.apiRoot,
       VK_API_BASE_URL: vk.apiBaseUrl,
       ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+      OPENAI_BASE_URL: openai.baseURL,
       YOOKASSA_API_URL: yookassa.apiUrl,
       STRIPE_API_URL: stripe.apiUrl,
       MEDIA_FETCH_EXTRA_ORIGINS: [tg.apiRoot, vk.url].map((u) => new URL(u).origin).join(","),
     },
     stop: async () => {
-      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop(), yookassa.stop(), stripe.stop()]);
+      await Promise.all([vk.stop(), tg.stop(), elevenlabs.stop(), openai.stop(), yookassa.stop(), stripe.stop()]);
     },
   };
 }
@@ -96,6 +103,7 @@ export async function startDemoWorld(options: {
     await giveVoice(options, project.id, { apiKey: elevenlabs.apiKey, baseUrl: elevenlabs.baseUrl, voiceId: "demo-voice-anna" });
     // The coffee shop sells through its bot's button menu; its menu clients keep the orders board alive.
     const coffeeShop = project.slug === "zerno";
+    await giveAi(options, project.id, coffeeShop ? { apiKey: options.simulators.openai.apiKey, baseUrl: options.simulators.openai.baseURL } : null);
     if (coffeeShop) {
       await seedCoffeeMenu(options.db, project.id);
       await withTenant(options.db, project.id, (tx) => tx.update(channels).set({ settings: sql`jsonb_set(${channels.settings}, '{menuBot}', 'true'::jsonb)` }).where(eq(channels.id, tgId.id)));
@@ -157,6 +165,23 @@ async function giveVoice(options: { db: Db; secretKey: string }, projectId: stri
 }
 
 /**
+ * With a model: the project's OpenAI-compatible key (saved for this run's simulator address), the
+ * model and Whisper for voice notes. Without: rules only, voice notes through ElevenLabs.
+ */
+async function giveAi(options: { db: Db; secretKey: string }, projectId: string, model: { apiKey: string; baseUrl: string } | null) {
+  await withTenant(options.db, projectId, async (tx) => {
+    const values = model
+      ? { llmModel: "gpt-4o-mini", transcriptionModel: "whisper-1", transcriptionProvider: "openai" as const }
+      : { llmModel: null, transcriptionModel: null, transcriptionProvider: "elevenlabs" as const };
+    await tx.insert(agentSettings).values({ projectId, ...values }).onConflictDoUpdate({ target: agentSettings.projectId, set: values });
+    await tx
+      .update(projects)
+      .set(model ? { openaiKeyEnc: encryptSecret(model.apiKey, options.secretKey), openaiKeyBaseUrl: model.baseUrl } : { openaiKeyEnc: null, openaiKeyBaseUrl: null })
+      .where(eq(projects.id, projectId));
+  });
+}
+
+/**
  * The project's YooKassa shop on the simulator, connected as a payment account (key encrypted,
  * saved for this run's simulator address), with the shop's notifications sent to the worker.
  * A fixed shop id and key make a restart reuse the account.
@@ -204,7 +229,7 @@ export function startDemoPayer(yk: YooKassaSimulator, options: { delayMs?: numbe
   return { stop: () => clearInterval(timer) };
 }
 
-function startDemoCashier(db: Db, projects: { id: string; ownerUserId: string }[], cashier: DemoCashier) {
+function startDemoCashier(db: Db, projects: { id: string; slug: string; ownerUserId: string }[], cashier: DemoCashier) {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

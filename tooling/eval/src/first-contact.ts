@@ -5,7 +5,7 @@
 // is configured. `wait` turns move a virtual clock: the conversation's pending silence timeout is
 // run with the advanced time instead of waiting for it.
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { checkCase, type AgentAction, type CaseOutcome, type CaseResult, type FirstContactCase, type LeadStage } from "@threadline/ai";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
@@ -235,34 +235,39 @@ export async function passTime(world: EvalWorld, projectId: string, conversation
   if (outcome.kind !== "not_yet") await world.env.queues.cancelLeadTimeout(conversationId);
 }
 
-let nextClientId = 700_000;
-
-/** Plays one case through the pipeline and checks it. */
-export async function runCase(world: EvalWorld, c: FirstContactCase): Promise<CaseResult> {
-  const { projectId, managerIds } = await buildProject(world, c);
-  const client = await connectChannel(world, projectId, c.channel, nextClientId++);
-  let says = 0;
+/**
+ * Plays the client's turns: a message is sent by `send` (text or voice), waited for until stored,
+ * and the pipeline settled; a `wait` moves the virtual clock by its minutes of silence. Counts the
+ * asks for the phone made after the contact had one, and notes messages that never arrived.
+ */
+export async function playTurns<T extends { wait: number } | object>(
+  world: EvalWorld,
+  projectId: string,
+  client: Client,
+  turns: T[],
+  send: (turn: Exclude<T, { wait: number }>) => string,
+): Promise<{ reasks: number; extra: string[] }> {
+  let sent = 0;
   let reasks = 0;
   let seenAgent = 0;
   // Minutes of silence since the last client message, on the virtual clock.
   let silentMinutes = 0;
   const extra: string[] = [];
-
-  for (const turn of c.client) {
-    if ("wait" in turn) {
+  for (const turn of turns) {
+    if ("wait" in turn && typeof turn.wait === "number") {
       silentMinutes += turn.wait;
       const conversation = await conversationOf(world, projectId, client.channelId);
       if (conversation) await passTime(world, projectId, conversation.id, new Date(Date.now() + silentMinutes * MINUTE_MS));
       continue;
     }
     silentMinutes = 0;
-    client.say(turn.say);
-    says++;
-    const stored = await until("the client's message to be stored", async () => (await clientMessageCount(world, projectId, client.channelId)) >= says, 30_000).catch(() => false);
+    const what = send(turn as Exclude<T, { wait: number }>);
+    sent++;
+    const stored = await until("the client's message to be stored", async () => (await clientMessageCount(world, projectId, client.channelId)) >= sent, 30_000).catch(() => false);
     if (!stored) {
       // A platform that drops the message (e.g. an empty one) leaves nothing for the pipeline.
-      says = await clientMessageCount(world, projectId, client.channelId);
-      extra.push(`message ${JSON.stringify(turn.say.slice(0, 40))} never reached the inbox`);
+      sent = await clientMessageCount(world, projectId, client.channelId);
+      extra.push(`message ${JSON.stringify(what.slice(0, 40))} never reached the inbox`);
       continue;
     }
     await settle(world, projectId);
@@ -273,14 +278,41 @@ export async function runCase(world: EvalWorld, c: FirstContactCase): Promise<Ca
     // An ask in a turn that ends with the phone on file asked for what the client already gave.
     if (conversation?.phone) reasks += fresh.filter((m) => m.action === "ask_phone").length;
   }
+  return { reasks, extra };
+}
 
+/**
+ * What the agent said, as stored, and whether the client received exactly what the business sent
+ * (the agent's messages and the system's, such as an order's «принят»), in order.
+ */
+export async function agentOutcome(world: EvalWorld, projectId: string, client: Client, extra: string[]) {
   const conversation = await conversationOf(world, projectId, client.channelId);
   const stored = await agentMessages(world, projectId, client.channelId);
+  const sent = await withTenant(world.env.db, projectId, (tx) =>
+    tx
+      .select({ text: messages.text })
+      .from(messages)
+      .where(and(eq(messages.channelId, client.channelId), inArray(messages.author, ["agent", "system"]), eq(messages.direction, "out")))
+      .orderBy(asc(messages.id)),
+  );
   const received = client.received();
-  const storedTexts = stored.map((m) => m.text);
-  if (JSON.stringify(received) !== JSON.stringify(storedTexts)) {
-    extra.push(`the client received ${received.length} agent message(s) of ${stored.length}, or in another order`);
+  if (JSON.stringify(received) !== JSON.stringify(sent.map((m) => m.text))) {
+    extra.push(`the client received ${received.length} message(s) of ${sent.length} the agent and the system sent, or in another order`);
   }
+  return { conversation, stored };
+}
+
+let nextClientId = 700_000;
+
+/** Plays one case through the pipeline and checks it. */
+export async function runCase(world: EvalWorld, c: FirstContactCase): Promise<CaseResult> {
+  const { projectId, managerIds } = await buildProject(world, c);
+  const client = await connectChannel(world, projectId, c.channel, nextClientId++);
+  const { reasks, extra } = await playTurns(world, projectId, client, c.client, (turn) => {
+    client.say(turn.say);
+    return turn.say;
+  });
+  const { conversation, stored } = await agentOutcome(world, projectId, client, extra);
   const outcome: CaseOutcome = {
     // A conversation the pipeline never routed shows as "new" and fails the stage check.
     stage: (conversation?.stage ?? "bot") as LeadStage,

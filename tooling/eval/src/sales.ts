@@ -11,19 +11,8 @@ import { encryptSecret } from "@threadline/domain";
 import { upsertCatalog } from "@threadline/domain/catalog/index.ts";
 import { addDocument } from "@threadline/domain/knowledge/index.ts";
 import { OpenAiSimulator, simulatedVoice } from "@threadline/simulators/ai";
-import {
-  agentMessages,
-  buildProject,
-  clientMessageCount,
-  connectChannel,
-  conversationOf,
-  passTime,
-  settle,
-  until,
-  type EvalWorld,
-} from "./first-contact.ts";
+import { agentOutcome, buildProject, connectChannel, playTurns, type EvalWorld } from "./first-contact.ts";
 
-const MINUTE_MS = 60_000;
 let nextClientId = 900_000;
 
 export type SalesWorld = EvalWorld & { openai: OpenAiSimulator };
@@ -94,41 +83,16 @@ async function retrievedTitles(world: EvalWorld, projectId: string, conversation
 export async function runSalesCase(world: SalesWorld, c: SalesCase): Promise<SalesResult> {
   const { projectId, managerIds } = await buildSalesProject(world, c);
   const client = await connectChannel(world, projectId, c.channel, nextClientId++);
-  let sent = 0;
-  let reasks = 0;
-  let seenAgent = 0;
-  let silentMinutes = 0;
-  const extra: string[] = [];
-  for (const turn of c.client) {
-    if ("wait" in turn) {
-      silentMinutes += turn.wait;
-      const conversation = await conversationOf(world, projectId, client.channelId);
-      if (conversation) await passTime(world, projectId, conversation.id, new Date(Date.now() + silentMinutes * MINUTE_MS));
-      continue;
-    }
-    silentMinutes = 0;
+  const { reasks, extra } = await playTurns(world, projectId, client, c.client, (turn) => {
     if ("voice" in turn) {
       const audio = simulatedVoice(turn.voice);
       client.voice(audio, Math.max(1, Math.round(audio.length / 2000)));
-    } else client.say(turn.say);
-    sent++;
-    const stored = await until("the client's message to be stored", async () => (await clientMessageCount(world, projectId, client.channelId)) >= sent, 30_000).catch(() => false);
-    if (!stored) {
-      sent = await clientMessageCount(world, projectId, client.channelId);
-      extra.push(`a client message never reached the inbox`);
-      continue;
+      return turn.voice;
     }
-    await settle(world, projectId);
-    const conversation = await conversationOf(world, projectId, client.channelId);
-    const all = await agentMessages(world, projectId, client.channelId);
-    const fresh = all.slice(seenAgent);
-    seenAgent = all.length;
-    if (conversation?.phone) reasks += fresh.filter((m) => m.action === "ask_phone").length;
-  }
-  const conversation = await conversationOf(world, projectId, client.channelId);
-  const stored = await agentMessages(world, projectId, client.channelId);
-  const received = client.received();
-  if (JSON.stringify(received) !== JSON.stringify(stored.map((m) => m.text))) extra.push(`the client received ${received.length} agent message(s) of ${stored.length}, or in another order`);
+    client.say(turn.say);
+    return turn.say;
+  });
+  const { conversation, stored } = await agentOutcome(world, projectId, client, extra);
   const [contact] = conversation
     ? await withTenant(world.env.db, projectId, (tx) =>
         tx.select({ name: contacts.name }).from(contacts).innerJoin(conversations, eq(conversations.contactId, contacts.id)).where(and(eq(conversations.id, conversation.id), isNotNull(contacts.name))),

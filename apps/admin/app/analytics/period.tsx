@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useSearchParams } from "react-router";
 import { Input, cn, useT } from "@threadline/ui";
 
 export type Period = { from: string; to: string };
@@ -22,29 +23,58 @@ export function usePeriod() {
   return useState<Period>(() => presets().last30);
 }
 
-export function PeriodPicker({ value, onChange }: { value: Period; onChange: (p: Period) => void }) {
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A period kept in the page's address (?from=…&to=…), so a filtered list can be reloaded and sent
+ * as a link; none there is all time.
+ */
+export function useUrlPeriod(): [Period | null, (p: Period | null) => void] {
+  const [params, setParams] = useSearchParams();
+  const from = params.get("from");
+  const to = params.get("to");
+  const period = from && to && DAY.test(from) && DAY.test(to) && from <= to ? { from, to } : null;
+  const set = (p: Period | null) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const key of ["from", "to"] as const) {
+          if (p) next.set(key, p[key]);
+          else next.delete(key);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+  return [period, set];
+}
+
+const presetClass = (active: boolean) => cn("rounded-md border px-3 py-1.5 text-sm", active ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50");
+
+/** The presets and two dates; with `onAll`, an «all time» choice first (value null). */
+export function PeriodPicker({ value, onChange, onAll }: { value: Period | null; onChange: (p: Period) => void; onAll?: () => void }) {
   const t = useT();
   const options = presets();
+  const shown = value ?? options.last30;
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label={t("analytics.period")}>
+      {onAll ? (
+        <button type="button" aria-pressed={value === null} onClick={onAll} className={presetClass(value === null)}>
+          {t("analytics.preset.all")}
+        </button>
+      ) : null}
       {Object.entries(options).map(([key, p]) => {
-        const active = p.from === value.from && p.to === value.to;
+        const active = !!value && p.from === value.from && p.to === value.to;
         return (
-          <button
-            key={key}
-            type="button"
-            aria-pressed={active}
-            onClick={() => onChange(p)}
-            className={cn("rounded-md border px-3 py-1.5 text-sm", active ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50")}
-          >
+          <button key={key} type="button" aria-pressed={active} onClick={() => onChange(p)} className={presetClass(active)}>
             {t(`analytics.preset.${key}`)}
           </button>
         );
       })}
       <span className="ml-2 flex items-center gap-1.5 text-sm text-slate-500">
-        <Input type="date" aria-label={t("analytics.from")} className="h-8 w-36" value={value.from} max={value.to} onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })} />
+        <Input type="date" aria-label={t("analytics.from")} className="h-8 w-36" value={shown.from} max={shown.to} onChange={(e) => e.target.value && onChange({ ...shown, from: e.target.value })} />
         —
-        <Input type="date" aria-label={t("analytics.to")} className="h-8 w-36" value={value.to} min={value.from} onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })} />
+        <Input type="date" aria-label={t("analytics.to")} className="h-8 w-36" value={shown.to} min={shown.from} onChange={(e) => e.target.value && onChange({ ...shown, to: e.target.value })} />
       </span>
     </div>
   );

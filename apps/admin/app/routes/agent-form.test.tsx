@@ -32,6 +32,7 @@ function stored(): AgentSettings {
       { id: "chan-tg", kind: "telegram", name: "Бодрое утро ТГ", state: "active", override: false, agentOn: false },
     ],
     llm: { model: "gpt-4o-mini", hasKey: true, keyStale: false },
+    transcription: "openai",
   };
 }
 
@@ -47,7 +48,12 @@ describe("the agent form", () => {
       channels: { "chan-vk": null, "chan-tg": false },
       script: edited,
       llm: { model: "gpt-4o-mini" },
+      transcription: "openai",
     });
+  });
+
+  it("sends the voice recognition chosen: ElevenLabs", () => {
+    expect(settingsUpdate("p1", { ...formFrom(stored()), transcription: "elevenlabs" }).transcription).toBe("elevenlabs");
   });
 
   it("sends objections one wording a line, the phone always among the fields, and the instructions", () => {

@@ -27,6 +27,7 @@ export type AgentForm = {
   timeoutMinutes: string;
   llmModel: string;
   llmKey: KeyChange;
+  transcription: AgentSettings["transcription"];
   objections: { q: string; a: string }[];
   collect: CollectKey[];
   instructions: string;
@@ -46,6 +47,7 @@ export function formFrom(s: AgentSettings): AgentForm {
     timeoutMinutes: String(s.script.timeoutMinutes),
     llmModel: s.llm.model ?? "",
     llmKey: undefined,
+    transcription: s.transcription,
     objections: s.script.objections.map((o) => ({ q: o.q.join("\n"), a: o.a })),
     collect: s.script.collect,
     instructions: s.script.instructions,
@@ -74,6 +76,7 @@ export function settingsUpdate(projectId: string, form: AgentForm): AgentSetting
       instructions: form.instructions,
     },
     llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
+    transcription: form.transcription,
   };
 }
 
@@ -103,7 +106,11 @@ export function useAgentSettingsForm(projectId: string) {
 
   const save = useMutation(
     trpc.agent.update.mutationOptions({
-      onSuccess: (data) => queryClient.setQueryData(trpc.agent.get.queryKey({ projectId }), data),
+      onSuccess: (data) => {
+        queryClient.setQueryData(trpc.agent.get.queryKey({ projectId }), data);
+        // A new key starts with a clean health record.
+        void queryClient.invalidateQueries({ queryKey: trpc.agent.health.queryKey({ projectId }) });
+      },
     }),
   );
 

@@ -1,6 +1,7 @@
 import { Button, Card, Field, Input, Select, Switch, Table, Td, Textarea, Th, useT } from "@threadline/ui";
 import { ProviderKeyField } from "../provider-key.tsx";
 import { COLLECT_KEYS, nextFactKey, TEXT_KEYS, type AgentForm, type AgentSettings } from "./agent-form.ts";
+import { AgentModelHealth } from "./agent-health.tsx";
 
 /** Each section edits part of the form: it gets the form and the stored settings, and patches the form. */
 type SectionProps = { form: AgentForm; settings: AgentSettings; set: (patch: Partial<AgentForm>) => void };
@@ -232,8 +233,8 @@ export function AgentLimitsSection({ form, set }: Omit<SectionProps, "settings">
   );
 }
 
-/** The language model the agent uses and the project's own key for it (write-only). */
-export function AgentLlmSection({ form, settings, set }: SectionProps) {
+/** The language model the agent uses, the project's own key for it (write-only) and the model's health. */
+export function AgentLlmSection({ form, settings, set, projectId }: SectionProps & { projectId: string }) {
   const t = useT();
   return (
     <Card className="space-y-4 p-6">
@@ -257,6 +258,16 @@ export function AgentLlmSection({ form, settings, set }: SectionProps) {
         savedText={t("agent.llmKeySaved")}
         removeText={t("agent.llmKeyRemove")}
       />
+      <p className="text-xs text-slate-500">{t("agent.llmKeyChecked")}</p>
+      {settings.llm.hasKey ? <AgentModelHealth projectId={projectId} /> : null}
+      <Field label={t("agent.transcription")} htmlFor="agent-transcription">
+        <Select id="agent-transcription" value={form.transcription} onChange={(e) => set({ transcription: e.target.value as AgentForm["transcription"] })}>
+          <option value="off">{t("agent.transcriptionOff")}</option>
+          <option value="openai">{t("agent.transcriptionOpenai")}</option>
+          <option value="elevenlabs">{t("agent.transcriptionElevenlabs")}</option>
+        </Select>
+        <p className="mt-1 text-xs text-slate-500">{t("agent.transcriptionHint")}</p>
+      </Field>
     </Card>
   );
 }

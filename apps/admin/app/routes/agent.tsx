@@ -32,7 +32,7 @@ export default function Agent() {
         <AgentSalesSection form={form} set={set} />
         <AgentTextsSection form={form} settings={s} set={set} />
         <AgentLimitsSection form={form} set={set} />
-        <AgentLlmSection form={form} settings={s} set={set} />
+        <AgentLlmSection form={form} settings={s} set={set} projectId={projectId} />
         <SaveRow pending={save.isPending} saved={save.isSuccess} error={save.error} />
       </form>
       <VoiceSettings projectId={projectId} />

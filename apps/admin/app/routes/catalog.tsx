@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Switch, Table, Td, Textarea, Th, errorMessage, errorText, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Switch, Table, Td, Textarea, Th, errorMessage, errorText, useT, useTRPC, formatMoney } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
-import { money } from "../money.ts";
 import { optionsText, parseOptions, parsePrice, priceText } from "../catalog-form.ts";
 import { PriceListImport } from "../price-list.tsx";
 
@@ -50,8 +49,8 @@ export default function Catalog() {
                         {p.upsell.length > 0 && <div className="text-xs text-slate-500">+ {p.upsell.join(", ")}</div>}
                       </Td>
                       <Td>{p.category ?? "—"}</Td>
-                      <Td>{money(p.priceMinor, currency)}</Td>
-                      <Td className="text-xs text-slate-600">{p.options.map((o) => `${o.name}${o.priceDeltaMinor ? ` +${money(o.priceDeltaMinor, currency)}` : ""}`).join(", ")}</Td>
+                      <Td>{formatMoney(p.priceMinor, currency)}</Td>
+                      <Td className="text-xs text-slate-600">{p.options.map((o) => `${o.name}${o.priceDeltaMinor ? ` +${formatMoney(o.priceDeltaMinor, currency)}` : ""}`).join(", ")}</Td>
                       <Td>
                         <Switch
                           aria-label={`${t("shop.inStock")}: ${p.name}`}

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Card, EmptyState, ErrorNote, PageHeader, Select, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, EmptyState, ErrorNote, PageHeader, Select, Table, Td, Th, errorMessage, i18next, useT, useTRPC, formatMoney } from "@threadline/ui";
 import { csvNumber, downloadCsv } from "../analytics/csv.ts";
 import { PeriodPicker, Stat, usePeriod } from "../analytics/period.tsx";
 import { useProjectAccess } from "../session.ts";
@@ -8,7 +8,6 @@ import { useProjectAccess } from "../session.ts";
 type Status = "pending" | "succeeded" | "canceled" | "refunded";
 type Provider = "yookassa" | "stripe" | "manual";
 
-const money = (minor: number, currency: string) => new Intl.NumberFormat(i18next.language, { style: "currency", currency }).format(minor / 100);
 
 /** Finance: the period's payments with filters, what they earned, and a CSV for reconciliation. */
 export default function Finance() {
@@ -19,7 +18,8 @@ export default function Finance() {
   const [status, setStatus] = useState<Status | "">("");
   const [provider, setProvider] = useState<Provider | "">("");
   const [source, setSource] = useState<string | null>(null);
-  const input = { projectId, ...period, status: status || undefined, provider: provider || undefined, source: source ?? undefined };
+  const [manager, setManager] = useState<{ id: string; name: string } | null>(null);
+  const input = { projectId, ...period, status: status || undefined, provider: provider || undefined, source: source ?? undefined, managerId: manager?.id };
   const list = useQuery({ ...trpc.payments.list.queryOptions(input), placeholderData: keepPreviousData });
   const data = list.data;
   const currency = data?.rows[0]?.currency ?? "RUB";
@@ -69,6 +69,11 @@ export default function Finance() {
             {t("finance.sourceFilter", { source: source || t("analytics.noTag") })} ✕
           </Button>
         ) : null}
+        {manager ? (
+          <Button variant="outline" size="sm" onClick={() => setManager(null)}>
+            {t("finance.managerFilter", { name: manager.name })} ✕
+          </Button>
+        ) : null}
         {data && data.rows.length > 0 ? (
           <Button variant="outline" size="sm" className="ml-auto" onClick={exportCsv}>
             {t("analytics.exportCsv")}
@@ -79,7 +84,7 @@ export default function Finance() {
       {data ? (
         <>
           <div className="mb-4 grid gap-3 sm:grid-cols-3">
-            <Stat label={t("finance.revenue")} value={money(data.revenue, currency)} />
+            <Stat label={t("finance.revenue")} value={formatMoney(data.revenue, currency)} />
             <Stat label={t("finance.count")} value={String(data.rows.length)} />
           </div>
           <Card>
@@ -109,10 +114,18 @@ export default function Finance() {
                       <Td>{t(`finance.providers.${r.provider}`)}</Td>
                       <Td>{t(`inbox.payments.status.${r.status}`)}</Td>
                       <Td className="text-right font-medium">
-                        {money(r.amount, r.currency)}
-                        {r.refundedAmount > 0 ? <span className="block text-xs text-rose-600">−{money(r.refundedAmount, r.currency)}</span> : null}
+                        {formatMoney(r.amount, r.currency)}
+                        {r.refundedAmount > 0 ? <span className="block text-xs text-rose-600">−{formatMoney(r.refundedAmount, r.currency)}</span> : null}
                       </Td>
-                      <Td>{r.managerName ?? "—"}</Td>
+                      <Td>
+                        {r.managerId && r.managerName ? (
+                          <button type="button" className="text-sky-700 hover:underline" onClick={() => setManager({ id: r.managerId!, name: r.managerName! })}>
+                            {r.managerName}
+                          </button>
+                        ) : (
+                          "—"
+                        )}
+                      </Td>
                       <Td>
                         <button type="button" className="text-sky-700 hover:underline" onClick={() => setSource(r.source)}>
                           {r.source || t("analytics.noTag")}

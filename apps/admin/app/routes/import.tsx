@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, PageHeader, Select, Table, Td, Th, errorMessage, i18next, storedErrorText, secondsLeft, uploadWithProgress, useT, useTRPC, type UploadProgress } from "@threadline/ui";
 import { useImportProgress } from "../import-progress.ts";
+import { whyNoMessages } from "../import-outcome.ts";
 import { useProjectAccess } from "../session.ts";
 
 type RunState = "queued" | "running" | "paused" | "done" | "failed" | "cancelled";
@@ -92,9 +93,7 @@ export default function Import() {
                       {r.state === "running" ? ` · ${t("import.perSecond", { count: r.messagesPerSecond })}` : ""}
                       {r.state === "running" && r.etaSeconds != null ? ` · ${t("import.left", { time: eta(t, r.etaSeconds) })}` : ""}
                     </div>
-                    {r.state === "done" && r.importedMessages === 0 ? (
-                      <div className="mt-1 text-xs text-slate-600">{t(r.doneDialogs === 0 ? "import.whyNoDialogs" : "import.whyNothingNew")}</div>
-                    ) : null}
+                    {whyNoMessages(r) ? <div className="mt-1 text-xs text-slate-600">{t(whyNoMessages(r)!)}</div> : null}
                   </Td>
                   <Td className="max-w-64 text-sm text-red-700">{storedErrorText(r.lastError) ?? ""}</Td>
                   <Td className="whitespace-nowrap text-right">

@@ -2,20 +2,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Textarea, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+import { storeUpload } from "../store-upload.ts";
 
 type Doc = { id: string; title: string; kind: string; fileName: string | null; sizeBytes: number; passageCount: number };
-
-/** Stores the file through /uploads; the document is made from it by knowledge.addUpload. */
-async function storeFile(projectId: string, file: File, failed: string): Promise<string> {
-  const res = await fetch(`/uploads?projectId=${encodeURIComponent(projectId)}`, {
-    method: "POST",
-    body: file,
-    headers: { "Content-Type": file.type || "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) },
-  });
-  const answer = (await res.json().catch(() => ({}))) as { storageKey?: string; error?: string };
-  if (!res.ok || !answer.storageKey) throw new Error(answer.error ?? failed);
-  return answer.storageKey;
-}
 
 /** The project's knowledge base: upload, list and delete the documents the agent answers from. */
 export default function Knowledge() {
@@ -37,7 +26,7 @@ export default function Knowledge() {
     addUpload.reset();
     setStoring(true);
     try {
-      const storageKey = await storeFile(projectId, file, t("knowledge.uploadFailed"));
+      const { storageKey } = await storeUpload(projectId, file, t("knowledge.uploadFailed"));
       await addUpload.mutateAsync({ projectId, storageKey, fileName: file.name }).catch(() => undefined);
     } catch (e) {
       setStoreError((e as Error).message);

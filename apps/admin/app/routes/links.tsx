@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
-import { Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, EmptyState, ErrorNote, Field, Input, PageHeader, Select, Table, Td, Th, errorMessage, useT, useTRPC, formatMoneyOrDash } from "@threadline/ui";
+import { PeriodPicker, useUrlPeriod } from "../analytics/period.tsx";
 import { useProjectAccess } from "../session.ts";
 
 type Kind = "telegram" | "vk";
-const money = (minor: number | null) => (minor === null ? "—" : new Intl.NumberFormat(i18next.language, { style: "currency", currency: "RUB", maximumFractionDigits: 0 }).format(minor / 100));
 
 /** Links for advertising: a campaign's Telegram or VK link with its tags, and what each link brought. */
 export default function Links() {
@@ -13,7 +13,8 @@ export default function Links() {
   const trpc = useTRPC();
   const { projectId } = useProjectAccess();
   const queryClient = useQueryClient();
-  const list = useQuery(trpc.analytics.links.queryOptions({ projectId }));
+  const [period, setPeriod] = useUrlPeriod();
+  const list = useQuery({ ...trpc.analytics.links.queryOptions({ projectId, period: period ?? undefined }), placeholderData: keepPreviousData });
   const refresh = () => queryClient.invalidateQueries(trpc.analytics.links.queryFilter({ projectId }));
   const remove = useMutation(trpc.analytics.deleteLink.mutationOptions({ onSettled: refresh }));
   const [qrFor, setQrFor] = useState<string | null>(null);
@@ -24,8 +25,11 @@ export default function Links() {
       <PageHeader title={t("links.title")} description={t("links.hint")} />
       <LinkForm projectId={projectId} onSaved={refresh} />
       <ErrorNote>{errorMessage(list.error ?? remove.error)}</ErrorNote>
+      <div className="mt-6">
+        <PeriodPicker value={period} onChange={setPeriod} onAll={() => setPeriod(null)} />
+      </div>
       {data ? (
-        <Card className="mt-6">
+        <Card className="mt-3">
           {data.links.length === 0 ? (
             <EmptyState title={t("links.none")} />
           ) : (
@@ -55,7 +59,7 @@ export default function Links() {
                     </Td>
                     <Td className="text-right">{l.leads}</Td>
                     {data.seesPayments ? <Td className="text-right">{l.sales}</Td> : null}
-                    {data.seesPayments ? <Td className="text-right font-medium">{money(l.revenue)}</Td> : null}
+                    {data.seesPayments ? <Td className="text-right font-medium">{formatMoneyOrDash(l.revenue, data.currency)}</Td> : null}
                     <Td className="whitespace-nowrap text-right">
                       <CopyButton text={l.url} />{" "}
                       <Button variant="outline" size="sm" onClick={() => setQrFor(qrFor === l.id ? null : l.id)}>

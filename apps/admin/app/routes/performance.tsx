@@ -1,11 +1,11 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Button, Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC, formatMoneyOrDash } from "@threadline/ui";
 import { csvNumber, downloadCsv } from "../analytics/csv.ts";
 import { PeriodPicker, usePeriod } from "../analytics/period.tsx";
 import { useProjectAccess } from "../session.ts";
 
-const num = (v: number) => new Intl.NumberFormat(i18next.language).format(v);
+const num = (v: number | null) => (v === null ? "—" : new Intl.NumberFormat(i18next.language).format(v));
 const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 6_000) / 10);
 /** Minutes for the CSV: a decimal comma, no «,0» on whole minutes. */
 const csvMinutes = (ms: number | null) => {
@@ -35,8 +35,8 @@ export default function Performance() {
 
   const exportCsv = () => {
     if (!data) return;
-    const head = ["member", "firstResponse", "response", "responses", "conversations", "leads", "won", "lost"].map((k) => t(`performance.csv.${k}`));
-    const lines = data.rows.map((r) => [r.name, csvMinutes(r.firstResponseMs), csvMinutes(r.responseMs), r.responses, r.conversations, r.leads, r.won, r.lost]);
+    const head = ["member", "firstResponse", "response", "responses", "conversations", "leads", "won", "lost", "revenue"].map((k) => t(`performance.csv.${k}`));
+    const lines = data.rows.map((r) => [r.name, csvMinutes(r.firstResponseMs), csvMinutes(r.responseMs), r.responses, r.conversations, r.leads, r.won, r.lost, r.revenue === null ? null : csvNumber(r.revenue / 100, 2)]);
     downloadCsv(`performance-${data.period.from}-${data.period.to}.csv`, [head, ...lines]);
   };
 
@@ -87,6 +87,7 @@ export default function Performance() {
                     <Th className="text-right">{t("performance.leads")}</Th>
                     <Th className="text-right">{t("analytics.won")}</Th>
                     <Th className="text-right">{t("analytics.lost")}</Th>
+                    <Th className="text-right">{t("performance.revenue")}</Th>
                   </tr>
                 </thead>
                 <tbody>
@@ -103,6 +104,7 @@ export default function Performance() {
                       <Td className="text-right">{num(r.leads)}</Td>
                       <Td className="text-right font-medium text-emerald-700">{num(r.won)}</Td>
                       <Td className="text-right">{num(r.lost)}</Td>
+                      <Td className="text-right">{formatMoneyOrDash(r.revenue, data.currency)}</Td>
                     </tr>
                   ))}
                 </tbody>

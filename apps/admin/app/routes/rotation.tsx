@@ -260,6 +260,10 @@ function PauseDialog({ member, pending, error, onClose, onSave }: { member: { na
   );
 }
 
+/** Intents a rule may route: spam never reaches a person (it is set aside before the handover). */
+const ruleIntents = ["purchase", "question", "support", "complaint"] as const;
+type RuleIntent = (typeof ruleIntents)[number];
+
 function RulesSection({ projectId, members }: { projectId: string; members: { id: string; name: string }[] }) {
   const t = useT();
   const trpc = useTRPC();
@@ -267,10 +271,11 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
   const rules = useQuery(trpc.rotation.rules.queryOptions({ projectId }));
   const channels = useQuery(trpc.channels.list.queryOptions({ projectId }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rotation.rules.queryKey({ projectId }) });
-  const create = useMutation(trpc.rotation.createRule.mutationOptions({ onSuccess: () => (setSource(""), setChosen([])), onSettled: refresh }));
+  const create = useMutation(trpc.rotation.createRule.mutationOptions({ onSuccess: () => (setSource(""), setIntent(""), setChosen([])), onSettled: refresh }));
   const remove = useMutation(trpc.rotation.removeRule.mutationOptions({ onSettled: refresh }));
   const [channelId, setChannelId] = useState("");
   const [source, setSource] = useState("");
+  const [intent, setIntent] = useState<RuleIntent | "">("");
   const [chosen, setChosen] = useState<string[]>([]);
   const nameOf = (id: string) => members.find((m) => m.id === id)?.name ?? "—";
   return (
@@ -281,7 +286,7 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
         {rules.data?.map((r) => (
           <div key={r.id} className="flex items-center justify-between gap-2 text-sm" data-testid="rotation-rule">
             <span>
-              {[r.channelId ? channels.data?.find((c) => c.id === r.channelId)?.name : null, r.source ? t("rotation.sourceIs", { source: r.source }) : null].filter(Boolean).join(" · ")} →{" "}
+              {[r.intent ? t(`inbox.intent.${r.intent}`) : null, r.channelId ? channels.data?.find((c) => c.id === r.channelId)?.name : null, r.source ? t("rotation.sourceIs", { source: r.source }) : null].filter(Boolean).join(" · ")} →{" "}
               {r.membershipIds.map(nameOf).join(", ")}
             </span>
             <Button size="sm" variant="ghost" onClick={() => remove.mutate({ projectId, ruleId: r.id })}>
@@ -293,7 +298,7 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
           className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-3"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ projectId, channelId: channelId || null, source: source || null, membershipIds: chosen });
+            create.mutate({ projectId, channelId: channelId || null, source: source || null, intent: intent || null, membershipIds: chosen });
           }}
         >
           <Field label={t("rotation.ruleChannel")} htmlFor="rule-channel">
@@ -308,6 +313,16 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
           </Field>
           <Field label={t("rotation.ruleSource")} htmlFor="rule-source">
             <Input id="rule-source" className="w-48" placeholder="vk_ads" value={source} onChange={(e) => setSource(e.target.value)} />
+          </Field>
+          <Field label={t("rotation.ruleIntent")} htmlFor="rule-intent">
+            <Select id="rule-intent" className="w-48" value={intent} onChange={(e) => setIntent(e.target.value as RuleIntent | "")}>
+              <option value="">{t("rotation.anyIntent")}</option>
+              {ruleIntents.map((i) => (
+                <option key={i} value={i}>
+                  {t(`inbox.intent.${i}`)}
+                </option>
+              ))}
+            </Select>
           </Field>
           <fieldset className="flex flex-wrap gap-3 text-sm">
             {members.map((m) => (

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Button, Card, ErrorNote, Field, Input, PageHeader, Select, errorMessage, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
 import { StaffBotSettings } from "../staff-bot-settings.tsx";
+import { TagSettings } from "../tag-settings.tsx";
 
 const timezones = ["Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan", "Asia/Kamchatka"];
 
@@ -57,6 +58,7 @@ export default function Settings() {
           </div>
         </form>
       </Card>
+      <TagSettings projectId={projectId} />
       <StaffBotSettings projectId={projectId} />
     </>
   );

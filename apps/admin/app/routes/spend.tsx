@@ -97,7 +97,11 @@ export default function Spend() {
                         <Td className="font-mono text-xs text-slate-600">{l.model ?? "—"}</Td>
                         <Td className="text-right">{num(l.requests)}</Td>
                         <Td className="text-right text-slate-600">
-                          {l.provider === "elevenlabs" ? t("analytics.characters", { n: num(l.inputUnits) }) : t("analytics.tokens", { input: num(l.inputUnits), output: num(l.outputUnits) })}
+                          {l.feature === "transcription"
+                            ? t("analytics.seconds", { n: num(l.inputUnits) })
+                            : l.provider === "elevenlabs"
+                              ? t("analytics.characters", { n: num(l.inputUnits) })
+                              : t("analytics.tokens", { input: num(l.inputUnits), output: num(l.outputUnits) })}
                         </Td>
                         <Td className="text-right">{num(l.conversations)}</Td>
                         <Td className="text-right font-medium">{usd(l.costUsd)}</Td>

@@ -1,9 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Paperclip } from "lucide-react";
+import { useRef, useState } from "react";
 import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Textarea, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
+import { storeUpload } from "../store-upload.ts";
 
-type Template = { id: string; title: string; text: string };
+type Template = { id: string; title: string; text: string; media: { id: string; name: string }[] };
 
 /** Saved replies of the project: what managers insert with «/» in the reply box. */
 export default function Templates() {
@@ -31,6 +33,12 @@ export default function Templates() {
                   <div className="min-w-0 flex-1">
                     <div className="font-medium text-slate-900">{tpl.title}</div>
                     <p className="whitespace-pre-wrap text-sm text-slate-600">{tpl.text}</p>
+                    {tpl.media.length ? (
+                      <p className="mt-1 flex items-center gap-1 text-xs text-slate-500">
+                        <Paperclip className="h-3 w-3" aria-hidden />
+                        {tpl.media.map((m) => m.name).join(", ")}
+                      </p>
+                    ) : null}
                   </div>
                   <Button size="sm" variant="outline" onClick={() => setEditing(tpl)}>
                     {t("templates.edit")}
@@ -64,9 +72,11 @@ function TemplateForm({ projectId, editing, onDone }: { projectId: string; editi
   const trpc = useTRPC();
   const [title, setTitle] = useState(editing?.title ?? "");
   const [text, setText] = useState(editing?.text ?? "");
+  const [mediaIds, setMediaIds] = useState<string[]>(editing?.media.map((m) => m.id) ?? []);
   const done = () => {
     setTitle("");
     setText("");
+    setMediaIds([]);
     onDone();
   };
   const create = useMutation(trpc.templates.create.mutationOptions({ onSuccess: done }));
@@ -79,17 +89,18 @@ function TemplateForm({ projectId, editing, onDone }: { projectId: string; editi
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (editing) update.mutate({ projectId, templateId: editing.id, title, text });
-          else create.mutate({ projectId, title, text });
+          if (editing) update.mutate({ projectId, templateId: editing.id, title, text, mediaIds });
+          else create.mutate({ projectId, title, text, mediaIds });
         }}
       >
         <Field label={t("templates.name")} htmlFor="template-title" error={fieldError(create.error ?? update.error, "title")}>
           <Input id="template-title" required maxLength={100} value={title} onChange={(e) => setTitle(e.target.value)} placeholder={t("templates.namePlaceholder")} />
         </Field>
         <Field label={t("templates.text")} htmlFor="template-text" error={fieldError(create.error ?? update.error, "text")}>
-          <Textarea id="template-text" required rows={6} value={text} onChange={(e) => setText(e.target.value)} placeholder={t("templates.textPlaceholder")} />
+          <Textarea id="template-text" required={mediaIds.length === 0} rows={6} value={text} onChange={(e) => setText(e.target.value)} placeholder={t("templates.textPlaceholder")} />
         </Field>
         <p className="text-xs text-slate-500">{t("templates.nameVariable")}</p>
+        <LibraryFiles projectId={projectId} selected={mediaIds} onChange={setMediaIds} />
         <ErrorNote>{formError(create.error ?? update.error, ["title", "text"])}</ErrorNote>
         <div className="flex gap-2">
           <Button type="submit" variant="primary" disabled={pending}>
@@ -103,5 +114,57 @@ function TemplateForm({ projectId, editing, onDone }: { projectId: string; editi
         </div>
       </form>
     </Card>
+  );
+}
+
+/** The project's media library as checkboxes, and a button that adds a new file and ticks it. */
+function LibraryFiles({ projectId, selected, onChange }: { projectId: string; selected: string[]; onChange: (ids: string[]) => void }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const library = useQuery(trpc.media.list.queryOptions({ projectId }));
+  const addUpload = useMutation(trpc.media.addUpload.mutationOptions());
+  const [storing, setStoring] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((s) => s !== id));
+
+  const upload = async (file: File) => {
+    setProblem(null);
+    setStoring(true);
+    try {
+      const stored = await storeUpload(projectId, file, t("templates.uploadFailed"));
+      const added = await addUpload.mutateAsync({ projectId, storageKey: stored.storageKey, fileName: file.name, mime: stored.mime });
+      await queryClient.invalidateQueries({ queryKey: trpc.media.list.queryKey({ projectId }) });
+      onChange([...selected, added.id]);
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : t("templates.uploadFailed"));
+    } finally {
+      setStoring(false);
+    }
+  };
+
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">{t("templates.files")}</legend>
+      <p className="text-xs text-slate-500">{t("templates.filesHint")}</p>
+      {library.data?.length === 0 ? <p className="text-xs text-slate-400">{t("templates.filesNone")}</p> : null}
+      <ul className="max-h-40 space-y-1 overflow-y-auto">
+        {library.data?.map((file) => (
+          <li key={file.id}>
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" checked={selected.includes(file.id)} onChange={(e) => toggle(file.id, e.target.checked)} />
+              <span className="truncate">{file.name}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <input ref={input} type="file" className="hidden" data-testid="template-file-input" accept="image/jpeg,image/png,image/webp,application/pdf,audio/ogg" onChange={(e) => (e.target.files?.[0] && void upload(e.target.files[0]), (e.target.value = ""))} />
+      <Button type="button" size="sm" variant="outline" disabled={storing} onClick={() => input.current?.click()}>
+        <Paperclip className="mr-1 h-3.5 w-3.5" aria-hidden />
+        {storing ? t("templates.uploadingFile") : t("templates.uploadFile")}
+      </Button>
+      <ErrorNote>{problem ?? formError(addUpload.error, [])}</ErrorNote>
+    </fieldset>
   );
 }

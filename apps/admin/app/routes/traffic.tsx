@@ -1,13 +1,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@threadline/api/trpc";
-import { Button, Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC } from "@threadline/ui";
+import { Button, Card, EmptyState, ErrorNote, PageHeader, Table, Td, Th, errorMessage, i18next, useT, useTRPC, formatMoneyOrDash } from "@threadline/ui";
 import { csvNumber, downloadCsv } from "../analytics/csv.ts";
 import { PeriodPicker, Stat, usePeriod } from "../analytics/period.tsx";
 import { useProjectAccess } from "../session.ts";
 
 const num = (v: number) => new Intl.NumberFormat(i18next.language).format(v);
-const money = (minor: number | null) => (minor === null ? "—" : new Intl.NumberFormat(i18next.language, { style: "currency", currency: "RUB", maximumFractionDigits: 0 }).format(minor / 100));
 const usd = (v: number | null) => (v === null ? "—" : new Intl.NumberFormat(i18next.language, { style: "currency", currency: "USD", maximumFractionDigits: 4 }).format(v));
 const pct = (part: number, whole: number) => (whole ? new Intl.NumberFormat(i18next.language, { style: "percent", maximumFractionDigits: 1 }).format(part / whole) : "—");
 
@@ -43,8 +42,8 @@ export default function Traffic() {
           </div>
           {data.seesPayments ? (
             <div className="mb-4 grid gap-3 sm:grid-cols-4">
-              <Stat label={t("analytics.revenue")} value={money(data.totals.revenue)} hint={t("analytics.paidLeads", { count: data.totals.paid ?? 0 })} />
-              <Stat label={t("analytics.averageCheck")} value={money(data.totals.averageCheck)} />
+              <Stat label={t("analytics.revenue")} value={formatMoneyOrDash(data.totals.revenue, data.currency)} hint={t("analytics.paidLeads", { count: data.totals.paid ?? 0 })} />
+              <Stat label={t("analytics.averageCheck")} value={formatMoneyOrDash(data.totals.averageCheck, data.currency)} />
               <Stat label={t("analytics.spendPerLead")} value={usd(data.totals.spendPerLeadUsd)} />
               <Stat label={t("analytics.spendPerSale")} value={usd(data.totals.spendPerSaleUsd)} />
             </div>
@@ -97,8 +96,8 @@ export default function Traffic() {
                       {data.seesPayments ? (
                         <>
                           <Td className="text-right">{num(r.paid ?? 0)}</Td>
-                          <Td className="text-right font-medium text-emerald-700">{money(r.revenue)}</Td>
-                          <Td className="text-right">{money(r.averageCheck)}</Td>
+                          <Td className="text-right font-medium text-emerald-700">{formatMoneyOrDash(r.revenue, data.currency)}</Td>
+                          <Td className="text-right">{formatMoneyOrDash(r.averageCheck, data.currency)}</Td>
                         </>
                       ) : null}
                       <Td className="text-right text-slate-500">{usd(r.spendPerLeadUsd)}</Td>
@@ -119,9 +118,9 @@ type Report = inferRouterOutputs<AppRouter>["analytics"]["traffic"];
 
 /** The report as CSV: every dimension and figure, money in roubles and spend in dollars. */
 function exportCsv(t: ReturnType<typeof useT>, data: Report, period: { from: string; to: string }) {
-  const money = (minor: number | null) => (minor === null ? null : csvNumber(minor / 100));
+  const csvMoney = (minor: number | null) => (minor === null ? null : csvNumber(minor / 100));
   const header = [t("analytics.source"), t("analytics.campaign"), t("analytics.medium"), t("analytics.content"), t("analytics.leads"), t("analytics.withPhone"), t("analytics.won"), t("analytics.lost"), t("analytics.junk")];
-  const paid = data.seesPayments ? [t("analytics.paid"), t("analytics.revenue"), t("analytics.averageCheck"), t("analytics.conversion")] : [];
+  const paid = data.seesPayments ? [t("analytics.paid"), `${t("analytics.revenue")}, ${data.currency}`, `${t("analytics.averageCheck")}, ${data.currency}`, t("analytics.conversion")] : [];
   const spend = [t("analytics.spendUsd"), t("analytics.spendPerLead"), ...(data.seesPayments ? [t("analytics.spendPerSale")] : []), t("analytics.firstTouch")];
   const rows = data.rows.map((r) => [
     r.source,
@@ -133,7 +132,7 @@ function exportCsv(t: ReturnType<typeof useT>, data: Report, period: { from: str
     r.won,
     r.lost,
     r.junk,
-    ...(data.seesPayments ? [r.paid, money(r.revenue), money(r.averageCheck), csvNumber(r.conversion, 4)] : []),
+    ...(data.seesPayments ? [r.paid, csvMoney(r.revenue), csvMoney(r.averageCheck), csvNumber(r.conversion, 4)] : []),
     csvNumber(r.spendUsd, 6),
     csvNumber(r.spendPerLeadUsd, 6),
     ...(data.seesPayments ? [csvNumber(r.spendPerSaleUsd, 6)] : []),

@@ -1,5 +1,5 @@
 import { Paperclip, X } from "lucide-react";
-import { secondsLeft, useT, type UploadProgress } from "@threadline/ui";
+import { fileSize, secondsLeft, useT, type UploadProgress } from "@threadline/ui";
 import type { Upload } from "./file-upload.ts";
 
 /** The file attached to a reply: its name and size, its upload's progress, and remove (or cancel). */
@@ -10,7 +10,7 @@ export function AttachmentChip({ file, upload, onRemove }: { file: File; upload:
       <span data-testid="reply-file" className="inline-flex items-center gap-2 rounded-md bg-slate-100 px-2 py-1 text-sm text-slate-700">
         <Paperclip className="h-3.5 w-3.5" />
         <span className="max-w-72 truncate">{file.name}</span>
-        <span className="text-slate-400">{Math.max(1, Math.round(file.size / 1024))} КБ</span>
+        <span className="text-slate-400">{fileSize(file.size)}</span>
         {upload ? <UploadMeter progress={upload.progress} /> : null}
         <button
           type="button"

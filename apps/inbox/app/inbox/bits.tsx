@@ -1,6 +1,6 @@
 import { Badge, cn, useT } from "@threadline/ui";
 import { avatarColour, initials } from "./format.ts";
-import type { ChannelKind, Stage } from "./types.ts";
+import type { ChannelKind, Intent, Stage } from "./types.ts";
 
 export function Avatar({ id, name, size = "md", muted }: { id: string; name: string; size?: "md" | "lg"; muted?: boolean }) {
   return (
@@ -55,6 +55,25 @@ export function StageBadge({ stage, className }: { stage: Stage | null; classNam
   return (
     <Badge tone={stage ? stageTone[stage] : "slate"} className={cn("px-1.5 py-0 text-[11px] leading-4 font-medium", className)}>
       {stageName(t, stage)}
+    </Badge>
+  );
+}
+
+const intentTone: Record<Intent, "slate" | "green" | "red" | "sky" | "amber"> = {
+  purchase: "green",
+  question: "sky",
+  support: "amber",
+  complaint: "red",
+  spam: "slate",
+};
+
+/** What the client wants, as the agent read it: «Покупка», «Жалоба»… */
+export function IntentBadge({ intent, className }: { intent: Intent | null; className?: string }) {
+  const t = useT();
+  if (!intent) return null;
+  return (
+    <Badge tone={intentTone[intent]} title={t("inbox.intentTitle")} className={cn("px-1.5 py-0 text-[11px] leading-4 font-medium", className)}>
+      {t(`inbox.intent.${intent}`)}
     </Badge>
   );
 }

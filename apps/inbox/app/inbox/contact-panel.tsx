@@ -3,7 +3,9 @@ import { ArrowLeft, ExternalLink, Pencil } from "lucide-react";
 import { useId, useState } from "react";
 import { Button, cn, displayPhone, errorMessage, Select, Switch, useT, useTRPC } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
+import { ClientCard } from "./client-card.tsx";
 import { ContactEditForm } from "./contact-edit.tsx";
+import { CopilotSummary } from "./copilot.tsx";
 import { moment } from "./format.ts";
 import { retryTransient } from "./hooks.ts";
 import { OrdersSection } from "./orders-section.tsx";
@@ -127,6 +129,8 @@ export function ContactPanel({
         ) : null}
       </dl>
 
+      {can(access, "inbox.use") ? <CopilotSummary projectId={projectId} conversationId={conversationId} lastInboundSeq={conv.lastInboundSeq} /> : null}
+      <ClientCard projectId={projectId} conversationId={conversationId} canTag={canAssign} canWrite={can(access, "conversations.reply")} />
       <StageSection projectId={projectId} conversationId={conversationId} stage={conv.stage} canChange={canAssign} />
       <PaymentsSection projectId={projectId} conversationId={conversationId} access={access} />
 
@@ -172,7 +176,7 @@ export function ContactPanel({
         </div>
       </div>
 
-      {can(access, "inbox.use") ? <OrdersSection projectId={projectId} conversationId={conversationId} /> : null}
+      {can(access, "inbox.use") ? <OrdersSection projectId={projectId} conversationId={conversationId} access={access} /> : null}
 
       {showSource ? (
         <div className="px-5 py-4">

@@ -2,22 +2,30 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { callsTo, renderWithApi, type Fixtures } from "@threadline/ui/testing";
+import { MemoryRouter } from "react-router";
 import { ConversationList } from "./conversation-list.tsx";
 import { listPage, row } from "./testing/fixtures.ts";
 import type { ConversationRow } from "./types.ts";
 
-type ListInput = { filter: string; search?: string; channelId?: string; cursor?: unknown };
+type ListInput = { filter: string; search?: string; channelId?: string; intent?: string; tagId?: string; cursor?: unknown };
+
+const tags = [{ id: "7a000000-0000-4000-8000-000000000001", name: "VIP", color: "amber" }];
 
 const rows = {
   maria: row({ id: "c-maria", name: "Мария Иванова", unread: 2, preview: "Сколько стоит доставка?", lastMessageAt: new Date("2025-11-27T14:05:00") }),
   mine: row({ id: "c-mine", name: "Пётр Сидоров", lastBy: "me", lastDirection: "out", lastAuthor: "member", preview: "Доставим завтра", stage: "assigned", assigneeName: "Анна Смирнова", lastMessageAt: new Date("2025-11-26T18:00:00") }),
-  colleague: row({ id: "c-colleague", name: "", contact: { id: "k3", name: "", username: "sasha_k", phone: null, profileUrl: null, active: true }, lastBy: "colleague", lastAuthorName: "Олег Петров", preview: "Счёт отправил", channelKind: "telegram", channelId: "chan-tg", channelName: "Бодрое утро TG", lastMessageAt: new Date("2025-11-20T10:00:00") }),
+  colleague: row({ id: "c-colleague", name: "", contact: { id: "k3", name: "", username: "sasha_k", phone: null, profileUrl: null, active: true }, lastBy: "colleague", lastAuthorName: "Олег Петров", preview: "Счёт отправил", channelKind: "telegram", channelId: "c4a00000-0000-4000-8000-00000000007e", channelName: "Бодрое утро TG", lastMessageAt: new Date("2025-11-20T10:00:00") }),
   agent: row({ id: "c-agent", name: "", contact: { id: "k4", name: "", username: null, phone: null, profileUrl: null, active: false }, lastBy: "agent", preview: "Оставьте, пожалуйста, телефон", stage: "bot", aiEnabled: true, lastMessageAt: new Date("2024-12-31T10:00:00") }),
 };
 const all = [rows.maria, rows.mine, rows.colleague, rows.agent];
 
 function renderList(fixtures: Fixtures, selectedId: string | null = null, onSelect = vi.fn()) {
-  const view = renderWithApi(<ConversationList projectId="p1" selectedId={selectedId} onSelect={onSelect} />, fixtures);
+  const view = renderWithApi(
+    <MemoryRouter>
+      <ConversationList projectId="p1" selectedId={selectedId} onSelect={onSelect} />
+    </MemoryRouter>,
+    { "tags.list": () => tags, ...fixtures },
+  );
   return { ...view, onSelect };
 }
 
@@ -132,14 +140,41 @@ describe("ConversationList", () => {
     await waitFor(() => expect(shownRows()).toHaveLength(4));
   });
 
+  it("says which words were searched when a mistyped one was corrected, and nothing when the search is as typed", async () => {
+    renderList({ "conversations.list": (input: ListInput) => (input.search === "хризантм" ? listPage([rows.maria], null, "хризантем") : listPage(input.search ? [rows.mine] : all)) });
+    await waitFor(() => expect(shownRows()).toHaveLength(4));
+    expect(screen.queryByTestId("search-corrected")).toBeNull();
+    const box = screen.getByRole("searchbox", { name: "Поиск: имя, телефон, текст" });
+    await userEvent.type(box, "хризантм");
+    expect((await screen.findByTestId("search-corrected")).textContent).toBe("Показаны результаты по запросу «хризантем»");
+    await waitFor(() => expect(shownRows()).toHaveLength(1));
+    await userEvent.clear(box);
+    await userEvent.type(box, "букет");
+    await waitFor(() => expect(screen.queryByTestId("search-corrected")).toBeNull());
+  });
+
+  it("labels what the client wants and narrows the list to one intent", async () => {
+    const complaint = row({ id: "c-complaint", name: "Глеб Орлов", intent: "complaint", preview: "Верните деньги", lastMessageAt: new Date("2025-11-27T14:30:00") });
+    const { calls } = renderList({ "conversations.list": (input: ListInput) => listPage(input.intent === "complaint" ? [complaint] : [complaint, ...all]) });
+    await waitFor(() => expect(shownRows()).toHaveLength(5));
+    expect(within(rowOf("c-complaint")).getByText("Жалоба")).toBeTruthy();
+    // No intent yet: no label.
+    expect(within(rowOf("c-maria")).queryByText("Жалоба")).toBeNull();
+    const intent = screen.getByRole<HTMLSelectElement>("combobox", { name: "Фильтр по намерению" });
+    expect([...intent.options].map((o) => o.textContent)).toEqual(["Все намерения", "Покупка", "Вопрос", "Поддержка", "Жалоба", "Спам"]);
+    await userEvent.selectOptions(intent, "complaint");
+    await waitFor(() => expect(shownRows()).toHaveLength(1));
+    expect((callsTo(calls, "conversations.list") as ListInput[]).at(-1)?.intent).toBe("complaint");
+  });
+
   it("offers a channel filter once two channels are seen", async () => {
     const { calls } = renderList({ "conversations.list": (input: ListInput) => listPage(input.channelId ? [rows.colleague] : all) });
     await waitFor(() => expect(shownRows()).toHaveLength(4));
     const channel = screen.getByRole<HTMLSelectElement>("combobox", { name: "Канал" });
     expect([...channel.options].map((o) => o.textContent)).toEqual(["Все каналы", "TG · Бодрое утро TG", "VK · Бодрое утро ВК"]);
-    await userEvent.selectOptions(channel, "chan-tg");
+    await userEvent.selectOptions(channel, "c4a00000-0000-4000-8000-00000000007e");
     await waitFor(() => expect(shownRows()).toHaveLength(1));
-    expect((callsTo(calls, "conversations.list") as ListInput[]).at(-1)?.channelId).toBe("chan-tg");
+    expect((callsTo(calls, "conversations.list") as ListInput[]).at(-1)?.channelId).toBe("c4a00000-0000-4000-8000-00000000007e");
     // The other channel stays on offer while one is picked.
     expect(channel.options).toHaveLength(3);
   });
@@ -171,5 +206,18 @@ describe("ConversationList", () => {
   it("invites to connect a channel when the project has no conversations", async () => {
     renderList({ "conversations.list": () => listPage([]) });
     expect(await screen.findByText("Подключите канал, чтобы увидеть диалоги")).toBeTruthy();
+  });
+
+  it("filters by a tag with the other filters, keeps them in the address, and shows a row's tags", async () => {
+    const user = userEvent.setup();
+    const tagged = row({ id: "c-tagged", name: "Вера VIP", tags: [{ id: tags[0]!.id, name: "VIP", color: "amber" }] });
+    const { calls } = renderList({ "conversations.list": (input: ListInput) => listPage(input.tagId ? [tagged] : all) });
+    await waitFor(() => expect(shownRows()).toHaveLength(all.length));
+    await user.click(screen.getByRole("tab", { name: "Мои" }));
+    await user.selectOptions(screen.getByRole("combobox", { name: "Тег" }), "VIP");
+    await waitFor(() => expect(shownRows()).toHaveLength(1));
+    expect(within(rowOf("c-tagged")).getByTestId("tag-chip").textContent).toBe("VIP");
+    const last = callsTo(calls, "conversations.list").at(-1) as ListInput;
+    expect(last).toMatchObject({ filter: "mine", tagId: tags[0]!.id });
   });
 });

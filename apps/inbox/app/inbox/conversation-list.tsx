@@ -1,18 +1,21 @@
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Search, X } from "lucide-react";
 import { memo, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { Button, cn, Select, useT, useTRPC } from "@threadline/ui";
-import { AiMark, Avatar, ChannelMark, InactiveMark, StageBadge, UnreadBadge } from "./bits.tsx";
+import { Button, cn, Select, TagChip, useT, useTRPC } from "@threadline/ui";
+import { AiMark, Avatar, ChannelMark, InactiveMark, IntentBadge, StageBadge, UnreadBadge } from "./bits.tsx";
 import { listTime } from "./format.ts";
+import { intents, useListFilters } from "./list-filters.ts";
 import { isTextField, useDebounced, useMinuteTick } from "./hooks.ts";
-import type { ChannelKind, ConversationRow, ListFilter, Stage } from "./types.ts";
+import type { ChannelKind, ConversationRow, Intent, ListFilter, Stage } from "./types.ts";
 
 const ROW_HEIGHT = 76;
 const PAGE_SIZE = 50;
 const filters: ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting"];
 /** Stages the list can be narrowed to, in the order a lead moves. */
 const stageFilters: Stage[] = ["new", "bot", "needs_human", "assigned", "won", "lost", "low_quality", "spam"];
+/** What the client wants, as the list can be narrowed to it. */
+const intentFilters: readonly Intent[] = intents;
 
 type SeenChannel = { id: string; name: string; kind: ChannelKind };
 
@@ -33,18 +36,19 @@ export function ConversationList({
   const trpc = useTRPC();
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 300);
-  const [filter, setFilter] = useState<ListFilter>("all");
-  const [channelId, setChannelId] = useState("");
-  const [stage, setStage] = useState<Stage | "">("");
+  const { filter, channelId, stage, intent, tagId, setFilter, setChannelId, setStage, setIntent, setTagId } = useListFilters(wonHidden);
+  const projectTags = useQuery({ ...trpc.tags.list.queryOptions({ projectId }), staleTime: 30_000 });
   const now = useMinuteTick();
 
   const query = useInfiniteQuery(
     trpc.conversations.list.infiniteQueryOptions(
-      { projectId, filter, channelId: channelId || undefined, stage: stage || undefined, search: search || undefined, limit: PAGE_SIZE },
+      { projectId, filter, channelId: channelId || undefined, stage: stage || undefined, intent: intent || undefined, tagId: tagId || undefined, search: search || undefined, limit: PAGE_SIZE },
       { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
     ),
   );
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  // A mistyped word was searched as the project's own word most like it (decision 063).
+  const corrected = search ? (query.data?.pages[0]?.correctedSearch ?? null) : null;
 
   // A conversation that moved up between two page loads could show twice; keep its newest place.
   // Under «Непрочитанные» and «Ждут ответа» the open conversation stays in its place once read or answered, until the manager
@@ -122,7 +126,7 @@ export function ConversationList({
   // A new search or filter starts from the top.
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [filter, channelId, stage, search]);
+  }, [filter, channelId, stage, intent, tagId, search]);
 
   const showChannelFilter = channels.length > 1 || channelId !== "";
 
@@ -198,9 +202,32 @@ export function ConversationList({
                 </option>
               ))}
           </Select>
+          <Select aria-label={t("inbox.intentFilter")} value={intent} onChange={(e) => setIntent(e.target.value as Intent | "")} className="h-8 min-w-0 flex-1 border-slate-200 text-xs">
+            <option value="">{t("inbox.allIntents")}</option>
+            {intentFilters.map((i) => (
+              <option key={i} value={i}>
+                {t(`inbox.intent.${i}`)}
+              </option>
+            ))}
+          </Select>
+          {projectTags.data?.length || tagId ? (
+            <Select aria-label={t("inbox.tagFilter")} value={tagId} onChange={(e) => setTagId(e.target.value)} className="h-8 min-w-0 flex-1 border-slate-200 text-xs">
+              <option value="">{t("inbox.allTags")}</option>
+              {projectTags.data?.map((tag) => (
+                <option key={tag.id} value={tag.id}>
+                  {tag.name}
+                </option>
+              ))}
+            </Select>
+          ) : null}
         </div>
       </div>
 
+      {corrected ? (
+        <p data-testid="search-corrected" role="status" className="border-b border-amber-100 bg-amber-50 px-4 py-1.5 text-xs text-slate-700">
+          {t("inbox.searchCorrected", { query: corrected })}
+        </p>
+      ) : null}
       <div ref={scrollRef} className={cn("min-h-0 flex-1 overflow-y-auto", query.isPlaceholderData && "opacity-60")}>
         {query.isPending ? (
           <p className="p-4 text-sm text-slate-400">{t("common.loading")}</p>
@@ -212,7 +239,7 @@ export function ConversationList({
             </Button>
           </div>
         ) : items.length === 0 ? (
-          <ListEmpty search={search} filter={filter} channelFiltered={channelId !== ""} stageFiltered={stage !== ""} />
+          <ListEmpty search={search} filter={filter} channelFiltered={channelId !== ""} stageFiltered={stage !== ""} intentFiltered={intent !== ""} tagFiltered={tagId !== ""} />
         ) : (
           <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {virtualItems.map((v) => {
@@ -234,7 +261,7 @@ export function ConversationList({
   );
 }
 
-function ListEmpty({ search, filter, channelFiltered, stageFiltered }: { search: string; filter: ListFilter; channelFiltered: boolean; stageFiltered: boolean }) {
+function ListEmpty({ search, filter, channelFiltered, stageFiltered, intentFiltered, tagFiltered }: { search: string; filter: ListFilter; channelFiltered: boolean; stageFiltered: boolean; intentFiltered: boolean; tagFiltered: boolean }) {
   const t = useT();
   let title: string;
   let hint: string | undefined;
@@ -245,7 +272,9 @@ function ListEmpty({ search, filter, channelFiltered, stageFiltered }: { search:
   else if (filter === "unassigned") title = t("inbox.emptyUnassigned");
   else if (filter === "unread") title = t("inbox.emptyUnread");
   else if (filter === "awaiting") title = t("inbox.emptyAwaiting");
+  else if (tagFiltered) title = t("inbox.emptyTag");
   else if (stageFiltered) title = t("inbox.emptyStage");
+  else if (intentFiltered) title = t("inbox.emptyIntent");
   else if (channelFiltered) title = t("inbox.emptyChannel");
   else {
     title = t("inbox.noChannels");
@@ -344,8 +373,12 @@ const Row = memo(function Row({ row, selected, onSelect, now, search }: { row: C
         </span>
         <span className="mt-1 flex items-center gap-1.5 overflow-hidden">
           <StageBadge stage={row.stage} />
+          <IntentBadge intent={row.intent} />
           {row.aiEnabled && row.stage === "bot" ? <AiMark /> : null}
           {inactive ? <InactiveMark /> : null}
+          {row.tags.slice(0, 2).map((tag) => (
+            <TagChip key={tag.id} name={tag.name} color={tag.color} className="max-w-[96px] shrink-0" />
+          ))}
           {row.assigneeName ? <span className="min-w-0 truncate text-[11px] text-slate-400">{row.assigneeName}</span> : null}
         </span>
       </span>

@@ -46,12 +46,10 @@ export function moment(d: Date, now = new Date()): string {
   return `${dayLabel(d, now)}, ${clock(d)}`;
 }
 
-export function fileSize(bytes: number | null): string {
-  if (bytes == null) return "";
-  const ru = i18next.language !== "en";
-  if (bytes < 1024) return `${bytes} ${ru ? "Б" : "B"}`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} ${ru ? "КБ" : "KB"}`;
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(".", ru ? "," : ".")} ${ru ? "МБ" : "MB"}`;
+/** A voice message's length as players show it: «0:07», «1:05», «12:30». */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
 export function initials(name: string): string {

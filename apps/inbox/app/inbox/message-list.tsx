@@ -5,10 +5,13 @@ import { MessageBubble } from "./message.tsx";
 import { PaymentChip, type Payment } from "./payments.tsx";
 import type { Message } from "./types.ts";
 
-/** A day's label, sticking to the top while its messages scroll under it. */
+/**
+ * A day's label, sticking to the top while its messages scroll under it: a full-width row in the
+ * thread's own background, so a bubble passes under the row and never shows around the label.
+ */
 export function DaySeparator({ at }: { at: Date }) {
   return (
-    <div className="sticky top-2 z-10 flex justify-center py-2">
+    <div data-testid="day-label" className="sticky top-0 z-10 -mx-3 flex justify-center bg-slate-50 px-3 py-2 md:-mx-6 md:px-6">
       <span className="rounded-full bg-white/90 px-3 py-0.5 text-xs font-medium text-slate-500 shadow-sm ring-1 ring-slate-200">{dayLabel(at)}</span>
     </div>
   );

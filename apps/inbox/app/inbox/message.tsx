@@ -1,7 +1,9 @@
 import { Check, CheckCheck, Clock, FileText, TriangleAlert } from "lucide-react";
 import { memo } from "react";
-import { cn, storedErrorText, useT } from "@threadline/ui";
-import { clock, fileSize, fileUrl } from "./format.ts";
+import { cn, fileSize, storedErrorText, useT } from "@threadline/ui";
+import { clock, fileUrl } from "./format.ts";
+import { MessageActions } from "./message-actions.tsx";
+import { VoicePlayer } from "./voice-player.tsx";
 import type { Attachment, Message } from "./types.ts";
 
 /** One message as a bubble: the client's on the left, ours (manager, agent) on the right. */
@@ -42,6 +44,22 @@ export const MessageBubble = memo(function MessageBubble({
       <span className="text-sky-800">{message.authorName}</span>
     ) : null;
   const failed = message.delivery === "failed";
+  if (message.deletedAt) {
+    // Deleted on the platform: the client no longer sees it; its words stay muted for those
+    // allowed to read them (the server sends none to the others).
+    return (
+      <div data-testid="message" data-direction={message.direction} data-deleted="true" className={cn("flex flex-col", out ? "items-end" : "items-start")}>
+        <div className="max-w-[min(75%,36rem)] rounded-2xl border border-dashed border-slate-300 px-3 py-1.5 text-sm leading-snug text-slate-400">
+          {showAuthor && author ? <div className="mb-0.5 text-xs font-medium">{author}</div> : null}
+          {message.text ? <span className="whitespace-pre-wrap break-words line-through [overflow-wrap:anywhere]">{message.text}</span> : <span className="italic">{t("inbox.deletedNote")}</span>}
+          <span className="float-right ml-3 mt-1 flex translate-y-0.5 items-center gap-1 text-[11px] leading-none">
+            <span>{t("inbox.deleted")}</span>
+            <time dateTime={message.sentAt.toISOString()}>{clock(message.sentAt)}</time>
+          </span>
+        </div>
+      </div>
+    );
+  }
   return (
     <div data-testid="message" data-direction={message.direction} data-delivery={message.delivery} className={cn("flex flex-col", out ? "items-end" : "items-start")}>
       <div
@@ -65,6 +83,11 @@ export const MessageBubble = memo(function MessageBubble({
             {message.transcript}
           </div>
         ) : null}
+        {!message.transcript && message.transcriptError ? (
+          <p data-testid="transcript-error" role="status" className="mb-1 border-l-2 border-amber-300 pl-2 text-xs text-amber-700">
+            {storedErrorText(message.transcriptError)}
+          </p>
+        ) : null}
         {message.text ? <span className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{linkify(message.text)}</span> : null}
         <span className="float-right ml-3 mt-1 flex translate-y-0.5 items-center gap-1 text-[11px] leading-none text-slate-400">
           {message.editedAt ? <span>{t("inbox.edited")}</span> : null}
@@ -80,6 +103,12 @@ export const MessageBubble = memo(function MessageBubble({
           {storedErrorText(message.failureReason) || t("inbox.sendFailed")}
         </p>
       ) : null}
+      {message.changeFailure ? (
+        <p className="mt-0.5 max-w-[min(75%,36rem)] text-right text-xs text-red-600" role="alert">
+          {t("inbox.messageActions.changeFailed")}: {storedErrorText(message.changeFailure)}
+        </p>
+      ) : null}
+      {message.changeable && (message.delivery === "sent" || message.delivery === "read") ? <MessageActions message={message} projectId={projectId} /> : null}
     </div>
   );
 });
@@ -126,7 +155,7 @@ function AttachmentView({ attachment: a, projectId }: { attachment: Attachment; 
     case "sticker":
       return <img src={url} alt={t("inbox.attachment.sticker")} loading="lazy" className="h-32 w-32 object-contain" />;
     case "voice":
-      return <audio controls preload="metadata" src={url} className="h-9 w-64 max-w-full" aria-label={t("inbox.attachment.voice")} />;
+      return <VoicePlayer src={url} storedSeconds={a.durationSec} />;
     case "video":
       return <video controls preload="metadata" src={url} className="max-h-72 max-w-full rounded-lg" aria-label={t("inbox.attachment.video")} />;
     default:

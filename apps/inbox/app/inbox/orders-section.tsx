@@ -1,14 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button, Checkbox, Input, Select, errorMessage, useT, useTRPC } from "@threadline/ui";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@threadline/api/trpc";
+import { Button, Checkbox, Input, Select, errorMessage, formatMoney, useT, useTRPC } from "@threadline/ui";
+import { awaitsPayment } from "./payments.tsx";
+import { can, hidden, type Access } from "./types.ts";
 
 type Line = { productId: string; optionIds: string[]; quantity: number };
+type Order = inferRouterOutputs<AppRouter>["orders"]["forConversation"][number];
 
-const money = (minor: number, currency: string) =>
-  new Intl.NumberFormat("ru-RU", { style: "currency", currency, maximumFractionDigits: minor % 100 ? 2 : 0, minimumFractionDigits: minor % 100 ? 2 : 0 }).format(minor / 100);
-
-/** The contact panel's orders: this conversation's orders with their status, and a manager taking a new one. */
-export function OrdersSection({ projectId, conversationId }: { projectId: string; conversationId: string }) {
+/**
+ * The contact panel's orders: this conversation's orders with their status and whether they are
+ * paid, «Выставить счёт» on an order, and a manager taking a new one.
+ */
+export function OrdersSection({ projectId, conversationId, access }: { projectId: string; conversationId: string; access: Access | undefined }) {
   const t = useT();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -44,13 +49,50 @@ export function OrdersSection({ projectId, conversationId }: { projectId: string
           <li key={o.id} data-testid="panel-order" className="rounded border border-slate-200 p-2 text-sm">
             <div className="flex justify-between font-medium">
               <span>{t("shop.order", { number: o.number })}</span>
-              <span>{money(o.totalMinor, o.currency)}</span>
+              <span>{formatMoney(o.totalMinor, o.currency)}</span>
             </div>
-            <div className="text-xs text-slate-500">{t(`shop.status.${o.status}`)}</div>
+            <div className="flex items-center gap-2 text-xs text-slate-500">
+              {t(`shop.status.${o.status}`)}
+              {o.paymentStatus ? (
+                <span data-testid="order-payment" data-status={o.paymentStatus} className={o.paymentStatus === "succeeded" ? "font-medium text-emerald-700" : o.paymentStatus === "refunded" ? "text-rose-600" : "text-amber-700"}>
+                  · {t(`shop.payment.${o.paymentStatus}`)}
+                </span>
+              ) : null}
+            </div>
             <div className="text-xs text-slate-700">{o.items.map((i) => `${i.name}${i.options.length ? ` (${i.options.map((x) => x.name).join(", ")})` : ""}${i.quantity > 1 ? ` ×${i.quantity}` : ""}`).join(", ")}</div>
+            {access && can(access, "conversations.reply") && !hidden(access, "payments") ? <BillOrder projectId={projectId} conversationId={conversationId} order={o} /> : null}
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** «Выставить счёт» on an order: its total, no amount to type; refused for a cancelled or already billed order. */
+function BillOrder({ projectId, conversationId, order }: { projectId: string; conversationId: string; order: Order }) {
+  const t = useT();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const bill = useMutation(
+    trpc.payments.billOrder.mutationOptions({
+      onSettled: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.orders.forConversation.queryKey({ projectId, conversationId }) });
+        void queryClient.invalidateQueries(trpc.payments.forConversation.queryFilter({ projectId, conversationId }));
+        void queryClient.invalidateQueries(trpc.conversations.messages.infiniteQueryFilter({ projectId, conversationId }));
+      },
+    }),
+  );
+  if (!awaitsPayment(order)) return null;
+  return (
+    <div className="mt-2">
+      <Button size="sm" variant="outline" disabled={bill.isPending} onClick={() => bill.mutate({ projectId, orderId: order.id })}>
+        {bill.isPending ? t("inbox.payments.sending") : t("shop.billOrder", { amount: formatMoney(order.totalMinor, order.currency) })}
+      </Button>
+      {bill.error ? (
+        <p role="alert" className="mt-1 text-xs text-red-600">
+          {errorMessage(bill.error)}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -77,7 +119,7 @@ function NewOrder({ projectId, conversationId, onClose, onTaken }: { projectId: 
         <option value="">—</option>
         {products.map((p) => (
           <option key={p.id} value={p.id}>
-            {p.name} · {money(p.priceMinor, catalog.data!.currency)}
+            {p.name} · {formatMoney(p.priceMinor, catalog.data!.currency)}
           </option>
         ))}
       </Select>
@@ -91,7 +133,7 @@ function NewOrder({ projectId, conversationId, onClose, onTaken }: { projectId: 
           />
           {o.group ? `${o.group}: ` : ""}
           {o.name}
-          {o.priceDeltaMinor ? ` +${money(o.priceDeltaMinor, catalog.data!.currency)}` : ""}
+          {o.priceDeltaMinor ? ` +${formatMoney(o.priceDeltaMinor, catalog.data!.currency)}` : ""}
         </label>
       ))}
       <div className="flex gap-2">

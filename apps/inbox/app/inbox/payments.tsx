@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useId, useState } from "react";
 import type { AppRouter } from "@threadline/api/trpc";
-import { Button, cn, errorMessage, Input, Select, useT, useTRPC } from "@threadline/ui";
+import { Button, cn, errorMessage, formatMoney, Input, Select, useT, useTRPC } from "@threadline/ui";
 import { moment } from "./format.ts";
 import { can, hidden, type Access } from "./types.ts";
 
@@ -15,10 +15,6 @@ export function parseAmount(text: string): number | null {
   if (!/^\d{1,8}(\.\d{1,2})?$/.test(s)) return null;
   const minor = Math.round(Number(s) * 100);
   return minor > 0 ? minor : null;
-}
-
-export function formatAmount(amount: number, currency: string): string {
-  return new Intl.NumberFormat("ru-RU", { style: "currency", currency }).format(amount / 100);
 }
 
 const statusStyle: Record<Payment["status"], string> = {
@@ -50,7 +46,7 @@ export function PaymentChip({ payment }: { payment: Payment }) {
   return (
     <div data-testid="payment-chip" className="mt-1 flex items-center gap-2 text-xs text-slate-500">
       <PaymentStatus status={payment.status} />
-      <span>{formatAmount(payment.amount, payment.currency)}</span>
+      <span>{formatMoney(payment.amount, payment.currency)}</span>
     </div>
   );
 }
@@ -69,7 +65,7 @@ export function PaymentsSection({ projectId, conversationId, access }: { project
         <h3 className="text-xs font-medium text-slate-500">{t("inbox.payments.title")}</h3>
         {view && view.revenue > 0 ? (
           <span data-testid="payments-revenue" className="text-sm font-semibold text-emerald-700">
-            {formatAmount(view.revenue, view.currency)}
+            {formatMoney(view.revenue, view.currency)}
           </span>
         ) : null}
       </div>
@@ -78,13 +74,13 @@ export function PaymentsSection({ projectId, conversationId, access }: { project
           {view.payments.map((p) => (
             <li key={p.id} data-testid="payment-row" className="text-xs text-slate-600">
               <div className="flex items-center justify-between gap-2">
-                <span className="font-medium text-slate-900">{formatAmount(p.amount, p.currency)}</span>
+                <span className="font-medium text-slate-900">{formatMoney(p.amount, p.currency)}</span>
                 <PaymentStatus status={p.status} />
               </div>
               <div className="text-slate-400">
                 {[p.description, p.provider === "manual" ? t(`inbox.payments.method.${p.method}`) : null, moment(p.paidAt ?? p.createdAt)].filter(Boolean).join(" · ")}
               </div>
-              {p.refundedAmount > 0 ? <div className="text-rose-600">{t("inbox.payments.refunded", { amount: formatAmount(p.refundedAmount, p.currency) })}</div> : null}
+              {p.refundedAmount > 0 ? <div className="text-rose-600">{t("inbox.payments.refunded", { amount: formatMoney(p.refundedAmount, p.currency) })}</div> : null}
             </li>
           ))}
         </ul>
@@ -184,17 +180,41 @@ function BillForm({ projectId, conversationId, onDone }: { projectId: string; co
   );
 }
 
-function ManualForm({ projectId, conversationId, onDone }: { projectId: string; conversationId: string; onDone: () => void }) {
+type Order = inferRouterOutputs<AppRouter>["orders"]["forConversation"][number];
+
+/** An order still to be paid (a bill or a manual payment): not cancelled, with no bill open or paid. */
+export const awaitsPayment = (o: Pick<Order, "status" | "paymentStatus">) => o.status !== "cancelled" && o.paymentStatus !== "pending" && o.paymentStatus !== "succeeded";
+
+/**
+ * «Отметить оплату»: cash or a transfer, for an order of the conversation (its total; the one
+ * unpaid order is chosen at once) or for an amount typed.
+ */
+export function ManualForm({ projectId, conversationId, onDone }: { projectId: string; conversationId: string; onDone: () => void }) {
   const t = useT();
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const refresh = useRefresh(projectId, conversationId);
   const amountId = useId();
   const methodId = useId();
+  const orderId = useId();
+  const orders = useQuery(trpc.orders.forConversation.queryOptions({ projectId, conversationId }));
+  const open = (orders.data ?? []).filter(awaitsPayment);
   const [amount, setAmount] = useState("");
   const [method, setMethod] = useState<"cash" | "transfer">("transfer");
+  // Undefined until the manager picks: then the one unpaid order, if there is exactly one.
+  const [picked, setPicked] = useState<string | undefined>(undefined);
   const [touched, setTouched] = useState(false);
-  const mark = useMutation(trpc.payments.markPaid.mutationOptions({ onSuccess: onDone, onSettled: refresh }));
-  const minor = parseAmount(amount);
+  const mark = useMutation(
+    trpc.payments.markPaid.mutationOptions({
+      onSuccess: onDone,
+      onSettled: () => {
+        refresh();
+        void queryClient.invalidateQueries({ queryKey: trpc.orders.forConversation.queryKey({ projectId, conversationId }) });
+      },
+    }),
+  );
+  const order = open.find((o) => o.id === (picked ?? (open.length === 1 ? open[0]!.id : "")));
+  const minor = order ? order.totalMinor : parseAmount(amount);
   return (
     <form
       data-testid="manual-payment-form"
@@ -202,10 +222,32 @@ function ManualForm({ projectId, conversationId, onDone }: { projectId: string; 
       onSubmit={(e) => {
         e.preventDefault();
         setTouched(true);
-        if (minor) mark.mutate({ projectId, conversationId, amount: minor, method });
+        if (order) mark.mutate({ projectId, conversationId, method, orderId: order.id });
+        else if (minor) mark.mutate({ projectId, conversationId, amount: minor, method });
       }}
     >
-      <AmountField id={amountId} value={amount} onChange={setAmount} invalid={touched && !minor} />
+      {open.length ? (
+        <div className="space-y-1">
+          <label htmlFor={orderId} className="block text-xs text-slate-500">
+            {t("inbox.payments.orderLabel")}
+          </label>
+          <Select id={orderId} className="h-8 text-sm" value={order?.id ?? ""} onChange={(e) => setPicked(e.target.value)}>
+            <option value="">{t("inbox.payments.noOrder")}</option>
+            {open.map((o) => (
+              <option key={o.id} value={o.id}>
+                {t("shop.order", { number: o.number })} · {formatMoney(o.totalMinor, o.currency)}
+              </option>
+            ))}
+          </Select>
+        </div>
+      ) : null}
+      {order ? (
+        <p data-testid="manual-payment-order-total" className="text-xs text-slate-600">
+          {t("inbox.payments.orderTotal", { amount: formatMoney(order.totalMinor, order.currency) })}
+        </p>
+      ) : (
+        <AmountField id={amountId} value={amount} onChange={setAmount} invalid={touched && !minor} />
+      )}
       <div className="space-y-1">
         <label htmlFor={methodId} className="block text-xs text-slate-500">
           {t("inbox.payments.methodLabel")}

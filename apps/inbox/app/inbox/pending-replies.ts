@@ -21,11 +21,15 @@ export function pendingReply(text: string, file: PendingFile | undefined, author
     // A voice message shows as such until the sent one, with its player, replaces it.
     text: text.trim() || (file ? (file.mime === "audio/ogg" ? `🎤 ${voiceLabel}` : `📎 ${file.fileName}`) : ""),
     transcript: null,
+    transcriptError: null,
     sentAt: new Date(),
     delivery: "pending",
     failureReason: null,
     agentAction: null,
     editedAt: null,
+    deletedAt: null,
+    changeFailure: null,
+    changeable: false,
     imported: false,
     attachments: [],
   };

@@ -8,8 +8,9 @@ const templates = [
   { id: "t1", title: "Доставка", text: "{имя}, доставим завтра до 18:00.", updatedAt: new Date() },
   { id: "t2", title: "Оплата", text: "Оплатить можно картой при получении.", updatedAt: new Date() },
 ];
+const menu = { id: "t3", title: "Меню", text: "{имя}, вот наше меню.", updatedAt: new Date(), media: [{ id: "m1", name: "меню.jpg", kind: "photo", mime: "image/jpeg", size: 1000 }] };
 
-function renderBox(props: { onSend?: (text: string) => Promise<unknown>; disabledReason?: string; error?: unknown; conversationId?: string } = {}, fixtures: Fixtures = {}) {
+function renderBox(props: { onSend?: (text: string, file?: unknown, mediaIds?: string[]) => Promise<unknown>; disabledReason?: string; error?: unknown; conversationId?: string } = {}, fixtures: Fixtures = {}) {
   const onSend = vi.fn(props.onSend ?? (() => Promise.resolve()));
   const view = renderWithApi(
     <ReplyBox projectId="p1" conversationId={props.conversationId ?? "conv-1"} clientName="Мария Иванова" disabledReason={props.disabledReason} error={props.error} onSend={onSend} />,
@@ -46,6 +47,26 @@ describe("ReplyBox", () => {
     await userEvent.type(field(), "Спасибо!");
     await userEvent.click(sendButton());
     expect(onSend).toHaveBeenCalledWith("Спасибо!", undefined);
+  });
+
+  it("a saved reply with files shows them over the field and sends them with the text; a file can be taken off", async () => {
+    const { onSend } = renderBox({}, { "templates.list": () => [...templates, menu] });
+    await userEvent.type(field(), "/мен");
+    expect((await screen.findByRole("option", { name: /Меню/ })).textContent).toContain("1 файл");
+    await userEvent.keyboard("{Enter}");
+    expect(field().value).toBe("Мария, вот наше меню.");
+    expect(screen.getByRole("list", { name: "1 файл" }).textContent).toContain("меню.jpg");
+    await userEvent.keyboard("{Enter}");
+    expect(onSend).toHaveBeenCalledWith("Мария, вот наше меню.", undefined, ["m1"]);
+    expect(screen.queryByRole("list", { name: "1 файл" })).toBeNull();
+
+    await userEvent.type(field(), "/мен");
+    await screen.findByRole("option", { name: /Меню/ });
+    await userEvent.keyboard("{Enter}");
+    await userEvent.click(screen.getByRole("button", { name: "Убрать файл «меню.jpg»" }));
+    await userEvent.click(field());
+    await userEvent.keyboard("{Enter}");
+    expect(onSend).toHaveBeenLastCalledWith("Мария, вот наше меню.", undefined);
   });
 
   it("gives the text back with the reason when sending fails", async () => {

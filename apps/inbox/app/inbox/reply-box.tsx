@@ -1,10 +1,11 @@
-import { AudioLines, Loader2, Mic, Paperclip, SendHorizontal } from "lucide-react";
+import { AudioLines, FileText, Loader2, Mic, Paperclip, SendHorizontal, X } from "lucide-react";
 import { useRef, useState } from "react";
 import { Button, errorMessage, PHONE_QUERY, useMediaQuery, useT } from "@threadline/ui";
 import { AttachmentChip } from "./attachment-chip.tsx";
+import { useCopilot } from "./copilot.tsx";
 import { MAX_FILE_BYTES, useFileUpload, type UploadedFile } from "./file-upload.ts";
 import { useDraftFile, useReplyDraft, useReplyField } from "./reply-draft.ts";
-import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
+import { TemplateList, useTemplatePicker, type TemplateFile } from "./template-picker.tsx";
 import { RecordingBar, VoiceDraftChip } from "./voice-draft.tsx";
 import { MAX_VOICED, useVoiceReply } from "./voice-reply.ts";
 
@@ -18,12 +19,16 @@ const MAX_LENGTH = 4096;
  * paperclip attaches one file (a photo goes as a photo, anything else as a document). The
  * microphone records a voice message; «Озвучить» has the text spoken in the project's voice.
  * Either is listened to in the box before it is sent. «/» opens the project's saved replies.
+ * After the handoff the copilot's suggestion shows above the box: Tab in the empty box or
+ * «Вставить» puts it in the box to edit; it is never sent by itself.
  */
 export function ReplyBox({
   projectId,
   conversationId,
   disabledReason,
   clientName,
+  copilot: copilotOn = false,
+  lastInboundSeq,
   error,
   onSend,
 }: {
@@ -32,8 +37,13 @@ export function ReplyBox({
   disabledReason?: string;
   /** For «{имя}» in saved replies. */
   clientName?: string;
+  /** The conversation is a person's now (handed over, or the agent is off in it): the copilot suggests. */
+  copilot?: boolean;
+  /** The client's newest message: a new one brings a new suggestion. */
+  lastInboundSeq?: number | null;
   error: unknown;
-  onSend: (text: string, file?: UploadedFile) => Promise<unknown>;
+  /** `mediaIds`: library files of a picked saved reply, each sent after the text (and the file). */
+  onSend: (text: string, file?: UploadedFile, mediaIds?: string[]) => Promise<unknown>;
 }) {
   const t = useT();
   const phone = useMediaQuery(PHONE_QUERY);
@@ -46,21 +56,35 @@ export function ReplyBox({
   const tooLong = text.trim().length > MAX_LENGTH;
   const voiceReply = useVoiceReply({ projectId, conversationId, text, setText, setProblem: setFileError, onSend });
   const { voice, stale, speak, recorder, recording } = voiceReply;
-  const templates = useTemplatePicker({ projectId, text, clientName, onPick: (filled) => (setText(filled), field.current?.focus()) });
+  const copilot = useCopilot({
+    projectId,
+    conversationId,
+    enabled: copilotOn && !disabledReason,
+    lastInboundSeq,
+    onInsert: (suggested) => (setText((current) => (current.trim() ? `${current.trimEnd()}\n${suggested}` : suggested)), field.current?.focus()),
+  });
+  // A picked saved reply's library files, for this conversation only.
+  const [library, setLibrary] = useState<{ conversationId: string; files: TemplateFile[] }>({ conversationId, files: [] });
+  const libraryFiles = library.conversationId === conversationId ? library.files : [];
+  const setLibraryFiles = (files: TemplateFile[]) => setLibrary({ conversationId, files });
+  const templates = useTemplatePicker({ projectId, text, clientName, onPick: (filled, files) => (setText(filled), setLibraryFiles(files), field.current?.focus()) });
 
   /** The text goes at once; with a file, once the file is uploaded (its progress shows on it). */
   const send = () => {
     if (voice) return voiceReply.sendVoice(voice);
     const value = text.trim();
-    if ((!value && !file) || disabledReason || tooLong || upload) return;
+    if ((!value && !file && !libraryFiles.length) || disabledReason || tooLong || upload) return;
     setFileError(null);
+    const fromLibrary = libraryFiles;
     const sendNow = (stored?: UploadedFile, attached?: File) => {
       setText("");
       setFile(null);
-      // On failure the text and the file come back, unless the manager has already started anew.
-      onSend(value, stored).catch((e: Error) => {
+      setLibraryFiles([]);
+      // On failure the text and the files come back, unless the manager has already started anew.
+      (fromLibrary.length ? onSend(value, stored, fromLibrary.map((f) => f.id)) : onSend(value, stored)).catch((e: Error) => {
         setText((current) => current || value);
         if (attached) setFile((current) => current ?? attached);
+        setLibrary((current) => (current.files.length ? current : { conversationId, files: fromLibrary }));
         setFileError(e.message);
       });
     };
@@ -90,7 +114,21 @@ export function ReplyBox({
   const problem = tooLong ? t("inbox.replyTooLong", { max: MAX_LENGTH }) : (fileError ?? recorderProblem ?? errorMessage(speak.error) ?? errorMessage(error));
   return (
     <div className="shrink-0 border-t border-slate-200 bg-white px-3 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] md:px-6">
+      {copilot.panel}
       {file ? <AttachmentChip file={file} upload={upload} onRemove={() => setFile(null)} /> : null}
+      {libraryFiles.length ? (
+        <ul aria-label={t("inbox.templates.files", { count: libraryFiles.length })} className="mx-auto mb-2 flex max-w-4xl flex-wrap gap-1.5">
+          {libraryFiles.map((f) => (
+            <li key={f.id} className="flex items-center gap-1 rounded-md border border-slate-200 bg-slate-50 px-2 py-1 text-xs text-slate-700">
+              <FileText className="h-3.5 w-3.5 text-slate-400" aria-hidden />
+              <span className="max-w-48 truncate">{f.name}</span>
+              <button type="button" className="text-slate-400 hover:text-slate-700" aria-label={t("inbox.templates.removeFile", { name: f.name })} onClick={() => setLibraryFiles(libraryFiles.filter((x) => x.id !== f.id))}>
+                <X className="h-3 w-3" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {voice ? <VoiceDraftChip draft={voice} stale={stale} onCaption={voiceReply.setCaption} onDiscard={voiceReply.discard} /> : null}
       <div className="relative mx-auto flex max-w-4xl items-end gap-2">
         <TemplateList picker={templates} />
@@ -110,6 +148,11 @@ export function ReplyBox({
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
               if (templates.onKeyDown(e)) return;
+              if (e.key === "Tab" && !e.shiftKey && copilot.text && !text.trim()) {
+                e.preventDefault();
+                setText(copilot.text);
+                return;
+              }
               if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
                 e.preventDefault();
                 send();
@@ -145,7 +188,7 @@ export function ReplyBox({
           size="icon"
           className="h-9 w-9 shrink-0"
           onClick={send}
-          disabled={recording || voiceReply.sending || !!upload || (voice ? stale : (!text.trim() && !file) || tooLong)}
+          disabled={recording || voiceReply.sending || !!upload || (voice ? stale : (!text.trim() && !file && !libraryFiles.length) || tooLong)}
           title={`${voice ? t("voice.send") : t("inbox.send")} (Enter)`}
           aria-label={voice ? t("voice.send") : t("inbox.send")}
         >

@@ -15,6 +15,7 @@ const sheet: { keys: string[]; what: string }[] = [
   { keys: ["Esc"], what: "shortcuts.close" },
   { keys: ["Enter"], what: "shortcuts.send" },
   { keys: ["Shift", "Enter"], what: "shortcuts.newLine" },
+  { keys: ["Tab"], what: "shortcuts.insertSuggestion" },
   { keys: ["Alt", "A"], what: "shortcuts.assignMe" },
   { keys: ["Alt", "S"], what: "shortcuts.stage" },
   { keys: ["Alt", "W"], what: "shortcuts.won" },

@@ -25,6 +25,8 @@ const knownReasons = new Set([
   "question_needs_person",
   "silence_timeout",
   "spam",
+  "order_placed",
+  "order_confirmed",
 ]);
 
 const SHOWN_EVENTS = 4;

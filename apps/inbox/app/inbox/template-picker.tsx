@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { Paperclip } from "lucide-react";
 import { useState, type KeyboardEvent } from "react";
 import { cn, useT, useTRPC } from "@threadline/ui";
 
@@ -12,11 +13,15 @@ export function fillTemplate(text: string, clientName: string | undefined): stri
   return first ? text.replaceAll("{имя}", first) : text.replace(/\{имя\},?\s*/g, "");
 }
 
+/** A library file a saved reply carries, attached to the reply box when the reply is picked. */
+export type TemplateFile = { id: string; name: string; kind: string };
+
 /**
  * Saved replies in the reply box: typing «/» and a few letters lists the project's templates by
- * title or text; ↑ ↓ choose, Enter or Tab puts the text in the field, Esc closes the list.
+ * title or text; ↑ ↓ choose, Enter or Tab puts the text in the field (and its files in the box),
+ * Esc closes the list.
  */
-export function useTemplatePicker(input: { projectId: string; text: string; clientName?: string; onPick: (text: string) => void }) {
+export function useTemplatePicker(input: { projectId: string; text: string; clientName?: string; onPick: (text: string, files: TemplateFile[]) => void }) {
   const trpc = useTRPC();
   const match = QUERY.exec(input.text);
   const [active, setActive] = useState(0);
@@ -31,7 +36,7 @@ export function useTemplatePicker(input: { projectId: string; text: string; clie
     const chosen = found[i];
     if (!chosen) return;
     setActive(0);
-    input.onPick(fillTemplate(chosen.text, input.clientName));
+    input.onPick(fillTemplate(chosen.text, input.clientName), chosen.media ?? []);
   };
 
   /** Handles the key if the list is open; true when the field must not act on it. */
@@ -76,7 +81,15 @@ export function TemplateList({ picker }: { picker: ReturnType<typeof useTemplate
             onClick={() => picker.pick(i)}
             className={cn("block w-full px-3 py-2 text-left text-sm", i === picker.current ? "bg-sky-50" : "hover:bg-slate-50")}
           >
-            <span className="font-medium text-slate-900">{tpl.title}</span>
+            <span className="flex items-center gap-2 font-medium text-slate-900">
+              {tpl.title}
+              {tpl.media?.length ? (
+                <span className="inline-flex items-center gap-0.5 text-xs font-normal text-slate-500" data-testid="template-files">
+                  <Paperclip className="h-3 w-3" aria-hidden />
+                  {t("inbox.templates.files", { count: tpl.media.length })}
+                </span>
+              ) : null}
+            </span>
             <span className="block truncate text-xs text-slate-500">{tpl.text}</span>
           </button>
         ))

@@ -1,6 +1,6 @@
 import { ArrowLeft, MailOpen, PanelRight, X } from "lucide-react";
 import { Button, cn, useT } from "@threadline/ui";
-import { Avatar, ChannelMark, InactiveMark } from "./bits.tsx";
+import { Avatar, ChannelMark, InactiveMark, IntentBadge } from "./bits.tsx";
 import type { Conversation } from "./types.ts";
 
 /** The thread's header: who the client is and where they write from, and the thread's actions. */
@@ -42,6 +42,7 @@ export function ThreadHeader({
             <div className="flex items-center gap-1.5 text-xs text-slate-500">
               <ChannelMark kind={conversation.channel.kind} />
               <span className="truncate">{conversation.channel.name}</span>
+              {conversation.intent ? <IntentBadge intent={conversation.intent} className="shrink-0" /> : null}
               {!contact.active ? (
                 <>
                   <span aria-hidden>·</span>

@@ -86,10 +86,12 @@ export function Thread({
         conversationId={conversationId}
         disabledReason={disabledReason}
         clientName={contact?.name || undefined}
+        copilot={!!conv && (conv.stage !== "bot" || !conv.aiEnabled)}
+        lastInboundSeq={conv?.lastInboundSeq}
         error={reply.error}
-        onSend={(text, file) => {
+        onSend={(text, file, mediaIds) => {
           followBottom();
-          return reply.mutateAsync({ projectId, conversationId, text, file });
+          return reply.mutateAsync({ projectId, conversationId, text, file, ...(mediaIds?.length ? { mediaIds } : {}) });
         }}
       />
     </section>

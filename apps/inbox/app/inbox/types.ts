@@ -11,6 +11,8 @@ export type Message = Out["messages"]["items"][number];
 export type Attachment = Message["attachments"][number];
 /** A lead stage; null is «Продажа» for a role with payments hidden. */
 export type Stage = NonNullable<ConversationRow["stage"]>;
+/** What the client wants (purchase, question, support, complaint, spam). */
+export type Intent = NonNullable<ConversationRow["intent"]>;
 export type ChannelKind = ConversationRow["channelKind"];
 export type Attribution = NonNullable<Conversation["attribution"]>;
 

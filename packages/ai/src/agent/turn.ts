@@ -8,6 +8,7 @@ import { findPhone, findPhoneInMessages, formatPhone, joinSplitPhone, type Phone
 import { answerFromCatalog, asksPrice } from "../sales/catalog.ts";
 import { FIELD_ASKS, mentionedField, readField, type ExtraField } from "../sales/collect.ts";
 import { allowedCatalogNumbers, AllowedNumbers } from "../sales/numbers.ts";
+import { allowedOrderNumbers, ORDER_TEXTS, proposalText, readOrder, readProposalAnswer } from "../sales/order.ts";
 import { matchObjection } from "../sales/objections.ts";
 import { answerFromPassages } from "../sales/passages.ts";
 import type { CollectField, TurnTrace } from "../sales/types.ts";
@@ -17,6 +18,7 @@ import type {
   AgentAction,
   AgentReply,
   LeadTransition,
+  OrderDecision,
   SilentReason,
   ThreadMessage,
   TransitionReason,
@@ -169,6 +171,7 @@ export function allowedNumbersFor(input: Pick<TurnInput, "script" | "catalog" | 
   }
   for (const p of input.passages ?? []) allowed.addText(p.title).addText(p.text);
   allowedCatalogNumbers(input.catalog, allowed);
+  allowedOrderNumbers(input.catalog, input.thread.filter((m) => m.author === "client").map((m) => m.text), allowed);
   for (const m of input.thread) if (m.author === "client") allowed.addClientText(m.text);
   allowed.addClientText(input.known?.phone ?? null);
   return allowed;
@@ -207,7 +210,7 @@ function decideTurnRules(input: TurnInput): TurnDecision {
   if (hints) {
     if (hints.intent) signals.intent = hints.intent;
     signals.refusal ||= hints.refusal === true;
-    signals.humanRequested ||= hints.humanRequested === true || hints.intent === "support";
+    signals.humanRequested ||= hints.humanRequested === true || hints.intent === "support" || hints.intent === "complaint";
     signals.question ||= hints.question === true;
     // A valid number is never thrown away on a model's word.
     signals.spam ||= hints.intent === "spam" && newPhone === null;
@@ -224,6 +227,7 @@ function decideTurnRules(input: TurnInput): TurnDecision {
   const rules: string[] = [];
   const usedPassages: TurnTrace["passages"] = [];
   const collect = collectState(script, input.thread);
+  let order: OrderDecision | undefined;
   const say = (action: AgentAction, text: string) => replies.push({ action, text });
   const decide = (to: LeadTransition["to"], reason: TransitionReason): TurnDecision => ({
     replies,
@@ -235,6 +239,7 @@ function decideTurnRules(input: TurnInput): TurnDecision {
     silentReason: null,
     used: { passages: usedPassages, rules },
     collected: collect.collected,
+    ...(order ? { order } : {}),
   });
   const stay = (reason: SilentReason = "small_talk"): TurnDecision => ({
     replies,
@@ -246,6 +251,7 @@ function decideTurnRules(input: TurnInput): TurnDecision {
     silentReason: replies.length ? null : reason,
     used: { passages: usedPassages, rules },
     collected: collect.collected,
+    ...(order ? { order } : {}),
   });
   const confirm = (e164: string) => say("confirm", fillTemplate(script.confirmPhone, { phone: formatPhone(e164) }));
 
@@ -256,7 +262,7 @@ function decideTurnRules(input: TurnInput): TurnDecision {
     ? "handoff_topic"
     : signals.humanRequested
       ? "human_requested"
-      : signals.intent === "support"
+      : signals.intent === "support" || signals.intent === "complaint"
         ? "support_request"
         : null;
   if (personReason) {
@@ -264,6 +270,35 @@ function decideTurnRules(input: TurnInput): TurnDecision {
     say("handoff", script.handoff);
     if (knownPhone) return decide("assigned", "phone_known");
     return newPhone ? decide("assigned", "phone_captured") : decide("needs_human", personReason);
+  }
+
+  // An order: «да» / «нет» to the pending proposal, or products ordered in the client's words.
+  const answer = input.proposal && !signals.empty ? readProposalAnswer(freshText) : null;
+  if (answer && input.proposal) {
+    const status = input.proposal.status;
+    if (status === "pending") {
+      rules.push(`order_${answer}`);
+      order = { kind: answer };
+      if (answer === "cancel") say("answer", ORDER_TEXTS.cancelled);
+      return stay();
+    }
+    if (answer === "confirm") {
+      rules.push("order_stale");
+      say("answer", status === "confirmed" ? ORDER_TEXTS.alreadyPlaced : ORDER_TEXTS.stale);
+      return stay();
+    }
+  }
+  const reading = signals.empty ? ({ kind: "none" } as const) : readOrder(input.catalog, freshText);
+  if (reading.kind === "proposal" && input.catalog) {
+    rules.push("order_proposal");
+    order = { kind: "propose", lines: reading.lines };
+    say("answer", proposalText(reading.lines, input.catalog.currency));
+    return stay();
+  }
+  if (reading.kind === "problem") {
+    rules.push("order_problem");
+    for (const text of reading.answers) say("answer", text);
+    return stay();
   }
 
   // What the project knows: its catalog, facts and FAQ, documents and objection answers.

@@ -1,6 +1,7 @@
 import type { ExtractedEntities } from "../entities.ts";
 import type { Intent, MessageKind, MessageSignals } from "../intent.ts";
 import type { PhoneFinding } from "../phone.ts";
+import type { ProposedLine } from "../sales/order.ts";
 import type { AgentCatalog, CollectField, KnowledgePassage, TurnTrace } from "../sales/types.ts";
 import type { AgentScript } from "./script.ts";
 
@@ -50,7 +51,14 @@ export interface TurnInput {
   catalog?: AgentCatalog;
   /** Passages of the project's documents found for the client's new message(s), best first. */
   passages?: readonly KnowledgePassage[];
+  /** The conversation's latest order proposal, when there is one: what «да» or «нет» answers. */
+  proposal?: { status: ProposalStatus };
 }
+
+export type ProposalStatus = "pending" | "expired" | "confirmed" | "cancelled";
+
+/** What the turn does about an order: propose one, or confirm / drop the pending proposal. */
+export type OrderDecision = { kind: "propose"; lines: ProposedLine[] } | { kind: "confirm" } | { kind: "cancel" };
 
 export interface AgentReply {
   text: string;
@@ -96,6 +104,8 @@ export interface TurnDecision {
   used?: TurnTrace;
   /** Fields the client gave in answer to the agent's questions (the script's `collect`). */
   collected?: Partial<Record<CollectField, string>>;
+  /** An order proposed, confirmed or dropped by the client this turn (the domain stores it). */
+  order?: OrderDecision;
 }
 
 export type { AgentScript };

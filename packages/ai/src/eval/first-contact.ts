@@ -66,8 +66,15 @@ export class EvalCaseError extends Error {
   }
 }
 
-function assertCase(value: unknown, file: string): asserts value is FirstContactCase {
-  const c = value as Partial<FirstContactCase> | null;
+type CaseShape = { name?: unknown; project?: { name?: unknown; managers?: unknown }; channel?: unknown; client?: unknown };
+
+/**
+ * The checks every eval case format shares: a name, a project with managers, a channel, and
+ * client turns each of which `turnOk` accepts (`turnForms` names the forms, for the message).
+ * Returns the `fail` for the format's further checks.
+ */
+export function assertCaseBase(value: unknown, file: string, turnOk: (turn: Record<string, unknown>) => boolean, turnForms: string): (what: string) => never {
+  const c = value as CaseShape | null;
   const fail = (what: string): never => {
     throw new EvalCaseError(file, what);
   };
@@ -77,16 +84,20 @@ function assertCase(value: unknown, file: string): asserts value is FirstContact
   if (!p || typeof p.name !== "string" || !Array.isArray(p.managers)) fail("project needs name and managers");
   if (c?.channel !== "vk" && c?.channel !== "telegram") fail('channel must be "vk" or "telegram"');
   if (!Array.isArray(c?.client)) fail("client must be a list of turns");
-  for (const turn of c?.client ?? []) {
-    const t = turn as Record<string, unknown>;
-    if (typeof t.say !== "string" && typeof t.wait !== "number") fail('each client turn is {"say": text} or {"wait": minutes}');
+  for (const turn of (c?.client as unknown[] | undefined) ?? []) {
+    if (!turnOk(turn as Record<string, unknown>)) fail(`each client turn is ${turnForms}`);
   }
-  const e = c?.expect;
+  return fail;
+}
+
+function assertCase(value: unknown, file: string): asserts value is FirstContactCase {
+  const fail = assertCaseBase(value, file, (t) => typeof t.say === "string" || typeof t.wait === "number", '{"say": text} or {"wait": minutes}');
+  const e = (value as Partial<FirstContactCase>).expect;
   if (!e || typeof e.stage !== "string") fail("expect.stage is required");
 }
 
-/** Every `*.json` case in a directory, by file name. */
-export function loadFirstContactCases(dir: string): FirstContactCase[] {
+/** Every `*.json` file in a directory, by file name, parsed and checked as a case. */
+export function readCaseFiles<T>(dir: string, assert: (value: unknown, file: string) => asserts value is T): { parsed: T; file: string }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
@@ -98,25 +109,30 @@ export function loadFirstContactCases(dir: string): FirstContactCase[] {
       } catch (error) {
         throw new EvalCaseError(file, `not valid JSON (${(error as Error).message})`);
       }
-      assertCase(parsed, file);
-      return {
-        ...parsed,
-        project: {
-          ...parsed.project,
-          facts: parsed.project.facts ?? {},
-          faq: parsed.project.faq ?? [],
-          handoffTopics: parsed.project.handoffTopics ?? [],
-        },
-        expect: {
-          ...parsed.expect,
-          phone: parsed.expect.phone ?? null,
-          assignedTo: parsed.expect.assignedTo ?? null,
-          agentSays: parsed.expect.agentSays ?? [],
-          agentNeverSays: parsed.expect.agentNeverSays ?? [],
-        },
-        file,
-      };
+      assert(parsed, file);
+      return { parsed, file };
     });
+}
+
+/** Every `*.json` case in a directory, by file name. */
+export function loadFirstContactCases(dir: string): FirstContactCase[] {
+  return readCaseFiles(dir, assertCase).map(({ parsed, file }) => ({
+    ...parsed,
+    project: {
+      ...parsed.project,
+      facts: parsed.project.facts ?? {},
+      faq: parsed.project.faq ?? [],
+      handoffTopics: parsed.project.handoffTopics ?? [],
+    },
+    expect: {
+      ...parsed.expect,
+      phone: parsed.expect.phone ?? null,
+      assignedTo: parsed.expect.assignedTo ?? null,
+      agentSays: parsed.expect.agentSays ?? [],
+      agentNeverSays: parsed.expect.agentNeverSays ?? [],
+    },
+    file,
+  }));
 }
 
 /** The agent script a case's project gets: Russian defaults plus the case's knowledge and limits. */

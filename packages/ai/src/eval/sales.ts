@@ -2,15 +2,14 @@
 // answers, fields to collect, voice turns, and the checks on them (see
 // ../shared/eval/sales/README.md). The pipeline run lives in tooling/eval; this module loads and
 // checks cases, counts invented numbers and retrieval, and can play a case through the agent alone.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { decideTurn } from "../agent/turn.ts";
 import { defaultScript, type AgentScript } from "../agent/script.ts";
-import type { AgentAction, LeadStage, ThreadMessage } from "../agent/types.ts";
+import type { AgentAction, LeadStage, ProposalStatus, ThreadMessage } from "../agent/types.ts";
 import type { FaqEntry } from "../knowledge.ts";
 import { allowedCatalogNumbers, AllowedNumbers } from "../sales/numbers.ts";
+import { allowedOrderNumbers, PROPOSAL_TTL_MINUTES } from "../sales/order.ts";
 import type { AgentCatalog, CollectField, KnowledgePassage, Objection } from "../sales/types.ts";
-import { EvalCaseError, foldForMatch } from "./first-contact.ts";
+import { assertCaseBase, foldForMatch, readCaseFiles } from "./first-contact.ts";
 
 export interface SalesCatalogItem {
   name: string;
@@ -79,57 +78,34 @@ export interface SalesResult {
 }
 
 function assertCase(value: unknown, file: string): asserts value is SalesCase {
-  const c = value as Partial<SalesCase> | null;
-  const fail = (what: string): never => {
-    throw new EvalCaseError(file, what);
-  };
-  if (!c || typeof c !== "object") fail("not a JSON object");
-  if (typeof c?.name !== "string") fail("name must be a string");
-  const p = c?.project;
-  if (!p || typeof p.name !== "string" || !Array.isArray(p.managers)) fail("project needs name and managers");
-  if (c?.channel !== "vk" && c?.channel !== "telegram") fail('channel must be "vk" or "telegram"');
-  if (!Array.isArray(c?.client)) fail("client must be a list of turns");
-  for (const turn of c?.client ?? []) {
-    const t = turn as Record<string, unknown>;
-    if (typeof t.say !== "string" && typeof t.voice !== "string" && typeof t.wait !== "number") fail('each client turn is {"say": text}, {"voice": text} or {"wait": minutes}');
-  }
-  for (const item of p?.catalog ?? []) {
+  const fail = assertCaseBase(value, file, (t) => typeof t.say === "string" || typeof t.voice === "string" || typeof t.wait === "number", '{"say": text}, {"voice": text} or {"wait": minutes}');
+  const c = value as Partial<SalesCase>;
+  for (const item of c.project?.catalog ?? []) {
     if (typeof item.name !== "string" || typeof item.price !== "number" || item.price <= 0) fail(`catalog item ${JSON.stringify(item.name)} needs a name and a positive price`);
   }
-  if (!c?.expect || typeof c.expect !== "object") fail("expect is required");
+  if (!c.expect || typeof c.expect !== "object") fail("expect is required");
 }
 
 /** Every `*.json` case in a directory, by file name. */
 export function loadSalesCases(dir: string): SalesCase[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => {
-      const file = path.join(dir, f);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(readFileSync(file, "utf8"));
-      } catch (error) {
-        throw new EvalCaseError(file, `not valid JSON (${(error as Error).message})`);
-      }
-      assertCase(parsed, file);
-      const p = parsed.project;
-      return {
-        ...parsed,
-        project: {
-          ...p,
-          currency: p.currency ?? "RUB",
-          facts: p.facts ?? {},
-          faq: p.faq ?? [],
-          handoffTopics: p.handoffTopics ?? [],
-          catalog: p.catalog ?? [],
-          documents: p.documents ?? [],
-          objections: p.objections ?? [],
-        },
-        expect: { ...parsed.expect, agentSays: parsed.expect.agentSays ?? [], agentNeverSays: parsed.expect.agentNeverSays ?? [] },
-        file,
-      };
-    });
+  return readCaseFiles(dir, assertCase).map(({ parsed, file }) => {
+    const p = parsed.project;
+    return {
+      ...parsed,
+      project: {
+        ...p,
+        currency: p.currency ?? "RUB",
+        facts: p.facts ?? {},
+        faq: p.faq ?? [],
+        handoffTopics: p.handoffTopics ?? [],
+        catalog: p.catalog ?? [],
+        documents: p.documents ?? [],
+        objections: p.objections ?? [],
+      },
+      expect: { ...parsed.expect, agentSays: parsed.expect.agentSays ?? [], agentNeverSays: parsed.expect.agentNeverSays ?? [] },
+      file,
+    };
+  });
 }
 
 /** Whole units → minor units, as the catalog stores prices. */
@@ -177,6 +153,7 @@ export function inventedNumbers(c: SalesCase, clientTexts: readonly string[], ag
   }
   for (const d of c.project.documents) allowed.addText(d.title).addText(d.text);
   allowedCatalogNumbers(catalogForCase(c), allowed);
+  allowedOrderNumbers(catalogForCase(c), clientTexts, allowed);
   for (const t of clientTexts) allowed.addClientText(t);
   return agentTexts.flatMap((t) => allowed.invented(t));
 }
@@ -241,6 +218,8 @@ export function runSalesCaseThroughAgent(c: SalesCase): SalesOutcome {
   let name: string | null = null;
   let assignedTo: string | null = null;
   let reasks = 0;
+  // The order proposal as the domain keeps it: pending for half an hour, then confirmed or dropped.
+  let proposal: { status: ProposalStatus; at: number } | null = null;
   for (const turn of c.client) {
     if ("wait" in turn) {
       clock += turn.wait * 60_000;
@@ -249,17 +228,19 @@ export function runSalesCaseThroughAgent(c: SalesCase): SalesOutcome {
     const text = "say" in turn ? turn.say : turn.voice;
     thread.push({ author: "client", text, kind: "say" in turn ? "text" : "voice", sentAt: new Date(clock) });
     if (stage !== "bot" && stage !== "low_quality") continue;
-    const d = decideTurn({ script, thread, known: { phone, name }, stage, catalog, passages });
+    const status = proposal && proposal.status === "pending" && clock - proposal.at >= PROPOSAL_TTL_MINUTES * 60_000 ? "expired" : proposal?.status;
+    const d = decideTurn({ script, thread, known: { phone, name }, stage, catalog, passages, ...(status ? { proposal: { status } } : {}) });
+    if (d.order) proposal = d.order.kind === "propose" ? { status: "pending", at: clock } : { status: d.order.kind === "confirm" ? "confirmed" : "cancelled", at: clock };
     for (const r of d.replies) {
       if (r.action === "ask_phone" && phone) reasks++;
       thread.push({ author: "agent", text: r.text, action: r.action, sentAt: new Date(clock) });
     }
     if (d.entities.phone && !phone) phone = d.entities.phone;
     name = d.collected?.name ?? name ?? d.entities.name ?? null;
-    if (d.transition) {
-      stage = d.transition.to;
-      if ((stage === "assigned" || stage === "needs_human") && !assignedTo) assignedTo = c.project.managers[0] ?? null;
-    }
+    if (d.transition) stage = d.transition.to;
+    // A confirmed order hands the lead to a manager, as the domain does when it places the order.
+    if (d.order?.kind === "confirm") stage = "assigned";
+    if ((stage === "assigned" || stage === "needs_human") && !assignedTo) assignedTo = c.project.managers[0] ?? null;
     clock += 1000;
   }
   return {

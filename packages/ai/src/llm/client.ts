@@ -44,6 +44,8 @@ export interface JsonRequest<T> {
   messages: ChatMessage[];
   /** Turns the parsed JSON into a value, or null when it does not fit. */
   read: (value: unknown) => T | null;
+  /** Ends the call (and its retries) early, e.g. when the person who asked has gone. */
+  signal?: AbortSignal;
 }
 
 export interface JsonResult<T> {
@@ -56,7 +58,8 @@ export interface LlmClient {
   completeJson<T>(request: JsonRequest<T>): Promise<JsonResult<T>>;
 }
 
-function describe(error: unknown): LlmError {
+/** A provider's failure as an LlmError of its kind. */
+export function describeLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;
   if (error instanceof AuthenticationError) return new LlmError("auth", "The LLM provider rejected the API key", 401);
   if (error instanceof RateLimitError) return new LlmError("rate_limit", "The LLM provider is rate limiting this key", 429);
@@ -87,9 +90,9 @@ export function createLlmClient(config: LlmConfig): LlmClient {
           messages: request.messages,
           temperature: 0,
           response_format: { type: "json_schema", json_schema: { name: request.schemaName, schema: request.schema, strict: true } },
-        });
+        }, request.signal ? { signal: request.signal } : undefined);
       } catch (error) {
-        throw describe(error);
+        throw describeLlmError(error);
       }
       const inputTokens = completion.usage?.prompt_tokens ?? 0;
       const outputTokens = completion.usage?.completion_tokens ?? 0;

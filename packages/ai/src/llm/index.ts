@@ -1,4 +1,4 @@
-export { createLlmClient, LlmError, type LlmClient, type LlmConfig, type LlmErrorKind, type ChatMessage, type JsonRequest, type JsonResult } from "./client.ts";
+export { createLlmClient, describeLlmError, LlmError, type LlmClient, type LlmConfig, type LlmErrorKind, type ChatMessage, type JsonRequest, type JsonResult } from "./client.ts";
 export { MODEL_PRICES, priceOf, llmCostUsd, type TokenPrice } from "./pricing.ts";
 export { pickWonExamples, type WonExample, type ScoredExample } from "./examples.ts";
 export { decideTurnWithLlm, type LlmTurnOptions, type LlmTurnDecision } from "./turn.ts";
@@ -13,3 +13,4 @@ export {
   readReplies,
   type IntentVerdict,
 } from "./prompt.ts";
+export { checkLlmKey, type LlmKeyCheck } from "./check.ts";

@@ -261,7 +261,7 @@ describe("pricing and examples", () => {
 describe("classifyWithLlm", () => {
   it("reads the intent with the model and records usage", async () => {
     const result = await classifyWithLlm([client("Мой заказ не пришёл, верните деньги")], config);
-    expect(result).toMatchObject({ intent: "support", llmError: null });
+    expect(result).toMatchObject({ intent: "complaint", llmError: null });
     expect(result.usage).toHaveLength(1);
     expect(result.usage[0]).toMatchObject({ feature: "intent_routing", provider: "openai" });
   });

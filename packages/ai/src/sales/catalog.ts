@@ -78,7 +78,7 @@ export function findProducts(catalog: AgentCatalog, text: string): AgentCatalogP
   return matchNames(productIndex(catalog), text).map((f) => f.item);
 }
 
-function findOptions(product: AgentCatalogProduct, text: string): AgentCatalogOption[] {
+export function findOptions(product: AgentCatalogProduct, text: string): AgentCatalogOption[] {
   if (product.options.length === 0) return [];
   const matches = matchNames(named(product.options, (o) => o.name), text).map((f) => f.item);
   // Of one group (one size, one milk) only the best; add-ons without a group all count.
@@ -106,12 +106,12 @@ export interface CatalogTurn {
 
 const UPSELL_PREFIX = "С этим часто берут";
 
-function describe(p: AgentCatalogProduct, currency: string): string {
+export function describe(p: AgentCatalogProduct, currency: string): string {
   const desc = p.description.trim();
   return `${p.name} — ${formatMoney(p.priceMinor, currency)}${desc ? ` (${desc.replace(/[.\s]+$/u, "")})` : ""}`;
 }
 
-function alternatives(catalog: AgentCatalog, p: AgentCatalogProduct): AgentCatalogProduct[] {
+export function alternatives(catalog: AgentCatalog, p: AgentCatalogProduct): AgentCatalogProduct[] {
   if (!p.category) return [];
   return catalog.products
     .filter((o) => o !== p && o.available && o.category === p.category)

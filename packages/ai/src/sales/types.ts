@@ -3,6 +3,8 @@
 // and its objection answers.
 
 export interface AgentCatalogOption {
+  /** The catalog's id, when the catalog comes from the database (an order needs it). */
+  id?: string;
   name: string;
   group?: string;
   priceDeltaMinor: number;
@@ -10,6 +12,8 @@ export interface AgentCatalogOption {
 }
 
 export interface AgentCatalogProduct {
+  /** The catalog's id, when the catalog comes from the database (an order needs it). */
+  id?: string;
   name: string;
   category: string | null;
   description: string;

@@ -1,10 +1,10 @@
-import { Redis } from "ioredis";
 import { createLogger, type Env } from "@threadline/config";
 import { createDb } from "@threadline/db";
 import { secretKeyringOf } from "@threadline/domain/crypto.ts";
 import { parseTrustProxy } from "@threadline/domain/client-ip.ts";
 import { endpointsFromEnv } from "@threadline/domain/endpoints.ts";
 import { redisPublisher } from "@threadline/domain/events.ts";
+import { connectRedis } from "@threadline/domain/redis.ts";
 import { createQueues } from "@threadline/pipeline/jobs/index.ts";
 import { storageFromEnv } from "@threadline/domain/storage.ts";
 import type { ServerDeps } from "../trpc/context.ts";
@@ -13,8 +13,8 @@ import type { ServerDeps } from "../trpc/context.ts";
 export function createServerDeps(env: Env, service: string): ServerDeps & { close: () => Promise<void> } {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const db = createDb(env.APP_DATABASE_URL);
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
-  const queues = createQueues(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }));
+  const redis = connectRedis(env.redis, { maxRetriesPerRequest: 3 });
+  const queues = createQueues(connectRedis(env.redis, { maxRetriesPerRequest: null }));
   const local = (port: number) => `http://${env.HOST}:${port}`;
   const logger = createLogger(service, env.LOG_LEVEL);
   for (const warning of env.warnings) logger.warn(warning);

@@ -33,7 +33,7 @@ export async function serveApp(env: Env, options: ServeAppOptions) {
   });
   // Sockets are opened from the apps' own pages only (their public URLs; unset: this server's host).
   const allowedOrigins = [env.PUBLIC_INBOX_URL, env.PUBLIC_ADMIN_URL].filter((u): u is string => !!u);
-  const realtime = attachRealtime(server, { db: deps.db, redisUrl: env.REDIS_URL, logger: deps.logger, allowedOrigins: allowedOrigins.length ? allowedOrigins : undefined });
+  const realtime = attachRealtime(server, { db: deps.db, redis: env.redis, logger: deps.logger, allowedOrigins: allowedOrigins.length ? allowedOrigins : undefined });
   deps.logger.info({ port }, `${options.app} listening`);
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,11 +1,11 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { and, gt, inArray, sql } from "drizzle-orm";
-import { Redis } from "ioredis";
 import { Server, type Socket } from "socket.io";
 import { sessions, type Db } from "@threadline/db";
-import type { Logger } from "@threadline/config";
+import type { Logger, RedisConnectionOptions } from "@threadline/config";
 import { can, type Member } from "@threadline/domain/access/member.ts";
 import { loadMember } from "@threadline/domain/access/load.ts";
+import { connectRedis } from "@threadline/domain/redis.ts";
 import { resolveSession, SESSION_COOKIE } from "@threadline/domain/auth/sessions.ts";
 import { compareCursors, eventLogKey, EVENTS_CHANNEL, isControlEvent, parseChannelMessage, type ClientEvent, type ControlEvent, type LoggedEvent } from "@threadline/domain/events.ts";
 import { parseCookies } from "../trpc/context.ts";
@@ -98,7 +98,8 @@ function memberRooms(member: Member, scope: Scope): string[] {
 
 export type RealtimeOptions = {
   db: Db;
-  redisUrl: string;
+  /** The environment's Redis connection options (REDIS_URL or the Sentinels), or a URL. */
+  redis: RedisConnectionOptions | string;
   logger: Logger;
   /**
    * Origins a browser may open a socket from (the apps' public URLs). Unset: the server's own
@@ -245,9 +246,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeOptions) {
     }
   }
 
-  const subscriber = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  const subscriber = connectRedis(deps.redis, { maxRetriesPerRequest: null });
   // Reads the projects' event logs for catching up (a subscribed connection cannot).
-  const events = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  const events = connectRedis(deps.redis, { maxRetriesPerRequest: null });
   void subscriber.subscribe(EVENTS_CHANNEL);
   subscriber.on("message", (_channel, raw) => {
     const parsed = parseChannelMessage(raw);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   A = await env.createTenant("RtA");
   B = await env.createTenant("RtB");
   const server = createServer();
-  realtime = attachRealtime(server, { db: env.db, redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", logger: createLogger("test", "silent") });
+  realtime = attachRealtime(server, { db: env.db, redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", logger: createLogger("test", "silent") });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -3,10 +3,13 @@ import type { Redis } from "ioredis";
 import type { Db } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { LoginLimiter } from "@threadline/domain/auth/rate-limit.ts";
+import { AiLimiter } from "@threadline/domain/leads/ai-limits.ts";
+import { AgentHealth } from "@threadline/domain/leads/agent-health.ts";
+import { EditLimiter } from "@threadline/domain/conversations/edit-limits.ts";
 import type { TrustProxy } from "@threadline/domain/client-ip.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import type { Publish } from "@threadline/domain/events.ts";
-import type { Backlog, OutboundJob } from "@threadline/pipeline/jobs/index.ts";
+import type { Backlog, MessageChangeJob, OutboundJob } from "@threadline/pipeline/jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
@@ -24,12 +27,18 @@ export type ServerDeps = {
   /** The platforms' and providers' addresses (operator settings). */
   endpoints: Readonly<Endpoints>;
   limiter?: LoginLimiter;
+  /** Model calls people make by hand (copilot, sandbox), per member. */
+  aiLimiter?: AiLimiter;
+  /** The agent's model health per project, as the job processes record it. */
+  agentHealth?: AgentHealth;
+  /** Edits of sent messages, per member and per message. */
+  editLimiter?: EditLimiter;
   /** Which hops are trusted proxies whose X-Forwarded-For is believed (TRUST_PROXY); none when unset. */
   trustProxy?: TrustProxy;
   /** Attachment bytes (uploads for replies). */
   storage: FileStorage;
   /** Background work the API hands over (outbound sends), and how far the agent's is behind. */
-  jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown>; agentBacklog: () => Promise<Backlog> };
+  jobs: { enqueueOutbound: (job: OutboundJob) => Promise<unknown>; enqueueMessageChange: (job: MessageChangeJob) => Promise<unknown>; agentBacklog: () => Promise<Backlog> };
 };
 
 /** What a transport (Express, fetch) hands over for one request. */
@@ -42,11 +51,14 @@ export type RequestInfo = {
 
 // The session is not read here: a procedure inside a project reads it together with the
 // membership (one statement), the others through authedProcedure.
-export type Context = ServerDeps & { limiter: LoginLimiter; request: RequestInfo };
+export type Context = ServerDeps & { limiter: LoginLimiter; aiLimiter: AiLimiter; agentHealth: AgentHealth; editLimiter: EditLimiter; request: RequestInfo };
 
 export function createContextFactory(deps: ServerDeps) {
   const limiter = deps.limiter ?? new LoginLimiter(deps.redis);
-  return async (request: RequestInfo): Promise<Context> => ({ ...deps, limiter, request });
+  const aiLimiter = deps.aiLimiter ?? new AiLimiter(deps.redis);
+  const agentHealth = deps.agentHealth ?? new AgentHealth(deps.redis);
+  const editLimiter = deps.editLimiter ?? new EditLimiter(deps.redis);
+  return async (request: RequestInfo): Promise<Context> => ({ ...deps, limiter, aiLimiter, agentHealth, editLimiter, request });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { importRuns, notifications, withTenant } from "@threadline/db";
-import { uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
+import { contactNotes, importRuns, notifications, withTenant } from "@threadline/db";
+import { recordUpload, uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
 import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { appRouter } from "./index.ts";
 
@@ -23,6 +23,10 @@ let bAccountId: string;
 let bRuleId: string;
 let bDocumentId: string;
 let bLinkId: string;
+let bMessageId: number;
+let bTagId: string;
+let bNoteId: string;
+let bMediaId: string;
 
 type Tenant = typeof A;
 type Case = (a: Tenant, b: Tenant) => unknown[];
@@ -60,9 +64,16 @@ const cases: Record<string, Case> = {
   ],
   "audit.list": (_a, b) => [{ projectId: b.project.id }],
   "templates.list": (_a, b) => [{ projectId: b.project.id }],
-  "templates.create": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой шаблон" }],
+  "templates.create": (a, b) => [
+    { projectId: b.project.id, title: "Чужой", text: "Чужой шаблон" },
+    { projectId: a.project.id, title: "С чужим файлом", text: "Меню", mediaIds: [bMediaId] },
+  ],
   "templates.update": (a, b) => inBothProjects(a, b, { templateId: bTemplateId, title: "Чужой", text: "Чужой шаблон" }),
   "templates.remove": (a, b) => inBothProjects(a, b, { templateId: bTemplateId }),
+  // Another project's library file is never listed, attached, sent or removed.
+  "media.list": (_a, b) => [{ projectId: b.project.id }],
+  "media.addUpload": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey, fileName: "чужой.ogg", mime: "audio/ogg" }),
+  "media.remove": (a, b) => inBothProjects(a, b, { mediaId: bMediaId }),
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.performance": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
@@ -96,16 +107,26 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, conversationId: a.conversationId, assigneeId: b.manager.membershipId },
   ],
   "conversations.setAi": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, enabled: false }),
-  "conversations.reply": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
+  "conversations.reply": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
+    { projectId: a.project.id, conversationId: a.conversationId, text: "С чужим файлом", mediaIds: [bMediaId] },
+  ],
+  "conversations.editMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId, text: "Чужая правка" }),
+  "conversations.deleteMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId }),
   "agent.get": (_a, b) => [{ projectId: b.project.id }],
   "agent.update": (a, b) => [
     { projectId: b.project.id, enabled: false },
     { projectId: a.project.id, channels: { [b.channel.id]: false } },
+    // Another project's key is neither checked nor saved.
+    { projectId: b.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-their-key" } },
   ],
   "agent.examples": (_a, b) => [{ projectId: b.project.id }],
   "agent.backlog": (_a, b) => [{ projectId: b.project.id }],
+  "agent.health": (_a, b) => [{ projectId: b.project.id }],
   "agent.removeExample": (a, b) => inBothProjects(a, b, { exampleId: bExampleId }),
   "agent.sandbox": (_a, b) => [{ projectId: b.project.id, messages: [{ author: "client", text: "Сколько стоит доставка?" }] }],
+  "copilot.suggest": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "copilot.summary": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "leads.setStage": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, stage: "lost" }),
   "leads.events": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   "notifications.list": (_a, b) => [{ projectId: b.project.id }],
@@ -149,7 +170,13 @@ const cases: Record<string, Case> = {
     ...inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, description: "Чужой счёт" }),
     { projectId: a.project.id, conversationId: a.conversationId, amount: 1000, description: "Чужим счётом", accountId: bAccountId },
   ],
-  "payments.markPaid": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
+  "payments.billOrder": (a, b) => inBothProjects(a, b, { orderId: bOrderId }),
+  "payments.markPaid": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, amount: 1000, method: "cash" }),
+    ...inBothProjects(a, b, { conversationId: b.conversationId, method: "cash", orderId: bOrderId }),
+    // A's own conversation, paid as B's order: the order is not found.
+    { projectId: a.project.id, conversationId: a.conversationId, method: "cash", orderId: bOrderId },
+  ],
   "payments.forConversation": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
   // Rotation rules and the waiting queue.
   "rotation.updateMember": (a, b) => inBothProjects(a, b, { membershipId: b.manager.membershipId, weight: 5 }),
@@ -177,13 +204,31 @@ const cases: Record<string, Case> = {
   "knowledge.addText": (_a, b) => [{ projectId: b.project.id, title: "Чужой", text: "Чужой документ" }],
   "knowledge.remove": (a, b) => inBothProjects(a, b, { documentId: bDocumentId }),
   "payments.list": (_a, b) => [{ projectId: b.project.id, from: "2026-01-01", to: "2026-12-31" }],
+  "tags.list": (_a, b) => [{ projectId: b.project.id }],
+  "tags.create": (_a, b) => [{ projectId: b.project.id, name: "Чужой" }],
+  "tags.update": (a, b) => inBothProjects(a, b, { tagId: bTagId, name: "Захвачен" }),
+  "tags.remove": (a, b) => inBothProjects(a, b, { tagId: bTagId }),
+  "conversations.clientCard": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId }),
+  "conversations.setTag": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, tagId: bTagId, attached: true }),
+    { projectId: a.project.id, conversationId: a.conversationId, tagId: bTagId, attached: true },
+  ],
+  "conversations.addNote": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужая заметка" }),
+  "conversations.editNote": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, noteId: bNoteId, text: "Захвачена" }),
+    { projectId: a.project.id, conversationId: a.conversationId, noteId: bNoteId, text: "Захвачена" },
+  ],
+  "conversations.deleteNote": (a, b) => [
+    ...inBothProjects(a, b, { conversationId: b.conversationId, noteId: bNoteId }),
+    { projectId: a.project.id, conversationId: a.conversationId, noteId: bNoteId },
+  ],
 };
 
 // Procedures that take no tenant id at all (they act on the caller's own account).
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots", "kb_documents", "kb_passages"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots", "kb_documents", "kb_passages", "tags", "contact_tags", "contact_notes", "media_files", "reply_template_media", "attachments"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
@@ -211,7 +256,12 @@ beforeAll(async () => {
   bNotificationId = note!.id;
   const [run] = await withTenant(env.db, B.project.id, (tx) => tx.insert(importRuns).values({ projectId: B.project.id, channelId: B.channel.id, source: "telegram_export", state: "paused" }).returning());
   bImportRunId = run!.id;
-  bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12." })).id;
+  bMessageId = (await env.caller(B.owner.token).conversations.reply({ projectId: B.project.id, conversationId: B.conversationId, text: "Ответ B" })).messageId;
+  const bPhotoKey = `${uploadPrefix(B.project.id)}menu-photo`;
+  await env.deps.storage.put(bPhotoKey, Buffer.from("photo"));
+  await withTenant(env.db, B.project.id, (tx) => recordUpload(tx, B.project.id, bPhotoKey));
+  bMediaId = (await env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: bPhotoKey, fileName: "menu.jpg", mime: "image/jpeg" })).id;
+  bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12.", mediaIds: [bMediaId] })).id;
   bRecordingKey = `${uploadPrefix(B.project.id)}recording`;
   await env.deps.storage.put(bRecordingKey, Buffer.from("OggS"));
   await env.caller(B.owner.token).catalog.save({ projectId: B.project.id, products: [{ name: "Капучино", priceMinor: 22000, options: [{ group: "Молоко", name: "овсяное", priceDeltaMinor: 4000 }] }] });
@@ -221,6 +271,10 @@ beforeAll(async () => {
   await env.caller(B.owner.token).payments.markPaid({ projectId: B.project.id, conversationId: B.conversationId, amount: 150000, method: "cash" });
   bRuleId = (await env.caller(B.owner.token).rotation.createRule({ projectId: B.project.id, source: "vk_ads", membershipIds: [B.manager.membershipId] })).id;
   bDocumentId = (await env.caller(B.owner.token).knowledge.addText({ projectId: B.project.id, title: "Доставка", text: "Доставляем по Казани за два часа." })).id;
+  bTagId = (await env.caller(B.owner.token).tags.create({ projectId: B.project.id, name: "VIP" })).id;
+  await env.caller(B.owner.token).conversations.setTag({ projectId: B.project.id, conversationId: B.conversationId, tagId: bTagId, attached: true });
+  await env.caller(B.owner.token).conversations.addNote({ projectId: B.project.id, conversationId: B.conversationId, text: "Перезвонить в пятницу" });
+  bNoteId = (await withTenant(env.db, B.project.id, (tx) => tx.select({ id: contactNotes.id }).from(contactNotes)))[0]!.id;
   bLinkId = (await env.caller(B.owner.token).analytics.createLink({ projectId: B.project.id, name: "Бета", kind: "telegram", target: "beta_bot", source: "beta" })).id;
 });
 afterAll(async () => env?.close());

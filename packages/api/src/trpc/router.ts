@@ -7,8 +7,10 @@ import { conversationsRouter } from "./routers/conversations.ts";
 import { channelsRouter } from "./routers/channels.ts";
 import { importsRouter } from "./routers/imports.ts";
 import { agentRouter, leadsRouter, notificationsRouter } from "./routers/leads.ts";
+import { copilotRouter } from "./routers/copilot.ts";
 import { auditRouter, rolesRouter, staffRouter } from "./routers/staff.ts";
 import { templatesRouter } from "./routers/templates.ts";
+import { mediaRouter } from "./routers/media.ts";
 import { voiceRouter } from "./routers/voice.ts";
 import { catalogRouter } from "./routers/catalog.ts";
 import { ordersRouter } from "./routers/orders.ts";
@@ -16,6 +18,7 @@ import { paymentAccountsRouter, paymentsRouter } from "./routers/payments.ts";
 import { rotationRouter } from "./routers/rotation.ts";
 import { alertsRouter, channelHealthRouter, staffBotRouter } from "./routers/alerts.ts";
 import { knowledgeRouter } from "./routers/knowledge.ts";
+import { tagsRouter } from "./routers/tags.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -29,10 +32,12 @@ export const appRouter = router({
   imports: importsRouter,
   agent: agentRouter,
   leads: leadsRouter,
+  copilot: copilotRouter,
   notifications: notificationsRouter,
   voice: voiceRouter,
   analytics: analyticsRouter,
   templates: templatesRouter,
+  media: mediaRouter,
   catalog: catalogRouter,
   orders: ordersRouter,
   // Payments
@@ -43,6 +48,7 @@ export const appRouter = router({
   staffBot: staffBotRouter,
   channelHealth: channelHealthRouter,
   knowledge: knowledgeRouter,
+  tags: tagsRouter,
 });
 
 export type AppRouter = typeof appRouter;

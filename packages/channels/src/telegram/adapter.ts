@@ -2,9 +2,13 @@ import { Api, InputFile } from "grammy";
 import type { ChannelAdapter } from "../adapter.ts";
 import { downloadFile, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
-import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, MenuChannel, MenuKeyboard, OutboundFile, OutboundMessage, PollResult, SentMessage, WebhookRegistration } from "../types.ts";
+import { assertUploadFits, fileRefRefused, isFileRef } from "../file-refs.ts";
+import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, MenuChannel, MenuKeyboard, MessageEdit, OutboundFile, OutboundMessage, PollResult, SentMessage, SentMessageRef, WebhookRegistration } from "../types.ts";
 import { mapTelegramErrors } from "./errors.ts";
 import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
+
+/** How the Bot API refuses a file_id it no longer (or never) knew. */
+const REFUSED_FILE_ID = /wrong file identifier|file reference expired|wrong remote file|FILE_REFERENCE_/i;
 
 export const TELEGRAM_API_ROOT = "https://api.telegram.org";
 
@@ -49,22 +53,52 @@ export class TelegramAdapter implements ChannelAdapter, MenuChannel {
 
   async send(message: OutboundMessage): Promise<SentMessage> {
     const chatId = chatIdOf(message.chatId);
-    const business = message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {};
+    const extra = {
+      ...(message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {}),
+      ...(message.keyboard ? { reply_markup: inlineKeyboard(message.keyboard) } : {}),
+    };
     const { file, text } = message;
-    const sent = await mapTelegramErrors((): Promise<{ message_id: number; date: number }> => {
-      if (!file) {
-        if (!text) {
-          throw new ChannelError({ channel: "telegram", kind: "invalid_request", message: "nothing to send", reason: { code: "channel.emptyMessage" }, reasonRu: "пустое сообщение" });
+    if (file && !isFileRef(file)) assertUploadFits("telegram", file);
+    type Sent = { message_id: number; date: number; photo?: { file_id: string }[]; document?: { file_id: string }; voice?: { file_id: string; duration: number } };
+    let sent: Sent;
+    try {
+      sent = await mapTelegramErrors((): Promise<Sent> => {
+        if (!file) {
+          if (!text) {
+            throw new ChannelError({ channel: "telegram", kind: "invalid_request", message: "nothing to send", reason: { code: "channel.emptyMessage" }, reasonRu: "пустое сообщение" });
+          }
+          return this.api.sendMessage(chatId, text, extra);
         }
-        return this.api.sendMessage(chatId, text, business);
-      }
-      const input = new InputFile(file.data, file.fileName);
-      const other = { ...business, ...(text ? { caption: text } : {}) };
-      if (file.kind === "photo") return this.api.sendPhoto(chatId, input, other);
-      if (file.kind === "voice") return this.api.sendVoice(chatId, input, other);
-      return this.api.sendDocument(chatId, input, other);
-    });
-    return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString() };
+        // A file_id the bot got back earlier is sent as the string itself: no upload.
+        const input = isFileRef(file) ? file.platformRef : new InputFile(file.data, file.fileName);
+        const other = { ...extra, ...(text ? { caption: text } : {}) };
+        if (file.kind === "photo") return this.api.sendPhoto(chatId, input, other);
+        if (file.kind === "voice") return this.api.sendVoice(chatId, input, { ...other, ...(file.durationSec ? { duration: file.durationSec } : {}) });
+        return this.api.sendDocument(chatId, input, other);
+      });
+    } catch (error) {
+      if (file && isFileRef(file) && isChannelError(error) && error.platformCode === 400 && REFUSED_FILE_ID.test(error.message)) throw fileRefRefused("telegram", error);
+      throw error;
+    }
+    // The largest photo size carries the file_id of the photo as sent.
+    const fileRef = sent.photo?.at(-1)?.file_id ?? sent.document?.file_id ?? sent.voice?.file_id;
+    return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString(), ...(fileRef ? { fileRef } : {}), ...(sent.voice ? { durationSec: sent.voice.duration } : {}) };
+  }
+
+  async editMessage(edit: MessageEdit): Promise<void> {
+    const chatId = chatIdOf(edit.chatId);
+    const messageId = Number(edit.externalMessageId);
+    const business = edit.businessConnectionId ? { business_connection_id: edit.businessConnectionId } : {};
+    await mapTelegramErrors(() =>
+      edit.caption ? this.api.editMessageCaption(chatId, messageId, { caption: edit.text, ...business }) : this.api.editMessageText(chatId, messageId, edit.text, business),
+    );
+  }
+
+  async deleteMessage(message: SentMessageRef): Promise<void> {
+    const messageId = Number(message.externalMessageId);
+    await mapTelegramErrors(() =>
+      message.businessConnectionId ? this.api.deleteBusinessMessages(message.businessConnectionId, [messageId]) : this.api.deleteMessage(chatIdOf(message.chatId), messageId),
+    );
   }
 
   async sendMenu(input: { chatId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile }): Promise<SentMessage> {

@@ -19,6 +19,9 @@ function badRequestReason(description: string): Reason {
   if (text.includes("chat not found")) return { reason: { code: "channel.chatNotFound" }, reasonRu: "чат с клиентом не найден в Telegram" };
   if (text.includes("file is too big")) return { reason: { code: "channel.telegram.fileTooBig" }, reasonRu: "файл больше 20 МБ — Telegram не отдаёт его боту" };
   if (text.includes("message is too long")) return { reason: { code: "channel.messageTooLong" }, reasonRu: "сообщение слишком длинное для Telegram" };
+  if (text.includes("message is not modified")) return { reason: { code: "channel.messageNotModified" }, reasonRu: "текст не изменился" };
+  if (text.includes("message can't be deleted") || text.includes("message can't be edited")) return { reason: { code: "channel.messageTooOld" }, reasonRu: "Telegram больше не даёт изменить или удалить это сообщение" };
+  if (text.includes("message to edit not found") || text.includes("message to delete not found")) return { reason: { code: "channel.messageNotFound" }, reasonRu: "сообщение не найдено в Telegram" };
   if (text.includes("business connection")) return { reason: { code: "channel.telegram.businessInvalid" }, reasonRu: "подключение Telegram Business недействительно" };
   return { reason: { code: "channel.rejected", params: { platform: "Telegram" } }, reasonRu: "Telegram отклонил запрос" };
 }

@@ -1,17 +1,22 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { API, Upload } from "vk-io";
 import type { ChannelAdapter } from "../adapter.ts";
 import { downloadFile, VK_FILE_HOSTS, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
+import { assertUploadFits, fileRefRefused, isFileRef } from "../file-refs.ts";
 import type {
+  MenuChannel,
+  MenuKeyboard,
   ChannelIdentity,
   ClientIdentity,
   DownloadedFile,
   InboundAttachment,
+  MessageEdit,
   OutboundFile,
   OutboundMessage,
   PollResult,
   SentMessage,
+  SentMessageRef,
   WebhookRegistration,
 } from "../types.ts";
 import { createVkClient } from "./api.ts";
@@ -19,6 +24,7 @@ import { mapVkErrors, toVkChannelError } from "./errors.ts";
 import { vkProfileUrl } from "./events.ts";
 import { fetchVkConversations, fetchVkHistory, type VkConversationPage, type VkHistoryRequest, type VkHistoryResult } from "./history.ts";
 import { pollVkLongPoll } from "./long-poll.ts";
+import { vkMenuKeyboard, vkSnackbarText } from "./menu.ts";
 
 export interface VkChannelConfig {
   groupId: number;
@@ -39,6 +45,7 @@ export const VK_CALLBACK_EVENTS = [
   "message_allow",
   "message_deny",
   "message_read",
+  "message_event",
 ] as const;
 
 /**
@@ -63,7 +70,7 @@ function parsePeerId(chatId: string): number {
   return peerId;
 }
 
-export class VkAdapter implements ChannelAdapter {
+export class VkAdapter implements ChannelAdapter, MenuChannel {
   readonly kind = "vk" as const;
   // messages.send drops a random_id it has seen from this community.
   readonly idempotentSend = true;
@@ -92,23 +99,111 @@ export class VkAdapter implements ChannelAdapter {
 
   async send(message: OutboundMessage): Promise<SentMessage> {
     const peerId = parsePeerId(message.chatId);
-    const attachment = message.file ? await this.uploadFile(peerId, message.file) : undefined;
+    const { file } = message;
+    // A saved attachment string is passed as it is: no upload.
+    const reused = file && isFileRef(file) ? file.platformRef : undefined;
+    const attachment = reused ?? (file && !isFileRef(file) ? await this.uploadFile(peerId, file) : undefined);
     if (!attachment && !message.text) {
       throw new ChannelError({ channel: "vk", kind: "invalid_request", message: "nothing to send", reason: { code: "channel.emptyMessage" }, reasonRu: "пустое сообщение" });
     }
-    const id = await mapVkErrors(() =>
+    let id: Awaited<ReturnType<API["messages"]["send"]>>;
+    try {
+      id = await mapVkErrors(() =>
+        this.api.messages.send({
+          peer_id: peerId,
+          random_id: vkRandomId(message.idempotencyKey),
+          ...(message.text ? { message: message.text } : {}),
+          ...(attachment ? { attachment } : {}),
+          ...(message.keyboard ? { keyboard: vkMenuKeyboard(message.keyboard) } : {}),
+        }),
+      );
+    } catch (error) {
+      // VK answers 100 naming the attachment when the saved photo or document is gone.
+      if (reused && isChannelError(error) && error.platformCode === 100 && /attachment/i.test(error.message)) throw fileRefRefused("vk", error);
+      throw error;
+    }
+    return { externalMessageId: String(id), sentAt: new Date().toISOString(), ...(attachment ? { fileRef: attachment } : {}) };
+  }
+
+  /**
+   * A menu message with its inline keyboard. Sent with peer_ids, whose answer carries the
+   * message's number in the dialog (conversation_message_id): presses name the menu by it, and
+   * messages.edit takes it. A menu is sent once by its job (never retried), so its random_id is
+   * fresh.
+   */
+  async sendMenu(input: { chatId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile }): Promise<SentMessage> {
+    const peerId = parsePeerId(input.chatId);
+    const attachment = input.photo ? await this.uploadFile(peerId, input.photo) : undefined;
+    const sent = (await mapVkErrors(() =>
       this.api.messages.send({
-        peer_id: peerId,
-        random_id: vkRandomId(message.idempotencyKey),
-        ...(message.text ? { message: message.text } : {}),
+        peer_ids: [peerId],
+        random_id: vkRandomId(`menu:${peerId}:${randomUUID()}`),
+        message: input.text,
+        keyboard: vkMenuKeyboard(input.keyboard),
         ...(attachment ? { attachment } : {}),
+      } as Parameters<API["messages"]["send"]>[0]),
+    )) as unknown as { peer_id: number; conversation_message_id?: number; error?: { code: number; description: string } }[];
+    const item = sent.find((s) => s.peer_id === peerId);
+    if (!item?.conversation_message_id) {
+      throw new ChannelError({
+        channel: "vk",
+        kind: "invalid_request",
+        message: `VK did not send the menu: ${item?.error?.description ?? "no message"}`,
+        reason: { code: "channel.sendFailed" },
+        reasonRu: "VK не отправил меню",
+      });
+    }
+    return { externalMessageId: String(item.conversation_message_id), sentAt: new Date().toISOString() };
+  }
+
+  /** Replaces the menu message's text and buttons (by its number in the dialog). */
+  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void> {
+    const peerId = parsePeerId(input.chatId);
+    await mapVkErrors(() =>
+      this.api.messages.edit({
+        peer_id: peerId,
+        cmid: Number(input.externalMessageId),
+        message: input.text,
+        keyboard: vkMenuKeyboard(input.keyboard),
+        group_id: this.config.groupId,
+      } as unknown as Parameters<API["messages"]["edit"]>[0]),
+    );
+  }
+
+  /** Answers a press: a snackbar with the text (VK has no alert), or just stops the spinner. */
+  async answerButton(input: { callbackId: string; chatId: string; userId: string; text?: string }): Promise<void> {
+    await mapVkErrors(() =>
+      this.api.messages.sendMessageEventAnswer({
+        event_id: input.callbackId,
+        user_id: Number(input.userId),
+        peer_id: parsePeerId(input.chatId),
+        ...(input.text ? { event_data: JSON.stringify({ type: "show_snackbar", text: vkSnackbarText(input.text) }) } : {}),
       }),
     );
-    return { externalMessageId: String(id), sentAt: new Date().toISOString() };
+  }
+
+  async editMessage(edit: MessageEdit): Promise<void> {
+    const peerId = parsePeerId(edit.chatId);
+    // keep_* leave the message's attachments, links and forwards as they were.
+    await mapVkErrors(() =>
+      this.api.messages.edit({ group_id: this.config.groupId, peer_id: peerId, message_id: Number(edit.externalMessageId), message: edit.text, keep_snippets: 1, keep_forward_messages: 1 }),
+    );
+  }
+
+  async deleteMessage(message: SentMessageRef): Promise<void> {
+    parsePeerId(message.chatId);
+    const messageId = Number(message.externalMessageId);
+    const result = await mapVkErrors(() => this.api.messages.delete({ group_id: this.config.groupId, message_ids: [messageId], delete_for_all: 1 }));
+    // VK answers per message: response 1 when deleted, an error when it is gone or not ours.
+    const outcome = (result as unknown as { message_id?: number; response?: number }[]).find((item) => item.message_id === messageId);
+    if (outcome?.response !== 1) {
+      throw new ChannelError({ channel: "vk", kind: "invalid_request", message: `messages.delete left ${message.externalMessageId}`, reason: { code: "channel.messageNotFound" }, reasonRu: "сообщение не найдено в VK" });
+    }
   }
 
   /** Uploads through VK's upload servers and returns the attachment string for messages.send. */
   private async uploadFile(peerId: number, file: OutboundFile): Promise<string> {
+    assertUploadFits("vk", file);
     const source = {
       value: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
       filename: file.fileName,

@@ -28,6 +28,9 @@ const RULES: Record<number, VkErrorRule> = {
   900: { kind: "client_denied", reason: { code: "channel.clientBlocked" }, reasonRu: "клиент добавил сообщество в чёрный список" },
   901: { kind: "client_denied", reason: { code: "channel.clientDenied" }, reasonRu: "клиент запретил сообщения" },
   902: { kind: "client_denied", reason: { code: "channel.clientDenied" }, reasonRu: "клиент запретил сообщения" },
+  909: { kind: "invalid_request", reason: { code: "channel.messageTooOld" }, reasonRu: "VK больше не даёт изменить это сообщение" },
+  920: { kind: "invalid_request", reason: { code: "channel.messageTooOld" }, reasonRu: "VK не даёт изменить это сообщение" },
+  924: { kind: "invalid_request", reason: { code: "channel.messageTooOld" }, reasonRu: "VK больше не даёт удалить это сообщение для всех" },
   914: { kind: "invalid_request", reason: { code: "channel.messageTooLong" }, reasonRu: "сообщение слишком длинное для VK" },
   936: { kind: "invalid_request", reason: { code: "channel.chatNotFound" }, reasonRu: "диалог с клиентом не найден в VK" },
 };

@@ -1,7 +1,8 @@
 import { vkRefAttribution } from "../attribution.ts";
 import { compact, PayloadReader, unixToIso, type JsonObject } from "../payload.ts";
-import type { ClientIdentity, EditEvent, MessageEvent, ParsedUpdate } from "../types.ts";
+import type { ButtonEvent, ClientIdentity, EditEvent, MessageEvent, ParsedUpdate } from "../types.ts";
 import { vkAttachment } from "./attachments.ts";
+import { isVkMenuScreen, vkMenuData } from "./menu.ts";
 
 // Callback API and Bots Long Poll deliver the same event objects ({type, object, group_id,
 // event_id, v}); both go through normaliseVkEvent. Objects follow API version 5.103+, where
@@ -68,6 +69,29 @@ function editEvent(message: PayloadReader, eventId: string): EditEvent | undefin
 }
 
 const GROUP_CHAT = "messages in group chats are not part of the inbox";
+const MENU_SCREEN = "the menu bot's own screen (a message with its buttons) is not part of the thread";
+
+/** A press on a callback button of the community's message (message_event). */
+function buttonEvent(object: PayloadReader): ParsedUpdate {
+  const peerId = object.int("peer_id");
+  if (peerId >= CHAT_PEER_OFFSET || peerId < 0) return { kind: "ignored", reason: GROUP_CHAT };
+  const userId = object.int("user_id");
+  const eventId = object.str("event_id");
+  const cmid = object.optInt("conversation_message_id");
+  const event: ButtonEvent = {
+    type: "button",
+    channel: "vk",
+    dedupeId: `vk.press.${eventId}`,
+    chatId: String(peerId),
+    client: vkClient(userId),
+    occurredAt: new Date().toISOString(),
+    callbackId: eventId,
+    data: vkMenuData(object.value.payload),
+    // The menu's messages are known by their number in the dialog (what messages.edit takes).
+    ...(cmid !== undefined ? { externalMessageId: String(cmid) } : {}),
+  };
+  return { kind: "events", events: [event] };
+}
 
 /** Normalises one VK event; the caller has checked group_id and secret. */
 export function normaliseVkEvent(raw: JsonObject, now: () => Date = () => new Date()): ParsedUpdate {
@@ -81,9 +105,13 @@ export function normaliseVkEvent(raw: JsonObject, now: () => Date = () => new Da
     case "message_new":
       return one(vkMessageEvent(event.obj("object").obj("message")));
     case "message_reply":
+      if (isVkMenuScreen(event.obj("object").value)) return { kind: "ignored", reason: MENU_SCREEN };
       return one(vkMessageEvent(event.obj("object")));
     case "message_edit":
+      if (isVkMenuScreen(event.obj("object").value)) return { kind: "ignored", reason: MENU_SCREEN };
       return one(editEvent(event.obj("object"), eventId));
+    case "message_event":
+      return buttonEvent(event.obj("object"));
     case "message_allow":
     case "message_deny": {
       const userId = event.obj("object").int("user_id");

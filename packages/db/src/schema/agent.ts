@@ -40,6 +40,9 @@ export const agentSettings = pgTable("agent_settings", {
   llmModel: text("llm_model"),
   /** Speech-to-text model for clients' voice notes (OpenAI-compatible, the project's key); null: off. */
   transcriptionModel: text("transcription_model"),
+  // Who transcribes voice notes: the OpenAI-compatible API (with transcriptionModel) or ElevenLabs
+  // (Scribe, with the project's ElevenLabs key saved for voicing).
+  transcriptionProvider: text("transcription_provider").$type<"openai" | "elevenlabs">().notNull().default("openai"),
   updatedBy: uuid("updated_by").references(() => memberships.id),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });

@@ -8,11 +8,14 @@ import {
   pgTable,
   primaryKey,
   text,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { at, createdAt, id, tsvector } from "./columns.ts";
 import { channels } from "./channels.ts";
+import { mediaFiles } from "./media.ts";
+import type { ConversationIntent } from "./intents.ts";
 import { memberships, projects } from "./tenancy.ts";
 
 export type Attribution = {
@@ -27,6 +30,8 @@ export type Attribution = {
 
 export const leadStages = ["new", "bot", "assigned", "needs_human", "low_quality", "spam", "won", "lost"] as const;
 export type LeadStage = (typeof leadStages)[number];
+// What the client wants, as the agent classified their messages; "other" is stored as no intent.
+export { conversationIntents, type ConversationIntent } from "./intents.ts";
 
 export const contacts = pgTable(
   "contacts",
@@ -52,6 +57,8 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex("contacts_channel_external").on(t.channelId, t.externalId),
     index("contacts_project_idx").on(t.projectId),
+    // Tags and notes reference a contact with its project (see contact-tags.ts).
+    unique("contacts_project_id").on(t.projectId, t.id),
     index("contacts_name_trgm").using("gin", sql`${t.name} gin_trgm_ops`),
     index("contacts_phone_trgm").using("gin", sql`${t.phone} gin_trgm_ops`),
   ],
@@ -94,7 +101,7 @@ export const conversations = pgTable(
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
     lastInboundSeq: bigint("last_inbound_seq", { mode: "number" }).notNull().default(0),
     /** What the client wants, as the agent classified it: purchase, question, support, complaint, spam. */
-    intent: text("intent"),
+    intent: text("intent").$type<ConversationIntent>(),
     createdAt: createdAt(),
   },
   (t) => [
@@ -108,6 +115,10 @@ export const conversations = pgTable(
     index("conversations_assignee_list")
       .on(t.projectId, t.assigneeId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`${t.lastMessageAt} is not null`),
+    // The list narrowed to one intent («Жалоба»): a range of this index in list order.
+    index("conversations_intent_list")
+      .on(t.projectId, t.intent, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.lastMessageAt} is not null and ${t.intent} is not null`),
     index("conversations_contact_idx").on(t.contactId),
     index("conversations_queue").on(t.projectId, t.queuedAt).where(sql`${t.queuedAt} is not null`),
     index("conversations_assignee_idx").on(t.assigneeId).where(sql`${t.assigneeId} is not null`),
@@ -148,11 +159,19 @@ export const messages = pgTable(
     seenByAgent: boolean("seen_by_agent").notNull().default(false),
     imported: boolean("imported").notNull().default(false),
     editedAt: at("edited_at"),
+    // A member's message deleted on the platform (Telegram deleteMessage, VK delete_for_all): the
+    // row and its text stay for the project's record; the thread shows it as deleted.
+    deletedAt: at("deleted_at"),
+    // Why the platform refused the last edit or delete of this message (a stored failure code);
+    // the message itself stays as it was.
+    changeFailure: text("change_failure"),
     createdAt: createdAt(),
     // The text's Russian word forms, kept by Postgres: search matches them without re-parsing
     // every message it looks at.
     // A voice note's transcript is searched with the text (see migration of the knowledge base).
     transcript: text("transcript"),
+    // Why a voice note could not be transcribed (a stored error code); the voice itself stays.
+    transcriptError: text("transcript_error"),
     textSearch: tsvector("text_search").generatedAlwaysAs(sql`to_tsvector('russian', text || ' ' || coalesce(transcript, ''))`),
   },
   (t) => [
@@ -183,8 +202,15 @@ export const attachments = pgTable(
     mime: text("mime"),
     size: integer("size"),
     fileName: text("file_name"),
+    // A voice message's or video's length in whole seconds: the platform's own (Telegram
+    // voice.duration), else read from the stored Ogg/Opus. A browser cannot tell it from a
+    // recording's bytes, so the bubble shows this instead of «0:00».
+    durationSec: integer("duration_sec"),
     platformFileId: text("platform_file_id"),
     storageKey: text("storage_key"),
+    // A file from the project's media library: the outbound send reuses the platform's reference
+    // to it per channel (media_channel_refs) instead of uploading the bytes again.
+    mediaId: uuid("media_id").references(() => mediaFiles.id, { onDelete: "set null" }),
     state: text("state").$type<"pending" | "ready" | "failed">().notNull().default("pending"),
     error: text("error"),
     createdAt: createdAt(),

@@ -9,3 +9,6 @@ export * from "./catalog.ts";
 export * from "./orders.ts";
 export * from "./payments.ts";
 export * from "./knowledge.ts";
+export * from "./contact-tags.ts";
+export * from "./media.ts";
+export * from "./search.ts";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./columns.ts";
 import { catalogProducts } from "./catalog.ts";
 import { channels } from "./channels.ts";
@@ -12,7 +12,7 @@ import { memberships, projects } from "./tenancy.ts";
 
 export const orderStatuses = ["new", "confirmed", "preparing", "ready", "done", "cancelled"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
-export type OrderSource = "menu" | "manager";
+export type OrderSource = "menu" | "manager" | "agent";
 export type OrderFulfilment = "pickup" | "delivery";
 export type OrderLineOption = { group: string; name: string; priceDeltaMinor: number };
 
@@ -52,6 +52,8 @@ export const orders = pgTable(
   (t) => [
     check("orders_total_positive", sql`${t.totalMinor} > 0`),
     uniqueIndex("orders_project_number").on(t.projectId, t.number),
+    // A payment names its order with the project: an order of another project cannot be named.
+    unique("orders_project_id").on(t.projectId, t.id),
     index("orders_board").on(t.projectId, t.status, t.createdAt),
     index("orders_conversation").on(t.conversationId, t.createdAt),
   ],
@@ -101,6 +103,37 @@ export const orderStatusEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("order_status_events_order").on(t.orderId, t.createdAt)],
+);
+
+export type OrderProposalStatus = "pending" | "confirmed" | "cancelled" | "replaced";
+/** A proposed line as the client was shown it: ids to order by, name and price to compare with the catalog at confirm. */
+export type OrderProposalLine = { productId: string; optionIds: string[]; name: string; options: { name: string; priceDeltaMinor: number }[]; quantity: number; unitPriceMinor: number };
+
+/**
+ * An order the agent proposed from the client's words, waiting for «да»: pending until it expires,
+ * confirmed once (then `order_id` is the order it became), cancelled by the client, or replaced by
+ * a newer proposal in the same conversation (a new order in words, or the same at a new price).
+ */
+export const orderProposals = pgTable(
+  "order_proposals",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    status: text("status").$type<OrderProposalStatus>().notNull().default("pending"),
+    lines: jsonb("lines").$type<OrderProposalLine[]>().notNull(),
+    totalMinor: integer("total_minor").notNull(),
+    currency: text("currency").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    decidedAt: at("decided_at"),
+    orderId: uuid("order_id").references(() => orders.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("order_proposals_conversation").on(t.conversationId, t.createdAt)],
 );
 
 /**

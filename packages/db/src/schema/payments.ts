@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./columns.ts";
 import { contacts, conversations, messages } from "./conversations.ts";
+import { orders } from "./orders.ts";
 import { memberships, projects } from "./tenancy.ts";
 
 export const paymentProviders = ["yookassa", "stripe"] as const;
@@ -56,7 +57,8 @@ export const payments = pgTable(
     // Kept when the conversation or contact is deleted: revenue stays.
     conversationId: uuid("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
     contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "set null" }),
-    // An order of the catalog, when there is one (no constraint here).
+    // The order this bill is for, of the same project; kept as money when the order is deleted
+    // (the migration's ON DELETE SET NULL ("order_id") leaves project_id alone).
     orderId: uuid("order_id"),
     messageId: bigint("message_id", { mode: "number" }).references(() => messages.id, { onDelete: "set null" }),
     amount: bigint("amount", { mode: "number" }).notNull(),
@@ -76,6 +78,9 @@ export const payments = pgTable(
     index("payments_project_created").on(t.projectId, t.createdAt.desc()),
     index("payments_conversation_idx").on(t.conversationId),
     index("payments_intent_idx").on(t.providerIntentId).where(sql`${t.providerIntentId} is not null`),
+    foreignKey({ columns: [t.projectId, t.orderId], foreignColumns: [orders.projectId, orders.id], name: "payments_order_fk" }),
+    // An order has at most one bill that is open or paid: billing it twice is refused even in a race.
+    uniqueIndex("payments_order_open").on(t.orderId).where(sql`${t.orderId} is not null and ${t.status} in ('pending', 'succeeded')`),
   ],
 );
 

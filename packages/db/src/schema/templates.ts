@@ -1,4 +1,4 @@
-import { index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./columns.ts";
 import { memberships, projects } from "./tenancy.ts";
 
@@ -17,5 +17,5 @@ export const replyTemplates = pgTable(
     createdAt: createdAt(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [index("reply_templates_project_title").on(t.projectId, t.title)],
+  (t) => [index("reply_templates_project_title").on(t.projectId, t.title), unique("reply_templates_project_id").on(t.projectId, t.id)],
 );

@@ -1,6 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { at, createdAt, id } from "./columns.ts";
 import { users } from "./identity.ts";
+import type { ConversationIntent } from "./intents.ts";
 
 export type ProjectSettings = {
   timezone?: string;
@@ -150,6 +151,8 @@ export const rotationRules = pgTable(
       .references(() => projects.id, { onDelete: "cascade" }),
     channelId: uuid("channel_id"),
     source: text("source"),
+    // Leads of this intent (purchase, question, support, complaint, spam) go to these members.
+    intent: text("intent").$type<ConversationIntent>(),
     membershipIds: uuid("membership_ids").array().notNull().default([]),
     createdAt: createdAt(),
   },

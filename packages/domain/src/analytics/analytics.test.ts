@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { contacts, conversations, usageRecords, withTenant } from "@threadline/db";
-import { clientMessage, createTwoTenantEnv, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTwoTenantEnv, projectToday, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let A: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -33,7 +33,7 @@ async function lead(T: typeof A, chatId: string, utm: { source?: string; campaig
   return conversationId;
 }
 
-const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Moscow" });
+const today = projectToday();
 
 beforeAll(async () => {
   ({ env, A, B } = await createTwoTenantEnv("Analytics", "Other"));

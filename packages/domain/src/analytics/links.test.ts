@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, sql } from "drizzle-orm";
 import { decodeStartPayload, START_PAYLOAD_MAX_LENGTH } from "@threadline/channels";
+import { conversations, projects } from "@threadline/db";
 import { clientMessage, createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 import { buildTrackedLink } from "./links.ts";
 
@@ -84,6 +86,37 @@ describe("tracked links with their leads, sales and revenue", () => {
     expect((await env.caller(B.traffic.token).analytics.links({ projectId: B.project.id })).links).toEqual([]);
     await expect(env.caller(B.traffic.token).analytics.deleteLink({ projectId: B.project.id, linkId: tg.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(env.caller(B.traffic.token).analytics.links({ projectId: A.project.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("counts within a period only the leads that came in it, with what they paid; revenue comes in the project's currency", async () => {
+    const traffic = env.caller(A.traffic.token);
+    const owner = env.caller(A.owner.token);
+    const link = await traffic.analytics.createLink({ projectId: A.project.id, name: "Осень", kind: "telegram", target: "shop_bot", source: "осень" });
+    const arrive = async (chatId: string) => {
+      const { conversationId } = await env.ingest(A.channel, clientMessage({ chatId, text: "Добрый день", attribution: { via: "telegram_start", raw: link.payload, utm: decodeStartPayload(link.payload) } }));
+      await owner.leads.setStage({ projectId: A.project.id, conversationId, stage: "assigned" });
+      return conversationId;
+    };
+    const recent = await arrive("p1");
+    const old = await arrive("p2");
+    await owner.payments.markPaid({ projectId: A.project.id, conversationId: recent, amount: 120000, method: "cash" });
+    await owner.payments.markPaid({ projectId: A.project.id, conversationId: old, amount: 30000, method: "cash" });
+    // The old lead came forty days ago.
+    await env.owner.update(conversations).set({ createdAt: sql`now() - interval '40 days'` }).where(eq(conversations.id, old));
+    await env.owner.update(projects).set({ currency: "EUR" }).where(eq(projects.id, A.project.id));
+    try {
+      const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+      const all = await traffic.analytics.links({ projectId: A.project.id });
+      expect(all.currency).toBe("EUR");
+      expect(all.links.find((l) => l.id === link.id)).toMatchObject({ leads: 2, sales: 2, revenue: 150000 });
+      const month = await traffic.analytics.links({ projectId: A.project.id, period: { from: day(29), to: day(-1) } });
+      expect(month.links.find((l) => l.id === link.id)).toMatchObject({ leads: 1, sales: 1, revenue: 120000 });
+      const before = await traffic.analytics.links({ projectId: A.project.id, period: { from: day(60), to: day(35) } });
+      expect(before.links.find((l) => l.id === link.id)).toMatchObject({ leads: 1, sales: 1, revenue: 30000 });
+      await expect(traffic.analytics.links({ projectId: A.project.id, period: { from: day(1), to: day(5) } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    } finally {
+      await env.owner.update(projects).set({ currency: "RUB" }).where(eq(projects.id, A.project.id));
+    }
   });
 
   it("hides sales and revenue from a role with payments hidden, and refuses a manager", async () => {

@@ -4,6 +4,7 @@ import { encodeStartPayload, START_PAYLOAD_MAX_LENGTH } from "@threadline/channe
 import { contacts, conversations, leadEvents, payments, projects, type TrackedLink, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { badRequest, conflict, forbidden, notFound } from "../errors.ts";
+import { periodBounds, projectCurrency, type Period } from "./period.ts";
 
 /** The most tracked links a project keeps. */
 export const TRACKED_LINKS_MAX = 200;
@@ -100,16 +101,21 @@ export async function deleteTrackedLink(tx: Tx, member: Member, linkId: string) 
 
 /**
  * The project's tracked links, newest first, each with its leads, sales (leads that paid) and
- * revenue (paid less refunded, minor units) by first touch: a lead counts for a link when its
- * conversation's first touch (else its contact's) carries the link's start payload (Telegram) or
- * its ref and ref_source (VK). A role with payments hidden gets the leads without sales and money.
+ * revenue (paid less refunded, minor units of the project's currency) by first touch: a lead counts
+ * for a link when its conversation's first touch (else its contact's) carries the link's start
+ * payload (Telegram) or its ref and ref_source (VK). With a period, only leads that came in it
+ * count, with what they paid (the traffic report's cohort, so the two agree). A role with payments
+ * hidden gets the leads without sales and money.
  */
-export async function listTrackedLinks(tx: Tx, member: Member) {
+export async function listTrackedLinks(tx: Tx, member: Member, period?: Period) {
   assertSeesSources(member);
   const [project] = await tx.select({ settings: projects.settings }).from(projects).where(eq(projects.id, member.projectId));
   const links = project?.settings.trackedLinks ?? [];
   const seesPayments = !member.hiddenFields.has("payments");
-  if (links.length === 0) return { seesPayments, links: [] };
+  const currency = await projectCurrency(tx, member.projectId);
+  if (links.length === 0) return { seesPayments, currency, links: [] };
+  const bounds = period ? await periodBounds(tx, member.projectId, period) : null;
+  const inPeriod = bounds ? sql`and ${conversations.createdAt} >= ${bounds.start} and ${conversations.createdAt} < ${bounds.end}` : sql``;
   const touch = (key: string) => sql<string | null>`coalesce(${conversations.attribution}->>${key}, ${contacts.firstTouch}->>${key})`;
   const earned = sql`(select coalesce(sum(p.amount - p.refunded_amount), 0) from ${payments} p where p.conversation_id = ${conversations.id} and p.status in ('succeeded', 'refunded'))`;
   const payloads = sql.join([...new Set(links.map((l) => l.payload))].map((p) => sql`${p}`), sql`, `);
@@ -127,11 +133,13 @@ export async function listTrackedLinks(tx: Tx, member: Member) {
     .where(
       sql`${conversations.lastMessageAt} is not null
         and exists (select 1 from ${leadEvents} e where e.conversation_id = ${conversations.id})
-        and (${touch("startPayload")} in (${payloads}) or ${touch("ref")} in (${payloads}))`,
+        and (${touch("startPayload")} in (${payloads}) or ${touch("ref")} in (${payloads}))
+        ${inPeriod}`,
     )
     .groupBy(sql`1, 2, 3`);
   return {
     seesPayments,
+    currency,
     links: links.map((link) => {
       const mine = rows.filter((r) =>
         link.kind === "telegram" ? r.startPayload === link.payload : r.ref === link.payload && (r.refSource ?? "") === (link.refSource ?? ""),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { conversations, leadEvents, memberships, messages, projects, withTenant, type LeadStage } from "@threadline/db";
+import { conversations, leadEvents, memberships, messages, payments, projects, withTenant, type LeadStage } from "@threadline/db";
 import { clientMessage, createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
@@ -106,6 +106,40 @@ describe("performance report", () => {
     expect(ids).not.toContain(B.manager.membershipId);
     expect(ids).not.toContain(A.finance.membershipId);
     expect(report.rows.find((r) => r.membershipId === A.owner.membershipId)).toMatchObject({ responses: 0, responseMs: null, firstResponseMs: null, conversations: 0 });
+  });
+
+  it("gives each member's revenue of the period: paid less refunded, with the manual «Оплачено»; none to a role with payments hidden", async () => {
+    const m = A.manager.membershipId;
+    const pay = (T: typeof A, by: string, amount: number, status: "pending" | "succeeded" | "canceled" | "refunded", created: string, extra: { refundedAmount?: number; provider?: "yookassa" | "manual" } = {}) =>
+      withTenant(env.db, T.project.id, (tx) =>
+        tx.insert(payments).values({ projectId: T.project.id, provider: extra.provider ?? "yookassa", amount, currency: "RUB", description: "Курс", status, createdBy: by, createdAt: new Date(`${created}:00+03:00`), refundedAmount: extra.refundedAmount ?? 0 }),
+      );
+    await pay(A, m, 150000, "succeeded", "2026-11-03T12:00");
+    await pay(A, m, 100000, "refunded", "2026-11-04T12:00", { refundedAmount: 40000 });
+    await pay(A, m, 30000, "succeeded", "2026-11-05T12:00", { provider: "manual" });
+    await pay(A, m, 50000, "pending", "2026-11-05T13:00");
+    await pay(A, m, 70000, "canceled", "2026-11-05T14:00");
+    // Outside the period, and another project's manager: not counted.
+    await pay(A, m, 990000, "succeeded", "2026-11-09T10:00");
+    await pay(B, B.manager.membershipId, 880000, "succeeded", "2026-11-03T10:00");
+    await pay(A, A.admin.membershipId, 20000, "succeeded", "2026-11-06T10:00");
+
+    const report = await env.caller(A.owner.token).analytics.performance({ projectId: A.project.id, ...period });
+    expect(report.rows.find((r) => r.membershipId === m)).toMatchObject({ revenue: 150000 + 60000 + 30000, won: 1 });
+    expect(report.rows.find((r) => r.membershipId === A.admin.membershipId)?.revenue).toBe(20000);
+    expect(report.rows.find((r) => r.membershipId === A.owner.membershipId)?.revenue).toBe(0);
+    const other = await env.caller(B.owner.token).analytics.performance({ projectId: B.project.id, ...period });
+    expect(other.rows.find((r) => r.membershipId === B.manager.membershipId)?.revenue).toBe(880000);
+
+    // The administrator's role hides payments: the same report without sales or money.
+    await env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.admin.roleId, hiddenFields: ["payments"] });
+    try {
+      const hidden = await env.caller(A.admin.token).analytics.performance({ projectId: A.project.id, ...period });
+      expect(hidden.rows.find((r) => r.membershipId === m)).toMatchObject({ revenue: null, won: null, leads: 2, lost: 1 });
+      expect(hidden.rows.every((r) => r.revenue === null && r.won === null)).toBe(true);
+    } finally {
+      await env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.admin.roleId, hiddenFields: [] });
+    }
   });
 
   it("counts the member's own hours over the project's", async () => {

@@ -1,8 +1,8 @@
 import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
-import { conversations, leadEvents, memberships, messages, projects, roles, users, type Tx, type WorkHours } from "@threadline/db";
+import { conversations, leadEvents, memberships, messages, payments, projects, roles, users, type Tx, type WorkHours } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { DEFAULT_TIMEZONE } from "../leads/rotation.ts";
-import { periodBounds, type Period } from "./period.ts";
+import { periodBounds, projectCurrency, type Period } from "./period.ts";
 import { median, workingMs } from "./working-time.ts";
 
 export type PerformanceRow = {
@@ -16,8 +16,14 @@ export type PerformanceRow = {
   responses: number;
   conversations: number;
   leads: number;
-  won: number;
+  /** Sales: null for a role with payments hidden («Продажа» is payment data). */
+  won: number | null;
   lost: number;
+  /**
+   * What the member's payments of the period earned, in minor units: bills they sent that were
+   * paid, and their manual «Оплачено», less refunds; null for a role with payments hidden.
+   */
+  revenue: number | null;
 };
 
 type Reply = { member_id: string; started: Date | string; answered: Date | string; first: boolean };
@@ -30,7 +36,9 @@ type Reply = { member_id: string; started: Date | string; answered: Date | strin
  * part of the wait inside working hours (the member's own shifts, else the project's, else the
  * whole wait). The first response is the member's first such reply in a conversation. Responses
  * count in the period their reply was sent; imported history is left out. Leads: conversations of
- * the period taken up by the lead pipeline, by their current assignee and stage.
+ * the period taken up by the lead pipeline, by their current assignee and stage. Revenue: the
+ * payments made in the period (as the finance list counts them, by who billed or marked them paid),
+ * paid less refunded.
  */
 export async function performanceReport(tx: Tx, member: Member, period: Period) {
   const { start, end } = await periodBounds(tx, member.projectId, period);
@@ -94,6 +102,17 @@ export async function performanceReport(tx: Tx, member: Member, period: Period) 
     )
     .groupBy(conversations.assigneeId);
 
+  const seesPayments = !member.hiddenFields.has("payments");
+  // Paid (or paid and partly refunded) less refunded: what revenueOf counts, summed in SQL.
+  const earned = seesPayments
+    ? await tx
+        .select({ memberId: payments.createdBy, revenue: sql<number>`coalesce(sum(${payments.amount} - ${payments.refundedAmount}) filter (where ${payments.status} in ('succeeded', 'refunded')), 0)::bigint` })
+        .from(payments)
+        .where(and(gte(payments.createdAt, start), lt(payments.createdAt, end), isNotNull(payments.createdBy)))
+        .groupBy(payments.createdBy)
+    : [];
+  const revenueBy = new Map(earned.map((e) => [e.memberId!, Number(e.revenue)]));
+
   const hoursOf = new Map(people.map((p) => [p.membershipId, p.workHours ?? project?.hours ?? null]));
   const times = new Map<string, { all: number[]; first: number[] }>();
   for (const r of replies) {
@@ -119,13 +138,14 @@ export async function performanceReport(tx: Tx, member: Member, period: Period) 
         responses: t?.all.length ?? 0,
         conversations: handledBy.get(p.membershipId) ?? 0,
         leads: l?.leads ?? 0,
-        won: l?.won ?? 0,
+        won: seesPayments ? (l?.won ?? 0) : null,
         lost: l?.lost ?? 0,
+        revenue: seesPayments ? (revenueBy.get(p.membershipId) ?? 0) : null,
         inbox: p.inbox,
       };
     })
     // Inbox members are always listed; others (an owner who never answers) only when they did something.
-    .filter((r) => (r.inbox && r.active) || r.responses || r.conversations || r.leads)
+    .filter((r) => (r.inbox && r.active) || r.responses || r.conversations || r.leads || r.revenue)
     .map(({ inbox: _inbox, ...r }) => r);
-  return { period, timezone, rows };
+  return { period, timezone, currency: await projectCurrency(tx, member.projectId), rows };
 }

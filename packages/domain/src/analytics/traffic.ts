@@ -2,7 +2,7 @@ import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { contacts, conversations, leadEvents, payments, usageRecords, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { forbidden } from "../errors.ts";
-import { periodBounds, type Period } from "./period.ts";
+import { periodBounds, projectCurrency, type Period } from "./period.ts";
 
 /**
  * A first-touch tag of a lead (a query over conversations joined with contacts): the
@@ -68,7 +68,8 @@ export async function trafficReport(tx: Tx, member: Member, period: Period) {
     { leads: sum("leads"), withPhone: sum("withPhone"), won: sum("won"), lost: sum("lost"), junk: sum("junk"), paid: sum("paid"), revenue: sum("revenue"), spendUsd: sum("spendUsd") },
     seesPayments,
   );
-  return { period, seesPayments, rows: rows.map((r) => ({ ...withRatios(r, seesPayments), firstTouchAt: r.firstTouchAt })), totals };
+  const currency = await projectCurrency(tx, member.projectId);
+  return { period, seesPayments, currency, rows: rows.map((r) => ({ ...withRatios(r, seesPayments), firstTouchAt: r.firstTouchAt })), totals };
 }
 
 type Counts = { leads: number; withPhone: number; won: number; lost: number; junk: number; paid: number; revenue: number; spendUsd: number };

@@ -1,5 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
-import { conversations } from "@threadline/db";
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { attachments, conversations, messages, type Tx } from "@threadline/db";
 
 // The one rule for a conversation's list fields (count, sequences, last message time, preview,
 // direction, author), used by every writer: inbound ingest one by one and in batches, imported
@@ -135,4 +135,35 @@ export function setList(set: ConversationSet): SQL {
     Object.entries(set).map(([field, value]) => sql`${sql.raw(column(field as Field))} = ${value}`),
     sql`, `,
   );
+}
+
+/** The list line of a conversation whose every message from the last one back was deleted. */
+export const DELETED_PREVIEW = "Сообщение удалено";
+
+/**
+ * After a message was edited or deleted: the list line, direction and author follow the newest
+ * message that is not deleted (with its new text), or say «Сообщение удалено» when none is left.
+ * The time, count and sequences stay: a change does not reorder the list or make it unread.
+ * The preview is one line for every member, so a deleted message's words never stay in it.
+ */
+export async function refreshLastMessage(tx: Tx, conversationId: string): Promise<void> {
+  const newest = (where?: SQL) =>
+    tx
+      .select({ id: messages.id, text: messages.text, kind: messages.kind, direction: messages.direction, author: messages.author, authorId: messages.authorMembershipId })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), where))
+      .orderBy(desc(messages.sentAt), desc(messages.id))
+      .limit(1);
+  const [shown] = await newest(isNull(messages.deletedAt));
+  const [last] = shown ? [shown] : await newest();
+  if (!last) return;
+  let preview = DELETED_PREVIEW;
+  if (shown) {
+    const [file] = shown.kind === "document" ? await tx.select({ fileName: attachments.fileName }).from(attachments).where(eq(attachments.messageId, shown.id)).orderBy(asc(attachments.createdAt)).limit(1) : [];
+    preview = messagePreview(shown.text, shown.kind, file?.fileName);
+  }
+  await tx
+    .update(conversations)
+    .set({ lastMessagePreview: preview, lastMessageDirection: last.direction, lastMessageAuthor: last.author, lastMessageAuthorId: last.authorId })
+    .where(eq(conversations.id, conversationId));
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, lte, sql } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Attribution, type Db, type Tx } from "@threadline/db";
-import { addDelta, deltaOf, deltaParams, messagePreview, type FileKind } from "./aggregates.ts";
+import { addDelta, deltaOf, deltaParams, messagePreview, refreshLastMessage, type FileKind } from "./aggregates.ts";
 import { storedFileType } from "../file-types.ts";
 import { findPhone } from "@threadline/ai";
 import { vkRandomId, type ChannelEvent, type FirstTouchAttribution, type InboundAttachment, type MessageEvent } from "@threadline/channels";
@@ -183,6 +183,7 @@ async function ingestMessage(tx: Tx, channel: ChannelRef, event: MessageEvent): 
         mime: a.mime ? storedFileType(a.mime) : null,
         size: a.size,
         fileName: a.fileName,
+        durationSec: a.durationSec ?? null,
         platformFileId: downloadRef(a),
       })),
     ).returning({ id: attachments.id });
@@ -224,6 +225,7 @@ export async function ingestInTransaction(tx: Tx, channel: ChannelRef, event: Ch
         .update(messages)
         .set({ text: event.text, editedAt: new Date(event.editedAt) })
         .where(and(eq(messages.channelId, channel.id), eq(messages.externalId, messageKey(channel.kind, event.chatId, event.externalMessageId))));
+      if (c) await refreshLastMessage(tx, c.id);
       return { kind: "updated", conversationId: c?.id ?? null, what: "edit" };
     }
     case "read": {

@@ -1,13 +1,15 @@
 import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { PgSelect } from "drizzle-orm/pg-core";
-import { channels, contacts, conversationReads, conversations, memberships, users, type LeadStage, type Tx } from "@threadline/db";
+import { channels, contacts, contactTags, conversationReads, conversations, memberships, users, type ConversationIntent, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
 import { redactConversation } from "../access/redact.ts";
+import { tagsOfContacts } from "../contacts/tag-read.ts";
 import { forbidden } from "../errors.ts";
-import { contactTest, findMatches, findSearchHits, messagesTest, searchTerms, type ListCursor, type SearchMatch } from "./search.ts";
+import { hidesPayments, newestIsBill } from "../payments/bill-messages.ts";
+import { contactTest, correctTypos, findMatches, findSearchHits, findSimilarNames, lastWordPrefix, messagesTest, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
 
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting";
-export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; search?: string; cursor?: ListCursor; limit: number };
+export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; intent?: ConversationIntent; tagId?: string; search?: string; cursor?: ListCursor; limit: number };
 
 /** What a member may see: everything with conversations.viewAll, else their own and unassigned. */
 export function visibleTo(member: Member): SQL | undefined {
@@ -40,17 +42,30 @@ const awaitingAnswer = sql`${conversations.lastMessageDirection} = 'in' and ${fo
 /** Join condition for the member's own read points. */
 const readsOf = (member: Member) => and(eq(conversationReads.conversationId, conversations.id), eq(conversationReads.membershipId, member.membershipId));
 
+/**
+ * The client carries this tag: a probe of the attachment's primary key (contact, tag) per row
+ * the list index yields, so the list keeps its order and its index (measured in decision 052).
+ */
+const hasTag = (tagId: string) =>
+  sql`exists (select 1 from ${contactTags} where ${contactTags.contactId} = ${conversations.contactId} and ${contactTags.tagId} = ${sql.param(tagId, contactTags.tagId)})`;
+
+/** The conversations a member may find at all: those with a message that they may see. */
+function seenBy(member: Member): (SQL | undefined)[] {
+  return [sql`${conversations.lastMessageAt} is not null`, visibleTo(member)];
+}
+
 /** The list's filters and visibility, without the cursor and the search. */
 function listFilters(member: Member, input: ListInput): (SQL | undefined)[] {
   return [
-    sql`${conversations.lastMessageAt} is not null`,
-    visibleTo(member),
+    ...seenBy(member),
     input.filter === "mine" ? eq(conversations.assigneeId, member.membershipId) : undefined,
     input.filter === "unassigned" ? isNull(conversations.assigneeId) : undefined,
     input.filter === "unread" ? unreadFor : undefined,
     input.filter === "awaiting" ? awaitingAnswer : undefined,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
+    input.intent ? eq(conversations.intent, input.intent) : undefined,
+    input.tagId ? hasTag(input.tagId) : undefined,
   ];
 }
 
@@ -110,6 +125,7 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
   const fields = {
     id: conversations.id,
     stage: conversations.stage,
+    intent: conversations.intent,
     aiEnabled: conversations.aiEnabled,
     lastMessageAt: conversations.lastMessageAt,
     preview: conversations.lastMessagePreview,
@@ -127,13 +143,18 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
     contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
     // Counted for the page's rows only, and only where something is unread: an index range of
     // the client's messages past the read point.
+    // The preview quotes the newest message; a bill's is payment data.
+    previewIsBill: hidesPayments(member) ? newestIsBill(conversations) : sql<boolean>`false`,
     unread: sql<number>`case when ${unreadFor} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${readPoint} limit ${UNREAD_CAP}) u) else 0 end`,
   };
   const rows = await inListOrder(tx.select(fields).from(conversations).$dynamic(), member, conditions, limit);
   // The channel and the contact are never null (foreign keys; left joins only for the plan).
   type Row = (typeof rows)[number];
   type PageRow = Omit<Row, "channelId" | "channelKind" | "channelName" | "contact"> & { [K in "channelId" | "channelKind" | "channelName" | "contact"]: NonNullable<Row[K]> };
-  return (rows as PageRow[]).map((r) => Object.assign(redactConversation(member, r), { lastBy: lastByOf(member, r) }));
+  const tagsByContact = await tagsOfContacts(tx, [...new Set(rows.map((r) => r.contact!.id))]);
+  return (rows as PageRow[]).map(({ previewIsBill, ...r }) =>
+    Object.assign(redactConversation(member, previewIsBill ? { ...r, preview: null } : r), { lastBy: lastByOf(member, r), tags: tagsByContact.get(r.contact.id) ?? [] }),
+  );
 }
 
 /**
@@ -156,17 +177,59 @@ function lastByOf(member: Member, r: { lastDirection: "in" | "out" | null; lastA
  * goes on. Each result carries the newest message with the words, its matches marked.
  */
 async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], input: ListInput, search: string) {
-  const terms = await searchTerms(tx, member, search);
+  let terms = await searchTerms(tx, member, search);
+  const exact = await foundPage(tx, member, filters, input, terms);
+  let items = exact.items;
+  // Nothing with the words as typed (decision 054): the last word may be a beginning still being
+  // typed («тюльп»), then the query may be a name with a typo («Смирнва»). Only when the words as
+  // typed hit nothing at all: hits the filters («Непрочитанные») or the page left out are not a
+  // typo, and widening for them would cost a prefix scan and show other words.
+  const widen = () => !items.length && !exact.hitsBeyond;
+  if (widen() && lastWordPrefix(search)) {
+    terms = await searchTerms(tx, member, search, { prefix: true });
+    items = (await foundPage(tx, member, filters, input, terms)).items;
+  }
+  if (widen()) {
+    const similar = await findSimilarNames(tx, search);
+    if (similar.length) items = await pageRows(tx, member, [...filters, after(input.cursor), idIn(similar)], input.limit);
+  }
+  // Then a word of the message may be mistyped («доствка»): the project's own words stand in for
+  // the ones it never wrote (decision 063), and the member is told what was searched instead.
+  let corrected: string | null = null;
+  if (widen()) {
+    const fixed = await correctTypos(tx, search);
+    if (fixed) {
+      terms = await searchTerms(tx, member, fixed);
+      items = (await foundPage(tx, member, filters, input, terms)).items;
+      if (items.length) corrected = fixed;
+    }
+  }
+  const matches = await findMatches(tx, member, terms, items.map((r) => r.id));
+  return { items: items.map((r) => Object.assign(r, { match: matches.get(r.id) ?? null })), corrected };
+}
+
+/**
+ * The page of conversations found by the terms, in list order after the cursor, and whether the
+ * terms hit anything after it at all, the member's filters aside (`hitsBeyond`: a common word, or
+ * hits the filters left out).
+ */
+async function foundPage(tx: Tx, member: Member, filters: (SQL | undefined)[], input: ListInput, terms: SearchTerms) {
   const mentions = messagesTest(terms);
   const test = mentions ? sql`(${contactTest(terms)} or ${mentions})` : contactTest(terms);
   // Words the planner's statistics call common are looked for in the head of the list first.
   const head = terms.wordsCommon ? await walkForHits(tx, member, filters, test, input.cursor, input.limit, input.limit * 4, 2) : { ids: [], end: input.cursor ?? null };
   let ids = head.ids;
   let items: Awaited<ReturnType<typeof pageRows>>;
+  let hitsBeyond = false;
+  // A term common enough to be walked for is surely in what a member who sees every conversation
+  // sees; for one who sees some, that is not known without a walk, so it counts as no hit.
+  const commonSeen = visibleTo(member) === undefined;
   if (ids.length === input.limit || (terms.wordsCommon && !head.end)) {
     items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
+    return { items, hitsBeyond: ids.length > 0 || (terms.wordsCommon && commonSeen) };
   } else {
     const hits = await findSearchHits(tx, terms, head.end ?? undefined);
+    hitsBeyond = ids.length > 0 || ((terms.wordsCommon || hits.common !== null) && commonSeen);
     if (hits.common) {
       const rest = await walkForHits(tx, member, filters, sql`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`, head.end ?? undefined, input.limit - ids.length, input.limit * 16);
       ids = [...ids, ...rest.ids];
@@ -175,16 +238,27 @@ async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], 
       // The head's finds come first in list order, then the hits that pass the filters, looked
       // up by id a few at a time (no list order in that statement: the planner would walk the
       // list for it) and kept in the order the hits came in.
-      for (let start = 0, size = input.limit * 4; start < hits.ids.length && ids.length < input.limit; start += size, size *= 4) {
+      // «Непрочитанные» and «Ждут ответа» pass a few hits in a hundred: all of them are checked in
+      // one statement rather than in four growing ones (measured at 800k, decision 063).
+      const firstChunk = input.filter === "unread" || input.filter === "awaiting" ? hits.ids.length : input.limit * 4;
+      const passes = and(...filters);
+      for (let start = 0, size = firstChunk; start < hits.ids.length && ids.length < input.limit; start += size, size *= 4) {
         const chunk = hits.ids.slice(start, start + size);
-        const passed = new Set((await tx.select({ id: conversations.id }).from(conversations).leftJoin(conversationReads, readsOf(member)).where(and(...filters, idIn(chunk)))).map((r) => r.id));
+        // The hits the member may see, and of those the ones the filters pass: hits that only the
+        // filters left out are still hits (no typo to correct), ones the member may not see are not.
+        const seen = await tx
+          .select({ id: conversations.id, passes: passes ? sql<boolean>`coalesce(${passes}, false)` : sql<boolean>`true` })
+          .from(conversations)
+          .leftJoin(conversationReads, readsOf(member))
+          .where(and(...seenBy(member), idIn(chunk)));
+        if (seen.length) hitsBeyond = true;
+        const passed = new Set(seen.filter((r) => r.passes).map((r) => r.id));
         ids = [...ids, ...chunk.filter((id) => passed.has(id))].slice(0, input.limit);
       }
       items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
     }
   }
-  const matches = await findMatches(tx, member, terms, items.map((r) => r.id));
-  return items.map((r) => Object.assign(r, { match: matches.get(r.id) ?? null }));
+  return { items, hitsBeyond };
 }
 
 /**
@@ -196,11 +270,17 @@ export async function listConversations(tx: Tx, member: Member, input: ListInput
   if (input.stage === "won" && member.hiddenFields.has("payments")) throw forbidden("conversations.wonHidden", "Ваша роль не видит продажи");
   const filters = listFilters(member, input);
   const search = input.search?.trim();
-  const items: (Awaited<ReturnType<typeof pageRows>>[number] & { match?: SearchMatch | null })[] = search
-    ? await searchPage(tx, member, filters, input, search)
+  const found = search ? await searchPage(tx, member, filters, input, search) : null;
+  const items: (Awaited<ReturnType<typeof pageRows>>[number] & { match?: SearchMatch | null })[] = found
+    ? found.items
     : await pageRows(tx, member, [...filters, after(input.cursor)], input.limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: items.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null };
+  return {
+    items,
+    nextCursor: items.length === input.limit && last ? { lastMessageAt: last.lastMessageAt!, id: last.id } : null,
+    /** The query searched instead of a mistyped one («доставка» for «доствка»), when that found the page. */
+    correctedSearch: found?.corrected ?? null,
+  };
 }
 
 /**

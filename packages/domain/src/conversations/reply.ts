@@ -9,7 +9,8 @@ import { getConversation, giveConversation } from "./thread.ts";
 
 export const MAX_REPLY_LENGTH = 4096;
 
-export type ReplyFile = { kind: "photo" | "document" | "voice"; storageKey: string; fileName: string; mime: string; size: number };
+/** A reply's file: an upload, or a file of the media library (`mediaId`), whose platform reference the send reuses. */
+export type ReplyFile = { kind: "photo" | "document" | "voice"; storageKey: string; fileName: string; mime: string; size: number; durationSec?: number | null; mediaId?: string };
 
 /**
  * Records a manager's reply as pending and returns what the outbound queue needs. The platform
@@ -41,7 +42,7 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
     })
     .returning();
   if (input.file) {
-    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: storedFileType(input.file.mime), size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, state: "ready" });
+    await tx.insert(attachments).values({ projectId: member.projectId, messageId: message!.id, kind: input.file.kind, mime: storedFileType(input.file.mime), size: input.file.size, fileName: input.file.fileName, storageKey: input.file.storageKey, durationSec: input.file.durationSec ?? null, mediaId: input.file.mediaId ?? null, state: "ready" });
   }
   await tx
     .update(conversations)
@@ -55,4 +56,15 @@ export async function createReply(tx: Tx, member: Member, conversationId: string
   // member instead of handing it to the next one in rotation.
   if (!c.assigneeId && member.permissions.has("inbox.use")) await giveConversation(tx, member, { id: conversationId, stage: c.stage }, member.membershipId, "took_over");
   return { messageId: message!.id, channelId: c.channel.id, conversationId };
+}
+
+/**
+ * A reply with several files (a saved reply's): the text goes with the first file, each further
+ * file as its own message after it, since a message carries one file on both platforms.
+ */
+export async function createReplies(tx: Tx, member: Member, conversationId: string, input: { text: string; files: ReplyFile[] }) {
+  const [first, ...rest] = input.files;
+  const sent = [await createReply(tx, member, conversationId, { text: input.text, file: first })];
+  for (const file of rest) sent.push(await createReply(tx, member, conversationId, { text: "", file }));
+  return sent;
 }

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { contacts, conversations, type Tx } from "@threadline/db";
+import { contacts, conversations, type Db, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { redactText } from "../access/redact.ts";
+import { hidesPayments } from "../payments/bill-messages.ts";
 
 // How many conversations the indexes may return for one kind of hit before it counts as common
 // (decision 039). Up to this many are resolved up front and the page is a lookup of them in list
@@ -44,6 +45,11 @@ export type SearchTerms = {
   words: string;
   /** Whether the planner's statistics expect more messages with the words than RARE_LIMIT × 2. */
   wordsCommon: boolean;
+  /**
+   * The member's role hides payments: a bill's message (its amount and payment page) finds
+   * nothing. Each search function leaves such messages out in the statement it runs.
+   */
+  skipBills: boolean;
 };
 
 /**
@@ -52,15 +58,85 @@ export type SearchTerms = {
  * message's text (a shared contact card, the agent's confirmation): the result would reveal it
  * digit by digit. For such a role the words are the query's words without digits.
  */
-export async function searchTerms(tx: Tx, member: Member, q: string): Promise<SearchTerms> {
+export async function searchTerms(tx: Tx, member: Member, q: string, opts: { prefix?: boolean } = {}): Promise<SearchTerms> {
   const phoneHidden = member.hiddenFields.has("contact.phone");
   const words = phoneHidden ? q.split(/\s+/).filter((w) => !/\d/.test(w)).join(" ") : q;
   const alternatives = phoneHidden ? [] : phoneTokens(q);
   const alternative = alternatives.map((token) => `'${token}'`).join(" | ");
-  const query = alternative ? sql`coalesce(search_words(${words}) || ${alternative}::tsquery, ${alternative}::tsquery)` : sql`search_words(${words})`;
+  const last = opts.prefix ? lastWordPrefix(words) : null;
+  const wordsQuery = last ? prefixedWords(last) : sql`search_words(${words})`;
+  const query = alternative ? sql`coalesce(${wordsQuery} || ${alternative}::tsquery, ${alternative}::tsquery)` : wordsQuery;
   const [row] = (await tx.execute(sql`select w::text as words, coalesce(words_estimate(w), 0) as estimate from ${query} w`)) as unknown as [{ words: string | null; estimate: number }];
   const phone = phoneHidden ? { contains: null, national: null } : phonePatterns(q);
-  return { like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, phone: phone.contains, phoneNational: phone.national, words: row.words ?? "", wordsCommon: Number(row.estimate) > RARE_LIMIT * 2 };
+  return { like: `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, phone: phone.contains, phoneNational: phone.national, words: row.words ?? "", wordsCommon: Number(row.estimate) > RARE_LIMIT * 2, skipBills: hidesPayments(member) };
+}
+
+/**
+ * The query's last word when it can be read as the beginning of a word still being typed
+ * («тюльп» for «тюльпанов»): three letters or more, no digits. The words before it and the rest.
+ */
+export function lastWordPrefix(q: string): { before: string; last: string } | null {
+  const parts = q.trim().split(/\s+/);
+  const last = parts.pop() ?? "";
+  return /^\p{L}{3,}$/u.test(last) ? { before: parts.join(" "), last } : null;
+}
+
+/**
+ * The words with the last one also as a prefix of its stem (`'тюльп':*`), beside its forms. A
+ * prefix reads every posting list it matches (decision 038), so the search asks for it only when
+ * the exact words found nothing (decision 054).
+ */
+function prefixedWords({ before, last }: { before: string; last: string }): SQL {
+  const prefix = sql`to_tsquery('russian', quote_literal(lower(${last})) || ':*')`;
+  const lastQuery = sql`coalesce(search_words(${last}) || ${prefix}, ${prefix})`;
+  return sql`coalesce(search_words(${before}) && ${lastQuery}, ${lastQuery})`;
+}
+
+// At most this many contacts with a name like a mistyped query are shown (decision 054).
+const SIMILAR_NAMES = 200;
+
+/**
+ * Conversations whose contact's name has a word like the query, tolerating a typo («Смирнва»
+ * finds «Смирнова»): asked when nothing else was found. Letters only: digits go by the phone.
+ */
+export async function findSimilarNames(tx: Tx, q: string): Promise<string[]> {
+  if ((q.match(/\p{L}/gu)?.length ?? 0) < 4) return [];
+  const rows = (await tx.execute(sql`select id from similar_name_conversations(${q}, ${SIMILAR_NAMES}) id`)) as unknown as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The query with each word this project has never written replaced by the most alike one it has
+ * («доствка» → «доставка»; decision 063), or null when no word changed. Words of letters only,
+ * four or more: shorter ones are too alike to many others; names and digits have their own paths.
+ */
+export async function correctTypos(tx: Tx, q: string): Promise<string | null> {
+  const tokens = q.trim().split(/\s+/);
+  const typed = [...new Set(tokens.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{4,32}$/u.test(w)))];
+  if (!typed.length) return null;
+  const rows = (await tx.execute(sql`select typed, word from similar_search_words(${sql.param(typed)}::text[])`)) as unknown as { typed: string; word: string | null }[];
+  const fix = new Map(rows.filter((r) => r.word && r.word !== r.typed).map((r) => [r.typed, r.word!]));
+  if (!fix.size) return null;
+  return tokens.map((w) => fix.get(w.toLowerCase()) ?? w).join(" ");
+}
+
+// How many messages one call of the lexicon's reader takes (decision 063).
+const LEXICON_BATCH = 5000;
+
+/**
+ * Adds the words of messages stored since the last call to their projects' lexicons, a batch at
+ * a time, until it has caught up or `budgetMs` has passed (the next run goes on from there).
+ * Returns how many messages it read.
+ */
+export async function extendSearchLexicon(db: Db, options: { batch?: number; budgetMs?: number } = {}): Promise<number> {
+  const batch = options.batch ?? LEXICON_BATCH;
+  const until = Date.now() + (options.budgetMs ?? 10_000);
+  let read = 0;
+  for (;;) {
+    const [row] = (await db.execute(sql`select extend_search_lexicon(${batch}) as n`)) as unknown as [{ n: number }];
+    read += row.n;
+    if (row.n < batch || Date.now() > until) return read;
+  }
 }
 
 export const wordsOf = (t: SearchTerms) => (t.words ? sql`${t.words}::tsquery` : sql`null::tsquery`);
@@ -73,7 +149,7 @@ export function contactTest(t: SearchTerms): SQL {
 
 /** Whether a row of the list has a message with all the words (one probe of the (conversation, words) index). */
 export function messagesTest(t: SearchTerms): SQL | null {
-  return t.words ? sql`conversation_mentions(${conversations.id}, ${wordsOf(t)})` : null;
+  return t.words ? sql`conversation_mentions(${conversations.id}, ${wordsOf(t)}, ${t.skipBills}::boolean)` : null;
 }
 
 /** What a search found up front, and how to test a row for the kinds of hit too common for that. */
@@ -95,7 +171,7 @@ export async function findSearchHits(tx: Tx, t: SearchTerms, after: ListCursor |
   const [hits] = (await tx.execute(sql`
     select contacts_common as "contactsCommon", messages_common as "messagesCommon", conversation_ids as "ids"
     from search_hits(${t.like}, ${t.phone}, ${t.phoneNational}, ${wordsOf(t)}, ${RARE_LIMIT},
-                     ${after ? sql.param(after.lastMessageAt, conversations.lastMessageAt) : null}::timestamptz, ${after?.id ?? null}::uuid)`)) as unknown as [
+                     ${after ? sql.param(after.lastMessageAt, conversations.lastMessageAt) : null}::timestamptz, ${after?.id ?? null}::uuid, ${t.skipBills}::boolean)`)) as unknown as [
     { contactsCommon: boolean; messagesCommon: boolean; ids: string[] },
   ];
   const tests = [hits.contactsCommon ? contactTest(t) : undefined, hits.messagesCommon ? messagesTest(t) : undefined].filter((c): c is SQL => !!c);
@@ -152,15 +228,19 @@ export async function findMatches(tx: Tx, member: Member, t: SearchTerms, conver
   const out = new Map<string, SearchMatch>();
   if (!t.words || conversationIds.length === 0) return out;
   const rows = (await tx.execute(sql`
-    select m.conversation_id as "conversationId", m.id, m.text, m.sent_at as "sentAt" from messages m
-    where m.id = any(array(select conversation_match(c, ${wordsOf(t)}) from unnest(${sql.param(conversationIds)}::uuid[]) c))`)) as unknown as {
+    select m.conversation_id as "conversationId", m.id, m.text, m.transcript, m.sent_at as "sentAt" from messages m
+    where m.id = any(array(select conversation_match(c, ${wordsOf(t)}, ${t.skipBills}::boolean) from unnest(${sql.param(conversationIds)}::uuid[]) c))`)) as unknown as {
     conversationId: string;
     id: string | number;
     text: string | null;
+    transcript: string | null;
     sentAt: string | Date;
   }[];
   for (const r of rows) {
-    const shown = markMatches(redactText(member, r.text ?? ""), t.words);
+    // The words may be in a voice note's transcript or a document's text (searched with the
+    // message's own text): the result shows that when the text itself has none of them.
+    const inText = markMatches(redactText(member, r.text ?? ""), t.words);
+    const shown = !inText.marks.length && r.transcript ? markMatches(redactText(member, r.transcript), t.words) : inText;
     out.set(r.conversationId, { messageId: Number(r.id), sentAt: new Date(r.sentAt), ...shown });
   }
   return out;

@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { attachments, channels, contacts, conversationReads, conversations, leadEvents, memberships, messages, users, type LeadStage, type Tx } from "@threadline/db";
-import { assertCan, type Member } from "../access/member.ts";
+import { assertCan, can, type Member } from "../access/member.ts";
 import { redactConversation, redactText } from "../access/redact.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { hidesPayments, isBillMessage } from "../payments/bill-messages.ts";
 import { memberName } from "../staff/member-name.ts";
 import { visibleTo } from "./list.ts";
 
@@ -16,6 +17,7 @@ export async function getConversation(tx: Tx, member: Member, conversationId: st
     .select({
       id: conversations.id,
       stage: conversations.stage,
+      intent: conversations.intent,
       aiEnabled: conversations.aiEnabled,
       aiToggledAt: conversations.aiToggledAt,
       attribution: conversations.attribution,
@@ -61,17 +63,23 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
       kind: messages.kind,
       text: messages.text,
       transcript: messages.transcript,
+      transcriptError: messages.transcriptError,
       sentAt: messages.sentAt,
       delivery: messages.delivery,
       failureReason: messages.failureReason,
       agentAction: messages.agentAction,
       editedAt: messages.editedAt,
+      deletedAt: messages.deletedAt,
+      changeFailure: messages.changeFailure,
+      authorMembershipId: messages.authorMembershipId,
       imported: messages.imported,
     })
     .from(messages)
     .where(
       and(
         eq(messages.conversationId, conversationId),
+        // The bill's message names its amount and payment page: payment data.
+        hidesPayments(member) ? sql`not ${isBillMessage(messages)}` : undefined,
         opts.cursor ? or(lt(messages.sentAt, opts.cursor.sentAt), and(eq(messages.sentAt, opts.cursor.sentAt), lt(messages.id, opts.cursor.id))) : undefined,
       ),
     )
@@ -79,16 +87,21 @@ export async function listMessages(tx: Tx, member: Member, conversationId: strin
     .limit(opts.limit);
   const files = rows.length
     ? await tx
-        .select({ id: attachments.id, messageId: attachments.messageId, kind: attachments.kind, mime: attachments.mime, size: attachments.size, fileName: attachments.fileName, state: attachments.state, error: attachments.error })
+        .select({ id: attachments.id, messageId: attachments.messageId, kind: attachments.kind, mime: attachments.mime, size: attachments.size, fileName: attachments.fileName, durationSec: attachments.durationSec, state: attachments.state, error: attachments.error })
         .from(attachments)
         .where(inArray(attachments.messageId, rows.map((r) => r.id)))
     : [];
-  const items = rows.map((r) => ({
+  // A deleted message's words stay on record for those who manage the staff; the others see only
+  // that it was deleted, as the client does (decision 051).
+  const seesDeleted = can(member, "staff.manage");
+  const items = rows.map(({ authorMembershipId, ...r }) => ({
     ...r,
-    text: redactText(member, r.text),
+    // The member may edit and delete it (within the platform's window, checked when they do).
+    changeable: r.author === "member" && !r.deletedAt && (authorMembershipId === member.membershipId || seesDeleted),
+    text: r.deletedAt && !seesDeleted ? "" : redactText(member, r.text),
     // A voice note's transcript or a PDF's text: hidden like the text it stands for.
-    transcript: r.transcript ? redactText(member, r.transcript) : null,
-    attachments: files.filter((f) => f.messageId === r.id),
+    transcript: r.transcript && !(r.deletedAt && !seesDeleted) ? redactText(member, r.transcript) : null,
+    attachments: r.deletedAt && !seesDeleted ? [] : files.filter((f) => f.messageId === r.id),
   }));
   const last = rows[rows.length - 1];
   return { items, nextCursor: rows.length === opts.limit && last ? { sentAt: last.sentAt, id: last.id } : null };

@@ -109,13 +109,14 @@ export async function agentCatalog(tx: Tx): Promise<AgentCatalog> {
   return {
     currency: view.currency,
     products: view.products.map((p) => ({
+      id: p.id,
       name: p.name,
       category: p.category,
       description: p.description,
       priceMinor: p.priceMinor,
       available: p.available,
       photoKey: p.photoKey,
-      options: p.options.map((o) => ({ name: o.name, group: o.group, priceDeltaMinor: o.priceDeltaMinor, available: o.available })),
+      options: p.options.map((o) => ({ id: o.id, name: o.name, group: o.group, priceDeltaMinor: o.priceDeltaMinor, available: o.available })),
       upsell: p.upsell,
     })),
   };

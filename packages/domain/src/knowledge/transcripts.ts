@@ -2,7 +2,7 @@
 // that have no text of their own yet; the text (a transcript, a PDF's text) is written back to the
 // message, with the transcription's cost (a spend feature, "transcription").
 import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
-import type { LlmUsage } from "@threadline/ai";
+import type { TranscriptionUsage } from "@threadline/ai";
 import { attachments, messages, usageRecords, type Tx } from "@threadline/db";
 
 /** Voice notes transcribed per turn at most: a flood of them waits for the next turns. */
@@ -27,9 +27,9 @@ export async function filesToRead(tx: Tx, conversationId: string) {
     .limit(MAX_TRANSCRIPTIONS_PER_TURN);
 }
 
-/** Stores a voice note's transcript (empty when nothing was heard) and the call's cost. */
-export async function saveTranscript(tx: Tx, projectId: string, conversationId: string, messageId: number, text: string, usage: LlmUsage | null): Promise<void> {
-  await tx.update(messages).set({ transcript: text.slice(0, 20_000) }).where(eq(messages.id, messageId));
+/** Stores a voice note's transcript (empty when nothing was heard) and the call's cost (seconds of audio as units). */
+export async function saveTranscript(tx: Tx, projectId: string, conversationId: string, messageId: number, text: string, usage: TranscriptionUsage | null): Promise<void> {
+  await tx.update(messages).set({ transcript: text.slice(0, 20_000), transcriptError: null }).where(eq(messages.id, messageId));
   if (usage) {
     await tx.insert(usageRecords).values({
       projectId,
@@ -37,9 +37,14 @@ export async function saveTranscript(tx: Tx, projectId: string, conversationId: 
       provider: usage.provider,
       feature: usage.feature,
       model: usage.model,
-      inputUnits: usage.inputTokens,
-      outputUnits: usage.outputTokens,
+      inputUnits: usage.seconds,
+      outputUnits: 0,
       costUsd: usage.costUsd.toFixed(6),
     });
   }
+}
+
+/** Why a voice note could not be transcribed (a stored error code); the voice and its file stay. */
+export async function saveTranscriptError(tx: Tx, messageId: number, code: string): Promise<void> {
+  await tx.update(messages).set({ transcriptError: code }).where(eq(messages.id, messageId));
 }

@@ -1,20 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import {
+  analyzeMessage,
+  classifyWithLlm,
   decideTurn,
   decideTurnWithLlm,
   detectSpam,
   silenceDeadline,
   timeoutTransition,
   type AgentReply,
+  type Intent,
   type KnownContact,
   type LlmConfig,
   type LlmUsage,
+  ORDER_TEXTS,
+  type ProposalStatus,
   type ThreadMessage,
   type TurnDecision,
   type WonExample,
+  type LlmErrorKind,
 } from "@threadline/ai";
-import { contacts, conversations, messages, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { assigneeOf } from "../conversations/thread.ts";
@@ -23,6 +29,10 @@ import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
 import { agentCatalog, recordTrace, searchPassages, type FoundPassage } from "../knowledge/service.ts";
+import type { AgentHealth } from "./agent-health.ts";
+import { lockConversation } from "./lock.ts";
+import { cancelProposal, confirmProposal, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
+import type { OrderEffects } from "../orders/service.ts";
 import { agentOnFor, llmKeyFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
 
@@ -37,6 +47,8 @@ export type LeadDeps = {
   /** The operator's model API (OPENAI_BASE_URL); the provider's own when unset. */
   endpoints?: Readonly<Pick<Endpoints, "openaiBaseUrl">>;
   logger?: Logger;
+  /** Where each model call's outcome is kept for the owner (admin's agent health). */
+  health?: AgentHealth;
 };
 
 /** How long a thread the agent reads: the newest messages, far more than a first contact has. */
@@ -44,10 +56,6 @@ const THREAD_LIMIT = 1000;
 /** Won dialogs the agent may pick its examples from. */
 const EXAMPLES_LIMIT = 200;
 
-/** One conversation's lead work at a time: the turn, the timeout and a manual stage change wait for each other. */
-export async function lockConversation(tx: Tx, conversationId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`lead:${conversationId}`}, 0))`);
-}
 
 type Loaded = {
   id: string;
@@ -55,6 +63,7 @@ type Loaded = {
   stage: LeadStage;
   aiEnabled: boolean;
   assigneeId: string | null;
+  intent: string | null;
   contactId: string;
   phone: string | null;
   name: string;
@@ -69,6 +78,7 @@ async function loadConversation(tx: Tx, conversationId: string): Promise<Loaded 
       stage: conversations.stage,
       aiEnabled: conversations.aiEnabled,
       assigneeId: conversations.assigneeId,
+      intent: conversations.intent,
       contactId: contacts.id,
       phone: contacts.phone,
       name: contacts.name,
@@ -131,27 +141,28 @@ async function markRead(tx: Tx, ids: readonly number[]) {
   if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
 }
 
-function llmConfigOf(config: AgentConfig, secretKey: SecretKeyring | undefined, baseURL: string): LlmConfig | null {
+export function llmConfigOf(config: AgentConfig, secretKey: SecretKeyring | undefined, baseURL: string): LlmConfig | null {
   // A key saved for another model API is never sent to this one.
   const keyEnc = llmKeyFor(config, baseURL);
   if (!secretKey || !config.llm.model || !keyEnc) return null;
   return { apiKey: decryptSecret(keyEnc, secretKey), model: config.llm.model, baseURL, timeoutMs: 20_000, maxRetries: 1 };
 }
 
-async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
+export async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
   const rows = await tx.select({ id: wonExamples.id, messages: wonExamples.messages }).from(wonExamples).orderBy(desc(wonExamples.createdAt)).limit(EXAMPLES_LIMIT);
   return rows;
 }
 
 /** Stores the agent's replies as pending messages, in order, and updates the conversation's list fields. */
-async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, replies: readonly AgentReply[]): Promise<{ messages: ThreadMessage[]; ids: number[] }> {
+/** The agent's replies, stored to be sent; `proposalId`: the last one shows that proposal (its buttons are sent with it). */
+async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded, "id" | "channelId">, replies: readonly AgentReply[], proposalId?: string): Promise<{ messages: ThreadMessage[]; ids: number[] }> {
   if (replies.length === 0) return { messages: [], ids: [] };
   const base = Date.now();
   const rows = replies.map((r, i) => ({
     projectId,
     conversationId: conversation.id,
     channelId: conversation.channelId,
-    clientKey: randomUUID(),
+    clientKey: proposalId && i === replies.length - 1 ? proposalMessageKey(proposalId) : randomUUID(),
     direction: "out" as const,
     author: "agent" as const,
     kind: "text" as const,
@@ -171,6 +182,25 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Loaded, rep
     messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt })),
     ids: stored.map((s) => s.id),
   };
+}
+
+/** The intent of the client's fresh messages when the agent does not answer them. */
+async function readIntent(deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">, projectId: string, config: AgentConfig, thread: readonly ThreadMessage[], routing: boolean): Promise<{ intent: Intent; usage: readonly LlmUsage[] }> {
+  const llm = routing ? llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl) : null;
+  if (!llm) return { intent: analyzeMessage(freshClientText(thread)).intent, usage: [] };
+  const read = await classifyWithLlm(thread, llm);
+  if (read.llmError) deps.logger?.warn({ err: read.llmError }, "intent model failed, rules read the message");
+  await noteModelOutcome(deps, projectId, read.llmError);
+  return { intent: read.intent, usage: read.usage };
+}
+
+/** A model call's outcome onto the project's agent health; a health store that fails never fails the turn. */
+async function noteModelOutcome(deps: Pick<LeadDeps, "health" | "logger">, projectId: string, error: { kind: LlmErrorKind; message: string } | null): Promise<void> {
+  try {
+    await deps.health?.record(projectId, error ? { ok: false, ...error } : { ok: true });
+  } catch (err) {
+    deps.logger?.warn({ err }, "agent health not recorded");
+  }
 }
 
 /** The client's messages since the agent last spoke: what the knowledge search looks for. */
@@ -226,6 +256,8 @@ type Effects = {
   /** undefined: leave the timeout as it is; null: cancel it; a date: replace it. */
   timeout: Date | null | undefined;
   updated: boolean;
+  /** Orders the client confirmed this turn: their messages to send, the board's events. */
+  orders: (OrderEffects & { number: number })[];
 };
 
 type Route = { to: LeadStage; reason: string; notify: NotificationText | null };
@@ -251,19 +283,20 @@ export type AgentTurn = { decision: TurnDecision & { mode?: LeadTurnOutcome["mod
  */
 export async function agentTurn(
   tx: Tx,
-  deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger">,
+  deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">,
   config: AgentConfig,
-  turn: { thread: readonly ThreadMessage[]; known: KnownContact; stage: "bot" | "low_quality"; conversationId: string | null },
+  turn: { projectId: string; thread: readonly ThreadMessage[]; known: KnownContact; stage: "bot" | "low_quality"; conversationId: string | null; proposal?: { status: ProposalStatus } | null },
 ): Promise<AgentTurn> {
   // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
   const query = freshClientText(turn.thread);
   const retrieved = query ? await searchPassages(tx, query) : [];
   const catalog = await agentCatalog(tx);
-  const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved };
+  const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved, ...(turn.proposal ? { proposal: turn.proposal } : {}) };
   const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
   if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: [], retrieved, query };
   const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
   if (withLlm.llmError) deps.logger?.warn({ conversationId: turn.conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
+  await noteModelOutcome(deps, turn.projectId, withLlm.llmError);
   return { decision: withLlm, usage: withLlm.usage, retrieved, query };
 }
 
@@ -278,7 +311,7 @@ export async function agentTurn(
  */
 export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<LeadTurnOutcome> {
   const { projectId, conversationId } = job;
-  const effects: Effects = { events: [], send: false, timeout: undefined, updated: false };
+  const effects: Effects = { events: [], send: false, timeout: undefined, updated: false, orders: [] };
   const outcome = await withTenant(deps.db, projectId, async (tx): Promise<LeadTurnOutcome> => {
     await lockConversation(tx, conversationId);
     const c = await loadConversation(tx, conversationId);
@@ -300,15 +333,29 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     let query = "";
     if (agentWorks) {
       ({ decision, usage, retrieved, query } = await agentTurn(tx, deps, config, {
+        projectId,
         thread,
         known: { phone: c.phone, name: c.name || null, email: c.email },
         stage: stage as "bot" | "low_quality",
         conversationId,
+        proposal: await latestProposal(tx, conversationId),
       }));
     }
 
+    // What the client wants, read on every client turn: the agent's reading when it answered (the
+    // model's with a key), otherwise the rules on what the client just wrote, or the model's when
+    // a new lead is routed. Known before the handover below, so routing rules by intent apply.
+    let intent: Intent = decision?.intent ?? "other";
+    if (!decision && unread.length) ({ intent, usage } = await readIntent(deps, projectId, config, thread, c.stage === "new"));
+
     // Write: the contact first, then the conversation.
     if (decision && (await applyEntities(tx, c, decision.entities, decision.collected))) effects.updated = true;
+    // "other" (thanks, a sticker) keeps what the conversation was about.
+    if (intent !== "other" && intent !== c.intent) {
+      await tx.update(conversations).set({ intent }).where(eq(conversations.id, conversationId));
+      effects.updated = true;
+    }
+    if (!decision) await recordUsage(tx, projectId, conversationId, usage);
     if (route) {
       if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
@@ -320,9 +367,12 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     }
     if (decision) {
       await recordUsage(tx, projectId, conversationId, usage);
-      const sent = await storeReplies(tx, projectId, c, decision.replies);
+      const ordered = decision.order ? await applyOrder(tx, projectId, conversationId, decision, effects) : null;
+      if (ordered) decision = { ...decision, replies: ordered.replies };
+      const sent = await storeReplies(tx, projectId, c, decision.replies, ordered?.proposalId);
       if (query) await recordTrace(tx, projectId, { conversationId, query, retrieved, used: decision.used, replyIds: sent.ids });
-      if (decision.intent && decision.intent !== "other") await tx.update(conversations).set({ intent: decision.intent }).where(eq(conversations.id, conversationId));
+      // An order placed this turn is a person's work now: the lead goes to a manager.
+      if (effects.orders.length) stage = await handOverOrder(tx, projectId, c, stage, effects);
       const t = decision.transition;
       if (t && t.to !== stage) {
         if (t.to === "assigned" || t.to === "needs_human") {
@@ -355,6 +405,100 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
   });
   await applyEffects(deps, projectId, conversationId, effects);
   return outcome;
+}
+
+/**
+ * The turn's order decision, stored: a proposal kept for «да», a dropped one, or a confirmed one
+ * made an order. Returns the replies to send, which a confirm may change (a new price, a
+ * proposal that expired or can no longer be ordered), and the proposal the last of them shows.
+ */
+async function applyOrder(tx: Tx, projectId: string, conversationId: string, decision: Pick<TurnDecision, "order" | "replies">, effects: Effects): Promise<{ replies: AgentReply[]; proposalId?: string }> {
+  const order = decision.order!;
+  if (order.kind === "propose") {
+    const proposalId = await proposeOrder(tx, projectId, conversationId, order.lines);
+    return { replies: decision.replies, ...(decision.replies.length ? { proposalId } : {}) };
+  }
+  if (order.kind === "cancel") {
+    await cancelProposal(tx, conversationId);
+    return { replies: decision.replies };
+  }
+  const outcome = await confirmProposal(tx, projectId, conversationId);
+  switch (outcome.kind) {
+    case "placed":
+      effects.orders.push(outcome);
+      return { replies: decision.replies };
+    case "already":
+      return { replies: [...decision.replies, { action: "answer", text: ORDER_TEXTS.alreadyPlaced }] };
+    case "expired":
+      return { replies: [...decision.replies, { action: "answer", text: ORDER_TEXTS.stale }] };
+    case "repriced":
+      return { replies: [...decision.replies, { action: "answer", text: outcome.text }], proposalId: outcome.proposalId };
+    case "unavailable":
+      return { replies: [...decision.replies, { action: "answer", text: outcome.text }] };
+    case "none":
+      return { replies: decision.replies };
+  }
+}
+
+/** Stages a lead is in while no person has taken it: an order placed there hands it to one. */
+const BEFORE_A_PERSON: readonly LeadStage[] = ["new", "bot", "low_quality", "needs_human"];
+
+/**
+ * The client placed an order with the agent: the conversation goes to a manager as a lead with a
+ * phone does (rotation, a notification, the stage `assigned` by the agent, reason `order_placed`),
+ * instead of staying with the agent until the order moves past «Новый». Returns the stage now.
+ */
+async function handOverOrder(tx: Tx, projectId: string, c: Loaded, stage: LeadStage, effects: Effects): Promise<LeadStage> {
+  if (!BEFORE_A_PERSON.includes(stage)) return stage;
+  c.assigneeId = await handOver(tx, { projectId, conversationId: c.id, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.orderPlaced }, effects.events);
+  await moveLead(tx, { projectId, conversationId: c.id, from: stage, to: "assigned", actor: { kind: "agent" }, reason: "order_placed" });
+  effects.updated = true;
+  effects.timeout = null;
+  return "assigned";
+}
+
+/** What a press on a proposal's button is answered with on the platform. */
+export const PROPOSAL_PRESS_ANSWERS = {
+  broken: "Кнопка не распознана. Напишите, что хотите заказать.",
+  foreign: "Эта кнопка не из этого чата.",
+  stale: "Это предложение заказа устарело. Напишите ещё раз, что хотите заказать.",
+  cancelled: "Заказ отменён",
+  seeChat: "Ответ — в чате.",
+} as const;
+
+/**
+ * A press on «Подтвердить» or «Отменить» under the agent's proposal: the same as the client's «да»
+ * or «нет» (the same order step, under the conversation's lead lock), but only for the
+ * conversation's latest proposal while it waits. A payload the bot did not write, a proposal of
+ * another chat, a replaced, expired or decided one is answered and changes nothing; a second
+ * press of «Подтвердить» finds the order placed.
+ */
+export async function pressProposalButton(deps: LeadDeps, input: { projectId: string; conversationId: string; data: string }): Promise<{ text: string; alert?: boolean }> {
+  const press = decodeProposalButton(input.data);
+  if (!press) return { text: PROPOSAL_PRESS_ANSWERS.broken, alert: true };
+  const { projectId, conversationId } = input;
+  const effects: Effects = { events: [], send: false, timeout: undefined, updated: false, orders: [] };
+  const answer = await withTenant(deps.db, projectId, async (tx) => {
+    await lockConversation(tx, conversationId);
+    const [pressed] = await tx.select({ conversationId: orderProposals.conversationId }).from(orderProposals).where(eq(orderProposals.id, press.proposalId));
+    if (!pressed || pressed.conversationId !== conversationId) return { text: PROPOSAL_PRESS_ANSWERS.foreign, alert: true };
+    const latest = await latestProposal(tx, conversationId);
+    if (latest?.id !== press.proposalId) return { text: PROPOSAL_PRESS_ANSWERS.stale, alert: true };
+    if (latest.status === "confirmed") return { text: ORDER_TEXTS.alreadyPlaced };
+    if (latest.status !== "pending") return { text: PROPOSAL_PRESS_ANSWERS.stale, alert: true };
+    const c = await loadConversation(tx, conversationId);
+    if (!c) return { text: PROPOSAL_PRESS_ANSWERS.foreign, alert: true };
+    const said: AgentReply[] = press.answer === "cancel" ? [{ action: "answer", text: ORDER_TEXTS.cancelled }] : [];
+    const { replies, proposalId } = await applyOrder(tx, projectId, conversationId, { order: { kind: press.answer }, replies: said }, effects);
+    await storeReplies(tx, projectId, c, replies, proposalId);
+    effects.send = await hasPendingAgentMessages(tx, conversationId);
+    if (effects.orders.length) await handOverOrder(tx, projectId, c, c.stage, effects);
+    const placed = effects.orders[0];
+    if (placed) return { text: `Заказ №${placed.number} оформлен` };
+    return { text: press.answer === "cancel" ? PROPOSAL_PRESS_ANSWERS.cancelled : PROPOSAL_PRESS_ANSWERS.seeChat };
+  });
+  await applyEffects(deps, projectId, conversationId, effects);
+  return answer;
 }
 
 async function hasPendingAgentMessages(tx: Tx, conversationId: string): Promise<boolean> {
@@ -405,6 +549,10 @@ async function applyEffects(deps: LeadDeps, projectId: string, conversationId: s
     if (effects.updated) await deps.publish({ type: "conversation.updated", projectId, conversationId, assigneeId: c?.assigneeId ?? null });
   }
   for (const event of effects.events) await deps.publish(event);
+  for (const order of effects.orders) {
+    for (const messageId of order.outboundMessageIds) await deps.enqueueOutbound({ projectId, messageId });
+    for (const event of order.events) await deps.publish(event);
+  }
 }
 
 export type TimeoutOutcome = { kind: "moved"; stage: LeadStage } | { kind: "not_yet"; at: Date } | { kind: "none" };

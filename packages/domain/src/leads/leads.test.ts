@@ -4,6 +4,7 @@ import { auditLog, conversations, leadEvents, memberships, messages, notificatio
 import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { DEFAULT_TEXTS } from "@threadline/ai";
 import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
+import { PUBLIC_ENDPOINTS } from "../endpoints.ts";
 import { processLeadMessage, type LeadDeps } from "./agent.ts";
 
 // The lead pipeline's services without the channel: settings, rotation, stage changes by hand,
@@ -94,7 +95,13 @@ describe("agent settings", () => {
   });
 
   it("the model key is stored encrypted and never returned", async () => {
-    const s = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-very-secret" } });
+    const provider = new OpenAiSimulator({ apiKeys: ["sk-very-secret"] });
+    await provider.start();
+    env.useEndpoints({ openaiBaseUrl: provider.baseURL });
+    const s = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-very-secret" } }).finally(async () => {
+      env.useEndpoints({ openaiBaseUrl: PUBLIC_ENDPOINTS.openaiBaseUrl });
+      await provider.stop();
+    });
     expect(s.llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false });
     expect(JSON.stringify(s)).not.toContain("sk-very-secret");
     const [p] = await env.owner.select({ key: projects.openaiKeyEnc }).from(projects).where(eq(projects.id, T.project.id));
@@ -354,14 +361,76 @@ describe("with the project's model", () => {
     }
   });
 
-  it("a model that fails leaves the rules' reply", async () => {
+  it("a model that fails leaves the rules' reply, and the owner sees why in the agent's health", async () => {
     const T = await env.createTenant("ModelDown");
-    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-wrong" } });
-    const job = await clientWrites(T, "Здравствуйте!");
-    const outcome = await processLeadMessage(deps, job);
-    expect(outcome.mode).toBe("fallback");
-    expect(outcome.replies.map((r) => r.action)).toEqual(["greet", "ask_phone"]);
-    const [n] = await env.owner.select({ n: sql<number>`count(*)::int` }).from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
-    expect(n!.n).toBe(0);
+    const owner = env.caller(T.owner.token);
+    // A provider that took the key when it was saved, then revoked it.
+    const revoking = new OpenAiSimulator({ apiKeys: [sim.apiKey] });
+    await revoking.start();
+    try {
+      env.useEndpoints({ openaiBaseUrl: revoking.baseURL });
+      await owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
+      expect(await owner.agent.health({ projectId: T.project.id })).toMatchObject({ state: "unknown", lastOkAt: null, lastError: null });
+      revoking.failNext({ status: 401, times: 1000 });
+      const job = await clientWrites(T, "Здравствуйте!");
+      const outcome = await processLeadMessage(deps, job);
+      expect(outcome.mode).toBe("fallback");
+      expect(outcome.replies.map((r) => r.action)).toEqual(["greet", "ask_phone"]);
+      const [n] = await env.owner.select({ n: sql<number>`count(*)::int` }).from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
+      expect(n!.n).toBe(0);
+      const failing = await owner.agent.health({ projectId: T.project.id });
+      expect(failing).toMatchObject({ state: "failing", lastError: { kind: "auth" } });
+    } finally {
+      env.useEndpoints({ openaiBaseUrl: sim.baseURL });
+      await revoking.stop();
+    }
+    // A new key starts clean, and the next answer shows the model working.
+    await owner.agent.update({ projectId: T.project.id, llm: { apiKey: sim.apiKey } });
+    expect((await owner.agent.health({ projectId: T.project.id })).state).toBe("unknown");
+    expect((await processLeadMessage(deps, await clientWrites(T, "Сколько стоит доставка?"))).mode).toBe("llm");
+    const healthy = await owner.agent.health({ projectId: T.project.id });
+    expect(healthy.state).toBe("ok");
+    expect(healthy.lastOkAt).not.toBeNull();
+  });
+
+  it("a key or model that does not work is refused when saved, and nothing is saved", async () => {
+    const T = await env.createTenant("ModelCheck");
+    const owner = env.caller(T.owner.token);
+    await expect(owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: "sk-wrong" } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("не принял ключ"),
+    });
+    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: null, hasKey: false, keyStale: false });
+    // A model the key cannot use.
+    await expect(owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-9-imaginary", apiKey: sim.apiKey } })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("gpt-9-imaginary"),
+    });
+    await owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
+    // Another model with the saved key is checked too; the saved one stays when it is refused.
+    await expect(owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-9-imaginary" } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false });
+    // Saving the rest of the form with the same model asks the provider nothing.
+    const before = sim.requests.length;
+    await owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini" }, script: { greeting: "Здравствуйте!" } });
+    expect(sim.requests.length).toBe(before);
+    // A provider that does not answer: the key is not saved, and the owner is told so.
+    env.useEndpoints({ openaiBaseUrl: "http://127.0.0.1:9/v1" });
+    try {
+      await expect(owner.agent.update({ projectId: T.project.id, llm: { apiKey: "sk-another" } })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("не ответил") });
+    } finally {
+      env.useEndpoints({ openaiBaseUrl: sim.baseURL });
+    }
+    expect((await owner.agent.get({ projectId: T.project.id })).llm.hasKey).toBe(true);
+  });
+
+  it("key checks are counted per member before the provider is asked", async () => {
+    const T = await env.createTenant("ModelCheckLimit");
+    const owner = env.caller(T.owner.token);
+    const before = sim.requests.length;
+    const tries = await Promise.allSettled(Array.from({ length: 14 }, () => owner.agent.update({ projectId: T.project.id, llm: { apiKey: "sk-wrong" } })));
+    const limited = tries.filter((t) => t.status === "rejected" && (t.reason as { code?: string }).code === "TOO_MANY_REQUESTS");
+    expect(limited).toHaveLength(4);
+    expect(sim.requests.length - before).toBe(10);
   });
 });

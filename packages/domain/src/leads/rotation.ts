@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
-import { conversations, leadRotations, memberships, projects, roles, rotationRules, users, type Attribution, type Tx, type WorkHours } from "@threadline/db";
+import { conversations, leadRotations, type ConversationIntent, memberships, projects, roles, rotationRules, users, type Attribution, type Tx, type WorkHours } from "@threadline/db";
 import { badRequest } from "../errors.ts";
 
 export type RotationMember = { membershipId: string; name: string; order: number };
@@ -116,14 +116,15 @@ export function availableNow(candidates: RotationCandidate[], timezone: string, 
   return candidates.filter((c) => takesLeads(c) && !(c.pausedUntil && c.pausedUntil > now) && onShift(c.workHours, timezone, now));
 }
 
-/** Where a lead came from, for rules by channel or traffic source. */
-export type LeadOrigin = { channelId?: string | null; attribution?: Attribution | null };
+/** Where a lead came from and what the client wants, for rules by channel, traffic source or intent. */
+export type LeadOrigin = { channelId?: string | null; attribution?: Attribution | null; intent?: ConversationIntent | null };
 
 const sourceOf = (a: Attribution | null | undefined) => [a?.utmSource, a?.refSource, a?.ref].filter((s): s is string => !!s).map((s) => s.toLowerCase());
 
 /**
- * The members a rule gives this lead to, or null when no rule applies. A rule naming both the
- * channel and the source wins over one naming the channel, which wins over one naming the source.
+ * The members a rule gives this lead to, or null when no rule applies. What the client wants
+ * weighs most (a complaint goes to whoever handles complaints, whichever channel it came from),
+ * then the channel, then the source: the rule naming the most of them, by that weight, wins.
  */
 export async function ruleMembersFor(tx: Tx, origin: LeadOrigin): Promise<Set<string> | null> {
   const rules = await tx.select().from(rotationRules).orderBy(asc(rotationRules.createdAt));
@@ -132,8 +133,9 @@ export async function ruleMembersFor(tx: Tx, origin: LeadOrigin): Promise<Set<st
   for (const r of rules) {
     const channelOk = !r.channelId || r.channelId === origin.channelId;
     const sourceOk = !r.source || sources.includes(r.source.toLowerCase());
-    if (!channelOk || !sourceOk) continue;
-    const score = (r.channelId ? 2 : 0) + (r.source ? 1 : 0);
+    const intentOk = !r.intent || r.intent === origin.intent;
+    if (!channelOk || !sourceOk || !intentOk) continue;
+    const score = (r.intent ? 4 : 0) + (r.channelId ? 2 : 0) + (r.source ? 1 : 0);
     if (!best || score > best.score) best = { score, ids: r.membershipIds };
   }
   return best ? new Set(best.ids) : null;
@@ -170,7 +172,7 @@ export async function nextInRotation(tx: Tx, projectId: string, opts: { now?: Da
 /** The leads waiting for a member on shift, oldest first. */
 export async function queuedLeads(tx: Tx, limit = 200) {
   return tx
-    .select({ id: conversations.id, channelId: conversations.channelId, attribution: conversations.attribution, queuedAt: conversations.queuedAt, stage: conversations.stage })
+    .select({ id: conversations.id, channelId: conversations.channelId, attribution: conversations.attribution, intent: conversations.intent, queuedAt: conversations.queuedAt, stage: conversations.stage })
     .from(conversations)
     .where(isNotNull(conversations.queuedAt))
     .orderBy(asc(conversations.queuedAt), asc(conversations.id))

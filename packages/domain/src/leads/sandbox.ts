@@ -26,7 +26,7 @@ export type SandboxTurn = {
 export async function sandboxTurn(
   tx: Tx,
   member: Member,
-  deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger">,
+  deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">,
   input: { messages: readonly SandboxMessage[]; known?: KnownContact },
 ): Promise<SandboxTurn> {
   assertCan(member, "agent.manage");
@@ -34,7 +34,7 @@ export async function sandboxTurn(
   const base = Date.now() - input.messages.length * 1000;
   const thread: ThreadMessage[] = input.messages.map((m, i) => ({ author: m.author, text: m.text, kind: "text", action: m.action ?? null, sentAt: new Date(base + i * 1000) }));
   const known: KnownContact = { phone: input.known?.phone ?? null, name: input.known?.name ?? null, email: input.known?.email ?? null };
-  const { decision, usage, retrieved } = await agentTurn(tx, deps, config, { thread, known, stage: "bot", conversationId: null });
+  const { decision, usage, retrieved } = await agentTurn(tx, deps, config, { projectId: member.projectId, thread, known, stage: "bot", conversationId: null });
   await recordUsage(tx, member.projectId, null, usage);
   const textOf = new Map(retrieved.map((p) => [p.id, p.text]));
   const used = decision.used ?? { passages: [], rules: [] };

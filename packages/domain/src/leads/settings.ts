@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { defaultScript, DEFAULT_TEXTS, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_MINUTES, type AgentScript } from "@threadline/ai";
+import { defaultScript, DEFAULT_TEXTS, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_MINUTES, type AgentScript } from "@threadline/ai";
 import { agentSettings, channels, projects, type AgentScriptOverrides, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
-import { encryptSecret, type SecretKeyring } from "../crypto.ts";
+import { decryptSecret, encryptSecret, type SecretKeyring } from "../crypto.ts";
 import { sameBaseUrl } from "../endpoints.ts";
 import { notFound } from "../errors.ts";
 
@@ -18,7 +18,17 @@ export type AgentConfig = {
   llm: { model: string | null; keyEnc: string | null; keyBaseUrl: string | null };
   /** Speech-to-text model for clients' voice notes, with the same key; null: voice notes are not transcribed. */
   transcriptionModel: string | null;
+  /** Who transcribes voice notes: the OpenAI-compatible API (transcriptionModel) or ElevenLabs (its key for voicing). */
+  transcriptionProvider: "openai" | "elevenlabs";
 };
+
+/** Speech-to-text as the admin page chooses it. */
+export type TranscriptionChoice = "off" | "openai" | "elevenlabs";
+
+function transcriptionChoice(config: Pick<AgentConfig, "transcriptionModel" | "transcriptionProvider">): TranscriptionChoice {
+  if (config.transcriptionProvider === "elevenlabs") return "elevenlabs";
+  return config.transcriptionModel ? "openai" : "off";
+}
 
 /** The project's model key, only if it was saved for the operator's model API (OPENAI_BASE_URL). */
 export function llmKeyFor(config: Pick<AgentConfig, "llm">, openaiBaseUrl: string): string | null {
@@ -52,6 +62,7 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     script: scriptFrom(row.name, overrides),
     llm: { model: s?.llmModel ?? null, keyEnc: row.openaiKeyEnc, keyBaseUrl: row.openaiKeyBaseUrl },
     transcriptionModel: s?.transcriptionModel ?? null,
+    transcriptionProvider: s?.transcriptionProvider ?? "openai",
   };
 }
 
@@ -69,6 +80,7 @@ export async function getAgentSettings(tx: Tx, projectId: string, opts: { openai
     defaults: { ...DEFAULT_TEXTS, maxPhoneAsks: DEFAULT_MAX_PHONE_ASKS, timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
     channels: list.map((c) => ({ ...c, override: config.channels[c.id] ?? null, agentOn: agentOnFor(config, c.id) })),
     llm: { model: config.llm.model, hasKey: !!llmKeyFor(config, opts.openaiBaseUrl), keyStale: !!config.llm.keyEnc && !llmKeyFor(config, opts.openaiBaseUrl) },
+    transcription: transcriptionChoice(config),
   };
 }
 
@@ -78,6 +90,8 @@ export type AgentSettingsPatch = {
   channels?: Record<string, boolean | null>;
   script?: AgentScriptOverrides;
   llm?: { model?: string | null; apiKey?: string | null };
+  /** ElevenLabs uses the project's key saved for voicing; the OpenAI-compatible API the model's key. */
+  transcription?: TranscriptionChoice;
 };
 
 const TEXT_FIELDS = ["greeting", "askPhone", "askPhoneAgain", "reAskPhone", "unknownQuestion", "invalidPhone", "confirmPhone", "handoff", "decline"] as const;
@@ -115,6 +129,31 @@ function normaliseScript(script: AgentScriptOverrides): AgentScriptOverrides {
   return out;
 }
 
+/** The stored columns for a speech-to-text choice; the OpenAI model kept, or Whisper when first chosen. */
+function transcriptionValues(choice: TranscriptionChoice | undefined, current: AgentConfig) {
+  if (choice === undefined || choice === transcriptionChoice(current)) return { transcriptionProvider: current.transcriptionProvider, transcriptionModel: current.transcriptionModel };
+  if (choice === "elevenlabs") return { transcriptionProvider: "elevenlabs" as const, transcriptionModel: current.transcriptionModel };
+  if (choice === "openai") return { transcriptionProvider: "openai" as const, transcriptionModel: current.transcriptionModel ?? DEFAULT_TRANSCRIPTION_MODEL };
+  return { transcriptionProvider: "openai" as const, transcriptionModel: null };
+}
+
+/**
+ * The key and model the agent will call once this change is saved, when the change is to them (a
+ * new key, or another model with a key in place); null when there is nothing new to check.
+ */
+export async function modelToVerify(tx: Tx, projectId: string, llm: AgentSettingsPatch["llm"], opts: { secretKey: SecretKeyring; openaiBaseUrl: string }): Promise<{ apiKey: string; model: string | null } | null> {
+  if (!llm) return null;
+  const current = await loadAgentConfig(tx, projectId);
+  const newKey = llm.apiKey?.trim() || null;
+  const model = "model" in llm ? llm.model?.trim() || null : current.llm.model;
+  if (!newKey && (model === current.llm.model || !model)) return null;
+  // A key being removed leaves nothing to check.
+  if (llm.apiKey !== undefined && !newKey) return null;
+  const savedKey = llmKeyFor(current, opts.openaiBaseUrl);
+  const apiKey = newKey ?? (savedKey ? decryptSecret(savedKey, opts.secretKey) : null);
+  return apiKey ? { apiKey, model } : null;
+}
+
 /**
  * Saves the project's agent settings. The script given replaces the saved one field by field
  * (a field left out keeps its value); the change is written to the audit log.
@@ -135,6 +174,7 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
     channels: channelSwitches,
     script,
     llmModel: patch.llm && "model" in patch.llm ? patch.llm.model?.trim() || null : current.llm.model,
+    ...transcriptionValues(patch.transcription, current),
     updatedBy: member.membershipId,
     updatedAt: new Date(),
   };
@@ -151,6 +191,7 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
   if (patch.channels) changed.channels = patch.channels;
   if (patch.script) changed.script = Object.keys(patch.script);
   if (patch.llm) changed.llm = { model: values.llmModel, keyChanged: patch.llm.apiKey !== undefined };
+  if (patch.transcription !== undefined) changed.transcription = patch.transcription;
   await recordAudit(tx, { projectId, actorUserId: member.userId, action: "agent.updated", targetType: "project", targetId: projectId, details: changed });
   return getAgentSettings(tx, projectId, opts);
 }

@@ -5,7 +5,7 @@ import { assertCan, type Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { getConversation } from "../conversations/thread.ts";
 import { memberName } from "../staff/member-name.ts";
-import { lockConversation } from "./agent.ts";
+import { lockConversation } from "./lock.ts";
 import { addWonExample } from "./examples.ts";
 import { moveLead } from "./stages.ts";
 

@@ -43,7 +43,7 @@ export async function handOver(
   events: PendingEvents,
 ): Promise<string | null> {
   if (input.assigneeId) return input.assigneeId;
-  const [origin] = await tx.select({ channelId: conversations.channelId, attribution: conversations.attribution }).from(conversations).where(eq(conversations.id, input.conversationId));
+  const [origin] = await tx.select({ channelId: conversations.channelId, attribution: conversations.attribution, intent: conversations.intent }).from(conversations).where(eq(conversations.id, input.conversationId));
   const next = await nextInRotation(tx, input.projectId, { now: input.now, origin });
   if (!next) {
     await tx.update(conversations).set({ queuedAt: sql`coalesce(${conversations.queuedAt}, now())` }).where(eq(conversations.id, input.conversationId));

@@ -6,7 +6,8 @@ import { loadCatalog } from "../catalog/read.ts";
 import type { CatalogView } from "../catalog/types.ts";
 import { DomainError } from "../errors.ts";
 import { createOrder, normalizeOrderPhone, type OrderEffects } from "../orders/service.ts";
-import { formatMoney, priceLines } from "../orders/pricing.ts";
+import { formatMoney } from "../money.ts";
+import { priceLines } from "../orders/pricing.ts";
 import { menuBotOn } from "./settings.ts";
 import { decodeButton, emptyState, encodeButton, render, unitPrice, type MenuAction, type MenuState } from "./screens.ts";
 
@@ -141,15 +142,18 @@ export async function handleMenuButton(
   const decoded = decodeButton(input.data);
   if (!decoded) return { answer: { text: MENU_ANSWERS.broken, alert: true } };
   const session = await sessionOf(tx, input.conversationId);
+  // The menu just sent, pressed before its id was recorded: only that message carries the
+  // session's token with its current version, so the press names it (and records it).
+  const justSent = !!session && !session.menuMessageId && !!input.externalMessageId && session.token === decoded.token && session.version === decoded.version;
   // A button on any message but the live menu is an old menu's; on the live menu, another token
   // is a payload copied from another chat's menu.
-  if (!session || expired(session) || !session.menuMessageId || session.menuMessageId !== input.externalMessageId) return { answer: { text: MENU_ANSWERS.expired, alert: true } };
+  if (!session || expired(session) || (!justSent && (!session.menuMessageId || session.menuMessageId !== input.externalMessageId))) return { answer: { text: MENU_ANSWERS.expired, alert: true } };
   if (session.token !== decoded.token) return { answer: { text: MENU_ANSWERS.foreign, alert: true } };
   if (decoded.version !== session.version) return { answer: { text: MENU_ANSWERS.stale } };
   const catalog = await loadCatalog(tx);
   const state = stateOf(session);
   const outcome = await apply(tx, input, state, catalog, decoded.action);
-  const saved = await save(tx, session, state);
+  const saved = await save(tx, session, state, justSent ? { menuMessageId: input.externalMessageId! } : {});
   return { answer: outcome.answer ?? {}, show: show(saved, state, catalog, "edit"), token: saved.token, ...(outcome.order ? { order: outcome.order } : {}) };
 }
 

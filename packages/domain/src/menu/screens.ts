@@ -1,6 +1,7 @@
 import type { MenuKeyboard } from "@threadline/channels";
 import type { CatalogProductView, CatalogView } from "../catalog/types.ts";
-import { formatMoney, lineLabel } from "../orders/pricing.ts";
+import { formatMoney } from "../money.ts";
+import { lineLabel } from "../orders/pricing.ts";
 
 // The menu bot's screens as plain data: what the state is, how each screen looks (text and
 // buttons), and how a button's payload is written and read. No I/O here.

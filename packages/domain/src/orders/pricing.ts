@@ -49,12 +49,6 @@ export function priceLines(catalog: CatalogView, lines: readonly OrderLineInput[
   return { lines: priced, totalMinor: priced.reduce((sum, l) => sum + l.lineTotalMinor, 0) };
 }
 
-/** «220 ₽»: an amount in minor units as the client reads it. */
-export function formatMoney(minor: number, currency: string): string {
-  const major = minor / 100;
-  return new Intl.NumberFormat("ru-RU", { style: "currency", currency, maximumFractionDigits: Number.isInteger(major) ? 0 : 2, minimumFractionDigits: Number.isInteger(major) ? 0 : 2 }).format(major);
-}
-
 /** «Капучино (овсяное) ×2» */
 export function lineLabel(line: Pick<PricedLine, "name" | "options" | "quantity">): string {
   const options = line.options.length ? ` (${line.options.map((o) => o.name).join(", ")})` : "";

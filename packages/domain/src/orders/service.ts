@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { contacts, conversations, messages, orderItems, orders, orderStatusEvents, projects, type LeadStage, type OrderFulfilment, type OrderSource, type OrderStatus, type Tx } from "@threadline/db";
+import { contacts, conversations, messages, orderItems, orders, orderStatusEvents, payments, projects, type LeadStage, type PaymentStatus, type OrderFulfilment, type OrderSource, type OrderStatus, type Tx } from "@threadline/db";
 import { findPhone } from "@threadline/ai";
 import { assertCan, can, type Member } from "../access/member.ts";
 import { redactContact, redactText } from "../access/redact.ts";
@@ -10,11 +10,12 @@ import { visibleTo } from "../conversations/list.ts";
 import { getConversation } from "../conversations/thread.ts";
 import { badRequest, forbidden, notFound } from "../errors.ts";
 import type { RealtimeEvent } from "../events.ts";
-import { lockConversation } from "../leads/agent.ts";
+import { lockConversation } from "../leads/lock.ts";
 import { NOTIFICATION_TEXTS } from "../leads/notification-texts.ts";
 import { handOver, moveLead } from "../leads/stages.ts";
 import { memberName } from "../staff/member-name.ts";
-import { formatMoney, lineLabel, priceLines, type OrderLineInput } from "./pricing.ts";
+import { formatMoney } from "../money.ts";
+import { lineLabel, priceLines, type OrderLineInput } from "./pricing.ts";
 import { canMoveOrder, DEFAULT_ORDER_TEMPLATES, MAX_TEMPLATE_LENGTH, ORDER_STATUS_RU, renderOrderTemplate } from "./statuses.ts";
 
 export type OrderActor = { kind: "client" } | { kind: "member"; membershipId: string };
@@ -185,6 +186,9 @@ const orderColumns = {
   currency: orders.currency,
   createdAt: orders.createdAt,
   updatedAt: orders.updatedAt,
+  // «Оплачен» is derived from the order's newest bill that was not cancelled: nothing to keep in step.
+  paymentStatus: sql<PaymentStatus | null>`(select ${payments.status} from ${payments} where ${payments.orderId} = ${orders.id} and ${payments.status} <> 'canceled' order by ${payments.createdAt} desc limit 1)`,
+  paidAt: sql<Date | null>`(select ${payments.paidAt} from ${payments} where ${payments.orderId} = ${orders.id} and ${payments.status} <> 'canceled' order by ${payments.createdAt} desc limit 1)`.mapWith((v: string | null): Date | null => (v === null ? null : new Date(v))),
 };
 
 async function withLines<R extends { id: string; phone: string | null; pickupTime: string | null; address: string | null; comment: string }>(tx: Tx, member: Member, rows: R[]) {
@@ -196,6 +200,8 @@ async function withLines<R extends { id: string; phone: string | null; pickupTim
     address: redactText(member, r.address),
     pickupTime: redactText(member, r.pickupTime),
     comment: redactText(member, r.comment),
+    // Whether it is paid is payment data: a role with payments hidden sees neither.
+    ...(member.hiddenFields.has("payments") ? { paymentStatus: null as PaymentStatus | null, paidAt: null as Date | null } : {}),
     items: items.filter((i) => i.orderId === r.id).map((i) => ({ id: i.id, name: i.name, unitPriceMinor: i.unitPriceMinor, options: i.options, quantity: i.quantity, lineTotalMinor: i.lineTotalMinor })),
   }));
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { channels, contacts, conversations, memberships, notifications, projects, rotationRules, withTenant, type Db, type Tx, type WorkHours } from "@threadline/db";
+import { channels, contacts, conversations, memberships, notifications, projects, rotationRules, withTenant, type ConversationIntent, type Db, type Tx, type WorkHours } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, notFound } from "../errors.ts";
@@ -61,19 +61,24 @@ export async function listRotationRules(tx: Tx) {
   return tx.select().from(rotationRules).orderBy(asc(rotationRules.createdAt));
 }
 
-/** A rule: leads of this channel and/or traffic source go only to these members. */
-export async function createRotationRule(tx: Tx, actor: Member, input: { channelId?: string | null; source?: string | null; membershipIds: string[] }) {
+/**
+ * A rule: leads of this channel, traffic source and/or intent go only to these members (the
+ * rotation goes round them). Spam may be given to a member who sorts it; it never reaches a
+ * person otherwise (routing before the card).
+ */
+export async function createRotationRule(tx: Tx, actor: Member, input: { channelId?: string | null; source?: string | null; intent?: ConversationIntent | null; membershipIds: string[] }) {
   const source = input.source?.trim().toLowerCase() || null;
+  const intent = input.intent ?? null;
   const ids = [...new Set(input.membershipIds)];
-  if ((!input.channelId && !source) || ids.length === 0) throw badRequest("rotation.ruleEmpty", "Укажите канал или источник и хотя бы одного сотрудника");
+  if ((!input.channelId && !source && !intent) || ids.length === 0) throw badRequest("rotation.ruleEmpty", "Укажите канал, источник или намерение и хотя бы одного сотрудника");
   if (input.channelId) {
     const [c] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, input.channelId));
     if (!c) throw notFound("channel");
   }
   const known = new Set((await rotationCandidates(tx)).map((c) => c.membershipId));
   if (ids.some((id) => !known.has(id))) throw notFound("member");
-  const [rule] = await tx.insert(rotationRules).values({ projectId: actor.projectId, channelId: input.channelId ?? null, source, membershipIds: ids }).returning();
-  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "rotation.rule_created", targetType: "rotation_rule", targetId: rule!.id, details: { channelId: rule!.channelId, source, membershipIds: ids } });
+  const [rule] = await tx.insert(rotationRules).values({ projectId: actor.projectId, channelId: input.channelId ?? null, source, intent, membershipIds: ids }).returning();
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "rotation.rule_created", targetType: "rotation_rule", targetId: rule!.id, details: { channelId: rule!.channelId, source, intent, membershipIds: ids } });
   return rule!;
 }
 
@@ -126,7 +131,9 @@ export async function assignQueuedLeads(db: Db, publish: (e: RealtimeEvent) => P
 
 /**
  * Reminds assignees of clients waiting longer than the project's response target: one reminder
- * per client message left unanswered (a notification, which also goes to their Telegram).
+ * per client message left unanswered, to whoever holds the conversation then (a notification,
+ * which also goes to their Telegram): a conversation handed on, e.g. from a fired manager,
+ * reminds its new assignee too.
  */
 export async function remindOverdue(db: Db, publish: (e: RealtimeEvent) => Promise<void>, now = new Date()): Promise<number> {
   const rows = (await db.execute(sql`select project_id, minutes from response_targets()`)) as unknown as { project_id: string; minutes: number }[];
@@ -141,7 +148,7 @@ export async function remindOverdue(db: Db, publish: (e: RealtimeEvent) => Promi
         .where(
           sql`${conversations.assigneeId} is not null and ${conversations.lastMessageDirection} = 'in' and ${conversations.lastMessageAt} < ${before.toISOString()}::timestamptz
             and ${conversations.stage} not in ('won', 'lost', 'spam', 'low_quality')
-            and not exists (select 1 from notifications n where n.conversation_id = ${conversations.id} and n.kind = 'reply.overdue' and n.created_at >= ${conversations.lastMessageAt})`,
+            and not exists (select 1 from notifications n where n.conversation_id = ${conversations.id} and n.membership_id = ${conversations.assigneeId} and n.kind = 'reply.overdue' and n.created_at >= ${conversations.lastMessageAt})`,
         )
         .limit(200);
       for (const c of overdue) {

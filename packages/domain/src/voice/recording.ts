@@ -19,6 +19,15 @@ async function readStored(storage: FileStorage, key: string): Promise<Uint8Array
 }
 
 /**
+ * The length of a stored Ogg/Opus voice message in whole seconds (at least 1), or null when the
+ * file is not Ogg/Opus: what a reply records, so the thread shows it without reading the audio.
+ */
+export async function storedVoiceSeconds(storage: FileStorage, key: string): Promise<number | null> {
+  const bytes = await readStored(storage, key);
+  return bytes && isOggOpus(bytes) ? Math.max(1, Math.round(oggOpusSeconds(bytes))) : null;
+}
+
+/**
  * Turns a recording the browser uploaded into a voice message: Ogg/Opus stays as it is, WebM/Opus
  * (Chromium's only choice) is rewrapped as Ogg/Opus. Anything else is refused with a reason.
  */

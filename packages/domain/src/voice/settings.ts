@@ -67,3 +67,9 @@ export async function loadSpeechConfig(tx: Tx, projectId: string, secretKey: Sec
   if (!row.keyEnc || !voice?.voiceId) return null;
   return { apiKey: decryptSecret(row.keyEnc, secretKey), voiceId: voice.voiceId, modelId: voice.modelId ?? DEFAULT_SPEECH_MODEL, baseUrl: endpoint.elevenlabsBaseUrl };
 }
+
+/** The project's own ElevenLabs key for speech-to-text (no voice needed); null without one. */
+export async function loadElevenLabsKey(tx: Tx, projectId: string, secretKey: SecretKeyring, endpoint: VoiceEndpoint) {
+  const row = await loadProject(tx, projectId, endpoint);
+  return row.keyEnc ? { apiKey: decryptSecret(row.keyEnc, secretKey), baseUrl: endpoint.elevenlabsBaseUrl } : null;
+}

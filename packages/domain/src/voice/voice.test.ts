@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { isOggOpus, oggOpusSeconds } from "@threadline/ai";
 import { ElevenLabsSimulator } from "@threadline/simulators/ai";
-import { VkApiSimulator } from "@threadline/simulators/channels";
+import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { attachments, channels, messages, projects, usageRecords, withTenant } from "@threadline/db";
 import { claimUpload, recordUpload } from "../conversations/uploads.ts";
 import { encryptSecret } from "../crypto.ts";
@@ -96,6 +96,11 @@ describe("voice replies", () => {
     expect(message).toMatchObject({ kind: "voice", text, delivery: "pending" });
     const [file] = await env.owner.select().from(attachments).where(eq(attachments.messageId, messageId));
     expect(file).toMatchObject({ kind: "voice", mime: "audio/ogg", size: audio.length, storageKey: voiced.storageKey });
+    // Its length is stored from the generated audio and shown in the thread, never «0:00».
+    expect(file!.durationSec).toBe(Math.round(oggOpusSeconds(audio)));
+    expect(file!.durationSec).toBeGreaterThan(0);
+    const thread = await env.caller(T.manager.token).conversations.messages({ projectId: T.project.id, conversationId: T.conversationId });
+    expect(thread.items.find((m) => m.id === messageId)!.attachments[0]).toMatchObject({ kind: "voice", durationSec: file!.durationSec });
   });
 
   it("no transaction stays open while ElevenLabs is answering", async () => {
@@ -151,6 +156,9 @@ describe("voice replies", () => {
     const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId: T.conversationId, text: "", file: voice });
     const [message] = await env.owner.select().from(messages).where(eq(messages.id, messageId));
     expect(message).toMatchObject({ kind: "voice", text: "" });
+    // The recording's length, from the Ogg/Opus the reply sends: what the bubble shows.
+    const [file] = await env.owner.select().from(attachments).where(eq(attachments.messageId, messageId));
+    expect(file!.durationSec).toBe(Math.max(1, Math.round(voice.durationSec)));
 
     const pdf = await uploaded(T.project.id, "not-audio", Buffer.from("%PDF-1.4"));
     expect((await failure(env.caller(T.manager.token).voice.fromRecording({ projectId: T.project.id, storageKey: pdf })))?.message).toContain("не принимают как голосовое");
@@ -168,6 +176,44 @@ describe("voice replies", () => {
     }
     // The other project's upload still waits for its own reply.
     expect(await withTenant(env.db, other.project.id, (tx) => claimUpload(tx, foreign))).toBe(true);
+  });
+
+  it("on Telegram the voice goes with its length, and the length Telegram answers with is kept", async () => {
+    const tg = new TelegramBotApiSimulator();
+    await tg.start();
+    env.useEndpoints({ telegramApiRoot: tg.apiRoot });
+    try {
+      const bot = tg.addBot({ username: "voice_length_bot" });
+      const [row] = await withTenant(env.db, T.project.id, (tx) =>
+        tx.insert(channels).values({ projectId: T.project.id, kind: "telegram", name: "TG", externalId: String(bot.botId), tokenEnc: encryptSecret(bot.token, env.deps.secretKey), webhookSecret: "tg-secret" }).returning(),
+      );
+      tg.simulateClientMessage({ botToken: bot.token, from: { id: 7401, first_name: "Лев" }, text: "Здравствуйте" });
+      const { conversationId } = await env.ingest({ id: row!.id, projectId: T.project.id, kind: "telegram" }, { ...clientMessage({ chatId: "7401", text: "Здравствуйте" }), channel: "telegram" });
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
+      const send = async (text: string) => {
+        const voiced = await speak(text, T.manager.token, conversationId);
+        const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId, text: "", file: voiced });
+        return messageId;
+      };
+      const fileOf = async (messageId: number) => (await env.owner.select().from(attachments).where(eq(attachments.messageId, messageId)))[0]!;
+
+      // The stored length goes along as sendVoice's duration, and stays.
+      const first = await send("Добрый день! Букет будет готов к пяти.");
+      const stored = (await fileOf(first)).durationSec;
+      expect(await sendOutbound(outbound, { projectId: T.project.id, messageId: first }, { finalAttempt: true })).toBe("sent");
+      expect((await fileOf(first)).durationSec).toBe(stored);
+
+      // A voice without a known length (stored before lengths were kept) takes Telegram's voice.duration.
+      const second = await send("Доставка по городу бесплатная от двух тысяч рублей.");
+      await env.owner.update(attachments).set({ durationSec: null }).where(eq(attachments.messageId, second));
+      expect(await sendOutbound(outbound, { projectId: T.project.id, messageId: second }, { finalAttempt: true })).toBe("sent");
+      const sent = tg.sentMessages(7401, { botToken: bot.token }).at(-1)!;
+      expect(sent.kind).toBe("voice");
+      // The simulator, like Telegram, estimates a length it was not given: ~16 kbit/s Opus.
+      expect((await fileOf(second)).durationSec).toBe(Math.max(1, Math.round(sent.file!.data.length / 2000)));
+    } finally {
+      await tg.stop();
+    }
   });
 
   it("a voiced reply reaches a VK client as an audio message (docs.getMessagesUploadServer type=audio_message)", async () => {

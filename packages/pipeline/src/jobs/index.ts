@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import { Coalescer } from "@threadline/domain/coalescer.ts";
 
-import type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob, PaymentJob } from "@threadline/domain/job-payloads.ts";
+import type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, MessageChangeJob, OutboundJob, PaymentJob } from "@threadline/domain/job-payloads.ts";
 
 // One queue factory: every queue, its payload type and its retry policy are declared here, so
 // the ingress, the API and the workers agree on names and shapes. The payloads are plain data
 // the domain hands over, so they are declared beside it (job-payloads.ts).
-export type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, OutboundJob, PaymentJob };
+export type { AiJob, InboundBatchJob, InboundJob, LeadTimeoutJob, MediaJob, MessageChangeJob, OutboundJob, PaymentJob };
 
 export const queueNames = { inbound: "inbound", outbound: "outbound", media: "media", ai: "ai", leadTimeout: "lead-timeout", maintenance: "maintenance", payments: "payments" } as const;
 
@@ -32,6 +32,8 @@ export type MaintenanceJob = { projectId?: string; notificationId?: string };
 
 /** How often waiting leads are offered to members whose shift has started, and reminders checked. */
 export const STAFF_DAY_EVERY_MS = 60_000;
+/** How often new messages' words join their projects' search lexicons (typo correction, decision 063). */
+export const SEARCH_LEXICON_EVERY_MS = 20_000;
 
 /** Most events in one inbound job. */
 export const INBOUND_BATCH_MAX = 100;
@@ -67,7 +69,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     await inbound.add("events", { items }, { jobId: inboundJobId(items) });
     return items.map(() => ({ ok: true, value: undefined }));
   }, INBOUND_BATCH_MAX);
-  const outbound = make<OutboundJob>("outbound");
+  // Sends, and edits and deletes of sent messages: one queue on the same shared rate limits.
+  const outbound = make<OutboundJob | MessageChangeJob>("outbound");
   const media = make<MediaJob>("media");
   const ai = make<AiJob>("ai");
   const leadTimeout = make<LeadTimeoutJob>("leadTimeout");
@@ -95,6 +98,7 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
       Promise.all([
         maintenance.upsertJobScheduler("sweep-uploads", { every: UPLOAD_SWEEP_EVERY_MS }, { name: "sweep-uploads", data: {} }),
         maintenance.upsertJobScheduler("staff-day", { every: STAFF_DAY_EVERY_MS }, { name: "staff-day", data: {} }),
+        maintenance.upsertJobScheduler("search-lexicon", { every: SEARCH_LEXICON_EVERY_MS }, { name: "search-lexicon", data: {} }),
       ]),
     /** A notification goes to its member's Telegram: once, however many workers heard of it. */
     enqueueStaffAlert: (job: { projectId: string; notificationId: string }) =>
@@ -102,6 +106,8 @@ export function createQueues(connection: ConnectionOptions, prefix = "tl") {
     /** Resolves once the event is in Redis, in a job of its own or with events that came with it. */
     enqueueInbound: (job: InboundJob) => inboundBatches.add("", job),
     enqueueOutbound: (job: OutboundJob) => outbound.add("send", job, { jobId: `msg_${job.messageId}` }),
+    /** A member's edit or delete of a sent message (each request is its own job). */
+    enqueueMessageChange: (job: MessageChangeJob) => outbound.add("change", job),
     enqueuePayment: (job: PaymentJob) => payments.add("update", job, { jobId: paymentJobId(job) }),
     enqueueMedia: (job: MediaJob) => media.add("fetch", job, { jobId: `att_${job.attachmentId}` }),
     /**

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { channels, menuSessions, orders, withTenant } from "@threadline/db";
+import { eq } from "drizzle-orm";
+import { channels, conversations, menuSessions, orders, withTenant } from "@threadline/db";
 import { TelegramAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, TelegramMenuClient } from "@threadline/simulators/channels";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
 import { loadCatalog, setProductAvailable, upsertCatalog } from "@threadline/domain/catalog/index.ts";
+import { handleMenuButton, handleMenuText } from "@threadline/domain/menu/bot.ts";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
 // The menu bot on real parts: the Telegram simulator's webhook, the ingress, the inbound queue,
@@ -98,6 +100,24 @@ describe("menu bot (Telegram)", () => {
     expect(tg.callbackAnswer(old, botToken)).toMatchObject({ text: "Это меню устарело. Напишите «Меню», чтобы открыть новое.", showAlert: true });
     const after = (await withTenant(env.db, T.project.id, (tx) => tx.select().from(menuSessions))).find((s) => s.conversationId === before.conversationId)!;
     expect((after.state as { cart: unknown[] }).cart).toHaveLength(1);
+  });
+
+  it("a press on the menu just sent, before its message id is recorded, is taken once; another message's is refused", async () => {
+    const client = new TelegramMenuClient(tg, botToken, { id: 8109, first_name: "Глеб" });
+    await client.say("Меню");
+    const [conversation] = await withTenant(env.db, T.project.id, (tx) => tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.externalChatId, "8109")));
+    const conversationId = conversation!.id;
+    // A new menu, as the bot draws it before sending: its id is not recorded yet.
+    const drawn = (await withTenant(env.db, T.project.id, (tx) => handleMenuText(tx, { projectId: T.project.id, conversationId, text: "Меню" })))!;
+    const pastries = drawn.show!.keyboard.flat().find((b) => b.text === "Выпечка")!.data;
+    const press = (externalMessageId: string) => withTenant(env.db, T.project.id, (tx) => handleMenuButton(tx, { projectId: T.project.id, conversationId, data: pastries, externalMessageId }));
+    const first = await press("9001");
+    expect(first.answer?.alert).toBeFalsy();
+    expect(first.show).toMatchObject({ mode: "edit", messageId: "9001" });
+    expect(first.show!.keyboard.flat().map((b) => b.text)).toEqual([expect.stringMatching(/^Круассан · 150/), "← Меню"]);
+    // The same button again is an older screen's; on another message it is an old menu's.
+    expect((await press("9001")).answer).toEqual({ text: "Меню уже обновилось — смотрите последнее сообщение." });
+    expect((await press("9002")).answer).toMatchObject({ alert: true });
   });
 
   it("a product that went on the stop-list after it was put in the cart stops the checkout with a clear answer; a wrong phone is asked again", async () => {

@@ -1,30 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { channels, contacts, conversations, messages, withTenant } from "@threadline/db";
-import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
-import { encryptSecret } from "@threadline/domain/crypto.ts";
-import { clientMessage, createTestEnv, type TestEnv } from "@threadline/testing";
-import { ChannelDirectory } from "./channels.ts";
+import { contacts, conversations, messages, withTenant } from "@threadline/db";
+import type { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
+import { clientMessage, type TestEnv } from "@threadline/testing";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
-import { SharedRateLimits } from "./rate-limits.ts";
+import { createOutboundEnv } from "./testing/outbound-env.ts";
 
 // "Never sends twice" where the platform cannot help: Telegram has no idempotency key, so a send
 // whose answer was lost, or a worker that died mid-send, must not be repeated by the queue.
 
+let O: Awaited<ReturnType<typeof createOutboundEnv>>;
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
 let deps: OutboundDeps;
-const tg = new TelegramBotApiSimulator();
-const vk = new VkApiSimulator();
+let tg: TelegramBotApiSimulator;
+let vk: VkApiSimulator;
 let telegram: { id: string; token: string };
 let vkChannel: { id: string; groupId: number };
-
-async function channel(kind: "vk" | "telegram", externalId: string, token: string) {
-  const [row] = await withTenant(env.db, T.project.id, (tx) =>
-    tx.insert(channels).values({ projectId: T.project.id, kind, name: kind, externalId, tokenEnc: encryptSecret(token, env.deps.secretKey), webhookSecret: "s" }).returning(),
-  );
-  return row!.id;
-}
 
 /** A client writes in; a manager answers; returns the pending reply's id. */
 async function reply(channelId: string, kind: "vk" | "telegram", chatId: number, text: string) {
@@ -41,22 +33,10 @@ async function stored(messageId: number) {
 const send = (messageId: number, finalAttempt = false) => sendOutbound(deps, { projectId: T.project.id, messageId }, { finalAttempt });
 
 beforeAll(async () => {
-  env = await createTestEnv();
-  T = await env.createTenant("Outbound");
-  await tg.start();
-  await vk.start();
-  env.useEndpoints({ telegramApiRoot: tg.apiRoot, vkApiBaseUrl: vk.apiBaseUrl });
-  const bot = tg.addBot({ username: "outbound_bot" });
-  telegram = { id: await channel("telegram", String(bot.botId), bot.token), token: bot.token };
-  const community = vk.addCommunity({ name: "Кофейня" });
-  vkChannel = { id: await channel("vk", String(community.groupId), community.token), groupId: community.groupId };
-  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
+  O = await createOutboundEnv("Outbound", "outbound_bot");
+  ({ env, T, deps, tg, vk, telegram, vkChannel } = O);
 });
-afterAll(async () => {
-  await tg.stop();
-  await vk.stop();
-  await env?.close();
-});
+afterAll(async () => O?.close());
 
 describe("outbound sends at the edges: lost answers, dead workers, concurrent ingest", () => {
   it("Telegram: a send whose answer is lost is not repeated; the manager is asked to check", async () => {

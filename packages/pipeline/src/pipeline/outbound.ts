@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
-import { isChannelError, storedFailure, type OutboundFile } from "@threadline/channels";
+import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
+import { proposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { cachedFileRef, dropFileRef, saveFileRef } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
@@ -88,28 +90,65 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     await record({ delivery: "failed", failureReason: UNCONFIRMED });
     return "failed";
   }
-  let file: OutboundFile | undefined;
-  if (loaded.file?.storageKey) {
-    const opened = await deps.storage.open(loaded.file.storageKey);
-    if (!opened) {
+  // A library file goes by the platform's reference when this channel has one (media_channel_refs).
+  const stored = loaded.file?.storageKey ? loaded.file : undefined;
+  const mediaKey = stored?.mediaId ? { channelId: message.channelId, mediaId: stored.mediaId } : undefined;
+  const cachedRef = mediaKey ? await withTenant(deps.db, job.projectId, (tx) => cachedFileRef(tx, mediaKey)) : undefined;
+  const readFile = async (): Promise<OutboundFile | null> => {
+    const opened = await deps.storage.open(stored!.storageKey!);
+    if (!opened) return null;
+    return { kind: stored!.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: stored!.fileName ?? "file", mime: stored!.mime ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
+  };
+  let file: OutboundFile | OutboundFileRef | null | undefined;
+  if (stored) {
+    file = cachedRef ? { kind: stored.kind as OutboundFile["kind"], platformRef: cachedRef, fileName: stored.fileName ?? "file", ...(stored.durationSec ? { durationSec: stored.durationSec } : {}) } : await readFile();
+    if (!file) {
       await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.fileNotStored" }) });
       return "failed";
     }
-    file = { kind: loaded.file.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: loaded.file.fileName ?? "file", mime: loaded.file.mime ?? undefined };
   }
   // The token's limits, shared with every process sending on it (and a VK history import).
   const slot = await deps.limits.take(sendRules(channel.config, loaded.chatId, loaded.businessConnectionId ?? undefined), MAX_SLOT_WAIT_MS);
   if (!slot.ok) throw new RetryLater(slot.waitMs, "rate limit");
   await setAttempt(deps.db, job.projectId, message.id, new Date());
-  try {
-    const sent = await channel.adapter.send({
+  const keyboard = proposalKeyboard(message.clientKey);
+  const send = (withFile: OutboundFile | OutboundFileRef | undefined) =>
+    channel.adapter.send({
       chatId: loaded.chatId,
       idempotencyKey: message.clientKey ?? String(message.id),
       text: message.text || undefined,
-      file,
+      file: withFile,
       businessConnectionId: loaded.businessConnectionId ?? undefined,
+      // An order proposal's buttons; not in a Telegram Business chat (its presses are not the bot's).
+      ...(keyboard && !loaded.businessConnectionId ? { keyboard } : {}),
     });
+  try {
+    let sent;
+    try {
+      sent = await send(file ?? undefined);
+    } catch (err) {
+      // The platform no longer knows the saved reference (and said so: nothing went out): forget
+      // it and upload the file once more.
+      if (!(mediaKey && file && isFileRef(file) && isChannelError(err) && err.reason.code === "channel.fileRefRefused")) throw err;
+      await withTenant(deps.db, job.projectId, (tx) => dropFileRef(tx, mediaKey));
+      file = await readFile();
+      if (!file) {
+        await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.fileNotStored" }) });
+        return "failed";
+      }
+      sent = await send(file);
+    }
+    // The platform's own length of a voice message is the one its client shows: keep it.
+    if (sent.durationSec && stored && sent.durationSec !== stored.durationSec) {
+      const durationSec = sent.durationSec;
+      await withTenant(deps.db, job.projectId, (tx) => tx.update(attachments).set({ durationSec }).where(eq(attachments.id, stored.id)));
+    }
     await record({ delivery: "sent", externalId: messageKey(channel.config.kind, loaded.chatId, sent.externalMessageId), failureReason: null });
+    // Kept once the message is recorded as sent: a lost reference costs only an upload next time.
+    if (mediaKey && file && !isFileRef(file) && sent.fileRef) {
+      const platformRef = sent.fileRef;
+      await withTenant(deps.db, job.projectId, (tx) => saveFileRef(tx, { ...mediaKey, projectId: job.projectId, platformRef }));
+    }
     return "sent";
   } catch (err) {
     if (isChannelError(err)) {

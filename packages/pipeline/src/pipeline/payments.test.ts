@@ -78,7 +78,7 @@ describe("YooKassa: a bill paid on the hosted page", () => {
     expect(create.body).toMatchObject({ amount: { value: "1500.00", currency: "RUB" }, confirmation: { type: "redirect" }, metadata: { payment_id: paymentId } });
     const [message] = await env.owner.select().from(messages).where(eq(messages.id, res.messageId));
     expect(message!.text).toContain(res.confirmationUrl);
-    expect(message!.text).toMatch(/Сумма: 1\s500,00\s₽/);
+    expect(message!.text).toMatch(/Сумма: 1\s500\s₽\n/);
     expect(res.confirmationUrl).toBe(`${yk.url}/checkout/${providerId}`);
   });
 
@@ -187,6 +187,21 @@ describe("YooKassa: forged, malformed and misdirected notifications", () => {
   });
 });
 
+describe("YooKassa: a currency other than the one billed", () => {
+  it("the same amount in another currency is refused and recorded; the payment stays pending and the lead does not move", async () => {
+    const cid = await newConversation(A, "7013");
+    const { paymentId } = await bill(A, cid, 300000);
+    const p = await paymentRow(paymentId);
+    yk.payments.get(p.providerPaymentId!)!.amount.currency = "USD";
+    await yk.pay(p.providerPaymentId!);
+    await expect.poll(async () => (await eventsOf(paymentId)).filter((e) => e.kind === "mismatch").length, { timeout: 5000 }).toBe(1);
+    const [mismatch] = (await eventsOf(paymentId)).filter((e) => e.kind === "mismatch");
+    expect(mismatch).toMatchObject({ amount: 300000, currency: "USD", details: { billed: { amount: 300000, currency: "RUB" } } });
+    expect((await paymentRow(paymentId)).status).toBe("pending");
+    expect(await wonChanges(cid)).toBe(0);
+  });
+});
+
 describe("bad input around the bill", () => {
   it("a provider that times out: a clear error, no payment and no message", async () => {
     const cid = await newConversation(A, "7020");
@@ -275,6 +290,60 @@ describe("bad input around the bill", () => {
     const view = await env.caller(A.manager.token).payments.forConversation({ projectId: A.project.id, conversationId: cid });
     expect(view).toMatchObject({ revenue: 250000, payments: [{ provider: "manual", method: "transfer", status: "succeeded" }] });
     expect(await wonChanges(cid)).toBe(1);
+  });
+});
+
+describe("a role with payments hidden sees none of a bill, on every path", () => {
+  it("thread, list preview and stage, search excerpt, contact panel and the «Клиент оплатил» notice: hidden for it, shown to a role that sees payments", async () => {
+    const cid = await newConversation(A, "7040");
+    const description = "Абонемент «Йога» на месяц";
+    const res = await env.caller(A.manager.token).payments.bill({ projectId: A.project.id, conversationId: cid, amount: 777000, description });
+    const hide = () => env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.manager.roleId, hiddenFields: ["payments"] });
+    await hide();
+    try {
+      const p = await paymentRow(res.paymentId);
+      await fetch(`${yk.url}/checkout/${p.providerPaymentId}/pay`, { method: "POST" });
+      await expect.poll(async () => (await paymentRow(res.paymentId)).status, { timeout: 5000 }).toBe("succeeded");
+      await settle();
+      // The assignee's role hides payments: the lead is won, but nobody tells it that the client paid.
+      const [c] = await env.owner.select().from(conversations).where(eq(conversations.id, cid));
+      expect(c).toMatchObject({ stage: "won", assigneeId: A.manager.membershipId });
+      expect(await env.owner.select().from(notifications).where(and(eq(notifications.conversationId, cid), eq(notifications.kind, "payment.succeeded")))).toHaveLength(0);
+
+      const look = async (token: string) => {
+        const caller = env.caller(token);
+        const thread = await caller.conversations.messages({ projectId: A.project.id, conversationId: cid });
+        const list = await caller.conversations.list({ projectId: A.project.id, filter: "all" });
+        const found = await caller.conversations.list({ projectId: A.project.id, filter: "all", search: "Йога" });
+        const header = await caller.conversations.get({ projectId: A.project.id, conversationId: cid });
+        const panel = await caller.payments.forConversation({ projectId: A.project.id, conversationId: cid });
+        return { thread, row: list.items.find((r) => r.id === cid), found: found.items.find((r) => r.id === cid), header, panel };
+      };
+      const hidden = await look(A.manager.token);
+      expect(hidden.thread.items.map((m) => m.id)).not.toContain(res.messageId);
+      expect(JSON.stringify(hidden.thread.items)).not.toContain("Йога");
+      expect(hidden.thread.items.some((m) => m.text.includes("Хочу оплатить"))).toBe(true);
+      expect(hidden.row).toMatchObject({ preview: null, stage: null });
+      // «Йога» is only in the bill: the search does not find the conversation by it.
+      expect(hidden.found).toBeUndefined();
+      expect(hidden.header.stage).toBeNull();
+      expect(hidden.panel).toBeNull();
+      expect(JSON.stringify([hidden.row, hidden.found, hidden.header])).not.toContain(p.confirmationUrl!);
+
+      const shown = await look(A.admin.token);
+      expect(shown.thread.items.find((m) => m.id === res.messageId)?.text).toContain(p.confirmationUrl!);
+      expect(shown.row).toMatchObject({ preview: expect.stringContaining(description), stage: "won" });
+      expect(shown.found?.match?.text).toContain("Йога");
+      expect(shown.header.stage).toBe("won");
+      expect(shown.panel).toMatchObject({ revenue: 777000, payments: [{ id: res.paymentId, status: "succeeded" }] });
+
+      // Another project's member sees neither the thread nor the payment, whatever its role.
+      await expect(env.caller(B.owner.token).conversations.messages({ projectId: B.project.id, conversationId: cid })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(env.caller(B.owner.token).payments.forConversation({ projectId: B.project.id, conversationId: cid })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(env.caller(B.owner.token).payments.forConversation({ projectId: A.project.id, conversationId: cid })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      await env.caller(A.owner.token).roles.update({ projectId: A.project.id, roleId: A.manager.roleId, hiddenFields: ["contact.profileUrl", "conversation.attribution"] });
+    }
   });
 });
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { attachments, channels, contacts, conversations, messages, uploads, withTenant } from "@threadline/db";
+import { eq, sql } from "drizzle-orm";
+import { attachments, channels, contacts, conversations, messages, searchLexicon, uploads, withTenant } from "@threadline/db";
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
-import { UPLOAD_SWEEP_EVERY_MS, STAFF_DAY_EVERY_MS } from "../jobs/index.ts";
+import { UPLOAD_SWEEP_EVERY_MS, STAFF_DAY_EVERY_MS, SEARCH_LEXICON_EVERY_MS } from "../jobs/index.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
-import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
+import { clientMessage, createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
 let env: TestEnv;
 let T: Awaited<ReturnType<TestEnv["createTenant"]>>;
@@ -278,13 +278,29 @@ describe("outbound", () => {
   });
 });
 
+/** Runs one housekeeping job through the worker and waits for it to finish. */
+async function runMaintenance(name: "sweep-uploads" | "search-lexicon") {
+  const events = new QueueEvents("maintenance", { connection: new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null }), prefix: env.queues.prefix });
+  try {
+    await events.waitUntilReady();
+    const job = await env.queues.maintenance.add(name, {});
+    await job.waitUntilFinished(events, 15_000);
+  } finally {
+    await events.close();
+  }
+}
+
 describe("housekeeping", () => {
-  it("the worker schedules the upload sweep (and the staff-day job) once, and a sweep removes uploads no reply took for a day", async () => {
+  it("the worker schedules the upload sweep, the staff-day and the search lexicon jobs once, and a sweep removes uploads no reply took for a day", async () => {
     const schedules = await env.queues.maintenance.getJobSchedulers();
     expect(schedules).toEqual(
-      expect.arrayContaining([expect.objectContaining({ key: "sweep-uploads", every: UPLOAD_SWEEP_EVERY_MS }), expect.objectContaining({ key: "staff-day", every: STAFF_DAY_EVERY_MS })]),
+      expect.arrayContaining([
+        expect.objectContaining({ key: "sweep-uploads", every: UPLOAD_SWEEP_EVERY_MS }),
+        expect.objectContaining({ key: "staff-day", every: STAFF_DAY_EVERY_MS }),
+        expect.objectContaining({ key: "search-lexicon", every: SEARCH_LEXICON_EVERY_MS }),
+      ]),
     );
-    expect(schedules).toHaveLength(2);
+    expect(schedules).toHaveLength(3);
 
     const old = `${uploadPrefix(T.project.id)}brosheno-2-dnya`;
     const fresh = `${uploadPrefix(T.project.id)}tolko-chto`;
@@ -293,17 +309,18 @@ describe("housekeeping", () => {
       { projectId: T.project.id, storageKey: old, createdAt: new Date(Date.now() - 2 * 86_400_000) },
       { projectId: T.project.id, storageKey: fresh },
     ]);
-    const events = new QueueEvents("maintenance", { connection: new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null }), prefix: env.queues.prefix });
-    try {
-      await events.waitUntilReady();
-      const job = await env.queues.maintenance.add("sweep-uploads", {});
-      await job.waitUntilFinished(events, 15_000);
-    } finally {
-      await events.close();
-    }
+    await runMaintenance("sweep-uploads");
     expect(await pipeline.storage.open(old)).toBeNull();
     const left = (await env.owner.select().from(uploads).where(eq(uploads.projectId, T.project.id))).map((u) => u.storageKey);
     expect(left).toEqual([fresh]);
     (await pipeline.storage.open(fresh))!.stream.destroy();
+  });
+
+  it("the search lexicon job adds the words of messages stored since its last run to their project's lexicon", async () => {
+    await env.ingest(T.channel, clientMessage({ chatId: "lex-1", name: "Лидия Мухина", text: "Пришлите, пожалуйста, каталог гортензий" }));
+    await env.owner.execute(sql`update messages set created_at = now() - interval '1 minute'`);
+    await runMaintenance("search-lexicon");
+    const words = (await env.owner.select().from(searchLexicon).where(eq(searchLexicon.projectId, T.project.id))).map((w) => w.word);
+    expect(words).toEqual(expect.arrayContaining(["пришлите", "пожалуйста", "каталог", "гортензий"]));
   });
 });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await withTenant(env.db, T.project.id, (tx) =>
     tx.insert(agentSettings).values({ projectId: T.project.id, enabled: true, transcriptionModel: "whisper-1", script: { facts: { hours: "ежедневно с 8:00 до 22:00" } } }),
   );
-  deps = { db: env.db, channels: new Platform(), storage: env.deps.storage, publish: env.deps.publish, secretKey: env.deps.secretKey, endpoints: { openaiBaseUrl: openai.baseURL } };
+  deps = { db: env.db, channels: new Platform(), storage: env.deps.storage, publish: env.deps.publish, secretKey: env.deps.secretKey, endpoints: { openaiBaseUrl: openai.baseURL, elevenlabsBaseUrl: "http://127.0.0.1:9" } };
 });
 afterAll(async () => {
   await openai.stop();

@@ -1,11 +1,14 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Logger } from "@threadline/config";
-import { createQueues, queueNames, type MaintenanceJob, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type OutboundJob, type PaymentJob } from "../jobs/index.ts";
+import { createQueues, queueNames, type MaintenanceJob, type AiJob, type InboundBatchJob, type InboundJob, type LeadTimeoutJob, type MediaJob, type MessageChangeJob, type OutboundJob, type PaymentJob } from "../jobs/index.ts";
 import { applyPaymentUpdate } from "@threadline/domain/payments/service.ts";
 import { continueAgentReplies, processLeadMessage, processLeadTimeout } from "@threadline/domain/leads/agent.ts";
+import { AgentHealth } from "@threadline/domain/leads/agent-health.ts";
 import type { Endpoints } from "@threadline/domain/endpoints.ts";
 import { IngestBatcher } from "@threadline/domain/conversations/ingest-batcher.ts";
 import { sweepUploads } from "@threadline/domain/conversations/uploads.ts";
+import { extendSearchLexicon } from "@threadline/domain/conversations/search.ts";
 import { assignQueuedLeads, remindOverdue } from "@threadline/domain/staff/rotation-settings.ts";
 import { sendStaffAlert } from "@threadline/domain/staff/alerts.ts";
 import { PUBLIC_ENDPOINTS } from "@threadline/domain/endpoints.ts";
@@ -14,7 +17,9 @@ import { processMenuButton, processMenuText, type MenuDeps } from "./menu.ts";
 import { leadDepsOn } from "./lead-deps.ts";
 import { fetchAttachment, type MediaDeps } from "./media.ts";
 import { readIncomingFiles } from "./transcribe.ts";
+import { inboundPressure, inboundPressureReporter } from "./governor.ts";
 import { RetryLater, sendOutbound, type OutboundDeps } from "./outbound.ts";
+import { changeMessage } from "./message-change.ts";
 import type { SecretKeyring } from "@threadline/domain/crypto.ts";
 
 const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -24,7 +29,8 @@ const MAX_RATE_LIMIT_WAITS = 30;
 export type WorkerDeps = Omit<InboundDeps, "ingest"> &
   OutboundDeps &
   MediaDeps & {
-    connection: ConnectionOptions;
+    /** The queues' Redis: BullMQ's connection and the inbound pressure signal. */
+    connection: Redis;
     prefix?: string;
     logger: Logger;
     /** Opens the projects' model keys for the agent; without it the agent works on its rules alone. */
@@ -46,31 +52,12 @@ export const AGENT_DELAY_MS = 700;
  */
 export const INBOUND_CONCURRENCY = 256;
 
-/** Longest an agent turn waits for the inbound queue to drain before it runs anyway. */
-export const AGENT_YIELD_MAX_MS = 2000;
-
 /**
- * Resolves when `queue` has no job waiting (read at most every 100 ms, shared by the callers), or
- * after `maxWaitMs`: work that can wait lets more urgent work on the same database go first.
+ * Longest a job that can wait holds back while inbound storing is late (see governor.ts): an
+ * agent turn, a send, a file download. Past it the job runs anyway, so a steady flood slows them
+ * (at most a concurrency's worth of jobs per wait) but never stops them.
  */
-function yieldTo(queue: { getWaitingCount: () => Promise<number> }, maxWaitMs: number) {
-  let readAt = 0;
-  let reading: Promise<number> | undefined;
-  let waiting = 0;
-  const waitingNow = async () => {
-    if (Date.now() - readAt < 100) return waiting;
-    reading ??= queue.getWaitingCount().finally(() => {
-      readAt = Date.now();
-      reading = undefined;
-    });
-    waiting = await reading.catch(() => 0);
-    return waiting;
-  };
-  return async () => {
-    const until = Date.now() + maxWaitMs;
-    while ((await waitingNow()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  };
-}
+export const YIELD_MAX_MS = { ai: 3000, outbound: 1000, media: 5000 } as const;
 
 /** The queue workers a process can run; a process runs some or all of them (see composeWorker's roles). */
 export type WorkerQueue = "inbound" | "outbound" | "media" | "ai" | "leadTimeout" | "maintenance" | "payments";
@@ -84,9 +71,9 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
   const common = { connection: deps.connection, prefix: deps.prefix ?? "tl" };
   // The lead pipeline queues its own follow-up work: agent turns, sends, silence timeouts.
   const queues = createQueues(deps.connection, common.prefix);
-  const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger });
+  const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger, health: new AgentHealth(deps.connection, common.prefix) });
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
-  const menu: MenuDeps = { db: deps.db, channels: deps.channels, publish: deps.publish, enqueueOutbound: (job) => queues.enqueueOutbound(job), logger: deps.logger };
+  const menu: MenuDeps = { db: deps.db, channels: deps.channels, publish: deps.publish, enqueueOutbound: (job) => queues.enqueueOutbound(job), limits: deps.limits, logger: deps.logger, leads };
   const inboundDeps: InboundDeps = {
     ...deps,
     ingest: batcher.ingest,
@@ -100,12 +87,23 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
       }),
   };
   const inbound = runs("inbound") ? new Worker<InboundBatchJob | InboundJob>(queueNames.inbound, (job) => processInboundJob(inboundDeps, job), { ...common, concurrency: concurrency.inbound }) : undefined;
-  const outbound = !runs("outbound") ? undefined : new Worker<OutboundJob & { waits?: number }>(
+  if (inbound) {
+    // How late each job's client messages reached the inbox, from when the ingress queued them.
+    const report = inboundPressureReporter(deps.connection, common.prefix);
+    inbound.on("completed", (job) => report(Date.now() - job.timestamp));
+  }
+  // Work that can wait holds back while client messages are late (read only where it runs).
+  const pressure = only.some((q) => q in YIELD_MAX_MS) ? inboundPressure(deps.connection, { prefix: common.prefix, logger: deps.logger }) : undefined;
+  const yieldFor = (q: keyof typeof YIELD_MAX_MS) => pressure?.whenClear(YIELD_MAX_MS[q]);
+  const outbound = !runs("outbound") ? undefined : new Worker<(OutboundJob | MessageChangeJob) & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
       const waits = job.data.waits ?? 0;
+      await yieldFor("outbound");
       try {
-        const outcome = await sendOutbound(deps, job.data, { finalAttempt: isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS });
+        const finalAttempt = isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS;
+        if ("change" in job.data) return await changeMessage(deps, job.data, { finalAttempt });
+        const outcome = await sendOutbound(deps, job.data, { finalAttempt });
         // The agent's next reply in this conversation goes out after this one.
         await continueAgentReplies(leads, job.data);
         return outcome;
@@ -119,15 +117,23 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
     },
     { ...common, concurrency: concurrency.outbound },
   );
-  const media = runs("media") ? new Worker<MediaJob>(queueNames.media, (job) => fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) }), { ...common, concurrency: concurrency.media }) : undefined;
-  // A turn waits (a little) while client messages wait to be stored: the manager sees them first.
-  const inboundDrained = yieldTo(queues.inbound, AGENT_YIELD_MAX_MS);
+  const media = !runs("media")
+    ? undefined
+    : new Worker<MediaJob>(
+        queueNames.media,
+        async (job) => {
+          await yieldFor("media");
+          return fetchAttachment(deps, job.data, { finalAttempt: isFinal(job) });
+        },
+        { ...common, concurrency: concurrency.media },
+      );
   const ai = !runs("ai")
     ? undefined
     : new Worker<AiJob>(
         queueNames.ai,
         async (job) => {
-          await inboundDrained();
+          // The manager sees the client's messages first.
+          await yieldFor("ai");
           // Voice notes and PDFs are read as text before the agent's turn.
           await readIncomingFiles({ ...deps, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger }, job.data);
           return processLeadMessage(leads, job.data);
@@ -161,6 +167,11 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
         if (outcome === "blocked") deps.logger.info({ projectId, notificationId }, "a member blocked the staff bot; their link is marked");
         return;
       }
+      if (job.name === "search-lexicon") {
+        const read = await extendSearchLexicon(deps.db);
+        if (read) deps.logger.debug({ read }, "search lexicon extended");
+        return;
+      }
       if (job.name !== "sweep-uploads") return;
       const removed = await sweepUploads(deps.db, deps.storage);
       if (removed) deps.logger.info({ removed }, "unsent uploads removed");
@@ -191,8 +202,11 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
     ...byQueue,
     /** What the lead pipeline runs on: for a clock other than real time (the first-contact eval). */
     leads,
+    /** The inbound pressure as the yielding workers of this process see it. */
+    pressure,
     close: () =>
       Promise.all(all.map((w) => w.close()))
+        .then(() => pressure?.stop())
         .then(() => queues.close())
         .then(() => undefined),
   };

@@ -5,6 +5,7 @@
 import { analyzeMessage } from "@threadline/ai";
 import { findAnswers } from "@threadline/ai";
 import { INTENT_SCHEMA_NAME, knowledgeFromPrompt, REPLY_SCHEMA_NAME } from "@threadline/ai";
+import { answerFromPassages, COPILOT_SCHEMA_NAME, defaultScript, summarizeWithRules, SUMMARY_SCHEMA_NAME, type KnowledgePassage } from "@threadline/ai";
 import { boundaryOf, parseMultipart } from "../channels/multipart.ts";
 import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
 
@@ -19,7 +20,8 @@ export function simulatedVoice(text: string, durationSec = Math.max(2, Math.ceil
   return Buffer.concat([Buffer.from("OggS"), Buffer.alloc(durationSec * 2000), Buffer.from(`${SPEECH_MARKER}${Buffer.from(text, "utf8").toString("base64")}`, "latin1")]);
 }
 
-function spokenText(audio: Buffer): string {
+/** The text a simulated voice note carries (empty for any other audio). */
+export function spokenText(audio: Buffer): string {
   const at = audio.lastIndexOf(SPEECH_MARKER);
   if (at < 0) return "";
   return Buffer.from(audio.subarray(at + SPEECH_MARKER.length).toString("latin1"), "base64").toString("utf8");
@@ -199,6 +201,19 @@ export class OpenAiSimulator extends SimulatorServer {
       const plan = Array.isArray(input.plan) ? (input.plan as { action?: string; text?: string }[]) : [];
       // Words answers a little differently from the rules, keeping every fact as the plan has it.
       return { messages: plan.map((p) => ({ action: p.action ?? "answer", text: p.action === "answer" ? `Конечно! ${p.text ?? ""}` : (p.text ?? "") })) };
+    }
+    if (name === COPILOT_SCHEMA_NAME) {
+      // The manager's suggestion: the passage sentence that answers the question, else the rules' own suggestion.
+      const passages = Array.isArray(input.passages) ? (input.passages as KnowledgePassage[]) : [];
+      const question = typeof input.question === "string" ? input.question : user;
+      const found = answerFromPassages(passages, question)?.text ?? (typeof input.rulesSuggestion === "string" ? input.rulesSuggestion : "");
+      return { reply: found ? `Здравствуйте! ${found}` : "Здравствуйте! Уточню и вернусь с ответом." };
+    }
+    if (name === SUMMARY_SCHEMA_NAME) {
+      const conversation = Array.isArray(input.conversation) ? (input.conversation as { author?: string; text?: string }[]) : [];
+      const thread = conversation.map((m) => ({ author: m.author === "Клиент" ? ("client" as const) : ("member" as const), text: m.text ?? "", sentAt: new Date(0) }));
+      const s = summarizeWithRules({ script: defaultScript(""), thread });
+      return { wants: s.wants, budget: s.budget, date: s.date, objections: s.objections };
     }
     return exampleOf(schema);
   }

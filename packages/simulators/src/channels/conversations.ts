@@ -7,7 +7,8 @@ export type ScriptStep =
   | { say: string }
   | { photo: "receipt" | "product"; caption?: string }
   | { document: { fileName: string; content: string }; caption?: string }
-  | { voice: { durationSec: number } }
+  /** `says`: the words the note carries, for the OpenAI and ElevenLabs simulators to transcribe. */
+  | { voice: { durationSec: number; says?: string } }
   /** Waits until the business answers (or the reply timeout passes), as a person would. */
   | { awaitReply: true };
 

@@ -1,6 +1,6 @@
 // Platform simulators for tests, benchmarks and the demo: real HTTP servers on loopback that
 // the production adapters reach through their SDKs' base-URL options.
-export { VkApiSimulator, type VkClientAttachment, type VkSentMessage, type VkSimulatorOptions } from "./vk/simulator.ts";
+export { VkApiSimulator, type VkClientAttachment, type VkSentMessage, type VkSimulatorOptions, type VkUploadRecord } from "./vk/simulator.ts";
 export { VK_METHODS } from "./vk/methods.ts";
 export type { VkFaultKind, VkFaultSchedule } from "./vk/faults.ts";
 export { SeededCommunityHistory, realisticMessageCount, seededRandom, type SeedOptions } from "./vk/seeded.ts";
@@ -25,4 +25,4 @@ export {
   type ScriptedClientsRun,
   type ScriptedClientTarget,
 } from "./scripted-clients.ts";
-export { TelegramMenuClient, startMenuShoppers, type MenuCheckout, type MenuOrderLine } from "./menu-client.ts";
+export { TelegramMenuClient, VkMenuClient, startMenuShoppers, startVkMenuShoppers, type MenuCheckout, type MenuOrderLine } from "./menu-client.ts";

@@ -1,6 +1,7 @@
 import { sleep } from "./delivery.ts";
 import type { TelegramBotApiSimulator, TgClient } from "./telegram/simulator.ts";
 import type { TgSentMessage } from "./telegram/world.ts";
+import type { VkApiSimulator } from "./vk/simulator.ts";
 
 // A scripted client that orders through a bot's inline-button menu: it writes «Меню», presses
 // buttons by their text and answers the checkout's questions, waiting for the bot as a person
@@ -64,21 +65,95 @@ export class TelegramMenuClient {
 
   /** Opens the menu, puts the lines in the cart, checks out and confirms. Returns the final menu text. */
   async order(lines: MenuOrderLine[], checkout: MenuCheckout): Promise<string> {
-    await this.say("Меню");
-    for (const line of lines) {
-      await this.tap(line.category);
-      await this.tap(typeof line.product === "string" ? new RegExp(`^${line.product.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} ·`) : line.product);
-      for (const option of line.options ?? []) await this.tap(typeof option === "string" ? new RegExp(`^(✓ )?${option}( \\+|$)`) : option);
-      await this.tap(/^Добавить в корзину/);
-      await this.tap("← Меню");
+    await orderThroughMenu(this, lines, checkout);
+    return this.menu()?.text ?? "";
+  }
+}
+
+/** What a scripted client does with a bot's menu, whatever the platform. */
+interface MenuUser {
+  say(text: string): Promise<unknown>;
+  tap(label: string | RegExp): Promise<unknown>;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The order script: the lines into the cart, the checkout's answers, the confirmation. */
+async function orderThroughMenu(user: MenuUser, lines: MenuOrderLine[], checkout: MenuCheckout): Promise<void> {
+  await user.say("Меню");
+  for (const line of lines) {
+    await user.tap(line.category);
+    await user.tap(typeof line.product === "string" ? new RegExp(`^${escape(line.product)} ·`) : line.product);
+    for (const option of line.options ?? []) await user.tap(typeof option === "string" ? new RegExp(`^(✓ )?${escape(option)}( \\+|$)`) : option);
+    await user.tap(/^Добавить в корзину/);
+    await user.tap("← Меню");
+  }
+  await user.tap(/^🛒 Корзина/);
+  await user.tap("Оформить заказ");
+  await user.say(checkout.name);
+  await user.say(checkout.phone);
+  await user.tap(checkout.address ? "Доставка" : "Самовывоз");
+  await user.say(checkout.address ?? checkout.pickupTime ?? "как можно скорее");
+  await user.tap("Подтвердить заказ");
+}
+
+/**
+ * The same client on a VK community: it writes in the dialog, presses the callback buttons of
+ * the community's menu message (each press a message_event) and waits for the answer
+ * (sendMessageEventAnswer) and the menu edited in place or sent anew. VK shows every answer as
+ * a snackbar: a press expected to change nothing says so (`expectChange: false`).
+ */
+export class VkMenuClient {
+  constructor(
+    private readonly sim: VkApiSimulator,
+    private readonly groupId: number,
+    readonly userId: number,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** The menu the client sees: the community's newest message with buttons. */
+  menu() {
+    return this.sim.lastKeyboardMessage(this.groupId, this.userId);
+  }
+
+  private snapshot() {
+    const m = this.menu();
+    return m ? `${m.conversationMessageId}:${m.version}` : "";
+  }
+
+  private async until(check: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`VK menu client ${this.userId}: timed out waiting for ${what}; menu: ${this.menu()?.text ?? "none"}`);
+      await sleep(40);
     }
-    await this.tap(/^🛒 Корзина/);
-    await this.tap("Оформить заказ");
-    await this.say(checkout.name);
-    await this.say(checkout.phone);
-    await this.tap(checkout.address ? "Доставка" : "Самовывоз");
-    await this.say(checkout.address ?? checkout.pickupTime ?? "как можно скорее");
-    await this.tap("Подтвердить заказ");
+  }
+
+  async say(text: string) {
+    const before = this.menu()?.conversationMessageId ?? 0;
+    this.sim.simulateClientMessage({ groupId: this.groupId, userId: this.userId, text });
+    await this.until(() => (this.menu()?.conversationMessageId ?? 0) > before, `a menu after «${text}»`);
+    return this.menu()!;
+  }
+
+  /** Presses a button by its label (or sends a forged payload) and waits as a person would. Returns the snackbar's text. */
+  async tap(label: string | RegExp, options: { expectChange?: boolean; conversationMessageId?: number; payload?: string } = {}): Promise<{ text?: string }> {
+    const before = this.snapshot();
+    const eventId = this.sim.pressButton({
+      groupId: this.groupId,
+      userId: this.userId,
+      label,
+      ...(options.payload !== undefined ? { payload: options.payload } : {}),
+      ...(options.conversationMessageId !== undefined ? { conversationMessageId: options.conversationMessageId } : {}),
+    });
+    await this.until(() => this.sim.eventAnswer(this.groupId, eventId)?.answered === true, `the answer to «${String(label)}»`);
+    if (options.expectChange !== false) await this.until(() => this.snapshot() !== before, `the menu to change after «${String(label)}»`);
+    const answer = this.sim.eventAnswer(this.groupId, eventId)!.answer;
+    return typeof answer?.text === "string" ? { text: answer.text } : {};
+  }
+
+  async order(lines: MenuOrderLine[], checkout: MenuCheckout): Promise<string> {
+    await orderThroughMenu(this, lines, checkout);
     return this.menu()?.text ?? "";
   }
 }
@@ -92,19 +167,13 @@ const DEMO_ORDERS: { lines: MenuOrderLine[]; checkout: Omit<MenuCheckout, "name"
 ];
 const DEMO_NAMES = ["Алина", "Кирилл", "Марина", "Тимур", "Ева", "Денис", "Ольга", "Артём"];
 
-/**
- * Clients who order through the bot's button menu one after another, with a pause between
- * them, until stopped: the demo's orders board fills by itself. A failed order is skipped.
- */
-export function startMenuShoppers(options: { sim: TelegramBotApiSimulator; botToken: string; firstClientId: number; pauseMs?: number; count?: number }): { stop: () => Promise<void> } {
+/** Shoppers placing the demo's orders in turn, with a pause between them, until stopped; a failed order is skipped. */
+function runShoppers(order: (plan: (typeof DEMO_ORDERS)[number], name: string, i: number) => Promise<unknown>, options: { pauseMs?: number; count?: number }): { stop: () => Promise<void> } {
   let stopped = false;
   const pause = options.pauseMs ?? 20_000;
   const run = (async () => {
     for (let i = 0; !stopped && (options.count === undefined || i < options.count); i++) {
-      const plan = DEMO_ORDERS[i % DEMO_ORDERS.length]!;
-      const name = DEMO_NAMES[i % DEMO_NAMES.length]!;
-      const client = new TelegramMenuClient(options.sim, options.botToken, { id: options.firstClientId + i, first_name: name }, 30_000);
-      await client.order(plan.lines, { ...plan.checkout, name }).catch(() => undefined);
+      await order(DEMO_ORDERS[i % DEMO_ORDERS.length]!, DEMO_NAMES[i % DEMO_NAMES.length]!, i).catch(() => undefined);
       for (let waited = 0; !stopped && waited < pause; waited += 250) await sleep(250);
     }
   })();
@@ -114,4 +183,21 @@ export function startMenuShoppers(options: { sim: TelegramBotApiSimulator; botTo
       await run;
     },
   };
+}
+
+/**
+ * Clients who order through the bot's button menu one after another, with a pause between
+ * them, until stopped: the demo's orders board fills by itself. A failed order is skipped.
+ */
+export function startMenuShoppers(options: { sim: TelegramBotApiSimulator; botToken: string; firstClientId: number; pauseMs?: number; count?: number }): { stop: () => Promise<void> } {
+  return runShoppers((plan, name, i) => new TelegramMenuClient(options.sim, options.botToken, { id: options.firstClientId + i, first_name: name }, 30_000).order(plan.lines, { ...plan.checkout, name }), options);
+}
+
+/** The same shoppers in a VK community's dialogs, pressing its callback buttons. */
+export function startVkMenuShoppers(options: { sim: VkApiSimulator; groupId: number; firstUserId: number; pauseMs?: number; count?: number }): { stop: () => Promise<void> } {
+  return runShoppers((plan, name, i) => {
+    const userId = options.firstUserId + i;
+    options.sim.addUser({ id: userId, firstName: name, lastName: "" });
+    return new VkMenuClient(options.sim, options.groupId, userId, 30_000).order(plan.lines, { ...plan.checkout, name });
+  }, options);
 }

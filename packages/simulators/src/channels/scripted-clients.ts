@@ -1,4 +1,5 @@
 import { encodeStartPayload } from "@threadline/channels";
+import { simulatedVoice } from "../ai/openai.ts";
 import { RUSSIAN_CONVERSATIONS, type ConversationScript, type ScriptStep } from "./conversations.ts";
 import { sleep } from "./delivery.ts";
 import { solidPng } from "./images.ts";
@@ -26,6 +27,11 @@ function productPng(): Buffer {
   return solidPng(800, 800, [214, 96, 120]);
 }
 
+/** A voice note that says its words when the script gives them; else the platform's silent one. */
+function voiceData(voice: { durationSec: number; says?: string }): Buffer | undefined {
+  return voice.says ? simulatedVoice(voice.says, voice.durationSec) : undefined;
+}
+
 export function vkScriptedTarget(sim: VkApiSimulator, groupId: number, firstClientId = 300_000_001): ScriptedClientTarget {
   return {
     kind: "vk",
@@ -39,7 +45,7 @@ export function vkScriptedTarget(sim: VkApiSimulator, groupId: number, firstClie
       } else if ("document" in step) {
         const data = Buffer.from(step.document.content, "utf8");
         sim.simulateClientMessage({ groupId, userId, text: step.caption ?? "", attachments: [{ type: "doc", title: step.document.fileName, data }], ...ref });
-      } else sim.simulateClientMessage({ groupId, userId, attachments: [{ type: "audio_message", durationSec: step.voice.durationSec }], ...ref });
+      } else sim.simulateClientMessage({ groupId, userId, attachments: [{ type: "audio_message", durationSec: step.voice.durationSec, data: voiceData(step.voice) }], ...ref });
     },
     repliesTo: (userId) => sim.sentMessages(userId, groupId).length,
   };
@@ -59,7 +65,7 @@ export function telegramScriptedTarget(sim: TelegramBotApiSimulator, botToken: s
       } else if ("document" in step) {
         const data = Buffer.from(step.document.content, "utf8");
         sim.simulateClientMessage({ botToken, from: userId, document: { data, fileName: step.document.fileName }, ...(step.caption ? { caption: step.caption } : {}) });
-      } else sim.simulateClientMessage({ botToken, from: userId, voice: { durationSec: step.voice.durationSec } });
+      } else sim.simulateClientMessage({ botToken, from: userId, voice: { durationSec: step.voice.durationSec, data: voiceData(step.voice) } });
     },
     repliesTo: (userId) => sim.sentMessages(userId, { botToken }).length,
   };

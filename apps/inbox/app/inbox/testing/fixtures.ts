@@ -1,8 +1,8 @@
 import type { Conversation, ConversationRow, Message } from "../types.ts";
 
 /** The list's answer as the server pages it: newest first, with a cursor while more remain. */
-export function listPage(items: ConversationRow[], nextCursor: { lastMessageAt: Date; id: string } | null = null) {
-  return { items, nextCursor };
+export function listPage(items: ConversationRow[], nextCursor: { lastMessageAt: Date; id: string } | null = null, correctedSearch: string | null = null) {
+  return { items, nextCursor, correctedSearch };
 }
 
 let seq = 0;
@@ -14,6 +14,7 @@ export function row(over: Partial<ConversationRow> & { name?: string } = {}): Co
   return {
     id,
     stage: "new",
+    intent: null,
     aiEnabled: false,
     lastMessageAt: new Date(),
     preview: "Здравствуйте, сколько стоит доставка?",
@@ -24,12 +25,13 @@ export function row(over: Partial<ConversationRow> & { name?: string } = {}): Co
     attribution: null,
     assigneeId: null,
     assigneeName: null,
-    channelId: "chan-vk",
+    channelId: "c4a00000-0000-4000-8000-0000000000fc",
     channelKind: "vk",
     channelName: "Бодрое утро ВК",
     contact: { id: `contact-${id}`, name: name ?? "Мария Иванова", phone: null, profileUrl: null, active: true, username: null },
     unread: 0,
     lastBy: "client",
+    tags: [],
     ...rest,
   };
 }
@@ -39,6 +41,7 @@ export function conversation(over: Partial<Conversation> = {}): Conversation {
   return {
     id: "conv-1",
     stage: "assigned",
+    intent: null,
     aiEnabled: false,
     aiToggledAt: null,
     attribution: null,
@@ -48,7 +51,7 @@ export function conversation(over: Partial<Conversation> = {}): Conversation {
     lastSeq: 3,
     lastInboundSeq: 2,
     createdAt: new Date("2025-11-20T09:00:00"),
-    channel: { id: "chan-vk", kind: "vk", name: "Бодрое утро ВК" },
+    channel: { id: "c4a00000-0000-4000-8000-0000000000fc", kind: "vk", name: "Бодрое утро ВК" },
     contact: { id: "contact-1", name: "Мария Иванова", username: null, phone: null, email: null, profileUrl: null, active: true, firstTouch: null },
     ...over,
   };
@@ -66,11 +69,15 @@ export function message(over: Partial<Message> = {}): Message {
     kind: "text",
     text: "Здравствуйте!",
     transcript: null,
+    transcriptError: null,
     sentAt: new Date(),
     delivery: "received",
     failureReason: null,
     agentAction: null,
     editedAt: null,
+    deletedAt: null,
+    changeFailure: null,
+    changeable: false,
     imported: false,
     attachments: [],
     ...over,

@@ -30,8 +30,11 @@ export const analyticsRouter = router({
     .input(period)
     .query(({ ctx, input }) => performanceReport(ctx.tx, ctx.member, input)),
 
-  // Tracked links for campaigns (Telegram start payload, VK ref), with their leads and revenue.
-  links: projectProcedure("analytics.traffic").query(({ ctx }) => listTrackedLinks(ctx.tx, ctx.member)),
+  // Tracked links for campaigns (Telegram start payload, VK ref), with their leads and revenue:
+  // all time, or the leads of a period.
+  links: projectProcedure("analytics.traffic")
+    .input(z.object({ period: period.optional() }))
+    .query(({ ctx, input }) => listTrackedLinks(ctx.tx, ctx.member, input.period)),
 
   createLink: projectProcedure("analytics.traffic")
     .input(

@@ -1,16 +1,23 @@
 import { z } from "zod";
-import { leadStages } from "@threadline/db";
+import { conversationIntents, leadStages } from "@threadline/db";
 import { countUnreadConversations, listConversations } from "@threadline/domain/conversations/list.ts";
 import { CONTACT_NAME_MAX, editContact } from "@threadline/domain/conversations/contact-edit.ts";
-import { createReply, type ReplyFile } from "@threadline/domain/conversations/reply.ts";
+import { createReplies, type ReplyFile } from "@threadline/domain/conversations/reply.ts";
+import { libraryReplyFiles } from "@threadline/domain/media/library.ts";
+import { MAX_TEMPLATE_FILES } from "@threadline/domain/templates/service.ts";
+import { requestMessageChange } from "@threadline/domain/conversations/message-change.ts";
 import { claimUpload, isUploadKey, uploadKind } from "@threadline/domain/conversations/uploads.ts";
 import { badRequest } from "@threadline/domain/errors.ts";
 import { storedFileType } from "@threadline/domain/file-types.ts";
+import { storedVoiceSeconds } from "@threadline/domain/voice/recording.ts";
 import { assigneeOf, assignConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi, showConversation } from "@threadline/domain/conversations/thread.ts";
+import { setContactTag, tagsOfContacts } from "@threadline/domain/contacts/tags.ts";
+import { addNote, deleteNote, editNote, listNotes, NOTE_TEXT_MAX } from "@threadline/domain/contacts/notes.ts";
 import { projectProcedure, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
 const inbox = projectProcedure("inbox.use");
+const messageId = z.number().int().positive();
 
 export const conversationsRouter = router({
   list: inbox
@@ -19,6 +26,8 @@ export const conversationsRouter = router({
         filter: z.enum(["all", "mine", "unassigned", "unread", "awaiting"]).default("all"),
         channelId: z.string().uuid().optional(),
         stage: z.enum(leadStages).optional(),
+        intent: z.enum(conversationIntents).optional(),
+        tagId: z.string().uuid().optional(),
         search: z.string().max(200).optional(),
         cursor: z.object({ lastMessageAt: z.date(), id: z.string().uuid() }).nullish(),
         limit: z.number().int().min(1).max(200).default(50),
@@ -52,6 +61,41 @@ export const conversationsRouter = router({
     )
     .mutation(({ ctx, input }) => editContact(ctx.tx, ctx.member, input.conversationId, input)),
 
+  /** The client's tags and the team's notes about them, for the contact panel. */
+  clientCard: inbox.input(z.object({ conversationId })).query(async ({ ctx, input }) => {
+    const { contactId, notes } = await listNotes(ctx.tx, ctx.member, input.conversationId);
+    return { tags: (await tagsOfContacts(ctx.tx, [contactId])).get(contactId) ?? [], notes };
+  }),
+
+  setTag: inbox
+    .input(z.object({ conversationId, tagId: z.string().uuid(), attached: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await setContactTag(ctx.tx, ctx.member, input.conversationId, input.tagId, input.attached);
+      await publishCardChange(ctx, input.conversationId);
+      return result;
+    }),
+
+  addNote: inbox
+    .input(z.object({ conversationId, text: z.string().max(NOTE_TEXT_MAX * 4) }))
+    .mutation(async ({ ctx, input }) => {
+      await addNote(ctx.tx, ctx.member, input.conversationId, input.text);
+      await publishCardChange(ctx, input.conversationId);
+    }),
+
+  editNote: inbox
+    .input(z.object({ conversationId, noteId: z.string().uuid(), text: z.string().max(NOTE_TEXT_MAX * 4) }))
+    .mutation(async ({ ctx, input }) => {
+      await editNote(ctx.tx, ctx.member, input.conversationId, input.noteId, input.text);
+      await publishCardChange(ctx, input.conversationId);
+    }),
+
+  deleteNote: inbox
+    .input(z.object({ conversationId, noteId: z.string().uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteNote(ctx.tx, ctx.member, input.conversationId, input.noteId);
+      await publishCardChange(ctx, input.conversationId);
+    }),
+
   assign: inbox
     .input(z.object({ conversationId, assigneeId: z.string().uuid().nullable() }))
     .mutation(async ({ ctx, input }) => {
@@ -74,6 +118,8 @@ export const conversationsRouter = router({
         conversationId,
         text: z.string().max(10_000),
         file: z.object({ storageKey: z.string().max(200), fileName: z.string().min(1).max(200), mime: z.string().max(100) }).optional(),
+        /** Files of the media library (a saved reply's), sent after the uploaded file if any. */
+        mediaIds: z.array(z.string().uuid()).max(MAX_TEMPLATE_FILES).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -86,15 +132,42 @@ export const conversationsRouter = router({
         if (!stored) throw badRequest("reply.fileMissing", "Файл не найден: загрузите его ещё раз");
         stored.stream.destroy();
         const mime = storedFileType(input.file.mime);
-        file = { ...input.file, mime, kind: uploadKind(mime), size: stored.size };
+        const kind = uploadKind(mime);
+        // A voice message's length, read once from the stored Ogg/Opus (recorded or voiced).
+        file = { ...input.file, mime, kind, size: stored.size, durationSec: kind === "voice" ? await storedVoiceSeconds(ctx.storage, input.file.storageKey) : null };
       }
-      const sent = await createReply(ctx.tx, ctx.member, input.conversationId, { text: input.text, file });
+      const files = [...(file ? [file] : []), ...(await libraryReplyFiles(ctx.tx, ctx.member, input.mediaIds ?? []))];
+      const sent = await createReplies(ctx.tx, ctx.member, input.conversationId, { text: input.text, files });
+      const conversationId = sent[0]!.conversationId;
       // A reply makes an unassigned conversation the member's own.
-      const assigneeId = await assigneeOf(ctx.tx, sent.conversationId);
+      const assigneeId = await assigneeOf(ctx.tx, conversationId);
       ctx.afterCommit(async () => {
-        await ctx.jobs.enqueueOutbound({ projectId: ctx.member.projectId, messageId: sent.messageId });
-        await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId: sent.conversationId, messageId: sent.messageId, direction: "out", assigneeId });
+        for (const { messageId } of sent) {
+          await ctx.jobs.enqueueOutbound({ projectId: ctx.member.projectId, messageId });
+          await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId, messageId, direction: "out", assigneeId });
+        }
       });
-      return { messageId: sent.messageId };
+      return { messageId: sent[0]!.messageId, messageIds: sent.map((s) => s.messageId) };
     }),
+
+  /** Edits a member's sent message on the platform; the stored text changes once the platform accepts. */
+  editMessage: inbox.input(z.object({ messageId, text: z.string().max(10_000) })).mutation(async ({ ctx, input }) => {
+    await ctx.editLimiter.take(ctx.member, input.messageId);
+    const job = await requestMessageChange(ctx.tx, ctx.member, input.messageId, { kind: "edit", text: input.text });
+    ctx.afterCommit(() => ctx.jobs.enqueueMessageChange(job));
+  }),
+
+  /** Deletes a member's sent message for the client too. */
+  deleteMessage: inbox.input(z.object({ messageId })).mutation(async ({ ctx, input }) => {
+    const job = await requestMessageChange(ctx.tx, ctx.member, input.messageId, { kind: "delete" });
+    ctx.afterCommit(() => ctx.jobs.enqueueMessageChange(job));
+  }),
 });
+
+type CardContext = { tx: import("@threadline/db").Tx; member: { projectId: string }; afterCommit: (fn: () => Promise<unknown>) => void; publish: (event: import("@threadline/domain/events.ts").ConversationEvent) => Promise<unknown> };
+
+/** Colleagues who see the conversation refetch its card and the list (tags show there). */
+async function publishCardChange(ctx: CardContext, conversationId: string) {
+  const assigneeId = await assigneeOf(ctx.tx, conversationId);
+  ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId, assigneeId }));
+}

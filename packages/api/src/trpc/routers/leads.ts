@@ -2,10 +2,11 @@ import { z } from "zod";
 import { assigneeOf } from "@threadline/domain/conversations/thread.ts";
 import { listWonExamples, removeWonExample } from "@threadline/domain/leads/examples.ts";
 import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@threadline/domain/leads/notifications.ts";
-import { getAgentSettings, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
+import { verifyLlmKey } from "@threadline/domain/leads/agent-health.ts";
+import { getAgentSettings, modelToVerify, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
 import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
 import { AGENT_ACTIONS, sandboxTurn } from "@threadline/domain/leads/sandbox.ts";
-import { projectProcedure, router } from "../init.ts";
+import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
 const text = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`);
@@ -46,7 +47,8 @@ const manage = projectProcedure("agent.manage");
 export const agentRouter = router({
   get: manage.query(({ ctx }) => getAgentSettings(ctx.tx, ctx.member.projectId, { openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
 
-  update: manage
+  // A new key or model is checked with the provider before it is saved, with no transaction open.
+  update: projectProcedureWithoutTx("agent.manage")
     .input(
       z.object({
         enabled: z.boolean().optional(),
@@ -59,9 +61,26 @@ export const agentRouter = router({
             apiKey: text(300).nullable().optional(),
           })
           .optional(),
+        // Who transcribes clients' voice notes: off, the OpenAI-compatible API, or ElevenLabs.
+        transcription: z.enum(["off", "openai", "elevenlabs"]).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => updateAgentSettings(ctx.tx, ctx.member, input, { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl })),
+    .mutation(async ({ ctx, input }) => {
+      const opts = { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl };
+      const projectId = ctx.member.projectId;
+      const check = await ctx.inTenant((tx) => modelToVerify(tx, projectId, input.llm, opts));
+      if (check) {
+        // Counted before the provider is asked: saving in a loop cannot make the server call out.
+        await ctx.aiLimiter.take("keyCheck", ctx.member);
+        await verifyLlmKey({ ...check, baseURL: opts.openaiBaseUrl });
+      }
+      const saved = await ctx.inTenant((tx) => updateAgentSettings(tx, ctx.member, input, opts));
+      if (input.llm?.apiKey !== undefined) await ctx.agentHealth.forget(projectId);
+      return saved;
+    }),
+
+  /** The model's health as the agent met it: when it last answered, its last failure. */
+  health: manage.query(({ ctx }) => ctx.agentHealth.read(ctx.member.projectId)),
 
   /** Won conversations the agent learns from. */
   examples: manage
@@ -98,7 +117,11 @@ export const agentRouter = router({
         mode: z.enum(["llm", "fallback", "rules"]),
       }),
     )
-    .mutation(({ ctx, input }) => sandboxTurn(ctx.tx, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger }, input)),
+    .mutation(async ({ ctx, input }) => {
+      // Counted before the search and the model: a refused turn costs nothing.
+      await ctx.aiLimiter.take("sandbox", ctx.member);
+      return sandboxTurn(ctx.tx, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger, health: ctx.agentHealth }, input);
+    }),
 });
 
 const inbox = projectProcedure("inbox.use");

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { paymentProviders, paymentStatuses } from "@threadline/db";
 import { listPayments } from "@threadline/domain/payments/finance.ts";
 import { listPaymentAccounts, removePaymentAccount, savePaymentAccount } from "@threadline/domain/payments/accounts.ts";
-import { createBill, listConversationPayments, markPaidManually, MAX_BILL_AMOUNT, MAX_DESCRIPTION } from "@threadline/domain/payments/service.ts";
+import { createBill, createOrderBill, listConversationPayments, markPaidManually, MAX_BILL_AMOUNT, MAX_DESCRIPTION } from "@threadline/domain/payments/service.ts";
 import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 const conversationId = z.string().uuid();
@@ -38,23 +38,38 @@ export const paymentAccountsRouter = router({
   remove: settings.input(z.object({ accountId: z.string().uuid() })).mutation(({ ctx, input }) => removePaymentAccount(ctx.tx, ctx.member, input.accountId)),
 });
 
+type BillContext = Parameters<Parameters<ReturnType<typeof projectProcedureWithoutTx>["mutation"]>[0]>[0]["ctx"];
+
+const billDeps = (ctx: BillContext) => ({ secretKey: ctx.secretKey, endpoints: ctx.endpoints, returnUrl: ctx.urls.inbox });
+
+/** A stored bill goes out: its message to the outbound queue, the thread and the panel told. */
+async function sent(ctx: BillContext, bill: Awaited<ReturnType<typeof createBill>>) {
+  const projectId = ctx.member.projectId;
+  await ctx.jobs.enqueueOutbound({ projectId, messageId: bill.messageId });
+  await ctx.publish({ type: "conversation.message", projectId, conversationId: bill.conversationId, messageId: bill.messageId, direction: "out", assigneeId: bill.assigneeId });
+  await ctx.publish({ type: "payment.updated", projectId, paymentId: bill.paymentId, conversationId: bill.conversationId, assigneeId: bill.assigneeId });
+  return { paymentId: bill.paymentId, messageId: bill.messageId, confirmationUrl: bill.confirmationUrl };
+}
+
 /** Bills in conversations, the manual «Оплачено» and a conversation's payments. */
 export const paymentsRouter = router({
   /** «Выставить счёт»: the provider is asked with no transaction open; the link goes out as a reply. */
   bill: projectProcedureWithoutTx("inbox.use")
     .input(z.object({ conversationId, amount, description: z.string().max(MAX_DESCRIPTION * 4), accountId: z.string().uuid().optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const bill = await createBill(ctx.inTenant, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, returnUrl: ctx.urls.inbox }, input);
-      const projectId = ctx.member.projectId;
-      await ctx.jobs.enqueueOutbound({ projectId, messageId: bill.messageId });
-      await ctx.publish({ type: "conversation.message", projectId, conversationId: bill.conversationId, messageId: bill.messageId, direction: "out", assigneeId: bill.assigneeId });
-      await ctx.publish({ type: "payment.updated", projectId, paymentId: bill.paymentId, conversationId: bill.conversationId, assigneeId: bill.assigneeId });
-      return { paymentId: bill.paymentId, messageId: bill.messageId, confirmationUrl: bill.confirmationUrl };
-    }),
+    .mutation(async ({ ctx, input }) => sent(ctx, await createBill(ctx.inTenant, ctx.member, billDeps(ctx), input))),
 
-  /** The manual «Оплачено» with the amount (cash, transfer). */
+  /** «Выставить счёт» on an order: its total, its lines as the receipt's items. */
+  billOrder: projectProcedureWithoutTx("inbox.use")
+    .input(z.object({ orderId: z.string().uuid(), accountId: z.string().uuid().optional() }))
+    .mutation(async ({ ctx, input }) => sent(ctx, await createOrderBill(ctx.inTenant, ctx.member, billDeps(ctx), input))),
+
+  /** The manual «Оплачено» with the amount (cash, transfer), or for an order of the conversation (its total). */
   markPaid: projectProcedure("inbox.use")
-    .input(z.object({ conversationId, amount, method: z.enum(["cash", "transfer"]) }))
+    .input(
+      z
+        .object({ conversationId, amount: amount.optional(), method: z.enum(["cash", "transfer"]), orderId: z.string().uuid().optional() })
+        .refine((v) => v.amount !== undefined || v.orderId !== undefined, { message: "Введите сумму", path: ["amount"] }),
+    )
     .mutation(async ({ ctx, input }) => {
       const { paymentId, events } = await markPaidManually(ctx.tx, ctx.member, input);
       ctx.afterCommit(async () => {

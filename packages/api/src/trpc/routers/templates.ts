@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createTemplate, listTemplates, removeTemplate, updateTemplate } from "@threadline/domain/templates/service.ts";
 import { projectProcedure, router } from "../init.ts";
 
-const template = z.object({ title: z.string().max(100, "Название не длиннее 100 символов"), text: z.string().max(5000) });
+const template = z.object({ title: z.string().max(100, "Название не длиннее 100 символов"), text: z.string().max(5000), mediaIds: z.array(z.string().uuid()).max(20).optional() });
 const templateId = z.string().uuid();
 
 /** Saved replies: everyone who answers clients uses them; owners and admins keep them. */

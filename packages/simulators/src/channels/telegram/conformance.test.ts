@@ -67,7 +67,10 @@ describe("Telegram simulator conformance", () => {
     await call("sendMessage", { chat_id: CLIENT.id, text: "Добрый день!" });
     await call("sendMessage", { chat_id: CLIENT.id, text: "Ответ от бизнеса", business_connection_id: connectionId });
     await call("sendPhoto", upload({ chat_id: String(CLIENT.id), caption: "Прайс" }, "photo", solidPng(30, 20), "price.png"));
-    await call("sendPhoto", { chat_id: CLIENT.id, photo: photoId });
+    const photo = (await call("sendPhoto", { chat_id: CLIENT.id, photo: photoId })).result as { message_id: number };
+    await call("editMessageCaption", { chat_id: CLIENT.id, message_id: photo.message_id, caption: "Вот фото" });
+    await call("deleteMessage", { chat_id: CLIENT.id, message_id: photo.message_id });
+    expect((await call("deleteMessage", { chat_id: CLIENT.id, message_id: photo.message_id })).description).toMatch(/message to delete not found/);
     await call("sendDocument", upload({ chat_id: String(CLIENT.id) }, "document", Buffer.from("прайс"), "price.txt"));
     await call("sendVoice", upload({ chat_id: String(CLIENT.id), duration: "2" }, "voice", Buffer.alloc(3000), "voice.ogg"));
     const menu = (await call("sendMessage", { chat_id: CLIENT.id, text: "Меню", reply_markup: { inline_keyboard: [[{ text: "Кофе", callback_data: "m.c.1" }]] } })).result as { message_id: number };

@@ -170,7 +170,7 @@ function sendTarget(ctx: TgMethodContext): SendTarget {
   return { chatId, client, businessConnectionId };
 }
 
-function storeMessage(ctx: TgMethodContext, target: SendTarget, kind: TgSentKind, content: TgJson, file?: TgFile): TgJson {
+function storeMessage(ctx: TgMethodContext, target: SendTarget, kind: TgSentKind, content: TgJson, file?: TgFile, uploaded = true): TgJson {
   const { bot } = ctx;
   const connection = target.businessConnectionId ? bot.businessConnections.get(target.businessConnectionId) : undefined;
   const messageId = bot.messageId(target.chatId, target.businessConnectionId);
@@ -181,7 +181,7 @@ function storeMessage(ctx: TgMethodContext, target: SendTarget, kind: TgSentKind
     kind,
     ...(typeof content.text === "string" ? { text: content.text } : {}),
     ...(typeof content.caption === "string" ? { caption: content.caption } : {}),
-    ...(file ? { file: { data: file.data, fileName: file.fileName, mime: file.mime } } : {}),
+    ...(file ? { file: { data: file.data, fileName: file.fileName, mime: file.mime, fileId: file.fileId, uploaded } } : {}),
     ...(target.businessConnectionId ? { businessConnectionId: target.businessConnectionId } : {}),
     ...(Array.isArray((content.reply_markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard) ? { keyboard: (content.reply_markup as { inline_keyboard: TgInlineKeyboard }).inline_keyboard } : {}),
     date,
@@ -241,7 +241,7 @@ const sendMessage: TgMethod = {
 function ownMessage(ctx: TgMethodContext) {
   const chatId = ctx.params.chatId();
   const messageId = ctx.params.optInt("message_id");
-  const sent = ctx.bot.sent.find((m) => m.chatId === chatId && m.messageId === messageId && !m.businessConnectionId);
+  const sent = ctx.bot.sent.find((m) => m.chatId === chatId && m.messageId === messageId && !m.businessConnectionId && m.deletedAt === undefined);
   if (!sent) throw badRequest("message to edit not found");
   return sent;
 }
@@ -278,6 +278,38 @@ const editMessageText: TgMethod = {
     else delete sent.keyboard;
     sent.edits = (sent.edits ?? 0) + 1;
     return editedJson(ctx, sent);
+  },
+};
+
+const editMessageCaption: TgMethod = {
+  name: "editMessageCaption",
+  params: ["chat_id", "message_id", "caption", "parse_mode", "reply_markup"],
+  handle: (ctx) => {
+    const text = caption(ctx.params).caption as string | undefined;
+    const sent = ownMessage(ctx);
+    if (sent.kind === "text") throw badRequest("there is no caption in the message to edit");
+    if ((sent.caption ?? "") === (text ?? "")) throw badRequest(NOT_MODIFIED);
+    if (text) sent.caption = text;
+    else delete sent.caption;
+    sent.edits = (sent.edits ?? 0) + 1;
+    return editedJson(ctx, sent);
+  },
+};
+
+/** A bot deletes its own messages in a private chat for up to 48 hours after sending them. */
+export const DELETE_WINDOW_SECONDS = 48 * 3600;
+
+const deleteMessage: TgMethod = {
+  name: "deleteMessage",
+  params: ["chat_id", "message_id"],
+  handle: (ctx) => {
+    const chatId = ctx.params.chatId();
+    const messageId = ctx.params.optInt("message_id");
+    const sent = ctx.bot.sent.find((m) => m.chatId === chatId && m.messageId === messageId && !m.businessConnectionId && m.deletedAt === undefined);
+    if (!sent) throw badRequest("message to delete not found");
+    if (now() - sent.date > DELETE_WINDOW_SECONDS) throw badRequest("message can't be deleted for everyone");
+    sent.deletedAt = now();
+    return true;
   },
 };
 
@@ -340,7 +372,7 @@ const sendPhoto: TgMethod = {
     const target = sendTarget(ctx);
     const file = inputFile(ctx.bot, input, "photo", "photos", "jpg");
     const size = imageSize(file.data) ?? { width: 800, height: 600 };
-    return storeMessage(ctx, target, "photo", { photo: ctx.bot.photoSizes(file, size.width, size.height), ...extra }, file);
+    return storeMessage(ctx, target, "photo", { photo: ctx.bot.photoSizes(file, size.width, size.height), ...extra }, file, input?.kind === "upload");
   },
 };
 
@@ -352,7 +384,7 @@ const sendDocument: TgMethod = {
     const extra = caption(ctx.params);
     const target = sendTarget(ctx);
     const file = inputFile(ctx.bot, input, "document", "documents", "dat");
-    return storeMessage(ctx, target, "document", { document: documentObject(file), ...extra }, file);
+    return storeMessage(ctx, target, "document", { document: documentObject(file), ...extra }, file, input?.kind === "upload");
   },
 };
 
@@ -367,7 +399,7 @@ const sendVoice: TgMethod = {
     const file = inputFile(ctx.bot, input, "voice", "voice", "oga");
     // Without a declared duration, estimate it from Opus voice at ~16 kbit/s.
     const duration = declared ?? Math.max(1, Math.round(file.data.length / 2000));
-    return storeMessage(ctx, target, "voice", { voice: voiceObject(file, duration), ...extra }, file);
+    return storeMessage(ctx, target, "voice", { voice: voiceObject(file, duration), ...extra }, file, input?.kind === "upload");
   },
 };
 
@@ -393,6 +425,8 @@ export const TG_METHODS: readonly TgMethod[] = [
   sendMessage,
   editMessageText,
   editMessageReplyMarkup,
+  editMessageCaption,
+  deleteMessage,
   answerCallbackQuery,
   sendPhoto,
   sendDocument,

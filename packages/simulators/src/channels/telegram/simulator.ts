@@ -257,6 +257,16 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     return this.sentMessages(chatId);
   }
 
+  /**
+   * The bot's file is gone for Telegram (as when a file_id stops working): sending it by its id
+   * is refused with "wrong file identifier", as the Bot API refuses any id it does not know.
+   */
+  forgetFile(fileId: string, botToken?: string): void {
+    const bot = this.bot(botToken);
+    bot.files.delete(fileId);
+    bot.files.delete(`${fileId}_t`);
+  }
+
   /** The next `count` calls (of `method`, or any) fail with this Bot API error. */
   /**
    * The next call of `method` is carried out (a message is delivered) but its answer is lost: the

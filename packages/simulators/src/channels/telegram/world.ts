@@ -49,11 +49,14 @@ export interface TgSentMessage {
   keyboard?: TgInlineKeyboard;
   /** How many times the bot edited it. */
   edits?: number;
+  /** When the bot deleted it (unix seconds): the client no longer sees it. */
+  deletedAt?: number;
   chatId: number;
   kind: TgSentKind;
   text?: string;
   caption?: string;
-  file?: { data: Buffer; fileName: string; mime: string };
+  /** The file and how it came: uploaded in this request, or named by a file_id the bot had. */
+  file?: { data: Buffer; fileName: string; mime: string; fileId: string; uploaded: boolean };
   businessConnectionId?: string;
   date: number;
 }

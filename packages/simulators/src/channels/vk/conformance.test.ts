@@ -47,8 +47,9 @@ function unknownProperties(ref: string, value: unknown): string[] {
 
 function responseRef(method: string, body: Record<string, unknown>): string {
   const spec = schema.methods.get(method)!;
-  // messages.send with peer_id answers with the message id, the schema's "deprecatedResponse".
-  const key = method === "messages.send" ? "deprecatedResponse" : "response";
+  // messages.send with peer_id answers with the message id, the schema's "deprecatedResponse";
+  // with peer_ids, a list per peer ("userIdsResponse").
+  const key = method === "messages.send" ? (Array.isArray(body.response) ? "userIdsResponse" : "deprecatedResponse") : "response";
   expect(body).not.toHaveProperty("error");
   return spec.responses[key]!.$ref;
 }
@@ -106,6 +107,7 @@ describe("VK simulator conformance", () => {
       message_allow: 1,
       message_deny: 1,
       message_read: 1,
+      message_event: 1,
     });
     await call("groups.getCallbackServers", { group_id: groupId });
     await call("groups.getCallbackConfirmationCode", { group_id: groupId });
@@ -145,6 +147,14 @@ describe("VK simulator conformance", () => {
       attachment: `photo${photo.owner_id}_${photo.id}_${photo.access_key},doc${doc.doc.owner_id}_${doc.doc.id}_${doc.doc.access_key}`,
     });
 
+    // A menu with callback buttons, a press on it, the answer and the menu edited in place.
+    const keyboard = JSON.stringify({ inline: true, buttons: [[{ action: { type: "callback", label: "Масло", payload: '{"menu":"a:1:c"}' } }]] });
+    const menu = (await call("messages.send", { peer_ids: USER, random_id: 13, message: "Услуги:", keyboard })).response as { conversation_message_id: number }[];
+    const press = sim.pressButton({ groupId, userId: USER, label: "Масло" });
+    await call("messages.sendMessageEventAnswer", { event_id: press, user_id: USER, peer_id: USER, event_data: JSON.stringify({ type: "show_snackbar", text: "Масло" }) });
+    expect(sim.eventAnswer(groupId, press)).toMatchObject({ answered: true, answer: { type: "show_snackbar", text: "Масло" } });
+    await call("messages.edit", { peer_id: USER, cmid: menu[0]!.conversation_message_id, message: "Масло: от 1500 ₽", keyboard, group_id: groupId });
+
     sim.simulateEdit({ groupId, messageId: incoming.id as number, text: "Сколько стоит замена масла и фильтра?" });
     sim.simulateRead({ groupId, userId: USER });
     sim.blockBot(USER, groupId);
@@ -173,12 +183,16 @@ describe("VK simulator conformance", () => {
       message_allow: "callback/objects.json#/definitions/callback_message_allow",
       message_deny: "callback/objects.json#/definitions/callback_message_deny",
       message_read: "callback/objects.json#/definitions/callback_message_read",
+      message_event: "callback/objects.json#/definitions/callback_message_event",
     };
     const seen = new Set<string>();
     for (const event of [...updates, ...callbackBodies]) {
       const type = event.type as string;
       seen.add(type);
-      expect(schema.validate("callback/objects.json#/definitions/callback_base", event), type).toEqual([]);
+      // The schema defines callback_message_event and subscribes to message_event, but its
+      // callback_type enum leaves it out: the envelope of a press is checked as any message event's.
+      const checked = type === "message_event" ? { ...event, type: "message_new" } : event;
+      expect(schema.validate("callback/objects.json#/definitions/callback_base", checked), type).toEqual([]);
       // callback_base describes the envelope; each event type's own definition describes `object`.
       const { object: _object, ...envelope } = event;
       expect(unknownProperties("callback/objects.json#/definitions/callback_base", envelope), type).toEqual([]);
@@ -227,6 +241,38 @@ describe("VK simulator conformance", () => {
     };
     expect(forged.error.error_code).toBe(VK_ERRORS.auth);
     expect(schema.validate("base/objects.json#/definitions/base_error", forged.error)).toEqual([]);
+  });
+
+  it("refuses a broken keyboard (911), a press answered twice, by another user or with a long snackbar, and edits of a client's message", async () => {
+    const button = (label: string, payload = '{"menu":"x"}') => ({ action: { type: "callback", label, payload } });
+    const keyboards: unknown[] = [
+      { inline: true, buttons: Array.from({ length: 7 }, (_, i) => [button(`Ряд ${i}`)]) },
+      { inline: true, buttons: [Array.from({ length: 6 }, (_, i) => button(`К${i}`))] },
+      { inline: true, buttons: Array.from({ length: 4 }, () => [button("a"), button("b"), button("c")]) },
+      { inline: true, buttons: [[button("x".repeat(41))]] },
+      { inline: true, buttons: [[button("Долгий", JSON.stringify({ menu: "y".repeat(250) }))]] },
+      { inline: true, buttons: [[button("Не JSON", "menu")]] },
+      { inline: true, buttons: [[{ action: { type: "teleport", label: "?" } }]] },
+    ];
+    for (const keyboard of keyboards) {
+      const body = await call("messages.send", { peer_id: USER, random_id: 900 + keyboards.indexOf(keyboard), message: "меню", keyboard: JSON.stringify(keyboard) });
+      expect((body.error as { error_code: number }).error_code, JSON.stringify(keyboard).slice(0, 80)).toBe(VK_ERRORS.keyboard);
+    }
+    expect((await call("messages.send", { peer_id: USER, random_id: 950, message: "меню", keyboard: "{" })).error).toMatchObject({ error_code: VK_ERRORS.keyboard });
+
+    await call("messages.send", { peer_id: USER, random_id: 951, message: "Меню", keyboard: JSON.stringify({ inline: true, buttons: [[button("Кофе")]] }) });
+    const press = sim.pressButton({ groupId, userId: USER, label: "Кофе" });
+    const answer = (params: Record<string, string | number>) => call("messages.sendMessageEventAnswer", { event_id: press, user_id: USER, peer_id: USER, ...params });
+    expect((await answer({ user_id: USER + 1 })).error).toMatchObject({ error_code: VK_ERRORS.param });
+    expect((await answer({ event_data: JSON.stringify({ type: "show_snackbar", text: "я".repeat(91) }) })).error).toMatchObject({ error_code: VK_ERRORS.param });
+    expect((await answer({ event_data: JSON.stringify({ type: "show_alert", text: "?" }) })).error).toMatchObject({ error_code: VK_ERRORS.param });
+    expect((await answer({})).response).toBe(1);
+    expect((await answer({})).error).toMatchObject({ error_code: VK_ERRORS.param });
+    expect((await call("messages.sendMessageEventAnswer", { event_id: "nope", user_id: USER, peer_id: USER })).error).toMatchObject({ error_code: VK_ERRORS.param });
+
+    const own = sim.simulateClientMessage({ groupId, userId: USER, text: "моё" });
+    expect((await call("messages.edit", { peer_id: USER, cmid: own.conversation_message_id as number, message: "чужое" })).error).toMatchObject({ error_code: VK_ERRORS.param });
+    expect(sim.sentMessages(USER, groupId).some((m) => m.text === "чужое")).toBe(false);
   });
 
   it("answers calls past the per-token rate with error 6, as the schema's error object", async () => {

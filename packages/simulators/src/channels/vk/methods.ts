@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parseKeyboard } from "./keyboard.ts";
 import { invalidParam, VK_ERRORS, VkApiError, type VkParams } from "./params.ts";
 import {
   audioMessageObject,
@@ -38,7 +39,7 @@ export interface VkMethod {
   handle(ctx: VkMethodContext): unknown;
 }
 
-const MESSAGE_EVENTS = ["message_new", "message_reply", "message_allow", "message_edit", "message_deny", "message_typing_state", "message_read"] as const;
+const MESSAGE_EVENTS = ["message_new", "message_reply", "message_allow", "message_edit", "message_deny", "message_typing_state", "message_read", "message_event"] as const;
 const MAX_MESSAGE_LENGTH = 9000;
 
 function checkGroup(ctx: VkMethodContext, name = "group_id"): void {
@@ -166,13 +167,44 @@ function resolveAttachments(ctx: VkMethodContext): VkJson[] {
   });
 }
 
+/** One message of the community to one peer; a random_id it has seen from this peer returns that message. */
+function sendOne(ctx: VkMethodContext, peerId: number, input: { randomId: number; text: string; attachments: VkJson[]; keyboard?: VkJson }) {
+  const community = ctx.community;
+  const state = community.peer(peerId);
+  if (!state.canWrite) {
+    throw new VkApiError(VK_ERRORS.denySend, "Can't send messages for users without permission");
+  }
+  const dedupeKey = `${peerId}:${input.randomId}`;
+  const previous = input.randomId !== 0 ? community.randomIds.get(dedupeKey) : undefined;
+  if (previous !== undefined) return community.message(previous)!;
+  const message = {
+    id: community.nextMessageId++,
+    peerId,
+    fromId: -community.groupId,
+    date: now(),
+    text: input.text,
+    out: 1 as const,
+    conversationMessageId: state.nextConversationMessageId++,
+    attachments: input.attachments,
+    randomId: input.randomId,
+    version: community.nextVersion++,
+    ...(input.keyboard ? { keyboard: input.keyboard } : {}),
+  };
+  community.addMessage(message);
+  if (input.randomId !== 0) community.randomIds.set(dedupeKey, message.id);
+  ctx.host.recordSent(community, message.id);
+  ctx.host.emit(community, "message_reply", messageObject(message));
+  return message;
+}
+
 const messagesSend: VkMethod = {
   name: "messages.send",
-  params: ["peer_id", "user_id", "random_id", "message", "attachment", "group_id"],
+  params: ["peer_id", "user_id", "peer_ids", "random_id", "message", "attachment", "keyboard", "group_id"],
   handle: (ctx) => {
     checkGroup(ctx);
+    const peerIds = ctx.params.intList("peer_ids");
     const peerId = ctx.params.optInt("peer_id") ?? ctx.params.optInt("user_id");
-    if (peerId === undefined) {
+    if (peerId === undefined && peerIds.length === 0) {
       throw new VkApiError(VK_ERRORS.param, "One of the parameters specified was missing or invalid: you should specify peer_id, user_id, domain, chat_id or user_ids param");
     }
     const randomId = ctx.params.optInt("random_id");
@@ -181,31 +213,114 @@ const messagesSend: VkMethod = {
     const attachments = resolveAttachments(ctx);
     if (text === "" && attachments.length === 0) throw invalidParam("message", "is empty");
     if (text.length > MAX_MESSAGE_LENGTH) throw new VkApiError(VK_ERRORS.tooLong, "Message is too long");
-    const community = ctx.community;
-    const state = community.peer(peerId);
-    if (!state.canWrite) {
-      throw new VkApiError(VK_ERRORS.denySend, "Can't send messages for users without permission");
+    const keyboardText = ctx.params.optStr("keyboard");
+    const input = { randomId, text, attachments, ...(keyboardText ? { keyboard: parseKeyboard(keyboardText) } : {}) };
+    if (peerIds.length === 0) return sendOne(ctx, peerId!, input).id;
+    // With peer_ids VK answers per peer: the message's id and number in the dialog, or the error.
+    if (peerIds.length > 100) throw invalidParam("peer_ids", "is too long");
+    return peerIds.map((id) => {
+      try {
+        const sent = sendOne(ctx, id, input);
+        return { peer_id: id, message_id: sent.id, conversation_message_id: sent.conversationMessageId };
+      } catch (error) {
+        if (!(error instanceof VkApiError)) throw error;
+        return { peer_id: id, error: { code: error.code, description: error.message } };
+      }
+    });
+  },
+};
+
+/** A community edits and deletes for everyone its own messages for 24 hours after sending them. */
+export const VK_CHANGE_WINDOW_SECONDS = 24 * 3600;
+
+/** The community's own message, still there, by its id. */
+function liveOwnMessage(ctx: VkMethodContext, messageId: number | undefined) {
+  const message = messageId !== undefined ? ctx.community.message(messageId) : undefined;
+  if (!message || message.out !== 1 || message.deletedAt !== undefined) return undefined;
+  return message;
+}
+
+/** The community's own message in a dialog, by its id or its number in the dialog. */
+function ownMessage(ctx: VkMethodContext, peerId: number) {
+  const messageId = ctx.params.optInt("message_id");
+  const cmid = ctx.params.optInt("cmid");
+  if (messageId === undefined && cmid === undefined) throw invalidParam("message_id", "is undefined");
+  const byNumber = cmid !== undefined ? ctx.community.history(peerId).find((m) => m.conversationMessageId === cmid) : undefined;
+  const message = liveOwnMessage(ctx, messageId ?? byNumber?.id);
+  // A client's message is not the community's to edit: VK answers as for a wrong id.
+  if (!message || message.peerId !== peerId) throw invalidParam(messageId !== undefined ? "message_id" : "cmid", "is invalid");
+  return message;
+}
+
+const messagesEdit: VkMethod = {
+  name: "messages.edit",
+  params: ["peer_id", "message", "attachment", "keep_forward_messages", "keep_snippets", "group_id", "message_id", "cmid", "keyboard"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const peerId = ctx.params.int("peer_id");
+    const message = ownMessage(ctx, peerId);
+    const text = ctx.params.optStr("message");
+    const attachments = ctx.params.list("attachment").length ? resolveAttachments(ctx) : undefined;
+    const keyboardText = ctx.params.optStr("keyboard");
+    if (!text && attachments === undefined && keyboardText === undefined && message.attachments.length === 0) throw invalidParam("message", "is empty");
+    if (text !== undefined && text.length > MAX_MESSAGE_LENGTH) throw new VkApiError(VK_ERRORS.tooLong, "Message is too long");
+    if (now() - message.date > VK_CHANGE_WINDOW_SECONDS) throw new VkApiError(909, "Can't edit this message, because it's too old");
+    if (keyboardText !== undefined) message.keyboard = parseKeyboard(keyboardText);
+    if (text !== undefined) message.text = text;
+    if (attachments !== undefined) message.attachments = attachments;
+    message.updateTime = now();
+    message.version = ctx.community.nextVersion++;
+    ctx.host.emit(ctx.community, "message_edit", messageObject(message));
+    return 1;
+  },
+};
+
+/** How long VK accepts an answer to a press. */
+const EVENT_ANSWER_TTL_MS = 60_000;
+const EVENT_ACTIONS = new Set(["show_snackbar", "open_link", "open_app"]);
+
+const sendMessageEventAnswer: VkMethod = {
+  name: "messages.sendMessageEventAnswer",
+  params: ["event_id", "user_id", "peer_id", "event_data"],
+  handle: (ctx) => {
+    const eventId = ctx.params.str("event_id");
+    const userId = ctx.params.int("user_id");
+    const peerId = ctx.params.int("peer_id");
+    const event = ctx.community.buttonEvents.get(eventId);
+    // Another community's press, another user's, an old or an answered one: VK refuses them all.
+    if (!event || event.answered || Date.now() - event.at > EVENT_ANSWER_TTL_MS) throw invalidParam("event_id", "is invalid");
+    if (event.userId !== userId) throw invalidParam("user_id", "is invalid");
+    if (event.peerId !== peerId) throw invalidParam("peer_id", "is invalid");
+    const data = ctx.params.optStr("event_data");
+    let answer: VkJson | undefined;
+    if (data !== undefined) {
+      answer = parseUpload<VkJson>(data, "event_data");
+      if (typeof answer !== "object" || answer === null || !EVENT_ACTIONS.has(String(answer.type))) throw invalidParam("event_data", "is invalid");
+      if (answer.type === "show_snackbar" && (typeof answer.text !== "string" || answer.text.length === 0 || answer.text.length > 90)) {
+        throw invalidParam("event_data", "text must be 1 to 90 characters");
+      }
     }
-    const dedupeKey = `${peerId}:${randomId}`;
-    const previous = randomId !== 0 ? community.randomIds.get(dedupeKey) : undefined;
-    if (previous !== undefined) return previous;
-    const message = {
-      id: community.nextMessageId++,
-      peerId,
-      fromId: -community.groupId,
-      date: now(),
-      text,
-      out: 1 as const,
-      conversationMessageId: state.nextConversationMessageId++,
-      attachments,
-      randomId,
-      version: community.nextVersion++,
-    };
-    community.addMessage(message);
-    if (randomId !== 0) community.randomIds.set(dedupeKey, message.id);
-    ctx.host.recordSent(community, message.id);
-    ctx.host.emit(community, "message_reply", messageObject(message));
-    return message.id;
+    event.answered = true;
+    if (answer) event.answer = answer;
+    return 1;
+  },
+};
+
+const messagesDelete: VkMethod = {
+  name: "messages.delete",
+  params: ["message_ids", "delete_for_all", "group_id"],
+  handle: (ctx) => {
+    checkGroup(ctx);
+    const forAll = ctx.params.optInt("delete_for_all") === 1;
+    return ctx.params.list("message_ids").map((raw) => {
+      const id = Number(raw);
+      const message = liveOwnMessage(ctx, Number.isSafeInteger(id) ? id : undefined);
+      const item = { peer_id: message?.peerId ?? 0, message_id: id, conversation_message_id: message?.conversationMessageId ?? 0 };
+      if (!message) return { ...item, error: { code: 924, description: "Can't delete this message for everybody" } };
+      if (forAll && now() - message.date > VK_CHANGE_WINDOW_SECONDS) throw new VkApiError(924, "Can't delete this message for everybody");
+      message.deletedAt = now();
+      return { ...item, response: 1 };
+    });
   },
 };
 
@@ -356,6 +471,9 @@ export const VK_METHODS: readonly VkMethod[] = [
   setCallbackSettings,
   getLongPollServer,
   messagesSend,
+  messagesEdit,
+  sendMessageEventAnswer,
+  messagesDelete,
   getConversations,
   getConversationsById,
   getHistory,

@@ -24,6 +24,7 @@ export const VK_ERRORS = {
   param: 100,
   userId: 113,
   denySend: 901,
+  keyboard: 911,
   privacy: 902,
   tooLong: 914,
 } as const;

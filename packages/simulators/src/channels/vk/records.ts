@@ -16,7 +16,11 @@ export interface VkSimMessage {
   ref?: string;
   refSource?: string;
   updateTime?: number;
+  /** The community deleted it for everyone (unix seconds): the client no longer sees it. */
+  deletedAt?: number;
   version: number;
+  /** The bot keyboard the community attached (checked by parseKeyboard). */
+  keyboard?: VkJson;
 }
 
 export interface VkPeerState {

@@ -7,6 +7,7 @@ import { SlidingWindowLimiter } from "../rate-limit.ts";
 import { executeParams, ExecuteCompileError, parseExecuteCode } from "./execute.ts";
 import { SeededCommunityHistory, type SeedOptions } from "./seeded.ts";
 import { VkFaults, type VkFaultSchedule } from "./faults.ts";
+import { keyboardButtons, type VkButton } from "./keyboard.ts";
 import { uploadHash, VK_METHODS_BY_NAME, type VkMethodHost } from "./methods.ts";
 import { VK_ERRORS, VkApiError, VkParams } from "./params.ts";
 import {
@@ -18,6 +19,7 @@ import {
   videoObject,
   VkCommunity,
   VkWorld,
+  type VkButtonEvent,
   type VkJson,
   type VkSimMessage,
   type VkSimUser,
@@ -54,6 +56,17 @@ export interface VkSentMessage {
   randomId: number;
   date: number;
   attachments: VkSentAttachment[];
+  /** When the community last edited it (unix seconds). */
+  updateTime?: number;
+  /** When the community deleted it for everyone (unix seconds). */
+  deletedAt?: number;
+}
+
+/** A file that reached VK's upload servers (each send without a saved attachment string makes one). */
+export interface VkUploadRecord {
+  groupId: number;
+  kind: "photo" | "doc";
+  fileName: string;
 }
 
 interface InjectedFailure {
@@ -83,6 +96,8 @@ function voiceBytes(durationSec: number): Buffer {
  */
 export class VkApiSimulator implements VkMethodHost {
   readonly world = new VkWorld();
+  /** Every file the upload servers took, oldest first. */
+  readonly uploads: VkUploadRecord[] = [];
   private server: RunningServer | undefined;
   private readonly limiter: SlidingWindowLimiter;
   private readonly failures: InjectedFailure[] = [];
@@ -165,7 +180,7 @@ export class VkApiSimulator implements VkMethodHost {
       secretKey: input.secret,
       status: "unconfigured" as const,
       apiVersion: input.apiVersion ?? "5.199",
-      events: new Set(input.events ?? ["message_new", "message_reply", "message_edit", "message_allow", "message_deny", "message_read"]),
+      events: new Set(input.events ?? ["message_new", "message_reply", "message_edit", "message_allow", "message_deny", "message_read", "message_event"]),
     };
     community.servers.push(server);
     this.confirmServer(community, server.id);
@@ -230,6 +245,45 @@ export class VkApiSimulator implements VkMethodHost {
     return object;
   }
 
+  /**
+   * The client presses a callback button of a community message (by default its newest message
+   * with a keyboard): by the button's label, or, for a forged press, any payload. The community's
+   * servers get a message_event; returns its event_id, whose answer eventAnswer shows.
+   */
+  pressButton(input: { groupId: number; userId: number; label?: string | RegExp; payload?: string; conversationMessageId?: number; peerId?: number }): string {
+    const community = this.community(input.groupId);
+    const peerId = input.peerId ?? input.userId;
+    const history = community.history(peerId);
+    const message =
+      input.conversationMessageId !== undefined
+        ? history.find((m) => m.conversationMessageId === input.conversationMessageId)
+        : history.filter((m) => m.out === 1 && m.keyboard).at(-1);
+    if (!message && input.payload === undefined) throw new Error(`no message with buttons for ${peerId} in community ${input.groupId}`);
+    let payload = input.payload;
+    if (payload === undefined) {
+      const buttons = keyboardButtons(message!.keyboard).filter((b) => b.type === "callback");
+      const button = buttons.find((b) => (typeof input.label === "string" ? b.label === input.label : input.label!.test(b.label)));
+      if (!button) throw new Error(`no button «${String(input.label)}» on message ${message!.conversationMessageId}: ${buttons.map((b) => b.label).join(" | ")}`);
+      payload = button.payload ?? "{}";
+    }
+    const eventId = randomBytes(6).toString("hex");
+    const conversationMessageId = message?.conversationMessageId ?? input.conversationMessageId ?? 1;
+    community.buttonEvents.set(eventId, { userId: input.userId, peerId, conversationMessageId, payload, at: Date.now() });
+    this.emit(community, "message_event", { user_id: input.userId, peer_id: peerId, event_id: eventId, payload, conversation_message_id: conversationMessageId });
+    return eventId;
+  }
+
+  /** The community's answer to a press (messages.sendMessageEventAnswer), once given. */
+  eventAnswer(groupId: number, eventId: string): VkButtonEvent | undefined {
+    return this.community(groupId).buttonEvents.get(eventId);
+  }
+
+  /** The community's newest message to a peer with a keyboard (what a client sees as the menu). */
+  lastKeyboardMessage(groupId: number, peerId: number): (VkSimMessage & { buttons: VkButton[] }) | undefined {
+    const message = this.community(groupId).history(peerId).filter((m) => m.out === 1 && m.keyboard).at(-1);
+    return message ? { ...message, buttons: keyboardButtons(message.keyboard) } : undefined;
+  }
+
   /** The client opens the dialog and reads everything the community sent. */
   simulateRead(input: { groupId: number; userId: number }): void {
     const community = this.community(input.groupId);
@@ -274,6 +328,8 @@ export class VkApiSimulator implements VkMethodHost {
           randomId: m.randomId,
           date: m.date,
           attachments: m.attachments.map((a) => this.describeSent(a)),
+          ...(m.updateTime !== undefined ? { updateTime: m.updateTime } : {}),
+          ...(m.deletedAt !== undefined ? { deletedAt: m.deletedAt } : {}),
         })),
     );
   }
@@ -294,6 +350,15 @@ export class VkApiSimulator implements VkMethodHost {
       });
     }
     return this.sentMessages(peerId);
+  }
+
+  /**
+   * A saved photo or document is gone (deleted, or its access key no longer valid): messages.send
+   * naming it is refused with error 100, as VK refuses any attachment it does not know.
+   */
+  forgetAttachment(reference: string): void {
+    const match = /^([a-z_]+?)(-?\d+)_(\d+)/.exec(reference.trim());
+    if (match) this.world.media.delete(`${match[1]}${match[2]}_${match[3]}`);
   }
 
   /** The next `count` calls (of `method`, or any) fail with `code`; e.g. 9 for flood control. */
@@ -501,6 +566,7 @@ export class VkApiSimulator implements VkMethodHost {
       const part = files.get("photo") ?? files.get("file");
       const size = part ? imageSize(part.data) : undefined;
       // VK answers a non-image with an empty photo list, which photos.saveMessagesPhoto refuses.
+      if (part && size) this.uploads.push({ groupId, kind: "photo", fileName: part.fileName ?? "photo.jpg" });
       const list = part && size ? [{ file: this.world.storeFile({ data: part.data, mime: mimeOfImage(part.data), fileName: part.fileName ?? "photo.jpg" }), ...size, gid: groupId }] : [];
       const photo = JSON.stringify(list);
       return sendJson(res, 200, { server: 1, photo, hash: uploadHash(photo) });
@@ -509,6 +575,7 @@ export class VkApiSimulator implements VkMethodHost {
     if (!part || part.data.length === 0) return sendJson(res, 200, { error: "ERR_UPLOAD_FILE_NOT_UPLOADED: file not uploaded" });
     const type = url.searchParams.get("type") ?? "doc";
     const fileName = part.fileName ?? "file";
+    this.uploads.push({ groupId, kind: "doc", fileName });
     const file = this.world.storeFile({ data: part.data, mime: part.contentType ?? "application/octet-stream", fileName });
     const payload = Buffer.from(JSON.stringify({ file, type, name: fileName, size: part.data.length, gid: groupId })).toString("base64url");
     sendJson(res, 200, { file: `${payload}|${uploadHash(payload)}` });

@@ -28,6 +28,17 @@ export interface VkCallbackServer {
   events: Set<string>;
 }
 
+export interface VkButtonEvent {
+  userId: number;
+  peerId: number;
+  conversationMessageId: number;
+  payload: string;
+  at: number;
+  answered?: boolean;
+  /** The event_data the community answered with (a snackbar's {type, text}), if any. */
+  answer?: VkJson;
+}
+
 export interface VkLongPollEvent {
   ts: number;
   event: VkJson;
@@ -46,6 +57,8 @@ export class VkCommunity {
   nextLongPollTs = 1;
   readonly longPollEvents: VkLongPollEvent[] = [];
   nextVersion = 1000;
+  /** Button presses (message_event) by event_id: who pressed where, and the answer once given. */
+  readonly buttonEvents = new Map<string, VkButtonEvent>();
 
   constructor(
     readonly groupId: number,
@@ -212,6 +225,7 @@ export function messageObject(message: VkSimMessage): VkJson {
     ...(message.ref !== undefined ? { ref: message.ref } : {}),
     ...(message.refSource !== undefined ? { ref_source: message.refSource } : {}),
     ...(message.updateTime !== undefined ? { update_time: message.updateTime } : {}),
+    ...(message.keyboard ? { keyboard: message.keyboard } : {}),
   };
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "rotation_rules" ADD COLUMN "intent" text;--> statement-breakpoint
+CREATE INDEX "conversations_intent_list" ON "conversations" USING btree ("project_id","intent","last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "conversations"."last_message_at" is not null and "conversations"."intent" is not null;
