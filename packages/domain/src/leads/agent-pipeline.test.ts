@@ -6,7 +6,7 @@ import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/
 import { encryptSecret } from "../crypto.ts";
 import { leadTimeoutJobId } from "@threadline/pipeline/jobs";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
-import { processLeadTimeout } from "./agent.ts";
+import { processLeadMessage, processLeadTimeout } from "./agent.ts";
 import { NOTIFICATION_TEXTS } from "./stages.ts";
 
 // The lead pipeline on real parts: a Telegram bot (simulator) connected to the real webhook
@@ -370,6 +370,30 @@ describe("taking over", () => {
     await turn(p, chatId, "Сколько стоит доставка?");
     expect(await agentSaid(l.id)).toHaveLength(before);
     expect((await lead(p, chatId)).aiEnabled).toBe(false);
+  });
+
+  it("a manager who steps in while the agent decides has the conversation: the agent's reply is not sent after theirs", async () => {
+    const chatId = newChat();
+    await turn(p, chatId, "Здравствуйте!");
+    await turn(p, chatId, "Сколько стоит доставка?");
+    const l = await lead(p, chatId);
+    const before = await agentSaid(l.id);
+    // The client's last message is new to the agent again; this test runs that turn itself.
+    const [last] = await env.owner.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, l.id), eq(messages.direction, "in"))).orderBy(sql`${messages.id} desc`).limit(1);
+    await env.owner.update(messages).set({ seenByAgent: false }).where(eq(messages.id, last!.id));
+    let agentTurn: ReturnType<typeof processLeadMessage> | undefined;
+    // The manager's step-in holds the conversation's row while the agent's turn reaches it.
+    await env.owner.transaction(async (tx) => {
+      await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, l.id)).for("update");
+      const pid = (await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`))[0]!.pid;
+      agentTurn = processLeadMessage(pipeline.workers.leads, { projectId: p.T.project.id, conversationId: l.id, messageId: last!.id });
+      const blocked = async () => (await env.owner.execute<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`))[0]!.n;
+      await expect.poll(blocked, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
+      await tx.update(conversations).set({ aiEnabled: false }).where(eq(conversations.id, l.id));
+    });
+    expect(await agentTurn).toMatchObject({ replies: [] });
+    await settle();
+    expect(await agentSaid(l.id)).toEqual(before);
   });
 
   it("the agent off for the project: a new conversation is assigned by rotation at once, with no agent reply", async () => {

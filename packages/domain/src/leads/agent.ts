@@ -136,6 +136,12 @@ export async function loadThread(tx: Tx, conversationId: string): Promise<AgentT
   return { messages: [...read, ...fresh.map(({ id: _id, ...m }) => m)], unread: fresh.map((m) => m.id) };
 }
 
+/** Whether the agent may still speak in the conversation, read under the conversation's row lock. */
+async function agentStillOn(tx: Tx, conversationId: string): Promise<boolean> {
+  const [row] = await tx.select({ aiEnabled: conversations.aiEnabled }).from(conversations).where(eq(conversations.id, conversationId)).for("update");
+  return row?.aiEnabled === true;
+}
+
 /** The client messages this turn has read: the next turn does not take them for new. */
 async function markRead(tx: Tx, ids: readonly number[]) {
   if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
@@ -350,6 +356,15 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
 
     // Write: the contact first, then the conversation.
     if (decision && (await applyEntities(tx, c, decision.entities, decision.collected))) effects.updated = true;
+    // A manager who replied (or switched the agent off) while the agent was deciding has the
+    // conversation: the agent's reply is not sent after theirs. The row lock orders the two: a
+    // reply committed first is seen here, one coming later waits for this turn and goes after it.
+    if (decision && !(await agentStillOn(tx, conversationId))) {
+      await recordUsage(tx, projectId, conversationId, usage);
+      usage = [];
+      decision = null;
+      effects.updated = true;
+    }
     // "other" (thanks, a sticker) keeps what the conversation was about.
     if (intent !== "other" && intent !== c.intent) {
       await tx.update(conversations).set({ intent }).where(eq(conversations.id, conversationId));
