@@ -36,8 +36,10 @@ test("a saved reply's photo is uploaded to Telegram once and sent by its file_id
     await signIn(inbox, urls.inbox, manager.email, manager.password);
 
     for (const [i, client] of clients.entries()) {
-      await inbox.getByTestId("conversation-row").filter({ hasText: `${client.first_name} ${client.last_name}` }).click({ timeout: 20_000 });
-      const field = inbox.getByTestId("reply-input");
+      const name = `${client.first_name} ${client.last_name}`;
+      await inbox.getByTestId("conversation-row").filter({ hasText: name }).click({ timeout: 20_000 });
+      // The field of this client's thread: typed into before the thread switches, the text would stay with the previous one.
+      const field = inbox.getByTestId("thread").filter({ hasText: name }).getByTestId("reply-input");
       await field.fill("/меню недели");
       const list = inbox.getByRole("listbox", { name: "Шаблоны ответов" });
       await expect(list.getByRole("option").filter({ hasText: title })).toContainText("1 файл");
