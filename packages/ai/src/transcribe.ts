@@ -87,7 +87,11 @@ export interface ElevenLabsTranscriptionConfig {
 }
 
 export const ELEVENLABS_TRANSCRIPTION_MODEL = "scribe_v1";
-/** Scribe at ElevenLabs' API list rate: USD 0.40 an hour of audio. */
+/**
+ * Scribe at USD 0.40 an hour of audio: the Starter plan's rate in ElevenLabs' speech-to-text
+ * pricing table (elevenlabs.io/docs/capabilities/speech-to-text; larger plans pay 0.22–0.35), so
+ * spend is never under-counted. A project on a larger plan sees a slightly higher figure.
+ */
 const ELEVENLABS_PER_HOUR = 0.4;
 
 export function elevenLabsTranscriptionCostUsd(seconds: number): number {
