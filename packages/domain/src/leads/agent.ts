@@ -138,7 +138,7 @@ export async function loadThread(tx: Tx, conversationId: string): Promise<AgentT
 
 /** Whether the agent may still speak in the conversation, read under the conversation's row lock. */
 async function agentStillOn(tx: Tx, conversationId: string): Promise<boolean> {
-  const [row] = await tx.select({ aiEnabled: conversations.aiEnabled }).from(conversations).where(eq(conversations.id, conversationId)).for("update");
+  const [row] = await tx.select({ aiEnabled: conversations.aiEnabled }).from(conversations).where(eq(conversations.id, conversationId)).for("no key update");
   return row?.aiEnabled === true;
 }
 
@@ -359,6 +359,8 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     // A manager who replied (or switched the agent off) while the agent was deciding has the
     // conversation: the agent's reply is not sent after theirs. The row lock orders the two: a
     // reply committed first is seen here, one coming later waits for this turn and goes after it.
+    // The lock is the one an update of the row takes: a client message being stored (its foreign
+    // key's share lock) does not wait for it, nor it for that.
     if (decision && !(await agentStillOn(tx, conversationId))) {
       await recordUsage(tx, projectId, conversationId, usage);
       usage = [];
