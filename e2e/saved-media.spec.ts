@@ -3,7 +3,8 @@ import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.
 
 // Files in saved replies: the owner puts a menu photo into a saved reply in admin; a manager sends
 // it to two clients of the same bot. Telegram gets the photo's bytes once: the second client's
-// message names the file_id the first send got back.
+// message names the file_id the first send got back. The second reply is picked, then the page is
+// reloaded: the saved reply's file is still in the box, kept with the draft, and goes.
 test("a saved reply's photo is uploaded to Telegram once and sent by its file_id after", async ({ page, browser, urls, seed, signIn, shot }) => {
   test.setTimeout(180_000);
   const tg = telegramSimulator();
@@ -47,6 +48,12 @@ test("a saved reply's photo is uploaded to Telegram once and sent by its file_id
       await field.press("Enter");
       await expect(field).toHaveValue(`${client.first_name}, вот меню этой недели — спрашивайте, если что-то подсказать.`);
       await expect(inbox.getByRole("list", { name: "1 файл" })).toContainText("меню.png");
+      if (i === 1) {
+        // The picked reply is a draft: a reload brings back its text and its file.
+        await inbox.reload();
+        await expect(field).toHaveValue(`${client.first_name}, вот меню этой недели — спрашивайте, если что-то подсказать.`, { timeout: 20_000 });
+        await expect(inbox.getByRole("list", { name: "1 файл" })).toContainText("меню.png");
+      }
       await field.press("Enter");
       // The agent greets each client first; the manager's photo is the one message with a file.
       await expect.poll(() => photos(client.id).length, { timeout: 20_000 }).toBe(1);

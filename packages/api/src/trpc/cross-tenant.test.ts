@@ -109,7 +109,7 @@ const cases: Record<string, Case> = {
   "conversations.setAi": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, enabled: false }),
   "conversations.reply": (a, b) => [
     ...inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
-    { projectId: a.project.id, conversationId: a.conversationId, text: "С чужим файлом", mediaIds: [bMediaId] },
+    { projectId: a.project.id, conversationId: a.conversationId, text: "", mediaIds: [bMediaId] },
   ],
   "conversations.editMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId, text: "Чужая правка" }),
   "conversations.deleteMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId }),

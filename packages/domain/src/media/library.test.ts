@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mediaFiles, replyTemplateMedia, withTenant } from "@threadline/db";
+import { inArray } from "drizzle-orm";
+import { attachments, mediaFiles, replyTemplateMedia, withTenant } from "@threadline/db";
 import { createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 import { recordUpload, uploadPrefix } from "../conversations/uploads.ts";
 
@@ -63,13 +64,31 @@ describe("media library", () => {
     expect(await env.caller(A.owner.token).templates.list({ projectId: A.project.id })).toHaveLength(before);
   });
 
+  it("a draft's file removed from the library meanwhile is left out of the reply, the rest goes", async () => {
+    const owner = env.caller(A.owner.token);
+    const add = async (name: string) => (await owner.media.addUpload({ projectId: A.project.id, storageKey: await stored(A, name), fileName: `${name}.pdf`, mime: "application/pdf" })).id;
+    const [kept, gone] = [await add("kept"), await add("gone")];
+    await owner.media.remove({ projectId: A.project.id, mediaId: gone });
+    const manager = env.caller(A.manager.token);
+    const sent = await manager.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "Прайс", mediaIds: [gone, kept] });
+    expect(sent.missingMediaIds).toEqual([gone]);
+    const carried = await withTenant(env.db, A.project.id, (tx) => tx.select({ mediaId: attachments.mediaId }).from(attachments).where(inArray(attachments.messageId, sent.messageIds)));
+    expect(carried).toEqual([{ mediaId: kept }]);
+    // The removed file alone is nothing to send: a clear refusal, and no message is stored.
+    expect(await errorOf(manager.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: " ", mediaIds: [gone] }))).toMatchObject({ status: "NOT_FOUND", code: "media.missing" });
+  });
+
   it("another project's files are never listed, attached, sent or removed", async () => {
     const bFile = await env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: await stored(B, "b"), fileName: "b.pdf", mime: "application/pdf" });
     const owner = env.caller(A.owner.token);
     expect((await owner.media.list({ projectId: A.project.id })).map((f) => f.id)).not.toContain(bFile.id);
     expect(await errorOf(owner.media.remove({ projectId: A.project.id, mediaId: bFile.id }))).toMatchObject({ status: "NOT_FOUND" });
     expect(await errorOf(owner.templates.create({ projectId: A.project.id, title: "Чужой", text: "x", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND" });
-    expect(await errorOf(owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "x", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND" });
+    expect(await errorOf(owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND", code: "media.missing" });
+    // With text, B's file is left out as one no longer in the library: only the text goes.
+    const sent = await owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "x", mediaIds: [bFile.id] });
+    expect(sent.missingMediaIds).toEqual([bFile.id]);
+    expect(await withTenant(env.db, A.project.id, (tx) => tx.select().from(attachments).where(inArray(attachments.messageId, sent.messageIds)))).toEqual([]);
     // A's upload key under B's project, and B's key under A's: neither is taken.
     const aKey = await stored(A, "mine");
     expect(await errorOf(env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: aKey, fileName: "a.pdf", mime: "application/pdf" }))).toMatchObject({ status: "NOT_FOUND" });

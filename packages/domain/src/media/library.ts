@@ -56,6 +56,8 @@ export async function removeMedia(tx: Tx, member: Member, id: string): Promise<v
   await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "media.removed", targetType: "media", targetId: id, details: { name: row.name } });
 }
 
+const missingMedia = () => new DomainError("NOT_FOUND", "media.missing", "Файла больше нет в библиотеке");
+
 /** Library files by id, in the order asked; any id not in this project's library is an error. */
 export async function mediaByIds(tx: Tx, ids: string[]): Promise<(MediaFile & { storageKey: string })[]> {
   if (ids.length === 0) return [];
@@ -65,12 +67,27 @@ export async function mediaByIds(tx: Tx, ids: string[]): Promise<(MediaFile & { 
     .from(mediaFiles)
     .where(inArray(mediaFiles.id, unique));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  if (unique.some((id) => !byId.has(id))) throw new DomainError("NOT_FOUND", "media.missing", "Файла больше нет в библиотеке");
+  if (unique.some((id) => !byId.has(id))) throw missingMedia();
   return unique.map((id) => byId.get(id)!);
 }
 
-/** Library files as a reply's files: sent from the library's bytes, by reference where a channel has one. */
-export async function libraryReplyFiles(tx: Tx, member: Member, ids: string[]): Promise<ReplyFile[]> {
+/**
+ * Library files as a reply's files: sent from the library's bytes, by reference where a channel has
+ * one. A file removed from the library since the saved reply was picked (a draft kept for days) is
+ * left out and named in `missing`, so the rest of the reply still goes; only a reply that would
+ * carry nothing else fails. Another project's file is missing too: it is never sent.
+ */
+export async function libraryReplyFiles(tx: Tx, member: Member, ids: string[], hasOther: boolean): Promise<{ files: ReplyFile[]; missing: string[] }> {
   assertCan(member, "conversations.reply");
-  return (await mediaByIds(tx, ids)).map((m) => ({ kind: m.kind, storageKey: m.storageKey, fileName: m.name, mime: m.mime, size: m.size, mediaId: m.id }));
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return { files: [], missing: [] };
+  const rows = await tx.select({ ...columns, storageKey: mediaFiles.storageKey }).from(mediaFiles).where(inArray(mediaFiles.id, unique));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !byId.has(id));
+  if (missing.length === unique.length && !hasOther) throw missingMedia();
+  const files = unique.flatMap((id) => {
+    const m = byId.get(id);
+    return m ? [{ kind: m.kind, storageKey: m.storageKey, fileName: m.name, mime: m.mime, size: m.size, mediaId: m.id }] : [];
+  });
+  return { files, missing };
 }

@@ -694,6 +694,10 @@ export const en: Shape<typeof ru> = {
       files_many: "{{count}} files",
       files_other: "{{count}} files",
       removeFile: "Remove the file «{{name}}»",
+      filesGone_one: "The reply went without {{names}}: it was removed from the library",
+      filesGone_few: "The reply went without {{names}}: they were removed from the library",
+      filesGone_many: "The reply went without {{names}}: they were removed from the library",
+      filesGone_other: "The reply went without {{names}}: they were removed from the library",
     },
     channelKind: {
       vk: "VK",

@@ -692,6 +692,10 @@ export const ru = {
       files_many: "{{count}} файлов",
       files_other: "{{count}} файла",
       removeFile: "Убрать файл «{{name}}»",
+      filesGone_one: "Ответ ушёл без файла {{names}}: его удалили из библиотеки",
+      filesGone_few: "Ответ ушёл без файлов {{names}}: их удалили из библиотеки",
+      filesGone_many: "Ответ ушёл без файлов {{names}}: их удалили из библиотеки",
+      filesGone_other: "Ответ ушёл без файлов {{names}}: их удалили из библиотеки",
     },
     channelKind: {
       vk: "ВКонтакте",
