@@ -75,6 +75,9 @@ describe("library files on Telegram", () => {
     expect(sentFirst).toMatchObject({ kind: "photo", caption: "Наше меню", file: { uploaded: true } });
     const fileId = sentFirst!.file!.fileId;
     expect(await cached(telegram.id, photoId)).toBe(fileId);
+    // The library's screen shows which channels hold the file already.
+    const shown = (await env.caller(T.owner.token).media.library({ projectId: T.project.id })).find((f) => f.id === photoId);
+    expect(shown!.channels).toEqual([expect.objectContaining({ id: telegram.id, kind: "telegram" })]);
 
     expect((await replyWith(telegram.id, "telegram", 8102, [photoId])).outcomes).toEqual(["sent"]);
     expect(tg.sentMessages(8102, { botToken: telegram.token })[0]!.file).toMatchObject({ uploaded: false, fileId });
