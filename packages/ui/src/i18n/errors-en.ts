@@ -80,7 +80,6 @@ export const errorsEn = {
     editLimit_other: "This message has been edited {{count}} times already — no more. Delete it and write again",
   },
   catalog: {
-    unsupportedType: "The library takes photos (JPEG, PNG, WebP), PDFs and voice notes (OGG)",
     nameRequired: "Name the product",
     priceInvalid: "Product “{{name}}”: the price must be above zero",
     optionPriceInvalid: "Product “{{name}}”: option “{{option}}” has an invalid price change",
@@ -135,6 +134,7 @@ export const errorsEn = {
     inUse_many: "{{count}} saved replies carry the file: take it out there or remove the file from them too",
     inUse_other: "{{count}} saved replies carry the file: take it out there or remove the file from them too",
     nameRequired: "Write the file's name",
+    unsupportedType: "The library takes photos (JPEG, PNG, WebP), PDFs and voice notes (OGG)",
   },
   staff: {
     ownerKeepsManagement: "An owner cannot lose the management of staff, roles and project settings",
