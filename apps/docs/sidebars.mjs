@@ -17,7 +17,7 @@ const sidebars = {
       key: "admin",
       label: "Администрирование",
       collapsed: false,
-      items: ["admin/projects", "admin/staff", "admin/roles", "admin/analytics", "admin/performance", "admin/links", "admin/payments", "admin/audit-log"],
+      items: ["admin/projects", "admin/staff", "admin/roles", "admin/analytics", "admin/performance", "admin/links", "admin/payments", "admin/media-library", "admin/audit-log"],
     },
     {
       type: "category",

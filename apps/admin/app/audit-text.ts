@@ -88,6 +88,7 @@ export function describeAudit(t: T, row: AuditRow): string {
     case "template.updated":
     case "template.removed":
     case "media.added":
+    case "media.renamed":
     case "media.removed":
       return quoted(str(d.name) ?? "");
     case "project.created":

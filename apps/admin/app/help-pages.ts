@@ -6,6 +6,7 @@ const pages: Record<string, string> = {
   import: "import/history",
   agent: "ai-agent/setup",
   templates: "inbox/templates",
+  media: "admin/media-library",
   spend: "admin/analytics",
   traffic: "admin/analytics",
   audit: "admin/audit-log",

@@ -17,6 +17,7 @@ export default [
       route("sandbox", "routes/sandbox.tsx"),
       route("roles", "routes/roles.tsx"),
       route("templates", "routes/templates.tsx"),
+      route("media", "routes/media.tsx"),
       route("spend", "routes/spend.tsx"),
       route("traffic", "routes/traffic.tsx"),
       route("performance", "routes/performance.tsx"),

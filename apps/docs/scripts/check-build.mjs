@@ -13,6 +13,7 @@ const pages = {
   "/admin/projects": "Проекты",
   "/admin/staff": "Сотрудники",
   "/admin/roles": "Роли и права доступа",
+  "/admin/media-library": "Библиотека файлов",
   "/admin/audit-log": "Журнал действий",
   "/inbox/sign-in": "Вход в рабочее место менеджера",
   "/inbox/voice": "Голосовые ответы",

@@ -43,6 +43,11 @@ function dataOf(error: unknown): ErrorData | undefined {
   return error instanceof TRPCClientError ? (error.data as ErrorData | undefined) : undefined;
 }
 
+/** The server's code for what went wrong (a tRPC error), to act on one case. */
+export function errorCodeOf(error: unknown): string | undefined {
+  return dataOf(error)?.errorCode;
+}
+
 /** What went wrong, in the person's language: a tRPC error, a plain error, or nothing. */
 export function errorMessage(error: unknown): string | undefined {
   if (!error) return undefined;

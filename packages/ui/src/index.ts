@@ -13,7 +13,7 @@ export { Switch, Checkbox } from "./components/switch.tsx";
 export { TagChip, tagSwatch } from "./components/tag-chip.tsx";
 export { useT, setLanguage, languages, i18next, type Language } from "./i18n/index.ts";
 export { ApiProvider, useTRPC, useTRPCClient, isUnauthorized } from "./trpc.tsx";
-export { errorMessage, errorText, fieldError, formError, storedErrorText } from "./errors.ts";
+export { errorCodeOf, errorMessage, errorText, fieldError, formError, storedErrorText } from "./errors.ts";
 export { SignInScreen } from "./screens/sign-in.tsx";
 export { InviteScreen } from "./screens/invite.tsx";
 export { UserMenu } from "./screens/user-menu.tsx";

@@ -15,6 +15,7 @@ const sections = [
   { to: "knowledge", label: "knowledge.nav", permission: "project.settings" },
   { to: "sandbox", label: "sandbox.nav", permission: "agent.manage" },
   { to: "templates", label: "templates.title", permission: "project.settings" },
+  { to: "media", label: "mediaLibrary.title", permission: "project.settings" },
   { to: "spend", label: "analytics.spend", permission: "analytics.spend" },
   { to: "traffic", label: "analytics.traffic", permission: "analytics.traffic" },
   { to: "performance", label: "performance.title", permission: "staff.manage" },

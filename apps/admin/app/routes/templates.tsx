@@ -3,7 +3,7 @@ import { Paperclip } from "lucide-react";
 import { useRef, useState } from "react";
 import { Button, Card, ConfirmDialog, EmptyState, ErrorNote, Field, Input, PageHeader, Textarea, fieldError, formError, useT, useTRPC } from "@threadline/ui";
 import { useProjectAccess } from "../session.ts";
-import { storeUpload } from "../store-upload.ts";
+import { LIBRARY_ACCEPT, useLibraryUpload } from "../library-upload.ts";
 
 type Template = { id: string; title: string; text: string; media: { id: string; name: string }[] };
 
@@ -121,28 +121,10 @@ function TemplateForm({ projectId, editing, onDone }: { projectId: string; editi
 function LibraryFiles({ projectId, selected, onChange }: { projectId: string; selected: string[]; onChange: (ids: string[]) => void }) {
   const t = useT();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const library = useQuery(trpc.media.list.queryOptions({ projectId }));
-  const addUpload = useMutation(trpc.media.addUpload.mutationOptions());
-  const [storing, setStoring] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { upload, storing, problem, error } = useLibraryUpload(projectId, (id) => onChange([...selected, id]));
   const input = useRef<HTMLInputElement>(null);
   const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((s) => s !== id));
-
-  const upload = async (file: File) => {
-    setProblem(null);
-    setStoring(true);
-    try {
-      const stored = await storeUpload(projectId, file, t("templates.uploadFailed"));
-      const added = await addUpload.mutateAsync({ projectId, storageKey: stored.storageKey, fileName: file.name, mime: stored.mime });
-      await queryClient.invalidateQueries({ queryKey: trpc.media.list.queryKey({ projectId }) });
-      onChange([...selected, added.id]);
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : t("templates.uploadFailed"));
-    } finally {
-      setStoring(false);
-    }
-  };
 
   return (
     <fieldset className="space-y-2">
@@ -159,12 +141,12 @@ function LibraryFiles({ projectId, selected, onChange }: { projectId: string; se
           </li>
         ))}
       </ul>
-      <input ref={input} type="file" className="hidden" data-testid="template-file-input" accept="image/jpeg,image/png,image/webp,application/pdf,audio/ogg" onChange={(e) => (e.target.files?.[0] && void upload(e.target.files[0]), (e.target.value = ""))} />
+      <input ref={input} type="file" className="hidden" data-testid="template-file-input" accept={LIBRARY_ACCEPT} onChange={(e) => (e.target.files?.[0] && void upload(e.target.files[0]), (e.target.value = ""))} />
       <Button type="button" size="sm" variant="outline" disabled={storing} onClick={() => input.current?.click()}>
         <Paperclip className="mr-1 h-3.5 w-3.5" aria-hidden />
         {storing ? t("templates.uploadingFile") : t("templates.uploadFile")}
       </Button>
-      <ErrorNote>{problem ?? formError(addUpload.error, [])}</ErrorNote>
+      <ErrorNote>{problem ?? formError(error, [])}</ErrorNote>
     </fieldset>
   );
 }

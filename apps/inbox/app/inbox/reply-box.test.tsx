@@ -1,5 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { TRPCClientError } from "@trpc/client";
+import type { AnyRouter } from "@trpc/server";
 import { describe, expect, it, vi } from "vitest";
 import { renderWithApi, type Fixtures } from "@threadline/ui/testing";
 import { ReplyBox } from "./reply-box.tsx";
@@ -10,7 +12,7 @@ const templates = [
 ];
 const menu = { id: "t3", title: "Меню", text: "{имя}, вот наше меню.", updatedAt: new Date(), media: [{ id: "m1", name: "меню.jpg", kind: "photo", mime: "image/jpeg", size: 1000 }] };
 
-function renderBox(props: { onSend?: (text: string, file?: unknown, mediaIds?: string[]) => Promise<unknown>; disabledReason?: string; error?: unknown; conversationId?: string } = {}, fixtures: Fixtures = {}) {
+function renderBox(props: { onSend?: (text: string, file?: unknown, mediaIds?: string[]) => Promise<{ missingMediaIds?: string[] } | void>; disabledReason?: string; error?: unknown; conversationId?: string } = {}, fixtures: Fixtures = {}) {
   const onSend = vi.fn(props.onSend ?? (() => Promise.resolve()));
   const view = renderWithApi(
     <ReplyBox projectId="p1" conversationId={props.conversationId ?? "conv-1"} clientName="Мария Иванова" disabledReason={props.disabledReason} error={props.error} onSend={onSend} />,
@@ -103,6 +105,71 @@ describe("ReplyBox", () => {
     // Another conversation's draft changes nothing here.
     window.dispatchEvent(new StorageEvent("storage", { key: "tl.draft.conv-other", newValue: JSON.stringify({ text: "чужой", savedAt: Date.now() }) }));
     expect(field().value).toBe("Пришлю фото завтра");
+  });
+
+  it("keeps a saved reply's files with the draft: after a reload, in another tab, until sent", async () => {
+    const first = renderBox({ conversationId: "conv-media" }, { "templates.list": () => [...templates, menu] });
+    await userEvent.type(field(), "/мен");
+    await screen.findByRole("option", { name: /Меню/ });
+    await userEvent.keyboard("{Enter}");
+    first.unmount();
+    // A reload: the text and the file are both back.
+    const reloaded = renderBox({ conversationId: "conv-media" });
+    expect(field().value).toBe("Мария, вот наше меню.");
+    expect(screen.getByRole("list", { name: "1 файл" }).textContent).toContain("меню.jpg");
+    // Another tab takes the file off: this tab follows; another conversation's files change nothing.
+    const key = "tl.draftLibrary.conv-media";
+    window.dispatchEvent(new StorageEvent("storage", { key: "tl.draftLibrary.conv-other", newValue: JSON.stringify({ files: [], savedAt: Date.now() }) }));
+    expect(screen.getByRole("list", { name: "1 файл" })).toBeTruthy();
+    localStorage.removeItem(key);
+    window.dispatchEvent(new StorageEvent("storage", { key, newValue: null }));
+    await waitFor(() => expect(screen.queryByRole("list", { name: "1 файл" })).toBeNull());
+    // …and puts two files back.
+    const files = [
+      { id: "m1", name: "меню.jpg", kind: "photo" },
+      { id: "m2", name: "прайс.pdf", kind: "document" },
+    ];
+    const newValue = JSON.stringify({ files, savedAt: Date.now() });
+    localStorage.setItem(key, newValue);
+    window.dispatchEvent(new StorageEvent("storage", { key, newValue }));
+    expect((await screen.findByRole("list", { name: "2 файла" })).textContent).toContain("прайс.pdf");
+    await userEvent.click(field());
+    await userEvent.keyboard("{Enter}");
+    expect(reloaded.onSend).toHaveBeenCalledWith("Мария, вот наше меню.", undefined, ["m1", "m2"]);
+    // Sent: nothing is kept for the next reload.
+    expect(localStorage.getItem(key)).toBeNull();
+    reloaded.unmount();
+    renderBox({ conversationId: "conv-media" });
+    expect(screen.queryByRole("list", { name: /файл/ })).toBeNull();
+  });
+
+  it("drops kept files a month old, and says which files the library no longer had when the reply went", async () => {
+    localStorage.setItem("tl.draftLibrary.conv-stale", JSON.stringify({ files: [{ id: "m1", name: "меню.jpg", kind: "photo" }], savedAt: Date.now() - 31 * 86_400_000 }));
+    const stale = renderBox({ conversationId: "conv-stale" });
+    expect(screen.queryByRole("list", { name: /файл/ })).toBeNull();
+    expect(localStorage.getItem("tl.draftLibrary.conv-stale")).toBeNull();
+    stale.unmount();
+
+    const files = [
+      { id: "m1", name: "меню.jpg", kind: "photo" },
+      { id: "m2", name: "прайс.pdf", kind: "document" },
+    ];
+    localStorage.setItem("tl.draftLibrary.conv-gone", JSON.stringify({ files, savedAt: Date.now() }));
+    renderBox({ conversationId: "conv-gone", onSend: () => Promise.resolve({ missingMediaIds: ["m2"] }) });
+    await userEvent.type(field(), "Меню{Enter}");
+    expect((await screen.findByRole("status")).textContent).toBe("Ответ ушёл без файла «прайс.pdf»: его удалили из библиотеки");
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("a reply of removed library files alone fails with the reason and does not bring the files back", async () => {
+    localStorage.setItem("tl.draftLibrary.conv-none", JSON.stringify({ files: [{ id: "m1", name: "меню.jpg", kind: "photo" }], savedAt: Date.now() }));
+    const refusal = new TRPCClientError<AnyRouter>("Файла больше нет в библиотеке", { result: { error: { code: -32004, message: "x", data: { code: "NOT_FOUND", httpStatus: 404, errorCode: "media.missing" } } } });
+    const { onSend } = renderBox({ conversationId: "conv-none", onSend: () => Promise.reject(refusal) });
+    await userEvent.click(sendButton());
+    expect(onSend).toHaveBeenCalledWith("", undefined, ["m1"]);
+    expect((await screen.findByRole("alert")).textContent).toBe("Файла больше нет в библиотеке — выберите другой");
+    expect(screen.queryByRole("list", { name: /файл/ })).toBeNull();
+    expect(localStorage.getItem("tl.draftLibrary.conv-none")).toBeNull();
   });
 
   it("drops a draft nobody touched for a month, and forgets a sent one", async () => {

@@ -1,11 +1,11 @@
 import { AudioLines, FileText, Loader2, Mic, Paperclip, SendHorizontal, X } from "lucide-react";
 import { useRef, useState } from "react";
-import { Button, errorMessage, PHONE_QUERY, useMediaQuery, useT } from "@threadline/ui";
+import { Button, errorCodeOf, errorMessage, PHONE_QUERY, useMediaQuery, useT } from "@threadline/ui";
 import { AttachmentChip } from "./attachment-chip.tsx";
 import { useCopilot } from "./copilot.tsx";
 import { MAX_FILE_BYTES, useFileUpload, type UploadedFile } from "./file-upload.ts";
-import { useDraftFile, useReplyDraft, useReplyField } from "./reply-draft.ts";
-import { TemplateList, useTemplatePicker, type TemplateFile } from "./template-picker.tsx";
+import { useDraftFile, useDraftLibrary, useReplyDraft, useReplyField } from "./reply-draft.ts";
+import { TemplateList, useTemplatePicker } from "./template-picker.tsx";
 import { RecordingBar, VoiceDraftChip } from "./voice-draft.tsx";
 import { MAX_VOICED, useVoiceReply } from "./voice-reply.ts";
 
@@ -42,8 +42,11 @@ export function ReplyBox({
   /** The client's newest message: a new one brings a new suggestion. */
   lastInboundSeq?: number | null;
   error: unknown;
-  /** `mediaIds`: library files of a picked saved reply, each sent after the text (and the file). */
-  onSend: (text: string, file?: UploadedFile, mediaIds?: string[]) => Promise<unknown>;
+  /**
+   * `mediaIds`: library files of a picked saved reply, each sent after the text (and the file).
+   * The answer names those no longer in the library, which did not go.
+   */
+  onSend: (text: string, file?: UploadedFile, mediaIds?: string[]) => Promise<{ missingMediaIds?: string[] } | void>;
 }) {
   const t = useT();
   const phone = useMediaQuery(PHONE_QUERY);
@@ -63,10 +66,10 @@ export function ReplyBox({
     lastInboundSeq,
     onInsert: (suggested) => (setText((current) => (current.trim() ? `${current.trimEnd()}\n${suggested}` : suggested)), field.current?.focus()),
   });
-  // A picked saved reply's library files, for this conversation only.
-  const [library, setLibrary] = useState<{ conversationId: string; files: TemplateFile[] }>({ conversationId, files: [] });
-  const libraryFiles = library.conversationId === conversationId ? library.files : [];
-  const setLibraryFiles = (files: TemplateFile[]) => setLibrary({ conversationId, files });
+  // A picked saved reply's library files, kept with the draft.
+  const [libraryFiles, setLibraryFiles] = useDraftLibrary(conversationId);
+  // Says which of them were removed from the library before the reply went.
+  const [note, setNote] = useState<string | null>(null);
   const templates = useTemplatePicker({ projectId, text, clientName, onPick: (filled, files) => (setText(filled), setLibraryFiles(files), field.current?.focus()) });
 
   /** The text goes at once; with a file, once the file is uploaded (its progress shows on it). */
@@ -75,18 +78,26 @@ export function ReplyBox({
     const value = text.trim();
     if ((!value && !file && !libraryFiles.length) || disabledReason || tooLong || upload) return;
     setFileError(null);
+    setNote(null);
     const fromLibrary = libraryFiles;
     const sendNow = (stored?: UploadedFile, attached?: File) => {
       setText("");
       setFile(null);
       setLibraryFiles([]);
       // On failure the text and the files come back, unless the manager has already started anew.
-      (fromLibrary.length ? onSend(value, stored, fromLibrary.map((f) => f.id)) : onSend(value, stored)).catch((e: Error) => {
-        setText((current) => current || value);
-        if (attached) setFile((current) => current ?? attached);
-        setLibrary((current) => (current.files.length ? current : { conversationId, files: fromLibrary }));
-        setFileError(e.message);
-      });
+      (fromLibrary.length ? onSend(value, stored, fromLibrary.map((f) => f.id)) : onSend(value, stored)).then(
+        (sent) => {
+          const missing = fromLibrary.filter((f) => sent?.missingMediaIds?.includes(f.id));
+          if (missing.length) setNote(t("inbox.templates.filesGone", { count: missing.length, names: missing.map((f) => `«${f.name}»`).join(", ") }));
+        },
+        (e: Error) => {
+          setText((current) => current || value);
+          if (attached) setFile((current) => current ?? attached);
+          // Files gone from the library do not come back: sending them again would fail again.
+          if (errorCodeOf(e) !== "media.missing") setLibraryFiles((current) => (current.length ? current : fromLibrary));
+          setFileError(errorMessage(e) ?? e.message);
+        },
+      );
     };
     if (!file) return sendNow();
     const attached = file;
@@ -198,6 +209,11 @@ export function ReplyBox({
       {problem ? (
         <p role="alert" className="mx-auto mt-1.5 max-w-4xl text-xs text-red-600">
           {problem}
+        </p>
+      ) : null}
+      {note && !problem ? (
+        <p role="status" className="mx-auto mt-1.5 max-w-4xl text-xs text-amber-700">
+          {note}
         </p>
       ) : null}
     </div>

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { loadDraft, loadDraftFile, saveDraft, saveDraftFile, watchDraft } from "./drafts.ts";
+import { loadDraft, loadDraftFile, loadDraftLibrary, saveDraft, saveDraftFile, saveDraftLibrary, watchDraft } from "./drafts.ts";
 import { isTextField } from "./hooks.ts";
 
 const MAX_HEIGHT = 200;
@@ -8,8 +8,16 @@ const MAX_HEIGHT = 200;
 export function useReplyDraft(conversationId: string) {
   const [text, setText] = useState(() => loadDraft(conversationId));
   useEffect(() => saveDraft(conversationId, text), [conversationId, text]);
-  useEffect(() => watchDraft(conversationId, { onText: setText, onFile: () => {} }), [conversationId]);
+  useEffect(() => watchDraft(conversationId, { onText: setText }), [conversationId]);
   return [text, setText] as const;
+}
+
+/** A picked saved reply's library files, kept with the draft like its text (reloads, other tabs). */
+export function useDraftLibrary(conversationId: string) {
+  const [files, setFiles] = useState(() => loadDraftLibrary(conversationId));
+  useEffect(() => saveDraftLibrary(conversationId, files), [conversationId, files]);
+  useEffect(() => watchDraft(conversationId, { onLibrary: setFiles }), [conversationId]);
+  return [files, setFiles] as const;
 }
 
 /**
@@ -28,7 +36,7 @@ export function useDraftFile(conversationId: string, file: File | null, setFile:
         setFile(stored);
       });
     load();
-    const stop = watchDraft(conversationId, { onText: () => {}, onFile: load });
+    const stop = watchDraft(conversationId, { onFile: load });
     return () => {
       live = false;
       stop();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { contactNotes, importRuns, notifications, withTenant } from "@threadline/db";
 import { recordUpload, uploadPrefix } from "@threadline/domain/conversations/uploads.ts";
+import { solidPng } from "@threadline/simulators/channels";
 import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { appRouter } from "./index.ts";
 
@@ -73,7 +74,9 @@ const cases: Record<string, Case> = {
   // Another project's library file is never listed, attached, sent or removed.
   "media.list": (_a, b) => [{ projectId: b.project.id }],
   "media.addUpload": (a, b) => inBothProjects(a, b, { storageKey: bRecordingKey, fileName: "чужой.ogg", mime: "audio/ogg" }),
-  "media.remove": (a, b) => inBothProjects(a, b, { mediaId: bMediaId }),
+  "media.library": (_a, b) => [{ projectId: b.project.id }],
+  "media.rename": (a, b) => inBothProjects(a, b, { mediaId: bMediaId, name: "Чужое имя" }),
+  "media.remove": (a, b) => [...inBothProjects(a, b, { mediaId: bMediaId }), ...inBothProjects(a, b, { mediaId: bMediaId, detach: true })],
   "analytics.spend": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.traffic": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
   "analytics.performance": (_a, b) => [{ projectId: b.project.id, from: "2026-11-01", to: "2026-11-30" }],
@@ -109,7 +112,7 @@ const cases: Record<string, Case> = {
   "conversations.setAi": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, enabled: false }),
   "conversations.reply": (a, b) => [
     ...inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
-    { projectId: a.project.id, conversationId: a.conversationId, text: "С чужим файлом", mediaIds: [bMediaId] },
+    { projectId: a.project.id, conversationId: a.conversationId, text: "", mediaIds: [bMediaId] },
   ],
   "conversations.editMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId, text: "Чужая правка" }),
   "conversations.deleteMessage": (a, b) => inBothProjects(a, b, { messageId: bMessageId }),
@@ -258,7 +261,7 @@ beforeAll(async () => {
   bImportRunId = run!.id;
   bMessageId = (await env.caller(B.owner.token).conversations.reply({ projectId: B.project.id, conversationId: B.conversationId, text: "Ответ B" })).messageId;
   const bPhotoKey = `${uploadPrefix(B.project.id)}menu-photo`;
-  await env.deps.storage.put(bPhotoKey, Buffer.from("photo"));
+  await env.deps.storage.put(bPhotoKey, solidPng(8, 8));
   await withTenant(env.db, B.project.id, (tx) => recordUpload(tx, B.project.id, bPhotoKey));
   bMediaId = (await env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: bPhotoKey, fileName: "menu.jpg", mime: "image/jpeg" })).id;
   bTemplateId = (await env.caller(B.owner.token).templates.create({ projectId: B.project.id, title: "Адрес", text: "Мы на Баумана, 12.", mediaIds: [bMediaId] })).id;

@@ -46,6 +46,26 @@ export const mediaChannelRefs = pgTable(
   ],
 );
 
+// What a platform gave back for a one-off upload on a channel, by the SHA-256 of its bytes (and how
+// it went: a photo's file_id does not send a document): the same file attached again, even as a
+// new upload, goes by reference (decision 068).
+export const uploadChannelRefs = pgTable(
+  "upload_channel_refs",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    channelId: uuid("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    contentHash: text("content_hash").notNull(),
+    kind: text("kind").notNull(),
+    platformRef: text("platform_ref").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.contentHash, t.kind] })],
+);
+
 // The files a saved reply carries, in order.
 export const replyTemplateMedia = pgTable(
   "reply_template_media",

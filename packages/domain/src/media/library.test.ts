@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mediaFiles, replyTemplateMedia, withTenant } from "@threadline/db";
+import { eq, inArray } from "drizzle-orm";
+import { attachments, uploads, mediaFiles, replyTemplateMedia, withTenant } from "@threadline/db";
+import { solidPng } from "@threadline/simulators/channels";
 import { createTwoTenantEnv, type TestEnv } from "@threadline/testing";
 import { recordUpload, uploadPrefix } from "../conversations/uploads.ts";
 
@@ -16,7 +18,7 @@ afterAll(async () => {
 });
 
 /** Bytes stored under the project's upload prefix and waiting, as /uploads leaves them. */
-async function stored(T: Tenant, name: string, data = Buffer.from("%PDF-1.4")) {
+async function stored(T: Tenant, name: string, data: Buffer = Buffer.from("%PDF-1.4")) {
   const key = `${uploadPrefix(T.project.id)}${name}-${Math.random().toString(36).slice(2)}`;
   await env.deps.storage.put(key, data);
   await withTenant(env.db, T.project.id, (tx) => recordUpload(tx, T.project.id, key));
@@ -35,9 +37,9 @@ describe("media library", () => {
     expect(await errorOf(owner.media.addUpload({ projectId: A.project.id, storageKey, fileName: "again.pdf", mime: "application/pdf" }))).toMatchObject({ status: "NOT_FOUND" });
     expect((await env.caller(A.manager.token).media.list({ projectId: A.project.id })).map((f) => f.name)).toEqual(["Прайс.pdf"]);
 
-    const photoKey = await stored(A, "photo");
+    const photoKey = await stored(A, "photo", solidPng(32, 24));
     const photo = await owner.media.addUpload({ projectId: A.project.id, storageKey: photoKey, fileName: "menu.jpg", mime: "image/jpeg" });
-    expect(photo.kind).toBe("photo");
+    expect(photo).toMatchObject({ kind: "photo", mime: "image/png" });
     const { id } = await owner.templates.create({ projectId: A.project.id, title: "Меню и прайс", text: "Вот наше меню", mediaIds: [photo.id, file.id] });
     const listed = (await env.caller(A.manager.token).templates.list({ projectId: A.project.id })).find((t) => t.id === id)!;
     expect(listed.media.map((m) => m.name)).toEqual(["menu.jpg", "Прайс.pdf"]);
@@ -45,7 +47,10 @@ describe("media library", () => {
     await owner.templates.update({ projectId: A.project.id, templateId: id, title: "Меню", text: "", mediaIds: [photo.id] });
     expect((await owner.templates.list({ projectId: A.project.id })).find((t) => t.id === id)!.media.map((m) => m.id)).toEqual([photo.id]);
 
-    await owner.media.remove({ projectId: A.project.id, mediaId: photo.id });
+    // While a saved reply carries it, the file is not removed unless asked to take it out of them.
+    expect(await errorOf(owner.media.remove({ projectId: A.project.id, mediaId: photo.id }))).toMatchObject({ status: "BAD_REQUEST", code: "media.inUse" });
+    expect((await owner.templates.list({ projectId: A.project.id })).find((t) => t.id === id)!.media.map((m) => m.id)).toEqual([photo.id]);
+    await owner.media.remove({ projectId: A.project.id, mediaId: photo.id, detach: true });
     expect((await owner.templates.list({ projectId: A.project.id })).find((t) => t.id === id)).toMatchObject({ title: "Меню", media: [] });
     // Its bytes stay for the messages already sent with it.
     expect(await env.deps.storage.open(photoKey)).not.toBeNull();
@@ -63,13 +68,65 @@ describe("media library", () => {
     expect(await env.caller(A.owner.token).templates.list({ projectId: A.project.id })).toHaveLength(before);
   });
 
+  it("a file's type is read from its bytes: a PDF called a photo is a document, anything else is refused and stays an upload", async () => {
+    const owner = env.caller(A.owner.token);
+    const pdf = await owner.media.addUpload({ projectId: A.project.id, storageKey: await stored(A, "fake-photo"), fileName: "фото.jpg", mime: "image/jpeg" });
+    expect(pdf).toMatchObject({ mime: "application/pdf", kind: "document" });
+    const before = (await owner.media.list({ projectId: A.project.id })).length;
+    const textKey = await stored(A, "notes", Buffer.from("просто текст"));
+    expect(await errorOf(owner.media.addUpload({ projectId: A.project.id, storageKey: textKey, fileName: "notes.png", mime: "image/png" }))).toMatchObject({ status: "BAD_REQUEST", code: "media.unsupportedType" });
+    expect(await owner.media.list({ projectId: A.project.id })).toHaveLength(before);
+    // The refusal rolled back: the upload still waits (for the sweeper), its bytes are kept.
+    expect(await env.deps.storage.open(textKey)).not.toBeNull();
+    expect(await withTenant(env.db, A.project.id, (tx) => tx.select().from(uploads).where(eq(uploads.storageKey, textKey)))).toHaveLength(1);
+  });
+
+  it("the library screen lists each file with the saved replies that carry it; a file is renamed, a blank name refused", async () => {
+    const owner = env.caller(A.owner.token);
+    const file = await owner.media.addUpload({ projectId: A.project.id, storageKey: await stored(A, "hours"), fileName: "Часы.pdf", mime: "application/pdf" });
+    const { id } = await owner.templates.create({ projectId: A.project.id, title: "Часы работы", text: "Мы открыты", mediaIds: [file.id] });
+    const listed = (await owner.media.library({ projectId: A.project.id })).find((f) => f.id === file.id);
+    expect(listed).toMatchObject({ name: "Часы.pdf", kind: "document", size: 8, usedBy: [{ id, title: "Часы работы" }], channels: [] });
+    expect(listed!.createdAt).toBeInstanceOf(Date);
+
+    await owner.media.rename({ projectId: A.project.id, mediaId: file.id, name: "  Часы работы.pdf " });
+    expect((await owner.templates.list({ projectId: A.project.id })).find((t) => t.id === id)!.media[0]).toMatchObject({ name: "Часы работы.pdf" });
+    expect(await errorOf(owner.media.rename({ projectId: A.project.id, mediaId: file.id, name: "   " }))).toMatchObject({ status: "BAD_REQUEST", code: "media.nameRequired" });
+    expect((await owner.media.library({ projectId: A.project.id })).find((f) => f.id === file.id)!.name).toBe("Часы работы.pdf");
+    // A manager uses the library but neither sees its screen nor renames.
+    expect(await errorOf(env.caller(A.manager.token).media.library({ projectId: A.project.id }))).toMatchObject({ status: "FORBIDDEN" });
+    expect(await errorOf(env.caller(A.manager.token).media.rename({ projectId: A.project.id, mediaId: file.id, name: "x" }))).toMatchObject({ status: "FORBIDDEN" });
+    expect((await owner.audit.list({ projectId: A.project.id, limit: 5 })).map((r) => r.action)).toContain("media.renamed");
+  });
+
+  it("a draft's file removed from the library meanwhile is left out of the reply, the rest goes", async () => {
+    const owner = env.caller(A.owner.token);
+    const add = async (name: string) => (await owner.media.addUpload({ projectId: A.project.id, storageKey: await stored(A, name), fileName: `${name}.pdf`, mime: "application/pdf" })).id;
+    const [kept, gone] = [await add("kept"), await add("gone")];
+    await owner.media.remove({ projectId: A.project.id, mediaId: gone });
+    const manager = env.caller(A.manager.token);
+    const sent = await manager.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "Прайс", mediaIds: [gone, kept] });
+    expect(sent.missingMediaIds).toEqual([gone]);
+    const carried = await withTenant(env.db, A.project.id, (tx) => tx.select({ mediaId: attachments.mediaId }).from(attachments).where(inArray(attachments.messageId, sent.messageIds)));
+    expect(carried).toEqual([{ mediaId: kept }]);
+    // The removed file alone is nothing to send: a clear refusal, and no message is stored.
+    expect(await errorOf(manager.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: " ", mediaIds: [gone] }))).toMatchObject({ status: "NOT_FOUND", code: "media.missing" });
+  });
+
   it("another project's files are never listed, attached, sent or removed", async () => {
     const bFile = await env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: await stored(B, "b"), fileName: "b.pdf", mime: "application/pdf" });
     const owner = env.caller(A.owner.token);
     expect((await owner.media.list({ projectId: A.project.id })).map((f) => f.id)).not.toContain(bFile.id);
     expect(await errorOf(owner.media.remove({ projectId: A.project.id, mediaId: bFile.id }))).toMatchObject({ status: "NOT_FOUND" });
+    expect(await errorOf(owner.media.remove({ projectId: A.project.id, mediaId: bFile.id, detach: true }))).toMatchObject({ status: "NOT_FOUND" });
+    expect(await errorOf(owner.media.rename({ projectId: A.project.id, mediaId: bFile.id, name: "Моё" }))).toMatchObject({ status: "NOT_FOUND" });
+    expect((await owner.media.library({ projectId: A.project.id })).map((f) => f.id)).not.toContain(bFile.id);
     expect(await errorOf(owner.templates.create({ projectId: A.project.id, title: "Чужой", text: "x", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND" });
-    expect(await errorOf(owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "x", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND" });
+    expect(await errorOf(owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "", mediaIds: [bFile.id] }))).toMatchObject({ status: "NOT_FOUND", code: "media.missing" });
+    // With text, B's file is left out as one no longer in the library: only the text goes.
+    const sent = await owner.conversations.reply({ projectId: A.project.id, conversationId: A.conversationId, text: "x", mediaIds: [bFile.id] });
+    expect(sent.missingMediaIds).toEqual([bFile.id]);
+    expect(await withTenant(env.db, A.project.id, (tx) => tx.select().from(attachments).where(inArray(attachments.messageId, sent.messageIds)))).toEqual([]);
     // A's upload key under B's project, and B's key under A's: neither is taken.
     const aKey = await stored(A, "mine");
     expect(await errorOf(env.caller(B.owner.token).media.addUpload({ projectId: B.project.id, storageKey: aKey, fileName: "a.pdf", mime: "application/pdf" }))).toMatchObject({ status: "NOT_FOUND" });

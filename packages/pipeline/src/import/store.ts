@@ -234,7 +234,7 @@ async function recountConversations(tx: Tx, pages: ImportedDialogPage[], ids: nu
 }
 
 async function insertAttachments(tx: Tx, channel: ImportChannel, pages: ImportedDialogPage[], ids: number[], inserted: Set<number>): Promise<string[]> {
-  const cols = { message: [] as number[], kind: [] as string[], mime: [] as (string | null)[], size: [] as (number | null)[], name: [] as (string | null)[], ref: [] as string[] };
+  const cols = { message: [] as number[], kind: [] as string[], mime: [] as (string | null)[], size: [] as (number | null)[], name: [] as (string | null)[], seconds: [] as (number | null)[], ref: [] as string[] };
   let next = 0;
   for (const page of pages) {
     for (const m of page.messages) {
@@ -249,16 +249,18 @@ async function insertAttachments(tx: Tx, channel: ImportChannel, pages: Imported
         cols.mime.push(a.mime ? storedFileType(a.mime) : null);
         cols.size.push(a.size ?? null);
         cols.name.push(a.fileName ?? null);
+        // A voice message's length as the platform gives it (VK audio_message.duration), as a live one keeps it.
+        cols.seconds.push(a.durationSec ?? null);
         cols.ref.push(ref);
       }
     }
   }
   if (cols.message.length === 0) return [];
   const rows = await tx.execute<{ id: string }>(sql`
-    insert into attachments (project_id, message_id, kind, mime, size, file_name, platform_file_id)
-    select ${channel.projectId}::uuid, a.m, a.k, a.mime, a.size, a.name, a.ref
-    from unnest(${column(cols.message, "bigint")}, ${column(cols.kind, "text")}, ${column(cols.mime, "text")}, ${column(cols.size, "int")}, ${column(cols.name, "text")}, ${column(cols.ref, "text")})
-      as a(m, k, mime, size, name, ref)
+    insert into attachments (project_id, message_id, kind, mime, size, file_name, duration_sec, platform_file_id)
+    select ${channel.projectId}::uuid, a.m, a.k, a.mime, a.size, a.name, a.seconds, a.ref
+    from unnest(${column(cols.message, "bigint")}, ${column(cols.kind, "text")}, ${column(cols.mime, "text")}, ${column(cols.size, "int")}, ${column(cols.name, "text")}, ${column(cols.seconds, "int")}, ${column(cols.ref, "text")})
+      as a(m, k, mime, size, name, seconds, ref)
     returning id`);
   return rows.map((r) => r.id);
 }

@@ -140,7 +140,7 @@ describe("VK history import", () => {
 
       const rows = () =>
         env.owner
-          .select({ externalId: messages.externalId, kind: messages.kind, attachmentKind: attachments.kind, state: attachments.state, storageKey: attachments.storageKey })
+          .select({ externalId: messages.externalId, kind: messages.kind, attachmentKind: attachments.kind, state: attachments.state, storageKey: attachments.storageKey, durationSec: attachments.durationSec })
           .from(attachments)
           .innerJoin(messages, eq(messages.id, attachments.messageId))
           .where(eq(messages.channelId, channelId));
@@ -150,6 +150,8 @@ describe("VK history import", () => {
       expect(new Set(stored.map((r) => r.attachmentKind))).toEqual(new Set(["photo", "document", "voice"]));
       for (const r of stored) {
         expect(r.kind).toBe(r.attachmentKind);
+        // VK's own length of a voice message (audio_message.duration), as for a live one.
+        expect(r.durationSec).toBe(r.attachmentKind === "voice" ? 3 : null);
         expect((await pipeline.storage.open(r.storageKey!))?.size).toBeGreaterThan(0);
       }
     } finally {

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
 import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
 import { proposalKeyboard } from "@threadline/domain/orders/proposals.ts";
-import { cachedFileRef, dropFileRef, saveFileRef } from "@threadline/domain/media/refs.ts";
+import { cachedFileRef, dropFileRef, saveFileRef, type FileRefKey } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
@@ -90,18 +91,24 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     await record({ delivery: "failed", failureReason: UNCONFIRMED });
     return "failed";
   }
-  // A library file goes by the platform's reference when this channel has one (media_channel_refs).
+  // A file goes by the platform's reference when this channel has one: a library file's by its id,
+  // a one-off upload's by the hash of its bytes (read first, which costs no platform call).
   const stored = loaded.file?.storageKey ? loaded.file : undefined;
-  const mediaKey = stored?.mediaId ? { channelId: message.channelId, mediaId: stored.mediaId } : undefined;
-  const cachedRef = mediaKey ? await withTenant(deps.db, job.projectId, (tx) => cachedFileRef(tx, mediaKey)) : undefined;
   const readFile = async (): Promise<OutboundFile | null> => {
     const opened = await deps.storage.open(stored!.storageKey!);
     if (!opened) return null;
     return { kind: stored!.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: stored!.fileName ?? "file", mime: stored!.mime ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
   };
+  const upload = stored && !stored.mediaId ? await readFile() : null;
+  const refKey: FileRefKey | undefined = stored?.mediaId
+    ? { channelId: message.channelId, mediaId: stored.mediaId }
+    : upload
+      ? { channelId: message.channelId, contentHash: createHash("sha256").update(upload.data).digest("hex"), kind: upload.kind }
+      : undefined;
+  const cachedRef = refKey ? await withTenant(deps.db, job.projectId, (tx) => cachedFileRef(tx, refKey)) : undefined;
   let file: OutboundFile | OutboundFileRef | null | undefined;
   if (stored) {
-    file = cachedRef ? { kind: stored.kind as OutboundFile["kind"], platformRef: cachedRef, fileName: stored.fileName ?? "file", ...(stored.durationSec ? { durationSec: stored.durationSec } : {}) } : await readFile();
+    file = cachedRef ? { kind: stored.kind as OutboundFile["kind"], platformRef: cachedRef, fileName: stored.fileName ?? "file", ...(stored.durationSec ? { durationSec: stored.durationSec } : {}) } : (upload ?? (await readFile()));
     if (!file) {
       await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.fileNotStored" }) });
       return "failed";
@@ -129,9 +136,9 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     } catch (err) {
       // The platform no longer knows the saved reference (and said so: nothing went out): forget
       // it and upload the file once more.
-      if (!(mediaKey && file && isFileRef(file) && isChannelError(err) && err.reason.code === "channel.fileRefRefused")) throw err;
-      await withTenant(deps.db, job.projectId, (tx) => dropFileRef(tx, mediaKey));
-      file = await readFile();
+      if (!(refKey && file && isFileRef(file) && isChannelError(err) && err.reason.code === "channel.fileRefRefused")) throw err;
+      await withTenant(deps.db, job.projectId, (tx) => dropFileRef(tx, refKey));
+      file = upload ?? (await readFile());
       if (!file) {
         await record({ delivery: "failed", failureReason: storedFailure({ code: "channel.fileNotStored" }) });
         return "failed";
@@ -145,9 +152,9 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
     }
     await record({ delivery: "sent", externalId: messageKey(channel.config.kind, loaded.chatId, sent.externalMessageId), failureReason: null });
     // Kept once the message is recorded as sent: a lost reference costs only an upload next time.
-    if (mediaKey && file && !isFileRef(file) && sent.fileRef) {
+    if (refKey && file && !isFileRef(file) && sent.fileRef) {
       const platformRef = sent.fileRef;
-      await withTenant(deps.db, job.projectId, (tx) => saveFileRef(tx, { ...mediaKey, projectId: job.projectId, platformRef }));
+      await withTenant(deps.db, job.projectId, (tx) => saveFileRef(tx, refKey, { projectId: job.projectId, platformRef }));
     }
     return "sent";
   } catch (err) {

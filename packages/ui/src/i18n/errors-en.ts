@@ -129,6 +129,12 @@ export const errorsEn = {
     uploadMissing: "File not found: upload it again",
     tooMany: "No more than {{max}} files in the library — remove some",
     missing: "The file is no longer in the library — pick another",
+    inUse_one: "{{count}} saved reply carries the file: take it out there or remove the file from it too",
+    inUse_few: "{{count}} saved replies carry the file: take it out there or remove the file from them too",
+    inUse_many: "{{count}} saved replies carry the file: take it out there or remove the file from them too",
+    inUse_other: "{{count}} saved replies carry the file: take it out there or remove the file from them too",
+    nameRequired: "Write the file's name",
+    unsupportedType: "The library takes photos (JPEG, PNG, WebP), PDFs and voice notes (OGG)",
   },
   staff: {
     ownerKeepsManagement: "An owner cannot lose the management of staff, roles and project settings",

@@ -136,7 +136,8 @@ export const conversationsRouter = router({
         // A voice message's length, read once from the stored Ogg/Opus (recorded or voiced).
         file = { ...input.file, mime, kind, size: stored.size, durationSec: kind === "voice" ? await storedVoiceSeconds(ctx.storage, input.file.storageKey) : null };
       }
-      const files = [...(file ? [file] : []), ...(await libraryReplyFiles(ctx.tx, ctx.member, input.mediaIds ?? []))];
+      const library = await libraryReplyFiles(ctx.tx, ctx.member, input.mediaIds ?? [], !!file || !!input.text.trim());
+      const files = [...(file ? [file] : []), ...library.files];
       const sent = await createReplies(ctx.tx, ctx.member, input.conversationId, { text: input.text, files });
       const conversationId = sent[0]!.conversationId;
       // A reply makes an unassigned conversation the member's own.
@@ -147,7 +148,8 @@ export const conversationsRouter = router({
           await ctx.publish({ type: "conversation.message", projectId: ctx.member.projectId, conversationId, messageId, direction: "out", assigneeId });
         }
       });
-      return { messageId: sent[0]!.messageId, messageIds: sent.map((s) => s.messageId) };
+      // Library files removed since the saved reply was picked: the box says they did not go.
+      return { messageId: sent[0]!.messageId, messageIds: sent.map((s) => s.messageId), missingMediaIds: library.missing };
     }),
 
   /** Edits a member's sent message on the platform; the stored text changes once the platform accepts. */
