@@ -94,6 +94,12 @@ export class TelegramAdapter implements ChannelAdapter, MenuChannel {
     );
   }
 
+  /** editMessageReplyMarkup without reply_markup: the inline keyboard goes, the message stays. */
+  async removeButtons(message: MessageEdit): Promise<void> {
+    const business = message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {};
+    await mapTelegramErrors(() => this.api.editMessageReplyMarkup(chatIdOf(message.chatId), Number(message.externalMessageId), business));
+  }
+
   async deleteMessage(message: SentMessageRef): Promise<void> {
     const messageId = Number(message.externalMessageId);
     await mapTelegramErrors(() =>

@@ -190,6 +190,24 @@ export class VkAdapter implements ChannelAdapter, MenuChannel {
     );
   }
 
+  /**
+   * messages.edit with the same text and an empty keyboard (`{"buttons":[]}`, as VK hides a
+   * keyboard); keep_* leave the attachments' snippets and forwards as they were.
+   */
+  async removeButtons(message: MessageEdit): Promise<void> {
+    await mapVkErrors(() =>
+      this.api.messages.edit({
+        group_id: this.config.groupId,
+        peer_id: parsePeerId(message.chatId),
+        message_id: Number(message.externalMessageId),
+        message: message.text,
+        keyboard: JSON.stringify({ inline: true, buttons: [] }),
+        keep_snippets: 1,
+        keep_forward_messages: 1,
+      } as unknown as Parameters<API["messages"]["edit"]>[0]),
+    );
+  }
+
   async deleteMessage(message: SentMessageRef): Promise<void> {
     parsePeerId(message.chatId);
     const messageId = Number(message.externalMessageId);

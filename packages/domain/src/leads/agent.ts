@@ -25,13 +25,13 @@ import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
-import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
+import type { AiJob, LeadTimeoutJob, MessageChangeJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
 import { agentCatalog, recordTrace, searchPassages, type FoundPassage } from "../knowledge/service.ts";
 import type { AgentHealth } from "./agent-health.ts";
 import { lockConversation } from "./lock.ts";
-import { cancelProposal, confirmProposal, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
+import { cancelProposal, confirmProposal, decidedProposalMessages, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
 import type { OrderEffects } from "../orders/service.ts";
 import { agentOnFor, llmKeyFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
@@ -40,6 +40,8 @@ export type LeadDeps = {
   db: Db;
   publish: Publish;
   enqueueOutbound: (job: OutboundJob) => Promise<unknown>;
+  /** Takes the buttons off a proposal's message once the proposal is decided. */
+  enqueueMessageChange: (job: MessageChangeJob) => Promise<unknown>;
   scheduleLeadTimeout: (job: LeadTimeoutJob, at: Date) => Promise<unknown>;
   cancelLeadTimeout: (conversationId: string) => Promise<unknown>;
   /** Opens the project's model key; without it the agent works on its rules alone. */
@@ -264,6 +266,8 @@ type Effects = {
   updated: boolean;
   /** Orders the client confirmed this turn: their messages to send, the board's events. */
   orders: (OrderEffects & { number: number })[];
+  /** Sent messages of proposals decided this turn (confirmed, cancelled, replaced): their buttons go. */
+  clearButtons?: number[];
 };
 
 type Route = { to: LeadStage; reason: string; notify: NotificationText | null };
@@ -428,6 +432,14 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
  * proposal that expired or can no longer be ordered), and the proposal the last of them shows.
  */
 async function applyOrder(tx: Tx, projectId: string, conversationId: string, decision: Pick<TurnDecision, "order" | "replies">, effects: Effects): Promise<{ replies: AgentReply[]; proposalId?: string }> {
+  // The proposal that waited, if any: whatever this step does to it, its buttons go once it is decided.
+  const waiting = await latestProposal(tx, conversationId);
+  const result = await decideOrder(tx, projectId, conversationId, decision, effects);
+  if (waiting) effects.clearButtons = [...(effects.clearButtons ?? []), ...(await decidedProposalMessages(tx, waiting.id))];
+  return result;
+}
+
+async function decideOrder(tx: Tx, projectId: string, conversationId: string, decision: Pick<TurnDecision, "order" | "replies">, effects: Effects): Promise<{ replies: AgentReply[]; proposalId?: string }> {
   const order = decision.order!;
   if (order.kind === "propose") {
     const proposalId = await proposeOrder(tx, projectId, conversationId, order.lines);
@@ -552,6 +564,7 @@ export async function continueAgentReplies(deps: Pick<LeadDeps, "db" | "enqueueO
 }
 
 async function applyEffects(deps: LeadDeps, projectId: string, conversationId: string, effects: Effects) {
+  for (const messageId of effects.clearButtons ?? []) await deps.enqueueMessageChange({ projectId, messageId, change: { kind: "dropButtons" }, requestedBy: "agent" });
   if (effects.send) {
     const first = await oldestPendingAgentMessage(deps.db, projectId, conversationId);
     if (first) await deps.enqueueOutbound({ projectId, messageId: first });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
 import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
-import { proposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { pendingProposalKeyboard } from "@threadline/domain/orders/proposals.ts";
 import { cachedFileRef, dropFileRef, saveFileRef } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
@@ -111,7 +111,8 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
   const slot = await deps.limits.take(sendRules(channel.config, loaded.chatId, loaded.businessConnectionId ?? undefined), MAX_SLOT_WAIT_MS);
   if (!slot.ok) throw new RetryLater(slot.waitMs, "rate limit");
   await setAttempt(deps.db, job.projectId, message.id, new Date());
-  const keyboard = proposalKeyboard(message.clientKey);
+  // A proposal decided before its message went out is shown without buttons.
+  const keyboard = await withTenant(deps.db, job.projectId, (tx) => pendingProposalKeyboard(tx, message.clientKey));
   const send = (withFile: OutboundFile | OutboundFileRef | undefined) =>
     channel.adapter.send({
       chatId: loaded.chatId,
