@@ -20,7 +20,7 @@ import {
   type WonExample,
   type LlmErrorKind,
 } from "@threadline/ai";
-import { contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { attachments, contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { assigneeOf } from "../conversations/thread.ts";
@@ -163,9 +163,15 @@ export async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
 
 /** Stores the agent's replies as pending messages, in order, and updates the conversation's list fields. */
 /** The agent's replies, stored to be sent; `proposalId`: the last one shows that proposal (its buttons are sent with it). */
+/** Telegram's longest caption: a longer answer goes as text without the photo. */
+const MAX_PHOTO_CAPTION = 1024;
+
 async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded, "id" | "channelId">, replies: readonly AgentReply[], proposalId?: string): Promise<{ messages: ThreadMessage[]; ids: number[] }> {
   if (replies.length === 0) return { messages: [], ids: [] };
   const base = Date.now();
+  // A product's photo goes as the message's photo with the text as its caption (within
+  // Telegram's caption limit); the send reads it from the catalog's storage like any attachment.
+  const photoOf = (r: AgentReply) => (r.photoKey && r.text.length <= MAX_PHOTO_CAPTION ? r.photoKey : null);
   const rows = replies.map((r, i) => ({
     projectId,
     conversationId: conversation.id,
@@ -173,21 +179,26 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded
     clientKey: proposalId && i === replies.length - 1 ? proposalMessageKey(proposalId) : randomUUID(),
     direction: "out" as const,
     author: "agent" as const,
-    kind: "text" as const,
+    kind: photoOf(r) ? ("photo" as const) : ("text" as const),
     text: r.text,
     agentAction: r.action,
     sentAt: new Date(base + i),
     delivery: "pending" as const,
   }));
   const stored = await tx.insert(messages).values(rows).returning({ id: messages.id, sentAt: messages.sentAt });
+  const photos = stored.flatMap((s, i) => {
+    const key = photoOf(replies[i]!);
+    return key ? [{ projectId, messageId: s.id, kind: "photo" as const, fileName: "photo", storageKey: key, state: "ready" as const }] : [];
+  });
+  if (photos.length) await tx.insert(attachments).values(photos);
   const delta = deltaOf(
     stored
-      .map((s, i) => ({ id: s.id, sentAt: s.sentAt, direction: "out" as const, author: "agent" as const, authorId: null, preview: messagePreview(rows[i]!.text, "text") }))
+      .map((s, i) => ({ id: s.id, sentAt: s.sentAt, direction: "out" as const, author: "agent" as const, authorId: null, preview: messagePreview(rows[i]!.text, rows[i]!.kind) }))
       .sort((a, b) => a.id - b.id),
   );
   await tx.update(conversations).set(addDelta(deltaParams(delta!))).where(eq(conversations.id, conversation.id));
   return {
-    messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt })),
+    messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: r.kind, sentAt: r.sentAt })),
     ids: stored.map((s) => s.id),
   };
 }

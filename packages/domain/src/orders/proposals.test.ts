@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { channels, conversations, leadEvents, memberships, messages, notifications, orderProposals, orders, orderStatusEvents, withTenant } from "@threadline/db";
+import { attachments, channels, conversations, leadEvents, memberships, messages, notifications, orderProposals, orders, orderStatusEvents, withTenant } from "@threadline/db";
 import { TelegramAdapter } from "@threadline/channels";
-import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
+import { solidPng, TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 import { encryptSecret } from "../crypto.ts";
 import { loadCatalog, upsertCatalog } from "../catalog/index.ts";
+import { setProductPhoto } from "../catalog/photo.ts";
 import { settleChat } from "./testing.ts";
 import { cancelProposal, confirmProposal, latestProposal, PROPOSAL_TTL_MS, proposeOrder } from "./proposals.ts";
 
@@ -269,6 +270,32 @@ describe("orders the agent proposes and the client confirms", () => {
     await press(A, chatId, "Подтвердить");
     expect((await ordersOf(conversationId)).map((o) => o.totalMinor)).toEqual([30000]);
     await expectHandedOver(A, conversationId);
+  });
+
+  it("a price question about one product is answered with the product's photo, the text as its caption; about two, as text", async () => {
+    const latte = (await withTenant(env.db, A.T.project.id, (tx) => loadCatalog(tx))).products.find((x) => x.name === "Латте")!;
+    const png = solidPng(40, 30, [190, 160, 120]);
+    await withTenant(env.db, A.T.project.id, (tx) => setProductPhoto(tx, pipeline.storage, A.T.project.id, latte.id, png));
+    const chatId = ++chat;
+    await turn(A, chatId, "сколько стоит латте?");
+    const conversationId = await conversationOf(A, chatId);
+    await expect.poll(() => tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.kind === "photo"), { timeout: 10_000 }).toBeDefined();
+    const sent = tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.kind === "photo")!;
+    expect(sent.caption).toMatch(/^Латте — 270\s₽/);
+    expect(sent.file!.data.equals(png)).toBe(true);
+    // The catalog's price is in the caption, nothing else: the thread keeps it as the agent's photo message.
+    const said = await env.owner.select({ id: messages.id, kind: messages.kind, text: messages.text }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.author, "agent"))).orderBy(asc(messages.id));
+    const stored = said.find((m) => m.text === sent.caption);
+    expect(stored).toMatchObject({ kind: "photo" });
+    expect(said.filter((m) => m.kind === "photo")).toHaveLength(1);
+    const files = await env.owner.select({ kind: attachments.kind, storageKey: attachments.storageKey }).from(attachments).where(eq(attachments.messageId, stored!.id));
+    expect(files).toEqual([{ kind: "photo", storageKey: expect.stringMatching(new RegExp(`^catalog/${A.T.project.id}/`)) }]);
+
+    const other = ++chat;
+    await turn(A, other, "сколько стоят латте и круассан?");
+    await expect.poll(async () => (await outgoing(await conversationOf(A, other))).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await settleChat(env, A.channelId, other);
+    expect(tg.sentMessages(other, { botToken: A.token }).some((m) => m.kind === "photo")).toBe(false);
   });
 
   it("a press of another chat's proposal, a forged payload or a stale proposal is refused and orders nothing", async () => {
