@@ -288,8 +288,9 @@ describe("orders the agent proposes and the client confirms", () => {
     const stored = said.find((m) => m.text === sent.caption);
     expect(stored).toMatchObject({ kind: "photo" });
     expect(said.filter((m) => m.kind === "photo")).toHaveLength(1);
-    const files = await env.owner.select({ kind: attachments.kind, storageKey: attachments.storageKey }).from(attachments).where(eq(attachments.messageId, stored!.id));
-    expect(files).toEqual([{ kind: "photo", storageKey: expect.stringMatching(new RegExp(`^catalog/${A.T.project.id}/`)) }]);
+    // The send read its type from the bytes: the thread shows it as an image.
+    const files = await env.owner.select({ kind: attachments.kind, storageKey: attachments.storageKey, mime: attachments.mime }).from(attachments).where(eq(attachments.messageId, stored!.id));
+    expect(files).toEqual([{ kind: "photo", storageKey: expect.stringMatching(new RegExp(`^catalog/${A.T.project.id}/`)), mime: "image/png" }]);
 
     const other = ++chat;
     await turn(A, other, "сколько стоят латте и круассан?");

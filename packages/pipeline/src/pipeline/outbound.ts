@@ -3,6 +3,7 @@ import { attachments, contacts, conversations, messages, withTenant, type Db } f
 import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
 import { pendingProposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { photoType } from "@threadline/domain/catalog/photo.ts";
 import { cachedFileRef, dropFileRef, saveFileRef } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
@@ -97,7 +98,12 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
   const readFile = async (): Promise<OutboundFile | null> => {
     const opened = await deps.storage.open(stored!.storageKey!);
     if (!opened) return null;
-    return { kind: stored!.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: stored!.fileName ?? "file", mime: stored!.mime ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
+    const data = await readAll(opened.stream);
+    // A catalog photo the agent answered with names no type: its bytes say it, for the platform
+    // and for the thread, which shows only the stored types it knows.
+    const sniffed = !stored!.mime && stored!.kind === "photo" ? photoType(data) : null;
+    if (sniffed) await withTenant(deps.db, job.projectId, (tx) => tx.update(attachments).set({ mime: sniffed }).where(eq(attachments.id, stored!.id)));
+    return { kind: stored!.kind as OutboundFile["kind"], data, fileName: stored!.fileName ?? "file", mime: stored!.mime ?? sniffed ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
   };
   let file: OutboundFile | OutboundFileRef | null | undefined;
   if (stored) {
