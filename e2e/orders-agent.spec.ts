@@ -1,5 +1,6 @@
 import { createProject, findUserByEmail } from "@threadline/domain";
 import { seedCoffeeMenu } from "@threadline/domain/seed/coffee-menu.ts";
+import { solidPng } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // An order taken by the agent on real parts: a Telegram client writes what they want in their own
@@ -21,6 +22,18 @@ test("the agent proposes an order from the client's words; «Подтверди�
     await signIn(page, urls.admin, owner.email, owner.password);
     await page.goto(`${urls.admin}/p/${project.id}`);
     await connectTelegramBot(page, bot);
+
+    // The owner gives the cappuccino a photo in the catalog; the agent answers its price with it.
+    const cappuccinoPhoto = solidPng(64, 48, [176, 132, 92]);
+    await page.getByRole("link", { name: "Каталог" }).click();
+    await page.getByTestId("catalog-row").filter({ hasText: "Капучино" }).getByRole("button", { name: "Изменить" }).click();
+    await page.locator("#product-photo").setInputFiles({ name: "cappuccino.png", mimeType: "image/png", buffer: cappuccinoPhoto });
+    await expect(page.getByRole("status").filter({ hasText: "Фото сохранено" })).toBeVisible();
+    const asker = 9562;
+    tg.simulateClientMessage({ botToken: bot.token, from: { id: asker, first_name: "Полина" }, text: "Сколько стоит капучино?" });
+    await expect.poll(() => tg.sentMessages(asker, { botToken: bot.token }).find((m) => m.kind === "photo")?.caption, { timeout: 20_000 }).toMatch(/^Капучино — \d+\s₽/);
+    expect(tg.sentMessages(asker, { botToken: bot.token }).find((m) => m.kind === "photo")!.file!.data.equals(cappuccinoPhoto)).toBe(true);
+
     await page.getByRole("link", { name: "Заказы" }).click();
     await expect(page.getByTestId("board-live")).toHaveText("Обновляется в реальном времени");
 
@@ -35,14 +48,17 @@ test("the agent proposes an order from the client's words; «Подтверди�
     expect(proposal).toMatch(/Итого: \d+ ₽/);
 
     // Under the proposal: «Подтвердить» and «Отменить»; the client presses «Подтвердить» (as «да»).
-    const shown = tg.lastKeyboardMessage(chatId, bot.token)!;
+    // A copy: the simulator's record loses its keyboard when the buttons go.
+    const shown = structuredClone(tg.lastKeyboardMessage(chatId, bot.token)!);
     expect(shown.text).toContain("Подтвердите заказ");
     expect(shown.keyboard!.flat().map((b) => b.text)).toEqual(["Подтвердить", "Отменить"]);
     const press = tg.pressButton({ botToken: bot.token, from: chatId, messageId: shown.messageId, text: "Подтвердить" });
     await expect.poll(() => tg.callbackAnswer(press, bot.token)?.text, { timeout: 20_000 }).toMatch(/^Заказ №\d+ оформлен$/);
     await expect.poll(() => texts().join("\n"), { timeout: 20_000 }).toMatch(/Заказ №\d+ принят: Капучино \(овсяное\) ×2, Круассан/);
-    // A second press orders nothing more.
-    const again = tg.pressButton({ botToken: bot.token, from: chatId, messageId: shown.messageId, text: "Подтвердить" });
+    // The buttons go from the proposal; a second press still on its way orders nothing more.
+    const confirmData = shown.keyboard!.flat().find((b) => b.text === "Подтвердить")!.callback_data;
+    await expect.poll(() => tg.sentMessages(chatId, { botToken: bot.token }).find((m) => m.messageId === shown.messageId)?.keyboard, { timeout: 20_000 }).toBeUndefined();
+    const again = tg.pressButton({ botToken: bot.token, from: chatId, messageId: shown.messageId, data: confirmData });
     await expect.poll(() => tg.callbackAnswer(again, bot.token)?.text, { timeout: 20_000 }).toContain("уже оформлен");
 
     // On the board without a reload, marked as the agent's.

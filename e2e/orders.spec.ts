@@ -1,4 +1,4 @@
-import { TelegramMenuClient } from "@threadline/simulators/channels";
+import { solidPng, TelegramMenuClient } from "@threadline/simulators/channels";
 import { connectTelegramBot, expect, telegramSimulator, test } from "./fixtures.ts";
 
 // The coffee shop on real parts: the owner fills the catalog and turns the menu bot on for the
@@ -36,6 +36,11 @@ test("a client orders through the Telegram menu bot; the barista moves the order
     await expect(form.getByRole("alert")).toHaveText("Цена — число больше нуля, например 220 или 219,90");
     await add({ name: "Круассан", category: "Выпечка", price: "150", description: "Сливочный, из печи" });
     await add({ name: "Капучино", category: "Кофе", price: "220", description: "300 мл", options: "Молоко: овсяное +40\nМолоко: миндальное +50\nсироп +30", upsell: "Круассан" });
+    // The cappuccino's photo: the menu shows its card as this photo.
+    const cappuccinoPhoto = solidPng(64, 48, [176, 132, 92]);
+    await page.getByTestId("catalog-row").filter({ hasText: "Капучино" }).getByRole("button", { name: "Изменить" }).click();
+    await page.locator("#product-photo").setInputFiles({ name: "cappuccino.png", mimeType: "image/png", buffer: cappuccinoPhoto });
+    await expect(page.getByRole("status").filter({ hasText: "Фото сохранено" })).toBeVisible();
     // A price list with a broken row: the preview names the row, nothing can be loaded.
     const header = "Категория;Товар;Описание;Цена;В наличии;Добавки;Предлагать вместе с";
     await page.getByLabel("Файл прайс-листа").setInputFiles({ name: "price.csv", mimeType: "text/csv", buffer: Buffer.from(`${header}\nВыпечка;Круассан;Сливочный, из печи;150;да;;\nДесерты;Медовик;;-10;да;;\nДесерты;Эклер;;190;да;;\n`) });
@@ -59,8 +64,11 @@ test("a client orders through the Telegram menu bot; the barista moves the order
     expect(menu.keyboard!.flat().map((b) => b.text)).toEqual(["Выпечка", "Кофе"]);
     await client.tap("Кофе");
     await client.tap(/^Капучино/);
+    // The product card is the product's photo with its text as caption and the buttons under it.
+    expect(client.menu()).toMatchObject({ kind: "photo", caption: expect.stringMatching(/^Капучино — 220\s₽/) });
+    expect(client.menu()!.file!.data.equals(cappuccinoPhoto)).toBe(true);
     await client.tap(/^овсяное/);
-    expect(client.menu()!.text).toContain("Итого: 260");
+    expect(client.menu()!.caption).toContain("Итого: 260");
     await client.tap(/^Добавить в корзину/);
     await client.tap("← Меню");
     await client.tap("Выпечка");

@@ -22,6 +22,9 @@ export interface ChannelAdapter {
   /** Replaces the text (or caption) of a message the channel sent. */
   editMessage(edit: MessageEdit): Promise<void>;
 
+  /** Takes the buttons off a message the channel sent; the text (VK edits it whole) stays as it was. */
+  removeButtons(message: MessageEdit): Promise<void>;
+
   /** Deletes a message the channel sent, for the client too. */
   deleteMessage(message: SentMessageRef): Promise<void>;
 

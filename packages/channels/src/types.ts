@@ -196,11 +196,19 @@ export interface OutboundMessage {
 export type MenuButton = { text: string; data: string };
 export type MenuKeyboard = MenuButton[][];
 
+/** What a menu message carries before its edit. */
+export type MenuShown = "text" | "same-photo" | "other-photo";
+
 /** A channel whose bot can show a button menu, edit it in place and answer presses. */
 export interface MenuChannel {
   sendMenu(input: { chatId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile }): Promise<SentMessage>;
-  /** Replaces the text and keyboard of a menu message the bot sent. */
-  editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void>;
+  /**
+   * Replaces the text (a photo's caption), photo and keyboard of a menu message the bot sent.
+   * `shown` says what the message carries now: text, this very photo, or another photo. Where the
+   * platform cannot change the message in place (Telegram: text into a photo and back) it sends
+   * the screen anew and returns that message, which is the live menu from then on.
+   */
+  editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile; shown?: MenuShown }): Promise<SentMessage | void>;
   /** Answers a press: a short notice (or an alert the client must close), or nothing. */
   answerButton(input: { callbackId: string; chatId: string; userId: string; text?: string; alert?: boolean }): Promise<void>;
 }

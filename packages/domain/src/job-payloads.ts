@@ -7,8 +7,11 @@ export type InboundJob = { channelId: string; projectId: string; kind: "vk" | "t
 /** Events that reached the ingress together: one queue job for them all (see enqueueInbound). */
 export type InboundBatchJob = { items: InboundJob[] };
 export type OutboundJob = { projectId: string; messageId: number };
-/** A member's edit or delete of a message already on the platform, checked by the domain. */
-export type MessageChangeJob = { projectId: string; messageId: number; change: { kind: "edit"; text: string } | { kind: "delete" }; requestedBy: string };
+/**
+ * A change of a message already on the platform: a member's edit or delete, checked by the
+ * domain, or the buttons taken off an order proposal once it is decided (`requestedBy` "agent").
+ */
+export type MessageChangeJob = { projectId: string; messageId: number; change: { kind: "edit"; text: string } | { kind: "delete" } | { kind: "dropButtons" }; requestedBy: string };
 export type MediaJob = { projectId: string; attachmentId: string };
 /** A client message for the lead pipeline: routing of a new lead and the agent's turn. */
 export type AiJob = { projectId: string; conversationId: string; messageId: number };

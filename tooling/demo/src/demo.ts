@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import exitHook from "async-exit-hook";
 import { ConfigError, loadEnv, loadOwnerEnv } from "@threadline/config";
 import { endpointsFromEnv, seedDemo, type DemoAccount } from "@threadline/domain";
+import { storageFromEnv } from "@threadline/domain/storage.ts";
 import { createQueues } from "@threadline/pipeline/jobs";
 import { appDatabaseUrl, createDb, migrate } from "@threadline/db";
 import { buildApps, needsBuild, type BuiltApp } from "./build.ts";
@@ -197,8 +198,9 @@ async function main() {
   step(`Starting ${SERVICE_NAMES.join(", ")} (logs in ${shownPath(logsDir)}/)`);
   const spawned: RunningService[] = [];
   teardown.add("services", () => stopServices(spawned));
+  const servicesEnv = serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports, base: launcherEnv, extra: simulators.env });
   const services = await startServices([...SERVICE_NAMES], {
-    env: serviceEnv({ appDatabaseUrl: appUrl, redisUrl: redis.url, ports, base: launcherEnv, extra: simulators.env }),
+    env: servicesEnv,
     ports,
     ledger,
     onStart: (s) => spawned.push(s),
@@ -220,7 +222,7 @@ async function main() {
       deps: { secretKey: env.SECRET_KEY, endpoints: endpointsFromEnv(loadEnv({ ...launcherEnv, ...simulators.env })), returnUrl: services.find((s) => s.name === "inbox")!.url },
       enqueueOutbound: queues.enqueueOutbound,
     };
-    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000), cashier });
+    const world = await startDemoWorld({ db: worldDb, secretKey: env.SECRET_KEY, workerUrl, simulators, paceMs: Number(process.env.DEMO_CLIENT_PACE_MS ?? 7000), cashier, storage: storageFromEnv(loadEnv(servicesEnv)) });
     teardown.add("scripted clients", () => world.stop());
     checkpoint();
     step("Each project has a Telegram bot and a VK community; scripted clients are writing in");

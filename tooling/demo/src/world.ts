@@ -4,6 +4,8 @@ import { StripeSimulator, YooKassaSimulator } from "@threadline/simulators/payme
 import { agentSettings, channels, paymentAccounts, projects, withTenant, type Db } from "@threadline/db";
 import { encryptSecret, findDemoProjects } from "@threadline/domain";
 import { seedCoffeeMenu } from "@threadline/domain/seed/coffee-menu.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
+import { seedMenuPhotos } from "./menu-photos.ts";
 import { TelegramAdapter, VkAdapter } from "@threadline/channels";
 import type { BillDeps } from "@threadline/domain/payments/service.ts";
 import { billScriptedClients } from "./cashier.ts";
@@ -87,6 +89,8 @@ export async function startDemoWorld(options: {
   paceMs?: number;
   clients?: boolean;
   cashier?: DemoCashier;
+  /** The services' file storage: the coffee shop's menu gets its photos there. */
+  storage?: FileStorage;
 }): Promise<DemoWorld> {
   const { vk, tg, elevenlabs } = options.simulators;
   const yookassaApi = options.simulators.yookassa.apiUrl;
@@ -106,6 +110,7 @@ export async function startDemoWorld(options: {
     await giveAi(options, project.id, coffeeShop ? { apiKey: options.simulators.openai.apiKey, baseUrl: options.simulators.openai.baseURL } : null);
     if (coffeeShop) {
       await seedCoffeeMenu(options.db, project.id);
+      if (options.storage) await seedMenuPhotos(options.db, project.id, options.storage);
       await withTenant(options.db, project.id, (tx) => tx.update(channels).set({ settings: sql`jsonb_set(${channels.settings}, '{menuBot}', 'true'::jsonb)` }).where(eq(channels.id, tgId.id)));
     }
     await givePaymentAccount(options, project.id, i);

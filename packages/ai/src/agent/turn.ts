@@ -310,8 +310,10 @@ function decideTurnRules(input: TurnInput): TurnDecision {
   const answers = signals.empty ? [] : findAnswers(script, freshText);
   const passageAnswer =
     signals.empty || answers.length || catalogAnswers.length || objection ? null : answerFromPassages(input.passages, freshText);
+  // A question about one product is answered with its photo; several products' photos would bury the text.
+  const withPhoto = catalogAnswers.length === 1;
   for (const r of catalogAnswers) {
-    replies.push({ action: "answer", text: r.text, ...(r.photoKey ? { photoKey: r.photoKey } : {}) });
+    replies.push({ action: "answer", text: r.text, ...(withPhoto && r.photoKey ? { photoKey: r.photoKey } : {}) });
     rules.push(r.rule);
   }
   for (const answer of answers) {

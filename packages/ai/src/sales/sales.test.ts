@@ -115,3 +115,16 @@ describe("fields collected before the handoff", () => {
     expect(last.transition).toEqual({ to: "assigned", reason: "phone_known" });
   });
 });
+
+describe("the product's photo with a catalog answer", () => {
+  const withPhotos: AgentCatalog = { ...catalog, products: catalog.products.map((p) => (p.name === "Круассан" ? p : { ...p, photoKey: `catalog/p/${p.name}` })) };
+  const photosOf = (texts: string[]) => play(texts, { catalog: withPhotos }).decisions.at(-1)!.replies.filter((r) => r.photoKey).map((r) => [r.photoKey, r.text]);
+
+  it("an answer about one product carries its photo; about two, or a product without one, none", () => {
+    expect(photosOf(["Сколько стоит латте?"])).toEqual([["catalog/p/Латте", expect.stringMatching(/^Латте — 240\s₽/)]]);
+    const both = play(["Сколько стоят латте и капучино?"], { catalog: withPhotos }).decisions.at(-1)!.replies.map((r) => r.text).join("\n");
+    expect(both).toMatch(/Латте — 240\s₽[\s\S]*Капучино — 220\s₽|Капучино — 220\s₽[\s\S]*Латте — 240\s₽/);
+    expect(photosOf(["Сколько стоят латте и капучино?"])).toEqual([]);
+    expect(photosOf(["Сколько стоит круассан?"])).toEqual([]);
+  });
+});

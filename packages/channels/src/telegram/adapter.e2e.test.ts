@@ -46,6 +46,32 @@ describe("Telegram adapter against the simulator", () => {
     expect(sent[3]!.file?.data).toEqual(ogg);
   });
 
+  it("edits a menu message in every way its screens need: text, caption, another photo in place; text and photo swapped by sending anew", async () => {
+    const chatId = String(CLIENT.id);
+    const keyboard = (label: string) => [[{ text: label, data: `m:${label}` }]];
+    const photo = (rgb: [number, number, number]) => ({ kind: "photo" as const, data: solidPng(20, 20, rgb), fileName: "card.png" });
+    const byId = (id: string) => sim.sentMessages(CLIENT.id).find((m) => m.messageId === Number(id))!;
+    const list = await adapter.sendMenu({ chatId, text: "Кофе. Выберите:", keyboard: keyboard("Капучино") });
+    // Text into a photo: a new photo message with the keyboard; the list is deleted.
+    const card = (await adapter.editMenu({ chatId, externalMessageId: list.externalMessageId, text: "Капучино — 220 ₽", keyboard: keyboard("Добавить"), photo: photo([120, 80, 50]), shown: "text" }))!;
+    expect(card.externalMessageId).not.toBe(list.externalMessageId);
+    expect(byId(list.externalMessageId).deletedAt).toBeDefined();
+    expect(byId(card.externalMessageId)).toMatchObject({ kind: "photo", caption: "Капучино — 220 ₽", keyboard: [[{ text: "Добавить", callback_data: "m:Добавить" }]] });
+    // The same photo: the caption and keyboard change, the message stays.
+    expect(await adapter.editMenu({ chatId, externalMessageId: card.externalMessageId, text: "Капучино — 260 ₽", keyboard: keyboard("Добавить · 260"), photo: photo([120, 80, 50]), shown: "same-photo" })).toBeUndefined();
+    expect(byId(card.externalMessageId)).toMatchObject({ caption: "Капучино — 260 ₽", keyboard: [[{ text: "Добавить · 260", callback_data: "m:Добавить · 260" }]] });
+    // Another photo: editMessageMedia replaces it in place.
+    expect(await adapter.editMenu({ chatId, externalMessageId: card.externalMessageId, text: "Латте — 240 ₽", keyboard: keyboard("Добавить"), photo: photo([200, 170, 130]), shown: "other-photo" })).toBeUndefined();
+    expect(byId(card.externalMessageId)).toMatchObject({ kind: "photo", caption: "Латте — 240 ₽" });
+    expect(byId(card.externalMessageId).file!.data.equals(solidPng(20, 20, [200, 170, 130]))).toBe(true);
+    // A photo back into text: sent anew, the card deleted.
+    const back = (await adapter.editMenu({ chatId, externalMessageId: card.externalMessageId, text: "Кофе. Выберите:", keyboard: keyboard("Латте"), shown: "other-photo" }))!;
+    expect(byId(back.externalMessageId)).toMatchObject({ kind: "text", text: "Кофе. Выберите:" });
+    expect(byId(card.externalMessageId).deletedAt).toBeDefined();
+    // The same text screen again is no failure.
+    expect(await adapter.editMenu({ chatId, externalMessageId: back.externalMessageId, text: "Кофе. Выберите:", keyboard: keyboard("Латте"), shown: "text" })).toBeUndefined();
+  });
+
   it("surfaces 429 with the platform's retry_after", async () => {
     sim.setRates({ chatRate: { limit: 1, windowMs: 60_000 } });
     await adapter.send({ chatId: String(CLIENT.id), idempotencyKey: "r1", text: "раз" });

@@ -3,7 +3,7 @@ import type { ChannelAdapter } from "../adapter.ts";
 import { downloadFile, type MediaFetchOptions } from "../download.ts";
 import { ChannelError, isChannelError } from "../errors.ts";
 import { assertUploadFits, fileRefRefused, isFileRef } from "../file-refs.ts";
-import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, MenuChannel, MenuKeyboard, MessageEdit, OutboundFile, OutboundMessage, PollResult, SentMessage, SentMessageRef, WebhookRegistration } from "../types.ts";
+import type { ChannelEvent, ChannelIdentity, DownloadedFile, InboundAttachment, MenuChannel, MenuKeyboard, MenuShown, MessageEdit, OutboundFile, OutboundMessage, PollResult, SentMessage, SentMessageRef, WebhookRegistration } from "../types.ts";
 import { mapTelegramErrors } from "./errors.ts";
 import { parseTelegramUpdate, TELEGRAM_ALLOWED_UPDATES } from "./update.ts";
 
@@ -94,6 +94,12 @@ export class TelegramAdapter implements ChannelAdapter, MenuChannel {
     );
   }
 
+  /** editMessageReplyMarkup without reply_markup: the inline keyboard goes, the message stays. */
+  async removeButtons(message: MessageEdit): Promise<void> {
+    const business = message.businessConnectionId ? { business_connection_id: message.businessConnectionId } : {};
+    await mapTelegramErrors(() => this.api.editMessageReplyMarkup(chatIdOf(message.chatId), Number(message.externalMessageId), business));
+  }
+
   async deleteMessage(message: SentMessageRef): Promise<void> {
     const messageId = Number(message.externalMessageId);
     await mapTelegramErrors(() =>
@@ -112,14 +118,35 @@ export class TelegramAdapter implements ChannelAdapter, MenuChannel {
     return { externalMessageId: String(sent.message_id), sentAt: new Date(sent.date * 1000).toISOString() };
   }
 
-  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void> {
+  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile; shown?: MenuShown }): Promise<SentMessage | void> {
+    const chatId = chatIdOf(input.chatId);
+    const messageId = Number(input.externalMessageId);
+    const reply_markup = inlineKeyboard(input.keyboard);
+    const shown = input.shown ?? "text";
     try {
-      await mapTelegramErrors(() => this.api.editMessageText(chatIdOf(input.chatId), Number(input.externalMessageId), input.text, { reply_markup: inlineKeyboard(input.keyboard) }));
+      if (!input.photo && shown === "text") {
+        await mapTelegramErrors(() => this.api.editMessageText(chatId, messageId, input.text, { reply_markup }));
+        return;
+      }
+      if (input.photo && shown === "same-photo") {
+        await mapTelegramErrors(() => this.api.editMessageCaption(chatId, messageId, { caption: input.text, reply_markup }));
+        return;
+      }
+      if (input.photo && shown === "other-photo") {
+        const media = { type: "photo" as const, media: new InputFile(input.photo.data, input.photo.fileName), caption: input.text };
+        await mapTelegramErrors(() => this.api.editMessageMedia(chatId, messageId, media, { reply_markup }));
+        return;
+      }
     } catch (error) {
       // The same screen again (a press that changed nothing) is not a failure.
       if (isChannelError(error) && /message is not modified/i.test(error.message)) return;
       throw error;
     }
+    // Text cannot become a photo in place, nor a photo text: the screen is sent anew and the old
+    // message deleted (a refused delete leaves it, its buttons then answer «меню устарело»).
+    const sent = await this.sendMenu({ chatId: input.chatId, text: input.text, keyboard: input.keyboard, ...(input.photo ? { photo: input.photo } : {}) });
+    await mapTelegramErrors(() => this.api.deleteMessage(chatId, messageId)).catch(() => undefined);
+    return sent;
   }
 
   async answerButton(input: { callbackId: string; text?: string; alert?: boolean }): Promise<void> {

@@ -7,6 +7,7 @@ import { assertUploadFits, fileRefRefused, isFileRef } from "../file-refs.ts";
 import type {
   MenuChannel,
   MenuKeyboard,
+  MenuShown,
   ChannelIdentity,
   ClientIdentity,
   DownloadedFile,
@@ -156,9 +157,15 @@ export class VkAdapter implements ChannelAdapter, MenuChannel {
     return { externalMessageId: String(item.conversation_message_id), sentAt: new Date().toISOString() };
   }
 
-  /** Replaces the menu message's text and buttons (by its number in the dialog). */
-  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard }): Promise<void> {
+  /**
+   * Replaces the menu message's text, photo and buttons (by its number in the dialog). A photo is
+   * attached in place; a card that leaves its photo for a text screen is sent anew, since an edit
+   * without `attachment` keeps the photo.
+   */
+  async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile; shown?: MenuShown }): Promise<SentMessage | void> {
     const peerId = parsePeerId(input.chatId);
+    if (!input.photo && input.shown && input.shown !== "text") return this.sendMenu({ chatId: input.chatId, text: input.text, keyboard: input.keyboard });
+    const attachment = input.photo ? await this.uploadFile(peerId, input.photo) : undefined;
     await mapVkErrors(() =>
       this.api.messages.edit({
         peer_id: peerId,
@@ -166,6 +173,7 @@ export class VkAdapter implements ChannelAdapter, MenuChannel {
         message: input.text,
         keyboard: vkMenuKeyboard(input.keyboard),
         group_id: this.config.groupId,
+        ...(attachment ? { attachment } : {}),
       } as unknown as Parameters<API["messages"]["edit"]>[0]),
     );
   }
@@ -187,6 +195,24 @@ export class VkAdapter implements ChannelAdapter, MenuChannel {
     // keep_* leave the message's attachments, links and forwards as they were.
     await mapVkErrors(() =>
       this.api.messages.edit({ group_id: this.config.groupId, peer_id: peerId, message_id: Number(edit.externalMessageId), message: edit.text, keep_snippets: 1, keep_forward_messages: 1 }),
+    );
+  }
+
+  /**
+   * messages.edit with the same text and an empty keyboard (`{"buttons":[]}`, as VK hides a
+   * keyboard); keep_* leave the attachments' snippets and forwards as they were.
+   */
+  async removeButtons(message: MessageEdit): Promise<void> {
+    await mapVkErrors(() =>
+      this.api.messages.edit({
+        group_id: this.config.groupId,
+        peer_id: parsePeerId(message.chatId),
+        message_id: Number(message.externalMessageId),
+        message: message.text,
+        keyboard: JSON.stringify({ inline: true, buttons: [] }),
+        keep_snippets: 1,
+        keep_forward_messages: 1,
+      } as unknown as Parameters<API["messages"]["edit"]>[0]),
     );
   }
 

@@ -20,18 +20,18 @@ import {
   type WonExample,
   type LlmErrorKind,
 } from "@threadline/ai";
-import { contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { attachments, contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
-import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
+import type { AiJob, LeadTimeoutJob, MessageChangeJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
 import { agentCatalog, recordTrace, searchPassages, type FoundPassage } from "../knowledge/service.ts";
 import type { AgentHealth } from "./agent-health.ts";
 import { lockConversation } from "./lock.ts";
-import { cancelProposal, confirmProposal, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
+import { cancelProposal, confirmProposal, decidedProposalMessages, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
 import type { OrderEffects } from "../orders/service.ts";
 import { agentOnFor, llmKeyFor, loadAgentConfig, type AgentConfig } from "./settings.ts";
 import { handOver, moveLead, NOTIFICATION_TEXTS, type NotificationText, type PendingEvents } from "./stages.ts";
@@ -40,6 +40,8 @@ export type LeadDeps = {
   db: Db;
   publish: Publish;
   enqueueOutbound: (job: OutboundJob) => Promise<unknown>;
+  /** Takes the buttons off a proposal's message once the proposal is decided. */
+  enqueueMessageChange: (job: MessageChangeJob) => Promise<unknown>;
   scheduleLeadTimeout: (job: LeadTimeoutJob, at: Date) => Promise<unknown>;
   cancelLeadTimeout: (conversationId: string) => Promise<unknown>;
   /** Opens the project's model key; without it the agent works on its rules alone. */
@@ -161,9 +163,15 @@ export async function wonExamplesFor(tx: Tx): Promise<WonExample[]> {
 
 /** Stores the agent's replies as pending messages, in order, and updates the conversation's list fields. */
 /** The agent's replies, stored to be sent; `proposalId`: the last one shows that proposal (its buttons are sent with it). */
+/** Telegram's longest caption: a longer answer goes as text without the photo. */
+const MAX_PHOTO_CAPTION = 1024;
+
 async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded, "id" | "channelId">, replies: readonly AgentReply[], proposalId?: string): Promise<{ messages: ThreadMessage[]; ids: number[] }> {
   if (replies.length === 0) return { messages: [], ids: [] };
   const base = Date.now();
+  // A product's photo goes as the message's photo with the text as its caption (within
+  // Telegram's caption limit); the send reads it from the catalog's storage like any attachment.
+  const photoOf = (r: AgentReply) => (r.photoKey && r.text.length <= MAX_PHOTO_CAPTION ? r.photoKey : null);
   const rows = replies.map((r, i) => ({
     projectId,
     conversationId: conversation.id,
@@ -171,21 +179,26 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded
     clientKey: proposalId && i === replies.length - 1 ? proposalMessageKey(proposalId) : randomUUID(),
     direction: "out" as const,
     author: "agent" as const,
-    kind: "text" as const,
+    kind: photoOf(r) ? ("photo" as const) : ("text" as const),
     text: r.text,
     agentAction: r.action,
     sentAt: new Date(base + i),
     delivery: "pending" as const,
   }));
   const stored = await tx.insert(messages).values(rows).returning({ id: messages.id, sentAt: messages.sentAt });
+  const photos = stored.flatMap((s, i) => {
+    const key = photoOf(replies[i]!);
+    return key ? [{ projectId, messageId: s.id, kind: "photo" as const, fileName: "photo", storageKey: key, state: "ready" as const }] : [];
+  });
+  if (photos.length) await tx.insert(attachments).values(photos);
   const delta = deltaOf(
     stored
-      .map((s, i) => ({ id: s.id, sentAt: s.sentAt, direction: "out" as const, author: "agent" as const, authorId: null, preview: messagePreview(rows[i]!.text, "text") }))
+      .map((s, i) => ({ id: s.id, sentAt: s.sentAt, direction: "out" as const, author: "agent" as const, authorId: null, preview: messagePreview(rows[i]!.text, rows[i]!.kind) }))
       .sort((a, b) => a.id - b.id),
   );
   await tx.update(conversations).set(addDelta(deltaParams(delta!))).where(eq(conversations.id, conversation.id));
   return {
-    messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: "text", sentAt: r.sentAt })),
+    messages: rows.map((r) => ({ author: "agent", text: r.text, action: r.agentAction, kind: r.kind, sentAt: r.sentAt })),
     ids: stored.map((s) => s.id),
   };
 }
@@ -264,6 +277,8 @@ type Effects = {
   updated: boolean;
   /** Orders the client confirmed this turn: their messages to send, the board's events. */
   orders: (OrderEffects & { number: number })[];
+  /** Sent messages of proposals decided this turn (confirmed, cancelled, replaced): their buttons go. */
+  clearButtons?: number[];
 };
 
 type Route = { to: LeadStage; reason: string; notify: NotificationText | null };
@@ -430,6 +445,14 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
  * proposal that expired or can no longer be ordered), and the proposal the last of them shows.
  */
 async function applyOrder(tx: Tx, projectId: string, conversationId: string, decision: Pick<TurnDecision, "order" | "replies">, effects: Effects): Promise<{ replies: AgentReply[]; proposalId?: string }> {
+  // The proposal that waited, if any: whatever this step does to it, its buttons go once it is decided.
+  const waiting = await latestProposal(tx, conversationId);
+  const result = await decideOrder(tx, projectId, conversationId, decision, effects);
+  if (waiting) effects.clearButtons = [...(effects.clearButtons ?? []), ...(await decidedProposalMessages(tx, waiting.id))];
+  return result;
+}
+
+async function decideOrder(tx: Tx, projectId: string, conversationId: string, decision: Pick<TurnDecision, "order" | "replies">, effects: Effects): Promise<{ replies: AgentReply[]; proposalId?: string }> {
   const order = decision.order!;
   if (order.kind === "propose") {
     const proposalId = await proposeOrder(tx, projectId, conversationId, order.lines);
@@ -554,6 +577,7 @@ export async function continueAgentReplies(deps: Pick<LeadDeps, "db" | "enqueueO
 }
 
 async function applyEffects(deps: LeadDeps, projectId: string, conversationId: string, effects: Effects) {
+  for (const messageId of effects.clearButtons ?? []) await deps.enqueueMessageChange({ projectId, messageId, change: { kind: "dropButtons" }, requestedBy: "agent" });
   if (effects.send) {
     const first = await oldestPendingAgentMessage(deps.db, projectId, conversationId);
     if (first) await deps.enqueueOutbound({ projectId, messageId: first });

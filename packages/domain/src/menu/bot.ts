@@ -9,7 +9,7 @@ import { createOrder, normalizeOrderPhone, type OrderEffects } from "../orders/s
 import { formatMoney } from "../money.ts";
 import { priceLines } from "../orders/pricing.ts";
 import { menuBotOn } from "./settings.ts";
-import { decodeButton, emptyState, encodeButton, render, unitPrice, type MenuAction, type MenuState } from "./screens.ts";
+import { decodeButton, emptyState, encodeButton, render, screenPhoto, unitPrice, type MenuAction, type MenuState } from "./screens.ts";
 
 // The menu bot of a channel in menu mode: /start or «Меню» opens a button menu (categories →
 // products → options → cart → checkout); the client's answers to the checkout's questions come
@@ -24,8 +24,12 @@ const MAX_FIELD = 200;
 /** What the channel must do: answer the press, edit the live menu or send a new one. */
 export type MenuReply = {
   answer?: { text?: string; alert?: boolean };
-  /** Edit the live message (`edit`) or send a new menu message (`send`), then record its id. */
-  show?: { mode: "edit" | "send"; text: string; keyboard: MenuKeyboard; messageId?: string };
+  /**
+   * Edit the live message (`edit`) or send a new menu message (`send`), then record its id. A
+   * product card carries the product's photo (`photoKey`, the text its caption); `shownPhoto` is the
+   * photo of the message being edited, since a platform may not turn text into a photo in place.
+   */
+  show?: { mode: "edit" | "send"; text: string; keyboard: MenuKeyboard; messageId?: string; photoKey?: string; shownPhoto?: string | null };
   token?: string;
   /** An order was taken: its message to send and events to publish. */
   order?: OrderEffects;
@@ -57,9 +61,16 @@ async function save(tx: Tx, session: Session, state: MenuState, patch: Partial<P
   return row!;
 }
 
-function show(session: Session, state: MenuState, catalog: CatalogView, mode: "edit" | "send"): MenuReply["show"] {
+function show(session: Session, state: MenuState, catalog: CatalogView, mode: "edit" | "send", shownPhoto: string | null = null): MenuReply["show"] {
   const drawn = render(state, catalog, (a) => encodeButton(session.token, session.version, a));
-  return { mode, ...drawn, ...(mode === "edit" && session.menuMessageId ? { messageId: session.menuMessageId } : {}) };
+  return { mode, ...drawn, ...(mode === "edit" && session.menuMessageId ? { messageId: session.menuMessageId, shownPhoto } : {}) };
+}
+
+/** Notes in the state the photo of the screen about to be shown; returns the photo of the one shown now. */
+function notePhoto(state: MenuState, catalog: CatalogView): string | null {
+  const shown = state.photoShown ?? null;
+  state.photoShown = screenPhoto(state, catalog) ?? null;
+  return shown;
 }
 
 /** Whether the conversation's channel is in menu mode. */
@@ -78,7 +89,7 @@ export async function handleMenuText(tx: Tx, input: { projectId: string; convers
   const session = await sessionOf(tx, input.conversationId);
   if (opensMenu(input.text)) {
     const token = randomBytes(4).toString("base64url").slice(0, 6);
-    const state: MenuState = { ...(session ? stateOf(session) : emptyState()), screen: { kind: "home" } };
+    const state: MenuState = { ...(session ? stateOf(session) : emptyState()), screen: { kind: "home" }, photoShown: null };
     const [row] = await tx
       .insert(menuSessions)
       .values({ conversationId: input.conversationId, projectId: input.projectId, token, version: 1, state: state as unknown as Record<string, unknown>, menuMessageId: null })
@@ -115,8 +126,10 @@ export async function handleMenuText(tx: Tx, input: { projectId: string; convers
     state.screen = { kind: "confirm" };
   }
   // The reply is a new message below the client's: it becomes the live menu.
+  const catalog = await loadCatalog(tx);
+  notePhoto(state, catalog);
   const saved = await save(tx, session, state, { menuMessageId: null });
-  const drawn = show(saved, state, await loadCatalog(tx), "send")!;
+  const drawn = show(saved, state, catalog, "send")!;
   return { show: problem ? { ...drawn, text: `${problem}\n${drawn.text}` } : drawn, token: saved.token };
 }
 
@@ -153,8 +166,9 @@ export async function handleMenuButton(
   const catalog = await loadCatalog(tx);
   const state = stateOf(session);
   const outcome = await apply(tx, input, state, catalog, decoded.action);
+  const shownPhoto = notePhoto(state, catalog);
   const saved = await save(tx, session, state, justSent ? { menuMessageId: input.externalMessageId! } : {});
-  return { answer: outcome.answer ?? {}, show: show(saved, state, catalog, "edit"), token: saved.token, ...(outcome.order ? { order: outcome.order } : {}) };
+  return { answer: outcome.answer ?? {}, show: show(saved, state, catalog, "edit", shownPhoto), token: saved.token, ...(outcome.order ? { order: outcome.order } : {}) };
 }
 
 type Outcome = { answer?: { text?: string; alert?: boolean }; order?: OrderEffects };

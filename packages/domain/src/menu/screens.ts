@@ -21,7 +21,8 @@ export type CartLine = { productId: string; name: string; optionIds: string[]; o
 
 export type Checkout = { name?: string; phone?: string; fulfilment?: "pickup" | "delivery"; pickupTime?: string; address?: string };
 
-export type MenuState = { screen: Screen; cart: CartLine[]; checkout: Checkout };
+/** `photoShown`: the photo the live menu message carries (a product card's), so its next edit knows what it replaces. */
+export type MenuState = { screen: Screen; cart: CartLine[]; checkout: Checkout; photoShown?: string | null };
 
 export const emptyState = (): MenuState => ({ screen: { kind: "home" }, cart: [], checkout: {} });
 
@@ -89,7 +90,15 @@ export function decodeButton(data: string): { token: string; version: number; ac
   return action ? { token, version: Number(version), action } : null;
 }
 
-export type Rendered = { text: string; keyboard: MenuKeyboard };
+/** A screen: its text (a photo's caption when `photoKey` names the product's photo) and buttons. */
+export type Rendered = { text: string; keyboard: MenuKeyboard; photoKey?: string };
+
+/** The photo the state's screen shows: a product card's, when the product has one. */
+export function screenPhoto(state: MenuState, catalog: CatalogView): string | undefined {
+  const screen = state.screen;
+  if (screen.kind !== "product") return undefined;
+  return catalog.products.find((p) => p.id === screen.productId)?.photoKey ?? undefined;
+}
 
 /** The price of a product with the chosen options, per piece. */
 export function unitPrice(product: CatalogProductView, optionIds: readonly string[]): number {
@@ -131,6 +140,7 @@ export function render(state: MenuState, catalog: CatalogView, button: (a: MenuA
       const optionRows = p.options.filter((o) => o.available).map((o) => [b(`${screen.optionIds.includes(o.id) ? "✓ " : ""}${o.name}${o.priceDeltaMinor ? ` +${money(o.priceDeltaMinor)}` : ""}`, { action: "option", id: o.id })]);
       return {
         text,
+        ...(p.photoKey ? { photoKey: p.photoKey } : {}),
         keyboard: [...optionRows, [b(`Добавить в корзину · ${money(screen.unitMinor)}`, { action: "add" })], [b("← Назад", { action: "category", id: p.categoryId })], ...cartRow],
       };
     }

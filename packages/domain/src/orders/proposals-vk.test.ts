@@ -71,6 +71,7 @@ describe("the agent's order proposal on VK", () => {
   it("«Подтвердить» under the proposal makes one order however often it is pressed and hands the conversation to a manager; «Отменить» drops a proposal", async () => {
     await say(9301, "хочу два капучино на овсяном и круассан");
     const shown = vk.lastKeyboardMessage(groupId, 9301)!;
+    expect(vk.sentMessages(9301, groupId).find((m) => m.id === shown.id)?.buttons).toHaveLength(2);
     expect(shown.text).toContain("Итого: 730 ₽");
     expect(shown.buttons.map((b) => [b.type, b.label])).toEqual([["callback", "Подтвердить"], ["callback", "Отменить"]]);
     const first = vk.pressButton({ groupId, userId: 9301, label: "Подтвердить" });
@@ -84,6 +85,9 @@ describe("the agent's order proposal on VK", () => {
     expect(answers).toContain(`Заказ №${order!.number} оформлен`);
     expect(answers.some((a) => String(a).startsWith("Этот заказ уже оформлен"))).toBe(true);
     await expect.poll(() => vk.sentMessages(9301, groupId).map((m) => m.text).join("\n"), { timeout: 10_000 }).toMatch(/Заказ №\d+ принят: Капучино \(овсяное молоко\) ×2, Круассан/);
+    // The proposal keeps its text and loses its buttons (messages.edit with {"buttons":[]}).
+    await expect.poll(() => vk.sentMessages(9301, groupId).find((m) => m.id === shown.id)?.buttons, { timeout: 10_000 }).toBeUndefined();
+    expect(vk.sentMessages(9301, groupId).find((m) => m.id === shown.id)?.text).toBe(shown.text);
 
     // The order went to a manager with the conversation.
     const conversationOf = async (userId: number) => (await env.owner.select({ id: conversations.id, stage: conversations.stage }).from(conversations).where(and(eq(conversations.channelId, channelId), eq(conversations.externalChatId, String(userId)))))[0]!;

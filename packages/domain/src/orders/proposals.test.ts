@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { channels, conversations, leadEvents, memberships, messages, notifications, orderProposals, orders, orderStatusEvents, withTenant } from "@threadline/db";
+import { attachments, channels, conversations, leadEvents, memberships, messages, notifications, orderProposals, orders, orderStatusEvents, withTenant } from "@threadline/db";
 import { TelegramAdapter } from "@threadline/channels";
-import { TelegramBotApiSimulator } from "@threadline/simulators/channels";
+import { solidPng, TelegramBotApiSimulator } from "@threadline/simulators/channels";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 import { encryptSecret } from "../crypto.ts";
 import { loadCatalog, upsertCatalog } from "../catalog/index.ts";
+import { setProductPhoto } from "../catalog/photo.ts";
 import { settleChat } from "./testing.ts";
 import { cancelProposal, confirmProposal, latestProposal, PROPOSAL_TTL_MS, proposeOrder } from "./proposals.ts";
 
@@ -211,6 +212,7 @@ describe("orders the agent proposes and the client confirms", () => {
     expect(shown.text).toContain("Итого: 730 ₽");
     expect(shown.keyboard!.flat().map((b) => b.text)).toEqual(["Подтвердить", "Отменить"]);
     for (const b of shown.keyboard!.flat()) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+    const cancelData = shown.keyboard!.flat().find((b) => b.text === "Отменить")!.callback_data;
 
     // Two presses of «Подтвердить» before the bot answered either: one order.
     const first = tg.pressButton({ botToken: A.token, from: chatId, messageId: shown.messageId, text: "Подтвердить" });
@@ -228,8 +230,11 @@ describe("orders the agent proposes and the client confirms", () => {
     expect(env.published.some((e) => e.type === "order.created" && e.orderId === order!.id)).toBe(true);
     expect((await outgoing(conversationId)).at(-1)!.text).toMatch(/^Заказ №\d+ принят: Капучино \(овсяное молоко\) ×2, Круассан/);
     await expectHandedOver(A, conversationId);
-    // «Отменить» on a confirmed proposal changes nothing.
-    expect((await press(A, chatId, "Отменить", { messageId: shown.messageId })).text).toContain("уже оформлен");
+    // The buttons go from the proposal (editMessageReplyMarkup through the outbound queue); a
+    // press of «Отменить» still on its way changes nothing.
+    await expect.poll(() => tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.messageId === shown.messageId)?.keyboard, { timeout: 10_000 }).toBeUndefined();
+    expect(tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.messageId === shown.messageId)?.text).toBe(shown.text);
+    expect((await press(A, chatId, "", { messageId: shown.messageId, data: cancelData })).text).toContain("уже оформлен");
     expect(await ordersOf(conversationId)).toHaveLength(1);
   });
 
@@ -238,16 +243,26 @@ describe("orders the agent proposes and the client confirms", () => {
     await turn(A, chatId, "хочу латте");
     const conversationId = await conversationOf(A, chatId);
     const latte = tg.lastKeyboardMessage(chatId, A.token)!;
+    // The simulator's records change in place when the buttons go: the payloads are kept first.
+    const payloads = new Map<number, Map<string, string>>();
+    const keep = (m: typeof latte) => (payloads.set(m.messageId, new Map(m.keyboard!.flat().map((b) => [b.text, b.callback_data]))), m);
+    const buttonData = (m: typeof latte, text: string) => payloads.get(m.messageId)!.get(text)!;
+    keep(latte);
+    const buttonsOf = (messageId: number) => tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.messageId === messageId)?.keyboard;
     expect(await press(A, chatId, "Отменить")).toMatchObject({ text: "Заказ отменён" });
     expect((await outgoing(conversationId)).at(-1)!.text).toContain("заказ отменён");
-    expect(await press(A, chatId, "Подтвердить", { messageId: latte.messageId })).toMatchObject({ text: "Это предложение заказа устарело. Напишите ещё раз, что хотите заказать.", showAlert: true });
+    await expect.poll(() => buttonsOf(latte.messageId), { timeout: 10_000 }).toBeUndefined();
+    expect(await press(A, chatId, "", { messageId: latte.messageId, data: buttonData(latte, "Подтвердить") })).toMatchObject({ text: "Это предложение заказа устарело. Напишите ещё раз, что хотите заказать.", showAlert: true });
     expect(await ordersOf(conversationId)).toEqual([]);
 
     await turn(A, chatId, "хочу круассан");
-    const replaced = tg.lastKeyboardMessage(chatId, A.token)!;
+    const replaced = keep(tg.lastKeyboardMessage(chatId, A.token)!);
     await turn(A, chatId, "хочу 2 круассана");
     expect(tg.lastKeyboardMessage(chatId, A.token)!.messageId).not.toBe(replaced.messageId);
-    expect(await press(A, chatId, "Подтвердить", { messageId: replaced.messageId })).toMatchObject({ showAlert: true, text: expect.stringContaining("устарело") });
+    // The replaced proposal loses its buttons; the new one keeps them.
+    await expect.poll(() => buttonsOf(replaced.messageId), { timeout: 10_000 }).toBeUndefined();
+    expect(buttonsOf(tg.lastKeyboardMessage(chatId, A.token)!.messageId)).toBeDefined();
+    expect(await press(A, chatId, "", { messageId: replaced.messageId, data: buttonData(replaced, "Подтвердить") })).toMatchObject({ showAlert: true, text: expect.stringContaining("устарело") });
     expect(await ordersOf(conversationId)).toEqual([]);
     const statuses = await env.owner.select({ status: orderProposals.status }).from(orderProposals).where(eq(orderProposals.conversationId, conversationId)).orderBy(asc(orderProposals.createdAt));
     expect(statuses.map((p) => p.status)).toEqual(["cancelled", "replaced", "pending"]);
@@ -255,6 +270,33 @@ describe("orders the agent proposes and the client confirms", () => {
     await press(A, chatId, "Подтвердить");
     expect((await ordersOf(conversationId)).map((o) => o.totalMinor)).toEqual([30000]);
     await expectHandedOver(A, conversationId);
+  });
+
+  it("a price question about one product is answered with the product's photo, the text as its caption; about two, as text", async () => {
+    const latte = (await withTenant(env.db, A.T.project.id, (tx) => loadCatalog(tx))).products.find((x) => x.name === "Латте")!;
+    const png = solidPng(40, 30, [190, 160, 120]);
+    await withTenant(env.db, A.T.project.id, (tx) => setProductPhoto(tx, pipeline.storage, A.T.project.id, latte.id, png));
+    const chatId = ++chat;
+    await turn(A, chatId, "сколько стоит латте?");
+    const conversationId = await conversationOf(A, chatId);
+    await expect.poll(() => tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.kind === "photo"), { timeout: 10_000 }).toBeDefined();
+    const sent = tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.kind === "photo")!;
+    expect(sent.caption).toMatch(/^Латте — 270\s₽/);
+    expect(sent.file!.data.equals(png)).toBe(true);
+    // The catalog's price is in the caption, nothing else: the thread keeps it as the agent's photo message.
+    const said = await env.owner.select({ id: messages.id, kind: messages.kind, text: messages.text }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.author, "agent"))).orderBy(asc(messages.id));
+    const stored = said.find((m) => m.text === sent.caption);
+    expect(stored).toMatchObject({ kind: "photo" });
+    expect(said.filter((m) => m.kind === "photo")).toHaveLength(1);
+    // The send read its type from the bytes: the thread shows it as an image.
+    const files = await env.owner.select({ kind: attachments.kind, storageKey: attachments.storageKey, mime: attachments.mime }).from(attachments).where(eq(attachments.messageId, stored!.id));
+    expect(files).toEqual([{ kind: "photo", storageKey: expect.stringMatching(new RegExp(`^catalog/${A.T.project.id}/`)), mime: "image/png" }]);
+
+    const other = ++chat;
+    await turn(A, other, "сколько стоят латте и круассан?");
+    await expect.poll(async () => (await outgoing(await conversationOf(A, other))).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await settleChat(env, A.channelId, other);
+    expect(tg.sentMessages(other, { botToken: A.token }).some((m) => m.kind === "photo")).toBe(false);
   });
 
   it("a press of another chat's proposal, a forged payload or a stale proposal is refused and orders nothing", async () => {

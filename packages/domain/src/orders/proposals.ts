@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { PROPOSAL_TTL_MINUTES, proposalText, proposalTotal, type ProposalStatus, type ProposedLine } from "@threadline/ai";
-import { contacts, conversations, orderProposals, projects, type OrderProposalLine, type Tx } from "@threadline/db";
+import { contacts, conversations, messages, orderProposals, projects, type OrderProposalLine, type Tx } from "@threadline/db";
 import { loadCatalog } from "../catalog/read.ts";
 import { DomainError } from "../errors.ts";
 import type { MenuKeyboard } from "@threadline/channels";
@@ -148,6 +148,28 @@ export function decodeProposalButton(data: string): { proposalId: string; answer
 
 /** The client key of the message that shows a proposal: the send attaches the proposal's buttons. */
 export const proposalMessageKey = (proposalId: string) => `proposal:${proposalId}`;
+
+/**
+ * The sent messages that show a proposal no longer waiting (confirmed, cancelled, replaced): their
+ * buttons are to be taken off. A proposal still pending keeps them.
+ */
+export async function decidedProposalMessages(tx: Tx, proposalId: string): Promise<number[]> {
+  const [p] = await tx.select({ status: orderProposals.status }).from(orderProposals).where(eq(orderProposals.id, proposalId));
+  if (!p || p.status === "pending") return [];
+  const rows = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.clientKey, proposalMessageKey(proposalId)), isNotNull(messages.externalId), isNull(messages.deletedAt)));
+  return rows.map((r) => r.id);
+}
+
+/** The buttons for a message about to be sent: only while its proposal still waits. */
+export async function pendingProposalKeyboard(tx: Tx, clientKey: string | null): Promise<MenuKeyboard | undefined> {
+  const keyboard = proposalKeyboard(clientKey);
+  if (!keyboard) return undefined;
+  const [p] = await tx.select({ status: orderProposals.status }).from(orderProposals).where(eq(orderProposals.id, PROPOSAL_KEY.exec(clientKey!)![1]!));
+  return p?.status === "pending" ? keyboard : undefined;
+}
 
 /** The buttons for a message, when it shows a proposal (its client key names it). */
 export function proposalKeyboard(clientKey: string | null): MenuKeyboard | undefined {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channels, menuSessions, messages, orders, withTenant } from "@threadline/db";
 import { VkAdapter } from "@threadline/channels";
-import { startVkMenuShoppers, VkApiSimulator, VkMenuClient } from "@threadline/simulators/channels";
+import { solidPng, startVkMenuShoppers, VkApiSimulator, VkMenuClient } from "@threadline/simulators/channels";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
 import { archiveProduct, loadCatalog, upsertCatalog } from "@threadline/domain/catalog/index.ts";
+import { setProductPhoto } from "@threadline/domain/catalog/photo.ts";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
 // The menu bot on a VK community, on real parts: the VK simulator's Callback API (message_event
@@ -137,6 +138,29 @@ describe("menu bot (VK)", () => {
     await withTenant(env.db, T.project.id, (tx) => archiveProduct(tx, mocha.id));
     expect(await client.tap(/^Мокко/)).toEqual({ text: "Этого товара больше нет в меню." });
     expect(await ordersOf()).toHaveLength(1);
+  });
+
+  it("a product card carries the product's photo (uploaded and attached by messages.edit); back to the list, the text menu is sent anew", async () => {
+    const catalog = await withTenant(env.db, T.project.id, (tx) => loadCatalog(tx));
+    const latte = catalog.products.find((p) => p.name === "Латте")!;
+    await withTenant(env.db, T.project.id, (tx) => setProductPhoto(tx, pipeline.storage, T.project.id, latte.id, solidPng(30, 40, [200, 170, 130])));
+    const client = new VkMenuClient(vk, groupId, 9207);
+    await client.say("Меню");
+    await client.tap("Кофе");
+    const list = client.menu()!;
+    expect(list.attachments).toEqual([]);
+    await client.tap(/^Латте/);
+    const card = client.menu()!;
+    expect(card.conversationMessageId).toBe(list.conversationMessageId);
+    expect(card.attachments.map((a) => a.type)).toEqual(["photo"]);
+    expect(card.text).toMatch(/^Латте — \d+\s₽/);
+    await client.tap("← Назад");
+    const again = client.menu()!;
+    expect(again.conversationMessageId).toBeGreaterThan(card.conversationMessageId);
+    expect(again.attachments).toEqual([]);
+    expect(again.text).toBe("Кофе. Выберите:");
+    // The old card is no longer the menu: its buttons answer that it is out of date.
+    expect(await client.tap("← Назад", { conversationMessageId: card.conversationMessageId, expectChange: false })).toMatchObject({ text: expect.stringContaining("устарело") });
   });
 
   it("the demo's VK shoppers order through the buttons by themselves", async () => {

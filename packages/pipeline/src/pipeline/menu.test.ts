@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { channels, conversations, menuSessions, orders, withTenant } from "@threadline/db";
 import { TelegramAdapter } from "@threadline/channels";
-import { TelegramBotApiSimulator, TelegramMenuClient } from "@threadline/simulators/channels";
+import { solidPng, TelegramBotApiSimulator, TelegramMenuClient } from "@threadline/simulators/channels";
 import { encryptSecret } from "@threadline/domain/crypto.ts";
 import { loadCatalog, setProductAvailable, upsertCatalog } from "@threadline/domain/catalog/index.ts";
+import { setProductPhoto } from "@threadline/domain/catalog/photo.ts";
 import { handleMenuButton, handleMenuText } from "@threadline/domain/menu/bot.ts";
 import { createTestEnv, startTestPipeline, type TestEnv } from "@threadline/testing";
 
@@ -148,6 +149,48 @@ describe("menu bot (Telegram)", () => {
     const answer = await client.tap(/^Добавить в корзину/);
     expect(answer).toEqual({ text: "Цена изменилась: теперь 260\u00a0₽. Проверьте и нажмите „Добавить“ ещё раз.", showAlert: true });
     await expect.poll(() => client.menu()!.text, { timeout: 5000 }).toMatch(/Итого: 260/);
+  });
+
+  it("a product card is the product's photo with its text as caption: sent in place of the text menu, edited as a caption, replaced by text again", async () => {
+    const catalog = await withTenant(env.db, T.project.id, (tx) => loadCatalog(tx));
+    const latte = catalog.products.find((p) => p.name === "Латте")!;
+    const cappuccino = catalog.products.find((p) => p.name === "Капучино")!;
+    await withTenant(env.db, T.project.id, async (tx) => {
+      await setProductPhoto(tx, pipeline.storage, T.project.id, cappuccino.id, solidPng(40, 30, [120, 80, 50]));
+      await setProductPhoto(tx, pipeline.storage, T.project.id, latte.id, solidPng(30, 40, [200, 170, 130]));
+    });
+    const client = new TelegramMenuClient(tg, botToken, { id: 8107, first_name: "Вера" });
+    await client.say("Меню");
+    await client.tap("Кофе");
+    const list = client.menu()!;
+    expect(list.kind).toBe("text");
+    await client.tap(/^Капучино/);
+    // Telegram cannot turn text into a photo: the card is a new photo message, the list is deleted.
+    const card = client.menu()!;
+    expect(card).toMatchObject({ kind: "photo", caption: expect.stringMatching(/^Капучино — 220\s₽/) });
+    expect(card.messageId).not.toBe(list.messageId);
+    expect(card.file?.data.equals(solidPng(40, 30, [120, 80, 50]))).toBe(true);
+    await expect.poll(() => tg.sentMessages(8107, { botToken }).find((m) => m.messageId === list.messageId)?.deletedAt, { timeout: 5000 }).toBeDefined();
+    // The new card is the live menu: an option edits its caption and keeps its photo.
+    await client.tap(/^овсяное/);
+    expect(client.menu()).toMatchObject({ messageId: card.messageId, kind: "photo", caption: expect.stringContaining("Выбрано: овсяное"), edits: 1 });
+    expect(client.menu()!.file?.data.equals(solidPng(40, 30, [120, 80, 50]))).toBe(true);
+    // Back to the list: a photo cannot become text either.
+    await client.tap("← Назад");
+    const again = client.menu()!;
+    expect(again).toMatchObject({ kind: "text", text: "Кофе. Выберите:" });
+    expect(again.messageId).toBeGreaterThan(card.messageId);
+    // Another product's card, and «Добавить» back to the list.
+    await client.tap(/^Латте/);
+    const latteCard = client.menu()!;
+    expect(latteCard).toMatchObject({ kind: "photo", caption: expect.stringMatching(/^Латте — \d+\s₽/) });
+    await client.tap(/^Добавить в корзину/);
+    expect(client.menu()).toMatchObject({ kind: "text", text: "Кофе. Выберите:" });
+    // A product without a photo stays a text card.
+    await client.tap("← Меню");
+    await client.tap("Выпечка");
+    await client.tap(/^Круассан/);
+    expect(client.menu()).toMatchObject({ kind: "text", text: expect.stringMatching(/^Круассан — 150\s₽/) });
   });
 
   it("free text outside the checkout is not the menu's: it is stored for the agent or a manager", async () => {

@@ -1,6 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { conversations, withTenant, type Db } from "@threadline/db";
-import { isChannelError, type ChannelAdapter, type MenuChannel } from "@threadline/channels";
+import { isChannelError, type ChannelAdapter, type MenuChannel, type MenuShown, type OutboundFile, type SentMessage } from "@threadline/channels";
+import { photoType } from "@threadline/domain/catalog/photo.ts";
+import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { Logger } from "@threadline/config";
 import type { Publish } from "@threadline/domain/events.ts";
 import { pressProposalButton, type LeadDeps } from "@threadline/domain/leads/agent.ts";
@@ -24,6 +26,8 @@ export type MenuDeps = {
   logger?: Logger;
   /** The lead pipeline: a press under the agent's order proposal is its «да» / «нет». */
   leads?: LeadDeps;
+  /** Where the catalog's photos are: a product card shows its product's photo. */
+  storage?: FileStorage;
 };
 
 /**
@@ -67,13 +71,30 @@ async function perform(deps: MenuDeps, job: InboundJob, conversationId: string |
   }
   const screen = reply.show;
   if (!screen || !conversationId) return;
+  const photo = screen.photoKey ? await productPhoto(deps, screen.photoKey).catch((err: unknown) => log(err, "photo")) : undefined;
+  const record = (sent: SentMessage) => (reply.token ? withTenant(deps.db, job.projectId, (tx) => recordMenuMessage(tx, conversationId, reply.token!, sent.externalMessageId)) : undefined);
+  const withPhoto = photo ? { photo } : {};
   if (screen.mode === "edit" && screen.messageId) {
     const messageId = screen.messageId;
-    await call(() => channel.editMenu({ chatId: job.event.chatId, externalMessageId: messageId, text: screen.text, keyboard: screen.keyboard })).catch((err: unknown) => log(err, "edit"));
+    const shown: MenuShown = !screen.shownPhoto ? "text" : screen.shownPhoto === screen.photoKey ? "same-photo" : "other-photo";
+    // A platform that could not change the message in place sent the screen anew: that one is live.
+    const replaced = await call(() => channel.editMenu({ chatId: job.event.chatId, externalMessageId: messageId, text: screen.text, keyboard: screen.keyboard, ...withPhoto, shown })).catch((err: unknown) => log(err, "edit"));
+    if (replaced) await record(replaced);
     return;
   }
-  const sent = await call(() => channel.sendMenu({ chatId: job.event.chatId, text: screen.text, keyboard: screen.keyboard }));
-  if (reply.token) await withTenant(deps.db, job.projectId, (tx) => recordMenuMessage(tx, conversationId, reply.token!, sent.externalMessageId));
+  await record(await call(() => channel.sendMenu({ chatId: job.event.chatId, text: screen.text, keyboard: screen.keyboard, ...withPhoto })));
+}
+
+/** A product's photo from storage, to send with its card; a photo gone from storage shows the card as text. */
+async function productPhoto(deps: MenuDeps, key: string): Promise<OutboundFile | undefined> {
+  const opened = await deps.storage?.open(key);
+  if (!opened) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const c of opened.stream) chunks.push(Buffer.from(c as Buffer));
+  const data = Buffer.concat(chunks);
+  const mime = photoType(data);
+  if (!mime) return undefined;
+  return { kind: "photo", data, fileName: `product.${mime.slice("image/".length).replace("jpeg", "jpg")}`, mime };
 }
 
 async function conversationOf(deps: MenuDeps, job: InboundJob): Promise<string | null> {

@@ -172,6 +172,34 @@ describe("a member edits and deletes their sent messages", () => {
     expect(await stored(id)).toMatchObject({ deletedAt: null, changeFailure: "channel.messageTooOld" });
   });
 
+  it("a decided proposal's buttons: taken off on Telegram and VK; a refusal is logged, and nothing is recorded on the message", async () => {
+    const keyboard = [[{ text: "Подтвердить", callback_data: "op:1:y" }]];
+    // A message with buttons, as a proposal goes out (the simulators take them as the platforms do).
+    tg.simulateClientMessage({ botToken: telegram.token, from: { id: 8109, first_name: "Ида" }, text: "Здравствуйте" });
+    const id = await sentReply(telegram.id, "telegram", 8109, "Подтвердите заказ");
+    const sent = tg.sentMessages(8109, { botToken: telegram.token }).at(-1)!;
+    sent.keyboard = keyboard;
+    const warn = vi.fn();
+    const drop = (messageId: number) => changeMessage({ ...deps, logger: { warn } as never }, { projectId: T.project.id, messageId, change: { kind: "dropButtons" }, requestedBy: "agent" }, { finalAttempt: true });
+    expect(await drop(id)).toBe("edited");
+    expect(sent.keyboard).toBeUndefined();
+    expect(sent.text).toBe("Подтвердите заказ");
+    // Gone already (a second job, or the client deleted the chat): refused, logged, nothing stored.
+    expect(await drop(id)).toBe("failed");
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(await stored(id)).toMatchObject({ text: "Подтвердите заказ", editedAt: null, changeFailure: null });
+
+    // VK: messages.edit with the same text and an empty keyboard is accepted and keeps the text
+    // (the keyboard going is shown on a real proposal in domain/orders/proposals-vk.test.ts).
+    vk.simulateClientMessage({ groupId: vkChannel.groupId, userId: 8110, text: "Здравствуйте" });
+    const vkId = await sentReply(vkChannel.id, "vk", 8110, "Подтвердите заказ");
+    const vkMessage = () => vk.sentMessages(8110, vkChannel.groupId).at(-1)!;
+    expect(vkMessage().buttons).toBeUndefined();
+    expect(await drop(vkId)).toBe("edited");
+    expect(vkMessage()).toMatchObject({ text: "Подтвердите заказ" });
+    expect(vkMessage().buttons).toBeUndefined();
+  });
+
   it("an edit and a delete at once: the message ends deleted everywhere, nothing half-done", async () => {
     tg.simulateClientMessage({ botToken: telegram.token, from: { id: 8106, first_name: "Ира" }, text: "Здравствуйте" });
     const id = await sentReply(telegram.id, "telegram", 8106, "Ответ");

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { conversations, messages, withTenant } from "@threadline/db";
 import { isChannelError, storedFailure } from "@threadline/channels";
+import type { Logger } from "@threadline/config";
 import type { MessageChangeJob } from "@threadline/domain/job-payloads.ts";
 import { refreshLastMessage } from "@threadline/domain/conversations/aggregates.ts";
 import { recordChannelFailure } from "@threadline/domain/channels/health.ts";
@@ -18,7 +19,7 @@ const platformMessageId = (kind: "telegram" | "vk", key: string) => (kind === "t
  * was and records the reason next to it; a delete that has already happened makes a later edit
  * of the same message a no-op.
  */
-export async function changeMessage(deps: OutboundDeps, job: MessageChangeJob, opts: { finalAttempt: boolean }): Promise<MessageChangeOutcome> {
+export async function changeMessage(deps: OutboundDeps & { logger?: Logger }, job: MessageChangeJob, opts: { finalAttempt: boolean }): Promise<MessageChangeOutcome> {
   const loaded = await withTenant(deps.db, job.projectId, async (tx) => {
     const [row] = await tx
       .select({ message: messages, chatId: conversations.externalChatId, businessConnectionId: conversations.businessConnectionId, assigneeId: conversations.assigneeId })
@@ -48,6 +49,18 @@ export async function changeMessage(deps: OutboundDeps, job: MessageChangeJob, o
   const ref = { chatId: loaded.chatId, externalMessageId: platformMessageId(channel.config.kind, message.externalId!), ...(loaded.businessConnectionId ? { businessConnectionId: loaded.businessConnectionId } : {}) };
   const slot = await deps.limits.take(sendRules(channel.config, loaded.chatId, loaded.businessConnectionId ?? undefined), MAX_SLOT_WAIT_MS);
   if (!slot.ok) throw new RetryLater(slot.waitMs, "rate limit");
+  if (job.change.kind === "dropButtons") {
+    // The buttons of a decided proposal: a refusal (too old, deleted) leaves them, and the press
+    // still gets its «устарело» / «уже оформлен» answer; nothing is recorded on the message.
+    try {
+      await channel.adapter.removeButtons({ ...ref, text: message.text, caption: message.kind !== "text" });
+      return "edited";
+    } catch (err) {
+      if (isChannelError(err) && err.retryable && !opts.finalAttempt) throw new RetryLater(err.retryAfterMs ?? 1000, err.message);
+      deps.logger?.warn({ err, messageId: message.id }, "proposal buttons left on the message");
+      return "failed";
+    }
+  }
   try {
     if (job.change.kind === "delete") {
       await channel.adapter.deleteMessage(ref);

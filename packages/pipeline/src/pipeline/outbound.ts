@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
 import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
-import { proposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { pendingProposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { photoType } from "@threadline/domain/catalog/photo.ts";
 import { cachedFileRef, dropFileRef, saveFileRef, type FileRefKey } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
 import type { OutboundJob } from "../jobs/index.ts";
@@ -97,7 +98,12 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
   const readFile = async (): Promise<OutboundFile | null> => {
     const opened = await deps.storage.open(stored!.storageKey!);
     if (!opened) return null;
-    return { kind: stored!.kind as OutboundFile["kind"], data: await readAll(opened.stream), fileName: stored!.fileName ?? "file", mime: stored!.mime ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
+    const data = await readAll(opened.stream);
+    // A catalog photo the agent answered with names no type: its bytes say it, for the platform
+    // and for the thread, which shows only the stored types it knows.
+    const sniffed = !stored!.mime && stored!.kind === "photo" ? photoType(data) : null;
+    if (sniffed) await withTenant(deps.db, job.projectId, (tx) => tx.update(attachments).set({ mime: sniffed }).where(eq(attachments.id, stored!.id)));
+    return { kind: stored!.kind as OutboundFile["kind"], data, fileName: stored!.fileName ?? "file", mime: stored!.mime ?? sniffed ?? undefined, ...(stored!.durationSec ? { durationSec: stored!.durationSec } : {}) };
   };
   const upload = stored && !stored.mediaId ? await readFile() : null;
   const refKey: FileRefKey | undefined = stored?.mediaId
@@ -118,7 +124,8 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
   const slot = await deps.limits.take(sendRules(channel.config, loaded.chatId, loaded.businessConnectionId ?? undefined), MAX_SLOT_WAIT_MS);
   if (!slot.ok) throw new RetryLater(slot.waitMs, "rate limit");
   await setAttempt(deps.db, job.projectId, message.id, new Date());
-  const keyboard = proposalKeyboard(message.clientKey);
+  // A proposal decided before its message went out is shown without buttons.
+  const keyboard = await withTenant(deps.db, job.projectId, (tx) => pendingProposalKeyboard(tx, message.clientKey));
   const send = (withFile: OutboundFile | OutboundFileRef | undefined) =>
     channel.adapter.send({
       chatId: loaded.chatId,

@@ -73,7 +73,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
   const queues = createQueues(deps.connection, common.prefix);
   const leads = leadDepsOn(queues, { db: deps.db, publish: deps.publish, secretKey: deps.secretKey, endpoints: deps.endpoints, logger: deps.logger, health: new AgentHealth(deps.connection, common.prefix) });
   const batcher = new IngestBatcher(deps.db, { onFallback: (err, size) => deps.logger.warn({ err, size }, "inbound batch failed, storing its events one by one") });
-  const menu: MenuDeps = { db: deps.db, channels: deps.channels, publish: deps.publish, enqueueOutbound: (job) => queues.enqueueOutbound(job), limits: deps.limits, logger: deps.logger, leads };
+  const menu: MenuDeps = { db: deps.db, channels: deps.channels, publish: deps.publish, enqueueOutbound: (job) => queues.enqueueOutbound(job), limits: deps.limits, logger: deps.logger, leads, storage: deps.storage };
   const inboundDeps: InboundDeps = {
     ...deps,
     ingest: batcher.ingest,

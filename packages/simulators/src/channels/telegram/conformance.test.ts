@@ -83,6 +83,13 @@ describe("Telegram simulator conformance", () => {
     expect((await call("answerCallbackQuery", { callback_query_id: press })).description).toMatch(/query is too old/);
     expect((await call("editMessageText", { chat_id: CLIENT.id, message_id: menu.message_id, text: "Кофе", reply_markup: { inline_keyboard: [[{ text: "Назад", callback_data: "m.h" }]] } })).description).toMatch(/message is not modified/);
     expect((await call("sendMessage", { chat_id: CLIENT.id, text: "x", reply_markup: { inline_keyboard: [[{ text: "длинно", callback_data: "x".repeat(65) }]] } })).description).toBe("Bad Request: BUTTON_DATA_INVALID");
+    // A menu's product card: its photo replaced in place (InputMediaPhoto through attach://), a
+    // text message refused as having no media.
+    const card = (await call("sendPhoto", upload({ chat_id: String(CLIENT.id), caption: "Капучино — 250 ₽", reply_markup: JSON.stringify({ inline_keyboard: [[{ text: "Добавить", callback_data: "m.a" }]] }) }, "photo", solidPng(30, 20), "cappuccino.png"))).result as { message_id: number };
+    const media = (name: string, caption: string) => ({ type: "photo", media: `attach://${name}`, caption });
+    await call("editMessageMedia", upload({ chat_id: String(CLIENT.id), message_id: String(card.message_id), media: JSON.stringify(media("latte", "Латте — 270 ₽")), reply_markup: JSON.stringify({ inline_keyboard: [[{ text: "Назад", callback_data: "m.h" }]] }) }, "latte", solidPng(20, 20, [200, 180, 150]), "latte.png"));
+    expect(sim.lastKeyboardMessage(CLIENT.id)).toMatchObject({ messageId: card.message_id, kind: "photo", caption: "Латте — 270 ₽", keyboard: [[{ text: "Назад", callback_data: "m.h" }]] });
+    expect((await call("editMessageMedia", upload({ chat_id: String(CLIENT.id), message_id: String(menu.message_id), media: JSON.stringify(media("p", "x")) }, "p", solidPng(10, 10), "p.png"))).description).toBe("Bad Request: there is no media in the message to edit");
     sim.blockBot(CLIENT.id);
     sim.unblockBot(CLIENT.id);
     await call("getUpdates", { timeout: 0, offset: ((first.result as { update_id: number }[]).at(-1)!.update_id + 1) });

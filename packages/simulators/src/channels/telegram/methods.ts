@@ -286,11 +286,15 @@ const editMessageCaption: TgMethod = {
   params: ["chat_id", "message_id", "caption", "parse_mode", "reply_markup"],
   handle: (ctx) => {
     const text = caption(ctx.params).caption as string | undefined;
+    const keyboard = inlineKeyboard(ctx.params);
     const sent = ownMessage(ctx);
     if (sent.kind === "text") throw badRequest("there is no caption in the message to edit");
-    if ((sent.caption ?? "") === (text ?? "")) throw badRequest(NOT_MODIFIED);
+    // Without reply_markup the keyboard goes, as on editMessageText.
+    if ((sent.caption ?? "") === (text ?? "") && JSON.stringify(sent.keyboard ?? null) === JSON.stringify(keyboard ?? null)) throw badRequest(NOT_MODIFIED);
     if (text) sent.caption = text;
     else delete sent.caption;
+    if (keyboard) sent.keyboard = keyboard;
+    else delete sent.keyboard;
     sent.edits = (sent.edits ?? 0) + 1;
     return editedJson(ctx, sent);
   },
@@ -324,6 +328,39 @@ const editMessageReplyMarkup: TgMethod = {
     else delete sent.keyboard;
     sent.edits = (sent.edits ?? 0) + 1;
     return editedJson(ctx, sent);
+  },
+};
+
+/**
+ * A photo message's photo replaced (InputMediaPhoto, its caption and the keyboard). Telegram
+ * cannot turn a text message into a photo: that is refused as there being no media to edit.
+ */
+const editMessageMedia: TgMethod = {
+  name: "editMessageMedia",
+  params: ["chat_id", "message_id", "media", "reply_markup"],
+  handle: (ctx) => {
+    const media = ctx.params.optObject("media");
+    if (!media) throw badRequest("media not specified");
+    if (media.type !== "photo") throw badRequest("can't parse InputMedia: unsupported media type");
+    if (typeof media.media !== "string" || !media.media) throw badRequest("can't parse InputMedia: media not specified");
+    const text = typeof media.caption === "string" ? media.caption : undefined;
+    if (text !== undefined && text.length > MAX_CAPTION) throw badRequest("message caption is too long");
+    const keyboard = inlineKeyboard(ctx.params);
+    const sent = ownMessage(ctx);
+    if (sent.kind === "text") throw badRequest("there is no media in the message to edit");
+    const input = ctx.params.inputFile(media.media);
+    if (input.kind === "upload" && !imageSize(input.part.data)) throw badRequest("IMAGE_PROCESS_FAILED");
+    const file = inputFile(ctx.bot, input, "photo", "photos", "jpg");
+    if (sent.file?.fileId === file.fileId && (sent.caption ?? "") === (text ?? "") && JSON.stringify(sent.keyboard ?? null) === JSON.stringify(keyboard ?? null)) throw badRequest(NOT_MODIFIED);
+    sent.kind = "photo";
+    sent.file = { data: file.data, fileName: file.fileName, mime: file.mime, fileId: file.fileId, uploaded: input.kind === "upload" };
+    if (text) sent.caption = text;
+    else delete sent.caption;
+    if (keyboard) sent.keyboard = keyboard;
+    else delete sent.keyboard;
+    sent.edits = (sent.edits ?? 0) + 1;
+    const size = imageSize(file.data) ?? { width: 800, height: 600 };
+    return { ...editedJson(ctx, sent), photo: ctx.bot.photoSizes(file, size.width, size.height) };
   },
 };
 
@@ -426,6 +463,7 @@ export const TG_METHODS: readonly TgMethod[] = [
   editMessageText,
   editMessageReplyMarkup,
   editMessageCaption,
+  editMessageMedia,
   deleteMessage,
   answerCallbackQuery,
   sendPhoto,

@@ -87,6 +87,11 @@ export class TgParams {
     if (direct) return { kind: "upload", part: direct };
     const value = this.optStr(name);
     if (value === undefined) return undefined;
+    return this.inputFile(value);
+  }
+
+  /** A file named inside a JSON parameter (InputMedia's `media`): attach://name or a file_id. */
+  inputFile(value: string): TgInputFile {
     if (value.startsWith("attach://")) {
       const part = this.files.get(value.slice("attach://".length));
       if (!part) throw badRequest(`wrong file identifier/HTTP URL specified`);

@@ -265,7 +265,12 @@ const messagesEdit: VkMethod = {
     if (!text && attachments === undefined && keyboardText === undefined && message.attachments.length === 0) throw invalidParam("message", "is empty");
     if (text !== undefined && text.length > MAX_MESSAGE_LENGTH) throw new VkApiError(VK_ERRORS.tooLong, "Message is too long");
     if (now() - message.date > VK_CHANGE_WINDOW_SECONDS) throw new VkApiError(909, "Can't edit this message, because it's too old");
-    if (keyboardText !== undefined) message.keyboard = parseKeyboard(keyboardText);
+    if (keyboardText !== undefined) {
+      // A keyboard of no buttons ({"buttons":[]}) is how VK hides one.
+      const keyboard = parseKeyboard(keyboardText);
+      if ((keyboard.buttons as unknown[]).length) message.keyboard = keyboard;
+      else delete message.keyboard;
+    }
     if (text !== undefined) message.text = text;
     if (attachments !== undefined) message.attachments = attachments;
     message.updateTime = now();

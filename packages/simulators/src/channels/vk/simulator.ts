@@ -60,6 +60,8 @@ export interface VkSentMessage {
   updateTime?: number;
   /** When the community deleted it for everyone (unix seconds). */
   deletedAt?: number;
+  /** The buttons of its keyboard, while it has one. */
+  buttons?: VkButton[];
 }
 
 /** A file that reached VK's upload servers (each send without a saved attachment string makes one). */
@@ -330,6 +332,7 @@ export class VkApiSimulator implements VkMethodHost {
           attachments: m.attachments.map((a) => this.describeSent(a)),
           ...(m.updateTime !== undefined ? { updateTime: m.updateTime } : {}),
           ...(m.deletedAt !== undefined ? { deletedAt: m.deletedAt } : {}),
+          ...(m.keyboard ? { buttons: keyboardButtons(m.keyboard) } : {}),
         })),
     );
   }
