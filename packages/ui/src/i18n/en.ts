@@ -470,6 +470,7 @@ export const en: Shape<typeof ru> = {
       reply_voice: "Voiced replies",
       tts: "Voice",
       transcription: "Speech recognition",
+      knowledge_embeddings: "Knowledge base: search by meaning",
     },
     traffic: "Lead sources",
     trafficHint: "Where the period's new leads came from, and how many left a phone and bought. The source is utm_source and utm_campaign from a Telegram link, or VK's ref_source and ref.",

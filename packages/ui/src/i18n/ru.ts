@@ -468,6 +468,7 @@ export const ru = {
       reply_voice: "Озвучка ответов",
       tts: "Озвучка",
       transcription: "Распознавание речи",
+      knowledge_embeddings: "База знаний: поиск по смыслу",
     },
     traffic: "Источники лидов",
     trafficHint: "Откуда пришли новые лиды за период и сколько из них оставили телефон и купили. Источник — метки utm_source и utm_campaign из ссылки в Telegram или ref_source и ref в VK.",

@@ -1,0 +1,2 @@
+ALTER TABLE "agent_settings" ADD COLUMN "embedding_model" text;--> statement-breakpoint
+CREATE INDEX "kb_passages_embedded" ON "kb_passages" USING btree ("project_id","embedding_model") WHERE embedding is not null;
