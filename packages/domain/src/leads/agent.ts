@@ -22,6 +22,7 @@ import {
 import { contacts, conversations, messages, orderProposals, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
+import { archiveSpamByRule } from "../conversations/archive.ts";
 import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, OutboundJob } from "../job-payloads.ts";
@@ -357,6 +358,8 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
       if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
     }
+    // «Спам → в архив»: spam is kept, out of the list (decision 067).
+    if ((stage === "spam" || intent === "spam") && (await archiveSpamByRule(tx, c))) effects.updated = true;
     if (agentGone) {
       c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.conversation }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });
