@@ -1,7 +1,7 @@
 import { ElevenLabsSimulator, simulatedVoice } from "@threadline/simulators/ai";
 import { hashPassword, createProject } from "@threadline/domain";
 import { users } from "@threadline/db";
-import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, saveElevenLabsVoice, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 // Speech-to-text is the project's choice: the owner of a project of the spec's own saves the
 // project's ElevenLabs key and picks «Распознавание голоса: ElevenLabs» on the agent page; a
@@ -24,11 +24,7 @@ test("the owner picks ElevenLabs for speech-to-text; a client's voice note is re
     await connectTelegramBot(page, bot);
     await page.getByRole("link", { name: "ИИ-агент" }).click();
     // The project's own ElevenLabs key (saved for voicing) is what Scribe is called with.
-    await page.getByLabel("Ключ API ElevenLabs").fill(elevenlabs.apiKey);
-    await page.getByLabel("ID голоса").fill("voice-stt");
-    const voiceForm = page.locator("form").filter({ hasText: "Голос для ответов (ElevenLabs)" });
-    await voiceForm.getByRole("button", { name: "Сохранить" }).click();
-    await expect(voiceForm).toContainText("Ключ сохранён");
+    await saveElevenLabsVoice(page, elevenlabs.apiKey, "voice-stt");
     await page.getByLabel("Распознавание голоса").selectOption({ label: "ElevenLabs" });
     const agentForm = page.locator("form").first();
     await agentForm.getByRole("button", { name: "Сохранить" }).click();
