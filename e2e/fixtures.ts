@@ -84,6 +84,15 @@ export function vkSimulator(options: ConstructorParameters<typeof VkApiSimulator
   return new VkApiSimulator({ ...options, port: simulatorPorts.vk });
 }
 
+/** On admin's «ИИ-агент» page: saves the project's ElevenLabs key and voice; done when the key shows as saved. */
+export async function saveElevenLabsVoice(page: Page, apiKey: string, voiceId: string): Promise<void> {
+  await page.getByLabel("Ключ API ElevenLabs").fill(apiKey);
+  await page.getByLabel("ID голоса").fill(voiceId);
+  const voiceForm = page.locator("form").filter({ hasText: "Голос для ответов (ElevenLabs)" });
+  await voiceForm.getByRole("button", { name: "Сохранить" }).click();
+  await expect(voiceForm).toContainText("Ключ сохранён");
+}
+
 /**
  * Connects a Telegram bot of the Bot API simulator on the admin's «Каналы» page (the signed-in
  * page is in admin); done when the bot's row is listed.

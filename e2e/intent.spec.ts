@@ -108,6 +108,14 @@ test("the owner routes complaints to a manager; a complaint reaches them, labell
       page.getByTestId("rotation-rule").filter({ hasText: "Жалоба" }),
     ).toContainText(complaintsPerson.name);
 
+    // «Спам → в архив»: no members to choose, the rule says where spam goes.
+    await page.getByLabel("Намерение клиента").selectOption({ label: "Спам" });
+    await expect(page.getByTestId("rule-to-archive")).toBeVisible();
+    await page.getByRole("button", { name: "Добавить правило" }).click();
+    await expect(
+      page.getByTestId("rotation-rule").filter({ hasText: "Спам" }),
+    ).toContainText("В архив");
+
     // Two clients write to the bot: a purchase, then a complaint.
     const base = 700_000 + Math.floor(Math.random() * 100_000);
     tg.simulateClientMessage({
@@ -119,6 +127,11 @@ test("the owner routes complaints to a manager; a complaint reaches them, labell
       botToken: bot.token,
       from: { id: base + 1, first_name: "Глеб" },
       text: "Хочу пожаловаться: торт привезли помятым, верните деньги",
+    });
+    tg.simulateClientMessage({
+      botToken: bot.token,
+      from: { id: base + 2, first_name: "Спамер" },
+      text: "Заработок от 5000₽ в день без вложений! Пиши в лс, всё расскажу",
     });
 
     const assigneeOfChat = async (chatId: number) =>
@@ -140,6 +153,17 @@ test("the owner routes complaints to a manager; a complaint reaches them, labell
     await expect
       .poll(() => assigneeOfChat(base), { timeout: 20_000 })
       .toEqual({ intent: "purchase", userId: other.id });
+    const archivedChat = async (chatId: number) =>
+      withTenant(db, project.id, async (tx) => {
+        const [c] = await tx
+          .select({ archivedAt: conversations.archivedAt })
+          .from(conversations)
+          .where(eq(conversations.externalChatId, String(chatId)));
+        return c ? c.archivedAt !== null : null;
+      });
+    await expect
+      .poll(() => archivedChat(base + 2), { timeout: 20_000 })
+      .toBe(true);
 
     // The complaints manager's inbox: the label in the list, then the list narrowed to «Жалоба».
     const inbox = await (
@@ -165,6 +189,34 @@ test("the owner routes complaints to a manager; a complaint reaches them, labell
       inbox.locator("header").filter({ hasText: "Глеб" }),
     ).toContainText("Жалоба");
     await shot(inbox, "inbox-intent-filter", { docs: true });
+
+    // «В архив» from the header: the complaint leaves the list; «Архив» shows it with the spam
+    // (nobody's, so the manager sees it); the client writes again and it is back in the list.
+    await inbox
+      .getByLabel("Фильтр по намерению")
+      .selectOption({ label: "Все намерения" });
+    await inbox.getByRole("button", { name: "В архив" }).click();
+    await expect(inbox.getByRole("button", { name: "Вернуть из архива" })).toBeVisible();
+    await expect(complaintRow).toHaveCount(0);
+    await inbox.getByRole("tab", { name: "Архив" }).click();
+    await expect(complaintRow).toBeVisible();
+    await expect(
+      inbox.getByRole("button").filter({ hasText: "Спамер" }),
+    ).toBeVisible();
+    await shot(inbox, "inbox-archive");
+    tg.simulateClientMessage({
+      botToken: bot.token,
+      from: { id: base + 1, first_name: "Глеб" },
+      text: "Вы ответите на мою претензию?",
+    });
+    await expect
+      .poll(() => archivedChat(base + 1), { timeout: 20_000 })
+      .toBe(false);
+    await inbox.getByRole("tab", { name: "Все", exact: true }).click();
+    await expect(complaintRow).toBeVisible();
+    await expect(
+      inbox.getByRole("button").filter({ hasText: "Спамер" }),
+    ).toHaveCount(0);
 
     // On a phone the three filters fit the screen.
     await inbox.setViewportSize({ width: 390, height: 844 });

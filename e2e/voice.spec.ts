@@ -1,6 +1,6 @@
 import { ElevenLabsSimulator, simulatedVoice } from "@threadline/simulators/ai";
 import { oggOpusSeconds } from "@threadline/ai";
-import { connectTelegramBot, expect, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
+import { connectTelegramBot, expect, saveElevenLabsVoice, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
 /** An Ogg stream whose first packet is an OpusHead: what Telegram plays as a voice message. */
 const isOggOpus = (data: Buffer) => data.subarray(0, 4).toString("latin1") === "OggS" && data.subarray(28, 36).toString("latin1") === "OpusHead";
@@ -54,11 +54,7 @@ test("a manager voices a reply and records one; the client receives both as voic
 
     // The owner gives the project its ElevenLabs key and voice on the agent page.
     await page.getByRole("link", { name: "ИИ-агент" }).click();
-    await page.getByLabel("Ключ API ElevenLabs").fill(elevenlabs.apiKey);
-    await page.getByLabel("ID голоса").fill("voice-irina");
-    const voiceForm = page.locator("form").filter({ hasText: "Голос для ответов (ElevenLabs)" });
-    await voiceForm.getByRole("button", { name: "Сохранить" }).click();
-    await expect(voiceForm).toContainText("Ключ сохранён");
+    await saveElevenLabsVoice(page, elevenlabs.apiKey, "voice-irina");
     await page.getByLabel("Ключ API ElevenLabs").scrollIntoViewIfNeeded();
     await shot(page, "admin-voice-settings", { docs: true });
 

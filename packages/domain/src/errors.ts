@@ -189,6 +189,8 @@ export const errorCodes = [
   "rotation.weight",
   "rotation.pauseInPast",
   "rotation.ruleEmpty",
+  "rotation.archiveSpamOnly",
+  "rotation.spamToArchive",
   "staffBot.notConfigured",
   "staffBot.linkTokenInvalid",
   "staffBot.linkTokenExpired",

@@ -260,8 +260,8 @@ function PauseDialog({ member, pending, error, onClose, onSave }: { member: { na
   );
 }
 
-/** Intents a rule may route: spam never reaches a person (it is set aside before the handover). */
-const ruleIntents = ["purchase", "question", "support", "complaint"] as const;
+/** Intents a rule may route; spam never reaches a person: its rule sends it to the archive (decision 067). */
+const ruleIntents = ["purchase", "question", "support", "complaint", "spam"] as const;
 type RuleIntent = (typeof ruleIntents)[number];
 
 function RulesSection({ projectId, members }: { projectId: string; members: { id: string; name: string }[] }) {
@@ -287,7 +287,7 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
           <div key={r.id} className="flex items-center justify-between gap-2 text-sm" data-testid="rotation-rule">
             <span>
               {[r.intent ? t(`inbox.intent.${r.intent}`) : null, r.channelId ? channels.data?.find((c) => c.id === r.channelId)?.name : null, r.source ? t("rotation.sourceIs", { source: r.source }) : null].filter(Boolean).join(" · ")} →{" "}
-              {r.membershipIds.map(nameOf).join(", ")}
+              {r.archive ? t("rotation.toArchive") : r.membershipIds.map(nameOf).join(", ")}
             </span>
             <Button size="sm" variant="ghost" onClick={() => remove.mutate({ projectId, ruleId: r.id })}>
               {t("rotation.removeRule")}
@@ -298,7 +298,8 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
           className="flex flex-wrap items-end gap-3 border-t border-slate-100 pt-3"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ projectId, channelId: channelId || null, source: source || null, intent: intent || null, membershipIds: chosen });
+            const toArchive = intent === "spam";
+            create.mutate({ projectId, channelId: channelId || null, source: toArchive ? null : source || null, intent: intent || null, membershipIds: toArchive ? [] : chosen, archive: toArchive });
           }}
         >
           <Field label={t("rotation.ruleChannel")} htmlFor="rule-channel">
@@ -311,9 +312,11 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
               ))}
             </Select>
           </Field>
-          <Field label={t("rotation.ruleSource")} htmlFor="rule-source">
-            <Input id="rule-source" className="w-48" placeholder="vk_ads" value={source} onChange={(e) => setSource(e.target.value)} />
-          </Field>
+          {intent === "spam" ? null : (
+            <Field label={t("rotation.ruleSource")} htmlFor="rule-source">
+              <Input id="rule-source" className="w-48" placeholder="vk_ads" value={source} onChange={(e) => setSource(e.target.value)} />
+            </Field>
+          )}
           <Field label={t("rotation.ruleIntent")} htmlFor="rule-intent">
             <Select id="rule-intent" className="w-48" value={intent} onChange={(e) => setIntent(e.target.value as RuleIntent | "")}>
               <option value="">{t("rotation.anyIntent")}</option>
@@ -324,14 +327,20 @@ function RulesSection({ projectId, members }: { projectId: string; members: { id
               ))}
             </Select>
           </Field>
-          <fieldset className="flex flex-wrap gap-3 text-sm">
-            {members.map((m) => (
-              <label key={m.id} className="flex items-center gap-1">
-                <Checkbox checked={chosen.includes(m.id)} onCheckedChange={(v) => setChosen(v ? [...chosen, m.id] : chosen.filter((x) => x !== m.id))} />
-                {m.name}
-              </label>
-            ))}
-          </fieldset>
+          {intent === "spam" ? (
+            <p className="text-sm text-slate-600" data-testid="rule-to-archive">
+              {t("rotation.spamToArchiveHint")}
+            </p>
+          ) : (
+            <fieldset className="flex flex-wrap gap-3 text-sm">
+              {members.map((m) => (
+                <label key={m.id} className="flex items-center gap-1">
+                  <Checkbox checked={chosen.includes(m.id)} onCheckedChange={(v) => setChosen(v ? [...chosen, m.id] : chosen.filter((x) => x !== m.id))} />
+                  {m.name}
+                </label>
+              ))}
+            </fieldset>
+          )}
           <Button type="submit" variant="outline" disabled={create.isPending}>
             {t("rotation.addRule")}
           </Button>

@@ -11,7 +11,7 @@ import type { ChannelKind, ConversationRow, Intent, ListFilter, Stage } from "./
 
 const ROW_HEIGHT = 76;
 const PAGE_SIZE = 50;
-const filters: ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting"];
+const filters: ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting", "archived"];
 /** Stages the list can be narrowed to, in the order a lead moves. */
 const stageFilters: Stage[] = ["new", "bot", "needs_human", "assigned", "won", "lost", "low_quality", "spam"];
 /** What the client wants, as the list can be narrowed to it. */
@@ -272,6 +272,7 @@ function ListEmpty({ search, filter, channelFiltered, stageFiltered, intentFilte
   else if (filter === "unassigned") title = t("inbox.emptyUnassigned");
   else if (filter === "unread") title = t("inbox.emptyUnread");
   else if (filter === "awaiting") title = t("inbox.emptyAwaiting");
+  else if (filter === "archived") title = t("inbox.emptyArchived");
   else if (tagFiltered) title = t("inbox.emptyTag");
   else if (stageFiltered) title = t("inbox.emptyStage");
   else if (intentFiltered) title = t("inbox.emptyIntent");

@@ -2,7 +2,7 @@ import { useCallback } from "react";
 import { useSearchParams } from "react-router";
 import type { Intent, ListFilter, Stage } from "./types.ts";
 
-const listFilters: readonly ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting"];
+const listFilters: readonly ListFilter[] = ["all", "mine", "unassigned", "unread", "awaiting", "archived"];
 const stages: readonly Stage[] = ["new", "bot", "assigned", "needs_human", "low_quality", "spam", "won", "lost"];
 export const intents: readonly Intent[] = ["purchase", "question", "support", "complaint", "spam"];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

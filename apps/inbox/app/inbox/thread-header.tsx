@@ -1,4 +1,4 @@
-import { ArrowLeft, MailOpen, PanelRight, X } from "lucide-react";
+import { Archive, ArchiveRestore, ArrowLeft, MailOpen, PanelRight, X } from "lucide-react";
 import { Button, cn, useT } from "@threadline/ui";
 import { Avatar, ChannelMark, InactiveMark, IntentBadge } from "./bits.tsx";
 import type { Conversation } from "./types.ts";
@@ -10,6 +10,8 @@ export function ThreadHeader({
   panelOpen,
   markingUnread,
   onMarkUnread,
+  archiving,
+  onArchive,
   onTogglePanel,
   onClose,
   phone = false,
@@ -20,6 +22,9 @@ export function ThreadHeader({
   panelOpen: boolean;
   markingUnread: boolean;
   onMarkUnread: () => void;
+  archiving: boolean;
+  /** Archives the conversation, or brings an archived one back. */
+  onArchive: (archived: boolean) => void;
   onTogglePanel: () => void;
   onClose: () => void;
   /** One screen at a time: a back arrow leads to the list, the panel button opens the contact's screen. */
@@ -59,6 +64,19 @@ export function ThreadHeader({
         <MailOpen className="h-4 w-4" aria-hidden />
         <span className="hidden xl:inline">{t("inbox.markUnread")}</span>
       </Button>
+      {conversation ? (
+        conversation.archivedAt ? (
+          <Button variant="ghost" size="sm" onClick={() => onArchive(false)} disabled={archiving} title={t("inbox.unarchive")}>
+            <ArchiveRestore className="h-4 w-4" aria-hidden />
+            <span className="hidden xl:inline">{t("inbox.unarchive")}</span>
+          </Button>
+        ) : (
+          <Button variant="ghost" size="sm" onClick={() => onArchive(true)} disabled={archiving} title={t("inbox.archive")}>
+            <Archive className="h-4 w-4" aria-hidden />
+            <span className="hidden xl:inline">{t("inbox.archive")}</span>
+          </Button>
+        )
+      ) : null}
       <Button
         variant="ghost"
         size="icon"

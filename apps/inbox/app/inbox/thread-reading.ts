@@ -54,3 +54,19 @@ export function useMarkUnread(projectId: string, onDone: () => void) {
     }),
   );
 }
+
+/** «В архив» / «Вернуть из архива»: the list and the unread counts follow (decision 067). */
+export function useSetArchived(projectId: string, conversationId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const c = trpc.conversations;
+  return useMutation(
+    c.setArchived.mutationOptions({
+      onSettled: () => {
+        void queryClient.invalidateQueries(c.get.queryFilter({ projectId, conversationId }));
+        void queryClient.invalidateQueries(c.list.infiniteQueryFilter({ projectId }));
+        void queryClient.invalidateQueries(c.unreadCount.queryFilter({ projectId }));
+      },
+    }),
+  );
+}

@@ -8,7 +8,7 @@ import { usePendingReplies } from "./pending-replies.ts";
 import { ReplyBox } from "./reply-box.tsx";
 import { ThreadGone, ThreadHeader } from "./thread-header.tsx";
 import { newestInboundId, useThreadMessages } from "./thread-messages.ts";
-import { useMarkReadWhenVisible, useMarkUnread } from "./thread-reading.ts";
+import { useMarkReadWhenVisible, useMarkUnread, useSetArchived } from "./thread-reading.ts";
 import { useThreadScroll } from "./thread-scroll.ts";
 import { can, type Access } from "./types.ts";
 
@@ -45,6 +45,7 @@ export function Thread({
   const newestInbound = useMemo(() => newestInboundId(messages), [messages]);
   useMarkReadWhenVisible({ projectId, conversationId, loaded: history.isSuccess, newestInbound });
   const markUnread = useMarkUnread(projectId, onClose);
+  const setArchived = useSetArchived(projectId, conversationId);
   const { scroller, content, onScroll, followBottom } = useThreadScroll({ messages, loaded: history.isSuccess, hasNextPage, isFetchingNextPage, fetchNextPage, focusMessageId });
   const paymentsView = useConversationPayments(projectId, conversationId, access);
   const paymentsByMessage = useMemo(() => new Map((paymentsView?.payments ?? []).flatMap((p) => (p.messageId ? [[p.messageId, p] as const] : []))), [paymentsView]);
@@ -66,6 +67,8 @@ export function Thread({
         panelOpen={panelOpen}
         markingUnread={markUnread.isPending}
         onMarkUnread={() => markUnread.mutate({ projectId, conversationId })}
+        archiving={setArchived.isPending}
+        onArchive={(archived) => setArchived.mutate({ projectId, conversationId, archived })}
         onTogglePanel={onTogglePanel}
         onClose={onClose}
         phone={phone}

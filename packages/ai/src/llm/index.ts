@@ -14,3 +14,4 @@ export {
   type IntentVerdict,
 } from "./prompt.ts";
 export { checkLlmKey, type LlmKeyCheck } from "./check.ts";
+export { embedTexts, normalizeVector, DEFAULT_EMBEDDING_MODEL, EMBEDDING_DIMENSIONS, EMBEDDING_BATCH, type EmbeddingConfig, type Embedded } from "./embeddings.ts";

@@ -19,6 +19,10 @@ export const MODEL_PRICES: readonly (readonly [model: string, price: TokenPrice]
   ["gpt-5", { inputPerMillion: 1.25, outputPerMillion: 10 }],
   ["o4-mini", { inputPerMillion: 1.1, outputPerMillion: 4.4 }],
   ["gpt-3.5-turbo", { inputPerMillion: 0.5, outputPerMillion: 1.5 }],
+  // Embeddings: input tokens only.
+  ["text-embedding-3-small", { inputPerMillion: 0.02, outputPerMillion: 0 }],
+  ["text-embedding-3-large", { inputPerMillion: 0.13, outputPerMillion: 0 }],
+  ["text-embedding-ada-002", { inputPerMillion: 0.1, outputPerMillion: 0 }],
 ];
 
 export function priceOf(model: string): TokenPrice | null {

@@ -86,6 +86,19 @@ describe("copilot suggestion", () => {
     expect(report.lines.map((l) => l.feature)).toContain("copilot");
   });
 
+  it("with the project's key, the passage that says it in other words reaches the prompt, the question's embedding is spend", async () => {
+    const T = await env.createTenant("КопилотСмысл");
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
+    await env.caller(T.owner.token).knowledge.addText({ projectId: T.project.id, title: "Условия", text: "Курьер доставит заказ по городу за один день." });
+    // No word in common with the passage: only its meaning.
+    const { conversationId } = await clientAsks(T, "Привезёте в Казань?");
+    const before = sim.completions.length;
+    await env.caller(T.manager.token).copilot.suggest({ projectId: T.project.id, conversationId });
+    expect(JSON.stringify(sim.completions.slice(before)[0]!.body)).toContain("Курьер доставит заказ");
+    const usage = await env.owner.select().from(usageRecords).where(and(eq(usageRecords.projectId, T.project.id), eq(usageRecords.conversationId, conversationId)));
+    expect(usage.map((u) => u.feature).sort()).toEqual(["copilot", "knowledge_embeddings"]);
+  });
+
   it("holds no database connection while the model answers: on a pool of one, another query runs meanwhile", async () => {
     const T = await tenantWithDocument("КопилотПул");
     await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
@@ -107,9 +120,10 @@ describe("copilot suggestion", () => {
         expect(Date.now()).toBeLessThan(asked + delayMs);
         expect((await answer).mode).toBe("llm");
       }
-      // Spend is still recorded, in a transaction after the call.
+      // Spend is still recorded, in a transaction after the call: the passages' embedding when the
+      // key was saved, the question's with the suggestion.
       const usage = await env.owner.select({ feature: usageRecords.feature }).from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
-      expect(usage.map((u) => u.feature).sort()).toEqual(["copilot", "copilot_summary"]);
+      expect(usage.map((u) => u.feature).sort()).toEqual(["copilot", "copilot_summary", "knowledge_embeddings", "knowledge_embeddings"]);
     } finally {
       sim.responseDelayMs = 0;
       await pool.$close();
@@ -124,9 +138,10 @@ describe("copilot suggestion", () => {
     try {
       const controller = new AbortController();
       const before = sim.completions.length;
-      const started = Date.now();
       const answer = callerOn(env.deps, T.manager.token, controller.signal).copilot.suggest({ projectId: T.project.id, conversationId });
       await vi.waitFor(() => expect(sim.completions.length).toBe(before + 1), { timeout: 20_000, interval: 20 });
+      // Counted from the model's call: the question's embedding before it waits on the simulator too.
+      const started = sim.completions[before]!.at.getTime();
       controller.abort();
       const s = await answer;
       // Not the model's answer (it never came), and not after the simulator's delay.

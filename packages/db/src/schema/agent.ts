@@ -43,6 +43,8 @@ export const agentSettings = pgTable("agent_settings", {
   // Who transcribes voice notes: the OpenAI-compatible API (with transcriptionModel) or ElevenLabs
   // (Scribe, with the project's ElevenLabs key saved for voicing).
   transcriptionProvider: text("transcription_provider").$type<"openai" | "elevenlabs">().notNull().default("openai"),
+  /** Embedding model for the knowledge base's search by meaning (the project's key); null: the default. */
+  embeddingModel: text("embedding_model"),
   updatedBy: uuid("updated_by").references(() => memberships.id),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });

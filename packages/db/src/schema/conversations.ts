@@ -102,23 +102,32 @@ export const conversations = pgTable(
     lastInboundSeq: bigint("last_inbound_seq", { mode: "number" }).notNull().default(0),
     /** What the client wants, as the agent classified it: purchase, question, support, complaint, spam. */
     intent: text("intent").$type<ConversationIntent>(),
+    /** Set aside by a manager or by the project's «Спам → в архив» rule: out of the list and the unread counts. */
+    archivedAt: at("archived_at"),
+    /** Who archived it; null when a rule did. */
+    archivedBy: uuid("archived_by").references(() => memberships.id),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("conversations_channel_chat").on(t.channelId, t.externalChatId),
     // The inbox list in exactly its order (last message, then id, both descending), so a page is
     // the first rows of an index scan; conversations with no message are left out.
+    // Archived conversations are in none of the list's indexes but their own (decision 067).
     index("conversations_list")
       .on(t.projectId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
-      .where(sql`${t.lastMessageAt} is not null`),
+      .where(sql`${t.lastMessageAt} is not null and ${t.archivedAt} is null`),
     // "Mine" and "unassigned" (assignee_id is null is an index condition too).
     index("conversations_assignee_list")
       .on(t.projectId, t.assigneeId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
-      .where(sql`${t.lastMessageAt} is not null`),
+      .where(sql`${t.lastMessageAt} is not null and ${t.archivedAt} is null`),
     // The list narrowed to one intent («Жалоба»): a range of this index in list order.
     index("conversations_intent_list")
       .on(t.projectId, t.intent, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
-      .where(sql`${t.lastMessageAt} is not null and ${t.intent} is not null`),
+      .where(sql`${t.lastMessageAt} is not null and ${t.intent} is not null and ${t.archivedAt} is null`),
+    // «Архив»: the archived conversations in list order.
+    index("conversations_archive_list")
+      .on(t.projectId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.lastMessageAt} is not null and ${t.archivedAt} is not null`),
     index("conversations_contact_idx").on(t.contactId),
     index("conversations_queue").on(t.projectId, t.queuedAt).where(sql`${t.queuedAt} is not null`),
     index("conversations_assignee_idx").on(t.assigneeId).where(sql`${t.assigneeId} is not null`),

@@ -48,7 +48,12 @@ export const kbPassages = pgTable(
     embeddingModel: text("embedding_model"),
     search: tsvector("search").generatedAlwaysAs(sql`to_tsvector('russian', title || ' ' || text)`),
   },
-  (t) => [index("kb_passages_document").on(t.documentId, t.position), index("kb_passages_search").using("gin", t.search)],
+  (t) => [
+    index("kb_passages_document").on(t.documentId, t.position),
+    index("kb_passages_search").using("gin", t.search),
+    // The project's embedded passages, scored by cosine in SQL at query time (decision 066).
+    index("kb_passages_embedded").on(t.projectId, t.embeddingModel).where(sql`embedding is not null`),
+  ],
 );
 
 /**

@@ -154,6 +154,8 @@ export const rotationRules = pgTable(
     // Leads of this intent (purchase, question, support, complaint, spam) go to these members.
     intent: text("intent").$type<ConversationIntent>(),
     membershipIds: uuid("membership_ids").array().notNull().default([]),
+    /** «Спам → в архив»: the rule archives the conversation instead of giving it to members. */
+    archive: boolean("archive").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index("rotation_rules_project_idx").on(t.projectId)],

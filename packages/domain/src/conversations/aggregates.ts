@@ -107,7 +107,7 @@ export function deltaRows(deltas: ReadonlyMap<string, ConversationDelta>): SQL {
     last_message_preview text, last_message_direction text, last_message_author text, last_message_author_id uuid)`;
 }
 
-type ConversationSet = Record<Field, SQL>;
+type ConversationSet = Record<Field | "archivedAt", SQL>;
 
 /**
  * The conversation's list fields with a delta added, as an update's SET (for drizzle's `.set()`;
@@ -126,13 +126,15 @@ export function addDelta(d: DeltaSql): ConversationSet {
     lastMessageDirection: ifNewest("lastMessageDirection", d.direction),
     lastMessageAuthor: ifNewest("lastMessageAuthor", d.author),
     lastMessageAuthorId: ifNewest("lastMessageAuthorId", d.authorId),
+    // A client who writes again brings an archived conversation back to the list; spam stays archived (decision 067).
+    archivedAt: sql`case when ${d.inboundSeq} > 0 and conversations.intent is distinct from 'spam' and conversations.stage <> 'spam' then null else conversations.archived_at end`,
   };
 }
 
 /** `addDelta` as the `column = value, …` list of a plain SQL update or upsert. */
 export function setList(set: ConversationSet): SQL {
   return sql.join(
-    Object.entries(set).map(([field, value]) => sql`${sql.raw(column(field as Field))} = ${value}`),
+    Object.entries(set).map(([field, value]) => sql`${sql.raw(conversations[field as keyof ConversationSet].name)} = ${value}`),
     sql`, `,
   );
 }

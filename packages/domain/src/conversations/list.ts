@@ -8,7 +8,8 @@ import { forbidden } from "../errors.ts";
 import { hidesPayments, newestIsBill } from "../payments/bill-messages.ts";
 import { contactTest, correctTypos, findMatches, findSearchHits, findSimilarNames, lastWordPrefix, messagesTest, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
 
-export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting";
+/** «Архив» shows the archived conversations; every other filter leaves them out (decision 067). */
+export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting" | "archived";
 export type ListInput = { filter: ConversationFilter; channelId?: string; stage?: LeadStage; intent?: ConversationIntent; tagId?: string; search?: string; cursor?: ListCursor; limit: number };
 
 /** What a member may see: everything with conversations.viewAll, else their own and unassigned. */
@@ -28,10 +29,10 @@ const readPoint = sql`case when ${conversationReads.lastReadSeq} is null then 0 
  * Waiting for a person: neither in the first-contact agent's hands (it answers there: `bot` and
  * `low_quality` with the agent on in the conversation) nor spam (never routed to a person).
  * Unread counts only such conversations, so the counts and «Непрочитанные» show what people have
- * to read, not what the agent is handling. Conditions on the conversation row alone: checked on
+ * to read, not what the agent is handling; an archived conversation waits for nobody. Conditions on the conversation row alone: checked on
  * the rows the list index already reads.
  */
-const forAPerson = sql`not (${conversations.aiEnabled} and ${conversations.stage} in ('bot', 'low_quality')) and ${conversations.stage} <> 'spam'`;
+const forAPerson = sql`not (${conversations.aiEnabled} and ${conversations.stage} in ('bot', 'low_quality')) and ${conversations.stage} <> 'spam' and ${conversations.archivedAt} is null`;
 
 /** Unread for this member: a client message past their read point, in a conversation waiting for a person. */
 const unreadFor = sql`${conversations.lastInboundSeq} > ${readPoint} and ${forAPerson}`;
@@ -62,6 +63,8 @@ function listFilters(member: Member, input: ListInput): (SQL | undefined)[] {
     input.filter === "unassigned" ? isNull(conversations.assigneeId) : undefined,
     input.filter === "unread" ? unreadFor : undefined,
     input.filter === "awaiting" ? awaitingAnswer : undefined,
+    // Each side has its own partial indexes: the list's three, or conversations_archive_list.
+    input.filter === "archived" ? sql`${conversations.archivedAt} is not null` : sql`${conversations.archivedAt} is null`,
     input.channelId ? eq(conversations.channelId, input.channelId) : undefined,
     input.stage ? eq(conversations.stage, input.stage) : undefined,
     input.intent ? eq(conversations.intent, input.intent) : undefined,
@@ -127,6 +130,7 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
     stage: conversations.stage,
     intent: conversations.intent,
     aiEnabled: conversations.aiEnabled,
+    archivedAt: conversations.archivedAt,
     lastMessageAt: conversations.lastMessageAt,
     preview: conversations.lastMessagePreview,
     lastDirection: conversations.lastMessageDirection,

@@ -20,6 +20,7 @@ export async function getConversation(tx: Tx, member: Member, conversationId: st
       intent: conversations.intent,
       aiEnabled: conversations.aiEnabled,
       aiToggledAt: conversations.aiToggledAt,
+      archivedAt: conversations.archivedAt,
       attribution: conversations.attribution,
       assigneeId: conversations.assigneeId,
       externalChatId: conversations.externalChatId,

@@ -6,6 +6,7 @@ import { agentTraces, kbDocuments, kbPassages, type Tx } from "@threadline/db";
 import { loadCatalog } from "../catalog/read.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { documentKind, extractDocumentText, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, type DocumentKind } from "./extract.ts";
+import type { QueryVector } from "./embeddings.ts";
 import { splitIntoPassages } from "./passages.ts";
 
 export const MAX_DOCUMENTS = 200;
@@ -84,23 +85,56 @@ export async function deleteDocument(tx: Tx, documentId: string): Promise<void> 
 
 export type FoundPassage = KnowledgePassage & { documentId: string; score: number };
 
+/** Candidates each ranking contributes to the fusion. */
+const CANDIDATES = 50;
+/** Reciprocal rank fusion's constant: a passage first in one ranking outranks one tenth in both. */
+const RRF_K = 60;
+/** Below this cosine a passage no word of the question matched is not "found by meaning". */
+export const MIN_COSINE = 0.3;
+
 /**
  * The tenant's passages for a question, best first: Russian full-text match on any of the
  * question's words (title and text), ranked by cover density, plus trigram similarity of the
- * question's words for misspellings.
+ * question's words for misspellings. With the question's vector (decision 066), the project's
+ * passages embedded with the same model are ranked by cosine too, and the two rankings are merged
+ * by reciprocal rank fusion, so a passage that says the same thing in other words is found.
  */
-export async function searchPassages(tx: Tx, query: string, limit = AGENT_PASSAGES): Promise<FoundPassage[]> {
+export async function searchPassages(tx: Tx, query: string, limit = AGENT_PASSAGES, byMeaning?: QueryVector | null): Promise<FoundPassage[]> {
   const q = query.trim().slice(0, 1000);
   if (!/\p{L}/u.test(q)) return [];
-  const rows = (await tx.execute(sql`
+  const byText = sql`
     with q as (select nullif(replace(plainto_tsquery('russian', ${q})::text, '&', '|'), '')::tsquery as words)
-    select p.id, p.document_id as "documentId", p.title, p.text,
+    select p.id, p.document_id as "documentId", p.title, p.text, p.position,
            coalesce(ts_rank_cd(p.search, q.words, 32), 0) + 0.3 * word_similarity(${q}, p.text) as score
     from kb_passages p, q
     where (q.words is not null and p.search @@ q.words) or ${q} <% p.text
-    order by score desc, p.position
-    limit ${limit}`)) as unknown as { id: string; documentId: string; title: string; text: string; score: number }[];
-  return rows.map((r) => ({ ...r, score: Number(r.score) }));
+    order by score desc, p.position`;
+  type Row = { id: string; documentId: string; title: string; text: string; score: number };
+  if (!byMeaning) {
+    const rows = (await tx.execute(sql`${byText} limit ${limit}`)) as unknown as Row[];
+    return rows.map((r) => ({ id: r.id, documentId: r.documentId, title: r.title, text: r.text, score: Number(r.score) }));
+  }
+  // Vectors are unit length: the dot product is the cosine. The scan is the project's embedded
+  // passages (kb_passages_embedded), at most MAX_EMBEDDED_PASSAGES of them.
+  const vector = `{${byMeaning.vector.join(",")}}`;
+  const rows = (await tx.execute(sql`
+    with text_hits as (
+      select t.*, row_number() over (order by t.score desc, t.position) as r from (${byText} limit ${CANDIDATES}) t),
+    meaning_hits as (
+      select c.*, row_number() over (order by c.cosine desc, c.position) as r from (
+        select p.id, p.document_id as "documentId", p.title, p.text, p.position,
+               (select sum(a * b) from unnest(p.embedding, ${vector}::real[]) as v(a, b)) as cosine
+        from kb_passages p
+        where p.embedding is not null and p.embedding_model = ${byMeaning.model}
+        order by cosine desc limit ${CANDIDATES}) c
+      where c.cosine >= ${MIN_COSINE})
+    select coalesce(t.id, m.id) as id, coalesce(t."documentId", m."documentId") as "documentId",
+           coalesce(t.title, m.title) as title, coalesce(t.text, m.text) as text,
+           coalesce(1.0 / (${RRF_K} + t.r), 0) + coalesce(1.0 / (${RRF_K} + m.r), 0) as score
+    from text_hits t full join meaning_hits m on m.id = t.id
+    order by score desc, coalesce(t.position, m.position)
+    limit ${limit}`)) as unknown as Row[];
+  return rows.map((r) => ({ id: r.id, documentId: r.documentId, title: r.title, text: r.text, score: Number(r.score) }));
 }
 
 /** The catalog as the agent reads it. */

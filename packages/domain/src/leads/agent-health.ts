@@ -2,6 +2,7 @@
 // failure (the agent then answered by its rules). Kept in Redis, written on every model call by
 // the job processes and read by admin; one small hash per project, no row lock on a busy project.
 import type { Redis } from "ioredis";
+import type { Logger } from "@threadline/config";
 import { checkLlmKey, type LlmErrorKind } from "@threadline/ai";
 import { badRequest } from "../errors.ts";
 
@@ -45,6 +46,19 @@ export class AgentHealth {
   /** A new key starts with a clean record: old failures were another key's. */
   async forget(projectId: string): Promise<void> {
     await this.redis.del(this.key(projectId));
+  }
+}
+
+/** A model call's outcome onto the project's agent health; a health store that fails never fails the turn. */
+export async function noteModelOutcome(
+  deps: { health?: AgentHealth; logger?: Logger },
+  projectId: string,
+  error: { kind: LlmErrorKind; message: string } | null,
+): Promise<void> {
+  try {
+    await deps.health?.record(projectId, error ? { ok: false, ...error } : { ok: true });
+  } catch (err) {
+    deps.logger?.warn({ err }, "agent health not recorded");
   }
 }
 

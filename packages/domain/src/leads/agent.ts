@@ -18,18 +18,22 @@ import {
   type ThreadMessage,
   type TurnDecision,
   type WonExample,
-  type LlmErrorKind,
 } from "@threadline/ai";
-import { attachments, contacts, conversations, messages, orderProposals, usageRecords, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { attachments, contacts, conversations, messages, orderProposals, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
+import { archiveSpamByRule } from "../conversations/archive.ts";
 import { assigneeOf } from "../conversations/thread.ts";
 import type { Publish } from "../events.ts";
 import type { AiJob, LeadTimeoutJob, MessageChangeJob, OutboundJob } from "../job-payloads.ts";
 import { addDelta, deltaOf, deltaParams, messagePreview } from "../conversations/aggregates.ts";
 import { PUBLIC_ENDPOINTS, type Endpoints } from "../endpoints.ts";
+import { embedQuery, hasEmbeddedPassages } from "../knowledge/embeddings.ts";
 import { agentCatalog, recordTrace, searchPassages, type FoundPassage } from "../knowledge/service.ts";
-import type { AgentHealth } from "./agent-health.ts";
+import { noteModelOutcome, type AgentHealth } from "./agent-health.ts";
+import { recordUsage } from "./usage.ts";
+
+export { recordUsage };
 import { lockConversation } from "./lock.ts";
 import { cancelProposal, confirmProposal, decidedProposalMessages, decodeProposalButton, latestProposal, proposalMessageKey, proposeOrder } from "../orders/proposals.ts";
 import type { OrderEffects } from "../orders/service.ts";
@@ -213,15 +217,6 @@ async function readIntent(deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logg
   return { intent: read.intent, usage: read.usage };
 }
 
-/** A model call's outcome onto the project's agent health; a health store that fails never fails the turn. */
-async function noteModelOutcome(deps: Pick<LeadDeps, "health" | "logger">, projectId: string, error: { kind: LlmErrorKind; message: string } | null): Promise<void> {
-  try {
-    await deps.health?.record(projectId, error ? { ok: false, ...error } : { ok: true });
-  } catch (err) {
-    deps.logger?.warn({ err }, "agent health not recorded");
-  }
-}
-
 /** The client's messages since the agent last spoke: what the knowledge search looks for. */
 function freshClientText(thread: readonly ThreadMessage[]): string {
   const out: string[] = [];
@@ -243,21 +238,6 @@ async function applyEntities(tx: Tx, conversation: Loaded, entities: TurnDecisio
   return true;
 }
 
-export async function recordUsage(tx: Tx, projectId: string, conversationId: string | null, usage: readonly LlmUsage[]) {
-  if (usage.length === 0) return;
-  await tx.insert(usageRecords).values(
-    usage.map((u) => ({
-      projectId,
-      conversationId,
-      provider: u.provider,
-      feature: u.feature,
-      model: u.model,
-      inputUnits: u.inputTokens,
-      outputUnits: u.outputTokens,
-      costUsd: u.costUsd.toFixed(6),
-    })),
-  );
-}
 
 export type LeadTurnOutcome = {
   kind: "gone" | "routed" | "turn" | "idle";
@@ -310,15 +290,18 @@ export async function agentTurn(
 ): Promise<AgentTurn> {
   // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
   const query = freshClientText(turn.thread);
-  const retrieved = query ? await searchPassages(tx, query) : [];
+  // By meaning too when the project's passages are embedded: the question once, its cost with the turn's.
+  const meaning = query && (await hasEmbeddedPassages(tx, config)) ? await embedQuery(deps, config, turn.projectId, query) : null;
+  const retrieved = query ? await searchPassages(tx, query, undefined, meaning?.query) : [];
+  const searchUsage = meaning ? [meaning.usage] : [];
   const catalog = await agentCatalog(tx);
   const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved, ...(turn.proposal ? { proposal: turn.proposal } : {}) };
   const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
-  if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: [], retrieved, query };
+  if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: searchUsage, retrieved, query };
   const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
   if (withLlm.llmError) deps.logger?.warn({ conversationId: turn.conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
   await noteModelOutcome(deps, turn.projectId, withLlm.llmError);
-  return { decision: withLlm, usage: withLlm.usage, retrieved, query };
+  return { decision: withLlm, usage: [...searchUsage, ...withLlm.usage], retrieved, query };
 }
 
 /**
@@ -392,6 +375,8 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
       if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
     }
+    // «Спам → в архив»: spam is kept, out of the list (decision 067).
+    if ((stage === "spam" || intent === "spam") && (await archiveSpamByRule(tx, c))) effects.updated = true;
     if (agentGone) {
       c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: NOTIFICATION_TEXTS.conversation }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });

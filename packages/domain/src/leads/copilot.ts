@@ -4,19 +4,20 @@
 // usage (features `copilot` and `copilot_summary`), so spend stays true; nothing is sent.
 // No transaction is open while the model answers.
 import { asc } from "drizzle-orm";
-import { clientQuestion, suggestReply, summarizeConversation, type ConversationSummary, type CopilotInput, type CopilotSource } from "@threadline/ai";
+import { clientQuestion, suggestReply, summarizeConversation, type ConversationSummary, type CopilotInput, type CopilotSource, type LlmUsage } from "@threadline/ai";
 import { replyTemplates, type Tx } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { redactText } from "../access/redact.ts";
 import { getConversation } from "../conversations/thread.ts";
 import { PUBLIC_ENDPOINTS } from "../endpoints.ts";
+import { embedQuery, hasEmbeddedPassages } from "../knowledge/embeddings.ts";
 import { agentCatalog, searchPassages } from "../knowledge/service.ts";
 import { MAX_TEMPLATES } from "../templates/service.ts";
 import { llmConfigOf, loadThread, recordUsage, wonExamplesFor, type LeadDeps } from "./agent.ts";
 import { loadAgentConfig } from "./settings.ts";
 import type { InTenant } from "../voice/speech.ts";
 
-type Deps = Pick<LeadDeps, "secretKey" | "endpoints" | "logger">;
+type Deps = Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">;
 
 export type CopilotView = {
   text: string;
@@ -45,10 +46,11 @@ async function readConversation(tx: Tx, member: Member, deps: Deps, conversation
 /** The suggested reply to what the client wrote last. */
 export async function copilotSuggestion(inTenant: InTenant, member: Member, deps: Deps, conversationId: string, signal?: AbortSignal): Promise<CopilotView> {
   assertCan(member, "conversations.reply");
-  const { input, llm, passages } = await inTenant(async (tx) => {
+  const read = await inTenant(async (tx) => {
     const { c, config, thread, llm, known } = await readConversation(tx, member, deps, conversationId);
     const question = clientQuestion(thread);
     const passages = question ? await searchPassages(tx, question) : [];
+    const byMeaning = question && (await hasEmbeddedPassages(tx, config)) ? { question, config } : null;
     const firstName = c.contact.name.trim().split(/\s+/)[0] ?? "";
     const saved = await tx.select({ id: replyTemplates.id, title: replyTemplates.title, text: replyTemplates.text }).from(replyTemplates).orderBy(asc(replyTemplates.title)).limit(MAX_TEMPLATES);
     const input: CopilotInput = {
@@ -61,11 +63,22 @@ export async function copilotSuggestion(inTenant: InTenant, member: Member, deps
       savedReplies: saved.map((s) => ({ ...s, text: firstName ? s.text.replaceAll("{имя}", firstName) : s.text.replace(/\{имя\},?\s*/g, "") })),
       examples: llm ? await wonExamplesFor(tx) : [],
     };
-    return { input, llm, passages };
+    return { input, llm, passages, byMeaning };
   });
+  const { input, llm, byMeaning } = read;
+  let passages = read.passages;
+  const usage: LlmUsage[] = [];
+  // By meaning too (decision 066): the question embedded with no transaction open, then searched again.
+  const meaning = byMeaning ? await embedQuery(deps, byMeaning.config, member.projectId, byMeaning.question, signal) : null;
+  if (meaning && byMeaning) {
+    passages = await inTenant((tx) => searchPassages(tx, byMeaning.question, undefined, meaning.query));
+    input.passages = passages;
+    usage.push(meaning.usage);
+  }
   const suggestion = await suggestReply(input, llm, signal);
+  usage.push(...suggestion.usage);
   if (suggestion.mode === "fallback") deps.logger?.warn({ conversationId, numberGuard: suggestion.numberGuard }, "copilot model failed, rules suggested");
-  if (suggestion.usage.length) await inTenant((tx) => recordUsage(tx, member.projectId, conversationId, suggestion.usage));
+  if (usage.length) await inTenant((tx) => recordUsage(tx, member.projectId, conversationId, usage));
   const used = new Set(suggestion.sources.flatMap((s) => (s.kind === "passage" ? [s.id] : [])));
   return {
     text: redactText(member, suggestion.text),

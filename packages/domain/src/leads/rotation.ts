@@ -131,6 +131,8 @@ export async function ruleMembersFor(tx: Tx, origin: LeadOrigin): Promise<Set<st
   const sources = sourceOf(origin.attribution);
   let best: { score: number; ids: string[] } | null = null;
   for (const r of rules) {
+    // «Спам → в архив» gives to nobody: it is applied by the turn (archiveSpamByRule), not here.
+    if (r.archive) continue;
     const channelOk = !r.channelId || r.channelId === origin.channelId;
     const sourceOk = !r.source || sources.includes(r.source.toLowerCase());
     const intentOk = !r.intent || r.intent === origin.intent;

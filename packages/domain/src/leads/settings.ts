@@ -20,6 +20,8 @@ export type AgentConfig = {
   transcriptionModel: string | null;
   /** Who transcribes voice notes: the OpenAI-compatible API (transcriptionModel) or ElevenLabs (its key for voicing). */
   transcriptionProvider: "openai" | "elevenlabs";
+  /** The knowledge base's embedding model, with the model key (null: the default). */
+  embeddingModel: string | null;
 };
 
 /** Speech-to-text as the admin page chooses it. */
@@ -63,6 +65,7 @@ export async function loadAgentConfig(tx: Tx, projectId: string): Promise<AgentC
     llm: { model: s?.llmModel ?? null, keyEnc: row.openaiKeyEnc, keyBaseUrl: row.openaiKeyBaseUrl },
     transcriptionModel: s?.transcriptionModel ?? null,
     transcriptionProvider: s?.transcriptionProvider ?? "openai",
+    embeddingModel: s?.embeddingModel ?? null,
   };
 }
 

@@ -66,19 +66,27 @@ export async function listRotationRules(tx: Tx) {
  * rotation goes round them). Spam may be given to a member who sorts it; it never reaches a
  * person otherwise (routing before the card).
  */
-export async function createRotationRule(tx: Tx, actor: Member, input: { channelId?: string | null; source?: string | null; intent?: ConversationIntent | null; membershipIds: string[] }) {
+export async function createRotationRule(
+  tx: Tx,
+  actor: Member,
+  input: { channelId?: string | null; source?: string | null; intent?: ConversationIntent | null; membershipIds: string[]; archive?: boolean },
+) {
   const source = input.source?.trim().toLowerCase() || null;
   const intent = input.intent ?? null;
   const ids = [...new Set(input.membershipIds)];
-  if ((!input.channelId && !source && !intent) || ids.length === 0) throw badRequest("rotation.ruleEmpty", "Укажите канал, источник или намерение и хотя бы одного сотрудника");
+  const archive = input.archive === true;
+  // «Спам → в архив» (decision 067): spam only, optionally of one channel, given to nobody.
+  if (archive && (intent !== "spam" || source || ids.length)) throw badRequest("rotation.archiveSpamOnly", "В архив можно отправлять только спам, без сотрудников и источника");
+  if (!archive && intent === "spam") throw badRequest("rotation.spamToArchive", "Спам не передаётся сотрудникам: его можно только отправить в архив");
+  if (!archive && ((!input.channelId && !source && !intent) || ids.length === 0)) throw badRequest("rotation.ruleEmpty", "Укажите канал, источник или намерение и хотя бы одного сотрудника");
   if (input.channelId) {
     const [c] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, input.channelId));
     if (!c) throw notFound("channel");
   }
   const known = new Set((await rotationCandidates(tx)).map((c) => c.membershipId));
   if (ids.some((id) => !known.has(id))) throw notFound("member");
-  const [rule] = await tx.insert(rotationRules).values({ projectId: actor.projectId, channelId: input.channelId ?? null, source, intent, membershipIds: ids }).returning();
-  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "rotation.rule_created", targetType: "rotation_rule", targetId: rule!.id, details: { channelId: rule!.channelId, source, intent, membershipIds: ids } });
+  const [rule] = await tx.insert(rotationRules).values({ projectId: actor.projectId, channelId: input.channelId ?? null, source, intent, membershipIds: ids, archive }).returning();
+  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "rotation.rule_created", targetType: "rotation_rule", targetId: rule!.id, details: { channelId: rule!.channelId, source, intent, membershipIds: ids, archive } });
   return rule!;
 }
 

@@ -7,6 +7,7 @@ import { findAnswers } from "@threadline/ai";
 import { INTENT_SCHEMA_NAME, knowledgeFromPrompt, REPLY_SCHEMA_NAME } from "@threadline/ai";
 import { answerFromPassages, COPILOT_SCHEMA_NAME, defaultScript, summarizeWithRules, SUMMARY_SCHEMA_NAME, type KnowledgePassage } from "@threadline/ai";
 import { boundaryOf, parseMultipart } from "../channels/multipart.ts";
+import { simulatedEmbedding } from "./embeddings.ts";
 import { json, SimulatorServer, type RecordedRequest, type Reply } from "./http.ts";
 
 /**
@@ -36,6 +37,13 @@ interface ChatRequest {
   model?: unknown;
   messages?: { role?: string; content?: unknown }[];
   response_format?: { type?: string; json_schema?: { name?: string; schema?: Record<string, unknown> } };
+}
+
+interface EmbeddingRequest {
+  model?: unknown;
+  input?: unknown;
+  dimensions?: unknown;
+  encoding_format?: unknown;
 }
 
 const error = (status: number, message: string, type: string, code: string | null = null, param: string | null = null) =>
@@ -124,6 +132,7 @@ export class OpenAiSimulator extends SimulatorServer {
       return json(200, { object: "list", data: ["gpt-4o-mini", "gpt-4.1-mini"].map((id) => ({ id, object: "model", created: 0, owned_by: "simulator" })) });
     }
     if (method === "POST" && path === "/v1/audio/transcriptions") return this.transcribe(headers, body);
+    if (method === "POST" && path === "/v1/embeddings") return this.embed(body as EmbeddingRequest);
     if (method !== "POST" || path !== "/v1/chat/completions") return error(404, `Unknown request URL: ${method} ${path}.`, "invalid_request_error", "unknown_url");
     return this.complete(body as ChatRequest);
   }
@@ -131,6 +140,29 @@ export class OpenAiSimulator extends SimulatorServer {
   /** The transcription requests received, oldest first. */
   get transcriptions(): RecordedRequest[] {
     return this.requests.filter((r) => r.path === "/v1/audio/transcriptions");
+  }
+
+  /** The embedding requests received, oldest first. */
+  get embeddings(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === "/v1/embeddings");
+  }
+
+  /** `/v1/embeddings`: one vector per input, as floats or base64 float32 (the SDK's default). */
+  private embed(request: EmbeddingRequest): Reply {
+    if (typeof request?.model !== "string" || !request.model) return error(400, "you must provide a model parameter", "invalid_request_error", null, "model");
+    const inputs = typeof request.input === "string" ? [request.input] : request.input;
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((t) => typeof t !== "string" || t === "")) {
+      return error(400, "'input' : input must be a non-empty string or an array of non-empty strings", "invalid_request_error", null, "input");
+    }
+    if (inputs.length > 2048) return error(400, "'input' : maximum 2048 inputs per request", "invalid_request_error", null, "input");
+    const dimensions = typeof request.dimensions === "number" ? request.dimensions : request.model.includes("large") ? 3072 : 1536;
+    const base64 = request.encoding_format === "base64";
+    const data = (inputs as string[]).map((text, index) => {
+      const vector = simulatedEmbedding(text, dimensions);
+      return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
+    });
+    const promptTokens = (inputs as string[]).reduce((sum, t) => sum + tokens(t), 0);
+    return json(200, { object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
   }
 
   /** `/v1/audio/transcriptions` (multipart: file, model): the text a simulated voice note carries. */

@@ -157,6 +157,8 @@ export const errorsEn = {
     weight: "The weight is a whole number from 1 to 10",
     pauseInPast: "The end of the pause has already passed",
     ruleEmpty: "Choose a channel, a source or an intent and at least one member",
+    archiveSpamOnly: "Only spam can go to the archive, with no members and no source",
+    spamToArchive: "Spam is never given to members: it can only go to the archive",
   },
   staffBot: {
     notConfigured: "The staff notification bot is not connected. Ask an administrator to connect it",

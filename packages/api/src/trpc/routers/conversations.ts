@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { conversationIntents, leadStages } from "@threadline/db";
+import { setConversationArchived } from "@threadline/domain/conversations/archive.ts";
 import { countUnreadConversations, listConversations } from "@threadline/domain/conversations/list.ts";
 import { CONTACT_NAME_MAX, editContact } from "@threadline/domain/conversations/contact-edit.ts";
 import { createReplies, type ReplyFile } from "@threadline/domain/conversations/reply.ts";
@@ -23,7 +24,7 @@ export const conversationsRouter = router({
   list: inbox
     .input(
       z.object({
-        filter: z.enum(["all", "mine", "unassigned", "unread", "awaiting"]).default("all"),
+        filter: z.enum(["all", "mine", "unassigned", "unread", "awaiting", "archived"]).default("all"),
         channelId: z.string().uuid().optional(),
         stage: z.enum(leadStages).optional(),
         intent: z.enum(conversationIntents).optional(),
@@ -110,6 +111,14 @@ export const conversationsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { assigneeId } = await setConversationAi(ctx.tx, ctx.member, input.conversationId, input.enabled);
       ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId }));
+    }),
+
+  /** «В архив» / «Вернуть из архива» in the thread's header (decision 067). */
+  setArchived: inbox
+    .input(z.object({ conversationId, archived: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      const { assigneeId, changed } = await setConversationArchived(ctx.tx, ctx.member, input.conversationId, input.archived);
+      if (changed) ctx.afterCommit(() => ctx.publish({ type: "conversation.updated", projectId: ctx.member.projectId, conversationId: input.conversationId, assigneeId }));
     }),
 
   reply: inbox

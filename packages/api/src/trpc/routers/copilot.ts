@@ -12,7 +12,7 @@ export const copilotRouter = router({
   // The request's signal: a manager who closed the panel or the tab stops the model call too.
   suggest: inbox.input(conversation).query(async ({ ctx, input, signal }) => {
     await ctx.aiLimiter.take("copilot", ctx.member);
-    return copilotSuggestion(ctx.inTenant, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger }, input.conversationId, signal);
+    return copilotSuggestion(ctx.inTenant, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger, health: ctx.agentHealth }, input.conversationId, signal);
   }),
   summary: inbox.input(conversation).query(async ({ ctx, input, signal }) => {
     await ctx.aiLimiter.take("copilot", ctx.member);

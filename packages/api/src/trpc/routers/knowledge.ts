@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { addDocument, deleteDocument, getDocument, listDocuments, MAX_DOCUMENT_CHARS } from "@threadline/domain/knowledge/index.ts";
+import { embedPendingPassages, type EmbeddingDeps } from "@threadline/domain/knowledge/embeddings.ts";
 import { addUploadedDocument } from "@threadline/domain/knowledge/upload.ts";
+import type { ServerDeps } from "../context.ts";
 import { projectProcedure, router } from "../init.ts";
+
+/** What embedding the project's passages needs from the server. */
+export function embeddingDeps(ctx: Pick<ServerDeps, "db" | "secretKey" | "endpoints" | "logger" | "agentHealth">): EmbeddingDeps {
+  return { db: ctx.db, secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger, health: ctx.agentHealth };
+}
 
 const settings = projectProcedure("project.settings");
 const documentId = z.string().uuid();
@@ -24,6 +31,8 @@ export const knowledgeRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { document, storageKey } = await addUploadedDocument(ctx.tx, ctx.member, ctx.storage, input);
       ctx.afterCommit(() => ctx.storage.remove(storageKey));
+      // Embedded once committed, with no transaction open while the model answers (decision 059).
+      ctx.afterCommit(() => embedPendingPassages(embeddingDeps(ctx), ctx.member.projectId));
       return document;
     }),
 
@@ -31,7 +40,11 @@ export const knowledgeRouter = router({
   addText: settings
     .input(z.object({ title: z.string().max(200), text: z.string().max(MAX_DOCUMENT_CHARS, `Не длиннее ${MAX_DOCUMENT_CHARS} символов`) }))
     .output(documentView)
-    .mutation(({ ctx, input }) => addDocument(ctx.tx, ctx.member.projectId, ctx.member.membershipId, input)),
+    .mutation(async ({ ctx, input }) => {
+      const document = await addDocument(ctx.tx, ctx.member.projectId, ctx.member.membershipId, input);
+      ctx.afterCommit(() => embedPendingPassages(embeddingDeps(ctx), ctx.member.projectId));
+      return document;
+    }),
 
   remove: settings.input(z.object({ documentId })).mutation(({ ctx, input }) => deleteDocument(ctx.tx, input.documentId)),
 });

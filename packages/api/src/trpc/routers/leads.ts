@@ -6,7 +6,9 @@ import { verifyLlmKey } from "@threadline/domain/leads/agent-health.ts";
 import { getAgentSettings, modelToVerify, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
 import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
 import { AGENT_ACTIONS, sandboxTurn } from "@threadline/domain/leads/sandbox.ts";
+import { embedPendingPassages } from "@threadline/domain/knowledge/embeddings.ts";
 import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
+import { embeddingDeps } from "./knowledge.ts";
 
 const conversationId = z.string().uuid();
 const text = (max: number) => z.string().trim().max(max, `Не длиннее ${max} символов`);
@@ -76,6 +78,8 @@ export const agentRouter = router({
       }
       const saved = await ctx.inTenant((tx) => updateAgentSettings(tx, ctx.member, input, opts));
       if (input.llm?.apiKey !== undefined) await ctx.agentHealth.forget(projectId);
+      // A new key embeds the passages the project already has (or a model change, once the page offers it).
+      if (input.llm?.apiKey) await embedPendingPassages(embeddingDeps(ctx), projectId);
       return saved;
     }),
 

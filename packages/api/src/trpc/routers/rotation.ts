@@ -30,7 +30,7 @@ export const rotationRouter = router({
   rules: projectProcedure("staff.manage").query(({ ctx }) => listRotationRules(ctx.tx)),
 
   createRule: projectProcedure("staff.manage")
-    .input(z.object({ channelId: id.nullable().optional(), source: z.string().trim().max(100).nullable().optional(), intent: z.enum(conversationIntents).exclude(["spam"]).nullable().optional(), membershipIds: z.array(id).min(1).max(100) }))
+    .input(z.object({ channelId: id.nullable().optional(), source: z.string().trim().max(100).nullable().optional(), intent: z.enum(conversationIntents).nullable().optional(), membershipIds: z.array(id).max(100), archive: z.boolean().optional() }))
     .mutation(async ({ ctx, input }) => ({ id: (await createRotationRule(ctx.tx, ctx.member, input)).id })),
 
   removeRule: projectProcedure("staff.manage")
