@@ -1,4 +1,4 @@
-import { ElevenLabsSimulator, simulatedVoice } from "@threadline/simulators/ai";
+import { ElevenLabsSimulator } from "@threadline/simulators/ai";
 import { oggOpusSeconds } from "@threadline/ai";
 import { connectTelegramBot, expect, saveElevenLabsVoice, simulatorPorts, telegramSimulator, test } from "./fixtures.ts";
 
@@ -57,16 +57,6 @@ test("a manager voices a reply and records one; the client receives both as voic
     await saveElevenLabsVoice(page, elevenlabs.apiKey, "voice-irina");
     await page.getByLabel("Ключ API ElevenLabs").scrollIntoViewIfNeeded();
     await shot(page, "admin-voice-settings", { docs: true });
-
-    // The same key reads the clients' voice notes once ElevenLabs is chosen for speech-to-text.
-    await page.getByLabel("Распознавание голоса").selectOption("elevenlabs");
-    const agentForm = page.locator("form").filter({ has: page.getByLabel("Распознавание голоса") });
-    await agentForm.getByRole("button", { name: "Сохранить" }).click();
-    await expect(agentForm.getByText("Сохранено")).toBeVisible();
-    const spoken = "А можно забрать заказ после семи вечера?";
-    tg.simulateClientMessage({ botToken: bot.token, from: client, voice: { data: simulatedVoice(spoken, 3), durationSec: 3 } });
-    await expect(inbox.getByTestId("thread").getByTestId("transcript")).toContainText(spoken, { timeout: 15_000 });
-    expect(elevenlabs.transcriptions).toHaveLength(1);
 
     // The manager voices the text and hears it before sending.
     await speak.click();
