@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAiSimulator } from "@threadline/simulators/ai";
@@ -46,6 +48,30 @@ describe("embeddings", () => {
     const [question, delivery, care] = vectors as [number[], number[], number[]];
     expect(dot(question, delivery)).toBeGreaterThan(0.3);
     expect(dot(question, delivery)).toBeGreaterThan(dot(question, care) + 0.3);
+  });
+
+  it("a provider's answer that is not vectors of numbers of one length is refused, nothing partial kept", async () => {
+    const answers = [
+      [{ index: 0, embedding: [0.1, "x"] }],
+      [{ index: 0, embedding: [0.1, null] }],
+      [{ index: 0, embedding: [] }],
+      [
+        { index: 0, embedding: [0.1, 0.2] },
+        { index: 1, embedding: [0.1, 0.2, 0.3] },
+      ],
+    ];
+    let next = 0;
+    const server = createServer((_req, res) => {
+      const data = answers[next++]!.map((d) => ({ object: "embedding", ...d }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", model: "m", data, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const odd = { apiKey: "sk-any", model: "m", baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, maxRetries: 0 };
+      for (const input of [["a"], ["a"], ["a"], ["a", "b"]]) await expect(embedTexts(odd, input, "f")).rejects.toBeInstanceOf(LlmError);
+    } finally {
+      server.close();
+    }
   });
 
   it("a refused key is an auth error with the API's 401 body", async () => {

@@ -12,6 +12,8 @@ export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
  * passage's vector at 1 KB and the SQL cosine over a project's passages fast (decision 066).
  */
 export const EMBEDDING_DIMENSIONS = 256;
+/** The longest vector taken from a provider (OpenAI's largest model has 3072). */
+const MAX_DIMENSIONS = 4096;
 /** Inputs per request: far under the API's 2048 inputs and 300k tokens with ~700-character passages. */
 export const EMBEDDING_BATCH = 64;
 
@@ -56,7 +58,15 @@ export async function embedTexts(config: EmbeddingConfig, texts: readonly string
     }
     const byIndex = [...answer.data].sort((a, b) => a.index - b.index);
     if (byIndex.length !== input.length) throw describeLlmError(new Error(`The provider returned ${byIndex.length} embeddings for ${input.length} texts`));
-    vectors.push(...byIndex.map((d) => normalizeVector(d.embedding)));
+    // The provider's numbers go into SQL arithmetic: each vector must be finite numbers, all of one length.
+    for (const d of byIndex) {
+      const v: unknown = d.embedding;
+      const length = vectors[0]?.length ?? (Array.isArray(v) ? v.length : 0);
+      if (!Array.isArray(v) || v.length === 0 || v.length > MAX_DIMENSIONS || v.length !== length || !v.every((x) => typeof x === "number" && Number.isFinite(x))) {
+        throw describeLlmError(new Error("The provider returned an embedding that is not a vector of numbers of the model's length"));
+      }
+      vectors.push(normalizeVector(v as number[]));
+    }
     tokens += answer.usage?.prompt_tokens ?? 0;
   }
   return { vectors, usage: { provider: "openai", feature, model: config.model, inputTokens: tokens, outputTokens: 0, costUsd: llmCostUsd(config.model, tokens, 0) } };
