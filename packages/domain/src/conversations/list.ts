@@ -29,8 +29,8 @@ const readPoint = sql`case when ${conversationReads.lastReadSeq} is null then 0 
  * Waiting for a person: neither in the first-contact agent's hands (it answers there: `bot` and
  * `low_quality` with the agent on in the conversation) nor spam (never routed to a person).
  * Unread counts only such conversations, so the counts and «Непрочитанные» show what people have
- * to read, not what the agent is handling; an archived conversation waits for nobody. Conditions on the conversation row alone: checked on
- * the rows the list index already reads.
+ * to read, not what the agent is handling; an archived conversation waits for nobody. Conditions
+ * on the conversation row alone: checked on the rows the list index already reads.
  */
 const forAPerson = sql`not (${conversations.aiEnabled} and ${conversations.stage} in ('bot', 'low_quality')) and ${conversations.stage} <> 'spam' and ${conversations.archivedAt} is null`;
 
