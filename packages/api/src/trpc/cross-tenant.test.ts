@@ -110,6 +110,7 @@ const cases: Record<string, Case> = {
     { projectId: a.project.id, conversationId: a.conversationId, assigneeId: b.manager.membershipId },
   ],
   "conversations.setAi": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, enabled: false }),
+  "conversations.setArchived": (a, b) => inBothProjects(a, b, { conversationId: b.conversationId, archived: true }),
   "conversations.reply": (a, b) => [
     ...inBothProjects(a, b, { conversationId: b.conversationId, text: "Чужой ответ" }),
     { projectId: a.project.id, conversationId: a.conversationId, text: "", mediaIds: [bMediaId] },
@@ -231,7 +232,7 @@ const cases: Record<string, Case> = {
 const accountScoped = ["auth.me", "auth.signIn", "auth.signOut", "auth.signOutEverywhere", "auth.invitation", "auth.acceptInvitation", "projects.mine", "projects.create"];
 
 async function snapshotB(): Promise<string> {
-  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots", "kb_documents", "kb_passages", "tags", "contact_tags", "contact_notes", "media_files", "reply_template_media", "attachments"];
+  const tables = ["projects", "roles", "memberships", "invitations", "audit_log", "channels", "contacts", "conversations", "messages", "conversation_reads", "lead_events", "notifications", "agent_settings", "won_examples", "usage_records", "reply_templates", "catalog_products", "catalog_options", "orders", "order_items", "order_status_events", "payment_accounts", "payments", "payment_events", "rotation_rules", "staff_links", "staff_bots", "kb_documents", "kb_passages", "tags", "contact_tags", "contact_notes", "media_files", "reply_template_media", "attachments", "upload_channel_refs"];
   const parts: string[] = [];
   for (const t of tables) {
     const col = t === "projects" ? "id" : "project_id";
