@@ -78,7 +78,14 @@ describe("audit entries in words", () => {
       "tag.updated": { name: "Постоянный", previousName: "VIP" },
       "tag.deleted": { name: "VIP" },
       "media.added": { name: "Меню недели.pdf" },
+      "media.renamed": { name: "Меню недели.pdf" },
       "media.removed": { name: "Меню недели.pdf" },
+      "conversation.archived": {},
+      "conversation.unarchived": {},
+      "voice.updated": { voiceId: "v1", modelId: null, keyChanged: true },
+      "payments.account_connected": { provider: "yookassa" },
+      "payments.account_updated": { provider: "stripe" },
+      "payments.account_removed": { provider: "yookassa" },
     };
     const importSummary = { source: "vk_api", state: "running", dialogs: 3, totalDialogs: null, messages: 0, error: null };
     for (const action of Object.keys(i18next.getResourceBundle("ru", "translation").auditAction as object)) {

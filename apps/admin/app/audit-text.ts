@@ -73,6 +73,9 @@ export function describeAudit(t: T, row: AuditRow): string {
     }
     case "conversation.assigned":
       return t("auditText.assigned", { client: target || t("auditText.noName"), to: row.assigneeName ?? "—" });
+    case "conversation.archived":
+    case "conversation.unarchived":
+      return target || t("auditText.noName");
     case "conversation.stage_changed":
       return t("auditText.stage", { client: target || t("auditText.noName"), from: t(`inbox.stage.${str(d.from)}`), to: t(`inbox.stage.${str(d.to)}`) });
     case "agent.example_removed":
@@ -102,6 +105,10 @@ export function describeAudit(t: T, row: AuditRow): string {
         .join(", ");
     case "agent.updated":
       return agentChanges(t, d);
+    case "payments.account_connected":
+    case "payments.account_updated":
+    case "payments.account_removed":
+      return d.provider === "stripe" ? "Stripe" : d.provider === "yookassa" ? t("auditText.yookassa") : "";
     case "voice.updated":
       return d.keyChanged ? t("auditText.voiceKey") : "";
     default:
