@@ -396,6 +396,27 @@ describe("taking over", () => {
     expect(await agentSaid(l.id)).toEqual(before);
   });
 
+  it("a turn with nothing to say does not wait for the conversation's row: the inbound writer is never held behind it", async () => {
+    const chatId = newChat();
+    await turn(p, chatId, "Здравствуйте!");
+    const l = await lead(p, chatId);
+    const before = await agentSaid(l.id);
+    // «спасибо» is small talk: the agent stays silent. Its turn runs while another transaction
+    // holds the row as an update would, and must finish without it.
+    await turn(p, chatId, "спасибо");
+    const [last] = await env.owner.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, l.id), eq(messages.direction, "in"))).orderBy(sql`${messages.id} desc`).limit(1);
+    await env.owner.update(messages).set({ seenByAgent: false }).where(eq(messages.id, last!.id));
+    let agentTurn: ReturnType<typeof processLeadMessage> | undefined;
+    const finished = await env.owner.transaction(async (tx) => {
+      await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, l.id)).for("no key update");
+      agentTurn = processLeadMessage(pipeline.workers.leads, { projectId: p.T.project.id, conversationId: l.id, messageId: last!.id });
+      return Promise.race([agentTurn.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+    });
+    expect(finished).toBe(true);
+    expect(await agentTurn).toMatchObject({ kind: "turn", replies: [], silentReason: "small_talk" });
+    expect(await agentSaid(l.id)).toEqual(before);
+  });
+
   it("the agent off for the project: a new conversation is assigned by rotation at once, with no agent reply", async () => {
     const off = await project("Off", { enabled: false });
     const first = newChat();

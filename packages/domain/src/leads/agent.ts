@@ -148,6 +148,11 @@ async function agentStillOn(tx: Tx, conversationId: string): Promise<boolean> {
   return row?.aiEnabled === true;
 }
 
+/** Whether a decision writes what only an agent still in charge may: a reply, an order step, a stage. */
+function actsOnConversation(decision: Pick<TurnDecision, "replies" | "transition" | "order">): boolean {
+  return decision.replies.length > 0 || decision.transition !== null || decision.order !== undefined;
+}
+
 /** The client messages this turn has read: the next turn does not take them for new. */
 async function markRead(tx: Tx, ids: readonly number[]) {
   if (ids.length) await tx.update(messages).set({ seenByAgent: true }).where(inArray(messages.id, [...ids]));
@@ -354,23 +359,13 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
 
     // Write: the contact first, then the conversation.
     if (decision && (await applyEntities(tx, c, decision.entities, decision.collected))) effects.updated = true;
-    // A manager who replied (or switched the agent off) while the agent was deciding has the
-    // conversation: the agent's reply is not sent after theirs. The row lock orders the two: a
-    // reply committed first is seen here, one coming later waits for this turn and goes after it.
-    // The lock is the one an update of the row takes: a client message being stored (its foreign
-    // key's share lock) does not wait for it, nor it for that.
-    if (decision && !(await agentStillOn(tx, conversationId))) {
-      await recordUsage(tx, projectId, conversationId, usage);
-      usage = [];
-      decision = null;
-      effects.updated = true;
-    }
     // "other" (thanks, a sticker) keeps what the conversation was about.
     if (intent !== "other" && intent !== c.intent) {
       await tx.update(conversations).set({ intent }).where(eq(conversations.id, conversationId));
       effects.updated = true;
     }
-    if (!decision) await recordUsage(tx, projectId, conversationId, usage);
+    // What the model cost is kept whether or not its answer goes out.
+    await recordUsage(tx, projectId, conversationId, usage);
     if (route) {
       if (route.notify) c.assigneeId = await handOver(tx, { projectId, conversationId, assigneeId: c.assigneeId, text: route.notify }, effects.events);
       await moveLead(tx, { projectId, conversationId, from: c.stage, to: route.to, actor: { kind: "system" }, reason: route.reason });
@@ -382,8 +377,18 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
       await moveLead(tx, { projectId, conversationId, from: stage, to: "assigned", actor: { kind: "system" }, reason: "agent_off" });
       stage = "assigned";
     }
+    // A manager who replied (or switched the agent off) while the agent was deciding has the
+    // conversation: the agent's reply, order step or stage change does not follow theirs. The row
+    // lock orders the two: a reply committed first is seen here, one coming later waits for this
+    // turn and goes after it. It is the lock an update of the row takes (a client message being
+    // stored, with its foreign key's share lock, does not wait for it), and it is taken last and
+    // only by a turn that acts: the agent's process runs at the lowest CPU priority, and the
+    // inbound writer must not wait long behind a lock it holds.
+    if (decision && actsOnConversation(decision) && !(await agentStillOn(tx, conversationId))) {
+      decision = null;
+      effects.updated = true;
+    }
     if (decision) {
-      await recordUsage(tx, projectId, conversationId, usage);
       const ordered = decision.order ? await applyOrder(tx, projectId, conversationId, decision, effects) : null;
       if (ordered) decision = { ...decision, replies: ordered.replies };
       const sent = await storeReplies(tx, projectId, c, decision.replies, ordered?.proposalId);
