@@ -30,8 +30,10 @@ export type Statement = { text: string; params: unknown[] };
  * and full-text indexes (one statement), then the page of them in list order.
  */
 export async function bareStatement(owner: postgres.Sql, ids: { projectId: string; managerMembershipId: string }, unread: boolean, search: string | null): Promise<Statement> {
-  const where = [`c.project_id = $1`, `c.last_message_at is not null`, `(c.assignee_id = $2 or c.assignee_id is null)`];
-  if (unread) where.push(`c.last_inbound_seq > coalesce(r.last_read_seq, 0)`);
+  // Archived conversations are out of every list but «Архив» (decision 067), and out of the list's indexes.
+  const where = [`c.project_id = $1`, `c.last_message_at is not null`, `c.archived_at is null`, `(c.assignee_id = $2 or c.assignee_id is null)`];
+  // Unread: a client message past the read point, in a conversation that waits for a person (not the agent's, not spam).
+  if (unread) where.push(`c.last_inbound_seq > coalesce(r.last_read_seq, 0)`, `not (c.ai_enabled and c.stage in ('bot', 'low_quality'))`, `c.stage <> 'spam'`);
   const params: unknown[] = [];
   if (search) {
     const digits = search.replace(/\D/g, "");

@@ -157,17 +157,18 @@ describe("row-level security", () => {
   });
 
   it("search functions, which read past RLS for the indexes, see only the current tenant's conversations", async () => {
-    const conversationsOf = async (projectId: string) =>
-      (await t.owner.select({ id: conversations.id }).from(conversations).where(sql`project_id = ${projectId}`)).map((c) => c.id);
+    const idsOf = async (table: typeof conversations | typeof contacts, projectId: string) =>
+      (await t.owner.select({ id: table.id }).from(table).where(sql`project_id = ${projectId}`)).map((c) => c.id).sort();
+    const conversationsOf = (projectId: string) => idsOf(conversations, projectId);
     const hits = async (tx: Queryable) => {
-      const byName = await tx.execute<{ ids: string[] }>(sql`select conversation_ids as ids from search_hits('%клиент%', null, null, plainto_tsquery('russian', 'совсем-не-то'), 10, null, null)`);
-      const byText = await tx.execute<{ ids: string[] }>(sql`select conversation_ids as ids from search_hits('%совсем-не-то%', null, null, search_words('здравствуйте'), 10, null, null)`);
+      const byName = await tx.execute<{ ids: string[] }>(sql`select contact_ids as ids from search_hit_sets('%клиент%', null, null, plainto_tsquery('russian', 'совсем-не-то'), 10, false)`);
+      const byText = await tx.execute<{ ids: string[] }>(sql`select conversation_ids as ids from search_hit_sets('%совсем-не-то%', null, null, search_words('здравствуйте'), 10, false)`);
       const [own] = await tx.execute<{ mentions: boolean }>(sql`select bool_or(conversation_mentions(id, plainto_tsquery('russian', 'здравствуйте'))) as mentions from unnest(${sql.param(await conversationsOf(B))}::uuid[]) id`);
       const [match] = await tx.execute<{ found: boolean }>(sql`select bool_or(conversation_match(id, search_words('здравствуйте')) is not null) as found from unnest(${sql.param(await conversationsOf(B))}::uuid[]) id`);
-      return [byName[0]!.ids, byText[0]!.ids, own!.mentions, match!.found];
+      return [[...byName[0]!.ids].sort(), [...byText[0]!.ids].sort(), own!.mentions, match!.found];
     };
-    expect(await withTenant(t.app, A, hits)).toEqual([await conversationsOf(A), await conversationsOf(A), false, false]);
-    expect(await withTenant(t.app, B, hits)).toEqual([await conversationsOf(B), await conversationsOf(B), true, true]);
+    expect(await withTenant(t.app, A, hits)).toEqual([await idsOf(contacts, A), await conversationsOf(A), false, false]);
+    expect(await withTenant(t.app, B, hits)).toEqual([await idsOf(contacts, B), await conversationsOf(B), true, true]);
     expect(await hits(t.app)).toEqual([[], [], false, false]);
   });
 

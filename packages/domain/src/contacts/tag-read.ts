@@ -1,6 +1,6 @@
 // Reading a project's tags: the list's rows and the client card show them. Apart from the tag
 // changes (tags.ts), which check the conversation, so that the list can read them without a cycle.
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { contactTags, tags, type TagColor, type Tx } from "@threadline/db";
 
 export type Tag = { id: string; name: string; color: TagColor };
@@ -24,4 +24,13 @@ export async function tagsOfContacts(tx: Tx, contactIds: string[]): Promise<Map<
     .orderBy(asc(sql`lower(${tags.name})`));
   for (const { contactId, ...tag } of rows) byContact.set(contactId, [...(byContact.get(contactId) ?? []), tag]);
   return byContact;
+}
+
+/**
+ * A contact's tags by name, as a column of the statement that reads the contact: the list's page
+ * gets them without a second round trip (a probe of the attachment's primary key per row).
+ */
+export function tagsOfContactColumn(contactId: AnyColumn): SQL<Tag[]> {
+  return sql<Tag[]>`coalesce((select json_agg(json_build_object('id', ${tags.id}, 'name', ${tags.name}, 'color', ${tags.color}) order by lower(${tags.name}))
+    from ${contactTags} join ${tags} on ${tags.id} = ${contactTags.tagId} where ${contactTags.contactId} = ${contactId}), '[]'::json)`;
 }

@@ -3,10 +3,10 @@ import type { PgSelect } from "drizzle-orm/pg-core";
 import { channels, contacts, contactTags, conversationReads, conversations, memberships, users, type ConversationIntent, type LeadStage, type Tx } from "@threadline/db";
 import { can, type Member } from "../access/member.ts";
 import { redactConversation } from "../access/redact.ts";
-import { tagsOfContacts } from "../contacts/tag-read.ts";
+import { tagsOfContactColumn } from "../contacts/tag-read.ts";
 import { forbidden } from "../errors.ts";
 import { hidesPayments, newestIsBill } from "../payments/bill-messages.ts";
-import { contactTest, correctTypos, findMatches, findSearchHits, findSimilarNames, lastWordPrefix, messagesTest, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
+import { commonTest, contactTest, correctTypos, findMatches, findSimilarNames, inHitSets, lastWordPrefix, messagesTest, searchHitSets, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
 
 /** «Архив» shows the archived conversations; every other filter leaves them out (decision 067). */
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting" | "archived";
@@ -145,19 +145,19 @@ async function pageRows(tx: Tx, member: Member, conditions: (SQL | undefined)[],
     channelKind: channels.kind,
     channelName: channels.name,
     contact: { id: contacts.id, name: contacts.name, phone: contacts.phone, profileUrl: contacts.profileUrl, active: contacts.active, username: contacts.username },
-    // Counted for the page's rows only, and only where something is unread: an index range of
-    // the client's messages past the read point.
     // The preview quotes the newest message; a bill's is payment data.
     previewIsBill: hidesPayments(member) ? newestIsBill(conversations) : sql<boolean>`false`,
+    tags: tagsOfContactColumn(contacts.id),
+    // Counted for the page's rows only, and only where something is unread: an index range of
+    // the client's messages past the read point.
     unread: sql<number>`case when ${unreadFor} then (select count(*)::int from (select 1 from messages m where m.conversation_id = ${conversations.id} and m.direction = 'in' and m.id > ${readPoint} limit ${UNREAD_CAP}) u) else 0 end`,
   };
   const rows = await inListOrder(tx.select(fields).from(conversations).$dynamic(), member, conditions, limit);
   // The channel and the contact are never null (foreign keys; left joins only for the plan).
   type Row = (typeof rows)[number];
   type PageRow = Omit<Row, "channelId" | "channelKind" | "channelName" | "contact"> & { [K in "channelId" | "channelKind" | "channelName" | "contact"]: NonNullable<Row[K]> };
-  const tagsByContact = await tagsOfContacts(tx, [...new Set(rows.map((r) => r.contact!.id))]);
   return (rows as PageRow[]).map(({ previewIsBill, ...r }) =>
-    Object.assign(redactConversation(member, previewIsBill ? { ...r, preview: null } : r), { lastBy: lastByOf(member, r), tags: tagsByContact.get(r.contact.id) ?? [] }),
+    Object.assign(redactConversation(member, previewIsBill ? { ...r, preview: null } : r), { lastBy: lastByOf(member, r) }),
   );
 }
 
@@ -232,37 +232,44 @@ async function foundPage(tx: Tx, member: Member, filters: (SQL | undefined)[], i
     items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
     return { items, hitsBeyond: ids.length > 0 || (terms.wordsCommon && commonSeen) };
   } else {
-    const hits = await findSearchHits(tx, terms, head.end ?? undefined);
-    hitsBeyond = ids.length > 0 || ((terms.wordsCommon || hits.common !== null) && commonSeen);
-    if (hits.common) {
-      const rest = await walkForHits(tx, member, filters, sql`(${hits.ids.length ? sql`${idIn(hits.ids)} or ` : sql``}${hits.common})`, head.end ?? undefined, input.limit - ids.length, input.limit * 16);
+    const found = await collectHits(tx, member, filters, terms, head.end ?? undefined, input.limit - ids.length);
+    hitsBeyond = ids.length > 0 || found.seen || ((terms.wordsCommon || found.common !== null) && commonSeen);
+    if (found.common) {
+      const sets = sql`${conversations.contactId} = any(${sql.param(found.contactIds)}::uuid[]) or ${idIn(found.conversationIds)}`;
+      const rest = await walkForHits(tx, member, filters, sql`(${sets} or ${found.common})`, head.end ?? undefined, input.limit - ids.length, input.limit * 16);
       ids = [...ids, ...rest.ids];
-      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
     } else {
-      // The head's finds come first in list order, then the hits that pass the filters, looked
-      // up by id a few at a time (no list order in that statement: the planner would walk the
-      // list for it) and kept in the order the hits came in.
-      // «Непрочитанные» and «Ждут ответа» pass a few hits in a hundred: all of them are checked in
-      // one statement rather than in four growing ones (measured at 800k, decision 063).
-      const firstChunk = input.filter === "unread" || input.filter === "awaiting" ? hits.ids.length : input.limit * 4;
-      const passes = and(...filters);
-      for (let start = 0, size = firstChunk; start < hits.ids.length && ids.length < input.limit; start += size, size *= 4) {
-        const chunk = hits.ids.slice(start, start + size);
-        // The hits the member may see, and of those the ones the filters pass: hits that only the
-        // filters left out are still hits (no typo to correct), ones the member may not see are not.
-        const seen = await tx
-          .select({ id: conversations.id, passes: passes ? sql<boolean>`coalesce(${passes}, false)` : sql<boolean>`true` })
-          .from(conversations)
-          .leftJoin(conversationReads, readsOf(member))
-          .where(and(...seenBy(member), idIn(chunk)));
-        if (seen.length) hitsBeyond = true;
-        const passed = new Set(seen.filter((r) => r.passes).map((r) => r.id));
-        ids = [...ids, ...chunk.filter((id) => passed.has(id))].slice(0, input.limit);
-      }
-      items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
+      // The head's finds come first in list order, then the collected hits' page.
+      ids = [...ids, ...found.page];
     }
+    items = ids.length ? await pageRows(tx, member, [...filters, idIn(ids)], input.limit) : [];
   }
   return { items, hitsBeyond };
+}
+
+/**
+ * The search's hit sets (decision 069) and, when every kind of hit is rare, the page they make
+ * after `start`: the sets' conversations the member may see, through the member's filters, in list
+ * order, in the statement that collects them, so each conversation is read once. `seen`: a hit
+ * the member may see exists after `start` (the filters aside). A common kind is left to the list
+ * walk: `common` is its test, and the other kind's sets come back for the walk to test too.
+ */
+async function collectHits(tx: Tx, member: Member, filters: (SQL | undefined)[], terms: SearchTerms, start: ListCursor | undefined, limit: number) {
+  const h = sql`h`;
+  const passes = and(...filters);
+  const [found] = (await tx.execute(sql`
+    with h as materialized (select * from ${searchHitSets(terms)}),
+    x as materialized (
+      select ${conversations.id} as id, ${conversations.lastMessageAt} as at, ${passes ? sql`coalesce(${passes}, false)` : sql`true`} as passes
+      from h, ${conversations} left join ${conversationReads} on ${readsOf(member)}
+      where not h.contacts_common and not h.messages_common and ${and(...seenBy(member), after(start), inHitSets(h))})
+    select h.contacts_common as "contactsCommon", h.messages_common as "messagesCommon",
+      case when h.contacts_common or h.messages_common then h.contact_ids else '{}' end as "contactIds",
+      case when h.contacts_common or h.messages_common then h.conversation_ids else '{}' end as "conversationIds",
+      array(select x.id from x where x.passes order by x.at desc, x.id desc limit ${limit}) as page,
+      exists(select 1 from x) as seen
+    from h`)) as unknown as [{ contactsCommon: boolean; messagesCommon: boolean; contactIds: string[]; conversationIds: string[]; page: string[]; seen: boolean }];
+  return { ...found, common: commonTest(terms, { contacts: found.contactsCommon, messages: found.messagesCommon }) };
 }
 
 /**

@@ -184,6 +184,35 @@ describe("search", () => {
     expect(oneByOne.ids).toEqual(whole.ids);
     expect(oneByOne.times).toEqual([...oneByOne.times].sort((a, b) => b - a));
   });
+
+  it("«Непрочитанные»: a name's and a word's unread hits come page by page in list order; read ones and ones the member may not see stay out", async () => {
+    const U = await env.createTenant("Unread search");
+    const make = async (chatId: string, name: string, text: string, assignee: Person | null) => {
+      const { conversationId } = await env.ingest(U.channel, clientMessage({ chatId, name, text }));
+      await env.owner.update(conversations).set({ assigneeId: assignee?.membershipId ?? null }).where(eq(conversations.id, conversationId));
+      return conversationId;
+    };
+    const byName: string[] = [];
+    for (let i = 0; i < 6; i++) byName.push(await make(`un${i}`, `Анна Кузнецова ${i}`, "Добрый день", i % 2 ? U.manager : null));
+    const byWord = await make("uw", "Пётр Орлов", "Кузнецова просила перезвонить", null);
+    await make("uh", "Инна Кузнецова", "Здравствуйте", U.admin);
+    const manager = env.caller(U.manager.token).conversations;
+    for (const read of [byName[1]!, byName[4]!]) await manager.markRead({ projectId: U.project.id, conversationId: read });
+    const pages = async (filter: "unread" | "all") => {
+      const ids: string[] = [];
+      let cursor: { lastMessageAt: Date; id: string } | null = null;
+      for (let page = 0; page < 20; page++) {
+        const res = await manager.list({ projectId: U.project.id, search: "Кузнецова", filter, limit: 2, cursor });
+        ids.push(...res.items.map((c) => c.id));
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+      return ids;
+    };
+    // Newest first: the word's conversation was written in last.
+    expect(await pages("unread")).toEqual([byWord, byName[5], byName[3], byName[2], byName[0]]);
+    expect(await pages("all")).toEqual([byWord, ...[...byName].reverse()]);
+  });
 });
 
 // Ten thousand rows and more: these take longer than a test's usual 30 s on a busy machine.

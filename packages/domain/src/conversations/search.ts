@@ -152,30 +152,27 @@ export function messagesTest(t: SearchTerms): SQL | null {
   return t.words ? sql`conversation_mentions(${conversations.id}, ${wordsOf(t)}, ${t.skipBills}::boolean)` : null;
 }
 
-/** What a search found up front, and how to test a row for the kinds of hit too common for that. */
-export type SearchHits = {
-  /** Conversations of the rarer kinds of hit after the cursor, in list order. */
-  ids: string[];
-  /** For kinds with more than RARE_LIMIT hits: the test a row of the list must pass. */
-  common: SQL | null;
-};
-
 /**
- * A conversation is found by a query when the contact's name contains it (any case), the
- * contact's phone contains its digits (three or more; a leading 8 read as +7 too), or one message
- * has all its words in any Russian form («тюльпан» finds «тюльпанов»). Asks the trigram and
- * full-text indexes for the hits after the cursor.
+ * What a search hits up front (decision 069): the contacts a name or phone finds and the
+ * conversations whose messages have all the words, each kind at most RARE_LIMIT, read from the
+ * trigram and full-text indexes past row-level security, for this tenant only (see migrations
+ * 0005, 0013, 0033). A kind with more hits is common (`contacts_common`, `messages_common`): its
+ * set is empty, and a row of the list is tested for it instead. In SQL, for the statement that
+ * turns the sets into the page.
  */
-export async function findSearchHits(tx: Tx, t: SearchTerms, after: ListCursor | undefined): Promise<SearchHits> {
-  // Through the indexes, past row-level security, for this tenant only (see migrations 0005, 0013).
-  const [hits] = (await tx.execute(sql`
-    select contacts_common as "contactsCommon", messages_common as "messagesCommon", conversation_ids as "ids"
-    from search_hits(${t.like}, ${t.phone}, ${t.phoneNational}, ${wordsOf(t)}, ${RARE_LIMIT},
-                     ${after ? sql.param(after.lastMessageAt, conversations.lastMessageAt) : null}::timestamptz, ${after?.id ?? null}::uuid, ${t.skipBills}::boolean)`)) as unknown as [
-    { contactsCommon: boolean; messagesCommon: boolean; ids: string[] },
-  ];
-  const tests = [hits.contactsCommon ? contactTest(t) : undefined, hits.messagesCommon ? messagesTest(t) : undefined].filter((c): c is SQL => !!c);
-  return { ids: hits.ids, common: tests.length ? sql.join(tests, sql` or `) : null };
+export function searchHitSets(t: SearchTerms): SQL {
+  return sql`search_hit_sets(${t.like}, ${t.phone}, ${t.phoneNational}, ${wordsOf(t)}, ${RARE_LIMIT}, ${t.skipBills}::boolean)`;
+}
+
+/** Whether a row of the list is in the hit sets `h` (a row of search_hit_sets). */
+export function inHitSets(h: SQL): SQL {
+  return sql`(${conversations.contactId} = any(${h}.contact_ids) or ${conversations.id} = any(${h}.conversation_ids))`;
+}
+
+/** The test a row of the list must pass for the kinds of hit that were too common to collect. */
+export function commonTest(t: SearchTerms, common: { contacts: boolean; messages: boolean }): SQL | null {
+  const tests = [common.contacts ? contactTest(t) : undefined, common.messages ? messagesTest(t) : undefined].filter((c): c is SQL => !!c);
+  return tests.length ? sql.join(tests, sql` or `) : null;
 }
 
 /** The message a search result shows: an excerpt around the first match, with the matches marked. */
