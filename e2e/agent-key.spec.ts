@@ -4,7 +4,8 @@ import { expect, simulatorPorts, test } from "./fixtures.ts";
 
 // The agent's model key, checked when saved, and the model's health: a wrong key is refused with
 // what to do and nothing is saved; the right one is saved; the owner sees the model answer, then
-// (once the provider revokes the key) the failure and that the agent answers by its rules.
+// (once the provider revokes the key) the failure and that the agent answers by its rules. The
+// model for search by meaning is kept with the rest.
 test("a wrong model key is refused on save; the agent's health shows the model working, then failing", async ({ page, urls, seed, signIn, shot }) => {
   const openai = new OpenAiSimulator({ apiKeys: ["sk-len-studio-key"] });
   await openai.start(simulatorPorts.openai);
@@ -32,6 +33,15 @@ test("a wrong model key is refused on save; the agent's health shows the model w
     await expect(page.getByText("Сохранено")).toBeVisible();
     const health = page.getByTestId("agent-health");
     await expect(health).toHaveText("Модель ещё не вызывалась с этим ключом.");
+
+    // The knowledge base's model for search by meaning, if the provider names it otherwise.
+    const embedding = page.getByLabel("Модель для поиска по смыслу");
+    await expect(embedding).toHaveAttribute("placeholder", "text-embedding-3-small");
+    await embedding.fill("bge-m3");
+    await page.getByRole("button", { name: "Сохранить" }).first().click();
+    await expect(page.getByText("Сохранено")).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("Модель для поиска по смыслу")).toHaveValue("bge-m3");
 
     // The owner talks to the agent: the model answers.
     await page.getByRole("link", { name: "Проверить агента" }).click();

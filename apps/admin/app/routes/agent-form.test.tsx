@@ -31,7 +31,7 @@ function stored(): AgentSettings {
       { id: "chan-vk", kind: "vk", name: "Бодрое утро ВК", state: "active", override: null, agentOn: true },
       { id: "chan-tg", kind: "telegram", name: "Бодрое утро ТГ", state: "active", override: false, agentOn: false },
     ],
-    llm: { model: "gpt-4o-mini", hasKey: true, keyStale: false },
+    llm: { model: "gpt-4o-mini", hasKey: true, keyStale: false, embeddingModel: null, embeddingDefault: "text-embedding-3-small" },
     transcription: "openai",
   };
 }
@@ -47,7 +47,7 @@ describe("the agent form", () => {
       enabled: same.enabled,
       channels: { "chan-vk": null, "chan-tg": false },
       script: edited,
-      llm: { model: "gpt-4o-mini" },
+      llm: { model: "gpt-4o-mini", embeddingModel: null },
       transcription: "openai",
     });
   });
@@ -89,14 +89,20 @@ describe("the agent form", () => {
       maxPhoneAsks: 3,
       timeoutMinutes: 45,
     });
-    expect(update.llm).toEqual({ model: null });
+    expect(update.llm).toEqual({ model: null, embeddingModel: null });
   });
 
   it("sends the key only when it was typed or removed", () => {
     const form = formFrom(stored());
     expect(form.llmKey).toBeUndefined();
-    expect(settingsUpdate("p1", { ...form, llmKey: "sk-new" }).llm).toEqual({ model: "gpt-4o-mini", apiKey: "sk-new" });
-    expect(settingsUpdate("p1", { ...form, llmKey: null }).llm).toEqual({ model: "gpt-4o-mini", apiKey: null });
+    expect(settingsUpdate("p1", { ...form, llmKey: "sk-new" }).llm).toEqual({ model: "gpt-4o-mini", embeddingModel: null, apiKey: "sk-new" });
+    expect(settingsUpdate("p1", { ...form, llmKey: null }).llm).toEqual({ model: "gpt-4o-mini", embeddingModel: null, apiKey: null });
+  });
+
+  it("sends the embedding model typed, trimmed, and the default as null", () => {
+    const form = formFrom(stored());
+    expect(form.embeddingModel).toBe("");
+    expect(settingsUpdate("p1", { ...form, embeddingModel: " bge-m3 " }).llm).toEqual({ model: "gpt-4o-mini", embeddingModel: "bge-m3" });
   });
 
   it("a new fact suggests hours, then address, then nothing", () => {
@@ -134,12 +140,15 @@ describe("Agent", () => {
     await userEvent.selectOptions(kinds[2]!, "Телефон");
     await userEvent.type(screen.getAllByRole("textbox", { name: "Значение" })[2]!, "+7 900 000-00-00");
     await userEvent.selectOptions(screen.getByRole("combobox", { name: "Агент в канале: Бодрое утро ТГ" }), "project");
+    const embedding = screen.getByRole<HTMLInputElement>("textbox", { name: "Модель для поиска по смыслу" });
+    expect(embedding.placeholder).toBe("text-embedding-3-small");
+    await userEvent.type(embedding, "bge-m3");
     await userEvent.click(screen.getByRole("button", { name: "Сохранить" }));
     await waitFor(() => expect(callsTo(calls, "agent.update")).toHaveLength(1));
     const [update] = callsTo(calls, "agent.update") as ReturnType<typeof settingsUpdate>[];
     expect(update!.channels).toEqual({ "chan-vk": null, "chan-tg": null });
     expect(update!.script!.facts).toEqual({ hours: "10–20", address: "Тверь, ул. Советская, 1", phone: "+7 900 000-00-00" });
-    expect(update!.llm).toEqual({ model: "gpt-4o-mini" });
+    expect(update!.llm).toEqual({ model: "gpt-4o-mini", embeddingModel: "bge-m3" });
     // The form starts again from the server's answer.
     expect(await screen.findByText("Сохранено")).toBeTruthy();
     expect(screen.getAllByRole<HTMLSelectElement>("combobox", { name: "О чём факт" }).map((k) => k.value)).toEqual(["hours", "address", "phone"]);

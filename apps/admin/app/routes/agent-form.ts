@@ -26,6 +26,7 @@ export type AgentForm = {
   maxPhoneAsks: string;
   timeoutMinutes: string;
   llmModel: string;
+  embeddingModel: string;
   llmKey: KeyChange;
   transcription: AgentSettings["transcription"];
   objections: { q: string; a: string }[];
@@ -46,6 +47,7 @@ export function formFrom(s: AgentSettings): AgentForm {
     maxPhoneAsks: String(s.script.maxPhoneAsks),
     timeoutMinutes: String(s.script.timeoutMinutes),
     llmModel: s.llm.model ?? "",
+    embeddingModel: s.llm.embeddingModel ?? "",
     llmKey: undefined,
     transcription: s.transcription,
     objections: s.script.objections.map((o) => ({ q: o.q.join("\n"), a: o.a })),
@@ -75,7 +77,7 @@ export function settingsUpdate(projectId: string, form: AgentForm): AgentSetting
       collect: ["phone", ...form.collect.filter((f) => f !== "phone")],
       instructions: form.instructions,
     },
-    llm: { model: form.llmModel || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
+    llm: { model: form.llmModel || null, embeddingModel: form.embeddingModel.trim() || null, ...(form.llmKey !== undefined ? { apiKey: form.llmKey } : {}) },
     transcription: form.transcription,
   };
 }

@@ -246,6 +246,10 @@ export function AgentLlmSection({ form, settings, set, projectId }: SectionProps
         <Field label={t("agent.llmModel")} htmlFor="agent-model">
           <Input id="agent-model" placeholder="gpt-4o-mini" value={form.llmModel} onChange={(e) => set({ llmModel: e.target.value })} />
         </Field>
+        <Field label={t("agent.embeddingModel")} htmlFor="agent-embedding-model">
+          <Input id="agent-embedding-model" placeholder={settings.llm.embeddingDefault} value={form.embeddingModel} onChange={(e) => set({ embeddingModel: e.target.value })} />
+          <p className="mt-1 text-xs text-slate-500">{t("agent.embeddingModelHint")}</p>
+        </Field>
       </div>
       <ProviderKeyField
         id="agent-key"

@@ -143,4 +143,27 @@ describe("passages by meaning", () => {
     // B's embedding run never touches A's passages either.
     expect(await embedPendingPassages(deps, B.project.id)).toEqual({ embedded: 0, error: null });
   });
+
+  it("another embedding model chosen in the agent's settings embeds every passage anew with it; the question is asked with it", async () => {
+    const owner = env.caller(A.owner.token).agent;
+    const modelsOfA = async () => (await inA((tx) => tx.select({ model: kbPassages.embeddingModel }).from(kbPassages).where(isNotNull(kbPassages.embedding)))).map((p) => p.model);
+    const asked = (from: number) => sim.embeddings.slice(from).map((r) => (r.body as { model: string }).model);
+    const passages = (await modelsOfA()).length;
+    const calls = sim.embeddings.length;
+    const saved = await owner.update({ projectId: A.project.id, llm: { embeddingModel: " bge-m3 " } });
+    expect(saved.llm).toMatchObject({ embeddingModel: "bge-m3", embeddingDefault: "text-embedding-3-small" });
+    expect(await modelsOfA()).toEqual(Array(passages).fill("bge-m3"));
+    expect(asked(calls)).toEqual(["bge-m3"]);
+    expect((await embedQuery(deps, await configOf(A), A.project.id, QUESTION))!.query.model).toBe("bge-m3");
+    // Saved again unchanged: nothing is embedded anew.
+    const afterQuestion = sim.embeddings.length;
+    await owner.update({ projectId: A.project.id, llm: { embeddingModel: "bge-m3" } });
+    expect(asked(afterQuestion)).toEqual([]);
+    // Not a model's name: refused, nothing changed.
+    await expect(owner.update({ projectId: A.project.id, llm: { embeddingModel: "bge m3'; --" } })).rejects.toThrow("латиница");
+    expect((await configOf(A)).embeddingModel).toBe("bge-m3");
+    // Empty is the default again, and the passages follow.
+    await owner.update({ projectId: A.project.id, llm: { embeddingModel: "" } });
+    expect(await modelsOfA()).toEqual(Array(passages).fill("text-embedding-3-small"));
+  });
 });

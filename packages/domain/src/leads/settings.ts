@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { defaultScript, DEFAULT_TEXTS, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_MINUTES, type AgentScript } from "@threadline/ai";
+import { defaultScript, DEFAULT_EMBEDDING_MODEL, DEFAULT_TEXTS, DEFAULT_TRANSCRIPTION_MODEL, DEFAULT_MAX_PHONE_ASKS, DEFAULT_TIMEOUT_MINUTES, type AgentScript } from "@threadline/ai";
 import { agentSettings, channels, projects, type AgentScriptOverrides, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
@@ -82,7 +82,7 @@ export async function getAgentSettings(tx: Tx, projectId: string, opts: { openai
     script,
     defaults: { ...DEFAULT_TEXTS, maxPhoneAsks: DEFAULT_MAX_PHONE_ASKS, timeoutMinutes: DEFAULT_TIMEOUT_MINUTES },
     channels: list.map((c) => ({ ...c, override: config.channels[c.id] ?? null, agentOn: agentOnFor(config, c.id) })),
-    llm: { model: config.llm.model, hasKey: !!llmKeyFor(config, opts.openaiBaseUrl), keyStale: !!config.llm.keyEnc && !llmKeyFor(config, opts.openaiBaseUrl) },
+    llm: { model: config.llm.model, hasKey: !!llmKeyFor(config, opts.openaiBaseUrl), keyStale: !!config.llm.keyEnc && !llmKeyFor(config, opts.openaiBaseUrl), embeddingModel: config.embeddingModel, embeddingDefault: DEFAULT_EMBEDDING_MODEL },
     transcription: transcriptionChoice(config),
   };
 }
@@ -92,7 +92,8 @@ export type AgentSettingsPatch = {
   /** channel id → on / off, or null to follow the project's switch. */
   channels?: Record<string, boolean | null>;
   script?: AgentScriptOverrides;
-  llm?: { model?: string | null; apiKey?: string | null };
+  /** embeddingModel: the knowledge base's search by meaning (null: the default); a change embeds the passages anew. */
+  llm?: { model?: string | null; apiKey?: string | null; embeddingModel?: string | null };
   /** ElevenLabs uses the project's key saved for voicing; the OpenAI-compatible API the model's key. */
   transcription?: TranscriptionChoice;
 };
@@ -177,6 +178,7 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
     channels: channelSwitches,
     script,
     llmModel: patch.llm && "model" in patch.llm ? patch.llm.model?.trim() || null : current.llm.model,
+    embeddingModel: patch.llm && "embeddingModel" in patch.llm ? patch.llm.embeddingModel?.trim() || null : current.embeddingModel,
     ...transcriptionValues(patch.transcription, current),
     updatedBy: member.membershipId,
     updatedAt: new Date(),
@@ -193,7 +195,7 @@ export async function updateAgentSettings(tx: Tx, member: Member, patch: AgentSe
   if (patch.enabled !== undefined) changed.enabled = patch.enabled;
   if (patch.channels) changed.channels = patch.channels;
   if (patch.script) changed.script = Object.keys(patch.script);
-  if (patch.llm) changed.llm = { model: values.llmModel, keyChanged: patch.llm.apiKey !== undefined };
+  if (patch.llm) changed.llm = { model: values.llmModel, keyChanged: patch.llm.apiKey !== undefined, ...(values.embeddingModel !== current.embeddingModel ? { embeddingModel: values.embeddingModel } : {}) };
   if (patch.transcription !== undefined) changed.transcription = patch.transcription;
   await recordAudit(tx, { projectId, actorUserId: member.userId, action: "agent.updated", targetType: "project", targetId: projectId, details: changed });
   return getAgentSettings(tx, projectId, opts);

@@ -924,6 +924,8 @@ export const en: Shape<typeof ru> = {
     llm: "Language model",
     llmHint: "Optional. With a model the agent words its replies more naturally, within your facts and answers; the phone number is still checked by the rules.",
     llmModel: "Model",
+    embeddingModel: "Model for search by meaning",
+    embeddingModelHint: "Knowledge base embeddings with the same key. Empty: the default model. After a change the passages are embedded anew; until then search goes by words.",
     llmKey: "API key",
     llmKeySaved: "A key is saved. Enter a new one to replace it.",
     llmKeyRemove: "Remove the key",

@@ -61,6 +61,8 @@ export const agentRouter = router({
           .strictObject({
             model: text(100).nullable().optional(),
             apiKey: text(300).nullable().optional(),
+            // The knowledge base's embedding model at the same API (empty: the default).
+            embeddingModel: text(100).regex(/^[\w.:/-]*$/, "Название модели: латиница, цифры и . _ : / -").nullable().optional(),
           })
           .optional(),
         // Who transcribes clients' voice notes: off, the OpenAI-compatible API, or ElevenLabs.
@@ -76,10 +78,13 @@ export const agentRouter = router({
         await ctx.aiLimiter.take("keyCheck", ctx.member);
         await verifyLlmKey({ ...check, baseURL: opts.openaiBaseUrl });
       }
+      const before = input.llm?.embeddingModel !== undefined ? await ctx.inTenant((tx) => getAgentSettings(tx, projectId, opts)) : null;
       const saved = await ctx.inTenant((tx) => updateAgentSettings(tx, ctx.member, input, opts));
       if (input.llm?.apiKey !== undefined) await ctx.agentHealth.forget(projectId);
-      // A new key embeds the passages the project already has (or a model change, once the page offers it).
-      if (input.llm?.apiKey) await embedPendingPassages(embeddingDeps(ctx), projectId);
+      // A new key or another embedding model embeds the passages the project already has; a
+      // failure shows on the model's health and the knowledge base is searched by text meanwhile.
+      const modelChanged = before !== null && before.llm.embeddingModel !== saved.llm.embeddingModel;
+      if (input.llm?.apiKey || modelChanged) await embedPendingPassages(embeddingDeps(ctx), projectId);
       return saved;
     }),
 
