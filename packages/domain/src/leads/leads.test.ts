@@ -38,6 +38,9 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
+// The embedding model the settings show when the owner has chosen none.
+const EMBEDDING_VIEW = { embeddingModel: null, embeddingDefault: "text-embedding-3-small" };
+
 describe("agent settings", () => {
   let T: Tenant;
   beforeAll(async () => {
@@ -49,7 +52,7 @@ describe("agent settings", () => {
     expect(s.enabled).toBe(true);
     expect(s.script).toMatchObject({ greeting: DEFAULT_TEXTS.greeting, askPhone: DEFAULT_TEXTS.askPhone, handoff: DEFAULT_TEXTS.handoff, maxPhoneAsks: 2, timeoutMinutes: 60, faq: [], facts: {} });
     expect(s.channels).toEqual([expect.objectContaining({ id: T.channel.id, override: null, agentOn: true })]);
-    expect(s.llm).toEqual({ model: null, hasKey: false, keyStale: false });
+    expect(s.llm).toEqual({ model: null, hasKey: false, keyStale: false, ...EMBEDDING_VIEW });
     await expect(env.caller(T.manager.token).agent.get({ projectId: T.project.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(env.caller(T.manager.token).agent.update({ projectId: T.project.id, enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
@@ -102,13 +105,13 @@ describe("agent settings", () => {
       env.useEndpoints({ openaiBaseUrl: PUBLIC_ENDPOINTS.openaiBaseUrl });
       await provider.stop();
     });
-    expect(s.llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false });
+    expect(s.llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false, ...EMBEDDING_VIEW });
     expect(JSON.stringify(s)).not.toContain("sk-very-secret");
     const [p] = await env.owner.select({ key: projects.openaiKeyEnc }).from(projects).where(eq(projects.id, T.project.id));
     expect(p!.key).toBeTruthy();
     expect(p!.key).not.toContain("sk-very-secret");
     const cleared = await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: null, apiKey: null } });
-    expect(cleared.llm).toEqual({ model: null, hasKey: false, keyStale: false });
+    expect(cleared.llm).toEqual({ model: null, hasKey: false, keyStale: false, ...EMBEDDING_VIEW });
   });
 });
 
@@ -346,7 +349,7 @@ describe("with the project's model", () => {
     try {
       env.useEndpoints({ openaiBaseUrl: other.baseURL });
       const view = await env.caller(T.owner.token).agent.get({ projectId: T.project.id });
-      expect(view.llm).toEqual({ model: "gpt-4o-mini", hasKey: false, keyStale: true });
+      expect(view.llm).toEqual({ model: "gpt-4o-mini", hasKey: false, keyStale: true, ...EMBEDDING_VIEW });
       const outcome = await processLeadMessage(deps, await clientWrites(T, "Здравствуйте!"));
       expect(outcome.mode).toBe("rules");
       expect(other.completions).toEqual([]);
@@ -400,7 +403,7 @@ describe("with the project's model", () => {
       code: "BAD_REQUEST",
       message: expect.stringContaining("не принял ключ"),
     });
-    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: null, hasKey: false, keyStale: false });
+    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: null, hasKey: false, keyStale: false, ...EMBEDDING_VIEW });
     // A model the key cannot use.
     await expect(owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-9-imaginary", apiKey: sim.apiKey } })).rejects.toMatchObject({
       code: "BAD_REQUEST",
@@ -409,7 +412,7 @@ describe("with the project's model", () => {
     await owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
     // Another model with the saved key is checked too; the saved one stays when it is refused.
     await expect(owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-9-imaginary" } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false });
+    expect((await owner.agent.get({ projectId: T.project.id })).llm).toEqual({ model: "gpt-4o-mini", hasKey: true, keyStale: false, ...EMBEDDING_VIEW });
     // Saving the rest of the form with the same model asks the provider nothing.
     const before = sim.requests.length;
     await owner.agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini" }, script: { greeting: "Здравствуйте!" } });
