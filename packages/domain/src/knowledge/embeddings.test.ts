@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNotNull } from "drizzle-orm";
-import { kbPassages, usageRecords, withTenant } from "@threadline/db";
+import { agentSettings, kbPassages, usageRecords, withTenant } from "@threadline/db";
 import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { createTestEnv, type TestEnv } from "@threadline/testing";
 import { agentTurn } from "../leads/agent.ts";
@@ -165,5 +165,24 @@ describe("passages by meaning", () => {
     // Empty is the default again, and the passages follow.
     await owner.update({ projectId: A.project.id, llm: { embeddingModel: "" } });
     expect(await modelsOfA()).toEqual(Array(passages).fill("text-embedding-3-small"));
+  });
+
+  it("changing the embedding model is counted per member before any passage is embedded", async () => {
+    const owner = env.caller(B.owner.token).agent;
+    const calls = sim.embeddings.length;
+    let saved = 0;
+    let refused: unknown = null;
+    for (let i = 0; i < 12 && !refused; i++) {
+      await owner.update({ projectId: B.project.id, llm: { embeddingModel: `model-${i}` } }).then(
+        () => saved++,
+        (e: unknown) => (refused = e),
+      );
+    }
+    // The limit (10 a minute, shared with key checks) stops the loop before the 12th save.
+    expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(sim.embeddings.length - calls).toBe(saved);
+    // The refused save changed nothing: the model is the last one saved.
+    expect((await configOf(B)).embeddingModel).toBe(`model-${saved - 1}`);
+    await withTenant(env.db, B.project.id, (tx) => tx.update(agentSettings).set({ embeddingModel: null }).where(eq(agentSettings.projectId, B.project.id)));
   });
 });

@@ -158,6 +158,11 @@ export async function modelToVerify(tx: Tx, projectId: string, llm: AgentSetting
   return apiKey ? { apiKey, model } : null;
 }
 
+/** Whether this change chooses another embedding model than the saved one: the passages are then embedded anew. */
+export function embeddingModelChanges(config: Pick<AgentConfig, "embeddingModel">, llm: AgentSettingsPatch["llm"]): boolean {
+  return !!llm && "embeddingModel" in llm && llm.embeddingModel !== undefined && (llm.embeddingModel?.trim() || null) !== config.embeddingModel;
+}
+
 /**
  * Saves the project's agent settings. The script given replaces the saved one field by field
  * (a field left out keeps its value); the change is written to the audit log.

@@ -3,7 +3,7 @@ import { assigneeOf } from "@threadline/domain/conversations/thread.ts";
 import { listWonExamples, removeWonExample } from "@threadline/domain/leads/examples.ts";
 import { countUnreadNotifications, listNotifications, markNotificationsRead } from "@threadline/domain/leads/notifications.ts";
 import { verifyLlmKey } from "@threadline/domain/leads/agent-health.ts";
-import { getAgentSettings, modelToVerify, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
+import { embeddingModelChanges, getAgentSettings, loadAgentConfig, modelToVerify, updateAgentSettings } from "@threadline/domain/leads/settings.ts";
 import { listLeadEvents, manualStages, setLeadStage } from "@threadline/domain/leads/stage-change.ts";
 import { AGENT_ACTIONS, sandboxTurn } from "@threadline/domain/leads/sandbox.ts";
 import { embedPendingPassages } from "@threadline/domain/knowledge/embeddings.ts";
@@ -72,19 +72,18 @@ export const agentRouter = router({
     .mutation(async ({ ctx, input }) => {
       const opts = { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl };
       const projectId = ctx.member.projectId;
-      const check = await ctx.inTenant((tx) => modelToVerify(tx, projectId, input.llm, opts));
-      if (check) {
-        // Counted before the provider is asked: saving in a loop cannot make the server call out.
-        await ctx.aiLimiter.take("keyCheck", ctx.member);
-        await verifyLlmKey({ ...check, baseURL: opts.openaiBaseUrl });
-      }
-      const before = input.llm?.embeddingModel !== undefined ? await ctx.inTenant((tx) => getAgentSettings(tx, projectId, opts)) : null;
+      const { check, reembed } = await ctx.inTenant(async (tx) => ({
+        check: await modelToVerify(tx, projectId, input.llm, opts),
+        reembed: embeddingModelChanges(await loadAgentConfig(tx, projectId), input.llm),
+      }));
+      // Counted before the provider is asked: saving in a loop cannot make the server call out.
+      if (check || reembed) await ctx.aiLimiter.take("keyCheck", ctx.member);
+      if (check) await verifyLlmKey({ ...check, baseURL: opts.openaiBaseUrl });
       const saved = await ctx.inTenant((tx) => updateAgentSettings(tx, ctx.member, input, opts));
       if (input.llm?.apiKey !== undefined) await ctx.agentHealth.forget(projectId);
       // A new key or another embedding model embeds the passages the project already has; a
       // failure shows on the model's health and the knowledge base is searched by text meanwhile.
-      const modelChanged = before !== null && before.llm.embeddingModel !== saved.llm.embeddingModel;
-      if (input.llm?.apiKey || modelChanged) await embedPendingPassages(embeddingDeps(ctx), projectId);
+      if (input.llm?.apiKey || reembed) await embedPendingPassages(embeddingDeps(ctx), projectId);
       return saved;
     }),
 
