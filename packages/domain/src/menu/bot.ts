@@ -155,19 +155,21 @@ export async function handleMenuButton(
   const decoded = decodeButton(input.data);
   if (!decoded) return { answer: { text: MENU_ANSWERS.broken, alert: true } };
   const session = await sessionOf(tx, input.conversationId);
-  // The menu just sent, pressed before its id was recorded: only that message carries the
-  // session's token with its current version, so the press names it (and records it).
-  const justSent = !!session && !session.menuMessageId && !!input.externalMessageId && session.token === decoded.token && session.version === decoded.version;
-  // A button on any message but the live menu is an old menu's; on the live menu, another token
-  // is a payload copied from another chat's menu.
-  if (!session || expired(session) || (!justSent && (!session.menuMessageId || session.menuMessageId !== input.externalMessageId))) return { answer: { text: MENU_ANSWERS.expired, alert: true } };
+  const live = !!session?.menuMessageId && session.menuMessageId === input.externalMessageId;
+  // Only the message showing the current screen carries the session's token with its current
+  // version. Pressed before its id was recorded (a menu just sent, or a screen sent anew where
+  // the platform could not edit), the press names it, and it becomes the live menu.
+  const unrecorded = !live && !!session && !!input.externalMessageId && session.token === decoded.token && session.version === decoded.version;
+  // A button on any other message is an old menu's; on the live menu, another token is a payload
+  // copied from another chat's menu.
+  if (!session || expired(session) || !(live || unrecorded)) return { answer: { text: MENU_ANSWERS.expired, alert: true } };
   if (session.token !== decoded.token) return { answer: { text: MENU_ANSWERS.foreign, alert: true } };
   if (decoded.version !== session.version) return { answer: { text: MENU_ANSWERS.stale } };
   const catalog = await loadCatalog(tx);
   const state = stateOf(session);
   const outcome = await apply(tx, input, state, catalog, decoded.action);
   const shownPhoto = notePhoto(state, catalog);
-  const saved = await save(tx, session, state, justSent ? { menuMessageId: input.externalMessageId! } : {});
+  const saved = await save(tx, session, state, unrecorded ? { menuMessageId: input.externalMessageId! } : {});
   return { answer: outcome.answer ?? {}, show: show(saved, state, catalog, "edit", shownPhoto), token: saved.token, ...(outcome.order ? { order: outcome.order } : {}) };
 }
 

@@ -103,7 +103,7 @@ describe("menu bot (Telegram)", () => {
     expect((after.state as { cart: unknown[] }).cart).toHaveLength(1);
   });
 
-  it("a press on the menu just sent, before its message id is recorded, is taken once; another message's is refused", async () => {
+  it("a press on a menu whose message id is not recorded yet (just sent, or sent anew where an edit could not be) is taken once; another message's is refused", async () => {
     const client = new TelegramMenuClient(tg, botToken, { id: 8109, first_name: "Глеб" });
     await client.say("Меню");
     const [conversation] = await withTenant(env.db, T.project.id, (tx) => tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.externalChatId, "8109")));
@@ -119,6 +119,15 @@ describe("menu bot (Telegram)", () => {
     // The same button again is an older screen's; on another message it is an old menu's.
     expect((await press("9001")).answer).toEqual({ text: "Меню уже обновилось — смотрите последнее сообщение." });
     expect((await press("9002")).answer).toMatchObject({ alert: true });
+    // The next screen could not be edited in place and went out anew (a text menu turning into a
+    // photo card), pressed before the new id was recorded: taken, and the new message is live.
+    const back = first.show!.keyboard.flat().find((b) => b.text === "← Меню")!.data;
+    const onReplacement = await withTenant(env.db, T.project.id, (tx) => handleMenuButton(tx, { projectId: T.project.id, conversationId, data: back, externalMessageId: "9003" }));
+    expect(onReplacement.answer?.alert).toBeFalsy();
+    expect(onReplacement.show).toMatchObject({ mode: "edit", messageId: "9003" });
+    // The message it replaced is an old menu now: its buttons are refused as such, not as a stale screen.
+    const onReplaced = await withTenant(env.db, T.project.id, (tx) => handleMenuButton(tx, { projectId: T.project.id, conversationId, data: back, externalMessageId: "9001" }));
+    expect(onReplaced.answer).toEqual({ text: "Это меню устарело. Напишите «Меню», чтобы открыть новое.", alert: true });
   });
 
   it("a product that went on the stop-list after it was put in the cart stops the checkout with a clear answer; a wrong phone is asked again", async () => {
