@@ -1,7 +1,7 @@
 // Reading a project's tags: the list's rows and the client card show them. Apart from the tag
 // changes (tags.ts), which check the conversation, so that the list can read them without a cycle.
-import { asc, eq, inArray, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { contactTags, tags, type TagColor, type Tx } from "@threadline/db";
+import { asc, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { contacts, contactTags, tags, type TagColor, type Tx } from "@threadline/db";
 
 export type Tag = { id: string; name: string; color: TagColor };
 
@@ -12,18 +12,10 @@ export async function listTags(tx: Tx): Promise<Tag[]> {
   return tx.select(tagFields).from(tags).orderBy(asc(sql`lower(${tags.name})`));
 }
 
-/** The tags of each of these contacts (one query for a page of the list), by name. */
-export async function tagsOfContacts(tx: Tx, contactIds: string[]): Promise<Map<string, Tag[]>> {
-  const byContact = new Map<string, Tag[]>();
-  if (contactIds.length === 0) return byContact;
-  const rows = await tx
-    .select({ contactId: contactTags.contactId, ...tagFields })
-    .from(contactTags)
-    .innerJoin(tags, eq(tags.id, contactTags.tagId))
-    .where(inArray(contactTags.contactId, contactIds))
-    .orderBy(asc(sql`lower(${tags.name})`));
-  for (const { contactId, ...tag } of rows) byContact.set(contactId, [...(byContact.get(contactId) ?? []), tag]);
-  return byContact;
+/** A contact's tags by name (the client card; the list reads them with tagsOfContactColumn). */
+export async function tagsOfContact(tx: Tx, contactId: string): Promise<Tag[]> {
+  const [row] = await tx.select({ tags: tagsOfContactColumn(contacts.id) }).from(contacts).where(eq(contacts.id, contactId));
+  return row?.tags ?? [];
 }
 
 /**

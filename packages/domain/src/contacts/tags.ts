@@ -4,9 +4,9 @@ import { assertCan, type Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
 import { getConversation } from "../conversations/thread.ts";
-import { listTags, tagFields, tagsOfContacts, type Tag } from "./tag-read.ts";
+import { listTags, tagFields, tagsOfContact, type Tag } from "./tag-read.ts";
 
-export { listTags, tagsOfContacts, type Tag };
+export { listTags, tagsOfContact, type Tag };
 
 export const TAG_NAME_MAX = 40;
 export const TAGS_PER_PROJECT_MAX = 200;
@@ -97,5 +97,5 @@ export async function setContactTag(tx: Tx, member: Member, conversationId: stri
   } else {
     await tx.delete(contactTags).where(and(eq(contactTags.contactId, contact.id), eq(contactTags.tagId, tagId)));
   }
-  return { contactId: contact.id, tags: (await tagsOfContacts(tx, [contact.id])).get(contact.id) ?? [] };
+  return { contactId: contact.id, tags: await tagsOfContact(tx, contact.id) };
 }

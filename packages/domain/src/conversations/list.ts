@@ -6,7 +6,7 @@ import { redactConversation } from "../access/redact.ts";
 import { tagsOfContactColumn } from "../contacts/tag-read.ts";
 import { forbidden } from "../errors.ts";
 import { hidesPayments, newestIsBill } from "../payments/bill-messages.ts";
-import { commonTest, contactTest, correctTypos, findMatches, findSimilarNames, inHitSets, lastWordPrefix, messagesTest, searchHitSets, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
+import { commonTest, correctTypos, findMatches, findSimilarNames, inHitSets, lastWordPrefix, searchHitSets, searchTerms, type ListCursor, type SearchMatch, type SearchTerms } from "./search.ts";
 
 /** «Архив» shows the archived conversations; every other filter leaves them out (decision 067). */
 export type ConversationFilter = "all" | "mine" | "unassigned" | "unread" | "awaiting" | "archived";
@@ -218,8 +218,8 @@ async function searchPage(tx: Tx, member: Member, filters: (SQL | undefined)[], 
  * hits the filters left out).
  */
 async function foundPage(tx: Tx, member: Member, filters: (SQL | undefined)[], input: ListInput, terms: SearchTerms) {
-  const mentions = messagesTest(terms);
-  const test = mentions ? sql`(${contactTest(terms)} or ${mentions})` : contactTest(terms);
+  // Every kind of hit, tested row by row (the name or phone test is always there).
+  const test = sql`(${commonTest(terms, { contacts: true, messages: true })!})`;
   // Words the planner's statistics call common are looked for in the head of the list first.
   const head = terms.wordsCommon ? await walkForHits(tx, member, filters, test, input.cursor, input.limit, input.limit * 4, 2) : { ids: [], end: input.cursor ?? null };
   let ids = head.ids;

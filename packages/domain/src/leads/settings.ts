@@ -145,9 +145,8 @@ function transcriptionValues(choice: TranscriptionChoice | undefined, current: A
  * The key and model the agent will call once this change is saved, when the change is to them (a
  * new key, or another model with a key in place); null when there is nothing new to check.
  */
-export async function modelToVerify(tx: Tx, projectId: string, llm: AgentSettingsPatch["llm"], opts: { secretKey: SecretKeyring; openaiBaseUrl: string }): Promise<{ apiKey: string; model: string | null } | null> {
+export function modelToVerify(current: AgentConfig, llm: AgentSettingsPatch["llm"], opts: { secretKey: SecretKeyring; openaiBaseUrl: string }): { apiKey: string; model: string | null } | null {
   if (!llm) return null;
-  const current = await loadAgentConfig(tx, projectId);
   const newKey = llm.apiKey?.trim() || null;
   const model = "model" in llm ? llm.model?.trim() || null : current.llm.model;
   if (!newKey && (model === current.llm.model || !model)) return null;

@@ -12,7 +12,7 @@ import { badRequest } from "@threadline/domain/errors.ts";
 import { storedFileType } from "@threadline/domain/file-types.ts";
 import { storedVoiceSeconds } from "@threadline/domain/voice/recording.ts";
 import { assigneeOf, assignConversation, listAssignees, listMessages, markRead, markUnread, setConversationAi, showConversation } from "@threadline/domain/conversations/thread.ts";
-import { setContactTag, tagsOfContacts } from "@threadline/domain/contacts/tags.ts";
+import { setContactTag, tagsOfContact } from "@threadline/domain/contacts/tags.ts";
 import { addNote, deleteNote, editNote, listNotes, NOTE_TEXT_MAX } from "@threadline/domain/contacts/notes.ts";
 import { projectProcedure, router } from "../init.ts";
 
@@ -65,7 +65,7 @@ export const conversationsRouter = router({
   /** The client's tags and the team's notes about them, for the contact panel. */
   clientCard: inbox.input(z.object({ conversationId })).query(async ({ ctx, input }) => {
     const { contactId, notes } = await listNotes(ctx.tx, ctx.member, input.conversationId);
-    return { tags: (await tagsOfContacts(ctx.tx, [contactId])).get(contactId) ?? [], notes };
+    return { tags: await tagsOfContact(ctx.tx, contactId), notes };
   }),
 
   setTag: inbox

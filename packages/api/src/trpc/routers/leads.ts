@@ -72,10 +72,9 @@ export const agentRouter = router({
     .mutation(async ({ ctx, input }) => {
       const opts = { secretKey: ctx.secretKey, openaiBaseUrl: ctx.endpoints.openaiBaseUrl };
       const projectId = ctx.member.projectId;
-      const { check, reembed } = await ctx.inTenant(async (tx) => ({
-        check: await modelToVerify(tx, projectId, input.llm, opts),
-        reembed: embeddingModelChanges(await loadAgentConfig(tx, projectId), input.llm),
-      }));
+      const current = await ctx.inTenant((tx) => loadAgentConfig(tx, projectId));
+      const check = modelToVerify(current, input.llm, opts);
+      const reembed = embeddingModelChanges(current, input.llm);
       // Counted before the provider is asked: saving in a loop cannot make the server call out.
       if (check || reembed) await ctx.aiLimiter.take("keyCheck", ctx.member);
       if (check) await verifyLlmKey({ ...check, baseURL: opts.openaiBaseUrl });
