@@ -74,3 +74,14 @@ export function withProjectSession<T>(db: Db, sessionId: string, projectId: stri
     return fn(tx, entry);
   });
 }
+
+/**
+ * Lets go of the snapshot an open transaction keeps between statements, before it waits on
+ * something outside (a model's answer). A statement sent with the extended protocol leaves its
+ * portal open until the next one, and the portal's snapshot holds back vacuum's horizon for the
+ * whole database while the transaction idles. A statement without parameters goes by the simple
+ * protocol, which drops the previous portal and its own when it is done.
+ */
+export async function releaseSnapshot(tx: Tx): Promise<void> {
+  await tx.execute(sql`select 1`);
+}

@@ -19,7 +19,7 @@ import {
   type TurnDecision,
   type WonExample,
 } from "@threadline/ai";
-import { attachments, contacts, conversations, messages, orderProposals, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { attachments, contacts, conversations, messages, orderProposals, releaseSnapshot, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { archiveSpamByRule } from "../conversations/archive.ts";
@@ -213,9 +213,10 @@ async function storeReplies(tx: Tx, projectId: string, conversation: Pick<Loaded
 }
 
 /** The intent of the client's fresh messages when the agent does not answer them. */
-async function readIntent(deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">, projectId: string, config: AgentConfig, thread: readonly ThreadMessage[], routing: boolean): Promise<{ intent: Intent; usage: readonly LlmUsage[] }> {
+async function readIntent(tx: Tx, deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">, projectId: string, config: AgentConfig, thread: readonly ThreadMessage[], routing: boolean): Promise<{ intent: Intent; usage: readonly LlmUsage[] }> {
   const llm = routing ? llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl) : null;
   if (!llm) return { intent: analyzeMessage(freshClientText(thread)).intent, usage: [] };
+  await releaseSnapshot(tx);
   const read = await classifyWithLlm(thread, llm);
   if (read.llmError) deps.logger?.warn({ err: read.llmError }, "intent model failed, rules read the message");
   await noteModelOutcome(deps, projectId, read.llmError);
@@ -296,14 +297,19 @@ export async function agentTurn(
   // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
   const query = freshClientText(turn.thread);
   // By meaning too when the project's passages are embedded: the question once, its cost with the turn's.
-  const meaning = query && (await hasEmbeddedPassages(tx, config)) ? await embedQuery(deps, config, turn.projectId, query) : null;
+  const embeds = !!query && (await hasEmbeddedPassages(tx, config));
+  // The turn waits for the model inside its transaction (decision 059): with no snapshot kept.
+  if (embeds) await releaseSnapshot(tx);
+  const meaning = embeds ? await embedQuery(deps, config, turn.projectId, query) : null;
   const retrieved = query ? await searchPassages(tx, query, undefined, meaning?.query) : [];
   const searchUsage = meaning ? [meaning.usage] : [];
   const catalog = await agentCatalog(tx);
   const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved, ...(turn.proposal ? { proposal: turn.proposal } : {}) };
   const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
   if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: searchUsage, retrieved, query };
-  const withLlm = await decideTurnWithLlm(input, { llm, examples: await wonExamplesFor(tx) });
+  const examples = await wonExamplesFor(tx);
+  await releaseSnapshot(tx);
+  const withLlm = await decideTurnWithLlm(input, { llm, examples });
   if (withLlm.llmError) deps.logger?.warn({ conversationId: turn.conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
   await noteModelOutcome(deps, turn.projectId, withLlm.llmError);
   return { decision: withLlm, usage: [...searchUsage, ...withLlm.usage], retrieved, query };
@@ -355,7 +361,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     // model's with a key), otherwise the rules on what the client just wrote, or the model's when
     // a new lead is routed. Known before the handover below, so routing rules by intent apply.
     let intent: Intent = decision?.intent ?? "other";
-    if (!decision && unread.length) ({ intent, usage } = await readIntent(deps, projectId, config, thread, c.stage === "new"));
+    if (!decision && unread.length) ({ intent, usage } = await readIntent(tx, deps, projectId, config, thread, c.stage === "new"));
 
     // Write: the contact first, then the conversation.
     if (decision && (await applyEntities(tx, c, decision.entities, decision.collected))) effects.updated = true;

@@ -341,6 +341,27 @@ describe("with the project's model", () => {
     }
   });
 
+  it("while the model answers, the turn's transaction has written nothing and keeps no snapshot (decision 059)", async () => {
+    const T = await env.createTenant("ModelWait");
+    await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
+    const job = await clientWrites(T, "Здравствуйте! Сколько стоит доставка?");
+    sim.responseDelayMs = 1500;
+    try {
+      const calls = sim.completions.length;
+      const turn = processLeadMessage(deps, job);
+      await expect.poll(() => sim.completions.length, { timeout: 5000 }).toBeGreaterThan(calls);
+      // The backend holding the conversation's advisory lock is the turn's, waiting for the answer.
+      const [waiting] = await env.owner.execute<{ state: string; xid: string | null; xmin: string | null }>(sql`
+        select a.state, a.backend_xid::text as xid, a.backend_xmin::text as xmin
+        from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and a.datname = current_database()`);
+      expect(waiting).toEqual({ state: "idle in transaction", xid: null, xmin: null });
+      expect((await turn).mode).toBe("llm");
+    } finally {
+      sim.responseDelayMs = 0;
+    }
+  });
+
   it("a key saved for one model API is not sent after the operator's URL changes: it must be entered again", async () => {
     const T = await env.createTenant("ModelMoved");
     await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
