@@ -238,6 +238,25 @@ describe("orders the agent proposes and the client confirms", () => {
     expect(await ordersOf(conversationId)).toHaveLength(1);
   });
 
+  it("a proposal confirmed while its message was still going out loses its buttons once the message is recorded", async () => {
+    const chatId = ++chat;
+    // Telegram delivers the proposal (its buttons can be pressed) but its answer to the bot is slow.
+    const held = tg.holdNextAnswer("sendMessage", (fields) => fields.has("reply_markup"));
+    tg.simulateClientMessage({ botToken: A.token, from: { id: chatId, first_name: "Ольга" }, text: "хочу капучино и круассан" });
+    await held.reached;
+    const shown = tg.lastKeyboardMessage(chatId, A.token)!;
+    expect(shown.text).toContain("Итого: 400 ₽");
+    const pressed = tg.pressButton({ botToken: A.token, from: chatId, messageId: shown.messageId, text: "Подтвердить" });
+    await expect.poll(() => tg.callbackAnswer(pressed, A.token)?.text, { timeout: 10_000 }).toMatch(/^Заказ №\d+ оформлен/);
+    const buttons = () => tg.sentMessages(chatId, { botToken: A.token }).find((m) => m.messageId === shown.messageId)?.keyboard;
+    // The decision could not name a message not yet recorded as sent: the buttons are still there.
+    expect(buttons()).toBeDefined();
+    held.release();
+    await expect.poll(buttons, { timeout: 10_000 }).toBeUndefined();
+    await settleChat(env, A.channelId, chatId);
+    expect(await ordersOf(await conversationOf(A, chatId))).toHaveLength(1);
+  });
+
   it("«Отменить» drops the proposal as «нет» would; a replaced or cancelled proposal's buttons are out of date", async () => {
     const chatId = ++chat;
     await turn(A, chatId, "хочу латте");

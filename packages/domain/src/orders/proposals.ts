@@ -163,6 +163,19 @@ export async function decidedProposalMessages(tx: Tx, proposalId: string): Promi
   return rows.map((r) => r.id);
 }
 
+/**
+ * Whether a proposal message that just went out with its buttons belongs to a proposal decided
+ * meanwhile: a press, «да» or a manager's cancel that came before the message's id was recorded
+ * could not take the buttons off. The row is read for share, so a decision being written is
+ * waited for: either it sees the message's id, or this sees the decision.
+ */
+export async function decidedWhileSent(tx: Tx, clientKey: string | null): Promise<boolean> {
+  const id = clientKey ? PROPOSAL_KEY.exec(clientKey)?.[1] : undefined;
+  if (!id) return false;
+  const [p] = await tx.select({ status: orderProposals.status }).from(orderProposals).where(eq(orderProposals.id, id)).for("share");
+  return !!p && p.status !== "pending";
+}
+
 /** The buttons for a message about to be sent: only while its proposal still waits. */
 export async function pendingProposalKeyboard(tx: Tx, clientKey: string | null): Promise<MenuKeyboard | undefined> {
   const keyboard = proposalKeyboard(clientKey);

@@ -189,7 +189,7 @@ describe("voice replies", () => {
       );
       tg.simulateClientMessage({ botToken: bot.token, from: { id: 7401, first_name: "Лев" }, text: "Здравствуйте" });
       const { conversationId } = await env.ingest({ id: row!.id, projectId: T.project.id, kind: "telegram" }, { ...clientMessage({ chatId: "7401", text: "Здравствуйте" }), channel: "telegram" });
-      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix), enqueueMessageChange: env.queues.enqueueMessageChange };
       const send = async (text: string) => {
         const voiced = await speak(text, T.manager.token, conversationId);
         const { messageId } = await env.caller(T.manager.token).conversations.reply({ projectId: T.project.id, conversationId, text: "", file: voiced });
@@ -236,7 +236,7 @@ describe("voice replies", () => {
       // The list shows what was sent, not the file's name.
       const listed = await env.caller(T.manager.token).conversations.list({ projectId: T.project.id, channelId: row!.id, limit: 5 });
       expect(listed.items.find((c) => c.id === conversationId)?.preview).toBe("🎤 Голосовое сообщение");
-      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
+      const outbound = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix), enqueueMessageChange: env.queues.enqueueMessageChange };
       expect(await sendOutbound(outbound, { projectId: T.project.id, messageId }, { finalAttempt: true })).toBe("sent");
       const [sent] = vk.sentMessages(7301, community.groupId);
       expect(sent!.text).toBe("");

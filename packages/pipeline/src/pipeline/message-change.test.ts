@@ -63,7 +63,7 @@ beforeAll(async () => {
   telegram = { id: await channel("telegram", String(bot.botId), bot.token), token: bot.token };
   const community = vk.addCommunity({ name: "Кофейня" });
   vkChannel = { id: await channel("vk", String(community.groupId), community.token), groupId: community.groupId, token: community.token };
-  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix) };
+  deps = { db: env.db, channels: new ChannelDirectory(env.db, env.deps.secretKey, { endpoints: env.deps.endpoints }), storage: env.deps.storage, publish: env.deps.publish, limits: new SharedRateLimits(env.redis, env.queues.prefix), enqueueMessageChange: env.queues.enqueueMessageChange };
   queued = vi.spyOn(env.queues, "enqueueMessageChange").mockResolvedValue(undefined as never);
 });
 afterAll(async () => {

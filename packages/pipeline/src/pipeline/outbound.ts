@@ -3,11 +3,11 @@ import { and, eq } from "drizzle-orm";
 import { attachments, contacts, conversations, messages, withTenant, type Db } from "@threadline/db";
 import { isChannelError, isFileRef, storedFailure, type OutboundFile, type OutboundFileRef } from "@threadline/channels";
 import { messageKey } from "@threadline/domain/conversations/ingest.ts";
-import { pendingProposalKeyboard } from "@threadline/domain/orders/proposals.ts";
+import { decidedWhileSent, pendingProposalKeyboard } from "@threadline/domain/orders/proposals.ts";
 import { photoType } from "@threadline/domain/catalog/photo.ts";
 import { cachedFileRef, dropFileRef, saveFileRef, type FileRefKey } from "@threadline/domain/media/refs.ts";
 import type { Publish } from "@threadline/domain/events.ts";
-import type { OutboundJob } from "../jobs/index.ts";
+import type { MessageChangeJob, OutboundJob } from "../jobs/index.ts";
 import type { FileStorage } from "@threadline/domain/storage.ts";
 import type { ChannelDirectory } from "./channels.ts";
 import { recordChannelFailure, recordChannelSuccess } from "@threadline/domain/channels/health.ts";
@@ -31,7 +31,15 @@ export class RetryLater extends Error {
   }
 }
 
-export type OutboundDeps = { db: Db; channels: ChannelDirectory; storage: FileStorage; publish: Publish; limits: SharedRateLimits };
+export type OutboundDeps = {
+  db: Db;
+  channels: ChannelDirectory;
+  storage: FileStorage;
+  publish: Publish;
+  limits: SharedRateLimits;
+  /** Queues a change of a sent message: the buttons of a proposal decided while it went out. */
+  enqueueMessageChange: (job: MessageChangeJob) => Promise<unknown>;
+};
 
 /**
  * How long a send waits in place for its rate-limit slot; a longer wait (a group's per-minute
@@ -158,6 +166,10 @@ export async function sendOutbound(deps: OutboundDeps, job: OutboundJob, opts: {
       await withTenant(deps.db, job.projectId, (tx) => tx.update(attachments).set({ durationSec }).where(eq(attachments.id, stored.id)));
     }
     await record({ delivery: "sent", externalId: messageKey(channel.config.kind, loaded.chatId, sent.externalMessageId), failureReason: null });
+    // Decided before its id was recorded, nothing could take the proposal's buttons off: now it can.
+    if (keyboard && (await withTenant(deps.db, job.projectId, (tx) => decidedWhileSent(tx, message.clientKey)))) {
+      await deps.enqueueMessageChange({ projectId: job.projectId, messageId: message.id, change: { kind: "dropButtons" }, requestedBy: "agent" });
+    }
     // Kept once the message is recorded as sent: a lost reference costs only an upload next time.
     if (refKey && file && !isFileRef(file) && sent.fileRef) {
       const platformRef = sent.fileRef;

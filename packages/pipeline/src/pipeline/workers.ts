@@ -27,7 +27,7 @@ const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 const MAX_RATE_LIMIT_WAITS = 30;
 
 export type WorkerDeps = Omit<InboundDeps, "ingest"> &
-  OutboundDeps &
+  Omit<OutboundDeps, "enqueueMessageChange"> &
   MediaDeps & {
     /** The queues' Redis: BullMQ's connection and the inbound pressure signal. */
     connection: Redis;
@@ -95,6 +95,7 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
   // Work that can wait holds back while client messages are late (read only where it runs).
   const pressure = only.some((q) => q in YIELD_MAX_MS) ? inboundPressure(deps.connection, { prefix: common.prefix, logger: deps.logger }) : undefined;
   const yieldFor = (q: keyof typeof YIELD_MAX_MS) => pressure?.whenClear(YIELD_MAX_MS[q]);
+  const outboundDeps = { ...deps, enqueueMessageChange: queues.enqueueMessageChange };
   const outbound = !runs("outbound") ? undefined : new Worker<(OutboundJob | MessageChangeJob) & { waits?: number }>(
     queueNames.outbound,
     async (job, token) => {
@@ -102,8 +103,8 @@ export function startWorkers(deps: WorkerDeps, concurrency = DEFAULT_CONCURRENCY
       await yieldFor("outbound");
       try {
         const finalAttempt = isFinal(job) || waits >= MAX_RATE_LIMIT_WAITS;
-        if ("change" in job.data) return await changeMessage(deps, job.data, { finalAttempt });
-        const outcome = await sendOutbound(deps, job.data, { finalAttempt });
+        if ("change" in job.data) return await changeMessage(outboundDeps, job.data, { finalAttempt });
+        const outcome = await sendOutbound(outboundDeps, job.data, { finalAttempt });
         // The agent's next reply in this conversation goes out after this one.
         await continueAgentReplies(leads, job.data);
         return outcome;

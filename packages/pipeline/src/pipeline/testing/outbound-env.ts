@@ -31,6 +31,7 @@ export async function createOutboundEnv(projectName: string, botUsername: string
     storage: env.deps.storage,
     publish: env.deps.publish,
     limits: new SharedRateLimits(env.redis, env.queues.prefix),
+    enqueueMessageChange: env.queues.enqueueMessageChange,
   };
   const close = async () => {
     await tg.stop();

@@ -60,6 +60,9 @@ interface InjectedFailure {
  * getUpdates long polling, webhook delivery with the secret token header and retries, file
  * downloads, Business connections, and a control API that plays the clients.
  */
+/** An answer the simulator holds back (`holdNextAnswer`). */
+export type HeldAnswer = { reached: Promise<void>; released: Promise<void>; release(): void; reach(): void };
+
 export class TelegramBotApiSimulator implements TgMethodHost {
   private server: RunningServer | undefined;
   readonly bots = new Map<string, TgBot>();
@@ -68,6 +71,7 @@ export class TelegramBotApiSimulator implements TgMethodHost {
   private readonly chatRate: SlidingWindowLimiter;
   private readonly failures: InjectedFailure[] = [];
   private readonly lostAnswers: string[] = [];
+  private readonly heldAnswers: { method: string; match: (fields: ReadonlyMap<string, unknown>) => boolean; hold: HeldAnswer }[] = [];
   private readonly updateWaiters = new Set<() => void>();
   private readonly sentListeners = new Set<() => void>();
   private readonly pumping = new Set<TgBot>();
@@ -276,6 +280,19 @@ export class TelegramBotApiSimulator implements TgMethodHost {
     this.lostAnswers.push(method.toLowerCase());
   }
 
+  /**
+   * The next call of `method` (whose parameters `match`) is carried out at once, the message
+   * delivered and its buttons pressable, but its answer waits until `release()`: a slow network
+   * between the bot and Telegram. `reached` resolves when the call has been carried out.
+   */
+  holdNextAnswer(method: string, match: (fields: ReadonlyMap<string, unknown>) => boolean = () => true): HeldAnswer {
+    let release!: () => void;
+    let reach!: () => void;
+    const hold: HeldAnswer = { released: new Promise<void>((r) => (release = r)), reached: new Promise<void>((r) => (reach = r)), release: () => release(), reach: () => reach() };
+    this.heldAnswers.push({ method: method.toLowerCase(), match, hold });
+    return hold;
+  }
+
   failNext(input: { errorCode: number; description: string; method?: string; retryAfter?: number; count?: number }): void {
     const parameters = input.retryAfter !== undefined ? { retry_after: input.retryAfter } : undefined;
     this.failures.push({ method: input.method?.toLowerCase(), error: new TgApiError(input.errorCode, input.description, parameters), remaining: input.count ?? 1 });
@@ -435,6 +452,12 @@ export class TelegramBotApiSimulator implements TgMethodHost {
         throw failure.error;
       }
       const result = await method.handle({ host: this, bot, params: new TgParams(method.name, method.params, params.fields, params.files) });
+      const held = this.heldAnswers.findIndex((h) => h.method === method.name.toLowerCase() && h.match(params.fields));
+      if (held >= 0) {
+        const { hold } = this.heldAnswers.splice(held, 1)[0]!;
+        hold.reach();
+        await hold.released;
+      }
       const lost = this.lostAnswers.indexOf(method.name.toLowerCase());
       if (lost >= 0) {
         this.lostAnswers.splice(lost, 1);
