@@ -164,7 +164,15 @@ export class VkAdapter implements ChannelAdapter, MenuChannel {
    */
   async editMenu(input: { chatId: string; externalMessageId: string; text: string; keyboard: MenuKeyboard; photo?: OutboundFile; shown?: MenuShown }): Promise<SentMessage | void> {
     const peerId = parsePeerId(input.chatId);
-    if (!input.photo && input.shown && input.shown !== "text") return this.sendMenu({ chatId: input.chatId, text: input.text, keyboard: input.keyboard });
+    if (!input.photo && input.shown && input.shown !== "text") {
+      // A photo card cannot lose its photo in place: the screen is sent anew and the card deleted
+      // by its number in the dialog (a refused delete leaves it, its buttons then answer «меню устарело»).
+      const sent = await this.sendMenu({ chatId: input.chatId, text: input.text, keyboard: input.keyboard });
+      await mapVkErrors(() =>
+        this.api.messages.delete({ group_id: this.config.groupId, peer_id: peerId, cmids: [Number(input.externalMessageId)], delete_for_all: 1 } as Parameters<API["messages"]["delete"]>[0]),
+      ).catch(() => undefined);
+      return sent;
+    }
     const attachment = input.photo ? await this.uploadFile(peerId, input.photo) : undefined;
     await mapVkErrors(() =>
       this.api.messages.edit({

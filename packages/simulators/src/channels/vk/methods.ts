@@ -313,12 +313,18 @@ const sendMessageEventAnswer: VkMethod = {
 
 const messagesDelete: VkMethod = {
   name: "messages.delete",
-  params: ["message_ids", "delete_for_all", "group_id"],
+  params: ["message_ids", "cmids", "peer_id", "delete_for_all", "group_id"],
   handle: (ctx) => {
     checkGroup(ctx);
     const forAll = ctx.params.optInt("delete_for_all") === 1;
-    return ctx.params.list("message_ids").map((raw) => {
-      const id = Number(raw);
+    // By the messages' numbers in one dialog (cmids with its peer_id), or by their ids.
+    const cmids = ctx.params.list("cmids");
+    const peerId = ctx.params.optInt("peer_id");
+    if (cmids.length && peerId === undefined) throw invalidParam("peer_id", "is undefined");
+    const ids = cmids.length
+      ? cmids.map((raw) => ctx.community.history(peerId!).find((m) => m.conversationMessageId === Number(raw))?.id ?? Number.NaN)
+      : ctx.params.list("message_ids").map(Number);
+    return ids.map((id) => {
       const message = liveOwnMessage(ctx, Number.isSafeInteger(id) ? id : undefined);
       const item = { peer_id: message?.peerId ?? 0, message_id: id, conversation_message_id: message?.conversationMessageId ?? 0 };
       if (!message) return { ...item, error: { code: 924, description: "Can't delete this message for everybody" } };

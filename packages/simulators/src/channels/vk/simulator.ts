@@ -282,7 +282,7 @@ export class VkApiSimulator implements VkMethodHost {
 
   /** The community's newest message to a peer with a keyboard (what a client sees as the menu). */
   lastKeyboardMessage(groupId: number, peerId: number): (VkSimMessage & { buttons: VkButton[] }) | undefined {
-    const message = this.community(groupId).history(peerId).filter((m) => m.out === 1 && m.keyboard).at(-1);
+    const message = this.community(groupId).history(peerId).filter((m) => m.out === 1 && m.keyboard && m.deletedAt === undefined).at(-1);
     return message ? { ...message, buttons: keyboardButtons(message.keyboard) } : undefined;
   }
 
