@@ -99,18 +99,25 @@ describe("copilot suggestion", () => {
     expect(usage.map((u) => u.feature).sort()).toEqual(["copilot", "knowledge_embeddings"]);
   });
 
-  it("holds no database connection while the model answers: on a pool of one, another query runs meanwhile", async () => {
+  it("the copilot and the sandbox hold no database connection while the model answers: on a pool of one, another query runs meanwhile", async () => {
     const T = await tenantWithDocument("КопилотПул");
     await env.caller(T.owner.token).agent.update({ projectId: T.project.id, llm: { model: "gpt-4o-mini", apiKey: sim.apiKey } });
     const { conversationId } = await clientAsks(T, "Здравствуйте, где забрать заказ самовывозом?");
     const pool = createDb(env.database.appUrl, { max: 1 });
     const manager = callerOn({ ...env.deps, db: pool }, T.manager.token);
+    const owner = callerOn({ ...env.deps, db: pool }, T.owner.token);
     const delayMs = 3000;
     sim.responseDelayMs = delayMs;
     try {
-      for (const call of [manager.copilot.suggest, manager.copilot.summary]) {
+      const calls = [
+        () => manager.copilot.suggest({ projectId: T.project.id, conversationId }),
+        () => manager.copilot.summary({ projectId: T.project.id, conversationId }),
+        // The owner's «Проверить агента» runs the agent's turn the same way.
+        () => owner.agent.sandbox({ projectId: T.project.id, messages: [{ author: "client", text: "Где забрать заказ самовывозом?" }] }),
+      ];
+      for (const call of calls) {
         const before = sim.completions.length;
-        const answer = call({ projectId: T.project.id, conversationId });
+        const answer = call();
         await vi.waitFor(() => expect(sim.completions.length).toBe(before + 1), { timeout: 20_000, interval: 20 });
         const asked = sim.completions[before]!.at.getTime();
         // The one connection is free while the simulator holds its answer back: had the request's
@@ -121,9 +128,9 @@ describe("copilot suggestion", () => {
         expect((await answer).mode).toBe("llm");
       }
       // Spend is still recorded, in a transaction after the call: the passages' embedding when the
-      // key was saved, the question's with the suggestion.
+      // key was saved, the question's with the suggestion and with the sandbox's turn.
       const usage = await env.owner.select({ feature: usageRecords.feature }).from(usageRecords).where(eq(usageRecords.projectId, T.project.id));
-      expect(usage.map((u) => u.feature).sort()).toEqual(["copilot", "copilot_summary", "knowledge_embeddings", "knowledge_embeddings"]);
+      expect(usage.map((u) => u.feature).sort()).toEqual(["agent_intent", "agent_reply", "copilot", "copilot_summary", "knowledge_embeddings", "knowledge_embeddings", "knowledge_embeddings"]);
     } finally {
       sim.responseDelayMs = 0;
       await pool.$close();

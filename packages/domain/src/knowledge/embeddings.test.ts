@@ -3,7 +3,7 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import { agentSettings, kbPassages, usageRecords, withTenant } from "@threadline/db";
 import { OpenAiSimulator } from "@threadline/simulators/ai";
 import { createTestEnv, type TestEnv } from "@threadline/testing";
-import { agentTurn } from "../leads/agent.ts";
+import { agentTurn, readsIn } from "../leads/agent.ts";
 import { loadAgentConfig } from "../leads/settings.ts";
 import { embedPendingPassages, embedQuery, EMBEDDING_FEATURE, type EmbeddingDeps } from "./embeddings.ts";
 import { searchPassages } from "./service.ts";
@@ -70,7 +70,7 @@ describe("passages by meaning", () => {
 
   it("the agent's turn retrieves it and counts the question's embedding with the turn's usage", async () => {
     const turn = await inA(async (tx) =>
-      agentTurn(tx, deps, await loadAgentConfig(tx, A.project.id), {
+      agentTurn(readsIn(tx), deps, await loadAgentConfig(tx, A.project.id), {
         projectId: A.project.id,
         thread: [{ author: "client", text: QUESTION, sentAt: new Date() }],
         known: { phone: null, name: null, email: null },
@@ -89,7 +89,7 @@ describe("passages by meaning", () => {
     expect(await embedPendingPassages(deps, C.project.id)).toEqual({ embedded: 0, error: null });
     expect(await embedQuery(deps, await configOf(C), C.project.id, QUESTION)).toBeNull();
     const turn = await withTenant(env.db, C.project.id, async (tx) =>
-      agentTurn(tx, deps, await loadAgentConfig(tx, C.project.id), {
+      agentTurn(readsIn(tx), deps, await loadAgentConfig(tx, C.project.id), {
         projectId: C.project.id,
         thread: [{ author: "client", text: "Курьер доставит?", sentAt: new Date() }],
         known: { phone: null, name: null, email: null },
@@ -104,7 +104,7 @@ describe("passages by meaning", () => {
   it("a key that fails falls back to the text ranking, shows on the agent's health, and never breaks a turn", async () => {
     sim.failNext({ status: 401 });
     const turn = await inA(async (tx) =>
-      agentTurn(tx, { ...deps, logger: undefined }, await loadAgentConfig(tx, A.project.id), {
+      agentTurn(readsIn(tx), { ...deps, logger: undefined }, await loadAgentConfig(tx, A.project.id), {
         projectId: A.project.id,
         thread: [{ author: "client", text: "Как чистить кожаную сумку?", sentAt: new Date() }],
         known: { phone: null, name: null, email: null },

@@ -284,31 +284,41 @@ function planRoute(c: Loaded, config: AgentConfig, thread: readonly ThreadMessag
 export type AgentTurn = { decision: TurnDecision & { mode?: LeadTurnOutcome["mode"] }; usage: readonly LlmUsage[]; retrieved: FoundPassage[]; query: string };
 
 /**
+ * How a turn reads the project: the pipeline's turn in its own transaction, which holds the
+ * conversation's lock and lets go of its snapshot before each wait on the model (decision 059);
+ * the sandbox in short transactions of its own, none open while the model answers.
+ */
+export type TurnReads = { read: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>; beforeWait: () => Promise<void> };
+
+/** Reads in one open transaction, its snapshot let go before each wait. */
+export const readsIn = (tx: Tx): TurnReads => ({ read: (fn) => fn(tx), beforeWait: () => releaseSnapshot(tx) });
+
+/**
  * One agent turn on a thread, read-only: the passages found for what the client just wrote, the
  * catalog, then the model (or the rules alone without a model key). The pipeline stores what it
  * decides; the admin's sandbox only shows it.
  */
 export async function agentTurn(
-  tx: Tx,
+  reads: TurnReads,
   deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">,
   config: AgentConfig,
   turn: { projectId: string; thread: readonly ThreadMessage[]; known: KnownContact; stage: "bot" | "low_quality"; conversationId: string | null; proposal?: { status: ProposalStatus } | null },
 ): Promise<AgentTurn> {
+  const { read } = reads;
   // What the agent knows beyond its script: the catalog, and the passages found for what the client just wrote.
   const query = freshClientText(turn.thread);
   // By meaning too when the project's passages are embedded: the question once, its cost with the turn's.
-  const embeds = !!query && (await hasEmbeddedPassages(tx, config));
-  // The turn waits for the model inside its transaction (decision 059): with no snapshot kept.
-  if (embeds) await releaseSnapshot(tx);
+  const embeds = !!query && (await read((tx) => hasEmbeddedPassages(tx, config)));
+  if (embeds) await reads.beforeWait();
   const meaning = embeds ? await embedQuery(deps, config, turn.projectId, query) : null;
-  const retrieved = query ? await searchPassages(tx, query, undefined, meaning?.query) : [];
+  const retrieved = query ? await read((tx) => searchPassages(tx, query, undefined, meaning?.query)) : [];
   const searchUsage = meaning ? [meaning.usage] : [];
-  const catalog = await agentCatalog(tx);
+  const catalog = await read(agentCatalog);
   const input = { script: config.script, thread: turn.thread, known: turn.known, stage: turn.stage, catalog, passages: retrieved, ...(turn.proposal ? { proposal: turn.proposal } : {}) };
   const llm = llmConfigOf(config, deps.secretKey, (deps.endpoints ?? PUBLIC_ENDPOINTS).openaiBaseUrl);
   if (!llm) return { decision: { ...decideTurn(input), mode: "rules" }, usage: searchUsage, retrieved, query };
-  const examples = await wonExamplesFor(tx);
-  await releaseSnapshot(tx);
+  const examples = await read(wonExamplesFor);
+  await reads.beforeWait();
   const withLlm = await decideTurnWithLlm(input, { llm, examples });
   if (withLlm.llmError) deps.logger?.warn({ conversationId: turn.conversationId, err: withLlm.llmError }, "agent model failed, rules answered");
   await noteModelOutcome(deps, turn.projectId, withLlm.llmError);
@@ -347,7 +357,7 @@ export async function processLeadMessage(deps: LeadDeps, job: AiJob): Promise<Le
     let retrieved: FoundPassage[] = [];
     let query = "";
     if (agentWorks) {
-      ({ decision, usage, retrieved, query } = await agentTurn(tx, deps, config, {
+      ({ decision, usage, retrieved, query } = await agentTurn(readsIn(tx), deps, config, {
         projectId,
         thread,
         known: { phone: c.phone, name: c.name || null, email: c.email },

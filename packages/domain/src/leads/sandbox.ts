@@ -22,20 +22,24 @@ export type SandboxTurn = {
   mode: "llm" | "fallback" | "rules";
 };
 
-/** One sandbox turn. The model's usage is counted for the project like any other turn's. */
+/**
+ * One sandbox turn, read in short transactions with none open while the model answers (decision
+ * 059). The model's usage is counted for the project like any other turn's.
+ */
 export async function sandboxTurn(
-  tx: Tx,
+  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
   member: Member,
   deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">,
   input: { messages: readonly SandboxMessage[]; known?: KnownContact },
 ): Promise<SandboxTurn> {
   assertCan(member, "agent.manage");
-  const config = await loadAgentConfig(tx, member.projectId);
+  const config = await inTenant((tx) => loadAgentConfig(tx, member.projectId));
   const base = Date.now() - input.messages.length * 1000;
   const thread: ThreadMessage[] = input.messages.map((m, i) => ({ author: m.author, text: m.text, kind: "text", action: m.action ?? null, sentAt: new Date(base + i * 1000) }));
   const known: KnownContact = { phone: input.known?.phone ?? null, name: input.known?.name ?? null, email: input.known?.email ?? null };
-  const { decision, usage, retrieved } = await agentTurn(tx, deps, config, { projectId: member.projectId, thread, known, stage: "bot", conversationId: null });
-  await recordUsage(tx, member.projectId, null, usage);
+  const reads = { read: inTenant, beforeWait: async () => undefined };
+  const { decision, usage, retrieved } = await agentTurn(reads, deps, config, { projectId: member.projectId, thread, known, stage: "bot", conversationId: null });
+  if (usage.length) await inTenant((tx) => recordUsage(tx, member.projectId, null, usage));
   const textOf = new Map(retrieved.map((p) => [p.id, p.text]));
   const used = decision.used ?? { passages: [], rules: [] };
   return {

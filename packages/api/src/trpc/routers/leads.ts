@@ -103,7 +103,7 @@ export const agentRouter = router({
    */
   backlog: manage.query(({ ctx }) => ctx.jobs.agentBacklog()),
   /** «Проверить агента»: one turn on a conversation held by the page, stored nowhere but the model's usage. */
-  sandbox: manage
+  sandbox: projectProcedureWithoutTx("agent.manage")
     .input(
       z.object({
         messages: z
@@ -127,7 +127,7 @@ export const agentRouter = router({
     .mutation(async ({ ctx, input }) => {
       // Counted before the search and the model: a refused turn costs nothing.
       await ctx.aiLimiter.take("sandbox", ctx.member);
-      return sandboxTurn(ctx.tx, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger, health: ctx.agentHealth }, input);
+      return sandboxTurn(ctx.inTenant, ctx.member, { secretKey: ctx.secretKey, endpoints: ctx.endpoints, logger: ctx.logger, health: ctx.agentHealth }, input);
     }),
 });
 
