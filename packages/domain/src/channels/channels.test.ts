@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { channels } from "@threadline/db";
 import { TelegramBotApiSimulator, VkApiSimulator } from "@threadline/simulators/channels";
 import { decryptSecret } from "../crypto.ts";
@@ -37,6 +37,21 @@ describe("connecting channels", () => {
     expect(decryptSecret(stored!.tokenEnc, env.deps.secretKey)).toBe(bot.token);
     const info = (await (await fetch(`${tg.apiRoot}/bot${bot.token}/getWebhookInfo`)).json()) as { result: { url: string } };
     expect(info.result.url).toBe(`http://worker.test/webhooks/telegram/${id}`);
+  });
+
+  it("no transaction is open while Telegram answers (decision 059)", async () => {
+    const bot = tg.addBot({ username: "slow_answer_bot" });
+    const open = async () =>
+      env.owner.execute<{ state: string }>(sql`select state from pg_stat_activity where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()`);
+    const held = [tg.holdNextAnswer("getMe"), tg.holdNextAnswer("setWebhook")];
+    const connecting = env.caller(T.owner.token).channels.connectTelegram({ projectId: T.project.id, token: bot.token });
+    for (const answer of held) {
+      await answer.reached;
+      expect(await open()).toEqual([]);
+      answer.release();
+    }
+    const { id } = await connecting;
+    expect((await env.owner.select().from(channels).where(eq(channels.id, id)))[0]).toMatchObject({ name: "@slow_answer_bot" });
   });
 
   it("refuses a platform address sent by a tenant: the worker reaches only the operator's endpoints", async () => {
@@ -77,6 +92,16 @@ describe("connecting channels", () => {
     expect(row).toMatchObject({ kind: "vk", externalId: String(community.groupId), confirmation: community.confirmation });
     const servers = (await (await fetch(`${vk.apiBaseUrl}/groups.getCallbackServers?group_id=${community.groupId}&access_token=${community.token}&v=5.199`)).json()) as { response: { items: { url: string }[] } };
     expect(servers.response.items.map((s) => s.url)).toContain(`http://worker.test/webhooks/vk/${id}`);
+  });
+
+  it("a Callback API address VK refuses takes the community away again, with VK's reason", async () => {
+    const community = vk.addCommunity({ name: "Пекарня" });
+    const before = await env.owner.select().from(channels);
+    vk.failNext({ code: 15, method: "groups.addCallbackServer", message: "Access denied: no access to call this method" });
+    const res = await env.http("channels.connectVk", { token: T.owner.token, input: { projectId: T.project.id, token: community.token, groupId: community.groupId } });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.json?.message).toMatch(/^VK не принял адрес для событий/);
+    expect(await env.owner.select().from(channels)).toHaveLength(before.length);
   });
 
   it("a wrong VK key is a clear 400 and stores nothing", async () => {

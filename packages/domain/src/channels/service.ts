@@ -64,58 +64,76 @@ async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channel
   }
 }
 
+/** Short transactions in the project, none open while a platform answers (decision 059). */
+type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
 /**
  * Connects a Telegram bot: checks the token with getMe, stores it encrypted, and points the bot's
- * webhook at this installation with a fresh secret token.
+ * webhook at this installation with a fresh secret token. Telegram is asked with no transaction
+ * open; a webhook it refuses takes the stored channel away again.
  */
-export async function connectTelegram(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; delivery?: Delivery }) {
+export async function connectTelegram(inTenant: InTenant, member: Member, ctx: ConnectContext, input: { token: string; delivery?: Delivery }) {
   const delivery = input.delivery ?? "webhook";
   const adapter = telegramAdapter(ctx.endpoints, input.token);
   const me = await adapter.describe().catch(platformError);
   const secret = randomBytes(24).toString("base64url");
-  const id = await insertChannel(tx, member, {
-    kind: "telegram",
-    name: me.username ? `@${me.username}` : me.name,
-    externalId: me.externalId,
-    tokenEnc: encryptSecret(input.token, ctx.secretKey),
-    webhookSecret: secret,
-    settings: { delivery },
-  });
-  await pointTelegram(adapter, ctx, { id, secret, delivery });
-  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.connected", targetType: "channel", targetId: id, details: { kind: "telegram", name: me.name, delivery } });
+  const id = await inTenant((tx) =>
+    insertChannel(tx, member, {
+      kind: "telegram",
+      name: me.username ? `@${me.username}` : me.name,
+      externalId: me.externalId,
+      tokenEnc: encryptSecret(input.token, ctx.secretKey),
+      webhookSecret: secret,
+      settings: { delivery },
+    }),
+  );
+  await undoOnFailure(inTenant, id, () => pointTelegram(adapter, ctx, { id, secret, delivery }));
+  await inTenant((tx) => recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.connected", targetType: "channel", targetId: id, details: { kind: "telegram", name: me.name, delivery } }));
   return { id, name: me.name };
 }
 
 /**
  * Connects a VK community: checks the token, stores the confirmation string before VK's
- * handshake arrives, then adds (or reuses) the Callback API server with a fresh secret.
+ * handshake arrives (VK calls the URL to confirm it while the server is added, so the row is
+ * committed first), then adds (or reuses) the Callback API server with a fresh secret. A polling
+ * community needs no server (Long Poll is switched on in VK's settings).
  */
-export async function connectVk(tx: Tx, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; delivery?: Delivery }) {
+export async function connectVk(inTenant: InTenant, member: Member, ctx: ConnectContext, input: { token: string; groupId: number; delivery?: Delivery }) {
   const delivery = input.delivery ?? "webhook";
   const adapter = vkAdapter(ctx.endpoints, input.groupId, input.token);
   const me = await adapter.describe().catch(platformError);
   const confirmation = await adapter.fetchConfirmationCode().catch(platformError);
   const secret = randomBytes(24).toString("base64url").slice(0, 30);
-  const id = await insertChannel(tx, member, {
-    kind: "vk",
-    name: me.name,
-    externalId: String(input.groupId),
-    tokenEnc: encryptSecret(input.token, ctx.secretKey),
-    webhookSecret: secret,
-    confirmation,
-    settings: { delivery },
-  });
-  return {
-    id,
-    name: me.name,
-    /**
-     * VK calls the URL to confirm it while the server is added: the row must be committed first.
-     * A polling community needs no Callback API server (Long Poll is switched on in VK's settings).
-     */
-    register: async () => {
-      if (delivery === "webhook") await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${id}`, secret });
-    },
-  };
+  const id = await inTenant((tx) =>
+    insertChannel(tx, member, {
+      kind: "vk",
+      name: me.name,
+      externalId: String(input.groupId),
+      tokenEnc: encryptSecret(input.token, ctx.secretKey),
+      webhookSecret: secret,
+      confirmation,
+      settings: { delivery },
+    }),
+  );
+  if (delivery === "webhook") await undoOnFailure(inTenant, id, () => adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${id}`, secret }).catch((e: unknown) => Promise.reject(callbackRejected(e))));
+  return { id, name: me.name };
+}
+
+/** A channel the platform would not point at us stays silent: it is taken away again. */
+async function undoOnFailure(inTenant: InTenant, channelId: string, point: () => Promise<unknown>) {
+  try {
+    await point();
+  } catch (e) {
+    await inTenant((tx) => tx.delete(channels).where(eq(channels.id, channelId)));
+    throw e;
+  }
+}
+
+/** VK refused the Callback API address. */
+export function callbackRejected(e: unknown) {
+  const reason = isChannelError(e) ? e.reasonRu : (e as Error).message;
+  const params = isChannelError(e) ? { reason: storedFailure(e.reason) } : { reason };
+  return badRequest("channels.vkCallbackRejected", `VK не принял адрес для событий: ${reason}`, params);
 }
 
 // Telegram sends updates one way at a time: getUpdates is refused while a webhook is set.
