@@ -143,30 +143,30 @@ async function pointTelegram(adapter: TelegramAdapter, ctx: ConnectContext, chan
 }
 
 /**
- * Switches how a channel receives. Telegram's webhook is set or removed here; for VK the
- * Callback API server is added when switching to webhooks (after commit, as on connect).
+ * Switches how a channel receives, with no transaction open while the platform answers: Telegram's
+ * webhook is set or removed first (a refusal changes nothing), then the switch is saved; for VK
+ * the Callback API server is added after the switch is saved, as on connect (a refusal leaves the
+ * switch saved and says why).
  */
-export async function setChannelDelivery(tx: Tx, member: Member, ctx: ConnectContext & { token: (tokenEnc: string) => string }, channelId: string, delivery: Delivery) {
-  const [row] = await tx.select().from(channels).where(eq(channels.id, channelId));
+export async function setChannelDelivery(inTenant: InTenant, member: Member, ctx: ConnectContext & { token: (tokenEnc: string) => string }, channelId: string, delivery: Delivery) {
+  const [row] = await inTenant((tx) => tx.select().from(channels).where(eq(channels.id, channelId)));
   if (!row) throw notFound("channel");
   const before = (row.settings.delivery as Delivery | undefined) ?? "webhook";
-  const register = async () => {
-    if (row.kind !== "vk" || delivery !== "webhook") return;
+  if (before === delivery) return { changed: false };
+  if (row.kind === "telegram") await pointTelegram(telegramAdapter(ctx.endpoints, ctx.token(row.tokenEnc)), ctx, { id: row.id, secret: row.webhookSecret, delivery });
+  await inTenant(async (tx) => {
+    // A new polling session starts from the platform's present: the old cursor is dropped.
+    await tx
+      .update(channels)
+      .set({ settings: sql`(${channels.settings} - 'pollCursor') || jsonb_build_object('delivery', ${delivery}::text)` })
+      .where(eq(channels.id, channelId));
+    await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.delivery_changed", targetType: "channel", targetId: channelId, details: { name: row.name, from: before, to: delivery } });
+  });
+  if (row.kind === "vk" && delivery === "webhook") {
     const adapter = vkAdapter(ctx.endpoints, Number(row.externalId), ctx.token(row.tokenEnc));
-    await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${row.id}`, secret: row.webhookSecret });
-  };
-  if (before === delivery) return { changed: false, register: async () => undefined };
-  // A new polling session starts from the platform's present: the old cursor is dropped.
-  await tx
-    .update(channels)
-    .set({ settings: sql`(${channels.settings} - 'pollCursor') || jsonb_build_object('delivery', ${delivery}::text)` })
-    .where(eq(channels.id, channelId));
-  if (row.kind === "telegram") {
-    const adapter = telegramAdapter(ctx.endpoints, ctx.token(row.tokenEnc));
-    await pointTelegram(adapter, ctx, { id: row.id, secret: row.webhookSecret, delivery });
+    await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/vk/${row.id}`, secret: row.webhookSecret }).catch((e: unknown) => Promise.reject(callbackRejected(e)));
   }
-  await recordAudit(tx, { projectId: member.projectId, actorUserId: member.userId, action: "channel.delivery_changed", targetType: "channel", targetId: channelId, details: { name: row.name, from: before, to: delivery } });
-  return { changed: true, register };
+  return { changed: true };
 }
 
 export async function setChannelState(tx: Tx, member: Member, channelId: string, state: "active" | "paused") {

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { callbackRejected, connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "@threadline/domain/channels/service.ts";
+import { connectTelegram, connectVk, deliveries, listChannels, setChannelDelivery, setChannelState } from "@threadline/domain/channels/service.ts";
 import { decryptSecret } from "@threadline/domain/crypto.ts";
 import type { Context } from "../context.ts";
 import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 const manage = projectProcedure("channels.manage");
-// Connecting asks the platform: with no transaction open while it answers (decision 059).
+// Connecting and switching delivery ask the platform: no transaction is open while it answers (decision 059).
 const connect = projectProcedureWithoutTx("channels.manage");
 const connectContext = (ctx: Pick<Context, "secretKey" | "urls" | "endpoints">) => ({ secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, endpoints: ctx.endpoints });
 const delivery = z.enum(deliveries).optional();
@@ -26,19 +26,10 @@ export const channelsRouter = router({
     .input(z.object({ channelId: z.string().uuid(), state: z.enum(["active", "paused"]) }))
     .mutation(({ ctx, input }) => setChannelState(ctx.tx, ctx.member, input.channelId, input.state)),
 
-  setDelivery: manage
+  setDelivery: connect
     .input(z.object({ channelId: z.string().uuid(), delivery: z.enum(deliveries) }))
-    .mutation(async ({ ctx, input }) => {
+    .mutation(({ ctx, input }) => {
       const token = (tokenEnc: string) => decryptSecret(tokenEnc, ctx.secretKey);
-      const result = await setChannelDelivery(ctx.tx, ctx.member, { ...connectContext(ctx), token }, input.channelId, input.delivery);
-      ctx.afterCommit(async () => {
-        try {
-          await result.register();
-        } catch (e) {
-          // The switch is saved; the community stays silent until VK accepts the address.
-          throw callbackRejected(e);
-        }
-      });
-      return { changed: result.changed };
+      return setChannelDelivery(ctx.inTenant, ctx.member, { ...connectContext(ctx), token }, input.channelId, input.delivery);
     }),
 });
