@@ -43,10 +43,11 @@ export async function updateAlertSettings(tx: Tx, member: Member, patch: AlertSe
 }
 
 /**
- * Connects the project's staff bot: the token is checked with getMe, stored sealed, and the bot's
- * webhook points at this installation with a fresh secret. Replaces a bot connected before.
+ * Connects the project's staff bot: the token is checked with getMe, the bot's webhook points at
+ * this installation with a fresh secret, and the bot is stored sealed. Replaces a bot connected
+ * before. Telegram is asked with no transaction open (decision 059).
  */
-export async function connectStaffBot(tx: Tx, actor: Member, ctx: StaffBotContext, token: string) {
+export async function connectStaffBot(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, actor: Member, ctx: StaffBotContext, token: string) {
   const adapter = telegramAdapter(ctx.endpoints, token);
   const me = await adapter.describe().catch((e: unknown) => {
     if (isChannelError(e) && e.kind === "auth") throw badRequest("channels.tokenRejected", "Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
@@ -55,8 +56,10 @@ export async function connectStaffBot(tx: Tx, actor: Member, ctx: StaffBotContex
   const secret = randomBytes(24).toString("base64url");
   await adapter.registerWebhook({ url: `${ctx.workerUrl}/webhooks/staff-bot/${actor.projectId}`, secret });
   const values = { tokenEnc: encryptSecret(token, ctx.secretKey), botId: me.externalId, username: me.username ?? me.name, webhookSecret: secret, createdAt: new Date() };
-  await tx.insert(staffBots).values({ projectId: actor.projectId, ...values }).onConflictDoUpdate({ target: staffBots.projectId, set: values });
-  await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "staff_bot.connected", targetType: "project", targetId: actor.projectId, details: { username: values.username } });
+  await inTenant(async (tx) => {
+    await tx.insert(staffBots).values({ projectId: actor.projectId, ...values }).onConflictDoUpdate({ target: staffBots.projectId, set: values });
+    await recordAudit(tx, { projectId: actor.projectId, actorUserId: actor.userId, action: "staff_bot.connected", targetType: "project", targetId: actor.projectId, details: { username: values.username } });
+  });
   return { username: values.username };
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { channelProblems } from "@threadline/domain/channels/health.ts";
 import { getProject, updateProject } from "@threadline/domain/projects/service.ts";
 import { connectStaffBot, createLinkToken, getAlertSettings, removeStaffBot, staffBotOf, unlinkTelegram, updateAlertSettings } from "@threadline/domain/staff/alerts.ts";
-import { projectProcedure, router } from "../init.ts";
+import { projectProcedure, projectProcedureWithoutTx, router } from "../init.ts";
 
 // A member's own alerts (desktop, sound, Telegram link) and the project's staff-notification bot.
 export const alertsRouter = router({
@@ -27,9 +27,9 @@ export const staffBotRouter = router({
     return { bot: await staffBotOf(ctx.tx), responseTargetMinutes: project.settings.responseTargetMinutes ?? null };
   }),
 
-  connect: projectProcedure("project.settings")
+  connect: projectProcedureWithoutTx("project.settings")
     .input(z.strictObject({ projectId: z.string(), token: z.string().trim().refine((t) => /^\d+:[\w-]{20,}$/.test(t), { message: "Токен бота выглядит как 123456789:AA…", params: { code: "validation.telegramToken" } }) }))
-    .mutation(({ ctx, input }) => connectStaffBot(ctx.tx, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, endpoints: ctx.endpoints }, input.token)),
+    .mutation(({ ctx, input }) => connectStaffBot(ctx.inTenant, ctx.member, { secretKey: ctx.secretKey, workerUrl: ctx.urls.worker, endpoints: ctx.endpoints }, input.token)),
 
   remove: projectProcedure("project.settings").mutation(({ ctx }) => removeStaffBot(ctx.tx, ctx.member)),
 
