@@ -1,22 +1,19 @@
-import { useQuery } from "@tanstack/react-query";
+import { hashKey, useQuery, type QueryKey } from "@tanstack/react-query";
 import { Loader2, RefreshCw, Sparkles } from "lucide-react";
-import { useEffect, useRef } from "react";
 import { Button, displayPhone, errorMessage, useT, useTRPC } from "@threadline/ui";
 
-// The copilot's suggestion and summary are asked for once per conversation and again when the
-// client writes something new (the conversation's lastInboundSeq moves) or the manager presses
-// «Обновить»: never on a mere re-render, since each call is counted and may cost a model call.
+// The copilot's suggestion and summary are asked for once per client message: the conversation's
+// newest client message (lastInboundSeq) is part of the query's key, so a new one is a new
+// question, and a re-render, the AI switch going off and on, or «Обновить» pressed again is not.
+// Each call is counted and may cost a model call.
 const ONCE = { staleTime: Infinity, gcTime: 10 * 60_000, refetchOnWindowFocus: false, refetchOnReconnect: false, retry: false } as const;
 
-/** Refetches when the client's newest message changes after the first load. */
-function useRefetchOnClientMessage(lastInboundSeq: number | null | undefined, refetch: () => unknown) {
-  const seen = useRef(lastInboundSeq);
-  useEffect(() => {
-    if (seen.current === lastInboundSeq) return;
-    const first = seen.current === undefined;
-    seen.current = lastInboundSeq;
-    if (!first) void refetch();
-  }, [lastInboundSeq, refetch]);
+/**
+ * A copilot query's options cached per newest client message (the message is hashed into the
+ * cache key; the tRPC key itself stays as tRPC reads it), and not asked before that is known.
+ */
+function perClientMessage<O extends object>(options: O, lastInboundSeq: number | null | undefined, enabled = true) {
+  return { ...options, queryKeyHashFn: (key: QueryKey) => hashKey([key, lastInboundSeq ?? null]), enabled: enabled && lastInboundSeq !== undefined };
 }
 
 export type Copilot = { text: string | null; panel: React.ReactNode };
@@ -25,8 +22,7 @@ export type Copilot = { text: string | null; panel: React.ReactNode };
 export function useCopilot({ projectId, conversationId, enabled, lastInboundSeq, onInsert }: { projectId: string; conversationId: string; enabled: boolean; lastInboundSeq?: number | null; onInsert: (text: string) => void }): Copilot {
   const t = useT();
   const trpc = useTRPC();
-  const query = useQuery({ ...trpc.copilot.suggest.queryOptions({ projectId, conversationId }, ONCE), enabled });
-  useRefetchOnClientMessage(enabled ? lastInboundSeq : undefined, query.refetch);
+  const query = useQuery(perClientMessage(trpc.copilot.suggest.queryOptions({ projectId, conversationId }, ONCE), lastInboundSeq, enabled));
   if (!enabled) return { text: null, panel: null };
   const s = query.data;
   const text = s?.text.trim() ? s.text : null;
@@ -67,8 +63,7 @@ export function useCopilot({ projectId, conversationId, enabled, lastInboundSeq,
 export function CopilotSummary({ projectId, conversationId, lastInboundSeq }: { projectId: string; conversationId: string; lastInboundSeq?: number | null }) {
   const t = useT();
   const trpc = useTRPC();
-  const query = useQuery(trpc.copilot.summary.queryOptions({ projectId, conversationId }, ONCE));
-  useRefetchOnClientMessage(lastInboundSeq, query.refetch);
+  const query = useQuery(perClientMessage(trpc.copilot.summary.queryOptions({ projectId, conversationId }, ONCE), lastInboundSeq));
   const s = query.data;
   const rows: [string, string][] = s
     ? ([

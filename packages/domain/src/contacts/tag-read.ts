@@ -1,7 +1,7 @@
 // Reading a project's tags: the list's rows and the client card show them. Apart from the tag
 // changes (tags.ts), which check the conversation, so that the list can read them without a cycle.
 import { asc, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { contacts, contactTags, tags, type TagColor, type Tx } from "@threadline/db";
+import { contactTags, tags, type TagColor, type Tx } from "@threadline/db";
 
 export type Tag = { id: string; name: string; color: TagColor };
 
@@ -12,10 +12,9 @@ export async function listTags(tx: Tx): Promise<Tag[]> {
   return tx.select(tagFields).from(tags).orderBy(asc(sql`lower(${tags.name})`));
 }
 
-/** A contact's tags by name (the client card; the list reads them with tagsOfContactColumn). */
+/** A contact's tags by name (the client card; the list's page reads them with tagsOfContactColumn). */
 export async function tagsOfContact(tx: Tx, contactId: string): Promise<Tag[]> {
-  const [row] = await tx.select({ tags: tagsOfContactColumn(contacts.id) }).from(contacts).where(eq(contacts.id, contactId));
-  return row?.tags ?? [];
+  return tx.select(tagFields).from(contactTags).innerJoin(tags, eq(tags.id, contactTags.tagId)).where(eq(contactTags.contactId, contactId)).orderBy(asc(sql`lower(${tags.name})`));
 }
 
 /**

@@ -48,6 +48,13 @@ describe("tags on a client", () => {
     const manager = env.caller(A.manager.token);
     await Promise.all([1, 2, 3].map(() => manager.conversations.setTag({ ...p, conversationId: tagged, tagId: tag.id, attached: true })));
     expect(await env.owner.select().from(contactTags).where(eq(contactTags.tagId, tag.id))).toHaveLength(1);
+    // The change answers with the client's tags, and the client card shows them.
+    const second = await env.caller(A.owner.token).tags.create({ ...p, name: "Бариста", color: "blue" });
+    const changed = await manager.conversations.setTag({ ...p, conversationId: tagged, tagId: second.id, attached: true });
+    const both = [{ id: second.id, name: "Бариста", color: "blue" }, { id: tag.id, name: "Постоянный", color: "green" }];
+    expect(changed.tags).toEqual(both);
+    expect((await manager.conversations.clientCard({ ...p, conversationId: tagged })).tags).toEqual(both);
+    await manager.conversations.setTag({ ...p, conversationId: tagged, tagId: second.id, attached: false });
 
     const list = await manager.conversations.list({ ...p, tagId: tag.id });
     expect(list.items.map((r) => r.id)).toEqual([tagged]);
