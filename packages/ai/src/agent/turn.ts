@@ -307,7 +307,11 @@ function decideTurnRules(input: TurnInput): TurnDecision {
   const catalogTurn = signals.empty ? { replies: [], asked: false } : answerFromCatalog(input.catalog, freshText, history, agentSaid);
   const catalogAnswers = catalogTurn.replies.filter((r) => r.rule !== "upsell");
   const objection = signals.empty ? null : matchObjection(script.objections, freshText);
-  const answers = signals.empty ? [] : findAnswers(script, freshText);
+  // The catalog is the live price list: where it priced what was asked, a FAQ entry about a price
+  // would say it again, or say an older price.
+  const catalogPriced = catalogAnswers.length > 0 && asksPrice(freshText);
+  const knowledge = catalogPriced ? { ...script, faq: script.faq.filter((f) => !f.q.some(asksPrice)) } : script;
+  const answers = signals.empty ? [] : findAnswers(knowledge, freshText);
   const passageAnswer =
     signals.empty || answers.length || catalogAnswers.length || objection ? null : answerFromPassages(input.passages, freshText);
   // A question about one product is answered with its photo; several products' photos would bury the text.

@@ -54,6 +54,20 @@ describe("the agent and the catalog", () => {
     expect(said.join("\n")).toContain("220 ₽ + 40 ₽ = 260 ₽");
   });
 
+  it("a price the catalog gave is not said again from the FAQ; one the catalog lacks still comes from it", () => {
+    const withFaq = {
+      ...script,
+      faq: [
+        { q: ["Сколько стоит капучино?"], a: "Капучино 0,3 л — 220 ₽, 0,4 л — 260 ₽." },
+        { q: ["Сколько стоит раф?"], a: "Раф — 320 ₽." },
+      ],
+    };
+    const capuccino = play(["Сколько стоит капучино на овсяном?"], { script: withFaq }).said.join("\n");
+    expect(capuccino).toContain("220 ₽ + 40 ₽ = 260 ₽");
+    expect(capuccino).not.toContain("0,4 л");
+    expect(play(["Сколько стоит раф?"], { script: withFaq }).said.join("\n")).toContain("Раф — 320 ₽.");
+  });
+
   it("offers an up-sell once per conversation, never twice", () => {
     const { said } = play(["капучино почём?", "а латте?", "ещё раз, капучино сколько?"]);
     expect(said.filter((t) => t.includes("Круассан"))).toHaveLength(1);
