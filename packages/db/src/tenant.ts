@@ -16,6 +16,9 @@ async function scoped<T>(db: Db, scope: Scope, fn: (tx: Tx) => Promise<T>): Prom
   });
 }
 
+/** Short transactions in one project, for work that waits on something outside between them. */
+export type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
 /**
  * Runs fn in a transaction that sees only rows of one project. No person is set, so the
  * "own memberships" policies add nothing from other projects.

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
-import { channels, type Tx } from "@threadline/db";
+import { channels, type InTenant, type Tx } from "@threadline/db";
 import { isChannelError, storedFailure, type TelegramAdapter } from "@threadline/channels";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
@@ -63,9 +63,6 @@ async function insertChannel(tx: Tx, member: Member, values: Omit<typeof channel
     throw e;
   }
 }
-
-/** Short transactions in the project, none open while a platform answers (decision 059). */
-type InTenant = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 /**
  * Connects a Telegram bot: checks the token with getMe, stores it encrypted, and points the bot's

@@ -19,7 +19,7 @@ import {
   type TurnDecision,
   type WonExample,
 } from "@threadline/ai";
-import { attachments, contacts, conversations, messages, orderProposals, releaseSnapshot, withTenant, wonExamples, type Db, type LeadStage, type Tx } from "@threadline/db";
+import { attachments, contacts, conversations, messages, orderProposals, releaseSnapshot, withTenant, wonExamples, type Db, type InTenant, type LeadStage, type Tx } from "@threadline/db";
 import type { Logger } from "@threadline/config";
 import { decryptSecret, type SecretKeyring } from "../crypto.ts";
 import { archiveSpamByRule } from "../conversations/archive.ts";
@@ -288,7 +288,7 @@ export type AgentTurn = { decision: TurnDecision & { mode?: LeadTurnOutcome["mod
  * conversation's lock and lets go of its snapshot before each wait on the model (decision 059);
  * the sandbox in short transactions of its own, none open while the model answers.
  */
-export type TurnReads = { read: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>; beforeWait: () => Promise<void> };
+export type TurnReads = { read: InTenant; beforeWait: () => Promise<void> };
 
 /** Reads in one open transaction, its snapshot let go before each wait. */
 export const readsIn = (tx: Tx): TurnReads => ({ read: (fn) => fn(tx), beforeWait: () => releaseSnapshot(tx) });

@@ -1,7 +1,7 @@
 // «Проверить агента»: the owner writes to the project's agent as a client would. The same turn the
 // pipeline runs, on a conversation that lives only in the request: nothing reaches the inbox.
 import type { AgentAction, KnownContact, ThreadMessage } from "@threadline/ai";
-import type { Tx } from "@threadline/db";
+import type { InTenant } from "@threadline/db";
 import { assertCan, type Member } from "../access/member.ts";
 import { agentTurn, recordUsage, type LeadDeps } from "./agent.ts";
 import { loadAgentConfig } from "./settings.ts";
@@ -27,7 +27,7 @@ export type SandboxTurn = {
  * 059). The model's usage is counted for the project like any other turn's.
  */
 export async function sandboxTurn(
-  inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>,
+  inTenant: InTenant,
   member: Member,
   deps: Pick<LeadDeps, "secretKey" | "endpoints" | "logger" | "health">,
   input: { messages: readonly SandboxMessage[]; known?: KnownContact },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { isChannelError, type TelegramAdapter } from "@threadline/channels";
-import { contacts, conversations, memberships, notifications, projects, staffBots, staffLinks, withTenant, type AlertSettings, type Db, type Tx } from "@threadline/db";
+import { contacts, conversations, memberships, notifications, projects, staffBots, staffLinks, withTenant, type AlertSettings, type Db, type InTenant, type Tx } from "@threadline/db";
 import type { Member } from "../access/member.ts";
 import { recordAudit } from "../audit/service.ts";
 import { decryptSecret, encryptSecret, sha256, type SecretKeyring } from "../crypto.ts";
@@ -47,7 +47,7 @@ export async function updateAlertSettings(tx: Tx, member: Member, patch: AlertSe
  * this installation with a fresh secret, and the bot is stored sealed. Replaces a bot connected
  * before. Telegram is asked with no transaction open (decision 059).
  */
-export async function connectStaffBot(inTenant: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>, actor: Member, ctx: StaffBotContext, token: string) {
+export async function connectStaffBot(inTenant: InTenant, actor: Member, ctx: StaffBotContext, token: string) {
   const adapter = telegramAdapter(ctx.endpoints, token);
   const me = await adapter.describe().catch((e: unknown) => {
     if (isChannelError(e) && e.kind === "auth") throw badRequest("channels.tokenRejected", "Токен не подошёл: проверьте, что он скопирован целиком и не отозван");
